@@ -1,0 +1,171 @@
+/**
+ * APGD-CE (Croce & Hein 2020, "Reliable evaluation of adversarial robustness with an ensemble
+ * of diverse parameter-free attacks", Algorithm 1), the evaluation attack of paper 001 (40
+ * steps). Step-size-free PGD on the cross-entropy with momentum alpha = 0.75 and an adaptive,
+ * per-input step size that starts at 2·eps and is halved at checkpoints w_j when
+ *   Condition 1: the loss increased in fewer than rho·(w_j − w_{j−1}) of the steps since the
+ *                last checkpoint (rho = 0.75), or
+ *   Condition 2: the step size was not reduced at the last checkpoint and the best loss has
+ *                not improved since,
+ * in which case the iterate restarts from the best point found so far. Checkpoints follow the
+ * paper: p_0 = 0, p_1 = 0.22, p_{j+1} = p_j + max(p_j − p_{j−1} − 0.03, 0.06), w_j = ⌈p_j N⌉
+ * (i.e. intervals of 0.22N shrinking by 0.03N down to 0.06N).
+ * Condition 1 uses the paper's strict "<"; the authors' released code uses "<=".
+ * Per input the result is an iterate that changes the prediction if one was found, else the
+ * iterate of highest loss. All bookkeeping is per input and on the device (tf.where).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../random';
+import {
+  type ThreatModel,
+  crossEntropy,
+  expandMask,
+  project,
+  randomStart,
+  steepestDirection,
+  valueAndInputGradient,
+} from './common';
+import { type RunControl, mapBatches } from './batched';
+import { takeBetter } from './pgd';
+
+export interface ApgdOptions extends ThreatModel {
+  steps: number;
+  restarts: number;
+  seed: number;
+  /** Momentum coefficient (paper: 0.75). */
+  momentum?: number;
+  /** Condition-1 threshold (paper: 0.75). */
+  rho?: number;
+}
+
+export const APGD_DEFAULTS: Omit<ApgdOptions, 'eps'> = {
+  norm: 'linf',
+  steps: 40,
+  restarts: 1,
+  seed: 0,
+  box: null,
+  momentum: 0.75,
+  rho: 0.75,
+};
+
+/** Lengths of the intervals between checkpoints for N iterations (from the p_j recursion). */
+export function apgdCheckpointIntervals(n: number): number[] {
+  const p = [0, 0.22];
+  while (p[p.length - 1] < 1) {
+    const j = p.length - 1;
+    p.push(p[j] + Math.max(p[j] - p[j - 1] - 0.03, 0.06));
+  }
+  const w = p.map((v) => Math.ceil(v * n)).filter((v, i, arr) => v <= n && (i === 0 || v > arr[i - 1]));
+  const intervals: number[] = [];
+  for (let j = 1; j < w.length; j++) intervals.push(w[j] - w[j - 1]);
+  return intervals;
+}
+
+function singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: ApgdOptions, seed: number): tf.Tensor {
+  const alpha = opts.momentum ?? 0.75;
+  const rho = opts.rho ?? 0.75;
+  const n = x.shape[0];
+  const yInt = tf.cast(y, 'int32');
+  const state: Record<string, tf.Tensor> = {};
+  const set = (key: string, t: tf.Tensor) => {
+    state[key]?.dispose();
+    state[key] = t;
+  };
+  try {
+    set('xAdv', randomStart(x, opts, seed));
+    const first = valueAndInputGradient(model, state.xAdv, y, crossEntropy);
+    set('grad', first.grad);
+    set('loss', first.value);
+    set('everFooled', tf.tidy(() => tf.notEqual(tf.argMax(first.logits, 1), yInt)));
+    first.logits.dispose();
+    set('xBestAdv', state.xAdv.clone());
+    set('xBest', state.xAdv.clone());
+    set('gradBest', state.grad.clone());
+    set('lossBest', state.loss.clone());
+    set('xOld', state.xAdv.clone());
+    set('step', tf.fill([n, ...x.shape.slice(1).map(() => 1)], 2 * opts.eps));
+    set('increases', tf.zeros([n]));
+    set('lossBestAtCheck', state.lossBest.clone());
+    set('reducedAtCheck', tf.ones([n], 'bool'));
+
+    const intervals = apgdCheckpointIntervals(opts.steps);
+    let nextCheck = intervals.length > 0 ? intervals[0] : Infinity;
+    let intervalIndex = 0;
+    let sinceCheck = 0;
+    for (let i = 0; i < opts.steps; i++) {
+      const a = i > 0 ? alpha : 1;
+      const xNew = tf.tidy(() => {
+        const momentum = tf.sub(state.xAdv, state.xOld);
+        const z = project(tf.add(state.xAdv, tf.mul(state.step, steepestDirection(state.grad, opts.norm))), x, opts);
+        const mixed = tf.add(tf.add(state.xAdv, tf.mul(tf.sub(z, state.xAdv), a)), tf.mul(momentum, 1 - a));
+        return project(mixed, x, opts);
+      });
+      set('xOld', state.xAdv.clone());
+      const { value, grad, logits } = valueAndInputGradient(model, xNew, y, crossEntropy);
+      const fooled = tf.tidy(() => tf.notEqual(tf.argMax(logits, 1), yInt));
+      logits.dispose();
+      set('xBestAdv', tf.tidy(() => tf.where(expandMask(fooled as tf.Tensor1D, x), xNew, state.xBestAdv)));
+      set('everFooled', tf.logicalOr(state.everFooled, fooled));
+      fooled.dispose();
+      const improved = tf.greater(value, state.lossBest) as tf.Tensor1D;
+      set('xBest', tf.tidy(() => tf.where(expandMask(improved, x), xNew, state.xBest)));
+      set('gradBest', tf.tidy(() => tf.where(expandMask(improved, x), grad, state.gradBest)));
+      set('lossBest', tf.maximum(value, state.lossBest));
+      improved.dispose();
+      set('increases', tf.tidy(() => tf.add(state.increases, tf.cast(tf.greater(value, state.loss), 'float32'))));
+      set('loss', value);
+      sinceCheck++;
+      if (sinceCheck === nextCheck) {
+        const reduce = tf.tidy(() => {
+          const cond1 = tf.less(state.increases, rho * sinceCheck);
+          const cond2 = tf.logicalAnd(tf.logicalNot(state.reducedAtCheck), tf.greaterEqual(state.lossBestAtCheck, state.lossBest));
+          return tf.logicalOr(cond1, cond2) as tf.Tensor1D;
+        });
+        const mask = expandMask(reduce, x);
+        set('step', tf.tidy(() => tf.where(mask, tf.div(state.step, 2), state.step)));
+        set('xAdv', tf.tidy(() => tf.where(mask, state.xBest, xNew)));
+        set('grad', tf.tidy(() => tf.where(mask, state.gradBest, grad)));
+        mask.dispose();
+        xNew.dispose();
+        grad.dispose();
+        set('reducedAtCheck', reduce);
+        set('lossBestAtCheck', state.lossBest.clone());
+        set('increases', tf.zeros([n]));
+        intervalIndex++;
+        nextCheck = intervalIndex < intervals.length ? intervals[intervalIndex] : Infinity;
+        sinceCheck = 0;
+      } else {
+        set('xAdv', xNew);
+        set('grad', grad);
+      }
+    }
+    return tf.tidy(() => tf.where(expandMask(state.everFooled as tf.Tensor1D, x), state.xBestAdv, state.xBest));
+  } finally {
+    for (const t of Object.values(state)) t.dispose();
+    yInt.dispose();
+  }
+}
+
+/** Synchronous APGD-CE on one batch (all restarts). */
+export function apgdCeBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: ApgdOptions): tf.Tensor {
+  let best = singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', 0));
+  for (let r = 1; r < Math.max(1, options.restarts); r++) {
+    const cand = singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', r));
+    const merged = tf.tidy(() => takeBetter(model, best, cand, y, crossEntropy));
+    best.dispose();
+    cand.dispose();
+    best = merged;
+  }
+  return best;
+}
+
+/** APGD-CE over any number of inputs, chunked and cancellable. */
+export async function apgdCe(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor1D,
+  options: Partial<ApgdOptions> & Pick<ApgdOptions, 'eps'> & RunControl,
+): Promise<tf.Tensor> {
+  const opts: ApgdOptions = { ...APGD_DEFAULTS, ...options };
+  return mapBatches(x, y, options, (xb, yb, k) => apgdCeBatch(model, xb, yb, { ...opts, seed: deriveSeed(opts.seed, 'chunk', k) }));
+}

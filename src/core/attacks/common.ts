@@ -1,0 +1,132 @@
+/**
+ * Shared pieces of the gradient attacks: the threat model B_p(x, eps) ∩ box, projection onto
+ * it, steepest-ascent steps, random starts, input gradients and per-example losses. Everything
+ * is batched: one call handles a whole batch of inputs on the device.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { logits as modelLogits } from '../models/mlp';
+
+export type AttackNorm = 'linf' | 'l2';
+/** Lower and upper bound of every input coordinate, e.g. [0, 1] for images; null = unbounded. */
+export type Box = [number, number] | null;
+
+export interface ThreatModel {
+  norm: AttackNorm;
+  eps: number;
+  box?: Box;
+}
+
+/** A per-example objective to maximise, from logits and integer labels. */
+export type Objective = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D;
+
+/** Per-example cross-entropy of logits against integer labels. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
+    return tf.neg(tf.sum(tf.mul(onehot, logp), 1)) as tf.Tensor1D;
+  });
+}
+
+/** Axes of all non-batch dimensions (for per-example norms of images and points alike). */
+export function featureAxes(x: tf.Tensor): number[] {
+  return Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
+}
+
+/** Per-example norm, shaped to broadcast against x ([n, 1, ...]). */
+export function perExampleNorm(d: tf.Tensor, norm: AttackNorm): tf.Tensor {
+  return tf.tidy(() =>
+    norm === 'linf'
+      ? tf.max(tf.abs(d), featureAxes(d), true)
+      : tf.sqrt(tf.sum(tf.square(d), featureAxes(d), true)),
+  );
+}
+
+/**
+ * Projects xAdv onto B_p(x, eps) ∩ box. For l_inf the result is the exact projection (the
+ * intersection of two boxes). For l_2 the perturbation is first scaled into the ball and then
+ * clipped to the box; since x lies in the box, clipping only shrinks every coordinate of the
+ * perturbation, so the result stays in the ball.
+ */
+export function project(xAdv: tf.Tensor, x: tf.Tensor, threat: ThreatModel): tf.Tensor {
+  return tf.tidy(() => {
+    const { norm, eps, box } = threat;
+    let out: tf.Tensor;
+    if (norm === 'linf') {
+      out = tf.minimum(tf.maximum(xAdv, tf.sub(x, eps)), tf.add(x, eps));
+    } else {
+      const d = tf.sub(xAdv, x);
+      const n = perExampleNorm(d, 'l2');
+      const scale = tf.minimum(1, tf.div(eps, tf.maximum(n, 1e-12)));
+      out = tf.add(x, tf.mul(d, scale));
+    }
+    return box ? tf.clipByValue(out, box[0], box[1]) : out;
+  });
+}
+
+/** The steepest-ascent direction of unit norm: sign(g) for l_inf, g / ||g||_2 for l_2. */
+export function steepestDirection(grad: tf.Tensor, norm: AttackNorm): tf.Tensor {
+  return tf.tidy(() =>
+    norm === 'linf' ? tf.sign(grad) : tf.div(grad, tf.add(perExampleNorm(grad, 'l2'), 1e-12)),
+  );
+}
+
+/** A uniform draw from B_p(x, eps) (then clipped to the box). */
+export function randomStart(x: tf.Tensor, threat: ThreatModel, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const { norm, eps } = threat;
+    let delta: tf.Tensor;
+    if (norm === 'linf') {
+      delta = tf.randomUniform(x.shape, -eps, eps, 'float32', seed);
+    } else {
+      // Uniform in the l2 ball: Gaussian direction, radius eps * U^(1/d).
+      const d = x.size / x.shape[0];
+      const g = tf.randomNormal(x.shape, 0, 1, 'float32', seed);
+      const dir = tf.div(g, tf.add(perExampleNorm(g, 'l2'), 1e-12));
+      const u = tf.randomUniform([x.shape[0], ...x.shape.slice(1).map(() => 1)], 0, 1, 'float32', seed + 1);
+      delta = tf.mul(dir, tf.mul(eps, tf.pow(u, 1 / d)));
+    }
+    return project(tf.add(x, delta), x, threat);
+  });
+}
+
+/** Gradient of the summed per-example objective with respect to the input. */
+export function inputGradient(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+  objective: Objective,
+): tf.Tensor {
+  return tf.tidy(() => tf.grad((xx: tf.Tensor) => tf.sum(objective(modelLogits(model, xx), labels)))(x));
+}
+
+/** Objective value and gradient in one pass. */
+export function valueAndInputGradient(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+  objective: Objective,
+): { value: tf.Tensor1D; grad: tf.Tensor; logits: tf.Tensor2D } {
+  let value: tf.Tensor1D | null = null;
+  let out: tf.Tensor2D | null = null;
+  const grad = tf.tidy(() =>
+    tf.grad((xx: tf.Tensor) => {
+      const z = modelLogits(model, xx);
+      const v = objective(z, labels);
+      value = tf.keep(v);
+      out = tf.keep(z);
+      return tf.sum(v);
+    })(x),
+  );
+  return { value: value!, grad, logits: out! };
+}
+
+/** Integer predictions (argmax of the logits). */
+export function predict(model: tf.LayersModel, x: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => tf.argMax(modelLogits(model, x), 1) as tf.Tensor1D);
+}
+
+/** Broadcasts a per-example [n] mask against a tensor shaped like x. */
+export function expandMask(mask: tf.Tensor1D, like: tf.Tensor): tf.Tensor {
+  return tf.reshape(mask, [like.shape[0], ...like.shape.slice(1).map(() => 1)]);
+}

@@ -1,0 +1,125 @@
+/**
+ * Projected gradient descent (Madry et al. 2018) in l_inf and l_2: `steps` steps of size
+ * `stepSize` along the steepest-ascent direction of the objective (cross-entropy by default),
+ * each followed by projection onto B_p(x, eps) ∩ box; optional uniform random start; `restarts`
+ * independent runs of which each input keeps the best (a run that changes the prediction first,
+ * then the highest objective).
+ *
+ * `pgdBatch` is the synchronous on-device kernel used inside training steps; `pgd` is the
+ * public, chunked and cancellable version.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../random';
+import {
+  type Objective,
+  type ThreatModel,
+  crossEntropy,
+  expandMask,
+  inputGradient,
+  project,
+  randomStart,
+  steepestDirection,
+} from './common';
+import { type RunControl, mapBatches } from './batched';
+
+export interface PgdOptions extends ThreatModel {
+  steps: number;
+  stepSize: number;
+  restarts: number;
+  randomStart: boolean;
+  seed: number;
+  /** Per-example objective to maximise (default: cross-entropy to the labels). */
+  objective?: Objective;
+  /** Start from x + N(0, initStd^2) instead of a uniform draw (TRADES' start); 0 = off. */
+  initStd?: number;
+}
+
+export const PGD_DEFAULTS: Omit<PgdOptions, 'eps'> = {
+  norm: 'linf',
+  steps: 10,
+  stepSize: 0, // 0 = 2.5 * eps / steps (Madry et al.'s rule)
+  restarts: 1,
+  randomStart: true,
+  seed: 0,
+  box: null,
+};
+
+/** The step size to use: the given one, or 2.5 * eps / steps when it is 0. */
+export function effectiveStepSize(opts: Pick<PgdOptions, 'eps' | 'steps' | 'stepSize'>): number {
+  return opts.stepSize > 0 ? opts.stepSize : (2.5 * opts.eps) / Math.max(1, opts.steps);
+}
+
+function singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, opts: PgdOptions, seed: number): tf.Tensor {
+  const objective = opts.objective ?? crossEntropy;
+  const alpha = effectiveStepSize(opts);
+  let xAdv: tf.Tensor;
+  if (opts.initStd && opts.initStd > 0) {
+    xAdv = tf.tidy(() => project(tf.add(x, tf.randomNormal(x.shape, 0, opts.initStd, 'float32', seed)), x, opts));
+  } else if (opts.randomStart) {
+    xAdv = randomStart(x, opts, seed);
+  } else {
+    xAdv = x.clone();
+  }
+  for (let s = 0; s < opts.steps; s++) {
+    const next = tf.tidy(() => {
+      const g = inputGradient(model, xAdv, labels, objective);
+      return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
+    });
+    xAdv.dispose();
+    xAdv = next;
+  }
+  return xAdv;
+}
+
+/** Synchronous PGD on one batch (all restarts). Returns the adversarial inputs. */
+export function pgdBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, options: PgdOptions): tf.Tensor {
+  const opts = { ...options };
+  const restarts = Math.max(1, Math.floor(opts.restarts));
+  let best = singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', 0));
+  if (restarts === 1) return best;
+  const objective = opts.objective ?? crossEntropy;
+  for (let r = 1; r < restarts; r++) {
+    const cand = singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', r));
+    const merged = tf.tidy(() => takeBetter(model, best, cand, labels, objective));
+    best.dispose();
+    cand.dispose();
+    best = merged;
+  }
+  return best;
+}
+
+/** Per input, the candidate that changes the prediction, else the one with the higher objective. */
+export function takeBetter(
+  model: tf.LayersModel,
+  current: tf.Tensor,
+  candidate: tf.Tensor,
+  labels: tf.Tensor1D,
+  objective: Objective,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const score = (xa: tf.Tensor) => {
+      const z = model.apply(xa, { training: false }) as tf.Tensor2D;
+      const fooled = tf.notEqual(tf.argMax(z, 1), tf.cast(labels, 'int32'));
+      return { fooled, value: objective(z, labels) };
+    };
+    const a = score(current);
+    const b = score(candidate);
+    const better = tf.logicalOr(
+      tf.logicalAnd(b.fooled, tf.logicalNot(a.fooled)),
+      tf.logicalAnd(tf.equal(b.fooled, a.fooled), tf.greater(b.value, a.value)),
+    ) as tf.Tensor1D;
+    return tf.where(expandMask(better, current), candidate, current);
+  });
+}
+
+/** PGD over any number of inputs, chunked, cancellable; returns the adversarial inputs. */
+export async function pgd(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor1D,
+  options: Partial<PgdOptions> & Pick<PgdOptions, 'eps'> & RunControl,
+): Promise<tf.Tensor> {
+  const opts: PgdOptions = { ...PGD_DEFAULTS, ...options };
+  return mapBatches(x, y, options, (xb, yb, k) => pgdBatch(model, xb, yb, { ...opts, seed: deriveSeed(opts.seed, 'chunk', k) }));
+}
+

@@ -1,0 +1,235 @@
+/**
+ * The experiment config: one JSON object that describes a 2-D playground run (data, model,
+ * training, evaluation attack, seed). The page keeps it in its URL and exports it; the CLI reads
+ * it; the worker and the CLI turn it into the same core calls (runner.ts).
+ */
+import { ATTACK_DEFAULTS, ATTACK_KINDS, type AttackConfig } from '../attacks/attack';
+import { DATASET2D_DEFAULTS, DATASET2D_KINDS, type Dataset2dConfig } from '../data/synthetic2d';
+import { MLP_DEFAULTS } from '../models/mlp';
+import { TRAINING_METHODS } from '../training/method';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../training/trainer';
+
+export interface ModelConfig {
+  depth: number;
+  width: number;
+  activation: 'relu' | 'tanh';
+}
+
+export interface EvaluationConfig {
+  attack: Omit<AttackConfig, 'seed'>;
+  /** Side of the decision-region grid (resolution x resolution points). */
+  gridResolution: number;
+}
+
+export interface ExperimentConfig {
+  version: 1;
+  /** Seeds the model's initial weights, the shuffles and every attack's random start. */
+  seed: number;
+  data: Dataset2dConfig;
+  model: ModelConfig;
+  training: Omit<TrainConfig, 'seed'>;
+  evaluation: EvaluationConfig;
+}
+
+const { seed: _attackSeed, ...attackDefaults } = ATTACK_DEFAULTS;
+const { seed: _trainSeed, ...trainDefaults } = TRAIN_DEFAULTS;
+
+export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
+  version: 1,
+  seed: 1,
+  data: { ...DATASET2D_DEFAULTS },
+  model: { depth: MLP_DEFAULTS.depth, width: MLP_DEFAULTS.width, activation: MLP_DEFAULTS.activation },
+  training: { ...trainDefaults, attack: { ...trainDefaults.attack } },
+  evaluation: { attack: { ...attackDefaults }, gridResolution: 200 },
+};
+
+export function defaultExperiment(): ExperimentConfig {
+  return structuredClone(EXPERIMENT_DEFAULTS);
+}
+
+export type FieldErrors = Record<string, string>;
+
+type Rule =
+  | { type: 'int'; min: number; max: number }
+  | { type: 'num'; min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean }
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'bool' }
+  | { type: 'box' };
+
+/** Every field of the config with its rule; the keys are the dotted paths the UI uses. */
+export const FIELD_RULES: Record<string, Rule> = {
+  seed: { type: 'int', min: 0, max: 4294967295 },
+  'data.kind': { type: 'enum', values: DATASET2D_KINDS },
+  'data.size': { type: 'int', min: 10, max: 100000 },
+  'data.noise': { type: 'num', min: 0, max: 10 },
+  'data.testFraction': { type: 'num', min: 0.05, max: 0.9 },
+  'data.seed': { type: 'int', min: 0, max: 4294967295 },
+  'model.depth': { type: 'int', min: 0, max: 8 },
+  'model.width': { type: 'int', min: 1, max: 512 },
+  'model.activation': { type: 'enum', values: ['relu', 'tanh'] },
+  'training.method': { type: 'enum', values: TRAINING_METHODS },
+  'training.epochs': { type: 'int', min: 1, max: 1000 },
+  'training.batchSize': { type: 'int', min: 1, max: 100000 },
+  'training.optimizer': { type: 'enum', values: ['sgd', 'adam'] },
+  'training.learningRate': { type: 'num', min: 0, max: 10, minExclusive: true },
+  'training.momentum': { type: 'num', min: 0, max: 1, maxExclusive: true },
+  'training.attack.norm': { type: 'enum', values: ['linf', 'l2'] },
+  'training.attack.eps': { type: 'num', min: 0, max: 100 },
+  'training.attack.steps': { type: 'int', min: 1, max: 1000 },
+  'training.attack.stepSize': { type: 'num', min: 0, max: 100 },
+  'training.box': { type: 'box' },
+  'training.tradesBeta': { type: 'num', min: 0, max: 1000 },
+  'training.eraBeta': { type: 'num', min: 0, max: 1000 },
+  'evaluation.attack.kind': { type: 'enum', values: ATTACK_KINDS },
+  'evaluation.attack.norm': { type: 'enum', values: ['linf', 'l2'] },
+  'evaluation.attack.eps': { type: 'num', min: 0, max: 100 },
+  'evaluation.attack.steps': { type: 'int', min: 1, max: 1000 },
+  'evaluation.attack.stepSize': { type: 'num', min: 0, max: 100 },
+  'evaluation.attack.restarts': { type: 'int', min: 1, max: 100 },
+  'evaluation.attack.randomStart': { type: 'bool' },
+  'evaluation.attack.box': { type: 'box' },
+  'evaluation.gridResolution': { type: 'int', min: 10, max: 400 },
+};
+
+export function getPath(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+export function setPath<T>(obj: T, path: string, value: unknown): T {
+  const copy = structuredClone(obj) as Record<string, unknown>;
+  const keys = path.split('.');
+  let o = copy;
+  for (const k of keys.slice(0, -1)) {
+    if (!o[k] || typeof o[k] !== 'object') o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys[keys.length - 1]] = value;
+  return copy as T;
+}
+
+function describeRange(r: { min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean }): string {
+  return `${r.minExclusive ? '>' : '≥'} ${r.min} and ${r.maxExclusive ? '<' : '≤'} ${r.max}`;
+}
+
+/** Checks one field; returns an error message or null. */
+export function checkField(path: string, value: unknown): string | null {
+  const rule = FIELD_RULES[path];
+  if (!rule) return null;
+  switch (rule.type) {
+    case 'int':
+      if (typeof value !== 'number' || Number.isNaN(value)) return 'must be a number';
+      if (!Number.isInteger(value)) return 'must be a whole number';
+      if (value < rule.min || value > rule.max) return `must be between ${rule.min} and ${rule.max}`;
+      return null;
+    case 'num':
+      if (typeof value !== 'number' || Number.isNaN(value)) return 'must be a number';
+      if (!Number.isFinite(value)) return 'must be finite';
+      if (value < rule.min || (rule.minExclusive && value === rule.min) || value > rule.max || (rule.maxExclusive && value === rule.max))
+        return `must be ${describeRange(rule)}`;
+      return null;
+    case 'enum':
+      return typeof value === 'string' && rule.values.includes(value) ? null : `must be one of ${rule.values.join(', ')}`;
+    case 'bool':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'box':
+      if (value === null) return null;
+      if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[0] < value[1])
+        return null;
+      return 'must be null or [low, high] with low < high';
+  }
+}
+
+/** Validates a whole config; an empty object means it is valid. */
+export function validateExperiment(config: unknown): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!config || typeof config !== 'object') return { '': 'the config must be a JSON object' };
+  for (const path of Object.keys(FIELD_RULES)) {
+    const msg = checkField(path, getPath(config, path));
+    if (msg) errors[path] = msg;
+  }
+  const c = config as ExperimentConfig;
+  if (!errors['training.batchSize'] && !errors['data.size'] && !errors['data.testFraction']) {
+    const nTrain = c.data.size - Math.round(c.data.size * c.data.testFraction);
+    if (c.training.batchSize > nTrain) errors['training.batchSize'] = `must be at most the number of training points (${nTrain})`;
+  }
+  if ((config as { version?: unknown }).version !== 1) errors.version = 'must be 1';
+  return errors;
+}
+
+/**
+ * Parses JSON text into a config: missing fields take their defaults, unknown fields are
+ * rejected, and every field is validated. Throws an Error listing the problems.
+ */
+export function parseExperiment(text: string): ExperimentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return normaliseExperiment(raw);
+}
+
+/** Fills defaults into a partial config object and validates it (throws on problems). */
+export function normaliseExperiment(raw: unknown): ExperimentConfig {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('The config must be a JSON object.');
+  const unknown: string[] = [];
+  const merge = (base: unknown, over: unknown, prefix: string): unknown => {
+    if (over === undefined) return structuredClone(base);
+    if (base && typeof base === 'object' && !Array.isArray(base) && over && typeof over === 'object' && !Array.isArray(over)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(over as object)) if (!(k in (base as object))) unknown.push(prefix + k);
+      for (const k of Object.keys(base as object)) out[k] = merge((base as Record<string, unknown>)[k], (over as Record<string, unknown>)[k], `${prefix}${k}.`);
+      return out;
+    }
+    return over;
+  };
+  const config = merge(EXPERIMENT_DEFAULTS, raw, '') as ExperimentConfig;
+  const errors = validateExperiment(config);
+  for (const u of unknown) errors[u] = 'is not a known field';
+  const keys = Object.keys(errors);
+  if (keys.length) throw new Error(`Invalid config: ${keys.map((k) => `${k} ${errors[k]}`).join('; ')}`);
+  return config;
+}
+
+/** The seed of the evaluation attack, derived from the run's seed. */
+export function attackConfigOf(config: ExperimentConfig, seedOffset = 0): AttackConfig {
+  return { ...config.evaluation.attack, seed: (config.seed + 7919 * (seedOffset + 1)) >>> 0 };
+}
+
+export function trainConfigOf(config: ExperimentConfig): TrainConfig {
+  return { ...config.training, seed: config.seed };
+}
+
+/** Encodes a config into URL search params (dotted keys), as TensorFlow Playground keeps its state. */
+export function experimentToSearch(config: ExperimentConfig): string {
+  const params = new URLSearchParams();
+  for (const path of Object.keys(FIELD_RULES)) {
+    const v = getPath(config, path);
+    params.set(path, v === null ? 'null' : Array.isArray(v) ? v.join(',') : String(v));
+  }
+  return params.toString();
+}
+
+/**
+ * Reads a config from URL search params; absent keys keep their defaults. Returns the config
+ * and the fields that could not be used (which keep their defaults).
+ */
+export function experimentFromSearch(search: string): { config: ExperimentConfig; errors: FieldErrors } {
+  const params = new URLSearchParams(search);
+  let config = defaultExperiment();
+  const errors: FieldErrors = {};
+  for (const [path, rule] of Object.entries(FIELD_RULES)) {
+    const s = params.get(path);
+    if (s === null) continue;
+    let value: unknown;
+    if (rule.type === 'int' || rule.type === 'num') value = s.trim() === '' ? NaN : Number(s);
+    else if (rule.type === 'bool') value = s === 'true' ? true : s === 'false' ? false : s;
+    else if (rule.type === 'box') value = s === 'null' ? null : s.split(',').map(Number);
+    else value = s;
+    const msg = checkField(path, value);
+    if (msg) errors[path] = msg;
+    else config = setPath(config, path, value);
+  }
+  return { config, errors };
+}

@@ -1,0 +1,75 @@
+/**
+ * Multi-layer perceptron classifier, a tfjs LayersModel that outputs logits (no softmax layer:
+ * every loss and attack applies the softmax itself). Default 4 hidden layers of 64 ReLU units,
+ * the model of paper 001's Figure 1 (Appendix A.2). Weights are initialised from the seed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../random';
+
+export interface MlpConfig {
+  inputDim: number;
+  numClasses: number;
+  /** Number of hidden layers. */
+  depth: number;
+  /** Units per hidden layer. */
+  width: number;
+  activation: 'relu' | 'tanh';
+  seed: number;
+}
+
+export const MLP_DEFAULTS: Omit<MlpConfig, 'inputDim' | 'numClasses'> = {
+  depth: 4,
+  width: 64,
+  activation: 'relu',
+  seed: 1,
+};
+
+export function createMlp(config: Partial<MlpConfig> & Pick<MlpConfig, 'inputDim' | 'numClasses'>): tf.Sequential {
+  const c = { ...MLP_DEFAULTS, ...config };
+  if (!Number.isInteger(c.depth) || c.depth < 0) throw new Error('depth must be an integer >= 0');
+  if (!Number.isInteger(c.width) || c.width < 1) throw new Error('width must be an integer >= 1');
+  const model = tf.sequential({ name: 'mlp' });
+  const init = (layer: number) =>
+    c.activation === 'relu'
+      ? tf.initializers.heNormal({ seed: deriveSeed(c.seed, 'mlp', layer) })
+      : tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, 'mlp', layer) });
+  for (let i = 0; i < c.depth; i++) {
+    model.add(
+      tf.layers.dense({
+        units: c.width,
+        activation: c.activation,
+        kernelInitializer: init(i),
+        biasInitializer: 'zeros',
+        ...(i === 0 ? { inputShape: [c.inputDim] } : {}),
+      }),
+    );
+  }
+  model.add(
+    tf.layers.dense({
+      units: c.numClasses,
+      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, 'mlp', 'out') }),
+      biasInitializer: 'zeros',
+      ...(c.depth === 0 ? { inputShape: [c.inputDim] } : {}),
+      name: 'logits',
+    }),
+  );
+  return model;
+}
+
+/** Logits of a batch, as the attacks and losses use it (no softmax). */
+export function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
+  return model.apply(x, { training: false }) as tf.Tensor2D;
+}
+
+/** Copies of the model's weights (to restore them after a cancelled or diverged run). */
+export function snapshotWeights(model: tf.LayersModel): tf.Tensor[] {
+  return model.getWeights().map((w) => w.clone());
+}
+
+export function restoreWeights(model: tf.LayersModel, snapshot: tf.Tensor[]): void {
+  model.setWeights(snapshot);
+}
+
+export function disposeAll(tensors: tf.Tensor[]): void {
+  for (const t of tensors) t.dispose();
+}

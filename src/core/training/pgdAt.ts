@@ -1,0 +1,25 @@
+/**
+ * PGD adversarial training (Madry et al. 2018; paper 001 Eq. 6): mean cross-entropy on the
+ * PGD adversarial examples, max_{x' in B} CE(f(x'), y), with a uniform random start.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropy } from '../attacks/common';
+import { pgdBatch } from '../attacks/pgd';
+import { logits } from '../models/mlp';
+import type { TrainingMethod } from './method';
+
+export const pgdAt: TrainingMethod = {
+  prepare: (model, x, y, p, seed) => ({
+    xAdv: pgdBatch(model, x, y, {
+      norm: p.attack.norm,
+      eps: p.attack.eps,
+      steps: p.attack.steps,
+      stepSize: p.attack.stepSize,
+      restarts: 1,
+      randomStart: true,
+      seed,
+      box: p.box,
+    }),
+  }),
+  loss: (model, _x, y, prepared) => tf.mean(crossEntropy(logits(model, prepared.xAdv), y)) as tf.Scalar,
+};

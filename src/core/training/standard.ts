@@ -1,0 +1,10 @@
+/** Standard training: mean cross-entropy on clean inputs (L_std of paper 001, Fig. 1). */
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropy } from '../attacks/common';
+import { logits } from '../models/mlp';
+import type { TrainingMethod } from './method';
+
+export const standard: TrainingMethod = {
+  prepare: () => ({}),
+  loss: (model, x, y) => tf.mean(crossEntropy(logits(model, x), y)) as tf.Scalar,
+};

@@ -1,0 +1,208 @@
+/**
+ * The training loop shared by every method: shuffled mini-batches (seeded), SGD or Adam, live
+ * progress, cancellation between batches, and a stop on a non-finite loss. The weights at the
+ * end of the last completed epoch are kept as a snapshot: a cancelled or diverged run rolls the
+ * model back to it, so a model is never left half-updated.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkpoint, isCancelled } from '../cancel';
+import { crossEntropy } from '../attacks/common';
+import { disposeAll, logits, restoreWeights, snapshotWeights } from '../models/mlp';
+import { Rng, deriveSeed } from '../random';
+import { type LossParams, type TrainingMethod, type TrainingMethodName, type TrainingAttack } from './method';
+import { standard } from './standard';
+import { pgdAt } from './pgdAt';
+import { trades } from './trades';
+import { era } from './era';
+
+export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
+  standard,
+  'pgd-at': pgdAt,
+  trades,
+  era,
+};
+
+export interface TrainConfig {
+  method: TrainingMethodName;
+  epochs: number;
+  batchSize: number;
+  optimizer: 'sgd' | 'adam';
+  learningRate: number;
+  /** SGD momentum (0 = plain SGD). */
+  momentum: number;
+  seed: number;
+  /** The attack used by PGD-AT, TRADES and ERA while training. */
+  attack: TrainingAttack;
+  /** Input box for the training attack (null = unbounded). */
+  box: [number, number] | null;
+  tradesBeta: number;
+  eraBeta: number;
+}
+
+/** Paper 001, Appendix A.2 (the Figure 1 setup): 20 epochs, lr 0.1, batch 10, PGD-10, beta 6. */
+export const TRAIN_DEFAULTS: TrainConfig = {
+  method: 'trades',
+  epochs: 20,
+  batchSize: 10,
+  optimizer: 'sgd',
+  learningRate: 0.1,
+  momentum: 0,
+  seed: 1,
+  attack: { norm: 'linf', eps: 0.2, steps: 10, stepSize: 0 },
+  box: null,
+  tradesBeta: 6,
+  eraBeta: 1,
+};
+
+export interface TrainData {
+  x: tf.Tensor;
+  y: tf.Tensor1D;
+  xTest?: tf.Tensor;
+  yTest?: tf.Tensor1D;
+}
+
+export interface EpochStats {
+  epoch: number;
+  /** Mean training objective of the method over the epoch's batches. */
+  objective: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number | null;
+  testAccuracy: number | null;
+}
+
+export type TrainProgress =
+  | { kind: 'batch'; epoch: number; epochs: number; batch: number; batches: number; objective: number; elapsedMs: number; etaMs: number }
+  | { kind: 'epoch'; epoch: number; epochs: number; stats: EpochStats; elapsedMs: number; etaMs: number };
+
+export type TrainStatus = 'completed' | 'cancelled' | 'diverged';
+
+export interface TrainResult {
+  status: TrainStatus;
+  message: string;
+  history: EpochStats[];
+  /** Epochs whose weights the model now holds. */
+  epochsCompleted: number;
+}
+
+export function createOptimizer(config: TrainConfig): tf.Optimizer {
+  if (config.optimizer === 'adam') return tf.train.adam(config.learningRate);
+  return config.momentum > 0 ? tf.train.momentum(config.learningRate, config.momentum) : tf.train.sgd(config.learningRate);
+}
+
+/** Clean mean cross-entropy and accuracy, in batches of 4096. */
+export async function evaluateClean(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D): Promise<{ loss: number; accuracy: number }> {
+  const n = x.shape[0];
+  if (n === 0) return { loss: NaN, accuracy: NaN };
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += 4096) {
+    const len = Math.min(4096, n - start);
+    const [l, c] = tf.tidy(() => {
+      const xb = tf.slice(x, start, len);
+      const yb = tf.slice(y, start, len);
+      const z = logits(model, xb);
+      return [tf.sum(crossEntropy(z, yb)), tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), tf.cast(yb, 'int32')), 'float32'))];
+    });
+    lossSum += (await l.data())[0];
+    correct += (await c.data())[0];
+    l.dispose();
+    c.dispose();
+  }
+  return { loss: lossSum / n, accuracy: correct / n };
+}
+
+/**
+ * Trains `model` in place. Resolves with the run's status; never leaves the model in the middle
+ * of an epoch (see the file comment). `onProgress` may be async (it is awaited).
+ */
+export async function train(
+  model: tf.LayersModel,
+  data: TrainData,
+  config: TrainConfig,
+  onProgress?: (p: TrainProgress) => void | Promise<void>,
+  signal?: AbortSignal | null,
+): Promise<TrainResult> {
+  const method = METHODS[config.method];
+  if (!method) throw new Error(`Unknown training method "${config.method}"`);
+  const params: LossParams = { attack: config.attack, box: config.box, tradesBeta: config.tradesBeta, eraBeta: config.eraBeta };
+  const n = data.x.shape[0];
+  const batches = Math.ceil(n / config.batchSize);
+  const optimizer = createOptimizer(config);
+  const history: EpochStats[] = [];
+  let snapshot = snapshotWeights(model);
+  const start = Date.now();
+  const totalBatches = config.epochs * batches;
+  let lastReport = 0;
+  const finish = (status: TrainStatus, message: string): TrainResult => {
+    if (status !== 'completed') restoreWeights(model, snapshot);
+    return { status, message, history, epochsCompleted: history.length };
+  };
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const order = new Rng(deriveSeed(config.seed, 'shuffle', epoch)).permutation(n);
+      let objectiveSum = 0;
+      for (let b = 0; b < batches; b++) {
+        await checkpoint(signal);
+        const idx = tf.tensor1d(order.subarray(b * config.batchSize, Math.min(n, (b + 1) * config.batchSize)), 'int32');
+        const xb = tf.gather(data.x, idx);
+        const yb = tf.gather(data.y, idx) as tf.Tensor1D;
+        idx.dispose();
+        const prepared = method.prepare(model, xb, yb, params, deriveSeed(config.seed, 'attack', epoch, b));
+        const cost = optimizer.minimize(() => method.loss(model, xb, yb, prepared, params), true);
+        disposeAll([xb, yb, ...Object.values(prepared)]);
+        const value = cost ? (await cost.data())[0] : NaN;
+        cost?.dispose();
+        if (!Number.isFinite(value)) {
+          return finish(
+            'diverged',
+            `The training loss became ${value} at epoch ${epoch}, batch ${b + 1}; stopped, and the model was reset to ` +
+              (history.length ? `the end of epoch ${history.length}` : 'its initial weights') +
+              '. Try a smaller learning rate or eps.',
+          );
+        }
+        objectiveSum += value;
+        const now = Date.now();
+        if (onProgress && now - lastReport > 100) {
+          lastReport = now;
+          const done = (epoch - 1) * batches + b + 1;
+          const elapsedMs = now - start;
+          await onProgress({ kind: 'batch', epoch, epochs: config.epochs, batch: b + 1, batches, objective: objectiveSum / (b + 1), elapsedMs, etaMs: (elapsedMs / done) * (totalBatches - done) });
+        }
+      }
+      const trainEval = await evaluateClean(model, data.x, data.y);
+      const testEval = data.xTest && data.yTest && data.xTest.shape[0] > 0 ? await evaluateClean(model, data.xTest, data.yTest) : null;
+      const stats: EpochStats = {
+        epoch,
+        objective: objectiveSum / batches,
+        trainLoss: trainEval.loss,
+        trainAccuracy: trainEval.accuracy,
+        testLoss: testEval?.loss ?? null,
+        testAccuracy: testEval?.accuracy ?? null,
+      };
+      history.push(stats);
+      disposeAll(snapshot);
+      snapshot = snapshotWeights(model);
+      if (onProgress) {
+        const elapsedMs = Date.now() - start;
+        await onProgress({ kind: 'epoch', epoch, epochs: config.epochs, stats, elapsedMs, etaMs: (elapsedMs / epoch) * (config.epochs - epoch) });
+      }
+    }
+    return finish('completed', `Trained ${config.epochs} epochs with ${config.method}.`);
+  } catch (e) {
+    if (isCancelled(e)) {
+      return finish(
+        'cancelled',
+        history.length
+          ? `Cancelled during epoch ${history.length + 1}; the model holds the weights from the end of epoch ${history.length}.`
+          : 'Cancelled before the first epoch ended; the model holds its initial weights.',
+      );
+    }
+    restoreWeights(model, snapshot);
+    throw e;
+  } finally {
+    disposeAll(snapshot);
+    optimizer.dispose();
+  }
+}
+
