@@ -30,7 +30,8 @@ export function isBackendName(name: string): name is BackendName {
   return (BACKEND_ORDER as readonly string[]).includes(name);
 }
 
-async function trySetBackend(name: string): Promise<BackendAttempt> {
+/** Activates one backend (installing the WASM fast path when it is wasm); never throws. */
+export async function activateBackend(name: string): Promise<BackendAttempt> {
   if (!tf.findBackendFactory(name)) return { name, ok: false, error: 'not registered in this build' };
   try {
     const ok = await tf.setBackend(name);
@@ -54,14 +55,14 @@ export async function selectBackend(
   const attempts: BackendAttempt[] = [];
   let requestFailed: string | undefined;
   if (requested) {
-    const attempt = await trySetBackend(requested);
+    const attempt = await activateBackend(requested);
     attempts.push(attempt);
     if (attempt.ok) return { backend: requested as BackendName, attempts };
     requestFailed = `${requested}: ${attempt.error}`;
   }
   for (const name of order) {
     if (name === requested) continue;
-    const attempt = await trySetBackend(name);
+    const attempt = await activateBackend(name);
     attempts.push(attempt);
     if (attempt.ok) return { backend: name as BackendName, attempts, requestFailed };
   }

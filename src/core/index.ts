@@ -3,7 +3,7 @@
  * Everything here runs in Node (tfjs wasm/cpu) and in a browser worker (any tfjs backend).
  */
 export { Rng, deriveSeed, mix32 } from './random';
-export { BACKEND_ORDER, type BackendName, type BackendChoice, selectBackend, installWasmMatMulFastPath, tensorCount, isBackendName } from './backend';
+export { BACKEND_ORDER, type BackendName, type BackendChoice, selectBackend, activateBackend, installWasmMatMulFastPath, tensorCount, isBackendName } from './backend';
 export { CancelledError, isCancelled, checkpoint, throwIfAborted } from './cancel';
 
 export {
@@ -64,3 +64,4 @@ export {
   experimentFromSearch,
 } from './experiments/config';
 export { datasetTensors, disposeDataset, buildModel, runTraining, splitPoints, predictGrid, type DatasetTensors, type GridPrediction } from './experiments/runner';
+export { PRESETS, FIGURE1_PRESET, type Preset } from './experiments/presets';

@@ -50,12 +50,14 @@ export const APGD_DEFAULTS: Omit<ApgdOptions, 'eps'> = {
 
 /** Lengths of the intervals between checkpoints for N iterations (from the p_j recursion). */
 export function apgdCheckpointIntervals(n: number): number[] {
-  const p = [0, 0.22];
-  while (p[p.length - 1] < 1) {
+  // p_j in integer hundredths: in binary floating point 0.41 + 0.16 + 0.13 = 0.7000000000000001,
+  // and ⌈0.7000000000000001·40⌉ = 29 where the paper's recursion gives 28.
+  const p = [0, 22];
+  while (p[p.length - 1] < 100) {
     const j = p.length - 1;
-    p.push(p[j] + Math.max(p[j] - p[j - 1] - 0.03, 0.06));
+    p.push(p[j] + Math.max(p[j] - p[j - 1] - 3, 6));
   }
-  const w = p.map((v) => Math.ceil(v * n)).filter((v, i, arr) => v <= n && (i === 0 || v > arr[i - 1]));
+  const w = p.map((v) => Math.ceil((v * n) / 100)).filter((v, i, arr) => v <= n && (i === 0 || v > arr[i - 1]));
   const intervals: number[] = [];
   for (let j = 1; j < w.length; j++) intervals.push(w[j] - w[j - 1]);
   return intervals;

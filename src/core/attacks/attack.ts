@@ -3,48 +3,14 @@
  * config, as the page, the worker and the CLI use them.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AttackNorm, Box } from './common';
+import type { AttackConfig } from './config';
 import { type RunControl, mapBatches } from './batched';
 import { fgsmBatch } from './fgsm';
 import { pgdBatch } from './pgd';
 import { apgdCeBatch } from './apgd';
 import { deriveSeed } from '../random';
 
-export const ATTACK_KINDS = ['fgsm', 'pgd', 'apgd-ce'] as const;
-export type AttackKind = (typeof ATTACK_KINDS)[number];
-
-export interface AttackConfig {
-  kind: AttackKind;
-  norm: AttackNorm;
-  eps: number;
-  /** Iterations (PGD, APGD-CE; ignored by FGSM). */
-  steps: number;
-  /** PGD step size; 0 = 2.5·eps/steps. APGD-CE sets its own (starting at 2·eps). */
-  stepSize: number;
-  restarts: number;
-  /** PGD: start from a uniform draw in the ball (APGD-CE always does). */
-  randomStart: boolean;
-  seed: number;
-  box: Box;
-}
-
-export const ATTACK_DEFAULTS: AttackConfig = {
-  kind: 'apgd-ce',
-  norm: 'linf',
-  eps: 0.2,
-  steps: 40,
-  stepSize: 0,
-  restarts: 1,
-  randomStart: true,
-  seed: 0,
-  box: null,
-};
-
-export const ATTACK_LABELS: Record<AttackKind, string> = {
-  fgsm: 'FGSM',
-  pgd: 'PGD',
-  'apgd-ce': 'APGD-CE',
-};
+export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, type AttackKind, type AttackConfig } from './config';
 
 /** Runs the configured attack on one batch, synchronously. */
 export function attackBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, config: AttackConfig): tf.Tensor {

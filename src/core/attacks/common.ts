@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { logits as modelLogits } from '../models/mlp';
 
-export type AttackNorm = 'linf' | 'l2';
-/** Lower and upper bound of every input coordinate, e.g. [0, 1] for images; null = unbounded. */
-export type Box = [number, number] | null;
+import type { AttackNorm, Box } from './config';
+
+export type { AttackNorm, Box };
 
 export interface ThreatModel {
   norm: AttackNorm;

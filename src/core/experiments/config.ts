@@ -3,11 +3,11 @@
  * training, evaluation attack, seed). The page keeps it in its URL and exports it; the CLI reads
  * it; the worker and the CLI turn it into the same core calls (runner.ts).
  */
-import { ATTACK_DEFAULTS, ATTACK_KINDS, type AttackConfig } from '../attacks/attack';
+import { ATTACK_DEFAULTS, ATTACK_KINDS, type AttackConfig } from '../attacks/config';
 import { DATASET2D_DEFAULTS, DATASET2D_KINDS, type Dataset2dConfig } from '../data/synthetic2d';
-import { MLP_DEFAULTS } from '../models/mlp';
+import { MLP_DEFAULTS } from '../models/mlpConfig';
 import { TRAINING_METHODS } from '../training/method';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../training/trainer';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
 
 export interface ModelConfig {
   depth: number;

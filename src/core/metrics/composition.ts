@@ -13,7 +13,7 @@
  * conservative (lower-bound) choice: robustness through the core model would need S to abstain
  * robustly, which an attack cannot certify.
  */
-import type { RobustnessSplit } from './robustness';
+import type { RobustnessSplit } from './split';
 
 export interface CompositionInputs {
   labels: ArrayLike<number>;

@@ -5,24 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
+import { MLP_DEFAULTS, type MlpConfig } from './mlpConfig';
 
-export interface MlpConfig {
-  inputDim: number;
-  numClasses: number;
-  /** Number of hidden layers. */
-  depth: number;
-  /** Units per hidden layer. */
-  width: number;
-  activation: 'relu' | 'tanh';
-  seed: number;
-}
-
-export const MLP_DEFAULTS: Omit<MlpConfig, 'inputDim' | 'numClasses'> = {
-  depth: 4,
-  width: 64,
-  activation: 'relu',
-  seed: 1,
-};
+export { MLP_DEFAULTS, type MlpConfig };
 
 export function createMlp(config: Partial<MlpConfig> & Pick<MlpConfig, 'inputDim' | 'numClasses'>): tf.Sequential {
   const c = { ...MLP_DEFAULTS, ...config };

@@ -4,7 +4,7 @@
  * differentiable in the model's weights.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { AttackNorm } from '../attacks/common';
+import type { AttackNorm } from '../attacks/config';
 
 export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era'] as const;
 export type TrainingMethodName = (typeof TRAINING_METHODS)[number];

@@ -21,5 +21,5 @@ export const pgdAt: TrainingMethod = {
       box: p.box,
     }),
   }),
-  loss: (model, _x, y, prepared) => tf.mean(crossEntropy(logits(model, prepared.xAdv), y)) as tf.Scalar,
+  loss: (model, _x, y, prepared) => tf.tidy(() => tf.mean(crossEntropy(logits(model, prepared.xAdv), y)) as tf.Scalar),
 };

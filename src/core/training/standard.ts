@@ -6,5 +6,5 @@ import type { TrainingMethod } from './method';
 
 export const standard: TrainingMethod = {
   prepare: () => ({}),
-  loss: (model, x, y) => tf.mean(crossEntropy(logits(model, x), y)) as tf.Scalar,
+  loss: (model, x, y) => tf.tidy(() => tf.mean(crossEntropy(logits(model, x), y)) as tf.Scalar),
 };

@@ -59,5 +59,5 @@ export function tradesLossPerExample(model: tf.LayersModel, x: tf.Tensor, y: tf.
 
 export const trades: TrainingMethod = {
   prepare: (model, x, y, p, seed) => ({ xAdv: tradesAdversary(model, x, y, p, seed) }),
-  loss: (model, x, y, prepared, p) => tf.mean(tradesLossPerExample(model, x, y, prepared.xAdv, p.tradesBeta)) as tf.Scalar,
+  loss: (model, x, y, prepared, p) => tf.tidy(() => tf.mean(tradesLossPerExample(model, x, y, prepared.xAdv, p.tradesBeta)) as tf.Scalar),
 };

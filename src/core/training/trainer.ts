@@ -9,7 +9,10 @@ import { checkpoint, isCancelled } from '../cancel';
 import { crossEntropy } from '../attacks/common';
 import { disposeAll, logits, restoreWeights, snapshotWeights } from '../models/mlp';
 import { Rng, deriveSeed } from '../random';
-import { type LossParams, type TrainingMethod, type TrainingMethodName, type TrainingAttack } from './method';
+import type { LossParams, TrainingMethod, TrainingMethodName } from './method';
+import { TRAIN_DEFAULTS, type TrainConfig } from './config';
+
+export { TRAIN_DEFAULTS, type TrainConfig };
 import { standard } from './standard';
 import { pgdAt } from './pgdAt';
 import { trades } from './trades';
@@ -20,38 +23,6 @@ export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
   'pgd-at': pgdAt,
   trades,
   era,
-};
-
-export interface TrainConfig {
-  method: TrainingMethodName;
-  epochs: number;
-  batchSize: number;
-  optimizer: 'sgd' | 'adam';
-  learningRate: number;
-  /** SGD momentum (0 = plain SGD). */
-  momentum: number;
-  seed: number;
-  /** The attack used by PGD-AT, TRADES and ERA while training. */
-  attack: TrainingAttack;
-  /** Input box for the training attack (null = unbounded). */
-  box: [number, number] | null;
-  tradesBeta: number;
-  eraBeta: number;
-}
-
-/** Paper 001, Appendix A.2 (the Figure 1 setup): 20 epochs, lr 0.1, batch 10, PGD-10, beta 6. */
-export const TRAIN_DEFAULTS: TrainConfig = {
-  method: 'trades',
-  epochs: 20,
-  batchSize: 10,
-  optimizer: 'sgd',
-  learningRate: 0.1,
-  momentum: 0,
-  seed: 1,
-  attack: { norm: 'linf', eps: 0.2, steps: 10, stepSize: 0 },
-  box: null,
-  tradesBeta: 6,
-  eraBeta: 1,
 };
 
 export interface TrainData {
@@ -203,6 +174,9 @@ export async function train(
   } finally {
     disposeAll(snapshot);
     optimizer.dispose();
+    // tfjs 4.22: MomentumOptimizer.dispose() does not dispose the learning-rate scalar `c` of its
+    // SGD base class, leaking one tensor per run (disposing twice is harmless).
+    if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
   }
 }
 

@@ -1,0 +1,152 @@
+/**
+ * Maps a model's grid predictions, the data and the 4-way split to plotly traces: the decision
+ * regions (class hue, lighter where the model is less confident), the training and test points,
+ * the robustness view (points — and optionally grid cells — coloured by their category) and
+ * arrows from clean to adversarial points.
+ */
+import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import { type Bounds2d, type Dataset2d, type GridPrediction, SPLIT_CATEGORIES, SPLIT_LABELS } from '../../core/settings';
+import type { EvaluationView, GridSplitView } from '../../../workers/protocol';
+import type { DisplayOptions } from '../state/store';
+import { CLASS_COLORS, CLASS_TINTS, SPLIT_COLORS, SPLIT_SYMBOLS } from './colors';
+
+export interface RegionInputs {
+  dataset: Dataset2d | null;
+  grid: GridPrediction | null;
+  evaluation: EvaluationView | null;
+  gridSplit: GridSplitView | null;
+  display: DisplayOptions;
+}
+
+function axis(lo: number, hi: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+}
+
+function rows<T>(values: ArrayLike<number>, n: number, map: (v: number, i: number) => T): T[][] {
+  const out: T[][] = [];
+  for (let r = 0; r < n; r++) {
+    const row: T[] = new Array(n);
+    for (let c = 0; c < n; c++) row[c] = map(values[r * n + c], r * n + c);
+    out.push(row);
+  }
+  return out;
+}
+
+function classHeatmap(grid: GridPrediction, numClasses: number): Data {
+  const k = numClasses;
+  const colorscale: Array<[number, string]> = [];
+  for (let c = 0; c < k; c++) {
+    colorscale.push([c / k, CLASS_TINTS[c]], [(c + 1) / k - 1e-6, CLASS_COLORS[c]]);
+  }
+  colorscale[colorscale.length - 1][0] = 1;
+  const x = axis(grid.bounds.xMin, grid.bounds.xMax, grid.resolution);
+  const y = axis(grid.bounds.yMin, grid.bounds.yMax, grid.resolution);
+  const z = rows(grid.classes, grid.resolution, (cls, i) => cls + 0.999 * Math.max(0, (grid.confidence[i] - 1 / k) / (1 - 1 / k)));
+  return {
+    type: 'heatmap', x, y, z, zmin: 0, zmax: k, colorscale, showscale: false, opacity: 0.55,
+    hoverinfo: 'skip', name: 'decision regions', zsmooth: false,
+  };
+}
+
+function splitHeatmap(view: GridSplitView): Data {
+  const n = SPLIT_CATEGORIES.length;
+  const colorscale: Array<[number, string]> = [];
+  SPLIT_CATEGORIES.forEach((cat, i) => colorscale.push([i / n, SPLIT_COLORS[cat]], [(i + 1) / n - 1e-6, SPLIT_COLORS[cat]]));
+  colorscale[colorscale.length - 1][0] = 1;
+  return {
+    type: 'heatmap',
+    x: axis(view.bounds.xMin, view.bounds.xMax, view.resolution),
+    y: axis(view.bounds.yMin, view.bounds.yMax, view.resolution),
+    z: rows(view.categories, view.resolution, (c) => c + 0.5),
+    zmin: 0, zmax: n, colorscale, showscale: false, opacity: 0.45, hoverinfo: 'skip', name: 'grid 4-way split',
+  };
+}
+
+function pointsByClass(xs: Float32Array, ys: Int32Array, numClasses: number, name: string, symbol: string, outline: string): Data[] {
+  const traces: Data[] = [];
+  for (let c = 0; c < numClasses; c++) {
+    const px: number[] = [];
+    const py: number[] = [];
+    for (let i = 0; i < ys.length; i++) if (ys[i] === c) { px.push(xs[2 * i]); py.push(xs[2 * i + 1]); }
+    traces.push({
+      type: 'scatter', mode: 'markers', x: px, y: py, name: `${name} · class ${c}`, legendgroup: name,
+      marker: { color: CLASS_COLORS[c], size: 6, symbol, line: { color: outline, width: 1 } },
+      hovertemplate: `${name}, label ${c}<br>(%{x:.3f}, %{y:.3f})<extra></extra>`,
+    });
+  }
+  return traces;
+}
+
+function pointsBySplit(xs: Float32Array, ys: Int32Array, view: EvaluationView): Data[] {
+  return SPLIT_CATEGORIES.map((cat, code) => {
+    const px: number[] = [];
+    const py: number[] = [];
+    const text: string[] = [];
+    const { categories, predictions, adversarialPredictions } = view.split;
+    for (let i = 0; i < categories.length; i++) {
+      if (categories[i] !== code) continue;
+      px.push(xs[2 * i]);
+      py.push(xs[2 * i + 1]);
+      text.push(`label ${ys[i]}, predicted ${predictions[i]}, under attack ${adversarialPredictions[i]}`);
+    }
+    return {
+      type: 'scatter', mode: 'markers', x: px, y: py, text, name: `${SPLIT_LABELS[cat]} (${px.length})`,
+      marker: { color: SPLIT_COLORS[cat], size: 8, symbol: SPLIT_SYMBOLS[cat], line: { color: '#222', width: 1 } },
+      hovertemplate: `${SPLIT_LABELS[cat]}<br>%{text}<br>(%{x:.3f}, %{y:.3f})<extra></extra>`,
+    };
+  });
+}
+
+function arrows(xs: Float32Array, view: EvaluationView, which: 'non-robust' | 'all'): Data[] {
+  const lx: Array<number | null> = [];
+  const ly: Array<number | null> = [];
+  const ax: number[] = [];
+  const ay: number[] = [];
+  const { categories, adversarial } = view.split;
+  for (let i = 0; i < categories.length; i++) {
+    if (which === 'non-robust' && categories[i] < 2) continue;
+    lx.push(xs[2 * i], adversarial[2 * i], null);
+    ly.push(xs[2 * i + 1], adversarial[2 * i + 1], null);
+    ax.push(adversarial[2 * i]);
+    ay.push(adversarial[2 * i + 1]);
+  }
+  return [
+    { type: 'scatter', mode: 'lines', x: lx, y: ly, name: 'clean → adversarial', line: { color: '#222', width: 1 }, hoverinfo: 'skip', legendgroup: 'adv' },
+    { type: 'scatter', mode: 'markers', x: ax, y: ay, name: 'adversarial point', legendgroup: 'adv', marker: { color: '#222', size: 5, symbol: 'x-thin', line: { color: '#222', width: 1.5 } }, hovertemplate: 'adversarial (%{x:.3f}, %{y:.3f})<extra></extra>' },
+  ];
+}
+
+export function regionTraces({ dataset, grid, evaluation, gridSplit, display }: RegionInputs): Data[] {
+  const traces: Data[] = [];
+  const numClasses = dataset?.numClasses ?? 2;
+  if (gridSplit && display.showGridSplit) traces.push(splitHeatmap(gridSplit));
+  else if (grid) traces.push(classHeatmap(grid, numClasses));
+  if (!dataset) return traces;
+  const evalSet = evaluation && display.colourBySplit ? evaluation.set : null;
+  const sets = [
+    { key: 'train' as const, show: display.showTrain, xs: dataset.xTrain, ys: dataset.yTrain, symbol: 'circle', outline: '#ffffff' },
+    { key: 'test' as const, show: display.showTest, xs: dataset.xTest, ys: dataset.yTest, symbol: 'diamond', outline: '#000000' },
+  ];
+  for (const s of sets) {
+    if (!s.show) continue;
+    if (evalSet === s.key && evaluation && evaluation.split.n === s.ys.length) traces.push(...pointsBySplit(s.xs, s.ys, evaluation));
+    else traces.push(...pointsByClass(s.xs, s.ys, numClasses, s.key, s.symbol, s.outline));
+  }
+  if (evaluation && display.arrows !== 'none') {
+    const s = sets.find((t) => t.key === evaluation.set)!;
+    if (evaluation.split.n === s.ys.length) traces.push(...arrows(s.xs, evaluation, display.arrows));
+  }
+  return traces;
+}
+
+export function regionLayout(bounds: Bounds2d | null, title?: string, showLegend = true): Layout {
+  return {
+    title: title ? { text: title, font: { size: 14 } } : undefined,
+    margin: { l: 40, r: 10, t: title ? 36 : 10, b: 36 },
+    xaxis: { range: bounds ? [bounds.xMin, bounds.xMax] : undefined, title: { text: 'x₁' }, zeroline: false, constrain: 'domain' },
+    yaxis: { range: bounds ? [bounds.yMin, bounds.yMax] : undefined, title: { text: 'x₂' }, scaleanchor: 'x', scaleratio: 1, zeroline: false, constrain: 'domain' },
+    showlegend: showLegend,
+    legend: { orientation: 'h', y: -0.12, font: { size: 11 } },
+    uirevision: 'regions',
+  };
+}

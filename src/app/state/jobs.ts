@@ -1,0 +1,55 @@
+/**
+ * Runs a worker job from the page: registers it in the store (progress bar, time left, cancel
+ * button), and turns failures into messages. Cancellation is a normal outcome, not an error.
+ */
+import { newJobId, proxy, worker } from '../workerClient';
+import { useStore } from './store';
+
+export type ProgressCallback = (fraction: number, etaMs: number | null, detail?: string) => void;
+
+export function updateJob(id: string, patch: Partial<{ fraction: number; etaMs: number | null; detail: string }>): void {
+  const jobs = useStore.getState().jobs;
+  if (!jobs[id]) return;
+  useStore.setState({ jobs: { ...jobs, [id]: { ...jobs[id], ...patch } } });
+}
+
+function isCancelledError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'CancelledError' || /cancel/i.test(e.message));
+}
+
+/**
+ * Runs `fn` as a job labelled `label`; resolves with its result, or null when it failed or was
+ * cancelled (a message says which).
+ */
+export async function withJob<T>(kind: string, label: string, fn: (jobId: string, progress: ProgressCallback) => Promise<T>): Promise<T | null> {
+  const id = newJobId(kind);
+  const { jobs, pushMessage } = useStore.getState();
+  useStore.setState({ jobs: { ...jobs, [id]: { id, label, fraction: 0, etaMs: null, detail: '' } } });
+  try {
+    return await fn(id, (fraction, etaMs, detail) => updateJob(id, { fraction, etaMs, ...(detail !== undefined ? { detail } : {}) }));
+  } catch (e) {
+    if (isCancelledError(e)) pushMessage('info', `${label}: cancelled.`);
+    else pushMessage('error', `${label} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  } finally {
+    const rest = { ...useStore.getState().jobs };
+    delete rest[id];
+    useStore.setState({ jobs: rest });
+  }
+}
+
+/** A comlink proxy of a progress callback for the worker. */
+export function progressProxy(progress: ProgressCallback) {
+  return proxy((fraction: number, etaMs: number | null) => progress(fraction, etaMs));
+}
+
+export function cancelJob(id: string): void {
+  void worker().cancel(id);
+}
+
+export function formatEta(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return 'estimating…';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s left`;
+  return `${Math.floor(s / 60)} min ${s % 60} s left`;
+}

@@ -1,0 +1,131 @@
+/**
+ * What the page shows, in one zustand store: the settings (the experiment config and its field
+ * errors), the backend, the dataset, trained-model summaries, plot data, jobs and messages.
+ * Tensors never reach this store; only plain data from the worker does.
+ */
+import { create } from 'zustand';
+import {
+  type Dataset2d,
+  type EpochStats,
+  type ExperimentConfig,
+  type FieldErrors,
+  type GridPrediction,
+  setPath,
+  validateExperiment,
+} from '../../core/settings';
+import type { BackendInfo, CompositionView, EvalSet, EvaluationView, GridSplitView, ModelSummary } from '../../../workers/protocol';
+import { type View, readUrl, writeUrl } from './urlState';
+
+export interface JobState {
+  id: string;
+  label: string;
+  fraction: number;
+  etaMs: number | null;
+  /** Short status line, e.g. "epoch 3/20, batch 40/80". */
+  detail: string;
+}
+
+export interface Message {
+  id: number;
+  kind: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+export interface DisplayOptions {
+  showTrain: boolean;
+  showTest: boolean;
+  /** Colour the evaluated points by their 4-way category instead of their label. */
+  colourBySplit: boolean;
+  /** Draw clean → adversarial arrows. */
+  arrows: 'none' | 'non-robust' | 'all';
+  /** Overlay the grid's 4-way split when computed. */
+  showGridSplit: boolean;
+  evalSet: EvalSet;
+}
+
+export interface AppState {
+  config: ExperimentConfig;
+  /** Problems with the current settings, by dotted field path (shown beside each field). */
+  fieldErrors: FieldErrors;
+  view: View;
+  requestedBackend: string | null;
+  backend: BackendInfo | null;
+  backendError: string | null;
+  deviceLost: string | null;
+  /** Generated datasets by datasetKey(data config). */
+  datasets: Record<string, Dataset2d>;
+  models: Record<string, ModelSummary>;
+  activeModelId: string | null;
+  grids: Record<string, GridPrediction>;
+  /** Epoch curves of each model (live while it trains). */
+  histories: Record<string, EpochStats[]>;
+  evaluations: Record<string, EvaluationView>;
+  gridSplits: Record<string, GridSplitView>;
+  composition: CompositionView | null;
+  jobs: Record<string, JobState>;
+  messages: Message[];
+  display: DisplayOptions;
+  compose: { robustId: string | null; coreId: string | null };
+  setField: (path: string, value: unknown) => void;
+  setConfig: (config: ExperimentConfig) => void;
+  setView: (view: View) => void;
+  setDisplay: (patch: Partial<DisplayOptions>) => void;
+  pushMessage: (kind: Message['kind'], text: string) => void;
+  dismissMessage: (id: number) => void;
+}
+
+const initialUrl = typeof window !== 'undefined' ? readUrl() : null;
+let messageCounter = 0;
+
+function errorsFor(config: ExperimentConfig, urlErrors: FieldErrors = {}): FieldErrors {
+  return { ...urlErrors, ...validateExperiment(config) };
+}
+
+export const useStore = create<AppState>()((set, get) => ({
+  config: initialUrl!.config,
+  fieldErrors: errorsFor(initialUrl!.config, initialUrl!.errors),
+  view: initialUrl!.view,
+  requestedBackend: initialUrl!.backend,
+  backend: null,
+  backendError: null,
+  deviceLost: null,
+  datasets: {},
+  models: {},
+  activeModelId: null,
+  grids: {},
+  histories: {},
+  evaluations: {},
+  gridSplits: {},
+  composition: null,
+  jobs: {},
+  messages: Object.keys(initialUrl!.errors).length
+    ? [{ id: ++messageCounter, kind: 'warning', text: `Some settings in the link could not be used and kept their defaults: ${Object.keys(initialUrl!.errors).join(', ')}.` }]
+    : [],
+  display: { showTrain: true, showTest: true, colourBySplit: true, arrows: 'non-robust', showGridSplit: true, evalSet: 'test' },
+  compose: { robustId: null, coreId: null },
+  setField: (path, value) => {
+    const config = setPath(get().config, path, value);
+    set({ config, fieldErrors: errorsFor(config) });
+    writeUrl(config, get().view, get().requestedBackend);
+  },
+  setConfig: (config) => {
+    set({ config, fieldErrors: errorsFor(config) });
+    writeUrl(config, get().view, get().requestedBackend);
+  },
+  setView: (view) => {
+    set({ view });
+    writeUrl(get().config, view, get().requestedBackend);
+  },
+  setDisplay: (patch) => set({ display: { ...get().display, ...patch } }),
+  pushMessage: (kind, text) => set({ messages: [...get().messages.slice(-4), { id: ++messageCounter, kind, text }] }),
+  dismissMessage: (id) => set({ messages: get().messages.filter((m) => m.id !== id) }),
+}));
+
+export function datasetKey(data: Dataset2d['config']): string {
+  return JSON.stringify(data);
+}
+
+/** True when none of the given field paths (or prefixes) has an error. */
+export function fieldsValid(errors: FieldErrors, prefixes: string[]): boolean {
+  return !Object.keys(errors).some((k) => prefixes.some((p) => k === p || k.startsWith(p + '.')));
+}

@@ -1,0 +1,24 @@
+/**
+ * The plain-data part of the core (no tfjs import): settings, defaults, validation, dataset
+ * generation and metric bookkeeping. The page imports only this file, so that tfjs stays in the
+ * compute worker and off the main thread.
+ */
+export * from './experiments/config';
+export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, type AttackKind, type AttackConfig, type AttackNorm, type Box } from './attacks/config';
+export { TRAINING_METHODS, METHOD_LABELS, type TrainingMethodName, type TrainingAttack } from './training/method';
+export { TRAIN_DEFAULTS, type TrainConfig } from './training/config';
+export { MLP_DEFAULTS, type MlpConfig } from './models/mlpConfig';
+export {
+  DATASET2D_KINDS,
+  DATASET2D_INFO,
+  DATASET2D_DEFAULTS,
+  type Dataset2dKind,
+  type Dataset2dConfig,
+  type Dataset2d,
+  type Bounds2d,
+} from './data/synthetic2d';
+export { SPLIT_CATEGORIES, SPLIT_LABELS, splitFromPredictions, type RobustnessSplit, type SplitCategoryName } from './metrics/split';
+export { type CompositionResult, type ModelMetrics } from './metrics/composition';
+export type { EpochStats, TrainProgress, TrainStatus } from './training/trainer';
+export type { GridPrediction } from './experiments/runner';
+export { PRESETS, FIGURE1_PRESET, type Preset } from './experiments/presets';

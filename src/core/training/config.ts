@@ -1,0 +1,34 @@
+/** Training settings as plain data (no tfjs import), shared by the page, the worker and the CLI. */
+import type { TrainingAttack, TrainingMethodName } from './method';
+
+export interface TrainConfig {
+  method: TrainingMethodName;
+  epochs: number;
+  batchSize: number;
+  optimizer: 'sgd' | 'adam';
+  learningRate: number;
+  /** SGD momentum (0 = plain SGD). */
+  momentum: number;
+  seed: number;
+  /** The attack used by PGD-AT, TRADES and ERA while training. */
+  attack: TrainingAttack;
+  /** Input box for the training attack (null = unbounded). */
+  box: [number, number] | null;
+  tradesBeta: number;
+  eraBeta: number;
+}
+
+/** Paper 001, Appendix A.2 (the Figure 1 setup): 20 epochs, lr 0.1, batch 10, PGD-10, beta 6. */
+export const TRAIN_DEFAULTS: TrainConfig = {
+  method: 'trades',
+  epochs: 20,
+  batchSize: 10,
+  optimizer: 'sgd',
+  learningRate: 0.1,
+  momentum: 0,
+  seed: 1,
+  attack: { norm: 'linf', eps: 0.2, steps: 10, stepSize: 0 },
+  box: null,
+  tradesBeta: 6,
+  eraBeta: 1,
+};

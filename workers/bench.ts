@@ -1,0 +1,44 @@
+/**
+ * The page's bench view: runs the benchmark cases of src/core/bench/suite.ts on each requested
+ * backend in turn and restores the backend the page was using.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BENCH_CASES, runBenchCase } from '../src/core/bench/suite';
+import { activateBackend } from '../src/core/index';
+import { runJob } from './jobs';
+import type { BenchRow } from './protocol';
+
+export const benchApi = {
+  benchCases: () => BENCH_CASES.map(({ id, label, description }) => ({ id, label, description })),
+  async bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]> {
+    const original = tf.getBackend();
+    return runJob(jobId, async (signal) => {
+      const rows: BenchRow[] = [];
+      try {
+        for (const backend of backends) {
+          const ok = (await activateBackend(backend)).ok;
+          for (const caseId of caseIds) {
+            const label = BENCH_CASES.find((c) => c.id === caseId)?.label ?? caseId;
+            let row: BenchRow;
+            if (!ok) {
+              row = { caseId, label, backend, medianMs: null, runsMs: [], throughput: '', error: 'backend unavailable' };
+            } else {
+              try {
+                const r = await runBenchCase(caseId, { repeats, signal });
+                row = { caseId, label: r.label, backend, medianMs: r.medianMs, runsMs: r.runsMs, throughput: r.throughput };
+              } catch (e) {
+                if (signal.aborted) throw e;
+                row = { caseId, label, backend, medianMs: null, runsMs: [], throughput: '', error: e instanceof Error ? e.message : String(e) };
+              }
+            }
+            rows.push(row);
+            onRow(row);
+          }
+        }
+        return rows;
+      } finally {
+        await activateBackend(original);
+      }
+    });
+  },
+};
