@@ -86,6 +86,7 @@ export function installWasmMatMulFastPath(): void {
   for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
     const original = tf.getKernel(kernelName, 'wasm');
     if (!original) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({
       ...original,
       kernelFunc: (args) => {

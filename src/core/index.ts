@@ -65,3 +65,5 @@ export {
 } from './experiments/config';
 export { datasetTensors, disposeDataset, buildModel, runTraining, splitPoints, predictGrid, type DatasetTensors, type GridPrediction } from './experiments/runner';
 export { PRESETS, FIGURE1_PRESET, type Preset } from './experiments/presets';
+export { modelToArtifacts, modelFromArtifacts, checkModelJson, manifestByteLength, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, type ModelJson, type ModelArtifactsPair } from './models/io';
+export { BENCH_CASES, runBenchCase, SPLIT_40K_TARGET_MS, BENCH_SPLIT_ATTACK, formatRate, median, type BenchCase, type BenchCaseId, type BenchOptions, type BenchProgress, type BenchResult } from './bench/suite';

@@ -4,12 +4,27 @@
  * point coloured by the 4-way split, with each model's metrics below.
  */
 import { useState } from 'react';
-import { FIGURE1_PRESET } from '../../core/settings';
 import { figure1ModelId, runFigure1 } from '../state/actions';
 import { useStore } from '../state/store';
 import { CompositionPanel } from './CompositionPanel';
 import { MetricsTable } from './MetricsPanel';
 import { DisplayToggles, RegionsPlot } from './RegionsPanel';
+import { FIGURE1_PRESET, SPLIT_CATEGORIES, SPLIT_LABELS } from '../../core/settings';
+import { SPLIT_COLORS } from '../plots/colors';
+
+function SplitLegend() {
+  return (
+    <div className="legend">
+      {SPLIT_CATEGORIES.map((c) => (
+        <span key={c}>
+          <span className="swatch" style={{ background: SPLIT_COLORS[c] }} />
+          {SPLIT_LABELS[c]}
+        </span>
+      ))}
+      <span>· circles: training points, diamonds: test points, lines: clean → adversarial</span>
+    </div>
+  );
+}
 
 const PAPER_NUMBERS: Record<string, string> = {
   standard: 'paper: 100% accurate, 91.1% robust & accurate',
@@ -53,13 +68,14 @@ export function Figure1View() {
         </div>
       </div>
       <DisplayToggles />
+      <SplitLegend />
       <div className="triptych">
         {FIGURE1_PRESET.methods.map((m) => {
           const id = figure1ModelId(m);
           const ev = evaluations[id];
           return (
             <div className="panel" key={m} data-testid={`fig1-panel-${m}`}>
-              <RegionsPlot modelId={models[id] ? id : null} title={models[id]?.name ?? `${m} (not trained yet)`} showLegend={m === 'era'} testId={`fig1-plot-${m}`} />
+              <RegionsPlot modelId={models[id] ? id : null} title={models[id]?.name ?? `${m} (not trained yet)`} showLegend={false} testId={`fig1-plot-${m}`} />
               {ev ? <MetricsTable view={ev} /> : <p className="hint">Metrics appear after the run.</p>}
               <p className="hint paper-ref">{PAPER_NUMBERS[m]}</p>
             </div>

@@ -147,6 +147,7 @@ export function regionLayout(bounds: Bounds2d | null, title?: string, showLegend
     yaxis: { range: bounds ? [bounds.yMin, bounds.yMax] : undefined, title: { text: 'x₂' }, scaleanchor: 'x', scaleratio: 1, zeroline: false, constrain: 'domain' },
     showlegend: showLegend,
     legend: { orientation: 'h', y: -0.12, font: { size: 11 } },
-    uirevision: 'regions',
+    // Keep the user's zoom across redraws, but reset it when the data's bounds change.
+    uirevision: bounds ? `${bounds.xMin}:${bounds.xMax}:${bounds.yMin}:${bounds.yMax}` : 'none',
   };
 }

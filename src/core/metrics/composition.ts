@@ -66,7 +66,8 @@ export function composeModels(inputs: CompositionInputs): CompositionResult {
   let coreCorrect = 0;
   for (let i = 0; i < n; i++) {
     const s = robustAtEps.adversarialPredictions[i] === robustAtEps.predictions[i];
-    const rs = robustAtTwoEps.adversarialPredictions[i] === robustAtTwoEps.predictions[i];
+    // Robust at 2·eps implies robust at eps; two separate attacks can disagree, so require both.
+    const rs = s && robustAtTwoEps.adversarialPredictions[i] === robustAtTwoEps.predictions[i];
     selected[i] = s ? 1 : 0;
     robustlySelected[i] = rs ? 1 : 0;
     predictions[i] = s ? robustAtEps.predictions[i] : corePredictions[i];

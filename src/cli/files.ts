@@ -1,0 +1,146 @@
+/**
+ * The CLI's file system: reading experiment configs, writing results, and saving and loading
+ * models as a folder with model.json + weights.bin (the tfjs layers-model format, built by
+ * src/core/models/io.ts, which itself never touches files).
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { type ExperimentConfig, normaliseExperiment } from '../core';
+import { MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts } from '../core/models/io';
+import { CliError } from './errors';
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'no such file';
+  if (err?.code === 'EISDIR') return 'is a directory, not a file';
+  if (err?.code === 'EACCES') return 'permission denied';
+  return err instanceof Error ? err.message : String(e);
+}
+
+export function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`Cannot read ${what} ${path}: ${describeFsError(e)}`);
+  }
+}
+
+/** Parses JSON text; the error names the file and where the JSON broke. */
+export function parseJsonText(text: string, path: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${what} ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Reads an experiment config: missing fields take their defaults, unknown or invalid fields are
+ * listed one per line (exit status 2).
+ */
+export function readExperimentConfig(path: string): ExperimentConfig {
+  const raw = parseJsonText(readTextFile(path, 'config file'), path, 'Config file');
+  try {
+    return normaliseExperiment(raw);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const prefix = 'Invalid config: ';
+    if (msg.startsWith(prefix)) {
+      const items = msg.slice(prefix.length).split('; ');
+      throw new CliError(`Invalid config ${path}:\n${items.map((s) => `  - ${s}`).join('\n')}`);
+    }
+    throw new CliError(`Invalid config ${path}: ${msg}`);
+  }
+}
+
+/**
+ * JSON with indented objects but arrays of numbers (and arrays of short number arrays, e.g.
+ * points) on one line, so that per-point arrays stay readable.
+ */
+export function formatJson(value: unknown, indent = 0): string {
+  const pad = '  '.repeat(indent + 1);
+  const end = '  '.repeat(indent);
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (ArrayBuffer.isView(value)) return JSON.stringify(Array.from(value as unknown as ArrayLike<number>));
+  if (Array.isArray(value)) {
+    const flat = value.every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((w) => w === null || typeof w !== 'object')));
+    if (flat) return JSON.stringify(value);
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => pad + formatJson(v, indent + 1)).join(',\n')}\n${end}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${formatJson(v, indent + 1)}`).join(',\n')}\n${end}}`;
+}
+
+/** Writes the result to `out`, or to stdout when no file is given. */
+export function writeResult(result: unknown, out: string | undefined): void {
+  const text = formatJson(result) + '\n';
+  if (!out || out === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    mkdirSync(dirname(resolve(out)), { recursive: true });
+    writeFileSync(out, text);
+  } catch (e) {
+    throw new CliError(`Cannot write ${out}: ${describeFsError(e)}`);
+  }
+}
+
+/** Saves a model as DIR/model.json + DIR/weights.bin (creating DIR). */
+export async function saveModelDir(model: tf.LayersModel, dir: string, metadata?: Record<string, unknown>): Promise<void> {
+  const { modelJson, weights } = await modelToArtifacts(model, metadata);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, MODEL_JSON_FILE_NAME), JSON.stringify(modelJson));
+    writeFileSync(join(dir, WEIGHTS_FILE_NAME), new Uint8Array(weights));
+  } catch (e) {
+    throw new CliError(`Cannot save the model to ${dir}: ${describeFsError(e)}`);
+  }
+}
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  /** The model's userDefinedMetadata (the CLI stores the experiment config there). */
+  metadata: Record<string, unknown> | undefined;
+}
+
+/**
+ * Loads DIR/model.json + DIR/weights.bin and checks that the model maps `inputDim` inputs to
+ * `numClasses` logits. Every problem is a CliError that names the folder.
+ */
+export async function loadModelDir(dir: string, expected: { inputDim: number; numClasses: number; what: string }): Promise<LoadedModel> {
+  if (!existsSync(dir)) throw new CliError(`Model folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new CliError(`${dir} is not a folder (expected a folder with ${MODEL_JSON_FILE_NAME} and ${WEIGHTS_FILE_NAME})`);
+  const jsonPath = join(dir, MODEL_JSON_FILE_NAME);
+  const weightsPath = join(dir, WEIGHTS_FILE_NAME);
+  const missing = [jsonPath, weightsPath].filter((p) => !existsSync(p));
+  if (missing.length) throw new CliError(`Model folder ${dir} is missing ${missing.map((p) => basename(p)).join(' and ')}`);
+  const modelJson = parseJsonText(readTextFile(jsonPath, 'model file'), jsonPath, 'Model file');
+  let weights: Buffer;
+  try {
+    weights = readFileSync(weightsPath);
+  } catch (e) {
+    throw new CliError(`Cannot read ${weightsPath}: ${describeFsError(e)}`);
+  }
+  let model: tf.LayersModel;
+  try {
+    model = await modelFromArtifacts(modelJson, weights);
+  } catch (e) {
+    throw new CliError(`Cannot load the model in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const inShape = model.inputs[0]?.shape ?? [];
+  const outShape = model.outputs[0]?.shape ?? [];
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || inShape.length !== 2 || outShape.length !== 2 || inShape[1] !== expected.inputDim || outShape[1] !== expected.numClasses) {
+    const shapes = `input shape [${inShape.map(String).join(', ')}], output shape [${outShape.map(String).join(', ')}]`;
+    model.dispose();
+    throw new CliError(
+      `The model in ${dir} does not fit ${expected.what}: it has ${shapes}, but ${expected.what} needs ${expected.inputDim} inputs and ${expected.numClasses} classes`,
+    );
+  }
+  const metadata = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
+  return { model, metadata };
+}

@@ -1,0 +1,227 @@
+/**
+ * The command line (src/cli), run as a user runs it: `npx tsx src/cli/main.ts <command> …` in a
+ * child process, on a tiny experiment written to a temporary folder. Checks exit statuses, the
+ * result JSON, the model folder round trip (train --save-model, then evaluate/attack --model
+ * reproduce the same predictions), and the messages for bad input.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Run {
+  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const TINY = {
+  version: 1,
+  seed: 3,
+  data: { kind: 'gaussians3', size: 60, testFraction: 0.25 },
+  training: { method: 'trades', epochs: 2, batchSize: 10, attack: { steps: 3 } },
+  evaluation: { attack: { kind: 'apgd-ce', steps: 5 } },
+};
+const N_TEST = 15;
+
+let dir: string;
+let config: string;
+let modelDir: string;
+let trained: any;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
+  config = join(dir, 'tiny.json');
+  modelDir = join(dir, 'model');
+  writeFileSync(config, JSON.stringify(TINY));
+  // The result goes to stdout when --out is absent: stdout must hold nothing but the JSON.
+  const r = cli('train', config, '--save-model', modelDir);
+  if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
+  trained = JSON.parse(r.stdout);
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+describe('cli train', () => {
+  test('writes the result JSON with plausible values', () => {
+    const r = trained;
+    expect(r.command).toBe('train');
+    expect(r.backend).toBe('wasm');
+    expect(r.config.data.size).toBe(60);
+    expect(r.config.model).toEqual({ depth: 4, width: 64, activation: 'relu' }); // defaults filled in
+    expect(r.training.status).toBe('completed');
+    expect(r.training.history).toHaveLength(2);
+    for (const h of r.training.history) expect(Number.isFinite(h.objective)).toBe(true);
+
+    const m = r.metrics;
+    for (const k of ['naturalAccuracy', 'robustAccuracy', 'robustInaccuracy']) {
+      expect(m[k]).toBeGreaterThanOrEqual(0);
+      expect(m[k]).toBeLessThanOrEqual(1);
+    }
+    expect(m.robustAccuracy).toBeLessThanOrEqual(m.naturalAccuracy);
+    expect(Object.keys(m.fractions)).toEqual(SPLIT_NAMES);
+    expect(sum(m.fractions)).toBeCloseTo(1, 10);
+    expect(sum(m.counts)).toBe(N_TEST);
+    expect(m.naturalAccuracy).toBeGreaterThan(0.5); // three well-separated Gaussians
+
+    const p = r.points;
+    expect(p.x).toHaveLength(N_TEST);
+    expect(p.x[0]).toHaveLength(2);
+    expect(p.y).toHaveLength(N_TEST);
+    expect(p.predictions).toHaveLength(N_TEST);
+    expect(p.adversarialPredictions).toHaveLength(N_TEST);
+    expect(p.adversarial).toHaveLength(N_TEST);
+    expect(p.categories).toHaveLength(N_TEST);
+    for (const c of p.categories) expect(SPLIT_NAMES).toContain(c);
+    // The categories agree with the predictions.
+    p.categories.forEach((c: string, i: number) => {
+      const robust = p.adversarialPredictions[i] === p.predictions[i];
+      const accurate = p.predictions[i] === p.y[i];
+      expect(c).toBe(SPLIT_NAMES[robust ? (accurate ? 0 : 1) : accurate ? 2 : 3]);
+    });
+    // Adversarial points lie in the l_inf ball of radius eps (float32 rounding aside).
+    p.adversarial.forEach((a: number[], i: number) => {
+      expect(Math.max(Math.abs(a[0] - p.x[i][0]), Math.abs(a[1] - p.x[i][1]))).toBeLessThanOrEqual(0.2 + 1e-6);
+    });
+    expect(r.timing.totalMs).toBeGreaterThan(0);
+  });
+
+  test('--save-model writes model.json + weights.bin in the tfjs format', () => {
+    const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
+    expect(json.userDefinedMetadata.workbench.experiment.seed).toBe(3);
+    expect(readFileSync(join(modelDir, 'weights.bin')).length).toBe((2 * 64 + 64 + 3 * (64 * 64 + 64) + 64 * 3 + 3) * 4);
+  });
+
+  test('--out writes the file and keeps stdout empty', () => {
+    const out = join(dir, 'sub', 'result.json');
+    const r = cli('train', config, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/epoch 2\/2 .*loss/);
+    const again = JSON.parse(readFileSync(out, 'utf8'));
+    // Same config, same seed: the same run.
+    expect(again.points.predictions).toEqual(trained.points.predictions);
+    expect(again.metrics).toEqual(trained.metrics);
+  });
+});
+
+describe('cli evaluate and attack on a saved model', () => {
+  test('evaluate --model reproduces the clean predictions and the split', () => {
+    const out = join(dir, 'eval.json');
+    const r = cli('evaluate', config, '--model', modelDir, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/training a model/);
+    const e = JSON.parse(readFileSync(out, 'utf8'));
+    expect(e.model).toEqual({ source: 'loaded', dir: modelDir });
+    expect(e.points.predictions).toEqual(trained.points.predictions);
+    expect(e.points.categoriesAtEps).toEqual(trained.points.categories);
+    expect(e.metrics.atEps).toEqual(trained.metrics);
+    const s = e.metrics.selector;
+    expect(s.selectionRate).toBeCloseTo(trained.metrics.robustness, 12);
+    expect(s.robustSelection).toBeGreaterThanOrEqual(0);
+    expect(s.robustSelection).toBeLessThanOrEqual(1);
+    expect(e.attack.twoEps).toBeCloseTo(0.4, 12);
+    expect(e.metrics.atTwoEps.robustness).toBeLessThanOrEqual(1);
+    expect(e.metrics.abstainModel.naturalAccuracy).toBeLessThanOrEqual(trained.metrics.naturalAccuracy);
+    expect(e.metrics.composition).toBeUndefined();
+  });
+
+  test('evaluate --compose-core reports the composition next to its parts', () => {
+    const r = cli('evaluate', config, '--model', modelDir, '--compose-core', modelDir);
+    expect(r.code, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout);
+    const c = e.metrics.composition;
+    // With F_core = F_robust, H(x) = F(x) on clean inputs.
+    expect(c.composition.naturalAccuracy).toBeCloseTo(trained.metrics.naturalAccuracy, 12);
+    expect(c.robustModel.naturalAccuracy).toBeCloseTo(trained.metrics.naturalAccuracy, 12);
+    expect(c.coreModel.robustAccuracy).toBeCloseTo(trained.metrics.robustAccuracy, 12);
+    expect(e.points.compositionPredictions).toEqual(trained.points.predictions);
+  });
+
+  test('attack --model writes adversarial points, predictions and norms', () => {
+    const r = cli('attack', config, '--model', modelDir);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout);
+    expect(a.attack.kind).toBe('apgd-ce');
+    expect(a.points.predictions).toEqual(trained.points.predictions);
+    expect(a.points.adversarialPredictions).toEqual(trained.points.adversarialPredictions);
+    expect(a.points.perturbationNorms).toHaveLength(N_TEST);
+    expect(a.metrics.perturbation.withinEps).toBe(true);
+    expect(a.metrics.changedPredictions).toBe(a.points.changed.filter(Boolean).length);
+  });
+});
+
+describe('cli errors', () => {
+  test('--help prints the usage', () => {
+    const r = cli('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: npm run cli -- <command>/);
+    const t = cli('train', '--help');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/--save-model DIR/);
+  });
+
+  test('malformed JSON', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"version": 1, "data": {');
+    const r = cli('train', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json is not valid JSON/);
+  });
+
+  test('invalid fields are named', () => {
+    const invalid = join(dir, 'invalid.json');
+    writeFileSync(invalid, JSON.stringify({ ...TINY, training: { ...TINY.training, epochs: 0 }, colour: 'red' }));
+    const r = cli('train', invalid);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Invalid config/);
+    expect(r.stderr).toMatch(/training\.epochs must be between 1 and 1000/);
+    expect(r.stderr).toMatch(/colour is not a known field/);
+  });
+
+  test('missing config file', () => {
+    const r = cli('attack', join(dir, 'nope.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope\.json: no such file/);
+  });
+
+  test('model folder without weights.bin', () => {
+    const half = join(dir, 'half');
+    mkdirSync(half, { recursive: true });
+    writeFileSync(join(half, 'model.json'), readFileSync(join(modelDir, 'model.json')));
+    const r = cli('evaluate', config, '--model', half);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is missing weights\.bin/);
+    expect(existsSync(join(half, 'weights.bin'))).toBe(false);
+  });
+
+  test('a model that does not fit the dataset', () => {
+    const moons = join(dir, 'moons.json');
+    writeFileSync(moons, JSON.stringify({ ...TINY, data: { ...TINY.data, kind: 'moons' } }));
+    const r = cli('attack', moons, '--model', modelDir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/does not fit .*"moons".*needs 2 inputs and 2 classes/);
+  });
+
+  test('unknown command and option', () => {
+    expect(cli('fly').code).toBe(2);
+    const r = cli('train', config, '--epochs', '3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--epochs'/);
+  });
+});
