@@ -14,7 +14,6 @@ import { datasetKey, fieldsValid, useStore } from './store';
 import { progressProxy, withJob, type ProgressCallback } from './jobs';
 import { formatEpochDetail } from '../format';
 
-const TRAIN_FIELDS = ['seed', 'data', 'model', 'training', 'evaluation.gridResolution'];
 const EVAL_FIELDS = ['evaluation'];
 
 export async function initWorker(): Promise<void> {
@@ -94,7 +93,7 @@ export async function trainModel(modelId: string, name: string, config: Experime
 /** Train button of the playground. */
 export async function trainPlayground(): Promise<void> {
   const { config, fieldErrors, pushMessage } = useStore.getState();
-  if (!fieldsValid(fieldErrors, TRAIN_FIELDS)) {
+  if (Object.keys(fieldErrors).length) {
     pushMessage('error', 'Fix the highlighted settings before training.');
     return;
   }

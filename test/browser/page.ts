@@ -1,0 +1,26 @@
+/** Helpers for reading the page in browser tests. */
+import type { Page } from 'playwright-core';
+
+/** Waits until the backend badge names a backend, and returns it. */
+export async function waitForBackend(page: Page): Promise<string> {
+  const badge = page.locator('[data-testid=backend-badge]');
+  await badge.filter({ hasText: 'backend:' }).waitFor({ timeout: 60_000 });
+  const text = (await badge.textContent()) ?? '';
+  return text.replace('backend:', '').trim().split(/\s/)[0];
+}
+
+/** A percentage shown in a metric element, as a number (e.g. "97.5%" → 97.5). */
+export async function metricValue(page: Page, selector: string): Promise<number> {
+  const text = await page.$eval(selector, (el) => (el.querySelector('.v') ?? el).textContent ?? '');
+  return parseFloat(text.replace('%', ''));
+}
+
+/** The trace types plotly drew in a plot element. */
+export async function plotTraceTypes(page: Page, selector: string): Promise<string[]> {
+  return page.$eval(selector, (el) => ((el as unknown as { data?: Array<{ type?: string }> }).data ?? []).map((t) => t.type ?? 'scatter'));
+}
+
+/** The compute worker's live tensor count. */
+export async function workerTensors(page: Page): Promise<number> {
+  return page.evaluate(async () => (await (window as unknown as { __workbench: { memory(): Promise<{ numTensors: number }> } }).__workbench.memory()).numTensors);
+}

@@ -1,0 +1,90 @@
+/**
+ * Shared pieces of the unit tests: the WASM backend, hand-built models whose answers are known
+ * in closed form, and a tensor-leak check.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, expect } from 'vitest';
+import { selectBackend } from '../../src/core';
+
+/** Activates tfjs 'wasm' (with the core's matmul fast path) before the file's tests. */
+export function useWasmBackend(): void {
+  beforeAll(async () => {
+    const choice = await selectBackend('wasm', ['wasm', 'cpu']);
+    expect(choice.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+}
+
+/**
+ * A 2-class linear model with logits [w·x + b, −(w·x + b)]: class 0 where w·x + b > 0. The
+ * l_inf distance of x to its decision boundary is |w·x + b| / ||w||_1, the l_2 distance
+ * |w·x + b| / ||w||_2.
+ */
+export function linearTwoClassModel(w: [number, number], b = 0): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 2, inputShape: [2], useBias: true }));
+  const kernel = tf.tensor2d([
+    [w[0], -w[0]],
+    [w[1], -w[1]],
+  ]);
+  const bias = tf.tensor1d([b, -b]);
+  model.setWeights([kernel, bias]);
+  kernel.dispose();
+  bias.dispose();
+  return model;
+}
+
+/** A dense network with given weights (kernels [in, out], as tfjs stores them). */
+export function fixedDenseModel(layers: Array<{ kernel: number[][]; bias: number[]; activation?: 'relu' | 'linear' }>): tf.Sequential {
+  const model = tf.sequential();
+  layers.forEach((l, i) => {
+    model.add(
+      tf.layers.dense({
+        units: l.bias.length,
+        activation: l.activation ?? 'linear',
+        ...(i === 0 ? { inputShape: [l.kernel.length] } : {}),
+      }),
+    );
+  });
+  const ws = layers.flatMap((l) => [tf.tensor2d(l.kernel), tf.tensor1d(l.bias)]);
+  model.setWeights(ws);
+  tf.dispose(ws);
+  return model;
+}
+
+/** The model's weights as plain arrays (copies). */
+export function weightsOf(model: tf.LayersModel): Float32Array[] {
+  return model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+}
+
+export function expectSameWeights(a: Float32Array[], b: Float32Array[]): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(b[i].buffer)), `weight ${i} differs`).toBe(true));
+}
+
+export function weightsDiffer(a: Float32Array[], b: Float32Array[]): boolean {
+  return a.some((w, i) => w.some((v, j) => v !== b[i][j]));
+}
+
+/** Runs a job and checks that the number of live tensors is back where it was. */
+export async function expectNoTensorLeak<T>(job: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const out = await job();
+  expect(tf.memory().numTensors, 'live tensors after the job').toBe(before);
+  return out;
+}
+
+/** Rows of an n x d float array. */
+export function rows(flat: ArrayLike<number>, d: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < flat.length; i += d) out.push(Array.from({ length: d }, (_, k) => flat[i + k]));
+  return out;
+}
+
+/** Per-example cross-entropy computed in float64 JavaScript from logits. */
+export function crossEntropyJs(z: number[], y: number): number {
+  const m = Math.max(...z);
+  const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
+  return lse - z[y];
+}
