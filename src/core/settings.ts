@@ -19,6 +19,6 @@ export {
 } from './data/synthetic2d';
 export { SPLIT_CATEGORIES, SPLIT_LABELS, splitFromPredictions, type RobustnessSplit, type SplitCategoryName } from './metrics/split';
 export { type CompositionResult, type ModelMetrics } from './metrics/composition';
-export type { EpochStats, TrainProgress, TrainStatus } from './training/trainer';
+export type { EpochStats, TrainProgress, TrainResult, TrainStatus } from './training/trainer';
 export type { GridPrediction } from './experiments/runner';
 export { PRESETS, FIGURE1_PRESET, type Preset } from './experiments/presets';

@@ -3,6 +3,7 @@
  * S(x) selects the robust model iff it is robust on B(x, eps); abstained inputs go to the core
  * model. Robust selection is checked at 2·eps.
  */
+import type { ModelSummary } from '../../../workers/protocol';
 import { composeSelected } from '../state/actions';
 import { useStore } from '../state/store';
 import { pct } from '../format';
@@ -10,6 +11,22 @@ import { Section } from './Section';
 
 const TWO_EPS_TIP =
   'Why 2·eps: the selector must also select every perturbed input x′ in B(x, eps), and selecting x′ means the model is robust on B(x′, eps) ⊂ B(x, 2·eps). So robust selection is checked on the doubled ball (paper 001, Section 5).';
+
+function ModelSelect(props: { label: string; testId: string; value: string | null; models: ModelSummary[]; onChange: (id: string | null) => void }) {
+  return (
+    <label className="field">
+      <span className="field-label">{props.label}</span>
+      <select value={props.value ?? ''} data-testid={props.testId} onChange={(e) => props.onChange(e.target.value || null)}>
+        <option value="">—</option>
+        {props.models.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 export function CompositionPanel() {
   const models = useStore((s) => s.models);
@@ -27,24 +44,8 @@ export function CompositionPanel() {
         H(x) = S(x)·F<sub>robust</sub>(x) + (1 − S(x))·F<sub>core</sub>(x), where S(x) = 1 iff F<sub>robust</sub> is robust at x (paper 001, Eq. 12 and 15).
       </p>
       <div className="row">
-        <label className="field">
-          <span className="field-label">Robust model</span>
-          <select value={robustId ?? ''} data-testid="compose-robust" onChange={(e) => set({ robustId: e.target.value || null })}>
-            <option value="">—</option>
-            {list.map((m) => (
-              <option key={m.id} value={m.id}>{m.name}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Core model</span>
-          <select value={coreId ?? ''} data-testid="compose-core" onChange={(e) => set({ coreId: e.target.value || null })}>
-            <option value="">—</option>
-            {list.map((m) => (
-              <option key={m.id} value={m.id}>{m.name}</option>
-            ))}
-          </select>
-        </label>
+        <ModelSelect label="Robust model" testId="compose-robust" value={robustId} models={list} onChange={(id) => set({ robustId: id })} />
+        <ModelSelect label="Core model" testId="compose-core" value={coreId} models={list} onChange={(id) => set({ coreId: id })} />
       </div>
       <button
         type="button"

@@ -1,0 +1,34 @@
+/** The in-page bench view: runs the core's bench cases in the worker and fills the table. */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { BASE_URL, launchBrowser } from './launch';
+import { waitForBackend } from './page';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('the bench view times the grid forward pass and the 40k split on wasm', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE_URL}?view=bench`);
+  await waitForBackend(page);
+  await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
+  // Keep wasm only and one timed run; untick the TRADES epoch (the slowest case).
+  const repeats = page.locator('.bench input[type=number]');
+  await repeats.fill('1');
+  await page.locator('label', { hasText: 'TRADES epoch' }).locator('input').uncheck();
+  await page.click('[data-testid=bench-run]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=bench-table] tbody tr').length === 2, undefined, { timeout: 90_000 });
+  const rows = await page.$$eval('[data-testid=bench-table] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  expect(rows.map((r) => r[1])).toEqual(['wasm', 'wasm']);
+  for (const r of rows) {
+    const ms = parseFloat(r[2]);
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(60_000);
+    expect(r[4]).toMatch(/\/s/);
+  }
+});
