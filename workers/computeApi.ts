@@ -42,7 +42,7 @@ function pointsOf(config: ExperimentConfig, set: EvalSet) {
 }
 
 /** Minimum time between two live grid refreshes during training (ms). */
-const GRID_INTERVAL_MS = 350;
+const GRID_INTERVAL_MS = 500;
 
 export async function trainModel(
   jobId: string,
@@ -78,11 +78,11 @@ export async function trainModel(
             putModel(model, { ...summary });
             committed = true;
             onUpdate(p);
-            await sendGrid();
           } else {
             onUpdate(p);
-            if (Date.now() - lastGrid > Math.max(GRID_INTERVAL_MS, 5 * gridCostMs)) await sendGrid();
           }
+          // Live decision regions, throttled so that drawing them never swamps the page.
+          if (Date.now() - lastGrid > Math.max(GRID_INTERVAL_MS, 5 * gridCostMs)) await sendGrid();
         },
         signal,
         model,

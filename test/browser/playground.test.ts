@@ -121,8 +121,7 @@ test('cancelling mid-training keeps the model of the last completed epoch', asyn
     const el = document.querySelector('[data-testid=loss-plot]') as unknown as { data?: Array<{ x: number[] }> } | null;
     return !!el?.data?.some((t) => t.x.length >= 1);
   }, undefined, { timeout: 60_000 });
-  // The job bar redraws with every progress update; click the button as soon as it is there.
-  await page.locator('[data-testid=cancel-job]').dispatchEvent('click');
+  await page.click('[data-testid=cancel-job]');
   const msg = page.locator('[data-testid=message-info]').filter({ hasText: 'Cancelled during epoch' });
   await msg.waitFor({ timeout: 30_000 });
   const text = (await msg.textContent()) ?? '';

@@ -68,13 +68,18 @@ function storeModel(summary: ModelSummary, outcome: TrainOutcome): void {
  */
 export async function trainModel(modelId: string, name: string, config: ExperimentConfig, progress: ProgressCallback, jobId: string): Promise<ModelSummary | null> {
   const history: NonNullable<ModelSummary['history']> = [];
+  let lastCurves = 0;
   const onUpdate = (u: TrainUpdate) => {
     const s = useStore.getState();
     if (u.kind === 'grid') {
       useStore.setState({ grids: { ...s.grids, [modelId]: u.grid } });
     } else if (u.kind === 'epoch') {
       history.push(u.stats);
-      useStore.setState({ histories: { ...s.histories, [modelId]: [...history] } });
+      // Redraw the curves at most every 250 ms (short epochs would keep the page busy).
+      if (Date.now() - lastCurves > 250 || u.epoch === u.epochs) {
+        lastCurves = Date.now();
+        useStore.setState({ histories: { ...s.histories, [modelId]: [...history] } });
+      }
       progress(u.epoch / u.epochs, u.etaMs, formatEpochDetail(u));
     } else {
       progress(((u.epoch - 1) * u.batches + u.batch) / (u.epochs * u.batches), u.etaMs, formatEpochDetail(u));
