@@ -1,7 +1,7 @@
 /** The decision-region plot of one model, with the display toggles of the robustness view. */
 import { useMemo } from 'react';
 import { Plot } from '../plots/Plot';
-import { regionLayout, regionTraces } from '../plots/decisionRegions';
+import { boundsKey, regionLayout, regionTraces } from '../plots/decisionRegions';
 import { type DisplayOptions, datasetKey, useStore } from '../state/store';
 
 export function RegionsPlot({ modelId, title, showLegend = true, testId }: { modelId: string | null; title?: string; showLegend?: boolean; testId?: string }) {
@@ -12,8 +12,9 @@ export function RegionsPlot({ modelId, title, showLegend = true, testId }: { mod
   const gridSplit = useStore((s) => (modelId ? s.gridSplits[modelId] ?? null : null));
   const display = useStore((s) => s.display);
   const traces = useMemo(() => regionTraces({ dataset: data, grid, evaluation, gridSplit, display }), [data, grid, evaluation, gridSplit, display]);
-  const layout = useMemo(() => regionLayout(grid?.bounds ?? data?.bounds ?? null, title, showLegend), [grid?.bounds, data?.bounds, title, showLegend]);
-  return <Plot data={traces} layout={layout} className="plot regions" testId={testId ?? 'regions-plot'} />;
+  const bounds = grid?.bounds ?? data?.bounds ?? null;
+  const layout = useMemo(() => regionLayout(bounds, title, showLegend), [bounds, title, showLegend]);
+  return <Plot key={boundsKey(bounds)} data={traces} layout={layout} className="plot regions" testId={testId ?? 'regions-plot'} />;
 }
 
 function Toggle({ label, checked, onChange, tip }: { label: string; checked: boolean; onChange: (v: boolean) => void; tip: string }) {

@@ -143,11 +143,16 @@ export function regionLayout(bounds: Bounds2d | null, title?: string, showLegend
   return {
     title: title ? { text: title, font: { size: 14 } } : undefined,
     margin: { l: 40, r: 10, t: title ? 36 : 10, b: 36 },
-    xaxis: { range: bounds ? [bounds.xMin, bounds.xMax] : undefined, title: { text: 'x₁' }, zeroline: false, constrain: 'domain' },
-    yaxis: { range: bounds ? [bounds.yMin, bounds.yMax] : undefined, title: { text: 'x₂' }, scaleanchor: 'x', scaleratio: 1, zeroline: false, constrain: 'domain' },
+    xaxis: { range: bounds ? [bounds.xMin, bounds.xMax] : undefined, autorange: !bounds, title: { text: 'x₁' }, zeroline: false, constrain: 'domain' },
+    yaxis: { range: bounds ? [bounds.yMin, bounds.yMax] : undefined, autorange: !bounds, title: { text: 'x₂' }, scaleanchor: 'x', scaleratio: 1, zeroline: false, constrain: 'domain' },
     showlegend: showLegend,
     legend: { orientation: 'h', y: -0.12, font: { size: 11 } },
-    // Keep the user's zoom across redraws, but reset it when the data's bounds change.
-    uirevision: bounds ? `${bounds.xMin}:${bounds.xMax}:${bounds.yMin}:${bounds.yMax}` : 'none',
+    // Keep the user's zoom across live redraws (the plot is remounted when the bounds change).
+    uirevision: 'regions',
   };
+}
+
+/** Identifies a plot's bounds; the region plot is remounted when they change (plotly keeps a stale range otherwise). */
+export function boundsKey(bounds: Bounds2d | null): string {
+  return bounds ? `${bounds.xMin}:${bounds.xMax}:${bounds.yMin}:${bounds.yMax}` : 'none';
 }
