@@ -117,7 +117,7 @@ export async function evaluateModel(jobId: string, modelId: string, evaluation: 
     const t0 = Date.now();
     const { x, y } = pointsOf(config, set);
     const progress = stagedProgress(onProgress, [1]);
-    const split = await splitPoints(model, x, y, config, { signal, onProgress: progress(0), batchSize: 2048 });
+    const split = await splitPoints(model, x, y, config, { signal, onProgress: progress(0) });
     return { modelId, set, attack: attackConfigOf(config), split, elapsedMs: Date.now() - t0 };
   });
 }
@@ -131,7 +131,7 @@ export async function gridSplitOf(jobId: string, modelId: string, evaluation: Ev
     const resolution = config.evaluation.gridResolution;
     const pts = makeGrid2d(ds.bounds, resolution);
     const labels = groundTruthLabels2d(config.data.kind, pts);
-    const split = await splitPoints(model, pts, labels, config, { signal, onProgress: stagedProgress(onProgress, [1])(0), batchSize: 4096 });
+    const split = await splitPoints(model, pts, labels, config, { signal, onProgress: stagedProgress(onProgress, [1])(0) });
     return { modelId, attack: attackConfigOf(config), resolution, bounds: ds.bounds, categories: split.categories, fractions: split.fractions, elapsedMs: Date.now() - t0 };
   });
 }
@@ -154,7 +154,9 @@ export async function composeOf(
     const t0 = Date.now();
     const { x, y } = pointsOf(config, set);
     const stage = stagedProgress(onProgress, [1, 1, 1]);
-    const control = (k: number) => ({ signal, onProgress: stage(k), batchSize: 2048 });
+    // The default chunk size everywhere: attack seeds are derived per chunk, so the page and the
+    // CLI give the same numbers for the same config.
+    const control = (k: number) => ({ signal, onProgress: stage(k) });
     const robustAtEps = await splitPoints(robust.model, x, y, config, control(0));
     const robustAtTwoEps = await splitPoints(robust.model, x, y, config, control(1), 2);
     const coreAtEps = await splitPoints(core.model, x, y, config, control(2));

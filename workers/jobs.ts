@@ -2,11 +2,18 @@
 import type { ProgressFn } from './protocol';
 
 const controllers = new Map<string, AbortController>();
+/**
+ * Job ids the page cancelled. Cancellation is sticky: a cancel that arrives between two parts of
+ * a job (e.g. the preset's three trainings share one id) or before the job started still stops it.
+ */
+const cancelled = new Set<string>();
+const MAX_REMEMBERED = 1000;
 
 export function startJob(jobId: string): AbortSignal {
   controllers.get(jobId)?.abort();
   const c = new AbortController();
   controllers.set(jobId, c);
+  if (cancelled.has(jobId)) c.abort();
   return c.signal;
 }
 
@@ -15,6 +22,8 @@ export function endJob(jobId: string): void {
 }
 
 export function cancelJob(jobId: string): void {
+  cancelled.add(jobId);
+  if (cancelled.size > MAX_REMEMBERED) cancelled.delete(cancelled.values().next().value as string);
   controllers.get(jobId)?.abort();
 }
 

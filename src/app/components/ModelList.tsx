@@ -6,6 +6,7 @@ import { Section } from './Section';
 export function ModelList() {
   const models = useStore((s) => s.models);
   const active = useStore((s) => s.activeModelId);
+  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
   const list = Object.values(models);
   if (!list.length) return null;
   return (
@@ -19,7 +20,7 @@ export function ModelList() {
             <span className="meta">
               {m.epochsCompleted} epochs · {m.config.data.size} points · seed {m.config.seed}
             </span>
-            <button type="button" className="small" onClick={() => forgetModel(m.id)} title="Forget this model (frees its memory in the worker).">
+            <button type="button" className="small" disabled={busy} onClick={() => forgetModel(m.id)} title={busy ? 'Wait for the running job to finish.' : 'Forget this model (frees its memory in the worker).'}>
               ✕
             </button>
           </li>

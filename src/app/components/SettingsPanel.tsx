@@ -82,7 +82,7 @@ export function AttackSettings() {
       </div>
       {kind !== 'fgsm' ? (
         <div className="row">
-          <NumberField path="evaluation.attack.restarts" label="Restarts" tip="Independent random restarts; a point counts as non-robust if any restart flips it." />
+          <NumberField path="evaluation.attack.restarts" label="Restarts" tip="Independent runs from random starts; a point counts as non-robust if any run flips it (PGD needs Random start for this)." />
           {kind === 'pgd' ? <NumberField path="evaluation.attack.stepSize" label="Step size" tip="PGD step; 0 picks 2.5·eps/steps. APGD-CE adapts its own." /> : null}
         </div>
       ) : null}

@@ -11,7 +11,7 @@ import {
 import type { ModelSummary, TrainOutcome, TrainUpdate } from '../../../workers/protocol';
 import { proxy, worker } from '../workerClient';
 import { datasetKey, fieldsValid, useStore } from './store';
-import { progressProxy, withJob, type ProgressCallback } from './jobs';
+import { jobWasCancelled, progressProxy, withJob, type ProgressCallback } from './jobs';
 import { formatEpochDetail } from '../format';
 
 const EVAL_FIELDS = ['evaluation'];
@@ -69,7 +69,11 @@ function storeModel(summary: ModelSummary, outcome: TrainOutcome): void {
 export async function trainModel(modelId: string, name: string, config: ExperimentConfig, progress: ProgressCallback, jobId: string): Promise<ModelSummary | null> {
   const history: NonNullable<ModelSummary['history']> = [];
   let lastCurves = 0;
+  let finished = false;
+  clearViews(modelId, true);
   const onUpdate = (u: TrainUpdate) => {
+    // Callbacks travel on their own channel: ignore any that arrive after the outcome.
+    if (finished) return;
     const s = useStore.getState();
     if (u.kind === 'grid') {
       useStore.setState({ grids: { ...s.grids, [modelId]: u.grid } });
@@ -86,13 +90,36 @@ export async function trainModel(modelId: string, name: string, config: Experime
     }
   };
   await loadDataset(config.data);
-  const outcome = await worker().train(jobId, modelId, name, config, proxy(onUpdate));
+  const outcome = await worker()
+    .train(jobId, modelId, name, config, proxy(onUpdate))
+    .finally(() => {
+      finished = true;
+    });
   const { pushMessage } = useStore.getState();
   if (outcome.status === 'completed') pushMessage('info', `${name}: ${outcome.message}`);
   else if (outcome.status === 'cancelled') pushMessage('info', `${name}: ${outcome.message}`);
   else pushMessage('error', `${name}: ${outcome.message}`);
-  if (outcome.model) storeModel(outcome.model, outcome);
+  if (outcome.model) {
+    // No grid when nothing new was stored (cancelled before the first epoch): show the kept model's.
+    const grid = outcome.grid ?? (await worker().predictGrid(modelId));
+    storeModel(outcome.model, { ...outcome, grid });
+  } else {
+    clearViews(modelId, true);
+  }
   return outcome.model;
+}
+
+/** Forgets the plots and metrics of a model id (its model is being replaced). */
+function clearViews(modelId: string, includeCurves = false): void {
+  const s = useStore.getState();
+  const drop = <T,>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== modelId));
+  useStore.setState({
+    grids: drop(s.grids),
+    evaluations: drop(s.evaluations),
+    gridSplits: drop(s.gridSplits),
+    ...(includeCurves ? { histories: drop(s.histories) } : {}),
+    composition: s.composition && (s.composition.robustId === modelId || s.composition.coreId === modelId) ? null : s.composition,
+  });
 }
 
 /** Train button of the playground. */
@@ -160,16 +187,11 @@ export async function composeSelected(): Promise<void> {
 
 export function forgetModel(modelId: string): void {
   void worker().deleteModel(modelId);
+  clearViews(modelId, true);
   const s = useStore.getState();
-  const drop = <T,>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== modelId));
-  useStore.setState({
-    models: drop(s.models),
-    grids: drop(s.grids),
-    histories: drop(s.histories),
-    evaluations: drop(s.evaluations),
-    gridSplits: drop(s.gridSplits),
-    activeModelId: s.activeModelId === modelId ? null : s.activeModelId,
-  });
+  const models = { ...s.models };
+  delete models[modelId];
+  useStore.setState({ models, activeModelId: s.activeModelId === modelId ? null : s.activeModelId });
 }
 
 export interface PresetOverrides {
@@ -208,7 +230,7 @@ export async function runFigure1(o: PresetOverrides): Promise<void> {
       const name = `${METHOD_LABELS[method].split(' (')[0]} (Fig. 1)`;
       const stage: ProgressCallback = (f, _eta, detail) => progress((i + f) / methods.length, null, `${name}: ${detail ?? ''}`);
       const summary = await trainModel(figure1ModelId(method), name, config, stage, jobId);
-      if (!summary || summary.epochsCompleted < config.training.epochs) return false;
+      if (!summary || summary.epochsCompleted < config.training.epochs || jobWasCancelled(jobId)) return false;
     }
     return true;
   });

@@ -43,8 +43,16 @@ export function progressProxy(progress: ProgressCallback) {
   return proxy((fraction: number, etaMs: number | null) => progress(fraction, etaMs));
 }
 
+const cancelledJobs = new Set<string>();
+
 export function cancelJob(id: string): void {
+  cancelledJobs.add(id);
   void worker().cancel(id);
+}
+
+/** Whether the user pressed Cancel on this job (multi-part jobs check it between parts). */
+export function jobWasCancelled(id: string): boolean {
+  return cancelledJobs.has(id);
 }
 
 export function formatEta(ms: number | null): string {

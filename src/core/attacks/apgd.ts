@@ -24,6 +24,7 @@ import {
   randomStart,
   steepestDirection,
   valueAndInputGradient,
+  assertInsideBox,
 } from './common';
 import { type RunControl, mapBatches } from './batched';
 import { takeBetter } from './pgd';
@@ -169,5 +170,6 @@ export async function apgdCe(
   options: Partial<ApgdOptions> & Pick<ApgdOptions, 'eps'> & RunControl,
 ): Promise<tf.Tensor> {
   const opts: ApgdOptions = { ...APGD_DEFAULTS, ...options };
+  await assertInsideBox(x, opts.box);
   return mapBatches(x, y, options, (xb, yb, k) => apgdCeBatch(model, xb, yb, { ...opts, seed: deriveSeed(opts.seed, 'chunk', k) }));
 }

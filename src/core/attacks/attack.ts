@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AttackConfig } from './config';
 import { type RunControl, mapBatches } from './batched';
+import { assertInsideBox } from './common';
 import { fgsmBatch } from './fgsm';
 import { pgdBatch } from './pgd';
 import { apgdCeBatch } from './apgd';
@@ -19,7 +20,7 @@ export function attackBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D,
     case 'fgsm':
       return fgsmBatch(model, x, y, threat);
     case 'pgd':
-      return pgdBatch(model, x, y, { ...threat, steps: config.steps, stepSize: config.stepSize, restarts: config.restarts, randomStart: config.randomStart, seed: config.seed });
+      return pgdBatch(model, x, y, { ...threat, steps: config.steps, stepSize: config.stepSize, restarts: config.restarts, randomStart: config.randomStart, seed: config.seed, keepFooled: true });
     case 'apgd-ce':
       return apgdCeBatch(model, x, y, { ...threat, steps: config.steps, restarts: config.restarts, seed: config.seed });
   }
@@ -33,5 +34,6 @@ export async function runAttack(
   config: AttackConfig,
   control: RunControl = {},
 ): Promise<tf.Tensor> {
+  await assertInsideBox(x, config.box);
   return mapBatches(x, y, control, (xb, yb, k) => attackBatch(model, xb, yb, { ...config, seed: deriveSeed(config.seed, 'chunk', k) }));
 }

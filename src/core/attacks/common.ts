@@ -45,8 +45,8 @@ export function perExampleNorm(d: tf.Tensor, norm: AttackNorm): tf.Tensor {
 /**
  * Projects xAdv onto B_p(x, eps) ∩ box. For l_inf the result is the exact projection (the
  * intersection of two boxes). For l_2 the perturbation is first scaled into the ball and then
- * clipped to the box; since x lies in the box, clipping only shrinks every coordinate of the
- * perturbation, so the result stays in the ball.
+ * clipped to the box; since x lies in the box (the public attacks check it: assertInsideBox),
+ * clipping only shrinks every coordinate of the perturbation, so the result stays in the ball.
  */
 export function project(xAdv: tf.Tensor, x: tf.Tensor, threat: ThreatModel): tf.Tensor {
   return tf.tidy(() => {
@@ -129,4 +129,18 @@ export function predict(model: tf.LayersModel, x: tf.Tensor): tf.Tensor1D {
 /** Broadcasts a per-example [n] mask against a tensor shaped like x. */
 export function expandMask(mask: tf.Tensor1D, like: tf.Tensor): tf.Tensor {
   return tf.reshape(mask, [like.shape[0], ...like.shape.slice(1).map(() => 1)]);
+}
+
+/**
+ * Refuses inputs outside the box: the threat model B_p(x, eps) ∩ box assumes x lies in the box
+ * (otherwise clipping to the box could move a point further than eps).
+ */
+export async function assertInsideBox(x: tf.Tensor, box: Box | undefined): Promise<void> {
+  if (!box) return;
+  const [lo, hi] = tf.tidy(() => [tf.min(x), tf.max(x)]);
+  const [l, h] = [(await lo.data())[0], (await hi.data())[0]];
+  tf.dispose([lo, hi]);
+  if (l < box[0] || h > box[1]) {
+    throw new Error(`The inputs span [${l}, ${h}], outside the input box [${box[0]}, ${box[1]}]: widen the box or remove it.`);
+  }
 }

@@ -4,7 +4,7 @@
  * "fast gradient method"), then projection onto the input box.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ThreatModel, crossEntropy, inputGradient, project, steepestDirection } from './common';
+import { type ThreatModel, assertInsideBox, crossEntropy, inputGradient, project, steepestDirection } from './common';
 import { type RunControl, mapBatches } from './batched';
 
 export function fgsmBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, threat: ThreatModel): tf.Tensor {
@@ -21,5 +21,6 @@ export async function fgsm(
   options: Partial<ThreatModel> & Pick<ThreatModel, 'eps'> & RunControl,
 ): Promise<tf.Tensor> {
   const threat: ThreatModel = { norm: options.norm ?? 'linf', eps: options.eps, box: options.box ?? null };
+  await assertInsideBox(x, threat.box);
   return mapBatches(x, y, options, (xb, yb) => fgsmBatch(model, xb, yb, threat));
 }

@@ -3,7 +3,9 @@
  * `stepSize` along the steepest-ascent direction of the objective (cross-entropy by default),
  * each followed by projection onto B_p(x, eps) ∩ box; optional uniform random start; `restarts`
  * independent runs of which each input keeps the best (a run that changes the prediction first,
- * then the highest objective).
+ * then the highest objective). Restarts need a random start (otherwise they would repeat one run).
+ * With `keepFooled` (what the evaluation attack and the 4-way split use) an input keeps the first
+ * iterate that changed its prediction; otherwise PGD returns its final iterate, as in training.
  *
  * `pgdBatch` is the synchronous on-device kernel used inside training steps; `pgd` is the
  * public, chunked and cancellable version.
@@ -19,7 +21,10 @@ import {
   project,
   randomStart,
   steepestDirection,
+  valueAndInputGradient,
+  assertInsideBox,
 } from './common';
+import { logits as modelLogits } from '../models/mlp';
 import { type RunControl, mapBatches } from './batched';
 
 export interface PgdOptions extends ThreatModel {
@@ -32,6 +37,11 @@ export interface PgdOptions extends ThreatModel {
   objective?: Objective;
   /** Start from x + N(0, initStd^2) instead of a uniform draw (TRADES' start); 0 = off. */
   initStd?: number;
+  /**
+   * Evaluation mode: return, per input, an iterate that changed the prediction if any step
+   * found one (like APGD-CE), instead of the final iterate (Madry et al.'s training attack).
+   */
+  keepFooled?: boolean;
 }
 
 export const PGD_DEFAULTS: Omit<PgdOptions, 'eps'> = {
@@ -60,21 +70,52 @@ function singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, opt
   } else {
     xAdv = x.clone();
   }
-  for (let s = 0; s < opts.steps; s++) {
-    const next = tf.tidy(() => {
-      const g = inputGradient(model, xAdv, labels, objective);
-      return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
+  if (!opts.keepFooled) {
+    for (let s = 0; s < opts.steps; s++) {
+      const next = tf.tidy(() => {
+        const g = inputGradient(model, xAdv, labels, objective);
+        return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
+      });
+      xAdv.dispose();
+      xAdv = next;
+    }
+    return xAdv;
+  }
+  // Evaluation mode: remember the first iterate at which the prediction left the label.
+  const yInt = tf.cast(labels, 'int32');
+  let fooledAt = xAdv.clone();
+  let everFooled = tf.zeros([x.shape[0]], 'bool') as tf.Tensor1D;
+  const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
+    const [f, e] = tf.tidy(() => {
+      const now = tf.logicalAnd(tf.notEqual(tf.argMax(z, 1), yInt), tf.logicalNot(everFooled)) as tf.Tensor1D;
+      return [tf.where(expandMask(now, x), xa, fooledAt), tf.logicalOr(everFooled, now)];
     });
+    fooledAt.dispose();
+    everFooled.dispose();
+    fooledAt = f;
+    everFooled = e as tf.Tensor1D;
+  };
+  for (let s = 0; s < opts.steps; s++) {
+    const { value, grad, logits } = valueAndInputGradient(model, xAdv, labels, objective);
+    remember(xAdv, logits);
+    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, opts.norm))), x, opts));
+    tf.dispose([value, grad, logits]);
     xAdv.dispose();
     xAdv = next;
   }
-  return xAdv;
+  const finalLogits = tf.tidy(() => modelLogits(model, xAdv));
+  remember(xAdv, finalLogits);
+  finalLogits.dispose();
+  const out = tf.tidy(() => tf.where(expandMask(everFooled, x), fooledAt, xAdv));
+  tf.dispose([xAdv, fooledAt, everFooled, yInt]);
+  return out;
 }
 
 /** Synchronous PGD on one batch (all restarts). Returns the adversarial inputs. */
 export function pgdBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, options: PgdOptions): tf.Tensor {
   const opts = { ...options };
-  const restarts = Math.max(1, Math.floor(opts.restarts));
+  // Without a random start every restart would be the same run.
+  const restarts = opts.randomStart || (opts.initStd ?? 0) > 0 ? Math.max(1, Math.floor(opts.restarts)) : 1;
   let best = singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', 0));
   if (restarts === 1) return best;
   const objective = opts.objective ?? crossEntropy;
@@ -120,6 +161,7 @@ export async function pgd(
   options: Partial<PgdOptions> & Pick<PgdOptions, 'eps'> & RunControl,
 ): Promise<tf.Tensor> {
   const opts: PgdOptions = { ...PGD_DEFAULTS, ...options };
+  await assertInsideBox(x, opts.box);
   return mapBatches(x, y, options, (xb, yb, k) => pgdBatch(model, xb, yb, { ...opts, seed: deriveSeed(opts.seed, 'chunk', k) }));
 }
 

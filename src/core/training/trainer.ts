@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, isCancelled } from '../cancel';
-import { crossEntropy } from '../attacks/common';
+import { assertInsideBox, crossEntropy } from '../attacks/common';
 import { disposeAll, logits, restoreWeights, snapshotWeights } from '../models/mlp';
 import { Rng, deriveSeed } from '../random';
 import type { LossParams, TrainingMethod, TrainingMethodName } from './method';
@@ -110,6 +110,7 @@ export async function train(
     return { status, message, history, epochsCompleted: history.length };
   };
   try {
+    await assertInsideBox(data.x, config.box);
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const order = new Rng(deriveSeed(config.seed, 'shuffle', epoch)).permutation(n);
       let objectiveSum = 0;
@@ -142,6 +143,15 @@ export async function train(
         }
       }
       const trainEval = await evaluateClean(model, data.x, data.y);
+      // The last update of the epoch may itself have sent the weights to Inf/NaN.
+      if (!Number.isFinite(trainEval.loss)) {
+        return finish(
+          'diverged',
+          `The loss became ${trainEval.loss} at the end of epoch ${epoch}; stopped, and the model was reset to ` +
+            (history.length ? `the end of epoch ${history.length}` : 'its initial weights') +
+            '. Try a smaller learning rate or eps.',
+        );
+      }
       const testEval = data.xTest && data.yTest && data.xTest.shape[0] > 0 ? await evaluateClean(model, data.xTest, data.yTest) : null;
       const stats: EpochStats = {
         epoch,
