@@ -23,7 +23,7 @@ import {
   predict,
   train,
 } from '../../src/core';
-import { expectNoTensorLeak, useWasmBackend } from './helpers';
+import { expectNoTensorLeak, useWasmBackend, threeBlobs } from './helpers';
 
 useWasmBackend();
 
@@ -32,7 +32,7 @@ let xs: Float32Array; // 60 x 2
 let ys: Int32Array;
 
 beforeAll(async () => {
-  const ds = makeDataset2d({ kind: 'gaussians3', size: 75, noise: 0.45, testFraction: 0.2, seed: 2 });
+  const ds = threeBlobs(75, 2);
   xs = ds.xTrain;
   ys = ds.yTrain;
   model = createMlp({ inputDim: 2, numClasses: 3, depth: 2, width: 16, seed: 3 });

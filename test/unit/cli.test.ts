@@ -135,7 +135,8 @@ describe('cli evaluate and attack on a saved model', () => {
     expect(s.selectionRate).toBeCloseTo(trained.metrics.robustness, 12);
     expect(s.robustSelection).toBeGreaterThanOrEqual(0);
     expect(s.robustSelection).toBeLessThanOrEqual(1);
-    expect(e.attack.twoEps).toBeCloseTo(0.4, 12);
+    expect(e.attack.twoEps).toBeCloseTo(2 * e.attack.eps, 12);
+    expect(e.attack.eps).toBe(0.1); // the default evaluation eps
     expect(e.metrics.atTwoEps.robustness).toBeLessThanOrEqual(1);
     expect(e.metrics.abstainModel.naturalAccuracy).toBeLessThanOrEqual(trained.metrics.naturalAccuracy);
     expect(e.metrics.composition).toBeUndefined();

@@ -30,7 +30,7 @@ describe('validateExperiment', () => {
     expect(d.evaluation.attack).toMatchObject({ kind: 'apgd-ce', steps: 40 });
     // defaultExperiment returns a copy, not the shared constant.
     d.training.attack.eps = 99;
-    expect(EXPERIMENT_DEFAULTS.training.attack.eps).toBe(0.2);
+    expect(EXPERIMENT_DEFAULTS.training.attack.eps).toBe(0.1);
   });
 
   test.each([
@@ -225,7 +225,7 @@ describe('helpers', () => {
     const c = defaultExperiment();
     const d = setPath(c, 'training.attack.eps', 0.5);
     expect(getPath(d, 'training.attack.eps')).toBe(0.5);
-    expect(c.training.attack.eps).toBe(0.2);
+    expect(c.training.attack.eps).toBe(0.1);
     expect(getPath(c, 'no.such.path')).toBeUndefined();
   });
 

@@ -61,16 +61,18 @@ describe.each(DATASET2D_KINDS)('dataset %s', (kind) => {
     }
   });
 
-  test('labels are in range and the classes are balanced', () => {
+  test('labels are in range and the classes are balanced (the Gaussians: 31/64, 1/2, 1/64)', () => {
     const ds = makeDataset2d(config(kind, { size: 151 }));
     const k = DATASET2D_INFO[kind].numClasses;
     const y = allY(ds);
     expect(y.every((c) => Number.isInteger(c) && c >= 0 && c < k)).toBe(true);
     const counts = new Array(k).fill(0);
     y.forEach((c) => counts[c]++);
-    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-    // The split is a random permutation, so each class shows up in both parts.
-    for (let c = 0; c < k; c++) {
+    if (kind === 'gaussians3') expect(counts).toEqual([73, 76, 2]);
+    else expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    // The split is a random permutation, so each class shows up in both parts (the Gaussians'
+    // class 2 has only 2 points here).
+    for (let c = 0; c < (kind === 'gaussians3' ? 2 : k); c++) {
       expect(ds.yTrain.includes(c)).toBe(true);
       expect(ds.yTest.includes(c)).toBe(true);
     }
@@ -109,13 +111,20 @@ describe.each(DATASET2D_KINDS)('dataset %s', (kind) => {
 });
 
 describe('dataset details', () => {
-  test('noise 0 puts the Gaussians exactly on their means (radius 1.5 at 90°, 210°, 330°)', () => {
-    const ds = makeDataset2d(config('gaussians3', { noise: 0, size: 30 }));
-    const means = [90, 210, 330].map((d) => [1.5 * Math.cos((d * Math.PI) / 180), 1.5 * Math.sin((d * Math.PI) / 180)]);
+  test('noise 0 puts the three Gaussians on their means, with the shares of paper 001 / Appendix A.2', () => {
+    const ds = makeDataset2d(config('gaussians3', { noise: 0, size: 640 }));
+    const means = [
+      [0.25, 0.25],
+      [0.75, 0.75],
+      [0.55, 0.8],
+    ];
     ds.yTrain.forEach((c, i) => {
       expect(ds.xTrain[2 * i]).toBeCloseTo(means[c][0], 6);
       expect(ds.xTrain[2 * i + 1]).toBeCloseTo(means[c][1], 6);
     });
+    const counts = [0, 0, 0];
+    allY(ds).forEach((c) => counts[c]++);
+    expect(counts).toEqual([310, 320, 10]); // 31/64, 1/2 and 1/64 of 640
   });
 
   test('noise 0 puts circle points on radius 1 (class 0) and 0.5 (class 1)', () => {
@@ -131,8 +140,8 @@ describe('dataset details', () => {
   test('groundTruthLabels2d on hand-picked points', () => {
     expect(Array.from(groundTruthLabels2d('xor', Float32Array.from([1, 1, -1, 1, -1, -1, 1, -1])))).toEqual([0, 1, 0, 1]);
     expect(Array.from(groundTruthLabels2d('circles', Float32Array.from([0.9, 0, 0, 0.6, 0.1, 0.1, 0, -2])))).toEqual([0, 1, 1, 0]);
-    // The Gaussian means: (0, 1.5) is class 0, lower left class 1, lower right class 2.
-    expect(Array.from(groundTruthLabels2d('gaussians3', Float32Array.from([0, 1.4, -1.2, -0.7, 1.2, -0.7])))).toEqual([0, 1, 2]);
+    // The mixture's Bayes rule: near each mean its class; the small class 2 only very close to (0.55, 0.8).
+    expect(Array.from(groundTruthLabels2d('gaussians3', Float32Array.from([0.2, 0.3, 0.8, 0.7, 0.55, 0.8, 0.55, 0.6])))).toEqual([0, 1, 2, 1]);
   });
 
   test('invalid configs throw', () => {

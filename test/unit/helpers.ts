@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, expect } from 'vitest';
-import { selectBackend } from '../../src/core';
+import { Rng, selectBackend } from '../../src/core';
 
 /** Activates tfjs 'wasm' (with the core's matmul fast path) before the file's tests. */
 export function useWasmBackend(): void {
@@ -87,4 +87,24 @@ export function crossEntropyJs(z: number[], y: number): number {
   const m = Math.max(...z);
   const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
   return lse - z[y];
+}
+
+/**
+ * Three balanced, well-separated Gaussian blobs (means on a circle of radius 1.5 at 90°, 210°
+ * and 330°, std 0.45): a small 3-class training set on which a tiny MLP learns quickly. Split
+ * 80/20 into train and test.
+ */
+export function threeBlobs(size: number, seed: number): { xTrain: Float32Array; yTrain: Int32Array; xTest: Float32Array; yTest: Int32Array } {
+  const rng = new Rng(seed);
+  const xs = new Float32Array(size * 2);
+  const ys = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    const c = i % 3;
+    const a = ((90 + 120 * c) * Math.PI) / 180;
+    xs[2 * i] = 1.5 * Math.cos(a) + 0.45 * rng.normal();
+    xs[2 * i + 1] = 1.5 * Math.sin(a) + 0.45 * rng.normal();
+    ys[i] = c;
+  }
+  const nTest = Math.round(size * 0.2);
+  return { xTrain: xs.slice(2 * nTest), yTrain: ys.slice(nTest), xTest: xs.slice(0, 2 * nTest), yTest: ys.slice(0, nTest) };
 }

@@ -21,7 +21,7 @@ import {
   runTraining,
   train,
 } from '../../src/core';
-import { expectNoTensorLeak, expectSameWeights, useWasmBackend, weightsDiffer, weightsOf } from './helpers';
+import { expectNoTensorLeak, expectSameWeights, useWasmBackend, weightsDiffer, weightsOf, threeBlobs } from './helpers';
 
 useWasmBackend();
 
@@ -32,7 +32,7 @@ let yTest: tf.Tensor1D;
 
 beforeAll(() => {
   // 75 points → 60 for training, 15 held out.
-  const ds = makeDataset2d({ kind: 'gaussians3', size: 75, noise: 0.45, testFraction: 0.2, seed: 1 });
+  const ds = threeBlobs(75, 1);
   x = tf.tensor2d(ds.xTrain, [ds.yTrain.length, 2]);
   y = tf.tensor1d(ds.yTrain, 'int32');
   xTest = tf.tensor2d(ds.xTest, [ds.yTest.length, 2]);

@@ -48,12 +48,13 @@ export function Figure1View() {
           <h2>{FIGURE1_PRESET.label}</h2>
           <p className="hint">
             {FIGURE1_PRESET.description} Setup of Appendix A.2: MLP 4×64 ReLU, SGD lr {c.training.learningRate}, batch {c.training.batchSize}, PGD-{c.training.attack.steps} in training,
-            β<sub>TRADES</sub> = {c.training.tradesBeta}; evaluated with APGD-CE-{c.evaluation.attack.steps}, l∞ eps = {c.evaluation.attack.eps}. The Gaussians' placement and eps are ours (the paper does not give them).
+            β<sub>TRADES</sub> = {c.training.tradesBeta}, β<sub>ERA</sub> = {c.training.eraBeta}; the split is measured on the training points with APGD-CE-{c.evaluation.attack.steps}, l∞ eps ={' '}
+            {c.evaluation.attack.eps}. The paper does not give the Gaussians' placement, eps or β<sub>ERA</sub>: they follow the authors' released code.
           </p>
         </div>
         <div className="preset-controls">
-          <label className={`field${sizeOk ? '' : ' invalid'}`} title="Number of points (the paper uses 1000).">
-            <span className="field-label">Points</span>
+          <label className={`field${sizeOk ? '' : ' invalid'}`} title="Points generated, 20% of them held out (the paper trains on 1,000: 1,250 here).">
+            <span className="field-label">Points (train + test)</span>
             <input type="text" inputMode="numeric" data-testid="preset-size" value={Number.isNaN(size) ? '' : size} onChange={(e) => setSize(e.target.value.trim() === '' ? NaN : Number(e.target.value))} />
             {sizeOk ? null : <span className="field-error" role="alert">Points must be a whole number between 10 and 100000</span>}
           </label>

@@ -8,7 +8,7 @@ import {
   DATASET2D_INFO,
   validateExperiment,
 } from '../../core/settings';
-import type { ModelSummary, TrainOutcome, TrainUpdate } from '../../../workers/protocol';
+import type { EvalSet, ModelSummary, TrainOutcome, TrainUpdate } from '../../../workers/protocol';
 import { proxy, worker } from '../workerClient';
 import { datasetKey, fieldsValid, useStore } from './store';
 import { jobWasCancelled, progressProxy, withJob, type ProgressCallback } from './jobs';
@@ -137,7 +137,7 @@ export async function trainPlayground(): Promise<void> {
 }
 
 /** Runs the 4-way split of one model's evaluation set under the current attack settings. */
-export async function evaluateModel(modelId: string, evaluation?: EvaluationConfig): Promise<void> {
+export async function evaluateModel(modelId: string, evaluation?: EvaluationConfig, set?: EvalSet): Promise<void> {
   const { config, fieldErrors, display, pushMessage, models } = useStore.getState();
   if (!evaluation && !fieldsValid(fieldErrors, EVAL_FIELDS)) {
     pushMessage('error', 'Fix the highlighted attack settings before evaluating.');
@@ -145,7 +145,7 @@ export async function evaluateModel(modelId: string, evaluation?: EvaluationConf
   }
   const name = models[modelId]?.name ?? modelId;
   const view = await withJob('eval', `Attacking ${name}`, (jobId, progress) =>
-    worker().evaluate(jobId, modelId, evaluation ?? config.evaluation, display.evalSet, progressProxy(progress)),
+    worker().evaluate(jobId, modelId, evaluation ?? config.evaluation, set ?? display.evalSet, progressProxy(progress)),
   );
   if (view) useStore.setState({ evaluations: { ...useStore.getState().evaluations, [modelId]: view } });
 }
@@ -236,10 +236,10 @@ export async function runFigure1(o: PresetOverrides): Promise<void> {
   });
   if (!done) return;
   const evaluation = FIGURE1_PRESET.config.evaluation;
-  for (const method of methods) await evaluateModel(figure1ModelId(method), evaluation);
+  for (const method of methods) await evaluateModel(figure1ModelId(method), evaluation, FIGURE1_PRESET.evalSet);
   useStore.setState({ compose: { robustId: figure1ModelId('era'), coreId: figure1ModelId('standard') } });
   const view = await withJob('compose', 'ERA selector composed with the standard model', (jobId, progress) =>
-    worker().compose(jobId, figure1ModelId('era'), figure1ModelId('standard'), evaluation, useStore.getState().display.evalSet, progressProxy(progress)),
+    worker().compose(jobId, figure1ModelId('era'), figure1ModelId('standard'), evaluation, FIGURE1_PRESET.evalSet, progressProxy(progress)),
   );
   if (view) useStore.setState({ composition: view });
 }

@@ -27,7 +27,7 @@ export interface AttackConfig {
 export const ATTACK_DEFAULTS: AttackConfig = {
   kind: 'apgd-ce',
   norm: 'linf',
-  eps: 0.2,
+  eps: 0.1,
   steps: 40,
   stepSize: 0,
   restarts: 1,
