@@ -60,7 +60,10 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     const ok = await tf.setBackend(name);
     if (!ok) return { name, ok: false, error: 'failed to initialise' };
     await tf.ready();
-    if (name === 'wasm') installWasmMatMulFastPath();
+    if (name === 'wasm') {
+      installWasmMatMulFastPath();
+      installCpuFallbacks('wasm', ['Conv2DBackpropFilter']);
+    }
     return { name, ok: true };
   } catch (e) {
     return { name, ok: false, error: e instanceof Error ? e.message : String(e) };
@@ -145,6 +148,45 @@ export function installWasmMatMulFastPath(): void {
     });
   }
   wasmPatched = true;
+}
+
+const fallbacks = new Set<string>();
+
+/**
+ * Registers, for kernels a backend lacks, a kernel that copies the inputs to the CPU backend,
+ * runs the CPU kernel there and copies the result back. tfjs-backend-wasm 4.22 has no
+ * Conv2DBackpropFilter, which every CNN training step needs (the weight gradient of a
+ * convolution); this keeps CNN training possible on WASM, at the CPU kernel's speed for that op.
+ */
+export function installCpuFallbacks(backendName: string, kernelNames: string[]): void {
+  for (const kernelName of kernelNames) {
+    const key = `${backendName}/${kernelName}`;
+    if (fallbacks.has(key) || tf.getKernel(kernelName, backendName)) continue;
+    const cpuKernel = tf.getKernel(kernelName, 'cpu');
+    if (!cpuKernel) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const cpu = tf.engine().findBackend('cpu');
+        if (!cpu) throw new Error(`${kernelName}: the CPU backend is not available for the ${backendName} fallback`);
+        const own = backend as tf.KernelBackend;
+        const temps: object[] = [];
+        const cpuInputs: tf.NamedTensorInfoMap = {};
+        for (const [k, t] of Object.entries(inputs) as Array<[string, tf.TensorInfo]>) {
+          const dataId = cpu.write(own.readSync(t.dataId) as tf.backend_util.BackendValues, t.shape, t.dtype);
+          temps.push(dataId);
+          cpuInputs[k] = { dataId, shape: t.shape, dtype: t.dtype };
+        }
+        const out = cpuKernel.kernelFunc({ inputs: cpuInputs, attrs, backend: cpu }) as tf.TensorInfo;
+        const values = cpu.readSync(out.dataId) as tf.backend_util.BackendValues;
+        cpu.disposeData(out.dataId);
+        for (const id of temps) cpu.disposeData(id);
+        return { dataId: own.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };
+      },
+    });
+    fallbacks.add(key);
+  }
 }
 
 /** Number of live tensors; every job must leave it where it found it. */

@@ -7,11 +7,13 @@
 export * from './settings';
 
 export { Rng, deriveSeed, mix32 } from './random';
-export { BACKEND_ORDER, type BackendName, type BackendChoice, selectBackend, activateBackend, installWasmMatMulFastPath, tensorCount, isBackendName } from './backend';
+export { BACKEND_ORDER, type BackendName, type BackendChoice, selectBackend, activateBackend, installWasmMatMulFastPath, installCpuFallbacks, tensorCount, isBackendName } from './backend';
 export { CancelledError, isCancelled, checkpoint, throwIfAborted } from './cancel';
 
 export { makeDataset2d, makeGrid2d, squareBounds, groundTruthLabels2d } from './data/synthetic2d';
 export { createMlp, logits, snapshotWeights, restoreWeights } from './models/mlp';
+export { createCnn } from './models/cnn';
+export { Normalize, type NormalizeArgs } from './models/normalize';
 export { modelToArtifacts, modelFromArtifacts, checkModelJson, manifestByteLength, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, type ModelJson, type ModelArtifactsPair } from './models/io';
 
 export { type ThreatModel, type Objective, crossEntropy, project, predict } from './attacks/common';

@@ -8,6 +8,7 @@ export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, type AttackKind, type Att
 export { TRAINING_METHODS, METHOD_LABELS, type TrainingMethodName, type TrainingAttack } from './training/method';
 export { TRAIN_DEFAULTS, type TrainConfig } from './training/config';
 export { MLP_DEFAULTS, type MlpConfig } from './models/mlpConfig';
+export { CNN_DEFAULTS, type CnnConfig } from './models/cnnConfig';
 export {
   DATASET2D_KINDS,
   DATASET2D_INFO,

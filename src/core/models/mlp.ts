@@ -14,6 +14,12 @@ export function createMlp(config: Partial<MlpConfig> & Pick<MlpConfig, 'inputDim
   if (!Number.isInteger(c.depth) || c.depth < 0) throw new Error('depth must be an integer >= 0');
   if (!Number.isInteger(c.width) || c.width < 1) throw new Error('width must be an integer >= 1');
   const model = tf.sequential({ name: 'mlp' });
+  const flattenFirst = !!c.inputShape && c.inputShape.length > 1;
+  if (flattenFirst) {
+    const size = c.inputShape!.reduce((a, b) => a * b, 1);
+    if (size !== c.inputDim) throw new Error(`inputDim ${c.inputDim} does not match inputShape ${c.inputShape!.join('×')}`);
+    model.add(tf.layers.flatten({ inputShape: c.inputShape }));
+  }
   const init = (layer: number) =>
     c.activation === 'relu'
       ? tf.initializers.heNormal({ seed: deriveSeed(c.seed, 'mlp', layer) })
@@ -25,7 +31,7 @@ export function createMlp(config: Partial<MlpConfig> & Pick<MlpConfig, 'inputDim
         activation: c.activation,
         kernelInitializer: init(i),
         biasInitializer: 'zeros',
-        ...(i === 0 ? { inputShape: [c.inputDim] } : {}),
+        ...(i === 0 && !flattenFirst ? { inputShape: [c.inputDim] } : {}),
       }),
     );
   }
@@ -34,7 +40,7 @@ export function createMlp(config: Partial<MlpConfig> & Pick<MlpConfig, 'inputDim
       units: c.numClasses,
       kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, 'mlp', 'out') }),
       biasInitializer: 'zeros',
-      ...(c.depth === 0 ? { inputShape: [c.inputDim] } : {}),
+      ...(c.depth === 0 && !flattenFirst ? { inputShape: [c.inputDim] } : {}),
       name: 'logits',
     }),
   );
@@ -43,7 +49,7 @@ export function createMlp(config: Partial<MlpConfig> & Pick<MlpConfig, 'inputDim
 
 interface DenseStep {
   layer: tf.layers.Layer & { kernel?: { read(): tf.Tensor }; bias?: { read(): tf.Tensor } | null };
-  activation: 'relu' | 'tanh' | 'linear';
+  activation: 'relu' | 'tanh' | 'linear' | 'flatten';
 }
 
 const plans = new WeakMap<tf.LayersModel, DenseStep[] | null>();
@@ -53,6 +59,10 @@ function densePlan(model: tf.LayersModel): DenseStep[] | null {
   if (plans.has(model)) return plans.get(model)!;
   let plan: DenseStep[] | null = [];
   for (const layer of model.layers) {
+    if (layer.getClassName() === 'Flatten' && plan.length === 0) {
+      plan.push({ layer: layer as DenseStep['layer'], activation: 'flatten' });
+      continue;
+    }
     const l = layer as DenseStep['layer'] & { activation?: { getClassName(): string } };
     const act = l.activation?.getClassName?.();
     if (l.getClassName() !== 'Dense' || !l.kernel || !(act === 'relu' || act === 'tanh' || act === 'linear')) {
@@ -79,10 +89,14 @@ export function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => {
     let h = x;
     for (const { layer, activation } of plan) {
+      if (activation === 'flatten') {
+        h = tf.reshape(h, [h.shape[0], -1]);
+        continue;
+      }
       const kernel = layer.kernel!.read();
       const bias = layer.bias ? layer.bias.read() : undefined;
       if (!taped && activation !== 'tanh') {
-        h = tf.fused.matMul({ a: h, b: kernel, bias, activation });
+        h = tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation });
         continue;
       }
       h = tf.matMul(h, kernel);

@@ -2,6 +2,8 @@
 
 export interface MlpConfig {
   inputDim: number;
+  /** For images: [h, w, c]; the model then flattens its input first (inputDim = h·w·c). */
+  inputShape?: number[];
   numClasses: number;
   /** Number of hidden layers. */
   depth: number;

@@ -1,0 +1,154 @@
+/**
+ * Image models: the CNN builder, the in-model Normalize layer, the MLP on images, saving and
+ * loading with the custom layer, training and attacking on image-shaped inputs with
+ * image-scale eps inside the [0, 1] box.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, test } from 'vitest';
+import { Rng, TRAIN_DEFAULTS, createMlp, crossEntropy, logits, modelFromArtifacts, modelToArtifacts, pgd, train } from '../../src/core';
+import { createCnn } from '../../src/core/models/cnn';
+import { Normalize } from '../../src/core/models/normalize';
+import { expectNoTensorLeak, useWasmBackend } from './helpers';
+
+useWasmBackend();
+
+/** n images of size s×s×c in [0, 1]: class 0 bright on the left half, class 1 on the right. */
+function halves(n: number, s: number, c: number, seed: number) {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * s * s * c);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    for (let r = 0; r < s; r++)
+      for (let col = 0; col < s; col++)
+        for (let ch = 0; ch < c; ch++) {
+          const bright = (col < s / 2) === (y[i] === 0);
+          x[((i * s + r) * s + col) * c + ch] = Math.min(1, Math.max(0, (bright ? 0.8 : 0.2) + 0.1 * rng.normal()));
+        }
+  }
+  return { x: tf.tensor4d(x, [n, s, s, c]), y: tf.tensor1d(y, 'int32') };
+}
+
+describe('createCnn', () => {
+  test('conv blocks double their filters, pool by 2, end in logits; same seed same weights', () => {
+    const m = createCnn({ inputShape: [28, 28, 1], numClasses: 10, convLayers: 3, filters: 8, dense: 32, seed: 5 });
+    const convs = m.layers.filter((l) => l.getClassName() === 'Conv2D');
+    expect(convs.map((l) => (l.getConfig() as { filters: number }).filters)).toEqual([8, 16, 32]);
+    expect(m.layers.filter((l) => l.getClassName() === 'MaxPooling2D')).toHaveLength(3);
+    expect(m.outputs[0].shape).toEqual([null, 10]);
+    // 28 → 14 → 7 → 3 after three poolings: flatten = 3·3·32.
+    expect(m.layers.find((l) => l.getClassName() === 'Flatten')!.outputShape).toEqual([null, 288]);
+    const again = createCnn({ inputShape: [28, 28, 1], numClasses: 10, convLayers: 3, filters: 8, dense: 32, seed: 5 });
+    const [a, b] = [m.getWeights(), again.getWeights()];
+    a.forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(b[i].dataSync())));
+    m.dispose();
+    again.dispose();
+  });
+
+  test('refuses settings that pool the image away', () => {
+    expect(() => createCnn({ inputShape: [8, 8, 1], numClasses: 2, convLayers: 4 })).toThrow(/shrink/);
+  });
+});
+
+describe('Normalize layer', () => {
+  test('computes (x − mean_c) / std_c per channel, inside the model', async () => {
+    await expectNoTensorLeak(async () => {
+      const layer = new Normalize({ mean: [0.5, 0.25], std: [0.5, 0.25] });
+      const x = tf.tensor4d([0, 1, 0.5, 0.5], [1, 1, 2, 2]);
+      const out = layer.apply(x) as tf.Tensor;
+      expect(Array.from(await out.data())).toEqual([-1, 3, 0, 1]);
+      tf.dispose([x, out]);
+    });
+    expect(() => new Normalize({ mean: [0], std: [0] })).toThrow(/std/);
+  });
+
+  test('a model with Normalize saves and loads in the tfjs format with the same outputs', async () => {
+    const m = createCnn({ inputShape: [8, 8, 3], numClasses: 3, convLayers: 2, filters: 4, dense: 0, normalize: { mean: [0.49, 0.48, 0.45], std: [0.25, 0.24, 0.26] }, seed: 2 });
+    expect(m.layers[0].getClassName()).toBe('WorkbenchNormalize');
+    const { modelJson, weights } = await modelToArtifacts(m);
+    const loaded = await modelFromArtifacts(JSON.parse(JSON.stringify(modelJson)), weights);
+    const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 9);
+    const [a, b] = [m.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    tf.dispose([x, a, b]);
+    m.dispose();
+    loaded.dispose();
+  });
+});
+
+describe('MLP on images', () => {
+  test('flattens the image first; the fast logits path equals model.apply', async () => {
+    const m = createMlp({ inputDim: 6 * 6 * 1, inputShape: [6, 6, 1], numClasses: 2, depth: 2, width: 8, seed: 3 });
+    expect(m.layers[0].getClassName()).toBe('Flatten');
+    const x = tf.randomUniform([5, 6, 6, 1], 0, 1, 'float32', 1);
+    const [a, b] = [m.apply(x) as tf.Tensor, logits(m, x)];
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    const ga = tf.grad((xx: tf.Tensor) => tf.sum(crossEntropy(m.apply(xx) as tf.Tensor2D, tf.tensor1d([0, 1, 0, 1, 0], 'int32'))))(x);
+    const gb = tf.grad((xx: tf.Tensor) => tf.sum(crossEntropy(logits(m, xx), tf.tensor1d([0, 1, 0, 1, 0], 'int32'))))(x);
+    expect(Array.from(await gb.data())).toEqual(Array.from(await ga.data()));
+    expect(() => createMlp({ inputDim: 10, inputShape: [6, 6, 1], numClasses: 2 })).toThrow(/inputShape/);
+    tf.dispose([x, a, b, ga, gb]);
+    m.dispose();
+  });
+});
+
+describe('training and attacks on images', () => {
+  test('a tiny CNN learns a two-class image task in a few epochs, with TRADES at eps 8/255 in the [0, 1] box', async () => {
+    const { x, y } = halves(40, 8, 1, 1);
+    const m = createCnn({ inputShape: [8, 8, 1], numClasses: 2, convLayers: 1, filters: 4, dense: 0, seed: 1 });
+    const result = await expectNoTensorLeak(() =>
+      train(m, { x, y }, { ...TRAIN_DEFAULTS, method: 'trades', epochs: 6, batchSize: 10, optimizer: 'adam', learningRate: 0.01, attack: { norm: 'linf', eps: 8 / 255, steps: 3, stepSize: 0 }, box: [0, 1] }),
+    );
+    expect(result.status).toBe('completed');
+    expect(result.history.at(-1)!.trainAccuracy).toBeGreaterThan(0.9);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+
+  test('PGD at eps 2/255 and 8/255 keeps images in the ball and in [0, 1]', async () => {
+    const { x, y } = halves(6, 8, 3, 2);
+    const m = createCnn({ inputShape: [8, 8, 3], numClasses: 2, convLayers: 2, filters: 4, dense: 8, seed: 4 });
+    for (const eps of [2 / 255, 8 / 255]) {
+      for (const norm of ['linf', 'l2'] as const) {
+        const [a, c] = await expectNoTensorLeak(async () => {
+          const adv = await pgd(m, x, y, { norm, eps, steps: 5, randomStart: true, restarts: 2, seed: 1, box: [0, 1] });
+          const out = [await adv.data(), await x.data()];
+          adv.dispose();
+          return out;
+        });
+        let maxAbs = 0;
+        const perImage = new Array(6).fill(0);
+        for (let i = 0; i < a.length; i++) {
+          expect(a[i]).toBeGreaterThanOrEqual(0);
+          expect(a[i]).toBeLessThanOrEqual(1);
+          maxAbs = Math.max(maxAbs, Math.abs(a[i] - c[i]));
+          perImage[Math.floor(i / 192)] += (a[i] - c[i]) ** 2;
+        }
+        if (norm === 'linf') expect(maxAbs).toBeLessThanOrEqual(eps + 1e-6);
+        else perImage.forEach((s) => expect(Math.sqrt(s)).toBeLessThanOrEqual(eps + 1e-6));
+      }
+    }
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+});
+
+describe('WASM fallback for Conv2DBackpropFilter', () => {
+  test('the convolution weight gradient on wasm equals the cpu backend’s', async () => {
+    const x = [...Array(2 * 5 * 5 * 2)].map((_, i) => Math.sin(i));
+    const f = [...Array(3 * 3 * 2 * 4)].map((_, i) => Math.cos(i));
+    const gradOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const xt = tf.tensor4d(x, [2, 5, 5, 2]);
+      const ft = tf.tensor4d(f, [3, 3, 2, 4]);
+      const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt, ff as tf.Tensor4D, 1, 'same'))))(ft);
+      const out = Array.from(await g.data());
+      tf.dispose([xt, ft, g]);
+      return out;
+    };
+    const cpu = await gradOn('cpu');
+    const wasm = await gradOn('wasm');
+    expect(wasm).toHaveLength(72);
+    wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
+  });
+});
