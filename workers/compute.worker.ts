@@ -16,6 +16,7 @@ import { BACKEND_ORDER, selectBackend } from '../src/core/index';
 import { softwareBackends } from './softwareProbe';
 import { computeApi } from './computeApi';
 import { benchApi } from './bench';
+import { libraryApi } from './libraryApi';
 import type { BackendInfo, WorkerApi, WorkerEvent } from './protocol';
 
 setWasmPaths({
@@ -57,6 +58,7 @@ const api: WorkerApi = {
   },
   ...computeApi,
   ...benchApi,
+  ...libraryApi,
 };
 
 Comlink.expose(api);

@@ -96,6 +96,9 @@ export interface BenchRow {
 
 export type ProgressFn = (fraction: number, etaMs: number | null) => void;
 
+export type { LibraryItem, LibraryKind } from './storage';
+import type { LibraryItem, LibraryKind } from './storage';
+
 export interface WorkerApi {
   init(requestedBackend: string | null, onEvent: (e: WorkerEvent) => void): Promise<BackendInfo>;
   makeDataset(config: Dataset2dConfig): Promise<Dataset2d>;
@@ -110,4 +113,12 @@ export interface WorkerApi {
   memory(): { numTensors: number; numBytes: number };
   benchCases(): Array<{ id: string; label: string; description: string }>;
   bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]>;
+  /** The library (IndexedDB): saved models, runs and datasets. */
+  library(kind: LibraryKind): Promise<LibraryItem[]>;
+  saveModel(modelId: string, name: string): Promise<LibraryItem>;
+  loadSavedModel(storedId: string, asModelId: string): Promise<ModelSummary>;
+  saveRun(name: string, info: Record<string, unknown>, data: unknown): Promise<LibraryItem>;
+  runRecord(storedId: string): Promise<unknown>;
+  renameSaved(kind: LibraryKind, id: string, name: string): Promise<LibraryItem>;
+  deleteSaved(kind: LibraryKind, id: string): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { JobBar } from './components/JobBar';
 import { Messages } from './components/Messages';
 import { PlaygroundView } from './components/PlaygroundView';
 import { initWorker, refreshDataset } from './state/actions';
+import { refreshLibrary } from './state/library';
 import { useStore } from './state/store';
 
 export function App() {
@@ -17,6 +18,9 @@ export function App() {
   useEffect(() => {
     void initWorker();
   }, []);
+  useEffect(() => {
+    if (ready) void refreshLibrary();
+  }, [ready]);
   useEffect(() => {
     if (!ready) return;
     const t = setTimeout(() => void refreshDataset(), 150);

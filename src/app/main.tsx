@@ -3,12 +3,15 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
 import { worker } from './workerClient';
+import { useStore } from './state/store';
 
 // A handle for debugging and for the browser tests (e.g. the worker's tensor count after a job).
-(window as unknown as { __workbench: unknown }).__workbench = { memory: () => worker().memory(), listModels: () => worker().listModels() };
+(window as unknown as { __workbench: unknown }).__workbench = { memory: () => worker().memory(), listModels: () => worker().listModels(), store: useStore };
 
 window.addEventListener('error', (e) => console.error('Unhandled error:', e.message));
-createRoot(document.getElementById('root')!).render(
+createRoot(document.getElementById('root')!, {
+  onRecoverableError: (e) => console.error('React recovered from an error:', e),
+}).render(
   <StrictMode>
     <App />
   </StrictMode>,

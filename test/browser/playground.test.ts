@@ -16,7 +16,12 @@ let page: Page;
 let pageErrors: string[];
 
 /** A small, fast setup, passed in the URL (which is how a shared link reproduces a setup). */
-const SMALL = 'data.size=200&training.epochs=2&training.attack.steps=3&evaluation.attack.steps=5&evaluation.gridResolution=60';
+const SMALL = { 'data.size': '200', 'training.epochs': '2', 'training.attack.steps': '3', 'evaluation.attack.steps': '5', 'evaluation.gridResolution': '60' };
+
+/** The page's URL with the small setup and some settings changed (later keys win). */
+function smallUrl(overrides: Record<string, string>): string {
+  return `${BASE_URL}?${new URLSearchParams({ ...SMALL, ...overrides }).toString()}`;
+}
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -87,7 +92,7 @@ test('the setup lives in the URL: a copied link reproduces it', async () => {
 });
 
 test('training draws regions and curves live, then the attack fills the metrics; tensors are released', async () => {
-  await page.goto(`${BASE_URL}?${SMALL}&training.method=trades`);
+  await page.goto(smallUrl({ 'training.method': 'trades' }));
   await waitForBackend(page);
   const before = await workerTensors(page);
   await page.click('[data-testid=train]');
@@ -113,7 +118,7 @@ test('training draws regions and curves live, then the attack fills the metrics;
 });
 
 test('cancelling mid-training keeps the model of the last completed epoch', async () => {
-  await page.goto(`${BASE_URL}?${SMALL}&training.method=trades&training.epochs=1000`);
+  await page.goto(smallUrl({ 'training.method': 'trades', 'training.epochs': '1000' }));
   await waitForBackend(page);
   await page.click('[data-testid=train]');
   // Wait until at least one epoch completed, then cancel.
@@ -135,7 +140,7 @@ test('cancelling mid-training keeps the model of the last completed epoch', asyn
 });
 
 test('a diverging loss stops training with a message', async () => {
-  await page.goto(`${BASE_URL}?${SMALL}&training.method=standard&training.learningRate=10&training.optimizer=sgd&training.momentum=0.99&training.epochs=30`);
+  await page.goto(smallUrl({ 'training.method': 'standard', 'training.learningRate': '10', 'training.optimizer': 'sgd', 'training.momentum': '0.99', 'training.epochs': '30' }));
   await waitForBackend(page);
   await page.click('[data-testid=train]');
   const err = page.locator('[data-testid=message-error]').filter({ hasText: 'loss became' });

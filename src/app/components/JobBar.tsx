@@ -5,9 +5,9 @@ import { useStore } from '../state/store';
 export function JobBar() {
   const jobs = useStore((s) => s.jobs);
   const list = Object.values(jobs);
-  if (!list.length) return null;
+  // Always mounted (hidden when idle), so the bar and its buttons are never re-created mid-job.
   return (
-    <div className="jobs" data-testid="jobs">
+    <div className="jobs" data-testid="jobs" hidden={!list.length}>
       {list.map((j) => (
         <div className="job" key={j.id} data-testid="job">
           <div className="job-head">

@@ -1,5 +1,6 @@
 /** The models trained in this session: pick the one the plots show, or forget one. */
 import { forgetModel } from '../state/actions';
+import { saveModelToLibrary } from '../state/library';
 import { useStore } from '../state/store';
 import { Section } from './Section';
 
@@ -20,6 +21,9 @@ export function ModelList() {
             <span className="meta">
               {m.epochsCompleted} epochs · {m.config.data.size} points · seed {m.config.seed}
             </span>
+            <button type="button" className="small" disabled={busy} data-testid="save-model" onClick={() => void saveModelToLibrary(m.id)} title="Save this model in the browser (IndexedDB): it survives a reload.">
+              Save
+            </button>
             <button type="button" className="small" disabled={busy} onClick={() => forgetModel(m.id)} title={busy ? 'Wait for the running job to finish.' : 'Forget this model (frees its memory in the worker).'}>
               ✕
             </button>

@@ -4,6 +4,7 @@ import { fieldsValid, useStore } from '../state/store';
 import { CompositionPanel } from './CompositionPanel';
 import { CurvesPanel } from './CurvesPanel';
 import { MetricsTable } from './MetricsPanel';
+import { LibraryPanel } from './LibraryPanel';
 import { ModelList } from './ModelList';
 import { DisplayToggles, RegionsPlot } from './RegionsPanel';
 import { AttackSettings, DataSettings, ModelSettings, TrainingSettings } from './SettingsPanel';
@@ -72,6 +73,7 @@ export function PlaygroundView() {
         <CurvesPanel />
         <ModelList />
         <CompositionPanel />
+        <LibraryPanel />
       </aside>
     </div>
   );

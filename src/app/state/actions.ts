@@ -3,6 +3,7 @@ import {
   type EvaluationConfig,
   type ExperimentConfig,
   type TrainingMethodName,
+  ATTACK_LABELS,
   FIGURE1_PRESET,
   METHOD_LABELS,
   DATASET2D_INFO,
@@ -13,6 +14,7 @@ import { proxy, worker } from '../workerClient';
 import { datasetKey, fieldsValid, useStore } from './store';
 import { jobWasCancelled, progressProxy, withJob, type ProgressCallback } from './jobs';
 import { formatEpochDetail } from '../format';
+import { recordRun } from './library';
 
 const EVAL_FIELDS = ['evaluation'];
 
@@ -147,7 +149,16 @@ export async function evaluateModel(modelId: string, evaluation?: EvaluationConf
   const view = await withJob('eval', `Attacking ${name}`, (jobId, progress) =>
     worker().evaluate(jobId, modelId, evaluation ?? config.evaluation, set ?? display.evalSet, progressProxy(progress)),
   );
-  if (view) useStore.setState({ evaluations: { ...useStore.getState().evaluations, [modelId]: view } });
+  if (view) {
+    useStore.setState({ evaluations: { ...useStore.getState().evaluations, [modelId]: view } });
+    const sp = view.split;
+    const a = view.attack;
+    await recordRun(
+      `${name} · ${ATTACK_LABELS[a.kind]} ${a.norm} eps ${a.eps}`,
+      { model: name, set: view.set, n: sp.n, naturalAccuracy: sp.naturalAccuracy, robustAccuracy: sp.robustAccuracy, robustInaccuracy: sp.robustInaccuracy },
+      { model: models[modelId]?.config ?? null, attack: a, set: view.set, counts: sp.counts, fractions: sp.fractions, elapsedMs: view.elapsedMs },
+    );
+  }
 }
 
 /** 4-way split of the whole grid (against the generator's noise-free labels). */

@@ -13,7 +13,7 @@ import {
   setPath,
   validateExperiment,
 } from '../../core/settings';
-import type { BackendInfo, CompositionView, EvalSet, EvaluationView, GridSplitView, ModelSummary } from '../../../workers/protocol';
+import type { BackendInfo, CompositionView, EvalSet, EvaluationView, GridSplitView, LibraryItem, ModelSummary } from '../../../workers/protocol';
 import { type View, readUrl, writeUrl } from './urlState';
 
 export interface JobState {
@@ -66,6 +66,8 @@ export interface AppState {
   messages: Message[];
   display: DisplayOptions;
   compose: { robustId: string | null; coreId: string | null };
+  /** What is saved in this browser (IndexedDB). */
+  library: { models: LibraryItem[]; runs: LibraryItem[] };
   setField: (path: string, value: unknown) => void;
   setConfig: (config: ExperimentConfig) => void;
   setView: (view: View) => void;
@@ -103,6 +105,7 @@ export const useStore = create<AppState>()((set, get) => ({
     : [],
   display: { showTrain: true, showTest: true, colourBySplit: true, arrows: 'non-robust', showGridSplit: true, evalSet: 'test' },
   compose: { robustId: null, coreId: null },
+  library: { models: [], runs: [] },
   setField: (path, value) => {
     const config = setPath(get().config, path, value);
     set({ config, fieldErrors: errorsFor(config) });

@@ -1,0 +1,90 @@
+/** What this browser keeps across reloads: saved models and recorded runs (IndexedDB). */
+import { useState } from 'react';
+import type { LibraryItem, LibraryKind } from '../../../workers/protocol';
+import { pct } from '../format';
+import { deleteLibraryItem, loadModelFromLibrary, renameLibraryItem } from '../state/library';
+import { useStore } from '../state/store';
+import { Section } from './Section';
+
+function kb(bytes: number): string {
+  return bytes > 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+function describe(kind: LibraryKind, item: LibraryItem): string {
+  const i = item.info as Record<string, number | string>;
+  if (kind === 'models') return `${i.method} · ${i.data} · ${i.epochs} epochs · ${kb(item.bytes)}`;
+  return `natural ${pct(i.naturalAccuracy as number)} · robust ${pct(i.robustAccuracy as number)} · robust inacc. ${pct(i.robustInaccuracy as number)} · ${i.n} ${i.set} points`;
+}
+
+function Row({ kind, item, busy }: { kind: LibraryKind; item: LibraryItem; busy: boolean }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState(false);
+  return (
+    <li data-testid={`library-${kind}-item`}>
+      {editing === null ? (
+        <span className="lib-name" title={new Date(item.createdAt).toLocaleString()}>
+          {item.name}
+        </span>
+      ) : (
+        <input
+          className="lib-rename"
+          value={editing}
+          autoFocus
+          data-testid="library-rename-input"
+          onChange={(e) => setEditing(e.target.value)}
+          onKeyDown={async (e) => {
+            if (e.key === 'Enter' && (await renameLibraryItem(kind, item.id, editing))) setEditing(null);
+            if (e.key === 'Escape') setEditing(null);
+          }}
+        />
+      )}
+      <span className="meta">{describe(kind, item)}</span>
+      <span className="lib-actions">
+        {kind === 'models' ? (
+          <button type="button" className="small" disabled={busy} data-testid="library-load" onClick={() => void loadModelFromLibrary(item)} title="Load this model into the playground.">
+            Load
+          </button>
+        ) : null}
+        {editing === null ? (
+          <button type="button" className="small" data-testid="library-rename" onClick={() => setEditing(item.name)} title="Rename (Enter saves, Escape cancels).">
+            Rename
+          </button>
+        ) : (
+          <button type="button" className="small" data-testid="library-rename-save" onClick={async () => (await renameLibraryItem(kind, item.id, editing)) && setEditing(null)}>
+            Save name
+          </button>
+        )}
+        {confirm ? (
+          <button type="button" className="small danger" data-testid="library-delete-confirm" onClick={() => void deleteLibraryItem(kind, item.id)}>
+            Really delete
+          </button>
+        ) : (
+          <button type="button" className="small" data-testid="library-delete" onClick={() => setConfirm(true)} title="Delete from this browser.">
+            Delete
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}
+
+export function LibraryPanel() {
+  const library = useStore((s) => s.library);
+  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  return (
+    <Section title="Saved in this browser" testId="library">
+      <h3>Models</h3>
+      {library.models.length ? (
+        <ul className="library">{library.models.map((m) => <Row key={m.id} kind="models" item={m} busy={busy} />)}</ul>
+      ) : (
+        <p className="hint">No saved models yet: use “Save” next to a trained model.</p>
+      )}
+      <h3>Runs</h3>
+      {library.runs.length ? (
+        <ul className="library">{library.runs.slice(0, 30).map((r) => <Row key={r.id} kind="runs" item={r} busy={busy} />)}</ul>
+      ) : (
+        <p className="hint">Every attack on a model is recorded here with its metrics.</p>
+      )}
+    </Section>
+  );
+}
