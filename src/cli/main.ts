@@ -1,7 +1,8 @@
 /**
  * The workbench's command line: `npm run cli -- <command> CONFIG.json [options]` (tsx). Runs
  * the same experiment configs as the page through the same core calls (src/core), in Node on
- * the tfjs WASM backend. One file per command in ./commands; file access in ./files.ts.
+ * the tfjs WASM backend; `inspect FILE` summarises a dataset file (no tfjs). One file per
+ * command in ./commands; file access in ./files.ts.
  */
 import { CliError, EXIT } from './errors';
 import { status } from './status';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train')).trainCommand,
   attack: async () => (await import('./commands/attack')).attackCommand,
   evaluate: async () => (await import('./commands/evaluate')).evaluateCommand,
+  inspect: async () => (await import('./commands/inspect')).inspectCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -10,6 +10,9 @@ Commands:
             before/after, perturbation norms      [--model DIR] [--out FILE]
   evaluate  split at eps, robustness-indicator selector at 2*eps, and with --compose-core
             the 2-compositional model             [--model DIR] [--compose-core DIR2] [--out FILE]
+  inspect   summarise a dataset file instead of a config: CIFAR-10/100 .bin, IDX (MNIST,
+            Fashion-MNIST), .gz: records, classes, shape, value range
+            (npm run cli -- inspect FILE [LABELS_FILE] [--json])
 
 Options for every command:
   --backend wasm|cpu   tfjs backend (default wasm; cpu is 30-60x slower)

@@ -49,7 +49,7 @@ export function defaultExperiment(): ExperimentConfig {
 
 export type FieldErrors = Record<string, string>;
 
-type Rule =
+export type FieldRule =
   | { type: 'int'; min: number; max: number }
   | { type: 'num'; min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean }
   | { type: 'enum'; values: readonly string[] }
@@ -57,7 +57,7 @@ type Rule =
   | { type: 'box' };
 
 /** Every field of the config with its rule; the keys are the dotted paths the UI uses. */
-export const FIELD_RULES: Record<string, Rule> = {
+export const FIELD_RULES: Record<string, FieldRule> = {
   seed: { type: 'int', min: 0, max: 4294967295 },
   'data.kind': { type: 'enum', values: DATASET2D_KINDS },
   'data.size': { type: 'int', min: 10, max: 100000 },
@@ -111,10 +111,14 @@ function describeRange(r: { min: number; max: number; minExclusive?: boolean; ma
   return `${r.minExclusive ? '>' : '≥'} ${r.min} and ${r.maxExclusive ? '<' : '≤'} ${r.max}`;
 }
 
-/** Checks one field; returns an error message or null. */
+/** Checks one field of the 2-D experiment; returns an error message or null. */
 export function checkField(path: string, value: unknown): string | null {
   const rule = FIELD_RULES[path];
-  if (!rule) return null;
+  return rule ? checkFieldWith(rule, value) : null;
+}
+
+/** Checks a value against a rule; returns an error message or null. */
+export function checkFieldWith(rule: FieldRule, value: unknown): string | null {
   switch (rule.type) {
     case 'int':
       if (typeof value !== 'number' || Number.isNaN(value)) return 'must be a number';
