@@ -62,7 +62,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     await tf.ready();
     if (name === 'wasm') {
       installWasmMatMulFastPath();
-      installCpuFallbacks('wasm', ['Conv2DBackpropFilter']);
+      installWasmConv2DBackpropFilter();
     }
     return { name, ok: true };
   } catch (e) {
@@ -154,9 +154,7 @@ const fallbacks = new Set<string>();
 
 /**
  * Registers, for kernels a backend lacks, a kernel that copies the inputs to the CPU backend,
- * runs the CPU kernel there and copies the result back. tfjs-backend-wasm 4.22 has no
- * Conv2DBackpropFilter, which every CNN training step needs (the weight gradient of a
- * convolution); this keeps CNN training possible on WASM, at the CPU kernel's speed for that op.
+ * runs the CPU kernel there and copies the result back: correct, at the CPU kernel's speed.
  */
 export function installCpuFallbacks(backendName: string, kernelNames: string[]): void {
   for (const kernelName of kernelNames) {
@@ -164,29 +162,99 @@ export function installCpuFallbacks(backendName: string, kernelNames: string[]):
     if (fallbacks.has(key) || tf.getKernel(kernelName, backendName)) continue;
     const cpuKernel = tf.getKernel(kernelName, 'cpu');
     if (!cpuKernel) continue;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        const cpu = tf.engine().findBackend('cpu');
-        if (!cpu) throw new Error(`${kernelName}: the CPU backend is not available for the ${backendName} fallback`);
-        const own = backend as tf.KernelBackend;
-        const temps: object[] = [];
-        const cpuInputs: tf.NamedTensorInfoMap = {};
-        for (const [k, t] of Object.entries(inputs) as Array<[string, tf.TensorInfo]>) {
-          const dataId = cpu.write(own.readSync(t.dataId) as tf.backend_util.BackendValues, t.shape, t.dtype);
-          temps.push(dataId);
-          cpuInputs[k] = { dataId, shape: t.shape, dtype: t.dtype };
-        }
-        const out = cpuKernel.kernelFunc({ inputs: cpuInputs, attrs, backend: cpu }) as tf.TensorInfo;
-        const values = cpu.readSync(out.dataId) as tf.backend_util.BackendValues;
-        cpu.disposeData(out.dataId);
-        for (const id of temps) cpu.disposeData(id);
-        return { dataId: own.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };
-      },
-    });
+    tf.registerKernel({ kernelName, backendName, kernelFunc: (args) => delegateToCpu(cpuKernel, args) });
     fallbacks.add(key);
   }
+}
+
+/** Runs a CPU kernel on copies of the inputs and copies its output back to the calling backend. */
+function delegateToCpu(cpuKernel: tf.KernelConfig, { inputs, attrs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const cpu = tf.engine().findBackend('cpu');
+  if (!cpu) throw new Error(`${cpuKernel.kernelName}: the CPU backend is not available for the fallback`);
+  const own = backend as tf.KernelBackend;
+  const temps: object[] = [];
+  const cpuInputs: tf.NamedTensorInfoMap = {};
+  for (const [k, t] of Object.entries(inputs) as Array<[string, tf.TensorInfo]>) {
+    const dataId = cpu.write(own.readSync(t.dataId) as tf.backend_util.BackendValues, t.shape, t.dtype);
+    temps.push(dataId);
+    cpuInputs[k] = { dataId, shape: t.shape, dtype: t.dtype };
+  }
+  const out = cpuKernel.kernelFunc({ inputs: cpuInputs, attrs, backend: cpu }) as tf.TensorInfo;
+  const values = cpu.readSync(out.dataId) as tf.backend_util.BackendValues;
+  cpu.disposeData(out.dataId);
+  for (const id of temps) cpu.disposeData(id);
+  return { dataId: own.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };
+}
+
+let convFilterGradInstalled = false;
+
+/**
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (the weight gradient of a convolution),
+ * which every CNN training step needs. For stride 1, dilation 1 and NHWC — the CNNs of this
+ * workbench — it is itself a convolution, run by the fast WASM Conv2D kernel:
+ *   dW[kh, kw, ci, co] = Σ_{n,h,w} xPad[n, h+kh, w+kw, ci] · dy[n, h, w, co]
+ *                      = conv2d(input = xPadᵀ [ci, Hp, Wp, n], filter = dyᵀ [Ho, Wo, n, co], 'valid'),
+ * transposed back to [kh, kw, ci, co]. Other strides, dilations or layouts use the CPU kernel
+ * (installCpuFallbacks).
+ */
+export function installWasmConv2DBackpropFilter(): void {
+  if (convFilterGradInstalled || tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
+  const get = (name: string) => {
+    const k = tf.getKernel(name, 'wasm');
+    if (!k) throw new Error(`WASM kernel ${name} is missing`);
+    return k.kernelFunc;
+  };
+  const cpuGrad = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { inputs, backend } = args;
+      const attrs = args.attrs as unknown as {
+        strides: number | [number, number];
+        pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+        dataFormat: 'NHWC' | 'NCHW';
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+        filterShape: [number, number, number, number];
+      };
+      const x = inputs.x as tf.TensorInfo;
+      const dy = inputs.dy as tf.TensorInfo;
+      const strides = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
+      if (attrs.dataFormat !== 'NHWC' || strides[0] !== 1 || strides[1] !== 1 || !cpuGrad) {
+        if (!cpuGrad) throw new Error('Conv2DBackpropFilter is not available');
+        return delegateToCpu(cpuGrad, args);
+      }
+      const own = backend as tf.KernelBackend;
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        attrs.filterShape,
+        1,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        'channelsLast',
+      );
+      const { top, bottom, left, right } = info.padInfo;
+      const temps: tf.TensorInfo[] = [];
+      const run = (name: string, ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) => {
+        const out = get(name)({ inputs: ins, attrs: at, backend }) as tf.TensorInfo;
+        temps.push(out);
+        return out;
+      };
+      try {
+        const xPad = top || bottom || left || right ? run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
+        const xT = run('Transpose', { x: xPad }, { perm: [3, 1, 2, 0] });
+        const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+        const conv = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap);
+        const result = get('Transpose')({ inputs: { x: conv }, attrs: { perm: [1, 2, 0, 3] }, backend }) as tf.TensorInfo;
+        return result;
+      } finally {
+        for (const t of temps) own.disposeData(t.dataId);
+      }
+    },
+  });
+  convFilterGradInstalled = true;
 }
 
 /** Number of live tensors; every job must leave it where it found it. */

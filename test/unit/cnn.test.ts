@@ -133,21 +133,27 @@ describe('training and attacks on images', () => {
   });
 });
 
-describe('WASM fallback for Conv2DBackpropFilter', () => {
-  test('the convolution weight gradient on wasm equals the cpu backend’s', async () => {
-    const x = [...Array(2 * 5 * 5 * 2)].map((_, i) => Math.sin(i));
+describe('WASM Conv2DBackpropFilter (missing from tfjs-backend-wasm)', () => {
+  test.each([
+    ['same', 1],
+    ['valid', 1],
+    ['same', 2],
+  ] as const)('the convolution weight gradient on wasm equals the cpu backend’s (padding %s, stride %i)', async (pad, stride) => {
+    const x = [...Array(2 * 7 * 6 * 2)].map((_, i) => Math.sin(i));
     const f = [...Array(3 * 3 * 2 * 4)].map((_, i) => Math.cos(i));
     const gradOn = async (backend: string) => {
       await tf.setBackend(backend);
-      const xt = tf.tensor4d(x, [2, 5, 5, 2]);
+      const xt = tf.tensor4d(x, [2, 7, 6, 2]);
       const ft = tf.tensor4d(f, [3, 3, 2, 4]);
-      const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt, ff as tf.Tensor4D, 1, 'same'))))(ft);
+      const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt, ff as tf.Tensor4D, stride, pad))))(ft);
       const out = Array.from(await g.data());
       tf.dispose([xt, ft, g]);
       return out;
     };
     const cpu = await gradOn('cpu');
+    const before = tf.memory().numTensors;
     const wasm = await gradOn('wasm');
+    expect(tf.memory().numTensors).toBe(before);
     expect(wasm).toHaveLength(72);
     wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
   });
