@@ -17,6 +17,7 @@ import { softwareBackends } from './softwareProbe';
 import { computeApi } from './computeApi';
 import { benchApi } from './bench';
 import { libraryApi } from './libraryApi';
+import { imageApi } from './imageApi';
 import type { BackendInfo, WorkerApi, WorkerEvent } from './protocol';
 
 setWasmPaths({
@@ -59,6 +60,7 @@ const api: WorkerApi = {
   ...computeApi,
   ...benchApi,
   ...libraryApi,
+  ...imageApi,
 };
 
 Comlink.expose(api);

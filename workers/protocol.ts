@@ -11,6 +11,9 @@ import type {
   EvaluationConfig,
   ExperimentConfig,
   GridPrediction,
+  ImageExperimentConfig,
+  ImageShape,
+  ImageSummary,
   RobustnessSplit,
   TrainStatus,
   TrainingMethodName,
@@ -96,6 +99,58 @@ export interface BenchRow {
 
 export type ProgressFn = (fraction: number, etaMs: number | null) => void;
 
+/** A loaded image dataset as the page sees it: summaries and a few thumbnails, not the pixels. */
+export interface ImageDatasetView {
+  id: string;
+  name: string;
+  shape: ImageShape;
+  numClasses: number;
+  classNames: string[];
+  train: ImageSummary;
+  test: ImageSummary;
+  testSource: 'file' | 'held out';
+  /** Up to 40 training images (NHWC bytes 0-255) with their labels, for the thumbnail grid. */
+  thumbnails: { pixels: Uint8Array; labels: number[]; count: number };
+  /** The files it came from, with their formats. */
+  files: Array<{ name: string; format: string; records: number; gzipped: boolean }>;
+}
+
+export interface ImageModelSummary {
+  id: string;
+  name: string;
+  /** 'trained' here, or 'imported' from model.json + weights.bin. */
+  source: 'trained' | 'imported';
+  method: TrainingMethodName | null;
+  config: ImageExperimentConfig | null;
+  datasetName: string;
+  inputShape: number[];
+  numClasses: number;
+  classNames: string[];
+  epochsCompleted: number;
+  history: EpochStats[];
+}
+
+export interface ImageAttackView {
+  modelId: string;
+  attack: AttackConfig;
+  split: Omit<RobustnessSplit, 'adversarial'>;
+  examples: Array<{
+    index: number;
+    label: number;
+    clean: Float32Array;
+    adversarial: Float32Array;
+    prediction: number;
+    confidence: number;
+    adversarialPrediction: number;
+    adversarialConfidence: number;
+    perturbationNorm: number;
+  }>;
+  shape: ImageShape;
+  elapsedMs: number;
+}
+
+export type ImageTrainUpdate = Exclude<TrainUpdate, { kind: 'grid' }>;
+
 export type { LibraryItem, LibraryKind } from './storage';
 import type { LibraryItem, LibraryKind } from './storage';
 
@@ -121,4 +176,15 @@ export interface WorkerApi {
   runRecord(storedId: string): Promise<unknown>;
   renameSaved(kind: LibraryKind, id: string, name: string): Promise<LibraryItem>;
   deleteSaved(kind: LibraryKind, id: string): Promise<void>;
+  /** Images: import files (CIFAR binary, IDX, .gz), the shipped Fashion-MNIST subset, train, attack, export/import models. */
+  importImageFiles(jobId: string, files: Array<{ name: string; bytes: ArrayBuffer }>, onProgress: ProgressFn): Promise<ImageDatasetView>;
+  loadBuiltinImages(jobId: string, onProgress: ProgressFn): Promise<ImageDatasetView>;
+  trainImageModel(jobId: string, modelId: string, name: string, datasetId: string, config: ImageExperimentConfig, onUpdate: (u: ImageTrainUpdate) => void): Promise<{ status: TrainStatus; message: string; model: ImageModelSummary | null }>;
+  attackImageModel(jobId: string, modelId: string, datasetId: string, config: ImageExperimentConfig, onProgress: ProgressFn): Promise<ImageAttackView>;
+  exportImageModel(modelId: string): Promise<{ modelJson: unknown; weights: ArrayBuffer }>;
+  importImageModel(modelId: string, name: string, modelJson: unknown, weights: ArrayBuffer, datasetId: string): Promise<ImageModelSummary>;
+  saveImageDataset(datasetId: string, name: string): Promise<LibraryItem>;
+  loadSavedImageDataset(storedId: string): Promise<ImageDatasetView>;
+  saveImageModel(modelId: string, name: string): Promise<LibraryItem>;
+  loadSavedImageModel(storedId: string, asModelId: string): Promise<ImageModelSummary>;
 }

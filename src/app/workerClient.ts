@@ -16,6 +16,7 @@ export function worker(): Comlink.Remote<WorkerApi> {
 }
 
 export const proxy = Comlink.proxy;
+export const transfer = Comlink.transfer;
 
 let jobCounter = 0;
 export function newJobId(kind: string): string {

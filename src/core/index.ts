@@ -39,3 +39,4 @@ export { isGzip, gunzip, gunzipAsync, type GunzipOptions, type GunzipAsyncOption
 export { summarizeImages, subsetFirst, subsetPerClass, subsetFirstPerClass, firstIndicesPerClass, pairImagesLabels, concatImageDatasets, takeRecords, checkImageDataset, classHistogram, imageSize, BYTE_TO_UNIT, type PairOptions } from './data/imageDataset';
 export { parseDatasetFile, parseDatasetFileAsync, datasetFromFiles, guessClassNames, DATASET_FORMAT_LABELS } from './data/datasetFile';
 export { selectRecords, channelStats, buildImageModel, imageTensors, trainImageModel, attackImages, type AdversarialExample, type ImageAttackResult } from './experiments/imageRunner';
+export { assembleImageDataset, type AssembledImages } from './data/assemble';

@@ -4,7 +4,10 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { getPath } from '../../core/settings';
-import { useStore } from '../state/store';
+import { type AppState, useStore } from '../state/store';
+
+/** Which settings a field edits: the 2-D experiment or the image experiment. */
+export type FieldScope = 'experiment' | 'image';
 
 interface BaseProps {
   path: string;
@@ -12,10 +15,15 @@ interface BaseProps {
   /** One sentence explaining the setting (shown on hover). */
   tip: string;
   unit?: string;
+  scope?: FieldScope;
 }
 
-function FieldShell({ path, label, tip, unit, children }: BaseProps & { children: ReactNode }) {
-  const error = useStore((s) => s.fieldErrors[path]);
+const valueOf = (s: AppState, scope: FieldScope, path: string) => getPath(scope === 'image' ? s.imageConfig : s.config, path);
+const errorOf = (s: AppState, scope: FieldScope, path: string) => (scope === 'image' ? s.imageErrors : s.fieldErrors)[path];
+const setterOf = (s: AppState, scope: FieldScope) => (scope === 'image' ? s.setImageField : s.setField);
+
+function FieldShell({ path, label, tip, unit, scope = 'experiment', children }: BaseProps & { children: ReactNode }) {
+  const error = useStore((s) => errorOf(s, scope, path));
   return (
     <label className={`field${error ? ' invalid' : ''}`} title={tip}>
       <span className="field-label">
@@ -33,14 +41,23 @@ function FieldShell({ path, label, tip, unit, children }: BaseProps & { children
   );
 }
 
+/** A number typed by the user: decimals, exponents, or a fraction such as 8/255. Empty or junk is NaN. */
+export function parseNumber(text: string): number {
+  const t = text.trim();
+  const frac = /^([0-9]*\.?[0-9]+)\s*\/\s*([0-9]*\.?[0-9]+)$/.exec(t);
+  if (frac) return Number(frac[1]) / Number(frac[2]);
+  return t === '' ? NaN : Number(t);
+}
+
 export function NumberField(props: BaseProps & { step?: number | 'any'; min?: number }) {
-  const value = useStore((s) => getPath(s.config, props.path)) as number;
-  const error = useStore((s) => s.fieldErrors[props.path]);
-  const setField = useStore((s) => s.setField);
+  const scope = props.scope ?? 'experiment';
+  const value = useStore((s) => valueOf(s, scope, props.path)) as number;
+  const error = useStore((s) => errorOf(s, scope, props.path));
+  const setField = useStore((s) => setterOf(s, scope));
   const [text, setText] = useState(Number.isNaN(value) ? '' : String(value));
   useEffect(() => {
     // Follow outside changes (presets, imports) unless the text already means this value.
-    const parsed = text.trim() === '' ? NaN : Number(text);
+    const parsed = parseNumber(text);
     if (!(Object.is(parsed, value) || (Number.isNaN(parsed) && Number.isNaN(value)))) setText(Number.isNaN(value) ? '' : String(value));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
@@ -54,8 +71,7 @@ export function NumberField(props: BaseProps & { step?: number | 'any'; min?: nu
         data-testid={`field-${props.path}`}
         onChange={(e) => {
           setText(e.target.value);
-          const t = e.target.value.trim();
-          setField(props.path, t === '' ? NaN : Number(t));
+          setField(props.path, parseNumber(e.target.value));
         }}
       />
     </FieldShell>
@@ -63,8 +79,9 @@ export function NumberField(props: BaseProps & { step?: number | 'any'; min?: nu
 }
 
 export function SelectField(props: BaseProps & { options: ReadonlyArray<{ value: string; label: string }> }) {
-  const value = useStore((s) => getPath(s.config, props.path)) as string;
-  const setField = useStore((s) => s.setField);
+  const scope = props.scope ?? 'experiment';
+  const value = useStore((s) => valueOf(s, scope, props.path)) as string;
+  const setField = useStore((s) => setterOf(s, scope));
   return (
     <FieldShell {...props}>
       <select value={value} data-testid={`field-${props.path}`} onChange={(e) => setField(props.path, e.target.value)}>
@@ -79,8 +96,9 @@ export function SelectField(props: BaseProps & { options: ReadonlyArray<{ value:
 }
 
 export function CheckField(props: BaseProps) {
-  const value = useStore((s) => getPath(s.config, props.path)) as boolean;
-  const setField = useStore((s) => s.setField);
+  const scope = props.scope ?? 'experiment';
+  const value = useStore((s) => valueOf(s, scope, props.path)) as boolean;
+  const setField = useStore((s) => setterOf(s, scope));
   return (
     <label className="field check" title={props.tip}>
       <input type="checkbox" checked={value} data-testid={`field-${props.path}`} onChange={(e) => setField(props.path, e.target.checked)} />

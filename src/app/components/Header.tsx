@@ -8,6 +8,7 @@ import type { View } from '../state/urlState';
 const VIEW_LABELS: Record<View, string> = {
   playground: 'Playground',
   figure1: 'Paper 001 · Figure 1',
+  images: 'Images',
   bench: 'Bench',
 };
 

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { LibraryItem, LibraryKind } from '../../../workers/protocol';
 import { pct } from '../format';
+import { loadImageDatasetFromLibrary, loadImageModelFromLibrary } from '../state/imageActions';
 import { deleteLibraryItem, loadModelFromLibrary, renameLibraryItem } from '../state/library';
 import { useStore } from '../state/store';
 import { Section } from './Section';
@@ -12,7 +13,8 @@ function kb(bytes: number): string {
 
 function describe(kind: LibraryKind, item: LibraryItem): string {
   const i = item.info as Record<string, number | string>;
-  if (kind === 'models') return `${i.method} · ${i.data} · ${i.epochs} epochs · ${kb(item.bytes)}`;
+  if (kind === 'models') return `${i.kind === 'image' ? 'image · ' : ''}${i.method} · ${i.data} · ${i.epochs} epochs · ${kb(item.bytes)}`;
+  if (kind === 'datasets') return `${i.shape} · ${i.train} train / ${i.test} test · ${i.classes} classes · ${kb(item.bytes)}`;
   return `natural ${pct(i.naturalAccuracy as number)} · robust ${pct(i.robustAccuracy as number)} · robust inacc. ${pct(i.robustInaccuracy as number)} · ${i.n} ${i.set} points`;
 }
 
@@ -40,8 +42,17 @@ function Row({ kind, item, busy }: { kind: LibraryKind; item: LibraryItem; busy:
       )}
       <span className="meta">{describe(kind, item)}</span>
       <span className="lib-actions">
-        {kind === 'models' ? (
-          <button type="button" className="small" disabled={busy} data-testid="library-load" onClick={() => void loadModelFromLibrary(item)} title="Load this model into the playground.">
+        {kind !== 'runs' ? (
+          <button
+            type="button"
+            className="small"
+            disabled={busy}
+            data-testid="library-load"
+            onClick={() =>
+              void (kind === 'datasets' ? loadImageDatasetFromLibrary(item) : item.info.kind === 'image' ? loadImageModelFromLibrary(item) : loadModelFromLibrary(item))
+            }
+            title={kind === 'datasets' ? 'Load this dataset into the Images view.' : 'Load this model.'}
+          >
             Load
           </button>
         ) : null}
@@ -78,6 +89,12 @@ export function LibraryPanel() {
         <ul className="library">{library.models.map((m) => <Row key={m.id} kind="models" item={m} busy={busy} />)}</ul>
       ) : (
         <p className="hint">No saved models yet: use “Save” next to a trained model.</p>
+      )}
+      <h3>Datasets</h3>
+      {library.datasets.length ? (
+        <ul className="library">{library.datasets.map((d) => <Row key={d.id} kind="datasets" item={d} busy={busy} />)}</ul>
+      ) : (
+        <p className="hint">No saved datasets: use “Save” in the Images view.</p>
       )}
       <h3>Runs</h3>
       {library.runs.length ? (

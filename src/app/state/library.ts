@@ -14,11 +14,12 @@ async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | null>
 }
 
 export async function refreshLibrary(): Promise<void> {
-  const [models, runs] = await Promise.all([
+  const [models, runs, datasets] = await Promise.all([
     attempt('Reading saved models', () => worker().library('models')),
     attempt('Reading saved runs', () => worker().library('runs')),
+    attempt('Reading saved datasets', () => worker().library('datasets')),
   ]);
-  useStore.setState({ library: { models: models ?? [], runs: runs ?? [] } });
+  useStore.setState({ library: { models: models ?? [], runs: runs ?? [], datasets: datasets ?? [] } });
 }
 
 export async function saveModelToLibrary(modelId: string): Promise<void> {

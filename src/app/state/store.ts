@@ -5,6 +5,9 @@
  */
 import { create } from 'zustand';
 import {
+  type ImageExperimentConfig,
+  defaultImageExperiment,
+  validateImageExperiment,
   type Dataset2d,
   type EpochStats,
   type ExperimentConfig,
@@ -13,7 +16,7 @@ import {
   setPath,
   validateExperiment,
 } from '../../core/settings';
-import type { BackendInfo, CompositionView, EvalSet, EvaluationView, GridSplitView, LibraryItem, ModelSummary } from '../../../workers/protocol';
+import type { BackendInfo, CompositionView, EvalSet, EvaluationView, GridSplitView, ImageAttackView, ImageDatasetView, ImageModelSummary, LibraryItem, ModelSummary } from '../../../workers/protocol';
 import { type View, readUrl, writeUrl } from './urlState';
 
 export interface JobState {
@@ -67,7 +70,15 @@ export interface AppState {
   display: DisplayOptions;
   compose: { robustId: string | null; coreId: string | null };
   /** What is saved in this browser (IndexedDB). */
-  library: { models: LibraryItem[]; runs: LibraryItem[] };
+  library: { models: LibraryItem[]; runs: LibraryItem[]; datasets: LibraryItem[] };
+  /** The image workflow: settings, the loaded dataset, image models and their attacks. */
+  imageConfig: ImageExperimentConfig;
+  imageErrors: FieldErrors;
+  imageDataset: ImageDatasetView | null;
+  imageModels: Record<string, ImageModelSummary>;
+  activeImageModelId: string | null;
+  imageAttacks: Record<string, ImageAttackView>;
+  setImageField: (path: string, value: unknown) => void;
   setField: (path: string, value: unknown) => void;
   setConfig: (config: ExperimentConfig) => void;
   setView: (view: View) => void;
@@ -105,7 +116,17 @@ export const useStore = create<AppState>()((set, get) => ({
     : [],
   display: { showTrain: true, showTest: true, colourBySplit: true, arrows: 'non-robust', showGridSplit: true, evalSet: 'test' },
   compose: { robustId: null, coreId: null },
-  library: { models: [], runs: [] },
+  library: { models: [], runs: [], datasets: [] },
+  imageConfig: defaultImageExperiment(),
+  imageErrors: {},
+  imageDataset: null,
+  imageModels: {},
+  activeImageModelId: null,
+  imageAttacks: {},
+  setImageField: (path, value) => {
+    const imageConfig = setPath(get().imageConfig, path, value);
+    set({ imageConfig, imageErrors: validateImageExperiment(imageConfig) });
+  },
   setField: (path, value) => {
     const config = setPath(get().config, path, value);
     set({ config, fieldErrors: errorsFor(config) });

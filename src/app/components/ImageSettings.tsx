@@ -1,0 +1,80 @@
+/** Settings of the image workflow: which records, the model, training and the attack (pixels in [0, 1]). */
+import { METHOD_LABELS, TRAINING_METHODS } from '../../core/settings';
+import { useStore } from '../state/store';
+import { CheckField, NumberField, SelectField } from './Field';
+import { Section } from './Section';
+
+const S = 'image' as const;
+const NORMS = [
+  { value: 'linf', label: 'l∞' },
+  { value: 'l2', label: 'l₂' },
+];
+
+export function ImageSettings() {
+  const c = useStore((s) => s.imageConfig);
+  const adversarial = c.training.method !== 'standard';
+  return (
+    <>
+      <Section title="Records" testId="image-data-settings">
+        <div className="row">
+          <NumberField scope={S} path="data.trainLimit" label="Training images" tip="How many training images to use; 0 = all of them." />
+          <NumberField scope={S} path="data.testLimit" label="Test images" tip="How many test images to evaluate on during training; 0 = all." />
+        </div>
+        <div className="row">
+          <SelectField scope={S} path="data.subset" label="Subset" tip="The first images, or the same number per class chosen by seed." options={[{ value: 'first', label: 'first N' }, { value: 'per-class', label: 'N per class' }]} />
+          <NumberField scope={S} path="data.seed" label="Subset seed" tip="Seed of the per-class choice." />
+        </div>
+      </Section>
+      <Section title="Model" testId="image-model-settings">
+        <div className="row">
+          <SelectField scope={S} path="model.kind" label="Model" tip="A small CNN (3×3 conv + 2×2 max-pool blocks) or an MLP on the flattened image." options={[{ value: 'cnn', label: 'CNN' }, { value: 'mlp', label: 'MLP' }]} />
+          <NumberField scope={S} path="seed" label="Run seed" tip="Seeds the weights, the batch order and the attacks' random starts." />
+        </div>
+        {c.model.kind === 'cnn' ? (
+          <div className="row">
+            <NumberField scope={S} path="model.convLayers" label="Conv blocks" tip="Number of conv + pool blocks (1–4)." />
+            <NumberField scope={S} path="model.filters" label="Filters" tip="Filters of the first block; each further block doubles them." />
+            <NumberField scope={S} path="model.dense" label="Dense units" tip="Hidden dense layer before the logits (0 = none)." />
+          </div>
+        ) : (
+          <div className="row">
+            <NumberField scope={S} path="model.depth" label="Hidden layers" tip="Hidden layers of the MLP." />
+            <NumberField scope={S} path="model.width" label="Units" tip="Units per hidden layer." />
+          </div>
+        )}
+        {c.model.kind === 'cnn' ? (
+          <CheckField scope={S} path="model.normalize" label="Normalise inside the model" tip="A Normalize layer with the training images' per-channel mean and std, as the model's first layer: inputs stay pixels in [0, 1]." />
+        ) : null}
+      </Section>
+      <Section title="Training" testId="image-training-settings">
+        <SelectField scope={S} path="training.method" label="Method" tip="The training loss." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+        <div className="row">
+          <SelectField scope={S} path="training.optimizer" label="Optimizer" tip="SGD or Adam." options={[{ value: 'adam', label: 'Adam' }, { value: 'sgd', label: 'SGD' }]} />
+          <NumberField scope={S} path="training.learningRate" label="Learning rate" tip="Step size of the optimizer." />
+        </div>
+        <div className="row">
+          <NumberField scope={S} path="training.epochs" label="Epochs" tip="Passes over the training images." />
+          <NumberField scope={S} path="training.batchSize" label="Batch size" tip="Images per gradient step." />
+        </div>
+        {adversarial ? (
+          <div className="row">
+            <SelectField scope={S} path="training.attack.norm" label="Train norm" tip="Norm of the training attack's ball." options={NORMS} />
+            <NumberField scope={S} path="training.attack.eps" label="Train eps" tip="Radius of the training attack on pixels in [0, 1]; type e.g. 8/255." />
+            <NumberField scope={S} path="training.attack.steps" label="PGD steps" tip="Steps of the training attack." />
+          </div>
+        ) : null}
+      </Section>
+      <Section title="Attack (evaluation)" testId="image-attack-settings">
+        <div className="row">
+          <SelectField scope={S} path="evaluation.attack.kind" label="Attack" tip="FGSM, PGD or APGD-CE, inside the pixel box [0, 1]." options={[{ value: 'pgd', label: 'PGD' }, { value: 'apgd-ce', label: 'APGD-CE' }, { value: 'fgsm', label: 'FGSM' }]} />
+          <SelectField scope={S} path="evaluation.attack.norm" label="Norm" tip="The threat model's norm." options={NORMS} />
+        </div>
+        <div className="row">
+          <NumberField scope={S} path="evaluation.attack.eps" label="eps" tip="Radius of the threat model on pixels in [0, 1]: type 2/255, 8/255, …" />
+          <NumberField scope={S} path="evaluation.attack.steps" label="Steps" tip="Iterations of the attack." />
+          <NumberField scope={S} path="evaluation.count" label="Images" tip="How many test images to attack (robust accuracy is over these)." />
+        </div>
+      </Section>
+    </>
+  );
+}
