@@ -33,7 +33,8 @@ function DropZone() {
     >
       <p>
         Drop dataset files here: CIFAR-10/100 binary batches (<code>data_batch_1.bin</code>, <code>test_batch.bin</code>, <code>train.bin</code>), or IDX
-        image + label files (MNIST, Fashion-MNIST; <code>.gz</code> is fine). Up to {(MAX_DATASET_BYTES / 2 ** 20).toFixed(0)} MB per file.
+        image + label files (MNIST, Fashion-MNIST; <code>.gz</code> is fine), or a zip of PNG images in one folder per class. Up to{' '}
+        {(MAX_DATASET_BYTES / 2 ** 20).toFixed(0)} MB per file. A file named with “test” or “t10k” becomes the test set.
       </p>
       <div className="row">
         <button type="button" disabled={busy} onClick={() => input.current?.click()}>

@@ -18,11 +18,6 @@ export async function importImageFiles(files: File[]): Promise<void> {
     pushMessage('error', `${tooBig.name} is ${mb(tooBig.size)}; the browser workbench takes files up to ${mb(MAX_DATASET_BYTES)}. Nothing was loaded. Use a subset (e.g. one CIFAR batch).`);
     return;
   }
-  const zip = files.find((f) => /\.zip$/i.test(f.name));
-  if (zip) {
-    pushMessage('error', `${zip.name}: zip archives of PNG images are not supported yet. Give CIFAR binary batches (.bin) or IDX files (.gz). Nothing was loaded.`);
-    return;
-  }
   const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
   const view = await withJob('import', `Importing ${files.map((f) => f.name).join(', ')}`, (jobId, progress) =>
     worker().importImageFiles(jobId, transfer(payload, payload.map((p) => p.bytes)), progressProxy(progress)),

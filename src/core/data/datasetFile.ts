@@ -21,17 +21,19 @@ import { looksLikeCifar, parseCifar10, parseCifar100, CIFAR10_RECORD_BYTES, CIFA
 import { FASHION_MNIST_CLASSES, MNIST_CLASSES } from './classNames';
 import { DatasetFileError, formatBytes } from './fileError';
 import { gunzip, gunzipAsync, isGzip } from './gzip';
+import { isZip, parsePngZip } from './pngZip';
 import { hasIdxMagic, idxMagicOf, idxToImages, idxToLabels, looksLikeIdx, parseIdx } from './idx';
 import { type ImageDataset, type ImageFile, type LabelFile, MAX_DATASET_BYTES, pairImagesLabels } from './imageDataset';
 
 export { MAX_DATASET_BYTES };
 
-export type DatasetFileFormat = 'cifar-10' | 'cifar-100' | 'idx';
+export type DatasetFileFormat = 'cifar-10' | 'cifar-100' | 'idx' | 'png-zip';
 
 export const DATASET_FORMAT_LABELS: Record<DatasetFileFormat, string> = {
   'cifar-10': 'CIFAR-10 binary',
   'cifar-100': 'CIFAR-100 binary',
   idx: 'IDX',
+  'png-zip': 'zip of PNG images in class folders',
 };
 
 interface ParsedCommon {
@@ -92,12 +94,9 @@ function checkSize(name: string, size: number, maxBytes: number): void {
 const hexBytes = (b: Uint8Array, n: number) => Array.from(b.subarray(0, n), (v) => v.toString(16).padStart(2, '0')).join(' ');
 
 function unrecognised(name: string, bytes: Uint8Array): DatasetFileError {
-  const accepted = 'Accepted: CIFAR-10 binary batches (data_batch_N.bin, test_batch.bin), CIFAR-100 binary (train.bin, test.bin), IDX files (MNIST, Fashion-MNIST), each optionally gzipped (.gz).';
+  const accepted = 'Accepted: CIFAR-10 binary batches (data_batch_N.bin, test_batch.bin), CIFAR-100 binary (train.bin, test.bin), IDX files (MNIST, Fashion-MNIST), each optionally gzipped (.gz), and zips of PNG images in one folder per class.';
   if (bytes.length > 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
     return new DatasetFileError(`${name} is a tar archive (such as cifar-10-binary.tar.gz): extract it and give the .bin files inside. ${accepted}`, 'format');
-  }
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4) {
-    return new DatasetFileError(`${name} is a zip archive, which this reader does not open. ${accepted}`, 'format');
   }
   const magic = idxMagicOf(bytes);
   return new DatasetFileError(
@@ -125,6 +124,7 @@ function parseRaw(name: string, bytes: Uint8Array, gzipped: boolean, opts: Parse
     return { ...common, kind: 'images', format: 'idx', images: idxToImages(array, base) };
   };
 
+  if (isZip(bytes)) return { ...common, kind: 'dataset', format: 'png-zip', dataset: parsePngZip(base, bytes, opts.maxBytes ?? MAX_DATASET_BYTES) };
   if (CIFAR10_NAME.test(base)) return cifar10();
   if (CIFAR100_NAME.test(base)) return cifar100();
   if (IDX_NAME.test(base)) return idx();
