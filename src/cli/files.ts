@@ -6,8 +6,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, normaliseExperiment } from '../core';
+import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment } from '../core';
+import { isImageExperimentJson, normaliseImageExperiment } from '../core/experiments/imageConfigParse';
 import { MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts } from '../core/models/io';
+import type { OutputFormat } from './args';
+import { type CsvRow, toCsv } from '../core/experiments/csv';
 import { CliError } from './errors';
 
 function describeFsError(e: unknown): string {
@@ -35,14 +38,10 @@ export function parseJsonText(text: string, path: string, what: string): unknown
   }
 }
 
-/**
- * Reads an experiment config: missing fields take their defaults, unknown or invalid fields are
- * listed one per line (exit status 2).
- */
-export function readExperimentConfig(path: string): ExperimentConfig {
-  const raw = parseJsonText(readTextFile(path, 'config file'), path, 'Config file');
+/** Runs a config normaliser, turning "Invalid config: a; b" into one problem per line. */
+function normaliseOrExplain<T>(normalise: (raw: unknown) => T, raw: unknown, path: string): T {
   try {
-    return normaliseExperiment(raw);
+    return normalise(raw);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const prefix = 'Invalid config: ';
@@ -52,6 +51,28 @@ export function readExperimentConfig(path: string): ExperimentConfig {
     }
     throw new CliError(`Invalid config ${path}: ${msg}`);
   }
+}
+
+/**
+ * Reads a 2-D experiment config: missing fields take their defaults, unknown or invalid fields
+ * are listed one per line (exit status 2).
+ */
+export function readExperimentConfig(path: string): ExperimentConfig {
+  const raw = parseJsonText(readTextFile(path, 'config file'), path, 'Config file');
+  return normaliseOrExplain(normaliseExperiment, raw, path);
+}
+
+export type AnyExperimentConfig = { kind: '2d'; config: ExperimentConfig } | { kind: 'image'; config: ImageExperimentConfig };
+
+/**
+ * Reads a config of either kind: one with "kind": "image" is an image experiment (its data come
+ * from files given with --data), anything else the 2-D experiment. Defaults and validation as
+ * readExperimentConfig.
+ */
+export function readAnyConfig(path: string): AnyExperimentConfig {
+  const raw = parseJsonText(readTextFile(path, 'config file'), path, 'Config file');
+  if (isImageExperimentJson(raw)) return { kind: 'image', config: normaliseOrExplain(normaliseImageExperiment, raw, path) };
+  return { kind: '2d', config: normaliseOrExplain(normaliseExperiment, raw, path) };
 }
 
 /**
@@ -68,16 +89,31 @@ export function formatJson(value: unknown, indent = 0): string {
     const flat = value.every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((w) => w === null || typeof w !== 'object')));
     if (flat) return JSON.stringify(value);
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => pad + formatJson(v, indent + 1)).join(',\n')}\n${end}]`;
+    // Records (objects of plain values, e.g. one per image or per epoch) take one line each.
+    const record = (v: unknown) => v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((w) => w === null || typeof w !== 'object');
+    return `[\n${value.map((v) => pad + (record(v) ? JSON.stringify(v) : formatJson(v, indent + 1))).join(',\n')}\n${end}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return '{}';
   return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${formatJson(v, indent + 1)}`).join(',\n')}\n${end}}`;
 }
 
-/** Writes the result to `out`, or to stdout when no file is given. */
+/** Writes the result JSON to `out`, or to stdout when no file is given. */
 export function writeResult(result: unknown, out: string | undefined): void {
-  const text = formatJson(result) + '\n';
+  writeText(formatJson(result) + '\n', out);
+}
+
+/**
+ * Writes a command's output: the result JSON, or with --format csv its per-point (per-image)
+ * records as CSV.
+ */
+export function writeOutput(result: unknown, rows: CsvRow[], format: OutputFormat, out: string | undefined): void {
+  if (format === 'csv') writeText(toCsv(rows), out);
+  else writeResult(result, out);
+}
+
+/** Writes text to `out` (creating its folder), or to stdout when no file is given. */
+export function writeText(text: string, out: string | undefined): void {
   if (!out || out === '-') {
     process.stdout.write(text);
     return;
@@ -113,6 +149,24 @@ export interface LoadedModel {
  * `numClasses` logits. Every problem is a CliError that names the folder.
  */
 export async function loadModelDir(dir: string, expected: { inputDim: number; numClasses: number; what: string }): Promise<LoadedModel> {
+  const { model, metadata } = await readModelDir(dir);
+  const inShape = model.inputs[0]?.shape ?? [];
+  const outShape = model.outputs[0]?.shape ?? [];
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || inShape.length !== 2 || outShape.length !== 2 || inShape[1] !== expected.inputDim || outShape[1] !== expected.numClasses) {
+    const shapes = `input shape [${inShape.map(String).join(', ')}], output shape [${outShape.map(String).join(', ')}]`;
+    model.dispose();
+    throw new CliError(
+      `The model in ${dir} does not fit ${expected.what}: it has ${shapes}, but ${expected.what} needs ${expected.inputDim} inputs and ${expected.numClasses} classes`,
+    );
+  }
+  return { model, metadata };
+}
+
+/**
+ * Loads DIR/model.json + DIR/weights.bin without checking what the model takes and gives (the
+ * caller does). Every problem is a CliError that names the folder.
+ */
+export async function readModelDir(dir: string): Promise<LoadedModel> {
   if (!existsSync(dir)) throw new CliError(`Model folder ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new CliError(`${dir} is not a folder (expected a folder with ${MODEL_JSON_FILE_NAME} and ${WEIGHTS_FILE_NAME})`);
   const jsonPath = join(dir, MODEL_JSON_FILE_NAME);
@@ -131,15 +185,6 @@ export async function loadModelDir(dir: string, expected: { inputDim: number; nu
     model = await modelFromArtifacts(modelJson, weights);
   } catch (e) {
     throw new CliError(`Cannot load the model in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const inShape = model.inputs[0]?.shape ?? [];
-  const outShape = model.outputs[0]?.shape ?? [];
-  if (model.inputs.length !== 1 || model.outputs.length !== 1 || inShape.length !== 2 || outShape.length !== 2 || inShape[1] !== expected.inputDim || outShape[1] !== expected.numClasses) {
-    const shapes = `input shape [${inShape.map(String).join(', ')}], output shape [${outShape.map(String).join(', ')}]`;
-    model.dispose();
-    throw new CliError(
-      `The model in ${dir} does not fit ${expected.what}: it has ${shapes}, but ${expected.what} needs ${expected.inputDim} inputs and ${expected.numClasses} classes`,
-    );
   }
   const metadata = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
   return { model, metadata };

@@ -1,8 +1,9 @@
 /**
  * The workbench's command line: `npm run cli -- <command> CONFIG.json [options]` (tsx). Runs
  * the same experiment configs as the page through the same core calls (src/core), in Node on
- * the tfjs WASM backend; `inspect FILE` summarises a dataset file (no tfjs). One file per
- * command in ./commands; file access in ./files.ts.
+ * the tfjs WASM backend; `inspect FILE` summarises a dataset file (no tfjs). A config with
+ * "kind": "image" runs on dataset files given with --data (./commands/*Images.ts). One file per
+ * command in ./commands; file access in ./files.ts and ./datasetFiles.ts.
  */
 import { CliError, EXIT } from './errors';
 import { status } from './status';

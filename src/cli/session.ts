@@ -157,8 +157,11 @@ export function pointPairs(xs: Float32Array): number[][] {
   return out;
 }
 
+/** A split with or without the adversarial points (the image attack leaves them out). */
+export type SplitLike = Omit<RobustnessSplit, 'adversarial'>;
+
 /** The aggregate numbers of a split (no per-point arrays). */
-export function splitMetrics(split: RobustnessSplit) {
+export function splitMetrics(split: SplitLike) {
   return {
     n: split.n,
     naturalAccuracy: split.naturalAccuracy,
@@ -171,7 +174,7 @@ export function splitMetrics(split: RobustnessSplit) {
 }
 
 /** Per-point category names of a split. */
-export function categoryNames(split: RobustnessSplit): string[] {
+export function categoryNames(split: SplitLike): string[] {
   return Array.from(split.categories, (c) => SPLIT_CATEGORIES[c]);
 }
 
@@ -188,6 +191,14 @@ export function perturbationNorms(x: Float32Array, adversarial: Float32Array, no
     out[i] = norm === 'linf' ? acc : Math.sqrt(acc);
   }
   return out;
+}
+
+/** Largest and mean perturbation norm, and whether every perturbation stays within eps. */
+export function perturbationSummary(norms: number[], norm: 'linf' | 'l2', eps: number) {
+  const max = norms.reduce((m, v) => Math.max(m, v), 0);
+  const mean = norms.length ? norms.reduce((s, v) => s + v, 0) / norms.length : NaN;
+  // float32 rounding of x + delta can exceed eps by a few ulps
+  return { norm, eps, max, mean, withinEps: max <= eps * (1 + 1e-5) + 1e-6 };
 }
 
 export function roundTimes<T extends Record<string, number>>(t: T): T {

@@ -1,24 +1,32 @@
 export const MAIN_USAGE = `Usage: npm run cli -- <command> CONFIG.json [options]
 
 Runs the workbench's experiments headless, from the same JSON experiment config the page
-exports (missing fields take their defaults; see src/core/experiments/config.ts).
+exports (missing fields take their defaults; see src/core/experiments/config.ts). A config
+with "kind": "image" is an image experiment (src/core/experiments/imageConfig.ts): give its
+dataset files with --data FILE (repeatable; CIFAR-10/100 .bin, IDX images + labels, .gz).
 
 Commands:
   train     train the config's model, then the 4-way split of the test set under the
-            config's evaluation attack            [--out FILE] [--save-model DIR]
-  attack    run the evaluation attack on the test set: adversarial points, predictions
-            before/after, perturbation norms      [--model DIR] [--out FILE]
+            config's evaluation attack            [--save-model DIR]
+  attack    run the evaluation attack on the test set: adversarial points (images: no
+            pixels), predictions before/after, perturbation norms    [--model DIR]
   evaluate  split at eps, robustness-indicator selector at 2*eps, and with --compose-core
-            the 2-compositional model             [--model DIR] [--compose-core DIR2] [--out FILE]
+            the 2-compositional model             [--model DIR] [--compose-core DIR2]
   inspect   summarise a dataset file instead of a config: CIFAR-10/100 .bin, IDX (MNIST,
             Fashion-MNIST), .gz: records, classes, shape, value range
             (npm run cli -- inspect FILE [LABELS_FILE] [--json])
+
+Options of train, attack and evaluate:
+  --out FILE           write the result there instead of stdout
+  --format json|csv    the result JSON (default), or one CSV row per test point or image
+  --data FILE          image configs: a dataset file (repeatable); names with "test" or "t10k"
+                       are the test set, else the last 20% of the training records are held out
 
 Options for every command:
   --backend wasm|cpu   tfjs backend (default wasm; cpu is 30-60x slower)
   --help, -h           the command's own help
 
-Results are JSON, written to --out FILE or printed to stdout; progress goes to stderr.
+Results are JSON (or CSV), written to --out FILE or printed to stdout; progress goes to stderr.
 Models are folders with model.json + weights.bin (the tfjs layers-model format).
 Exit status: 0 ok, 1 unexpected failure, 2 bad arguments/files/config/model, 3 training
 diverged (result still written), 130 interrupted.`;

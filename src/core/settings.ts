@@ -28,3 +28,5 @@ export { DatasetFileError, isDatasetFileError, DATASET_ERROR_CODES, type Dataset
 export { MAX_DATASET_BYTES, MAX_NUM_CLASSES, type ImageDataset, type ImageFile, type LabelFile, type ImageShape, type ImageSummary } from './data/imageDataset';
 export type { ParsedDatasetFile, DatasetFileFormat, ParseDatasetOptions, ParseDatasetAsyncOptions } from './data/datasetFile';
 export { IMAGE_EXPERIMENT_DEFAULTS, IMAGE_FIELD_RULES, defaultImageExperiment, validateImageExperiment, type ImageExperimentConfig, type ImageModelConfig, type ImageDataSelection } from './experiments/imageConfig';
+export { normaliseImageExperiment, parseImageExperiment, isImageExperimentJson } from './experiments/imageConfigParse';
+export { toCsv, rowsFromColumns, type CsvRow, type CsvValue } from './experiments/csv';

@@ -3,7 +3,9 @@
  * Fashion-MNIST subset loads; a tiny CNN trains for one epoch and is attacked; the saved model is
  * still listed after a reload; malformed and unsupported files give a message and change nothing.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { normaliseImageExperiment } from '../../src/core/settings';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
 import { waitForBackend } from './page';
@@ -37,7 +39,7 @@ async function drop(page: Page, files: Array<{ name: string; bytes: number[] }>)
 }
 
 test('drop a CIFAR file, use Fashion-MNIST, train a tiny CNN, attack it, save it, and find it after a reload', async () => {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1100 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -92,6 +94,16 @@ test('drop a CIFAR file, use Fashion-MNIST, train a tiny CNN, attack it, save it
   const robust = parseFloat((await page.textContent('[data-testid=image-metric-robust] .v')) ?? '');
   expect(natural).toBeGreaterThan(20); // well above chance (10%) after one epoch on 200 images
   expect(robust).toBeLessThanOrEqual(natural);
+
+  // Results and settings export: CSV with one row per attacked image, the config as JSON.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=image-attack-panel] [data-testid=download-csv]')]);
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+  expect(lines[0]).toBe('index,prediction,adversarialPrediction,category');
+  expect(lines).toHaveLength(51);
+  const [cfg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-image-config]')]);
+  const exported = normaliseImageExperiment(JSON.parse(readFileSync((await cfg.path())!, 'utf8')));
+  expect(exported.model).toMatchObject({ kind: 'cnn', convLayers: 1, filters: 4, dense: 0 });
+  expect(exported.evaluation.attack.eps).toBeCloseTo(8 / 255, 12);
 
   await page.click('[data-testid=save-image-model]');
   await page.locator('[data-testid=library-models-item]').first().waitFor({ timeout: 30_000 });

@@ -1,6 +1,7 @@
 /** Title, active backend, views, the preset menu, and sharing / exporting / importing the setup. */
 import { useRef, useState } from 'react';
 import { normaliseExperiment } from '../../core/settings';
+import { downloadJson } from '../download';
 import { refreshDataset } from '../state/actions';
 import { useStore } from '../state/store';
 import type { View } from '../state/urlState';
@@ -36,14 +37,7 @@ export function Header() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
 
-  const exportConfig = () => {
-    const blob = new Blob([JSON.stringify(config, null, 2)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `experiment-${config.data.kind}-${config.training.method}.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
+  const exportConfig = () => downloadJson(`experiment-${config.data.kind}-${config.training.method}.json`, config);
   const importConfig = async (file: File) => {
     try {
       const parsed = normaliseExperiment(JSON.parse(await file.text()));

@@ -7,6 +7,8 @@ import { accuracyTraces, curveLayout, lossTraces } from '../plots/curves';
 import { attackImage, exportImageModel, importImageModelFiles, saveImageModelToLibrary, trainImage } from '../state/imageActions';
 import { useStore } from '../state/store';
 import { ImageCanvas } from './ImageCanvas';
+import { ResultDownloads } from './ResultDownloads';
+import { SPLIT_CATEGORIES } from '../../core/settings';
 import { Section } from './Section';
 
 function Perturbation({ clean, adversarial, shape, eps }: { clean: Float32Array; adversarial: Float32Array; shape: readonly number[]; eps: number }) {
@@ -135,7 +137,19 @@ export function ImageModelPanel() {
               </div>
               <div className="attack-desc">
                 {attack.attack.kind.toUpperCase()} {attack.attack.norm === 'linf' ? 'l∞' : 'l₂'} eps {(attack.attack.eps * 255).toFixed(1)}/255 on {attack.split.n} test images ·{' '}
-                {(attack.elapsedMs / 1000).toFixed(1)} s
+                {(attack.elapsedMs / 1000).toFixed(1)} s{' '}
+                <ResultDownloads
+                  name={`image-attack-${attack.attack.kind}-eps${(attack.attack.eps * 255).toFixed(0)}of255`}
+                  rows={() =>
+                    Array.from({ length: attack.split.n }, (_, i) => ({
+                      index: i,
+                      prediction: attack.split.predictions[i],
+                      adversarialPrediction: attack.split.adversarialPredictions[i],
+                      category: SPLIT_CATEGORIES[attack.split.categories[i]],
+                    }))
+                  }
+                  json={() => ({ model: model.name, attack: attack.attack, config: model.config, metrics: { naturalAccuracy: attack.split.naturalAccuracy, robustAccuracy: attack.split.robustAccuracy, robustInaccuracy: attack.split.robustInaccuracy, fractions: attack.split.fractions, counts: attack.split.counts } })}
+                />
               </div>
             </div>
             <AttackExamples view={attack} classNames={model.classNames} />

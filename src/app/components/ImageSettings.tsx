@@ -1,5 +1,7 @@
 /** Settings of the image workflow: which records, the model, training and the attack (pixels in [0, 1]). */
-import { METHOD_LABELS, TRAINING_METHODS } from '../../core/settings';
+import { useRef } from 'react';
+import { METHOD_LABELS, TRAINING_METHODS, normaliseImageExperiment, validateImageExperiment } from '../../core/settings';
+import { downloadJson } from '../download';
 import { useStore } from '../state/store';
 import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
@@ -10,11 +12,50 @@ const NORMS = [
   { value: 'l2', label: 'l₂' },
 ];
 
+/** Export and import the image experiment as JSON (the CLI reads the same file with --data). */
+function ImageConfigButtons() {
+  const input = useRef<HTMLInputElement>(null);
+  const config = useStore((s) => s.imageConfig);
+  const load = async (file: File) => {
+    const { pushMessage } = useStore.getState();
+    try {
+      const parsed = normaliseImageExperiment(JSON.parse(await file.text()));
+      useStore.setState({ imageConfig: parsed, imageErrors: validateImageExperiment(parsed) });
+      pushMessage('info', `Loaded the image settings from ${file.name}.`);
+    } catch (e) {
+      pushMessage('error', `Could not load ${file.name}: ${e instanceof Error ? e.message : String(e)} Nothing was changed.`);
+    }
+  };
+  return (
+    <div className="row">
+      <button type="button" className="small" data-testid="export-image-config" onClick={() => downloadJson(`image-experiment-${config.model.kind}-${config.training.method}.json`, config)} title="Download these settings as the CLI's image experiment config.">
+        Export config
+      </button>
+      <button type="button" className="small" data-testid="import-image-config" onClick={() => input.current?.click()} title="Load an image experiment config (JSON).">
+        Import config
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        data-testid="import-image-config-file"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void load(f);
+        }}
+      />
+    </div>
+  );
+}
+
 export function ImageSettings() {
   const c = useStore((s) => s.imageConfig);
   const adversarial = c.training.method !== 'standard';
   return (
     <>
+      <ImageConfigButtons />
       <Section title="Records" testId="image-data-settings">
         <div className="row">
           <NumberField scope={S} path="data.trainLimit" label="Training images" tip="How many training images to use; 0 = all of them." />

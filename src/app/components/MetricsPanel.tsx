@@ -3,6 +3,7 @@ import { ATTACK_LABELS, SPLIT_CATEGORIES, SPLIT_LABELS, type SplitCategoryName }
 import type { EvaluationView } from '../../../workers/protocol';
 import { pct } from '../format';
 import { SPLIT_COLORS } from '../plots/colors';
+import { ResultDownloads } from './ResultDownloads';
 
 export const SPLIT_TIPS: Record<SplitCategoryName, string> = {
   robustAccurate: 'Predicted correctly, and no point in the eps-ball changes the prediction (counts towards robust accuracy, Eq. 2).',
@@ -61,7 +62,21 @@ export function MetricsTable({ view, compact = false }: { view: EvaluationView; 
         </table>
       )}
       <div className="attack-desc" title={`4-way split of paper 001, Fig. 1: robust = the attack could not change the model's own prediction within the ball. ${SPLIT_LABELS.robustAccurate} + ${SPLIT_LABELS.robustInaccurate} = robust points.`}>
-        {describeAttack(view)} · {(view.elapsedMs / 1000).toFixed(2)} s
+        {describeAttack(view)} · {(view.elapsedMs / 1000).toFixed(2)} s{' '}
+        <ResultDownloads
+          name={`split-${view.set}-${view.attack.kind}-eps${view.attack.eps}`}
+          rows={() =>
+            Array.from({ length: s.n }, (_, i) => ({
+              index: i,
+              prediction: s.predictions[i],
+              adversarialPrediction: s.adversarialPredictions[i],
+              category: SPLIT_CATEGORIES[s.categories[i]],
+              adversarial0: s.adversarial[2 * i],
+              adversarial1: s.adversarial[2 * i + 1],
+            }))
+          }
+          json={() => ({ attack: view.attack, set: view.set, metrics: { naturalAccuracy: s.naturalAccuracy, robustAccuracy: s.robustAccuracy, robustInaccuracy: s.robustInaccuracy, fractions: s.fractions, counts: s.counts }, points: { predictions: Array.from(s.predictions), adversarialPredictions: Array.from(s.adversarialPredictions), categories: Array.from(s.categories, (c) => SPLIT_CATEGORIES[c]) } })}
+        />
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 /** The page's image workflow: import data, train, attack, export/import and save models and datasets. */
 import { MAX_DATASET_BYTES, METHOD_LABELS } from '../../core/settings';
 import type { ImageModelSummary, ImageTrainUpdate, LibraryItem } from '../../../workers/protocol';
+import { download } from '../download';
 import { formatEpochDetail } from '../format';
 import { proxy, transfer, worker } from '../workerClient';
 import { progressProxy, withJob } from './jobs';
@@ -83,14 +84,6 @@ export async function attackImage(modelId: string): Promise<void> {
     { model: name, set: 'test', n: view.split.n, naturalAccuracy: view.split.naturalAccuracy, robustAccuracy: view.split.robustAccuracy, robustInaccuracy: view.split.robustInaccuracy },
     { attack: a, dataset: imageDataset.name, counts: view.split.counts, fractions: view.split.fractions, elapsedMs: view.elapsedMs },
   );
-}
-
-function download(name: string, data: BlobPart, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([data], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 /** Downloads model.json and weights.bin (the tfjs LayersModel format). */

@@ -1,12 +1,15 @@
 /**
  * `attack CONFIG.json [--model DIR] [--out FILE]`: runs the config's evaluation attack on the
  * test set of the config's data and writes the adversarial points, the predictions before and
- * after, the perturbation norms and the 4-way split.
+ * after, the perturbation norms and the 4-way split. An image config ("kind": "image") attacks
+ * the --data test images (./attackImages).
  */
-import { attackConfigOf, isCancelled, splitPoints } from '../../core';
-import { backendOption, configPath, parseCommandArgs, stringOption } from '../args';
+import { type ExperimentConfig, attackConfigOf, isCancelled, splitPoints } from '../../core';
+import { RUN_OPTIONS, RUN_OPTIONS_USAGE, type RunOptions, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
+import { rowsFromColumns } from '../../core/experiments/csv';
 import { CliError, EXIT } from '../errors';
-import { readExperimentConfig, writeResult } from '../files';
+import { readAnyConfig, writeOutput } from '../files';
+import { refuseDataFiles, requireDataFiles } from '../imageData';
 import {
   attackProgress,
   categoryNames,
@@ -15,36 +18,51 @@ import {
   interruptSignal,
   obtainModel,
   perturbationNorms,
+  perturbationSummary,
   pointPairs,
   roundTimes,
   splitMetrics,
   status,
 } from '../session';
+import { runAttackImages } from './attackImages';
 
-export const ATTACK_USAGE = `Usage: npm run cli -- attack CONFIG.json [--model DIR] [--out FILE] [--backend wasm|cpu]
+export const ATTACK_USAGE = `Usage: npm run cli -- attack CONFIG.json [--data FILE ...] [--model DIR] [--out FILE] [--format json|csv] [--backend wasm|cpu]
 
 Runs the config's evaluation attack (evaluation.attack: fgsm, pgd or apgd-ce, l_inf or l_2,
-eps) on the test set of the config's data, attacking each point's own prediction.
+eps) on the test set of the config's data (an image config: the first evaluation.count test
+images of the --data files), attacking each input's own prediction.
 
-  --model DIR     the model to attack: DIR/model.json + DIR/weights.bin (from train --save-model
-                  or the page); without it a model is trained from the config first
-  --out FILE      write the result JSON there (default: print it to stdout)
-  --backend NAME  wasm (default) or cpu
+  --model DIR          the model to attack: DIR/model.json + DIR/weights.bin (from train
+                       --save-model or the page); without it a model is trained from the
+                       config first. It must take the data's inputs (for images: the same
+                       height×width×channels) and give one logit per class
+${RUN_OPTIONS_USAGE}
 
 The result has per point: x, y, the adversarial point, the prediction before and after, the
-norm of the perturbation, and the 4-way category.`;
+norm of the perturbation, and the 4-way category; per image: index, label, prediction and
+confidence before and after, perturbation norm and category (no pixels).`;
 
 export async function attackCommand(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('attack', argv, { out: { type: 'string' }, model: { type: 'string' } });
+  const args = parseCommandArgs('attack', argv, { ...RUN_OPTIONS, model: { type: 'string' } });
   if (args.values.help) {
     process.stdout.write(ATTACK_USAGE + '\n');
     return EXIT.ok;
   }
   const path = configPath('attack', args);
-  const out = stringOption(args, 'out');
+  const opts = runOptions(args);
   const modelDir = stringOption(args, 'model');
-  const config = readExperimentConfig(path);
-  const backend = await initBackend(backendOption(args));
+  const read = readAnyConfig(path);
+  if (read.kind === 'image') {
+    requireDataFiles('attack', opts.data);
+    return runAttackImages(read.config, opts, modelDir);
+  }
+  refuseDataFiles(opts.data, opts.cifar100Label);
+  return attack2d(read.config, opts, modelDir);
+}
+
+async function attack2d(config: ExperimentConfig, opts: RunOptions, modelDir: string | undefined): Promise<number> {
+  const out = opts.out;
+  const backend = await initBackend(opts.backend);
   const signal = interruptSignal();
   const t0 = performance.now();
   const { model, dataset, source, trainMs } = await obtainModel(config, modelDir, signal, 'attack');
@@ -64,15 +82,23 @@ export async function attackCommand(argv: string[]): Promise<number> {
     status.done();
     const attackMs = performance.now() - ta;
     const norms = perturbationNorms(dataset.xTest, split.adversarial, attack.norm);
-    const maxNorm = norms.reduce((m, v) => Math.max(m, v), 0);
-    const meanNorm = norms.length ? norms.reduce((s, v) => s + v, 0) / norms.length : NaN;
     const changed = Array.from(split.predictions, (p, i) => p !== split.adversarialPredictions[i]);
     const nChanged = changed.filter(Boolean).length;
     status.log(
       `attack ${attack.kind} ${attack.norm} eps ${attack.eps}: changed ${nChanged}/${split.n} predictions; ` +
         `robust accuracy ${(100 * split.robustAccuracy).toFixed(1)}% (natural ${(100 * split.naturalAccuracy).toFixed(1)}%)`,
     );
-    writeResult(
+    const points = {
+      x: pointPairs(dataset.xTest),
+      y: Array.from(dataset.yTest),
+      adversarial: pointPairs(split.adversarial),
+      predictions: Array.from(split.predictions),
+      adversarialPredictions: Array.from(split.adversarialPredictions),
+      changed,
+      perturbationNorms: norms.map(f32),
+      categories: categoryNames(split),
+    };
+    writeOutput(
       {
         command: 'attack',
         config,
@@ -82,27 +108,13 @@ export async function attackCommand(argv: string[]): Promise<number> {
         metrics: {
           ...splitMetrics(split),
           changedPredictions: nChanged,
-          perturbation: {
-            norm: attack.norm,
-            eps: attack.eps,
-            max: maxNorm,
-            mean: meanNorm,
-            // float32 rounding of x + delta can exceed eps by a few ulps
-            withinEps: maxNorm <= attack.eps * (1 + 1e-5) + 1e-6,
-          },
+          perturbation: perturbationSummary(norms, attack.norm, attack.eps),
         },
-        points: {
-          x: pointPairs(dataset.xTest),
-          y: Array.from(dataset.yTest),
-          adversarial: pointPairs(split.adversarial),
-          predictions: Array.from(split.predictions),
-          adversarialPredictions: Array.from(split.adversarialPredictions),
-          changed,
-          perturbationNorms: norms.map(f32),
-          categories: categoryNames(split),
-        },
+        points,
         timing: roundTimes({ trainMs, attackMs, totalMs: performance.now() - t0 }),
       },
+      rowsFromColumns(points),
+      opts.format,
       out,
     );
     if (out) status.log(`wrote ${out}`);

@@ -5,12 +5,11 @@
  * given with its labels file, which checks that the two pair. A file the parsers refuse is
  * reported on stderr with exit status 2. No tfjs is loaded.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
-import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, datasetFromFiles, parseDatasetFile } from '../../core/data/datasetFile';
+import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, datasetFromFiles } from '../../core/data/datasetFile';
 import { isDatasetFileError, formatBytes } from '../../core/data/fileError';
 import { type ImageSummary, classHistogram, summarizeImages } from '../../core/data/imageDataset';
-import { parseCommandArgs, stringOption } from '../args';
+import { cifar100LabelOption, parseCommandArgs } from '../args';
+import { readDatasetFile } from '../datasetFiles';
 import { CliError, EXIT } from '../errors';
 
 export const INSPECT_USAGE = `Usage: npm run cli -- inspect FILE [LABELS_FILE] [--json] [--cifar100-label fine|coarse]
@@ -35,28 +34,6 @@ interface InspectedFile {
   gzipped: boolean;
   /** Decompressed size in bytes. */
   bytes: number;
-}
-
-function readDatasetFile(path: string, cifar100Label: 'fine' | 'coarse' | undefined): ParsedDatasetFile {
-  let bytes: Buffer;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new CliError(`${path} is a folder, not a dataset file`);
-    // Refused before it is read into memory (the parser checks the decompressed size too).
-    if (st.size > MAX_DATASET_BYTES) throw new CliError(`file too large: ${path} has ${formatBytes(st.size)}, over the limit of ${formatBytes(MAX_DATASET_BYTES)} for a dataset file`);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    const why = err?.code === 'ENOENT' ? 'no such file' : err?.code === 'EACCES' ? 'permission denied' : err instanceof Error ? err.message : String(e);
-    throw new CliError(`Cannot read ${path}: ${why}`);
-  }
-  try {
-    return parseDatasetFile(path, bytes, { cifar100Label });
-  } catch (e) {
-    if (isDatasetFileError(e)) throw new CliError(e.message.includes(basename(path).replace(/\.gz$/i, '')) ? e.message : `${path}: ${e.message}`);
-    throw e;
-  }
 }
 
 function describe(f: ParsedDatasetFile): InspectedFile {
@@ -122,8 +99,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   const paths = args.positionals;
   if (paths.length === 0) throw new CliError('inspect: missing the dataset file (FILE).\nRun "npm run cli -- inspect --help" for usage.');
   if (paths.length > 2) throw new CliError(`inspect: expected FILE [LABELS_FILE], got ${paths.length} files: ${paths.join(' ')}`);
-  const label = stringOption(args, 'cifar100-label');
-  if (label !== undefined && label !== 'fine' && label !== 'coarse') throw new CliError(`--cifar100-label must be fine or coarse (got "${label}")`);
+  const label = cifar100LabelOption(args);
 
   const files = paths.map((p) => readDatasetFile(p, label));
   if (files.length === 2 && files[0].kind === 'labels' && files[1].kind === 'images') files.reverse();

@@ -1,11 +1,14 @@
 /**
  * `train CONFIG.json [--out FILE] [--save-model DIR]`: trains the config's model on its data,
- * then splits the test set four ways (paper 001) under the config's evaluation attack.
+ * then splits the test set four ways (paper 001) under the config's evaluation attack. An image
+ * config ("kind": "image") trains on the --data files (./trainImages).
  */
-import { isCancelled, runTraining, splitPoints } from '../../core';
-import { backendOption, configPath, parseCommandArgs, stringOption } from '../args';
+import { type ExperimentConfig, isCancelled, runTraining, splitPoints } from '../../core';
+import { RUN_OPTIONS, RUN_OPTIONS_USAGE, type RunOptions, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
+import { rowsFromColumns } from '../../core/experiments/csv';
 import { CliError, EXIT } from '../errors';
-import { readExperimentConfig, saveModelDir, writeResult } from '../files';
+import { readAnyConfig, saveModelDir, writeOutput } from '../files';
+import { refuseDataFiles, requireDataFiles } from '../imageData';
 import {
   attackProgress,
   categoryNames,
@@ -19,30 +22,41 @@ import {
   trainingProgress,
   trainingSummary,
 } from '../session';
+import { runTrainImages } from './trainImages';
 
-export const TRAIN_USAGE = `Usage: npm run cli -- train CONFIG.json [--out FILE] [--save-model DIR] [--backend wasm|cpu]
+export const TRAIN_USAGE = `Usage: npm run cli -- train CONFIG.json [--data FILE ...] [--out FILE] [--format json|csv] [--save-model DIR] [--backend wasm|cpu]
 
 Trains the model of an experiment config (the JSON the page exports; missing fields take
 their defaults), then evaluates the test set under the config's evaluation attack: the 4-way
-split of paper 001 (robust/non-robust x accurate/inaccurate).
+split of paper 001 (robust/non-robust x accurate/inaccurate). An image config ("kind":
+"image") trains on the --data files and attacks the first evaluation.count test images.
 
-  --out FILE         write the result JSON there (default: print it to stdout)
-  --save-model DIR   save the trained model as DIR/model.json + DIR/weights.bin (tfjs format)
-  --backend NAME     wasm (default) or cpu (30-60x slower)
+  --save-model DIR     save the trained model as DIR/model.json + DIR/weights.bin (tfjs format)
+${RUN_OPTIONS_USAGE}
 
 Progress goes to stderr. Exit status 3 if the training diverged (the result is still written).`;
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('train', argv, { out: { type: 'string' }, 'save-model': { type: 'string' } });
+  const args = parseCommandArgs('train', argv, { ...RUN_OPTIONS, 'save-model': { type: 'string' } });
   if (args.values.help) {
     process.stdout.write(TRAIN_USAGE + '\n');
     return EXIT.ok;
   }
   const path = configPath('train', args);
-  const out = stringOption(args, 'out');
+  const opts = runOptions(args);
   const saveDir = stringOption(args, 'save-model');
-  const config = readExperimentConfig(path);
-  const backend = await initBackend(backendOption(args));
+  const read = readAnyConfig(path);
+  if (read.kind === 'image') {
+    requireDataFiles('train', opts.data);
+    return runTrainImages(read.config, opts, saveDir);
+  }
+  refuseDataFiles(opts.data, opts.cifar100Label);
+  return train2d(read.config, opts, saveDir);
+}
+
+async function train2d(config: ExperimentConfig, opts: RunOptions, saveDir: string | undefined): Promise<number> {
+  const out = opts.out;
+  const backend = await initBackend(opts.backend);
   const signal = interruptSignal();
   const t0 = performance.now();
 
@@ -64,7 +78,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
     const base = { command: 'train', config, backend, training: trainingSummary(result) };
     if (result.status === 'cancelled') {
-      writeResult({ ...base, metrics: null, points: null, timing: roundTimes({ trainMs, saveMs, totalMs: performance.now() - t0 }) }, out);
+      writeOutput({ ...base, metrics: null, points: null, timing: roundTimes({ trainMs, saveMs, totalMs: performance.now() - t0 }) }, [], opts.format, out);
       return EXIT.cancelled;
     }
 
@@ -83,21 +97,24 @@ export async function trainCommand(argv: string[]): Promise<number> {
       `test set (${split.n} points): natural accuracy ${(100 * split.naturalAccuracy).toFixed(1)}%, robust accuracy ${(100 * split.robustAccuracy).toFixed(1)}%, ` +
         `robust inaccuracy ${(100 * split.robustInaccuracy).toFixed(1)}% (${a.kind} ${a.norm} eps ${a.eps})`,
     );
-    writeResult(
+    const points = {
+      x: pointPairs(dataset.xTest),
+      y: Array.from(dataset.yTest),
+      predictions: Array.from(split.predictions),
+      adversarialPredictions: Array.from(split.adversarialPredictions),
+      categories: categoryNames(split),
+      adversarial: pointPairs(split.adversarial),
+    };
+    writeOutput(
       {
         ...base,
         metrics: splitMetrics(split),
-        points: {
-          x: pointPairs(dataset.xTest),
-          y: Array.from(dataset.yTest),
-          predictions: Array.from(split.predictions),
-          adversarialPredictions: Array.from(split.adversarialPredictions),
-          categories: categoryNames(split),
-          adversarial: pointPairs(split.adversarial),
-        },
+        points,
         savedModel: saveDir && result.epochsCompleted > 0 ? saveDir : undefined,
         timing: roundTimes({ trainMs, evaluateMs, saveMs, totalMs: performance.now() - t0 }),
       },
+      rowsFromColumns(points),
+      opts.format,
       out,
     );
     if (out) status.log(`wrote ${out}`);
