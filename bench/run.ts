@@ -1,11 +1,17 @@
 /**
  * `npm run bench [-- --backends wasm,cpu] [--cases grid-forward,split-40k] [--repeats N] [--out FILE]`
  *
- * Runs the benchmark cases of src/core/bench/suite.ts on each tfjs backend that Node has (wasm,
- * then cpu), prints a table (case | backend | median | runs | throughput | tensors), checks the
- * issue's target for split-40k on wasm, and writes the table as JSON to bench/results/latest.json.
- * The cpu backend is 30-60x slower than wasm, so it gets fewer repeats (1 by default; --repeats
- * sets both). Exit status 1 if a case leaked tensors, failed, or split-40k missed its target.
+ * Runs the benchmark cases of src/core/bench/suite.ts (all of them by default: the MLP cases of
+ * issue 1 and the CNN cases of issue 3) on each tfjs backend that Node has (wasm, then cpu),
+ * prints a table (case | backend | median | runs | throughput | tensors), checks the issue's
+ * target for split-40k on wasm, and writes the table as JSON to bench/results/latest.json.
+ *
+ * Timed runs per case, after one warm-up: wasm 5, but 3 for the CNN epoch and PGD cases (10-20 s
+ * a run); cpu 1. The cpu backend is 30-60x slower than wasm, so on cpu the two slow CNN cases
+ * (cnn-epoch-5k, cnn-pgd10-1k: minutes a run) make no warm-up, only their one timed run; use
+ * `--cases` to leave them out. --repeats sets the timed runs of every case (the cpu CNN cases
+ * still skip the warm-up). Exit status 1 if a case leaked tensors, failed, or split-40k missed its
+ * target.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,13 +25,22 @@ import { BENCH_CASES, SPLIT_40K_TARGET_MS, type BenchResult, runBenchCase } from
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 const DEFAULT_REPEATS: Record<string, number> = { wasm: 5, cpu: 1 };
+/** Per backend, the cases that differ from the backend's default (timed runs, warm-up). */
+const CASE_PLAN: Record<string, Record<string, { repeats?: number; warmup?: boolean; note?: string }>> = {
+  wasm: { 'cnn-epoch-5k': { repeats: 3 }, 'cnn-pgd10-1k': { repeats: 3 } },
+  cpu: {
+    'cnn-epoch-5k': { repeats: 1, warmup: false, note: 'no warm-up; may take several minutes' },
+    'cnn-pgd10-1k': { repeats: 1, warmup: false, note: 'no warm-up; may take several minutes' },
+  },
+};
 const here = dirname(fileURLToPath(import.meta.url));
 
 const USAGE = `Usage: npm run bench [-- options]
 
   --backends LIST  comma-separated, from: ${NODE_BACKENDS.join(', ')} (default: all, in that order)
   --cases LIST     comma-separated, from: ${BENCH_CASES.map((c) => c.id).join(', ')} (default: all)
-  --repeats N      timed runs per case after one warm-up (default: wasm 5, cpu 1)
+  --repeats N      timed runs per case after one warm-up (default: wasm 5, cpu 1; the CNN epoch
+                   and PGD cases: wasm 3, cpu 1 with no warm-up, as they take minutes on cpu)
   --out FILE       where to write the JSON table (default: bench/results/latest.json)
   --help`;
 
@@ -116,13 +131,16 @@ async function main(): Promise<number> {
       problems++;
       continue;
     }
-    const n = repeats ?? DEFAULT_REPEATS[backend] ?? 3;
     for (const id of cases) {
       const label = BENCH_CASES.find((c) => c.id === id)!.label;
-      process.stderr.write(`${id} on ${backend}: `);
+      const plan = CASE_PLAN[backend]?.[id] ?? {};
+      const n = repeats ?? plan.repeats ?? DEFAULT_REPEATS[backend] ?? 3;
+      const warmup = plan.warmup ?? true;
+      process.stderr.write(`${id} on ${backend}${plan.note ? ` (${plan.note})` : ''}: ${warmup ? '' : 'runs'}`);
       try {
         const r: BenchResult = await runBenchCase(id, {
           repeats: n,
+          warmup,
           onProgress: (p) => process.stderr.write(p.phase === 'warmup' ? `warm-up ${fmtMs(p.lastMs)} ms; runs` : ` ${fmtMs(p.lastMs)}`),
         });
         process.stderr.write(` ms\n`);

@@ -1,0 +1,65 @@
+/**
+ * The CNN benchmark cases of src/core/bench/suite.ts (issue 3, item 10): each runs once on wasm
+ * through runBenchCase (no warm-up, one timed run) and reports a positive median, a throughput in
+ * images/s, and no leaked tensors. cnn-epoch-5k and cnn-pgd10-1k take 11-25 s a run at full size
+ * on wasm, so they run here with `scale` 0.1 (500 and 100 images); cnn-forward-1k runs at full size.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, test } from 'vitest';
+import { BENCH_CASES, BENCH_CNN_ATTACK, BENCH_CNN_TRAIN, runBenchCase } from '../../src/core/bench/suite';
+import { CancelledError } from '../../src/core/cancel';
+import { useWasmBackend } from './helpers';
+
+useWasmBackend();
+
+const CNN_CASES = [
+  { id: 'cnn-forward-1k', scale: 1, images: 1000 },
+  { id: 'cnn-epoch-5k', scale: 0.1, images: 500 },
+  { id: 'cnn-pgd10-1k', scale: 0.1, images: 100 },
+] as const;
+
+describe('CNN bench cases', () => {
+  test('are listed, in images, with labels short enough for the bench table', () => {
+    for (const { id } of CNN_CASES) {
+      const c = BENCH_CASES.find((k) => k.id === id);
+      expect(c, id).toBeDefined();
+      expect(c!.unit).toBe('images');
+      expect(c!.description).toMatch(/does not depend on the pixel values/);
+    }
+    for (const c of BENCH_CASES) expect(c.label.length, c.label).toBeLessThanOrEqual(32);
+    expect(BENCH_CASES.find((c) => c.id === 'cnn-epoch-5k')!.workUnits).toBe(5000);
+  });
+
+  test('use the settings of the issue: PGD-10 l_inf eps 8/255 in [0, 1]; standard training, batch 64, Adam 1e-3', () => {
+    expect(BENCH_CNN_ATTACK).toMatchObject({ kind: 'pgd', norm: 'linf', eps: 8 / 255, steps: 10, restarts: 1, box: [0, 1] });
+    expect(BENCH_CNN_TRAIN).toMatchObject({ method: 'standard', epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 1e-3, box: [0, 1] });
+  });
+
+  for (const { id, scale, images } of CNN_CASES) {
+    test(`${id} runs once on wasm${scale < 1 ? ` (scale ${scale}: ${images} images)` : ''}`, async () => {
+      const r = await runBenchCase(id, { repeats: 1, warmup: false, scale });
+      expect(r.backend).toBe('wasm');
+      expect(r.runsMs).toHaveLength(1);
+      expect(r.warmupMs).toBeNull();
+      expect(r.medianMs).toBeGreaterThan(0);
+      expect(r.workUnits).toBe(images);
+      expect(r.perSecond).toBeCloseTo((images * 1000) / r.medianMs, 6);
+      expect(r.throughput).toMatch(/^\d+(\.\d+)?[kM]? images\/s$/);
+      expect(r.tensorsLeaked).toBe(0);
+      expect(tf.memory().numTensors).toBe(r.tensorsBefore);
+    });
+  }
+
+  test('scale must be in (0, 1]', async () => {
+    await expect(runBenchCase('cnn-forward-1k', { scale: 0 })).rejects.toThrow(/scale/);
+    await expect(runBenchCase('cnn-forward-1k', { scale: 2 })).rejects.toThrow(/scale/);
+  });
+
+  test('a cancelled epoch throws CancelledError and frees its tensors', async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    await expect(runBenchCase('cnn-epoch-5k', { repeats: 1, warmup: false, signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
