@@ -63,6 +63,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     if (name === 'wasm') {
       installWasmMatMulFastPath();
       installWasmConv2DBackpropFilter();
+      installWasmConv2DBackpropInput();
     }
     return { name, ok: true };
   } catch (e) {
@@ -255,6 +256,66 @@ export function installWasmConv2DBackpropFilter(): void {
     },
   });
   convFilterGradInstalled = true;
+}
+
+let convInputGradInstalled = false;
+
+/**
+ * The input gradient of a convolution (Conv2DBackpropInput: every attack and every training
+ * step on a CNN) is about 13× slower in tfjs-backend-wasm's own kernel than the same numbers
+ * computed as a convolution, for stride 1 (measured: 196 ms vs 14.6 ms on a 14×14×16 → 32 layer):
+ *   dx = conv2d(dyPad, W′, 'valid'),  W′[i, j, co, ci] = W[kh−1−i, kw−1−j, ci, co],
+ * with dy padded by (kh−1−top, kh−1−bottom, kw−1−left, kw−1−right). Other strides, dilations or
+ * layouts keep the original kernel.
+ */
+export function installWasmConv2DBackpropInput(): void {
+  if (convInputGradInstalled) return;
+  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (!original) return;
+  const get = (name: string) => {
+    const k = tf.getKernel(name, 'wasm');
+    if (!k) throw new Error(`WASM kernel ${name} is missing`);
+    return k.kernelFunc;
+  };
+  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { inputs, backend } = args;
+      const attrs = args.attrs as unknown as {
+        strides: number | [number, number];
+        pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+        dataFormat: 'NHWC' | 'NCHW';
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+        inputShape: [number, number, number, number];
+      };
+      const dy = inputs.dy as tf.TensorInfo;
+      const filter = inputs.filter as tf.TensorInfo;
+      const strides = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
+      if (attrs.dataFormat !== 'NHWC' || strides[0] !== 1 || strides[1] !== 1) return original.kernelFunc(args);
+      const [kh, kw] = filter.shape as [number, number, number, number];
+      const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+      const { top, bottom, left, right } = info.padInfo;
+      const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
+      if (pads.some((p) => p < 0)) return original.kernelFunc(args);
+      const own = backend as tf.KernelBackend;
+      const temps: tf.TensorInfo[] = [];
+      const run = (name: string, ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) => {
+        const out = get(name)({ inputs: ins, attrs: at, backend }) as tf.TensorInfo;
+        temps.push(out);
+        return out;
+      };
+      try {
+        const dyPad = pads.some((p) => p > 0) ? run('PadV2', { x: dy }, { paddings: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], constantValue: 0 }) : dy;
+        const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
+        const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+        return get('Conv2D')({ inputs: { x: dyPad, filter: swapped }, attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap, backend }) as tf.TensorInfo;
+      } finally {
+        for (const t of temps) own.disposeData(t.dataId);
+      }
+    },
+  });
+  convInputGradInstalled = true;
 }
 
 /** Number of live tensors; every job must leave it where it found it. */

@@ -158,3 +158,30 @@ describe('WASM Conv2DBackpropFilter (missing from tfjs-backend-wasm)', () => {
     wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
   });
 });
+
+describe('WASM Conv2DBackpropInput as a convolution', () => {
+  test.each([
+    ['same', 1, 3],
+    ['valid', 1, 3],
+    ['same', 1, 5],
+    ['same', 2, 3],
+  ] as const)('the input gradient on wasm equals the cpu backend’s (padding %s, stride %i, kernel %i)', async (pad, stride, k) => {
+    const x = [...Array(2 * 9 * 8 * 3)].map((_, i) => Math.sin(0.7 * i));
+    const f = [...Array(k * k * 3 * 5)].map((_, i) => Math.cos(1.3 * i));
+    const gradOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const xt = tf.tensor4d(x, [2, 9, 8, 3]);
+      const ft = tf.tensor4d(f, [k, k, 3, 5]);
+      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ft, stride, pad))))(xt);
+      const out = Array.from(await g.data());
+      tf.dispose([xt, ft, g]);
+      return out;
+    };
+    const cpu = await gradOn('cpu');
+    const before = tf.memory().numTensors;
+    const wasm = await gradOn('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(wasm).toHaveLength(2 * 9 * 8 * 3);
+    wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 2));
+  });
+});
