@@ -15,7 +15,9 @@ export interface StoredImageDataset {
 const datasets = new Map<string, StoredImageDataset>();
 const models = new Map<string, { model: tf.LayersModel; summary: ImageModelSummary }>();
 
+/** The worker keeps one image dataset at a time (the page shows one): a new one replaces it. */
 export function putImageDataset(d: StoredImageDataset): void {
+  datasets.clear();
   datasets.set(d.id, d);
 }
 
@@ -23,10 +25,6 @@ export function getImageDataset(id: string): StoredImageDataset {
   const d = datasets.get(id);
   if (!d) throw new Error('This dataset is no longer loaded: import it again.');
   return d;
-}
-
-export function dropImageDataset(id: string): void {
-  datasets.delete(id);
 }
 
 export function putImageModel(model: tf.LayersModel, summary: ImageModelSummary): void {
