@@ -18,6 +18,7 @@ import type {
   TrainStatus,
   TrainingMethodName,
 } from '../src/core/settings';
+import type { AdversarialExample } from '../src/core/experiments/imageRunner';
 
 export interface BackendInfo {
   backend: string;
@@ -134,17 +135,7 @@ export interface ImageAttackView {
   modelId: string;
   attack: AttackConfig;
   split: Omit<RobustnessSplit, 'adversarial'>;
-  examples: Array<{
-    index: number;
-    label: number;
-    clean: Float32Array;
-    adversarial: Float32Array;
-    prediction: number;
-    confidence: number;
-    adversarialPrediction: number;
-    adversarialConfidence: number;
-    perturbationNorm: number;
-  }>;
+  examples: AdversarialExample[];
   shape: ImageShape;
   elapsedMs: number;
 }

@@ -56,17 +56,8 @@ export type FieldRule =
   | { type: 'bool' }
   | { type: 'box' };
 
-/** Every field of the config with its rule; the keys are the dotted paths the UI uses. */
-export const FIELD_RULES: Record<string, FieldRule> = {
-  seed: { type: 'int', min: 0, max: 4294967295 },
-  'data.kind': { type: 'enum', values: DATASET2D_KINDS },
-  'data.size': { type: 'int', min: 10, max: 100000 },
-  'data.noise': { type: 'num', min: 0, max: 10 },
-  'data.testFraction': { type: 'num', min: 0.05, max: 0.9 },
-  'data.seed': { type: 'int', min: 0, max: 4294967295 },
-  'model.depth': { type: 'int', min: 0, max: 8 },
-  'model.width': { type: 'int', min: 1, max: 512 },
-  'model.activation': { type: 'enum', values: ['relu', 'tanh'] },
+/** The rules of the training and evaluation-attack fields, shared by the 2-D and image experiments. */
+export const TRAINING_AND_ATTACK_RULES: Record<string, FieldRule> = {
   'training.method': { type: 'enum', values: TRAINING_METHODS },
   'training.epochs': { type: 'int', min: 1, max: 1000 },
   'training.batchSize': { type: 'int', min: 1, max: 100000 },
@@ -88,6 +79,20 @@ export const FIELD_RULES: Record<string, FieldRule> = {
   'evaluation.attack.restarts': { type: 'int', min: 1, max: 100 },
   'evaluation.attack.randomStart': { type: 'bool' },
   'evaluation.attack.box': { type: 'box' },
+};
+
+/** Every field of the config with its rule; the keys are the dotted paths the UI uses. */
+export const FIELD_RULES: Record<string, FieldRule> = {
+  seed: { type: 'int', min: 0, max: 4294967295 },
+  'data.kind': { type: 'enum', values: DATASET2D_KINDS },
+  'data.size': { type: 'int', min: 10, max: 100000 },
+  'data.noise': { type: 'num', min: 0, max: 10 },
+  'data.testFraction': { type: 'num', min: 0.05, max: 0.9 },
+  'data.seed': { type: 'int', min: 0, max: 4294967295 },
+  'model.depth': { type: 'int', min: 0, max: 8 },
+  'model.width': { type: 'int', min: 1, max: 512 },
+  'model.activation': { type: 'enum', values: ['relu', 'tanh'] },
+  ...TRAINING_AND_ATTACK_RULES,
   'evaluation.gridResolution': { type: 'int', min: 10, max: 400 },
 };
 

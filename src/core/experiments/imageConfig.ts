@@ -5,11 +5,10 @@
  * The dataset itself is not part of the config: it comes from files (dropped into the page, or
  * given to the CLI by path); the config only says how many records to take and how.
  */
-import { ATTACK_DEFAULTS, ATTACK_KINDS, type AttackConfig } from '../attacks/config';
+import { ATTACK_DEFAULTS, type AttackConfig } from '../attacks/config';
 import { CNN_DEFAULTS } from '../models/cnnConfig';
-import { TRAINING_METHODS } from '../training/method';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
-import { type FieldErrors, checkFieldWith, getPath, type FieldRule } from './config';
+import { type FieldErrors, TRAINING_AND_ATTACK_RULES, checkFieldWith, getPath, type FieldRule } from './config';
 
 export interface ImageModelConfig {
   kind: 'cnn' | 'mlp';
@@ -82,27 +81,7 @@ export const IMAGE_FIELD_RULES: Record<string, FieldRule> = {
   'model.depth': { type: 'int', min: 0, max: 8 },
   'model.width': { type: 'int', min: 1, max: 2048 },
   'model.normalize': { type: 'bool' },
-  'training.method': { type: 'enum', values: TRAINING_METHODS },
-  'training.epochs': { type: 'int', min: 1, max: 1000 },
-  'training.batchSize': { type: 'int', min: 1, max: 100000 },
-  'training.optimizer': { type: 'enum', values: ['sgd', 'adam'] },
-  'training.learningRate': { type: 'num', min: 0, max: 10, minExclusive: true },
-  'training.momentum': { type: 'num', min: 0, max: 1, maxExclusive: true },
-  'training.attack.norm': { type: 'enum', values: ['linf', 'l2'] },
-  'training.attack.eps': { type: 'num', min: 0, max: 100 },
-  'training.attack.steps': { type: 'int', min: 1, max: 1000 },
-  'training.attack.stepSize': { type: 'num', min: 0, max: 100 },
-  'training.box': { type: 'box' },
-  'training.tradesBeta': { type: 'num', min: 0, max: 1000 },
-  'training.eraBeta': { type: 'num', min: 0, max: 1000 },
-  'evaluation.attack.kind': { type: 'enum', values: ATTACK_KINDS },
-  'evaluation.attack.norm': { type: 'enum', values: ['linf', 'l2'] },
-  'evaluation.attack.eps': { type: 'num', min: 0, max: 100 },
-  'evaluation.attack.steps': { type: 'int', min: 1, max: 1000 },
-  'evaluation.attack.stepSize': { type: 'num', min: 0, max: 100 },
-  'evaluation.attack.restarts': { type: 'int', min: 1, max: 100 },
-  'evaluation.attack.randomStart': { type: 'bool' },
-  'evaluation.attack.box': { type: 'box' },
+  ...TRAINING_AND_ATTACK_RULES,
   'evaluation.count': { type: 'int', min: 1, max: 1_000_000 },
 };
 
