@@ -1,0 +1,45 @@
+/**
+ * Gaussian noise for randomized smoothing, drawn on the device where the backend allows it.
+ * `tf.randomNormal` generates its numbers in JavaScript and uploads them; for Monte-Carlo
+ * certification that upload dominated (../shared/ENVIRONMENT.md). Here every draw is a pure
+ * function of (seed, stream, element index) through Philox4x32-10 (`philox.ts`), so the same
+ * seed gives the same noise on every backend (up to float32 rounding of log/sin/cos on GPUs).
+ *
+ * Backends: webgpu and webgl run the generator as a custom kernel on the GPU; wasm and cpu
+ * compute it in JavaScript into one buffer (the device is the CPU there anyway).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { philoxNormals } from './philox';
+
+export interface NoiseOptions {
+  /** Standard deviation of every coordinate. */
+  sigma: number;
+  /** 32-bit seed (first word of the Philox key). */
+  seed: number;
+  /** 32-bit stream number (second word of the key), e.g. the batch index of a certification. */
+  stream: number;
+}
+
+/** A generator that runs on a backend's device; returns null to fall back to JavaScript. */
+export type DeviceNoise = (shape: number[], options: NoiseOptions) => tf.Tensor | null;
+
+const deviceGenerators = new Map<string, DeviceNoise>();
+
+/** Installs a device-side generator for one backend (see noiseWebgpu.ts, noiseWebgl.ts). */
+export function registerDeviceNoise(backend: string, generator: DeviceNoise): void {
+  deviceGenerators.set(backend, generator);
+}
+
+/** Where `gaussianNoise` draws on the active backend: 'device' or 'javascript'. */
+export function noiseSource(): 'device' | 'javascript' {
+  return deviceGenerators.has(tf.getBackend()) ? 'device' : 'javascript';
+}
+
+/** sigma · N(0, I) of the given shape, as float32, from the (seed, stream) Philox stream. */
+export function gaussianNoise(shape: number[], options: NoiseOptions): tf.Tensor {
+  const device = deviceGenerators.get(tf.getBackend());
+  const onDevice = device?.(shape, options);
+  if (onDevice) return onDevice;
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(philoxNormals(new Float32Array(size), options.seed >>> 0, options.stream >>> 0, options.sigma), shape, 'float32');
+}
