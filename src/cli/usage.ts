@@ -12,6 +12,10 @@ Commands:
             pixels), predictions before/after, perturbation norms    [--model DIR]
   evaluate  split at eps, robustness-indicator selector at 2*eps, and with --compose-core
             the 2-compositional model             [--model DIR] [--compose-core DIR2]
+  certify   Cohen et al.'s CERTIFY of the Gaussian-smoothed model on the test set, writing
+            their tab-separated log (idx label predict radius correct time)
+            (--sigma S [--n0 --n --alpha --batch --skip --max --seed --model DIR])
+  predict   Cohen et al.'s PREDICT, the same way (idx label predict correct time)
   inspect   summarise a dataset file instead of a config: CIFAR-10/100 .bin, IDX (MNIST,
             Fashion-MNIST), .gz: records, classes, shape, value range
             (npm run cli -- inspect FILE [LABELS_FILE] [--json])

@@ -1,0 +1,149 @@
+/**
+ * Randomized smoothing: Cohen, Rosenfeld & Kolter (2019), "Certified adversarial robustness via
+ * randomized smoothing", Section 3.2 — PREDICT and CERTIFY (their pseudocode, and their released
+ * code's behaviour), as paper 002 (CAT-RS) and paper 001 (CRA) evaluate smoothed classifiers.
+ *
+ *   g(x) = argmax_c P(f(x + δ) = c),  δ ~ N(0, σ² I).
+ *
+ * CERTIFY(f, σ, x, n0, n, α): counts0 ← n0 noisy predictions; ĉA ← argmax counts0; counts ← n
+ * fresh noisy predictions; pA_lower ← one-sided (1 − α) Clopper–Pearson lower bound of
+ * counts[ĉA] out of n; if pA_lower > 1/2 return (ĉA, σ Φ⁻¹(pA_lower)) else abstain.
+ * PREDICT(f, σ, x, n, α): counts ← n noisy predictions; nA, nB the top two; return ĉA iff the
+ * two-sided binomial test of nA out of nA + nB at 1/2 has p-value ≤ α, else abstain.
+ *
+ * (Cohen's code abstains when pA_lower < 1/2 and certifies radius 0 at exactly 1/2; the paper's
+ * pseudocode, and METHODS.md, certify only when pA_lower > 1/2. We follow the paper: at exactly
+ * 1/2 the radius would be 0 either way.)
+ *
+ * The base classifier is any function from a batch of noisy inputs to class indices, so the same
+ * sampler serves plain models and the denoiser + rejector pipeline of paper 003
+ * (rejectionSmoothing.ts). The noise comes from `gaussianNoise` (on the device on GPU backends);
+ * the selection and estimation samples use independent streams. Counts are accumulated on the
+ * device and read once per input.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkpoint } from '../cancel';
+import { logits } from '../models/mlp';
+import { deriveSeed } from '../random';
+import { gaussianNoise } from './noise';
+import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
+import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
+
+export const ABSTAIN = -1;
+
+/** A base classifier f: noisy inputs [b, ...shape] → class indices [b] in [0, numClasses). */
+export interface BaseClassifier {
+  numClasses: number;
+  classify(x: tf.Tensor): tf.Tensor1D;
+}
+
+/** The base classifier of a model: the argmax of its logits. */
+export function modelClassifier(model: tf.LayersModel): BaseClassifier {
+  const shape = model.outputs[0].shape;
+  const numClasses = shape[shape.length - 1];
+  if (numClasses == null) throw new Error('The model has no fixed number of classes.');
+  return { numClasses, classify: (x) => tf.argMax(logits(model, x), 1) as tf.Tensor1D };
+}
+
+export interface SampleControl {
+  signal?: AbortSignal | null;
+  /** Samples drawn so far for this input, out of the total. */
+  onSamples?: (done: number, total: number) => void;
+}
+
+/**
+ * Class counts of f(x + δ) over `num` draws of δ ~ N(0, σ² I), from the Philox stream (seed,
+ * batch index). `x` is one input, without a batch axis (or with a batch axis of 1).
+ */
+export async function sampleCounts(
+  base: BaseClassifier,
+  x: tf.Tensor,
+  num: number,
+  sigma: number,
+  batchSize: number,
+  seed: number,
+  control: SampleControl = {},
+): Promise<number[]> {
+  const one = x.shape[0] === 1 && x.rank > 1 ? tf.squeeze(x, [0]) : x.clone();
+  let acc: tf.Tensor = tf.zeros([base.numClasses], 'int32');
+  try {
+    for (let done = 0, k = 0; done < num; k++) {
+      await checkpoint(control.signal);
+      const len = Math.min(batchSize, num - done);
+      const next = tf.tidy(() => {
+        const noise = gaussianNoise([len, ...one.shape], { sigma, seed, stream: k });
+        const predicted = base.classify(tf.add(tf.expandDims(one, 0), noise));
+        return tf.add(acc, tf.sum(tf.oneHot(predicted, base.numClasses, 1, 0, 'int32'), 0));
+      });
+      acc.dispose();
+      acc = next;
+      done += len;
+      control.onSamples?.(done, num);
+    }
+    return Array.from(await acc.data());
+  } finally {
+    acc.dispose();
+    one.dispose();
+  }
+}
+
+function argmaxIndex(counts: number[]): number {
+  let best = 0;
+  for (let c = 1; c < counts.length; c++) if (counts[c] > counts[best]) best = c;
+  return best;
+}
+
+export interface CertifyResult {
+  /** ĉA, or ABSTAIN (−1). */
+  prediction: number;
+  /** σ Φ⁻¹(pA_lower) when certified, else 0. */
+  radius: number;
+  /** Counts of the n estimation samples per class. */
+  counts: number[];
+  /** Counts of the n0 selection samples per class. */
+  selectionCounts: number[];
+  /** The top class of the selection samples (also when abstaining). */
+  topClass: number;
+  pALower: number;
+}
+
+/** CERTIFY for one input (Cohen et al., Section 3.2). */
+export async function certifyBase(base: BaseClassifier, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<CertifyResult> {
+  const o = checkSmoothingOptions(options);
+  const selectionCounts = await sampleCounts(base, x, o.n0, o.sigma, o.batchSize, deriveSeed(o.seed, 'select'), { signal: control.signal });
+  const topClass = argmaxIndex(selectionCounts);
+  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'estimate'), control);
+  const pALower = clopperPearsonLower(counts[topClass], o.n, o.alpha);
+  const certified = pALower > 0.5;
+  return { prediction: certified ? topClass : ABSTAIN, radius: certified ? o.sigma * normInv(pALower) : 0, counts, selectionCounts, topClass, pALower };
+}
+
+export interface PredictResult {
+  /** ĉA, or ABSTAIN (−1). */
+  prediction: number;
+  counts: number[];
+  /** Two-sided binomial test p-value of nA out of nA + nB at 1/2. */
+  pValue: number;
+}
+
+/** PREDICT for one input (Cohen et al., Section 3.2): n samples, a binomial test at level alpha. */
+export async function predictBase(base: BaseClassifier, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<PredictResult> {
+  const o = checkSmoothingOptions(options);
+  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'predict'), control);
+  // The top two classes, ties broken towards the lower index.
+  const order = counts.map((_, c) => c).sort((a, b) => counts[b] - counts[a] || a - b);
+  const nA = counts[order[0]];
+  const nB = order.length > 1 ? counts[order[1]] : 0;
+  const pValue = binomTestTwoSided(nA, nA + nB, 0.5);
+  return { prediction: pValue <= o.alpha ? order[0] : ABSTAIN, counts, pValue };
+}
+
+/** CERTIFY on a model: `certify(model, x, { sigma, n0, n, alpha, batchSize, seed })`. */
+export function certify(model: tf.LayersModel, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<CertifyResult> {
+  return certifyBase(modelClassifier(model), x, options, control);
+}
+
+/** PREDICT on a model: `predict(model, x, { sigma, n, alpha, batchSize, seed })`. */
+export function predict(model: tf.LayersModel, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<PredictResult> {
+  return predictBase(modelClassifier(model), x, options, control);
+}
