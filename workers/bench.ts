@@ -1,12 +1,14 @@
 /**
  * The page's bench view: runs the benchmark cases of src/core/bench/suite.ts on each requested
- * backend in turn and restores the backend the page was using.
+ * backend in turn and restores the backend the page was using; and the noise generator check of
+ * issue 4 (src/core/certify/noiseCheck.ts) on each backend the browser has.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BENCH_CASES, runBenchCase } from '../src/core/bench/suite';
-import { activateBackend } from '../src/core/index';
+import { CancelledError, activateBackend } from '../src/core/index';
+import { runNoiseCheck } from '../src/core/certify/noiseCheck';
 import { runJob } from './jobs';
-import type { BenchRow } from './protocol';
+import type { BenchRow, NoiseCheckRow } from './protocol';
 
 export const benchApi = {
   benchCases: () => BENCH_CASES.map(({ id, label, description }) => ({ id, label, description })),
@@ -34,6 +36,32 @@ export const benchApi = {
             rows.push(row);
             onRow(row);
           }
+        }
+        return rows;
+      } finally {
+        await activateBackend(original);
+      }
+    });
+  },
+  async noiseCheck(jobId: string, backends: string[], draws: number, onRow: (row: NoiseCheckRow) => void): Promise<NoiseCheckRow[]> {
+    const original = tf.getBackend();
+    return runJob(jobId, async (signal) => {
+      const rows: NoiseCheckRow[] = [];
+      try {
+        for (const backend of backends) {
+          if (signal.aborted) throw new CancelledError();
+          const attempt = await activateBackend(backend);
+          let row: NoiseCheckRow;
+          if (!attempt.ok) row = { backend, error: `not available in this browser (${attempt.error})` };
+          else {
+            try {
+              row = await runNoiseCheck(draws);
+            } catch (e) {
+              row = { backend, error: e instanceof Error ? e.message : String(e) };
+            }
+          }
+          rows.push(row);
+          onRow(row);
         }
         return rows;
       } finally {

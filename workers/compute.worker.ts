@@ -13,9 +13,12 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
+import { installDeviceNoise } from '../src/core/certify/noiseKernels';
 import { softwareBackends } from './softwareProbe';
 import { computeApi } from './computeApi';
 import { benchApi } from './bench';
+import { smoothingApi } from './smoothingApi';
+import { rejectionApi } from './rejectionApi';
 import { libraryApi } from './libraryApi';
 import { imageApi } from './imageApi';
 import type { BackendInfo, WorkerApi, WorkerEvent } from './protocol';
@@ -30,6 +33,9 @@ setWasmPaths({
 // which fails inside this module worker ("e is not defined" in each pthread blob); use the
 // single-threaded SIMD build, which is what the Node benchmarks measure too.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+// Randomized-smoothing noise drawn by a WGSL/GLSL Philox kernel on webgpu/webgl (issue 4, item 2).
+installDeviceNoise();
 
 /** Reports a lost WebGPU device to the page (the page then offers a reload on another backend). */
 function watchDevice(onEvent: (e: WorkerEvent) => void): void {
@@ -59,6 +65,8 @@ const api: WorkerApi = {
   },
   ...computeApi,
   ...benchApi,
+  ...smoothingApi,
+  ...rejectionApi,
   ...libraryApi,
   ...imageApi,
 };

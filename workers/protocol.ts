@@ -2,6 +2,7 @@
  * The messages between the page and the compute worker: JSON-serialisable requests in, plain
  * data (typed arrays, numbers, strings) out. No tensor ever crosses this boundary.
  */
+import type { SmoothingWorkerApi } from './smoothingProtocol';
 import type {
   AttackConfig,
   CompositionResult,
@@ -19,6 +20,7 @@ import type {
   TrainingMethodName,
 } from '../src/core/settings';
 import type { AdversarialExample } from '../src/core/experiments/imageRunner';
+import type { NoiseCheckResult } from '../src/core/certify/noiseCheck';
 
 export interface BackendInfo {
   backend: string;
@@ -98,6 +100,9 @@ export interface BenchRow {
   error?: string;
 }
 
+/** One backend's row of the noise generator check: the result, or why the backend could not run it. */
+export type NoiseCheckRow = NoiseCheckResult | { backend: string; error: string };
+
 export type ProgressFn = (fraction: number, etaMs: number | null) => void;
 
 /** A loaded image dataset as the page sees it: summaries and a few thumbnails, not the pixels. */
@@ -145,7 +150,7 @@ export type ImageTrainUpdate = Exclude<TrainUpdate, { kind: 'grid' }>;
 export type { LibraryItem, LibraryKind } from './storage';
 import type { LibraryItem, LibraryKind } from './storage';
 
-export interface WorkerApi {
+export interface WorkerApi extends SmoothingWorkerApi {
   init(requestedBackend: string | null, onEvent: (e: WorkerEvent) => void): Promise<BackendInfo>;
   makeDataset(config: Dataset2dConfig): Promise<Dataset2d>;
   train(jobId: string, modelId: string, name: string, config: ExperimentConfig, onUpdate: (u: TrainUpdate) => void): Promise<TrainOutcome>;
@@ -159,6 +164,8 @@ export interface WorkerApi {
   memory(): { numTensors: number; numBytes: number };
   benchCases(): Array<{ id: string; label: string; description: string }>;
   bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]>;
+  /** Issue 4: draws `draws` normals with gaussianNoise on each backend; statistics and the difference to the JavaScript reference. */
+  noiseCheck(jobId: string, backends: string[], draws: number, onRow: (row: NoiseCheckRow) => void): Promise<NoiseCheckRow[]>;
   /** The library (IndexedDB): saved models, runs and datasets. */
   library(kind: LibraryKind): Promise<LibraryItem[]>;
   saveModel(modelId: string, name: string): Promise<LibraryItem>;

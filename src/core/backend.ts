@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmMatMulFastPath } from './kernels';
+import { installDeviceNoise } from './certify/noiseKernels';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 
@@ -36,6 +37,8 @@ export function isBackendName(name: string): name is BackendName {
 /** Activates one backend (installing the WASM fast path when it is wasm); never throws. */
 export async function activateBackend(name: string): Promise<BackendAttempt> {
   installReluGradient();
+  // Gaussian noise on the device for webgpu/webgl (issue 4); no backend package is imported.
+  installDeviceNoise();
   if (!tf.findBackendFactory(name)) return { name, ok: false, error: 'not registered in this build' };
   try {
     const ok = await tf.setBackend(name);

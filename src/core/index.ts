@@ -16,7 +16,7 @@ export { createCnn } from './models/cnn';
 export { Normalize, type NormalizeArgs } from './models/normalize';
 export { modelToArtifacts, modelFromArtifacts, checkModelJson, manifestByteLength, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, type ModelJson, type ModelArtifactsPair } from './models/io';
 
-export { type ThreatModel, type Objective, crossEntropy, project, predict } from './attacks/common';
+export { type ThreatModel, type Objective, crossEntropy, project, predict as predictClasses } from './attacks/common';
 export { type RunControl } from './attacks/batched';
 export { fgsm, fgsmBatch } from './attacks/fgsm';
 export { pgd, pgdBatch, PGD_DEFAULTS, effectiveStepSize, type PgdOptions } from './attacks/pgd';
@@ -40,3 +40,24 @@ export { summarizeImages, subsetFirst, subsetPerClass, subsetFirstPerClass, firs
 export { parseDatasetFile, parseDatasetFileAsync, datasetFromFiles, guessClassNames, DATASET_FORMAT_LABELS } from './data/datasetFile';
 export { selectRecords, channelStats, buildImageModel, imageTensors, trainImageModel, attackImages, type AdversarialExample, type ImageAttackResult } from './experiments/imageRunner';
 export { assembleImageDataset, type AssembledImages } from './data/assemble';
+
+// Randomized smoothing (issue 4): statistics, Cohen et al.'s PREDICT / CERTIFY, device-side noise.
+export { clopperPearsonLower, clopperPearsonUpper, normInv, normCdf, binomTestTwoSided } from './certify/stats';
+export { certify, predict, certifyBase, predictBase, sampleCounts, modelClassifier, ABSTAIN, type BaseClassifier, type CertifyResult, type PredictResult, type SampleControl } from './certify/smoothing';
+export { runSmoothingOnSet, pickIndices, type RunSetControl, type RunSetResult } from './certify/run';
+export { predictMany, type ManyPredictions } from './certify/smoothedGrid';
+export { gaussianNoise, noiseSource, registerDeviceNoise, type NoiseOptions } from './certify/noise';
+export { philoxNormals, philox4x32 } from './certify/philox';
+
+// Paper 003: denoiser, rejectors, and smoothing with sample rejection.
+export { createDenoiser, denoiserConfig, denoise, DENOISER_DEFAULTS, DNCNN_PAPER, type DenoiserConfig, type DncnnConfig, type MlpDenoiserConfig, type Denoiser } from './models/denoiser';
+export { createRejectors, rejectorConfig, rejectorLogits, rejectorProbabilities, modelRejectors, ownHead, REJECTOR_DEFAULTS, REJECTOR_HEADS_LAYER, type RejectorConfig, type CnnRejectorConfig, type MlpRejectorConfig, type RejectorHeads } from './models/rejectors';
+export { trainDenoiser, evaluateDenoiser, denoiserMseLoss, denoiserStabilityLoss, trainStages, DENOISER_TRAINING_DEFAULTS, DENOISER_STABILITY_PHASES, type DenoiserTrainConfig, type LrPhase, type TrainingStage, type StageEpochStats, type StageProgress, type StagedTrainResult, type DenoiserEvaluation } from './training/denoiser';
+export { trainRejectors, evaluateRejectors, rejectionTargets, rejectionLoss, REJECTOR_TRAINING_DEFAULTS, type RejectorTrainConfig, type RejectionTargets, type RejectorEvaluation } from './training/rejectors';
+export { certifyWithRejection, predictWithRejection, rejectionClassifier, rejectionRadius, runRejectionOnSet, checkRejectionSmoothingOptions, rejectionSmoothingProblems, REJECTION_SMOOTHING_DEFAULTS, type RejectionSmoothingOptions, type RejectionSystem, type RejectionCertifyResult, type RejectionPredictResult } from './certify/rejectionSmoothing';
+
+// Training for smoothed classifiers: Gaussian augmentation, CAT-RS (paper 002), CRA (paper 001).
+export { gaussian } from './training/gaussian';
+export { catRs, sampleK, bottomKWeights, bottomKLoss, matchMoments, worstCaseNoise } from './training/catRs';
+export { cra, smoothedRadius, craLossPerExample } from './training/cra';
+export { normInv as normInvTensor, NORM_INV_CLAMP } from './training/normInvTensor';

@@ -5,7 +5,8 @@
  */
 export * from './experiments/config';
 export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, type AttackKind, type AttackConfig, type AttackNorm, type Box } from './attacks/config';
-export { TRAINING_METHODS, METHOD_LABELS, type TrainingMethodName, type TrainingAttack } from './training/method';
+export { TRAINING_METHODS, METHOD_LABELS, SMOOTHED_METHODS, isSmoothedMethod, usesTrainingAttack, type TrainingMethodName, type TrainingAttack } from './training/method';
+export { CAT_RS_DEFAULTS, CAT_RS_VARIANTS, CRA_DEFAULTS, type CatRsConfig, type CatRsVariant, type CraConfig } from './training/smoothedTrainingConfig';
 export { TRAIN_DEFAULTS, type TrainConfig } from './training/config';
 export { MLP_DEFAULTS, type MlpConfig } from './models/mlpConfig';
 export { CNN_DEFAULTS, type CnnConfig } from './models/cnnConfig';
@@ -30,3 +31,6 @@ export type { ParsedDatasetFile, DatasetFileFormat, ParseDatasetOptions, ParseDa
 export { IMAGE_EXPERIMENT_DEFAULTS, IMAGE_FIELD_RULES, defaultImageExperiment, validateImageExperiment, type ImageExperimentConfig, type ImageModelConfig, type ImageDataSelection } from './experiments/imageConfig';
 export { normaliseImageExperiment, parseImageExperiment, isImageExperimentJson } from './experiments/imageConfigParse';
 export { toCsv, rowsFromColumns, type CsvRow, type CsvValue } from './experiments/csv';
+export { SMOOTHING_DEFAULTS, smoothingProblems, smoothingFieldProblems, checkSmoothingOptions, type SmoothingOptions } from './certify/smoothingConfig';
+export { CERTIFY_HEADER, PREDICT_HEADER, formatCertificationLog, parseCertificationLog, formatPython3, formatTimedelta, parseTimedelta, type CertificationRow, type ParsedLog } from './certify/log';
+export { certifiedAccuracyAt, averageCertifiedRadius, certifiedAccuracyCurve, certifiedAccuracyTable, smoothedSelection, type CurvePoint, type SmoothedSelection } from './metrics/certified';

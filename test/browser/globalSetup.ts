@@ -11,6 +11,8 @@ import { BASE_URL, PREVIEW_PORT } from './launch';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const START_TIMEOUT_MS = 60_000;
+/** The built page: dist/, or $PREVIEW_DIST (a second build beside it on a shared machine). */
+const DIST = resolve(ROOT, process.env.PREVIEW_DIST ?? 'dist');
 
 let lastProblem = '';
 
@@ -49,13 +51,13 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 export default async function setup(): Promise<() => Promise<void>> {
-  if (!existsSync(resolve(ROOT, 'dist', 'index.html'))) {
-    throw new Error('dist/index.html is missing: build the page first (`npx vite build`; `npm test` does it).');
+  if (!existsSync(resolve(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: build the page first (\`npx vite build\`; \`npm test\` does it).`);
   }
   if (await answers(BASE_URL)) {
     throw new Error(`Something already answers on ${BASE_URL}; stop it (the tests start their own \`vite preview\`).`);
   }
-  const child = spawn('npx', ['vite', 'preview', '--port', String(PREVIEW_PORT), '--strictPort'], {
+  const child = spawn('npx', ['vite', 'preview', '--outDir', DIST, '--port', String(PREVIEW_PORT), '--strictPort'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AttackConfig, apgdCe, attackBatch, fgsm, pgd, predict, runAttack } from '../../src/core';
+import { type AttackConfig, apgdCe, attackBatch, fgsm, pgd, predictClasses, runAttack } from '../../src/core';
 import { expectNoTensorLeak, linearTwoClassModel, rows, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -146,11 +146,11 @@ describe('closed form on a linear model', () => {
           const x = tf.tensor2d(pts);
           const y = tf.tensor1d(predicted, 'int32');
           const adv = await runAttack(model, x, y, config);
-          const p = predict(model, adv);
+          const p = predictClasses(model, adv);
           const out = Array.from(await p.data()).map((c, i) => c !== predicted[i]);
           // attackBatch (the synchronous kernel) gives the same flips.
           const adv2 = attackBatch(model, x, y, config);
-          const p2 = predict(model, adv2);
+          const p2 = predictClasses(model, adv2);
           expect(Array.from(await p2.data()).map((c, i) => c !== predicted[i])).toEqual(out);
           tf.dispose([x, y, adv, p, adv2, p2]);
           return out;

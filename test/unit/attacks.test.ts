@@ -20,7 +20,7 @@ import {
   logits,
   makeDataset2d,
   pgd,
-  predict,
+  predictClasses,
   train,
 } from '../../src/core';
 import { expectNoTensorLeak, useWasmBackend, threeBlobs } from './helpers';
@@ -121,7 +121,7 @@ describe('restarts', () => {
         const five = await pgd(model, x, y, { ...opts, restarts: 5 });
         const m1 = await measure(x, one, y, norm);
         const m5 = await measure(x, five, y, norm);
-        const [p1, p5] = [predict(model, one), predict(model, five)];
+        const [p1, p5] = [predictClasses(model, one), predictClasses(model, five)];
         const f1 = Array.from(await p1.data()).map((c, i) => c !== ys[i]);
         const f5 = Array.from(await p5.data()).map((c, i) => c !== ys[i]);
         tf.dispose([x, y, one, five, p1, p5]);

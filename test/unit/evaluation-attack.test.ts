@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { TRAIN_DEFAULTS, apgdCe, fgsm, pgd, pgdBatch, predict, runAttack, train, ATTACK_DEFAULTS } from '../../src/core';
+import { TRAIN_DEFAULTS, apgdCe, fgsm, pgd, pgdBatch, predictClasses, runAttack, train, ATTACK_DEFAULTS } from '../../src/core';
 import { expectNoTensorLeak, linearTwoClassModel, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -29,7 +29,7 @@ test('PGD with keepFooled returns the first iterate that flips the prediction, t
     const [l, k] = [await last.data(), await kept.data()];
     expect(l[0]).toBeCloseTo(-0.45, 5);
     expect(k[0]).toBeCloseTo(-0.05, 5);
-    const p = predict(model, kept);
+    const p = predictClasses(model, kept);
     expect(Array.from(await p.data())).toEqual([1]);
     tf.dispose([x, y, last, kept, p]);
   });

@@ -147,3 +147,21 @@ describe('runs over a set', () => {
     expect(pickIndices(10, 2, 3)).toEqual([0, 2, 4]);
   });
 });
+
+describe('PREDICT on many inputs at once', () => {
+  test('agrees with the closed form of a linear model: class by side, abstain near the boundary', async () => {
+    const { predictMany } = await import('../../src/core/certify/smoothedGrid');
+    const model = linearTwoClassModel(W, 0);
+    // Signed distances −0.4 … 0.4 along w/||w||.
+    const d = [-0.4, -0.2, -0.001, 0, 0.001, 0.2, 0.4];
+    const x = tf.tensor2d(d.map((t) => [(3 / 5) * t, (4 / 5) * t]));
+    const r = await expectNoTensorLeak(() => predictMany(modelClassifier(model), x, { sigma: 0.25, n: 2000, alpha: 0.001, batchSize: 5000, seed: 4 }));
+    expect(Array.from(r.predictions)).toEqual([1, 1, ABSTAIN, ABSTAIN, ABSTAIN, 0, 0]);
+    d.forEach((t, i) => {
+      const p = normCdf(Math.abs(t) / 0.25);
+      expect(Math.abs(r.topShare[i] - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / 2000) + 1e-9);
+    });
+    x.dispose();
+    model.dispose();
+  });
+});

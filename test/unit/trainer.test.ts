@@ -230,7 +230,7 @@ describe('prepare (the attacks inside training)', () => {
       tf.dispose(Object.values(prepared));
     });
     const again = METHODS[method].prepare(model, x, y, params, 3);
-    expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'] }[method]);
+    expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'], gaussian: ['noise'], 'cat-rs': ['active', 'dStar', 'kPlus', 'lowWeight', 'noise'], cra: ['noise', 'noise0'] }[method]);
     tf.dispose(Object.values(again));
     model.dispose();
   });

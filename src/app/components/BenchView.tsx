@@ -4,6 +4,7 @@ import type { BenchRow } from '../../../workers/protocol';
 import { withJob } from '../state/jobs';
 import { useStore } from '../state/store';
 import { proxy, worker } from '../workerClient';
+import { NoiseCheckPanel } from './NoiseCheckPanel';
 import { Section } from './Section';
 
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -92,6 +93,7 @@ export function BenchView() {
           </tbody>
         </table>
       </Section>
+      <NoiseCheckPanel />
     </div>
   );
 }

@@ -10,6 +10,7 @@ const VIEW_LABELS: Record<View, string> = {
   playground: 'Playground',
   figure1: 'Paper 001 · Figure 1',
   images: 'Images',
+  smoothing: 'Smoothing',
   bench: 'Bench',
 };
 

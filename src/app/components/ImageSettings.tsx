@@ -1,10 +1,11 @@
 /** Settings of the image workflow: which records, the model, training and the attack (pixels in [0, 1]). */
 import { useRef } from 'react';
-import { METHOD_LABELS, TRAINING_METHODS, normaliseImageExperiment, validateImageExperiment } from '../../core/settings';
+import { METHOD_LABELS, TRAINING_METHODS, normaliseImageExperiment, usesTrainingAttack, validateImageExperiment } from '../../core/settings';
 import { downloadJson } from '../download';
 import { useStore } from '../state/store';
 import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
+import { SmoothedTrainingFields } from './SmoothedTrainingFields';
 
 const S = 'image' as const;
 const NORMS = [
@@ -52,7 +53,7 @@ function ImageConfigButtons() {
 
 export function ImageSettings() {
   const c = useStore((s) => s.imageConfig);
-  const adversarial = c.training.method !== 'standard';
+  const adversarial = usesTrainingAttack(c.training.method);
   return (
     <>
       <ImageConfigButtons />
@@ -104,6 +105,7 @@ export function ImageSettings() {
             <NumberField scope={S} path="training.attack.steps" label="PGD steps" tip="Steps of the training attack." />
           </div>
         ) : null}
+        <SmoothedTrainingFields scope={S} />
       </Section>
       <Section title="Attack (evaluation)" testId="image-attack-settings">
         <div className="row">

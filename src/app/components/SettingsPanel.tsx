@@ -1,8 +1,9 @@
 /** The playground's settings: data, model, training method and its hyper-parameters, and the seed. */
-import { DATASET2D_INFO, DATASET2D_KINDS, METHOD_LABELS, TRAINING_METHODS } from '../../core/settings';
+import { DATASET2D_INFO, DATASET2D_KINDS, METHOD_LABELS, TRAINING_METHODS, usesTrainingAttack } from '../../core/settings';
 import { useStore } from '../state/store';
 import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
+import { SmoothedTrainingFields } from './SmoothedTrainingFields';
 
 const NORMS = [
   { value: 'linf', label: 'l∞' },
@@ -35,10 +36,10 @@ export function ModelSettings() {
 export function TrainingSettings() {
   const method = useStore((s) => s.config.training.method);
   const optimizer = useStore((s) => s.config.training.optimizer);
-  const adversarial = method !== 'standard';
+  const adversarial = usesTrainingAttack(method);
   return (
     <Section title="Training" testId="training-settings">
-      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, or ERA (paper 001, Eq. 5)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (paper 001, Eq. 5), or for smoothed classifiers Gaussian augmentation, CAT-RS (paper 002) or CRA (paper 001, Eq. 9)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
       <div className="row">
         <SelectField path="training.optimizer" label="Optimizer" tip="SGD (paper 001's toy setup) or Adam." options={[{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }]} />
         <NumberField path="training.learningRate" label="Learning rate" tip="Step size of the optimizer (paper 001: 0.1 with SGD)." />
@@ -64,6 +65,7 @@ export function TrainingSettings() {
         <NumberField path="training.tradesBeta" label="TRADES β" tip="Weight of the KL robustness term in TRADES (paper 001: 6)." />
       ) : null}
       {method === 'era' ? <NumberField path="training.eraBeta" label="ERA β" tip="Weight β of the TRADES term in ERA's loss (paper 001, Eq. 5); the robust-inaccuracy term has weight 1." /> : null}
+      <SmoothedTrainingFields />
     </Section>
   );
 }

@@ -18,11 +18,11 @@ export interface RegionInputs {
   display: DisplayOptions;
 }
 
-function axis(lo: number, hi: number, n: number): number[] {
+export function axis(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
-function rows<T>(values: ArrayLike<number>, n: number, map: (v: number, i: number) => T): T[][] {
+export function rows<T>(values: ArrayLike<number>, n: number, map: (v: number, i: number) => T): T[][] {
   const out: T[][] = [];
   for (let r = 0; r < n; r++) {
     const row: T[] = new Array(n);
@@ -62,7 +62,7 @@ function splitHeatmap(view: GridSplitView): Data {
   };
 }
 
-function pointsByClass(xs: Float32Array, ys: Int32Array, numClasses: number, name: string, symbol: string, outline: string): Data[] {
+export function pointsByClass(xs: Float32Array, ys: Int32Array, numClasses: number, name: string, symbol: string, outline: string): Data[] {
   const traces: Data[] = [];
   for (let c = 0; c < numClasses; c++) {
     const px: number[] = [];

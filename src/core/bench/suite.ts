@@ -33,6 +33,11 @@
  *
  * The models are untrained (seeded initial weights): the cost of these operations does not
  * depend on the weights' values.
+ *
+ * Randomized smoothing (issue 4, item 10):
+ *  - noise-1m: 1,000,000 N(0, 1) draws with gaussianNoise (Philox4x32-10 + Box–Muller; a WGSL or
+ *    GLSL kernel on webgpu/webgl, JavaScript on wasm/cpu) and their read-back, in draws/s. Each
+ *    run draws a new stream (the run's number), so no run can reuse an earlier one's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttackConfig } from '../attacks/attack';
@@ -40,12 +45,13 @@ import { CancelledError, throwIfAborted } from '../cancel';
 import { DATASET2D_DEFAULTS, groundTruthLabels2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { runAttack } from '../attacks/attack';
 import { robustnessSplit } from '../metrics/robustness';
+import { gaussianNoise } from '../certify/noise';
 import { CNN_DEFAULTS, createCnn } from '../models/cnn';
 import { createMlp } from '../models/mlp';
 import { Rng } from '../random';
 import { TRAIN_DEFAULTS, type TrainConfig, train } from '../training/trainer';
 
-export type BenchCaseId = 'grid-forward' | 'trades-epoch' | 'split-40k' | 'cnn-forward-1k' | 'cnn-epoch-5k' | 'cnn-pgd10-1k';
+export type BenchCaseId = 'grid-forward' | 'trades-epoch' | 'split-40k' | 'cnn-forward-1k' | 'cnn-epoch-5k' | 'cnn-pgd10-1k' | 'noise-1m';
 
 export interface BenchCase {
   id: BenchCaseId;
@@ -84,6 +90,7 @@ const IMAGE_CLASSES = 10;
 const CNN_FORWARD_IMAGES = 1000;
 const CNN_EPOCH_IMAGES = 5000;
 const CNN_PGD_IMAGES = 1000;
+const NOISE_DRAWS = 1_000_000;
 
 /** The training of cnn-epoch-5k: one standard (cross-entropy) epoch, batch 64, Adam lr 1e-3. */
 export const BENCH_CNN_TRAIN: TrainConfig = {
@@ -157,6 +164,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
       'PGD-10 l∞ (eps 8/255, 1 restart, random start) in the [0, 1] box against the default image CNN on 1,000 images: the attack only, with read-back of the adversarial images. Seeded uniform pixels in [0, 1]: the timing does not depend on the pixel values.',
     workUnits: CNN_PGD_IMAGES,
     unit: 'images',
+  },
+  {
+    id: 'noise-1m',
+    label: 'Gaussian noise, 1M draws',
+    description:
+      'gaussianNoise: 1,000,000 N(0, 1) draws (Philox4x32-10 + Box–Muller; a WGSL/GLSL kernel on webgpu/webgl, JavaScript on wasm/cpu) and their read-back: the noise of randomized-smoothing certification.',
+    workUnits: NOISE_DRAWS,
+    unit: 'draws',
   },
 ];
 
@@ -368,6 +383,23 @@ function prepareCnnPgd(n: number): Prepared {
   };
 }
 
+function prepareNoise(): Prepared {
+  let stream = 0;
+  return {
+    async run() {
+      const t0 = now();
+      const z = gaussianNoise([NOISE_DRAWS], { sigma: 1, seed: 1, stream: stream++ });
+      try {
+        await z.data();
+      } finally {
+        z.dispose();
+      }
+      return now() - t0;
+    },
+    dispose() {},
+  };
+}
+
 /** The case's image count scaled by `scale` (at least 1). */
 const scaled = (n: number, scale: number) => Math.max(1, Math.round(n * scale));
 
@@ -378,6 +410,7 @@ const PREPARE: Record<BenchCaseId, (scale: number) => Prepared> = {
   'cnn-forward-1k': (scale) => prepareCnnForward(scaled(CNN_FORWARD_IMAGES, scale)),
   'cnn-epoch-5k': (scale) => prepareCnnEpoch(scaled(CNN_EPOCH_IMAGES, scale)),
   'cnn-pgd10-1k': (scale) => prepareCnnPgd(scaled(CNN_PGD_IMAGES, scale)),
+  'noise-1m': prepareNoise,
 };
 
 export function median(values: readonly number[]): number {

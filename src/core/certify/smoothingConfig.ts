@@ -31,16 +31,21 @@ export const SMOOTHING_DEFAULTS: SmoothingOptions = {
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 1 && v <= 1e9;
 
+/** The problem with each bad field (absent when the field is usable). */
+export function smoothingFieldProblems(o: SmoothingOptions): Partial<Record<keyof SmoothingOptions, string>> {
+  const out: Partial<Record<keyof SmoothingOptions, string>> = {};
+  if (!(Number.isFinite(o.sigma) && o.sigma > 0)) out.sigma = `sigma must be a number > 0 (got ${o.sigma})`;
+  if (!isCount(o.n0)) out.n0 = `n0 must be a whole number ≥ 1 (got ${o.n0})`;
+  if (!isCount(o.n)) out.n = `n must be a whole number ≥ 1 (got ${o.n})`;
+  if (!(o.alpha > 0 && o.alpha < 1)) out.alpha = `alpha must lie strictly between 0 and 1 (got ${o.alpha})`;
+  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1 && o.batchSize <= 1_000_000)) out.batchSize = `batch size must be a whole number from 1 to 1,000,000 (got ${o.batchSize})`;
+  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) out.seed = `seed must be a whole number from 0 to 2^32 − 1 (got ${o.seed})`;
+  return out;
+}
+
 /** The problems with a set of options, one message each (empty when they are usable). */
 export function smoothingProblems(o: SmoothingOptions): string[] {
-  const out: string[] = [];
-  if (!(Number.isFinite(o.sigma) && o.sigma > 0)) out.push(`sigma must be a number > 0 (got ${o.sigma})`);
-  if (!isCount(o.n0)) out.push(`n0 must be a whole number ≥ 1 (got ${o.n0})`);
-  if (!isCount(o.n)) out.push(`n must be a whole number ≥ 1 (got ${o.n})`);
-  if (!(o.alpha > 0 && o.alpha < 1)) out.push(`alpha must lie strictly between 0 and 1 (got ${o.alpha})`);
-  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1 && o.batchSize <= 1_000_000)) out.push(`batch size must be a whole number from 1 to 1,000,000 (got ${o.batchSize})`);
-  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) out.push(`seed must be a whole number from 0 to 2^32 − 1 (got ${o.seed})`);
-  return out;
+  return Object.values(smoothingFieldProblems(o));
 }
 
 /** Fills missing fields with the defaults and throws a RangeError naming every bad one. */

@@ -7,6 +7,7 @@ import { ATTACK_DEFAULTS, ATTACK_KINDS, type AttackConfig } from '../attacks/con
 import { DATASET2D_DEFAULTS, DATASET2D_KINDS, type Dataset2dConfig } from '../data/synthetic2d';
 import { MLP_DEFAULTS } from '../models/mlpConfig';
 import { TRAINING_METHODS } from '../training/method';
+import { CAT_RS_VARIANTS } from '../training/smoothedTrainingConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
 
 export interface ModelConfig {
@@ -39,7 +40,7 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   seed: 1,
   data: { ...DATASET2D_DEFAULTS },
   model: { depth: MLP_DEFAULTS.depth, width: MLP_DEFAULTS.width, activation: MLP_DEFAULTS.activation },
-  training: { ...trainDefaults, attack: { ...trainDefaults.attack } },
+  training: { ...trainDefaults, attack: { ...trainDefaults.attack }, catRs: { ...trainDefaults.catRs }, cra: { ...trainDefaults.cra } },
   evaluation: { attack: { ...attackDefaults }, gridResolution: 200 },
 };
 
@@ -71,6 +72,16 @@ export const TRAINING_AND_ATTACK_RULES: Record<string, FieldRule> = {
   'training.box': { type: 'box' },
   'training.tradesBeta': { type: 'num', min: 0, max: 1000 },
   'training.eraBeta': { type: 'num', min: 0, max: 1000 },
+  'training.sigma': { type: 'num', min: 0, max: 100, minExclusive: true },
+  'training.catRs.m': { type: 'int', min: 1, max: 64 },
+  'training.catRs.p0': { type: 'num', min: 0, max: 1, minExclusive: true },
+  'training.catRs.lambda': { type: 'num', min: 0, max: 1000 },
+  'training.catRs.eps': { type: 'num', min: 0, max: 100 },
+  'training.catRs.steps': { type: 'int', min: 1, max: 100 },
+  'training.catRs.variant': { type: 'enum', values: CAT_RS_VARIANTS },
+  'training.cra.k': { type: 'int', min: 1, max: 256 },
+  'training.cra.gamma': { type: 'num', min: 0, max: 100, minExclusive: true },
+  'training.cra.beta': { type: 'num', min: 0, max: 1000 },
   'evaluation.attack.kind': { type: 'enum', values: ATTACK_KINDS },
   'evaluation.attack.norm': { type: 'enum', values: ['linf', 'l2'] },
   'evaluation.attack.eps': { type: 'num', min: 0, max: 100 },

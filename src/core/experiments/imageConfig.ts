@@ -8,6 +8,7 @@
 import { ATTACK_DEFAULTS, type AttackConfig } from '../attacks/config';
 import { CNN_DEFAULTS } from '../models/cnnConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
+import { SMOOTHED_TRAINING_SIGMA } from '../training/smoothedTrainingConfig';
 import { type FieldErrors, TRAINING_AND_ATTACK_RULES, checkFieldWith, getPath, type FieldRule } from './config';
 
 export interface ImageModelConfig {
@@ -60,6 +61,9 @@ export const IMAGE_EXPERIMENT_DEFAULTS: ImageExperimentConfig = {
     learningRate: 0.001,
     box: [0, 1],
     attack: { norm: 'linf', eps: 8 / 255, steps: 7, stepSize: 0 },
+    sigma: SMOOTHED_TRAINING_SIGMA.images,
+    catRs: { ...trainDefaults.catRs },
+    cra: { ...trainDefaults.cra },
   },
   evaluation: { attack: { ...attackDefaults, kind: 'pgd', norm: 'linf', eps: 8 / 255, steps: 10, box: [0, 1] }, count: 500 },
 };

@@ -1,5 +1,6 @@
 /** Training settings as plain data (no tfjs import), shared by the page, the worker and the CLI. */
 import type { TrainingAttack, TrainingMethodName } from './method';
+import { CAT_RS_DEFAULTS, CRA_DEFAULTS, type CatRsConfig, type CraConfig, SMOOTHED_TRAINING_SIGMA } from './smoothedTrainingConfig';
 
 export interface TrainConfig {
   method: TrainingMethodName;
@@ -16,6 +17,12 @@ export interface TrainConfig {
   box: [number, number] | null;
   tradesBeta: number;
   eraBeta: number;
+  /** Noise standard deviation of Gaussian augmentation, CAT-RS and CRA (input units). */
+  sigma: number;
+  /** CAT-RS settings (paper 002, Algorithm 1). */
+  catRs: CatRsConfig;
+  /** CRA settings (paper 001, Eq. 9-11). */
+  cra: CraConfig;
 }
 
 /** Paper 001, Appendix A.2 (the Figure 1 setup): 20 epochs, lr 0.1, batch 10, PGD-10, beta 6. */
@@ -33,4 +40,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   // Paper 001 varies beta for its Pareto fronts and gives none for Figure 1; 0.25 is what the
   // authors' released code uses for the toy data.
   eraBeta: 0.25,
+  sigma: SMOOTHED_TRAINING_SIGMA.toy2d,
+  catRs: { ...CAT_RS_DEFAULTS },
+  cra: { ...CRA_DEFAULTS },
 };

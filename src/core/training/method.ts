@@ -5,9 +5,22 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { AttackNorm } from '../attacks/config';
+import type { SmoothedTrainingParams } from './smoothedTrainingConfig';
 
-export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era'] as const;
+export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era', 'gaussian', 'cat-rs', 'cra'] as const;
 export type TrainingMethodName = (typeof TRAINING_METHODS)[number];
+
+/** The methods that train a base classifier for randomized smoothing (they use `sigma`, not the training attack). */
+export const SMOOTHED_METHODS: readonly TrainingMethodName[] = ['gaussian', 'cat-rs', 'cra'];
+
+export function isSmoothedMethod(method: TrainingMethodName): boolean {
+  return SMOOTHED_METHODS.includes(method);
+}
+
+/** The methods that run the PGD training attack (`attack`) in `prepare`. */
+export function usesTrainingAttack(method: TrainingMethodName): boolean {
+  return method === 'pgd-at' || method === 'trades' || method === 'era';
+}
 
 /** The attack used inside training (PGD; paper 001 trains with 10 steps). */
 export interface TrainingAttack {
@@ -25,6 +38,8 @@ export interface LossParams {
   tradesBeta: number;
   /** ERA's weight β of the TRADES term in Eq. 5. */
   eraBeta: number;
+  /** Noise level and settings of Gaussian augmentation, CAT-RS and CRA (absent: their defaults). */
+  smoothing?: SmoothedTrainingParams;
 }
 
 export type Prepared = Record<string, tf.Tensor>;
@@ -39,4 +54,7 @@ export const METHOD_LABELS: Record<TrainingMethodName, string> = {
   'pgd-at': 'PGD-AT (Madry et al.)',
   trades: 'TRADES (Zhang et al.)',
   era: 'ERA (paper 001, Eq. 5)',
+  gaussian: 'Gaussian augmentation (Cohen et al.)',
+  'cat-rs': 'CAT-RS (paper 002, Alg. 1)',
+  cra: 'CRA (paper 001, Eq. 9)',
 };

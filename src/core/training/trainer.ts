@@ -17,13 +17,30 @@ import { standard } from './standard';
 import { pgdAt } from './pgdAt';
 import { trades } from './trades';
 import { era } from './era';
+import { gaussian } from './gaussian';
+import { catRs } from './catRs';
+import { cra } from './cra';
 
 export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
   standard,
   'pgd-at': pgdAt,
   trades,
   era,
+  gaussian,
+  'cat-rs': catRs,
+  cra,
 };
+
+/** The loss parameters of a training config. */
+export function lossParamsOf(config: TrainConfig): LossParams {
+  return {
+    attack: config.attack,
+    box: config.box,
+    tradesBeta: config.tradesBeta,
+    eraBeta: config.eraBeta,
+    smoothing: { sigma: config.sigma, catRs: config.catRs, cra: config.cra },
+  };
+}
 
 export interface TrainData {
   x: tf.Tensor;
@@ -96,7 +113,7 @@ export async function train(
 ): Promise<TrainResult> {
   const method = METHODS[config.method];
   if (!method) throw new Error(`Unknown training method "${config.method}"`);
-  const params: LossParams = { attack: config.attack, box: config.box, tradesBeta: config.tradesBeta, eraBeta: config.eraBeta };
+  const params = lossParamsOf(config);
   const n = data.x.shape[0];
   const batches = Math.ceil(n / config.batchSize);
   const optimizer = createOptimizer(config);

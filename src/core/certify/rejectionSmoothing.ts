@@ -1,0 +1,293 @@
+/**
+ * Denoised smoothing with sample rejection — paper 003 (Sheikholeslami, Lin, Metzen, Zhang &
+ * Kolter), Section 3, Theorem 3.1, Algorithm 1 and Appendix 6.1.
+ *
+ * Base classifier with rejection, Eq. 1, applied to the denoised noisy input (Eq. 3):
+ *   f_R(z) = f(z) if h_{f(z)}(z) = 0, R if h_{f(z)}(z) = 1,     z = D(x + ε),
+ * with h_k(z) = 1 iff the sigmoid output H_k(z) ≥ `threshold` (0.5 by default). Class R is index
+ * K, so f_R is a BaseClassifier with K + 1 classes and smoothing.ts' sampler counts it.
+ * Smoothed classifier, Eq. 2/3: g_R(x) = argmax over the K real classes c of P(f_R(D(x + ε)) = c);
+ * it never outputs R.
+ *
+ * CERTIFY (Theorem 3.1; the paper's Algorithm 2 was lost in the text we have, so this is Cohen's
+ * CERTIFY with the paper's two bounds, as the text around it describes):
+ *  1. ĉA = the most frequent of the K real classes among n0 selection samples of f_R;
+ *  2. from n fresh samples: countTop = #{f_R = ĉA}, countRejected = #{f_R = R};
+ *     pA_lower  = one-sided Clopper–Pearson lower bound on P(f_R = ĉA)        from countTop,
+ *     pAR_lower = one-sided Clopper–Pearson lower bound on P(f_R ∈ {ĉA, R})  from countTop + countRejected,
+ *     each at confidence 1 − α: "Function LOWERCONFBOUND(s, n0, 1 − α) returns a one-sided
+ *     (1 − α) lower confidence interval for the Binomial parameter q given a sample
+ *     s ~ Binomial(n0, q), which similar to Cohen et al. [2019], has been evaluated via
+ *     Clopper–Pearson interval" (Section 3.2). The paper does not split α between the two bounds;
+ *     as both must hold at once, the pair holds with probability ≥ 1 − 2α (union bound).
+ *     `splitAlpha: true` uses α/2 for each (Bonferroni) so that the certificate holds with
+ *     probability ≥ 1 − α;
+ *  3. radius ρ = σ/2 · (Φ⁻¹(pA_lower) + Φ⁻¹(pAR_lower)) (Theorem 3.1), certified iff ρ > 0, else
+ *     abstain. The paper: "Condition pA > pB is substituted by the more restrictive condition
+ *     pA ≥ pA_lower ≥ 1 − pA_lower − pR_lower ≥ pB which leads to pA_lower > ½(1 − pR_lower),
+ *     which if not met, the algorithm abstains from certification." With pA+R = pA + pR this is
+ *     pA_lower > 1 − pAR_lower, i.e. Φ⁻¹(pA_lower) > −Φ⁻¹(pAR_lower), i.e. ρ > 0; it also gives
+ *     the theorem's premise pA_lower ≥ p̄B, as p̄B = 1 − pAR_lower.
+ * With a rejector that never rejects, pAR_lower = pA_lower and ρ = σ Φ⁻¹(pA_lower): Cohen's
+ * CERTIFY (same seeds, same counts, same radius as certifyBase).
+ *
+ * PREDICT (Algorithm 1): counts of f_R over n samples; ĉA, ĉB the top two of the K real classes
+ * (g_R never outputs R); return ĉA iff the two-sided binomial test of nA out of nA + nB at 1/2
+ * has p-value ≤ α, else abstain.
+ *
+ * The sample seeds are those of smoothing.ts (deriveSeed(seed, 'select' | 'estimate' | 'predict')).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { isCancelled } from '../cancel';
+import { type Denoiser, denoise } from '../models/denoiser';
+import { type RejectorHeads, modelRejectors, ownHead } from '../models/rejectors';
+import { deriveSeed } from '../random';
+import type { CertificationRow } from './log';
+import { ABSTAIN, type BaseClassifier, type SampleControl, modelClassifier, sampleCounts } from './smoothing';
+import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './smoothingConfig';
+import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
+import type { RunSetControl, RunSetResult } from './run';
+
+export interface RejectionSmoothingOptions extends SmoothingOptions {
+  /** h_k = 1 (reject) iff the sigmoid output H_k ≥ threshold. */
+  threshold: number;
+  /** Use α/2 for each of the two lower bounds (joint confidence 1 − α); the paper uses α for each. */
+  splitAlpha: boolean;
+}
+
+/** Paper 003's certification settings (App. 6.3: α = 0.01, N = 10,000); n0 = 100 as Cohen et al. */
+export const REJECTION_SMOOTHING_DEFAULTS: RejectionSmoothingOptions = {
+  ...SMOOTHING_DEFAULTS,
+  n0: 100,
+  n: 10_000,
+  alpha: 0.01,
+  threshold: 0.5,
+  splitAlpha: false,
+};
+
+export function rejectionSmoothingProblems(o: RejectionSmoothingOptions): string[] {
+  const out = smoothingProblems(o);
+  if (!(o.threshold >= 0 && o.threshold <= 1)) out.push(`the rejection threshold must lie in [0, 1] (got ${o.threshold})`);
+  if (typeof o.splitAlpha !== 'boolean') out.push(`splitAlpha must be true or false (got ${String(o.splitAlpha)})`);
+  return out;
+}
+
+export function checkRejectionSmoothingOptions(options: Partial<RejectionSmoothingOptions>): RejectionSmoothingOptions {
+  const o = { ...REJECTION_SMOOTHING_DEFAULTS, ...options };
+  const problems = rejectionSmoothingProblems(o);
+  if (problems.length) throw new RangeError(`Smoothing-with-rejection settings refused: ${problems.join('; ')}.`);
+  return o;
+}
+
+/** The three parts of the system S = {D, f, {h_k}} (Fig. 2). */
+export interface RejectionSystem {
+  /** f: a classifier model (argmax of its logits) or any BaseClassifier with K classes. */
+  classifier: tf.LayersModel | BaseClassifier;
+  /** D, or null for none (smoothing with rejection on the raw noisy input). */
+  denoiser: Denoiser;
+  /** The K rejectors: a rejector model (K head logits) or K heads with outputs in [0, 1]. */
+  rejectors: tf.LayersModel | RejectorHeads;
+}
+
+function asClassifier(c: tf.LayersModel | BaseClassifier): BaseClassifier {
+  return c instanceof tf.LayersModel ? modelClassifier(c) : c;
+}
+
+function asHeads(r: tf.LayersModel | RejectorHeads): RejectorHeads {
+  return r instanceof tf.LayersModel ? modelRejectors(r) : r;
+}
+
+/**
+ * f_R ∘ D of Eq. 1/3 as a BaseClassifier with K + 1 classes: on a batch of noisy inputs it returns
+ * f(D(x)) where h_{f(D(x))}(D(x)) = 0 and K (= R, "rejected") where it is 1.
+ */
+export function rejectionClassifier(system: RejectionSystem, threshold = REJECTION_SMOOTHING_DEFAULTS.threshold): BaseClassifier {
+  const f = asClassifier(system.classifier);
+  const heads = asHeads(system.rejectors);
+  const K = f.numClasses;
+  if (heads.numClasses !== K) throw new Error(`The rejectors have ${heads.numClasses} heads but the classifier has ${K} classes (one head per class).`);
+  return {
+    numClasses: K + 1,
+    classify: (x) =>
+      tf.tidy(() => {
+        const z = denoise(system.denoiser, x);
+        const cls = tf.cast(f.classify(z), 'int32') as tf.Tensor1D;
+        const h = heads.probabilities(z);
+        // H_{f(z)}(z): the head of the predicted class only.
+        const hOwn = ownHead(h, cls);
+        const reject = tf.greaterEqual(hOwn, threshold);
+        return tf.where(reject, tf.fill(cls.shape, K, 'int32'), cls) as tf.Tensor1D;
+      }),
+  };
+}
+
+function topRealClass(counts: number[], K: number): number {
+  let best = 0;
+  for (let c = 1; c < K; c++) if (counts[c] > counts[best]) best = c;
+  return best;
+}
+
+/** Theorem 3.1's radius σ/2 · (Φ⁻¹(pA_lower) + Φ⁻¹(pAR_lower)) (may be ≤ 0 or −∞). */
+export function rejectionRadius(sigma: number, pALower: number, pARLower: number): number {
+  return (sigma / 2) * (normInv(pALower) + normInv(pARLower));
+}
+
+export interface RejectionCertifyResult {
+  /** ĉA, or ABSTAIN (−1). */
+  prediction: number;
+  /** σ/2 (Φ⁻¹(pA_lower) + Φ⁻¹(pAR_lower)) when certified (> 0), else 0. */
+  radius: number;
+  /** Counts of f_R over the n estimation samples: K real classes, then R (index K). */
+  counts: number[];
+  /** The same over the n0 selection samples. */
+  selectionCounts: number[];
+  /** ĉA: the top real class of the selection samples (also when abstaining). */
+  topClass: number;
+  pALower: number;
+  pARLower: number;
+  /** Estimation samples of ĉA not rejected (counts[ĉA]). */
+  countTop: number;
+  /** Estimation samples rejected (counts[K]). */
+  countRejected: number;
+  /** The confidence level of each bound: α, or α/2 with splitAlpha. */
+  alphaPerBound: number;
+}
+
+/** CERTIFY of g_R at one input x (no batch axis, or a batch axis of 1): Theorem 3.1. */
+export async function certifyWithRejection(
+  classifier: tf.LayersModel | BaseClassifier,
+  denoiser: Denoiser,
+  rejectors: tf.LayersModel | RejectorHeads,
+  x: tf.Tensor,
+  options: Partial<RejectionSmoothingOptions> = {},
+  control: SampleControl = {},
+): Promise<RejectionCertifyResult> {
+  const o = checkRejectionSmoothingOptions(options);
+  const base = rejectionClassifier({ classifier, denoiser, rejectors }, o.threshold);
+  const K = base.numClasses - 1;
+  const selectionCounts = await sampleCounts(base, x, o.n0, o.sigma, o.batchSize, deriveSeed(o.seed, 'select'), { signal: control.signal });
+  const topClass = topRealClass(selectionCounts, K);
+  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'estimate'), control);
+  const countTop = counts[topClass];
+  const countRejected = counts[K];
+  const alphaPerBound = o.splitAlpha ? o.alpha / 2 : o.alpha;
+  const pALower = clopperPearsonLower(countTop, o.n, alphaPerBound);
+  const pARLower = clopperPearsonLower(countTop + countRejected, o.n, alphaPerBound);
+  const rho = rejectionRadius(o.sigma, pALower, pARLower);
+  const certified = rho > 0;
+  return {
+    prediction: certified ? topClass : ABSTAIN,
+    radius: certified ? rho : 0,
+    counts,
+    selectionCounts,
+    topClass,
+    pALower,
+    pARLower,
+    countTop,
+    countRejected,
+    alphaPerBound,
+  };
+}
+
+export interface RejectionPredictResult {
+  /** ĉA, or ABSTAIN (−1). */
+  prediction: number;
+  /** Counts of f_R over the n samples: K real classes, then R (index K). */
+  counts: number[];
+  countRejected: number;
+  /** Two-sided binomial test p-value of nA out of nA + nB at 1/2 (top two real classes). */
+  pValue: number;
+}
+
+/** PREDICT of g_R at one input (Algorithm 1): the top two real classes, a binomial test at level α. */
+export async function predictWithRejection(
+  classifier: tf.LayersModel | BaseClassifier,
+  denoiser: Denoiser,
+  rejectors: tf.LayersModel | RejectorHeads,
+  x: tf.Tensor,
+  options: Partial<RejectionSmoothingOptions> = {},
+  control: SampleControl = {},
+): Promise<RejectionPredictResult> {
+  const o = checkRejectionSmoothingOptions(options);
+  const base = rejectionClassifier({ classifier, denoiser, rejectors }, o.threshold);
+  const K = base.numClasses - 1;
+  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'predict'), control);
+  const order = counts.slice(0, K).map((_, c) => c).sort((a, b) => counts[b] - counts[a] || a - b);
+  const nA = counts[order[0]];
+  const nB = K > 1 ? counts[order[1]] : 0;
+  // With nA + nB = 0 (everything rejected) there is nothing to test: abstain.
+  const pValue = nA + nB > 0 ? binomTestTwoSided(nA, nA + nB, 0.5) : 1;
+  return { prediction: nA + nB > 0 && pValue <= o.alpha ? order[0] : ABSTAIN, counts, countRejected: counts[K], pValue };
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * CERTIFY ('certify') or PREDICT ('predict') with rejection on the inputs x[indices] (batch axis
+ * first) with labels y, as run.ts' runSmoothingOnSet does for plain smoothing: input i uses seed
+ * deriveSeed(options.seed, 'input', i); rows carry countTop / countRejected (certify) and
+ * pLower = pA_lower. A cancelled run keeps the finished rows.
+ */
+export async function runRejectionOnSet(
+  mode: 'certify' | 'predict',
+  system: RejectionSystem,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  indices: number[],
+  options: Partial<RejectionSmoothingOptions>,
+  control: RunSetControl = {},
+): Promise<RunSetResult> {
+  const o = checkRejectionSmoothingOptions(options);
+  const perInput = mode === 'certify' ? o.n0 + o.n : o.n;
+  const total = perInput * indices.length;
+  const rows: CertificationRow[] = [];
+  // Built once: a model's classifier/heads wrappers are cheap, but keep one per run.
+  const classifier = asClassifier(system.classifier);
+  const rejectors = asHeads(system.rejectors);
+  for (const [k, idx] of indices.entries()) {
+    const xi = tf.tidy(() => tf.squeeze(tf.slice(x, idx, 1), [0]));
+    const seed = deriveSeed(o.seed, 'input', idx);
+    const start = now();
+    const n0Done = mode === 'certify' ? o.n0 : 0;
+    const onSamples = (done: number) => control.onProgress?.((k * perInput + n0Done + done) / total);
+    try {
+      const label = labels[idx];
+      if (mode === 'certify') {
+        const r = await certifyWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, { signal: control.signal, onSamples });
+        rows.push({
+          idx,
+          label,
+          predict: r.prediction,
+          radius: r.radius,
+          correct: r.prediction === label && r.prediction !== ABSTAIN ? 1 : 0,
+          time: (now() - start) / 1000,
+          counts: r.counts,
+          topClass: r.topClass,
+          pLower: r.pALower,
+          countTop: r.countTop,
+          countRejected: r.countRejected,
+        });
+      } else {
+        const r = await predictWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, { signal: control.signal, onSamples });
+        rows.push({
+          idx,
+          label,
+          predict: r.prediction,
+          radius: null,
+          correct: r.prediction === label && r.prediction !== ABSTAIN ? 1 : 0,
+          time: (now() - start) / 1000,
+          counts: r.counts,
+          pValue: r.pValue,
+          countRejected: r.countRejected,
+        });
+      }
+    } catch (e) {
+      if (isCancelled(e)) return { rows, cancelled: true };
+      throw e;
+    } finally {
+      xi.dispose();
+    }
+    control.onRow?.(rows[rows.length - 1], ((k + 1) * perInput) / total);
+  }
+  return { rows, cancelled: false };
+}

@@ -1,0 +1,68 @@
+/**
+ * PREDICT (Cohen et al. 2019, Section 3.2) for many inputs at once: the smoothed classifier's
+ * decision regions on a 2-D grid, with abstain where the two-sided binomial test of the top two
+ * counts is not significant at alpha. Several inputs share a forward pass (n noisy copies each),
+ * which is what makes a whole grid affordable; the answer for each input is that of `predict`
+ * with the same number of samples (a different noise stream).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkpoint } from '../cancel';
+import { deriveSeed } from '../random';
+import { gaussianNoise } from './noise';
+import { ABSTAIN, type BaseClassifier } from './smoothing';
+import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
+import { binomTestTwoSided } from './stats';
+
+export interface ManyPredictions {
+  /** Per input: the class, or ABSTAIN (−1). */
+  predictions: Int32Array;
+  /** Per input: the share of the n samples that voted for the top class. */
+  topShare: Float32Array;
+}
+
+/** PREDICT on each row of `x` ([count, ...shape]) with n samples each. */
+export async function predictMany(
+  base: BaseClassifier,
+  x: tf.Tensor,
+  options: Partial<SmoothingOptions>,
+  control: { signal?: AbortSignal | null; onProgress?: (fraction: number) => void } = {},
+): Promise<ManyPredictions> {
+  const o = checkSmoothingOptions(options);
+  const count = x.shape[0];
+  const shape = x.shape.slice(1);
+  const K = base.numClasses;
+  const perPass = Math.max(1, Math.floor(o.batchSize / o.n));
+  const predictions = new Int32Array(count);
+  const topShare = new Float32Array(count);
+  const seed = deriveSeed(o.seed, 'predict-many');
+  for (let start = 0, block = 0; start < count; start += perPass, block++) {
+    await checkpoint(control.signal);
+    const p = Math.min(perPass, count - start);
+    const counts = tf.tidy(() => {
+      const xs = tf.expandDims(tf.slice(x, start, p), 1); // [p, 1, ...shape]
+      const noise = gaussianNoise([p, o.n, ...shape], { sigma: o.sigma, seed, stream: block });
+      const noisy = tf.reshape(tf.add(xs, noise), [p * o.n, ...shape]);
+      const votes = tf.oneHot(base.classify(noisy), K, 1, 0, 'int32');
+      return tf.sum(tf.reshape(votes, [p, o.n, K]), 1);
+    });
+    const c = await counts.data();
+    counts.dispose();
+    for (let i = 0; i < p; i++) {
+      let a = 0;
+      let b = -1;
+      for (let k = 1; k < K; k++) {
+        const v = c[i * K + k];
+        if (v > c[i * K + a]) {
+          b = a;
+          a = k;
+        } else if (b < 0 || v > c[i * K + b]) b = k;
+      }
+      const nA = c[i * K + a];
+      const nB = b >= 0 ? c[i * K + b] : 0;
+      predictions[start + i] = binomTestTwoSided(nA, nA + nB, 0.5) <= o.alpha ? a : ABSTAIN;
+      topShare[start + i] = nA / o.n;
+    }
+    control.onProgress?.((start + p) / count);
+  }
+  return { predictions, topShare };
+}

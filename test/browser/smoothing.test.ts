@@ -1,0 +1,130 @@
+/**
+ * What a user does in the Smoothing view: certify a trained 2-D model and watch the curve and the
+ * table fill in, cancel a certification and keep the inputs already certified, draw the smoothed
+ * regions with the radii as circles, import a log certified elsewhere (and be refused a malformed
+ * one), export a run's log, and get bad settings flagged.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parseCertificationLog } from '../../src/core/settings';
+import { BASE_URL, launchBrowser } from './launch';
+import { plotTraceTypes, waitForBackend, workerTensors } from './page';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1500, height: 1100 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const small = { 'data.size': '200', 'training.method': 'standard', 'training.epochs': '3', 'evaluation.attack.steps': '5', 'evaluation.gridResolution': '40' };
+  await page.goto(`${BASE_URL}?${new URLSearchParams(small)}`);
+  await waitForBackend(page);
+  await page.click('[data-testid=train]');
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
+  await page.click('[data-testid=view-smoothing]');
+  await page.waitForSelector('[data-testid=smoothing-source]');
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function fill(name: string, value: string) {
+  await page.fill(`[data-testid="smoothing-${name}"]`, value);
+}
+
+const runRows = () => page.$$eval('[data-testid=certify-run]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+const curveTraces = () => page.$eval('[data-testid=certified-curve-plot]', (el) => ((el as unknown as { data?: unknown[] }).data ?? []).length);
+
+test('bad settings are flagged and block certification', async () => {
+  await fill('sigma', '0');
+  await expect.poll(() => page.textContent('[data-testid=smoothing-error-sigma]')).toMatch(/sigma must be a number > 0/);
+  expect(await page.isDisabled('[data-testid=certify]')).toBe(true);
+  await fill('alpha', '1.5');
+  await expect.poll(() => page.textContent('[data-testid=smoothing-error-alpha]')).toMatch(/alpha must lie strictly between 0 and 1/);
+  await fill('sigma', '0.25');
+  await fill('alpha', '0.001');
+  await expect.poll(() => page.isEnabled('[data-testid=certify]')).toBe(true);
+});
+
+test('certify fills the curve and the table input by input', async () => {
+  const tensors = await workerTensors(page);
+  await fill('n', '2000');
+  await fill('max', '20');
+  await page.click('[data-testid=certify]');
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
+  const rows = await runRows();
+  expect(rows).toHaveLength(1);
+  expect(rows[0][1]).toBe('20 / 20');
+  expect(rows[0][0]).toMatch(/done/);
+  const acr = parseFloat(rows[0][8]);
+  expect(acr).toBeGreaterThan(0.02); // three well-separated Gaussians, sigma 0.25
+  expect(parseFloat(rows[0][3])).toBeGreaterThan(50); // certified accuracy at radius 0
+  expect(rows[0][10]).toMatch(/draws\/s/);
+  expect(await curveTraces()).toBe(1);
+  // The radii are drawn as circles around the certified test points.
+  const circles = await page.$eval('[data-testid=smoothed-regions-plot]', (el) => ((el as unknown as { layout?: { shapes?: unknown[] } }).layout?.shapes ?? []).length);
+  expect(circles).toBeGreaterThan(5);
+  expect(await workerTensors(page)).toBe(tensors);
+});
+
+test('cancelling keeps the inputs already certified', async () => {
+  // Cohen et al.'s n = 100,000 in batches of 1,000: long enough to cancel midway.
+  await fill('n', '100000');
+  await fill('max', '200');
+  await page.click('[data-testid=certify]');
+  await page.waitForFunction(() => {
+    const tr = document.querySelectorAll('[data-testid=certify-run]')[1];
+    return tr && parseInt(tr.querySelectorAll('td')[1].textContent ?? '0', 10) >= 3;
+  }, undefined, { timeout: 60_000 });
+  await page.click('[data-testid=cancel-job]');
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 60_000 });
+  const rows = await runRows();
+  const done = parseInt(rows[1][1], 10);
+  expect(rows[1][0]).toMatch(/cancelled/);
+  expect(done).toBeGreaterThanOrEqual(3);
+  expect(done).toBeLessThan(200);
+  expect(await curveTraces()).toBe(2);
+});
+
+test('smoothed regions: PREDICT per grid cell with abstain in grey', async () => {
+  await fill('gridN', '200');
+  await fill('gridResolution', '30');
+  await page.click('[data-testid=smoothed-grid]');
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
+  expect(await plotTraceTypes(page, '[data-testid=smoothed-regions-plot]')).toContain('heatmap');
+  const z = await page.$eval('[data-testid=smoothed-regions-plot]', (el) => ((el as unknown as { data: Array<{ type?: string; z?: number[][] }> }).data.find((t) => t.type === 'heatmap')?.z ?? []).flat());
+  expect(z).toHaveLength(900);
+  // Some cells abstain (between the classes) and both big classes appear (the third class of
+  // this dataset is a small blob that the smoothed classifier may not keep).
+  const values = new Set(z.map((v) => Math.floor(v)));
+  expect(values.has(0)).toBe(true); // abstain (−1 + 1.5 → bin 0)
+  expect(values.has(1) && values.has(2)).toBe(true);
+});
+
+test('a log certified elsewhere is imported; a malformed one is refused; a run exports its log', async () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'certify-log.json'), 'utf8'));
+  const before = (await runRows()).length;
+  await page.setInputFiles('[data-testid=import-log]', { name: 'noise_0.25.tsv', mimeType: 'text/plain', buffer: Buffer.from(fixture.certify_log) });
+  await expect.poll(async () => (await runRows()).length).toBe(before + 1);
+  const imported = (await runRows())[before];
+  expect(imported[0]).toMatch(/noise_0\.25\.tsv/);
+  expect(imported[1]).toBe(String(fixture.rows.length));
+  expect(await curveTraces()).toBe(3);
+
+  await page.setInputFiles('[data-testid=import-log]', { name: 'bad.tsv', mimeType: 'text/plain', buffer: Buffer.from('idx\tlabel\tpredict\tradius\tcorrect\ttime\n0\t1\t1\t0.5\n') });
+  await expect.poll(() => page.textContent('.messages')).toMatch(/bad\.tsv is not a certification log: Line 2: expected 6 tab-separated fields/);
+  expect((await runRows()).length).toBe(before + 1);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-log]').first().click()]);
+  const text = readFileSync(await download.path(), 'utf8');
+  const log = parseCertificationLog(text);
+  expect(log.kind).toBe('certify');
+  expect(log.rows).toHaveLength(20);
+  expect(pageErrors).toEqual([]);
+});

@@ -1,0 +1,91 @@
+/**
+ * The worker's randomized smoothing (issue 4): CERTIFY / PREDICT over the test set of a 2-D or an
+ * image model, streaming each finished input to the page, and PREDICT over the 2-D grid for the
+ * smoothed decision regions. A cancelled certification returns the inputs already finished.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type CertificationRow, type SmoothingOptions, checkSmoothingOptions, makeDataset2d, makeGrid2d, modelClassifier, noiseSource, pickIndices, predictMany, runSmoothingOnSet, type RunSetControl, type RunSetResult } from '../src/core/index';
+import { runJob, stagedProgress } from './jobs';
+import { getEntry } from './models';
+import { getImageDataset, getImageModel } from './imageStore';
+import type { ProgressFn } from './protocol';
+import type { CertifyOutcome, CertifyRequest, RejectionWorkerApi, SmoothedGridView, SmoothingSource, SmoothingWorkerApi } from './smoothingProtocol';
+
+/** The model to smooth, the inputs of one part of its data (the first `max` of them; a tensor the caller disposes) and their labels. */
+export function inputsOf(source: SmoothingSource, part: 'train' | 'test' = 'test', max = Infinity): { model: tf.LayersModel; x: tf.Tensor; labels: Int32Array; numClasses: number } {
+  if (source.kind === '2d') {
+    const { model, summary } = getEntry(source.modelId);
+    const ds = makeDataset2d(summary.config.data);
+    const all = part === 'train' ? ds.yTrain : ds.yTest;
+    const labels = all.slice(0, Math.min(all.length, max));
+    return { model, x: tf.tensor2d((part === 'train' ? ds.xTrain : ds.xTest).subarray(0, 2 * labels.length), [labels.length, 2]), labels, numClasses: summary.numClasses };
+  }
+  const { model, summary } = getImageModel(source.modelId);
+  const data = getImageDataset(source.datasetId)[part];
+  if (summary.inputShape.join('x') !== data.shape.join('x')) throw new Error(`The model takes ${summary.inputShape.join('×')} images but the dataset has ${data.shape.join('×')}.`);
+  const labels = data.labels.slice(0, Math.min(data.labels.length, max));
+  const size = data.shape[0] * data.shape[1] * data.shape[2];
+  return { model, x: tf.tensor4d(data.images.subarray(0, size * labels.length), [labels.length, ...data.shape]), labels, numClasses: summary.numClasses };
+}
+
+/** The model and its test inputs (a tensor the caller disposes). */
+export const testSetOf = (source: SmoothingSource) => inputsOf(source, 'test');
+
+/**
+ * A CERTIFY / PREDICT job over every skip-th test input of the source (at most max): `run` does
+ * the sampling with the given control (plain smoothing here, with rejection in rejectionApi.ts);
+ * rows stream to the page as they finish.
+ */
+export async function certifyJob(
+  jobId: string,
+  source: SmoothingSource,
+  request: CertifyRequest,
+  onRow: (row: CertificationRow) => void,
+  onProgress: ProgressFn,
+  run: (model: tf.LayersModel, x: tf.Tensor, labels: Int32Array, indices: number[], control: RunSetControl) => Promise<RunSetResult>,
+): Promise<CertifyOutcome> {
+  if (!(Number.isInteger(request.skip) && request.skip >= 1)) throw new RangeError(`skip must be a whole number ≥ 1 (got ${request.skip})`);
+  if (!(Number.isInteger(request.max) && request.max >= 1)) throw new RangeError(`the number of inputs must be a whole number ≥ 1 (got ${request.max})`);
+  return runJob(jobId, async (signal) => {
+    const { model, x, labels } = testSetOf(source);
+    try {
+      const t0 = Date.now();
+      const indices = pickIndices(labels.length, request.skip, request.max);
+      const result = await run(model, x, labels, indices, {
+        signal,
+        onProgress: stagedProgress(onProgress, [1])(0),
+        onRow: (row) => onRow({ ...row, counts: row.counts ? [...row.counts] : undefined }),
+      });
+      const elapsedMs = Date.now() - t0;
+      const { n0, n } = request.options;
+      const draws = result.rows.length * (request.mode === 'certify' ? n0 + n : n);
+      return { ...result, backend: tf.getBackend(), noise: noiseSource(), elapsedMs, drawsPerSecond: elapsedMs > 0 ? (1000 * draws) / elapsedMs : 0 };
+    } finally {
+      x.dispose();
+    }
+  });
+}
+
+export async function certifySet(jobId: string, source: SmoothingSource, request: CertifyRequest, onRow: (row: CertificationRow) => void, onProgress: ProgressFn): Promise<CertifyOutcome> {
+  const options = checkSmoothingOptions(request.options);
+  return certifyJob(jobId, source, request, onRow, onProgress, (model, x, labels, indices, control) => runSmoothingOnSet(request.mode, modelClassifier(model), x, labels, indices, options, control));
+}
+
+export async function smoothedGrid(jobId: string, modelId: string, options: SmoothingOptions, resolution: number, onProgress: ProgressFn): Promise<SmoothedGridView> {
+  const o = checkSmoothingOptions(options);
+  if (!(Number.isInteger(resolution) && resolution >= 2 && resolution <= 400)) throw new RangeError(`grid resolution must be a whole number from 2 to 400 (got ${resolution})`);
+  return runJob(jobId, async (signal) => {
+    const { model, summary } = getEntry(modelId);
+    const ds = makeDataset2d(summary.config.data);
+    const t0 = Date.now();
+    const points = tf.tensor2d(makeGrid2d(ds.bounds, resolution), [resolution * resolution, 2]);
+    try {
+      const r = await predictMany(modelClassifier(model), points, o, { signal, onProgress: stagedProgress(onProgress, [1])(0) });
+      return { modelId, resolution, bounds: ds.bounds, predictions: r.predictions, sigma: o.sigma, n: o.n, alpha: o.alpha, elapsedMs: Date.now() - t0 };
+    } finally {
+      points.dispose();
+    }
+  });
+}
+
+export const smoothingApi: Omit<SmoothingWorkerApi, keyof RejectionWorkerApi> = { certifySet, smoothedGrid };
