@@ -21,7 +21,7 @@ test('the bench view times the grid forward pass and the 40k split on wasm', asy
   // and the noise case (test/browser/noise.test.ts covers the noise generator).
   const repeats = page.locator('.bench input[type=number]').first();
   await repeats.fill('1');
-  for (const label of ['TRADES epoch', 'CNN forward', 'CNN epoch', 'CNN PGD-10', 'Gaussian noise']) await page.locator('label', { hasText: label }).locator('input').uncheck();
+  for (const label of ['TRADES epoch', 'CNN forward', 'CNN epoch', 'CNN PGD-10', 'CERTIFY, 2-D MLP', 'CERTIFY, CNN', 'Gaussian noise']) await page.locator('label', { hasText: label }).locator('input').uncheck();
   await page.click('[data-testid=bench-run]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=bench-table] tbody tr').length === 2, undefined, { timeout: 90_000 });
   const rows = await page.$$eval('[data-testid=bench-table] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));

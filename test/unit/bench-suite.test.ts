@@ -63,3 +63,16 @@ describe('CNN bench cases', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('certification bench cases', () => {
+  test('certify-mlp and certify-cnn run CERTIFY once each, counting n0 + n draws, with no leak', async () => {
+    const mlp = await runBenchCase('certify-mlp', { repeats: 1, warmup: false });
+    expect(mlp.workUnits).toBe(100_100);
+    expect(mlp.unit).toBe('draws');
+    expect(mlp.tensorsLeaked).toBe(0);
+    expect(mlp.perSecond).toBeCloseTo(mlp.workUnits / (mlp.medianMs / 1000), 6);
+    const cnn = await runBenchCase('certify-cnn', { repeats: 1, warmup: false, scale: 0.05 });
+    expect(cnn.workUnits).toBe(100 + 500);
+    expect(cnn.tensorsLeaked).toBe(0);
+  });
+});

@@ -38,6 +38,10 @@
  *  - noise-1m: 1,000,000 N(0, 1) draws with gaussianNoise (Philox4x32-10 + Box–Muller; a WGSL or
  *    GLSL kernel on webgpu/webgl, JavaScript on wasm/cpu) and their read-back, in draws/s. Each
  *    run draws a new stream (the run's number), so no run can reuse an earlier one's numbers.
+ *  - certify-mlp / certify-cnn (issue 4, item 11): Cohen et al.'s CERTIFY of one input — noise on
+ *    the device, forward passes, class counts, Clopper–Pearson — with the default MLP (n = 100,000
+ *    in batches of 10,000) and the default image CNN (n = 10,000 in batches of 1,000), in noise
+ *    draws per second. Each run uses a new seed.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttackConfig } from '../attacks/attack';
@@ -46,12 +50,13 @@ import { DATASET2D_DEFAULTS, groundTruthLabels2d, makeDataset2d, makeGrid2d } fr
 import { runAttack } from '../attacks/attack';
 import { robustnessSplit } from '../metrics/robustness';
 import { gaussianNoise } from '../certify/noise';
+import { certify } from '../certify/smoothing';
 import { CNN_DEFAULTS, createCnn } from '../models/cnn';
 import { createMlp } from '../models/mlp';
 import { Rng } from '../random';
 import { TRAIN_DEFAULTS, type TrainConfig, train } from '../training/trainer';
 
-export type BenchCaseId = 'grid-forward' | 'trades-epoch' | 'split-40k' | 'cnn-forward-1k' | 'cnn-epoch-5k' | 'cnn-pgd10-1k' | 'noise-1m';
+export type BenchCaseId = 'grid-forward' | 'trades-epoch' | 'split-40k' | 'cnn-forward-1k' | 'cnn-epoch-5k' | 'cnn-pgd10-1k' | 'certify-mlp' | 'certify-cnn' | 'noise-1m';
 
 export interface BenchCase {
   id: BenchCaseId;
@@ -118,6 +123,11 @@ export const BENCH_CNN_ATTACK: AttackConfig = {
   box: [0, 1],
 };
 
+const CERTIFY_MLP_N0 = 100;
+const CERTIFY_MLP_N = 100_000;
+const CERTIFY_CNN_N0 = 100;
+const CERTIFY_CNN_N = 10_000;
+
 export const BENCH_CASES: readonly BenchCase[] = [
   {
     id: 'grid-forward',
@@ -171,6 +181,22 @@ export const BENCH_CASES: readonly BenchCase[] = [
     description:
       'gaussianNoise: 1,000,000 N(0, 1) draws (Philox4x32-10 + Box–Muller; a WGSL/GLSL kernel on webgpu/webgl, JavaScript on wasm/cpu) and their read-back: the noise of randomized-smoothing certification.',
     workUnits: NOISE_DRAWS,
+    unit: 'draws',
+  },
+  {
+    id: 'certify-mlp',
+    label: 'CERTIFY, 2-D MLP, n = 100k',
+    description:
+      "Cohen et al.'s CERTIFY of one 2-D point with the default MLP (4×64 ReLU, 3 classes): n0 = 100 + n = 100,000 noisy copies (σ 0.25) in batches of 10,000 — noise on the device, forward passes, counts — and the statistics. Throughput in noise draws (forward passes) per second.",
+    workUnits: CERTIFY_MLP_N0 + CERTIFY_MLP_N,
+    unit: 'draws',
+  },
+  {
+    id: 'certify-cnn',
+    label: 'CERTIFY, CNN, n = 10k',
+    description:
+      "Cohen et al.'s CERTIFY of one 28×28×1 image with the default image CNN: n0 = 100 + n = 10,000 noisy copies (σ 0.25) in batches of 1,000 (n scales with BenchOptions.scale). Throughput in noise draws (forward passes) per second.",
+    workUnits: CERTIFY_CNN_N0 + CERTIFY_CNN_N,
     unit: 'draws',
   },
 ];
@@ -400,6 +426,34 @@ function prepareNoise(): Prepared {
   };
 }
 
+function prepareCertify(model: tf.LayersModel, x: tf.Tensor, n0: number, n: number, batchSize: number): Prepared {
+  let seed = 0;
+  return {
+    workUnits: n0 + n,
+    async run(signal) {
+      const t0 = now();
+      await certify(model, x, { sigma: 0.25, n0, n, alpha: 0.001, batchSize, seed: seed++ }, { signal });
+      return now() - t0;
+    },
+    dispose() {
+      x.dispose();
+      model.dispose();
+    },
+  };
+}
+
+function prepareCertifyMlp(): Prepared {
+  return prepareCertify(createMlp({ inputDim: 2, numClasses: 3, seed: 1 }), tf.tensor1d([0.1, -0.2]), CERTIFY_MLP_N0, CERTIFY_MLP_N, 10_000);
+}
+
+function prepareCertifyCnn(n: number): Prepared {
+  const { x, y } = benchImages(1, 14);
+  y.dispose();
+  const image = tf.squeeze(x, [0]);
+  x.dispose();
+  return prepareCertify(benchCnn(), image, CERTIFY_CNN_N0, n, 1000);
+}
+
 /** The case's image count scaled by `scale` (at least 1). */
 const scaled = (n: number, scale: number) => Math.max(1, Math.round(n * scale));
 
@@ -411,6 +465,8 @@ const PREPARE: Record<BenchCaseId, (scale: number) => Prepared> = {
   'cnn-epoch-5k': (scale) => prepareCnnEpoch(scaled(CNN_EPOCH_IMAGES, scale)),
   'cnn-pgd10-1k': (scale) => prepareCnnPgd(scaled(CNN_PGD_IMAGES, scale)),
   'noise-1m': prepareNoise,
+  'certify-mlp': prepareCertifyMlp,
+  'certify-cnn': (scale) => prepareCertifyCnn(scaled(CERTIFY_CNN_N, scale)),
 };
 
 export function median(values: readonly number[]): number {
