@@ -38,15 +38,13 @@
  * The sample seeds are those of smoothing.ts (deriveSeed(seed, 'select' | 'estimate' | 'predict')).
  */
 import * as tf from '@tensorflow/tfjs';
-import { isCancelled } from '../cancel';
 import { type Denoiser, denoise } from '../models/denoiser';
 import { type RejectorHeads, modelRejectors, ownHead } from '../models/rejectors';
 import { deriveSeed } from '../random';
-import type { CertificationRow } from './log';
 import { ABSTAIN, type BaseClassifier, type SampleControl, modelClassifier, sampleCounts } from './smoothing';
 import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
-import type { RunSetControl, RunSetResult } from './run';
+import { type RunSetControl, type RunSetResult, runInputs } from './run';
 
 export interface RejectionSmoothingOptions extends SmoothingOptions {
   /** h_k = 1 (reject) iff the sigmoid output H_k ≥ threshold. */
@@ -220,8 +218,6 @@ export async function predictWithRejection(
   return { prediction: nA + nB > 0 && pValue <= o.alpha ? order[0] : ABSTAIN, counts, countRejected: counts[K], pValue };
 }
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
 /**
  * CERTIFY ('certify') or PREDICT ('predict') with rejection on the inputs x[indices] (batch axis
  * first) with labels y, as run.ts' runSmoothingOnSet does for plain smoothing: input i uses seed
@@ -238,56 +234,17 @@ export async function runRejectionOnSet(
   control: RunSetControl = {},
 ): Promise<RunSetResult> {
   const o = checkRejectionSmoothingOptions(options);
-  const perInput = mode === 'certify' ? o.n0 + o.n : o.n;
-  const total = perInput * indices.length;
-  const rows: CertificationRow[] = [];
-  // Built once: a model's classifier/heads wrappers are cheap, but keep one per run.
+  // Built once per run: a model's classifier / heads wrappers.
   const classifier = asClassifier(system.classifier);
   const rejectors = asHeads(system.rejectors);
-  for (const [k, idx] of indices.entries()) {
-    const xi = tf.tidy(() => tf.squeeze(tf.slice(x, idx, 1), [0]));
-    const seed = deriveSeed(o.seed, 'input', idx);
-    const start = now();
-    const n0Done = mode === 'certify' ? o.n0 : 0;
-    const onSamples = (done: number) => control.onProgress?.((k * perInput + n0Done + done) / total);
-    try {
-      const label = labels[idx];
-      if (mode === 'certify') {
-        const r = await certifyWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, { signal: control.signal, onSamples });
-        rows.push({
-          idx,
-          label,
-          predict: r.prediction,
-          radius: r.radius,
-          correct: r.prediction === label && r.prediction !== ABSTAIN ? 1 : 0,
-          time: (now() - start) / 1000,
-          counts: r.counts,
-          topClass: r.topClass,
-          pLower: r.pALower,
-          countTop: r.countTop,
-          countRejected: r.countRejected,
-        });
-      } else {
-        const r = await predictWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, { signal: control.signal, onSamples });
-        rows.push({
-          idx,
-          label,
-          predict: r.prediction,
-          radius: null,
-          correct: r.prediction === label && r.prediction !== ABSTAIN ? 1 : 0,
-          time: (now() - start) / 1000,
-          counts: r.counts,
-          pValue: r.pValue,
-          countRejected: r.countRejected,
-        });
-      }
-    } catch (e) {
-      if (isCancelled(e)) return { rows, cancelled: true };
-      throw e;
-    } finally {
-      xi.dispose();
-    }
-    control.onRow?.(rows[rows.length - 1], ((k + 1) * perInput) / total);
+  if (mode === 'certify') {
+    return runInputs(x, labels, indices, o.seed, o.n0 + o.n, o.n0, async (xi, seed, c) => {
+      const r = await certifyWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, c);
+      return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower, countTop: r.countTop, countRejected: r.countRejected };
+    }, control);
   }
-  return { rows, cancelled: false };
+  return runInputs(x, labels, indices, o.seed, o.n, 0, async (xi, seed, c) => {
+    const r = await predictWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, c);
+    return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue, countRejected: r.countRejected };
+  }, control);
 }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isCancelled } from '../cancel';
 import { deriveSeed } from '../random';
-import { ABSTAIN, type BaseClassifier, certifyBase, predictBase } from './smoothing';
+import { ABSTAIN, type BaseClassifier, type SampleControl, certifyBase, predictBase } from './smoothing';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import type { CertificationRow } from './log';
 
@@ -32,6 +32,46 @@ export function pickIndices(count: number, skip = 1, max = Infinity): number[] {
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/** What one input's CERTIFY or PREDICT gives, before the run adds idx, label, correct and time. */
+export type InputOutcome = Omit<CertificationRow, 'idx' | 'label' | 'correct' | 'time'>;
+
+/**
+ * The loop shared by the runs over a set: input idx gets seed deriveSeed(seed, 'input', idx),
+ * so a row does not depend on which other inputs were run; progress counts samples (perInput
+ * per input, of which `before` are drawn before `one` reports its own); a cancel returns the
+ * rows finished so far.
+ */
+export async function runInputs(
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  indices: number[],
+  seed: number,
+  perInput: number,
+  before: number,
+  one: (xi: tf.Tensor, seed: number, control: SampleControl) => Promise<InputOutcome>,
+  control: RunSetControl = {},
+): Promise<RunSetResult> {
+  const total = perInput * indices.length;
+  const rows: CertificationRow[] = [];
+  for (const [k, idx] of indices.entries()) {
+    const xi = tf.tidy(() => tf.squeeze(tf.slice(x, idx, 1), [0]));
+    const start = now();
+    const onSamples = (done: number) => control.onProgress?.((k * perInput + before + done) / total);
+    try {
+      const r = await one(xi, deriveSeed(seed, 'input', idx), { signal: control.signal, onSamples });
+      const label = labels[idx];
+      rows.push({ ...r, idx, label, correct: r.predict === label && r.predict !== ABSTAIN ? 1 : 0, time: (now() - start) / 1000 });
+    } catch (e) {
+      if (isCancelled(e)) return { rows, cancelled: true };
+      throw e;
+    } finally {
+      xi.dispose();
+    }
+    control.onRow?.(rows[rows.length - 1], ((k + 1) * perInput) / total);
+  }
+  return { rows, cancelled: false };
+}
+
 /**
  * Runs CERTIFY ('certify') or PREDICT ('predict') on the inputs x[indices] (batch axis first)
  * with labels y. Input i uses seed deriveSeed(options.seed, 'input', i), so a row does not depend
@@ -47,32 +87,14 @@ export async function runSmoothingOnSet(
   control: RunSetControl = {},
 ): Promise<RunSetResult> {
   const o = checkSmoothingOptions(options);
-  const perInput = mode === 'certify' ? o.n0 + o.n : o.n;
-  const total = perInput * indices.length;
-  const rows: CertificationRow[] = [];
-  for (const [k, idx] of indices.entries()) {
-    const xi = tf.tidy(() => tf.squeeze(tf.slice(x, idx, 1), [0]));
-    const seed = deriveSeed(o.seed, 'input', idx);
-    const start = now();
-    let n0Done = 0;
-    const onSamples = (done: number) => control.onProgress?.((k * perInput + n0Done + done) / total);
-    try {
-      const label = labels[idx];
-      if (mode === 'certify') {
-        n0Done = o.n0;
-        const r = await certifyBase(base, xi, { ...o, seed }, { signal: control.signal, onSamples });
-        rows.push({ idx, label, predict: r.prediction, radius: r.radius, correct: r.prediction === label && r.prediction !== ABSTAIN ? 1 : 0, time: (now() - start) / 1000, counts: r.counts, topClass: r.topClass, pLower: r.pALower });
-      } else {
-        const r = await predictBase(base, xi, { ...o, seed }, { signal: control.signal, onSamples });
-        rows.push({ idx, label, predict: r.prediction, radius: null, correct: r.prediction === label && r.prediction !== ABSTAIN ? 1 : 0, time: (now() - start) / 1000, counts: r.counts, pValue: r.pValue });
-      }
-    } catch (e) {
-      if (isCancelled(e)) return { rows, cancelled: true };
-      throw e;
-    } finally {
-      xi.dispose();
-    }
-    control.onRow?.(rows[rows.length - 1], ((k + 1) * perInput) / total);
+  if (mode === 'certify') {
+    return runInputs(x, labels, indices, o.seed, o.n0 + o.n, o.n0, async (xi, seed, c) => {
+      const r = await certifyBase(base, xi, { ...o, seed }, c);
+      return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower };
+    }, control);
   }
-  return { rows, cancelled: false };
+  return runInputs(x, labels, indices, o.seed, o.n, 0, async (xi, seed, c) => {
+    const r = await predictBase(base, xi, { ...o, seed }, c);
+    return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue };
+  }, control);
 }

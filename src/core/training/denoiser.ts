@@ -33,7 +33,7 @@ import { denoise } from '../models/denoiser';
 import { disposeAll, logits, restoreWeights, snapshotWeights } from '../models/mlp';
 import { Rng, deriveSeed } from '../random';
 import type { Prepared } from './method';
-import { TRAIN_DEFAULTS, createOptimizer, type TrainStatus } from './trainer';
+import { TRAIN_DEFAULTS, cancelledMessage, createOptimizer, disposeOptimizer, type TrainStatus } from './trainer';
 
 /** A stretch of epochs with one optimizer and learning rate. */
 export interface LrPhase {
@@ -152,12 +152,6 @@ export function lrPhaseProblems(phases: LrPhase[], what: string): string[] {
   return out;
 }
 
-function disposeOptimizer(optimizer: tf.Optimizer): void {
-  optimizer.dispose();
-  // tfjs 4.22: MomentumOptimizer.dispose() leaves the learning-rate scalar of its SGD base (as in trainer.ts).
-  if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
-}
-
 /** The optimizer for a phase: the previous one with a new learning rate when it is of the same kind (its state kept, as torch's StepLR), else a new one. */
 function optimizerFor(previous: { optimizer: tf.Optimizer; phase: LrPhase } | null, phase: LrPhase): tf.Optimizer {
   if (previous) {
@@ -273,12 +267,7 @@ export async function trainStages(
     return { status: 'completed', message: `Trained ${totalEpochs} epochs (${stages.map((s) => s.name).join(', ')}).`, history, epochsCompleted: history.length };
   } catch (e) {
     if (isCancelled(e)) {
-      return rollback(
-        'cancelled',
-        history.length
-          ? `Cancelled during epoch ${history.length + 1}; the model holds the weights from the end of epoch ${history.length}.`
-          : 'Cancelled before the first epoch ended; the model holds its initial weights.',
-      );
+      return rollback('cancelled', cancelledMessage(history.length));
     }
     restoreWeights(model, snapshot);
     throw e;

@@ -189,21 +189,27 @@ export async function train(
     return finish('completed', `Trained ${config.epochs} epochs with ${config.method}.`);
   } catch (e) {
     if (isCancelled(e)) {
-      return finish(
-        'cancelled',
-        history.length
-          ? `Cancelled during epoch ${history.length + 1}; the model holds the weights from the end of epoch ${history.length}.`
-          : 'Cancelled before the first epoch ended; the model holds its initial weights.',
-      );
+      return finish('cancelled', cancelledMessage(history.length));
     }
     restoreWeights(model, snapshot);
     throw e;
   } finally {
     disposeAll(snapshot);
-    optimizer.dispose();
-    // tfjs 4.22: MomentumOptimizer.dispose() does not dispose the learning-rate scalar `c` of its
-    // SGD base class, leaking one tensor per run (disposing twice is harmless).
-    if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+    disposeOptimizer(optimizer);
   }
+}
+
+/** What a cancelled run says about the weights it keeps (those of the last completed epoch). */
+export function cancelledMessage(epochsCompleted: number): string {
+  return epochsCompleted
+    ? `Cancelled during epoch ${epochsCompleted + 1}; the model holds the weights from the end of epoch ${epochsCompleted}.`
+    : 'Cancelled before the first epoch ended; the model holds its initial weights.';
+}
+
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  // tfjs 4.22: MomentumOptimizer.dispose() does not dispose the learning-rate scalar `c` of its
+  // SGD base class, leaking one tensor per run (disposing twice is harmless).
+  if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
 }
 
