@@ -22,7 +22,8 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1500, height: 1100 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  const small = { 'data.size': '200', 'training.method': 'standard', 'training.epochs': '3', 'evaluation.attack.steps': '5', 'evaluation.gridResolution': '40' };
+  // Gaussian augmentation at the sigma the tests certify with (the training for smoothing).
+  const small = { 'data.size': '200', 'training.method': 'gaussian', 'training.sigma': '0.25', 'training.epochs': '3', 'evaluation.attack.steps': '5', 'evaluation.gridResolution': '40' };
   await page.goto(`${BASE_URL}?${new URLSearchParams(small)}`);
   await waitForBackend(page);
   await page.click('[data-testid=train]');
@@ -126,5 +127,43 @@ test('a log certified elsewhere is imported; a malformed one is refused; a run e
   const log = parseCertificationLog(text);
   expect(log.kind).toBe('certify');
   expect(log.rows).toHaveLength(20);
+  expect(pageErrors).toEqual([]);
+});
+
+test('an image model (Gaussian augmentation on the shipped Fashion-MNIST subset) is certified too', async () => {
+  await page.click('[data-testid=view-images]');
+  await page.click('[data-testid=load-fashion]');
+  await expect.poll(() => page.textContent('[data-testid=dataset-train-count]'), { timeout: 60_000 }).toBe('2000');
+  await page.selectOption('[data-testid="field-training.method"]', 'gaussian');
+  for (const [path, value] of [
+    ['data.trainLimit', '200'],
+    ['data.testLimit', '100'],
+    ['model.convLayers', '1'],
+    ['model.filters', '4'],
+    ['model.dense', '0'],
+    ['training.epochs', '1'],
+    ['training.batchSize', '20'],
+    ['training.learningRate', '0.01'],
+  ]) {
+    await page.fill(`[data-testid="field-${path}"]`, value);
+  }
+  await page.click('[data-testid=train-image]');
+  await page.waitForSelector('[data-testid=attack-image]:not([disabled])', { timeout: 90_000 });
+  await page.click('[data-testid=view-smoothing]');
+  const option = await page.$eval('[data-testid=smoothing-source]', (el) => [...(el as HTMLSelectElement).options].map((o) => o.value).find((v) => v.startsWith('image:')));
+  expect(option).toBeDefined();
+  await page.selectOption('[data-testid=smoothing-source]', option!);
+  await fill('n', '500');
+  await fill('max', '5');
+  await fill('batchSize', '250');
+  const before = (await runRows()).length;
+  await page.click('[data-testid=certify]');
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
+  const rows = await runRows();
+  expect(rows).toHaveLength(before + 1);
+  expect(rows[before][1]).toBe('5 / 5');
+  expect(rows[before][0]).toMatch(/done/);
+  // The image run has no 2-D plane: the regions panel is not shown for it.
+  expect(await page.locator('[data-testid=smoothed-regions]').count()).toBe(0);
   expect(pageErrors).toEqual([]);
 });
