@@ -2,6 +2,7 @@
  * The worker's randomized smoothing (issue 4): CERTIFY / PREDICT over the test set of a 2-D or an
  * image model, streaming each finished input to the page, and PREDICT over the 2-D grid for the
  * smoothed decision regions. A cancelled certification returns the inputs already finished.
+ * `inputsOf` and `certifyJob` are shared with rejectionApi.ts (paper 003's certification).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type CertificationRow, type SmoothingOptions, checkSmoothingOptions, makeDataset2d, makeGrid2d, modelClassifier, noiseSource, pickIndices, predictMany, runSmoothingOnSet, type RunSetControl, type RunSetResult } from '../src/core/index';

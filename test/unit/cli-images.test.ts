@@ -232,3 +232,20 @@ describe('cli image errors', () => {
     expect(r.stderr).toMatch(/does not fit the --data images: its input shape is 32×32×3 but the images are 28×28×1/);
   });
 });
+
+describe('cli certify on images', () => {
+  test('certifies the first test images of the --data files and writes the reference log', () => {
+    const r = cli('certify', config, ...DATA, '--model', modelDir, '--sigma', '0.25', '--n0', '20', '--n', '200', '--batch', '100', '--max', '3');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('idx\tlabel\tpredict\tradius\tcorrect\ttime');
+    expect(lines.slice(1).map((l) => Number(l.split('\t')[0]))).toEqual([0, 1, 2]);
+    for (const l of lines.slice(1)) {
+      const [, label, predict, radius, correct] = l.split('\t');
+      expect(Number(predict)).toBeGreaterThanOrEqual(-1);
+      expect(Number(predict)).toBeLessThan(10);
+      expect(Number(radius)).toBeGreaterThanOrEqual(0);
+      expect(correct).toBe(predict === label ? '1' : '0');
+    }
+  });
+});

@@ -14,6 +14,7 @@ import { certifiedCurveLayout, certifiedCurveTraces } from '../plots/certifiedCu
 import { smoothedRegionLayout, smoothedRegionTraces } from '../plots/smoothedRegions';
 import { parseNumber } from './Field';
 import { Section } from './Section';
+import { RejectionPanel } from './RejectionPanel';
 
 const TABLE_RADII = [0, 0.25, 0.5, 0.75, 1.0];
 
@@ -281,6 +282,7 @@ export function SmoothingView() {
           <Plot data={traces} layout={certifiedCurveLayout} testId="certified-curve-plot" />
           <RunsTable />
         </Section>
+        <RejectionPanel />
         <RegionsPanel />
       </main>
       <aside className="results">

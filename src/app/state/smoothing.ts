@@ -5,10 +5,10 @@
  */
 import { create } from 'zustand';
 import { type CertificationRow, SMOOTHING_DEFAULTS, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems } from '../../core/settings';
-import type { SmoothedGridView, SmoothingSource } from '../../../workers/smoothingProtocol';
+import type { CertifyOutcome, SmoothedGridView, SmoothingSource } from '../../../workers/smoothingProtocol';
 import { download } from '../download';
 import { proxy, worker } from '../workerClient';
-import { progressProxy, withJob } from './jobs';
+import { type ProgressCallback, progressProxy, withJob } from './jobs';
 import { useStore } from './store';
 
 export interface CertRun {
@@ -29,6 +29,8 @@ export interface CertRun {
   elapsedMs?: number;
   /** Inputs planned (for runs made here). */
   planned?: number;
+  /** Paper 003: certified with sample rejection (rows carry countTop / countRejected). */
+  rejection?: { threshold: number; splitAlpha: boolean };
 }
 
 export interface SmoothingSettings extends SmoothingOptions {
@@ -88,7 +90,9 @@ export const useSmoothing = create<SmoothingState>((setState) => ({
 
 let runCounter = 0;
 
-function updateRun(id: string, patch: Partial<CertRun> | ((r: CertRun) => Partial<CertRun>)): void {
+export const nextRunId = () => `run-${++runCounter}`;
+
+export function updateRun(id: string, patch: Partial<CertRun> | ((r: CertRun) => Partial<CertRun>)): void {
   useSmoothing.setState((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...(typeof patch === 'function' ? patch(r) : patch) } : r)) }));
 }
 
@@ -102,6 +106,11 @@ export function resolveSource(key: string | null): { source: SmoothingSource; na
   return null;
 }
 
+/** The certification options of the settings. */
+export function certifyOptionsOf(settings: SmoothingSettings): SmoothingOptions {
+  return { sigma: settings.sigma, n0: settings.n0, n: settings.n, alpha: settings.alpha, batchSize: settings.batchSize, seed: settings.seed };
+}
+
 /** CERTIFY or PREDICT on the chosen model's test inputs; the run's curve grows input by input. */
 export async function runCertification(mode: 'certify' | 'predict'): Promise<void> {
   const { settings, sourceKey } = useSmoothing.getState();
@@ -110,24 +119,32 @@ export async function runCertification(mode: 'certify' | 'predict'): Promise<voi
   const src = resolveSource(sourceKey);
   if (problems.length) return pushMessage('error', `Smoothing settings refused: ${problems.join('; ')}.`);
   if (!src) return pushMessage('error', 'Choose a trained model to smooth first (train one in the Playground or the Images view).');
-  const options: SmoothingOptions = { sigma: settings.sigma, n0: settings.n0, n: settings.n, alpha: settings.alpha, batchSize: settings.batchSize, seed: settings.seed };
-  const id = `run-${++runCounter}`;
-  const run: CertRun = { id, name: `${src.name} · σ=${settings.sigma} · ${mode}`, mode, origin: 'here', sigma: settings.sigma, options, source: src.source, rows: [], status: 'running', planned: settings.max };
+  const options = certifyOptionsOf(settings);
+  const run: CertRun = { id: nextRunId(), name: `${src.name} · σ=${settings.sigma} · ${mode}`, mode, origin: 'here', sigma: settings.sigma, options, source: src.source, rows: [], status: 'running', planned: settings.max };
+  const request = { mode, options, skip: settings.skip, max: settings.max };
+  await streamRun(run, mode, `${mode === 'certify' ? 'Certifying' : 'Predicting'} ${src.name} (σ = ${settings.sigma})`, (jobId, onRow, progress) =>
+    worker().certifySet(jobId, src.source, request, proxy(onRow), progressProxy(progress)),
+  );
+}
+
+/**
+ * Adds `run` (status 'running') and runs `certify` as a job: the rows it streams fill the run
+ * input by input, and its outcome settles the run (a cancelled run keeps the finished inputs).
+ */
+export async function streamRun(
+  run: CertRun,
+  kind: string,
+  label: string,
+  certify: (jobId: string, onRow: (row: CertificationRow) => void, progress: ProgressCallback) => Promise<CertifyOutcome>,
+): Promise<void> {
+  const { id } = run;
   useSmoothing.setState((s) => ({ runs: [...s.runs, run] }));
   // Rows travel on their own channel and may arrive after the outcome: ignore those (and repeats).
   let finished = false;
   const onRow = (row: CertificationRow) => {
     if (!finished) updateRun(id, (r) => (r.rows.some((x) => x.idx === row.idx) ? {} : { rows: [...r.rows, row] }));
   };
-  const outcome = await withJob(mode, `${mode === 'certify' ? 'Certifying' : 'Predicting'} ${src.name} (σ = ${settings.sigma})`, (jobId, progress) =>
-    worker().certifySet(
-      jobId,
-      src.source,
-      { mode, options, skip: settings.skip, max: settings.max },
-      proxy(onRow),
-      progressProxy(progress),
-    ),
-  );
+  const outcome = await withJob(kind, label, (jobId, progress) => certify(jobId, onRow, progress));
   finished = true;
   if (!outcome) {
     // Failed (a message says why) or cancelled before any input finished: keep what arrived.
@@ -135,7 +152,7 @@ export async function runCertification(mode: 'certify' | 'predict'): Promise<voi
     return;
   }
   updateRun(id, { rows: outcome.rows, status: outcome.cancelled ? 'cancelled' : 'done', backend: outcome.backend, noise: outcome.noise, drawsPerSecond: outcome.drawsPerSecond, elapsedMs: outcome.elapsedMs });
-  if (outcome.cancelled) pushMessage('info', `Certification cancelled: the ${outcome.rows.length} inputs finished before the cancel are kept.`);
+  if (outcome.cancelled) useStore.getState().pushMessage('info', `Certification cancelled: the ${outcome.rows.length} inputs finished before the cancel are kept.`);
 }
 
 /** The smoothed classifier's decision regions on the 2-D grid (PREDICT per cell, abstain grey). */
@@ -159,7 +176,7 @@ export async function importLog(file: File): Promise<void> {
     const parsed = parseCertificationLog(await file.text());
     const sigmaMatch = /(?:sigma|noise)[_-]?([0-9.]+)/i.exec(file.name);
     const run: CertRun = {
-      id: `run-${++runCounter}`,
+      id: nextRunId(),
       name: file.name,
       mode: parsed.kind,
       origin: 'imported',
