@@ -22,8 +22,8 @@ const valueOf = (s: AppState, scope: FieldScope, path: string) => getPath(scope 
 const errorOf = (s: AppState, scope: FieldScope, path: string) => (scope === 'image' ? s.imageErrors : s.fieldErrors)[path];
 const setterOf = (s: AppState, scope: FieldScope) => (scope === 'image' ? s.setImageField : s.setField);
 
-function FieldShell({ path, label, tip, unit, scope = 'experiment', children }: BaseProps & { children: ReactNode }) {
-  const error = useStore((s) => errorOf(s, scope, path));
+/** The frame of a field: label with its tooltip and unit, the control, and the problem if any. */
+export function FieldFrame({ label, tip, unit, error, errorTestId, children }: { label: string; tip: string; unit?: string; error?: string; errorTestId: string; children: ReactNode }) {
   return (
     <label className={`field${error ? ' invalid' : ''}`} title={tip}>
       <span className="field-label">
@@ -33,11 +33,43 @@ function FieldShell({ path, label, tip, unit, scope = 'experiment', children }: 
       </span>
       {children}
       {error ? (
-        <span className="field-error" role="alert" data-testid={`error-${path}`}>
-          {label} {error}
+        <span className="field-error" role="alert" data-testid={errorTestId}>
+          {error}
         </span>
       ) : null}
     </label>
+  );
+}
+
+function FieldShell({ path, label, tip, unit, scope = 'experiment', children }: BaseProps & { children: ReactNode }) {
+  const error = useStore((s) => errorOf(s, scope, path));
+  return (
+    <FieldFrame label={label} tip={tip} unit={unit} error={error ? `${label} ${error}` : undefined} errorTestId={`error-${path}`}>
+      {children}
+    </FieldFrame>
+  );
+}
+
+/**
+ * A number field over any store: the typed text is kept as typed, its parsed value (NaN for junk)
+ * goes to `onValue`, and `error` (the store's verdict on that value) is shown beside it.
+ */
+export function LooseNumberField({ label, tip, unit, value, error, testId, onValue }: { label: string; tip: string; unit?: string; value: number; error?: string; testId: string; onValue: (v: number) => void }) {
+  const [text, setText] = useState(String(value));
+  return (
+    <FieldFrame label={label} tip={tip} unit={unit} error={error} errorTestId={testId.replace(/^([a-z]+)-/, '$1-error-')}>
+      <input
+        type="text"
+        inputMode="decimal"
+        value={text}
+        data-testid={testId}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          onValue(parseNumber(e.target.value));
+        }}
+      />
+    </FieldFrame>
   );
 }
 

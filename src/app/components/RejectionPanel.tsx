@@ -3,14 +3,14 @@
  * of the chosen model, certify with rejection (the run joins the certified-accuracy plot above),
  * and look at each input's counts as in the paper's Fig. 6.
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { RejectionSystemView } from '../../../workers/smoothingProtocol';
 import { type EpochLoss, type NumericRejectionSetting, type RejectionSettings, certifyWithRejection, forgetRejection, rejectionSettingProblems, trainRejection, useRejection } from '../state/rejection';
 import { settingsProblems, useSmoothing } from '../state/smoothing';
 import { useStore } from '../state/store';
 import { Plot } from '../plots/Plot';
 import { REJECTION_HISTOGRAM_CAPTION, countedRows, rejectionHistogramLayout, rejectionHistogramTraces } from '../plots/rejectionHistogram';
-import { parseNumber } from './Field';
+import { LooseNumberField } from './Field';
 import { Section } from './Section';
 
 function Label({ label, tip }: { label: string; tip: string }) {
@@ -26,28 +26,7 @@ function NumberSetting({ name, label, tip }: { name: NumericRejectionSetting; la
   const value = useRejection((s) => s.settings[name]);
   const set = useRejection((s) => s.set);
   const problem = useRejection((s) => rejectionSettingProblems(s.settings)[name]);
-  const [text, setText] = useState(String(value));
-  return (
-    <label className={`field${problem ? ' invalid' : ''}`} title={tip}>
-      <Label label={label} tip={tip} />
-      <input
-        type="text"
-        inputMode="decimal"
-        value={text}
-        data-testid={`rejection-${name}`}
-        aria-invalid={problem ? true : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          set({ [name]: parseNumber(e.target.value) });
-        }}
-      />
-      {problem ? (
-        <span className="field-error" role="alert" data-testid={`rejection-error-${name}`}>
-          {problem}
-        </span>
-      ) : null}
-    </label>
-  );
+  return <LooseNumberField label={label} tip={tip} value={value} error={problem} testId={`rejection-${name}`} onValue={(v) => set({ [name]: v })} />;
 }
 
 function CheckSetting({ name, label, tip }: { name: 'stability' | 'splitAlpha'; label: string; tip: string }) {

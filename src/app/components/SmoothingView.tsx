@@ -4,7 +4,7 @@
  * as each input is certified, next to other runs and imported logs. On 2-D models: the smoothed
  * classifier's regions (abstain in grey) and each certified point's radius as a circle.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { averageCertifiedRadius, certifiedAccuracyTable, smoothedSelection } from '../../core/settings';
 import { datasetKey, useStore } from '../state/store';
 import { loadDataset } from '../state/actions';
@@ -12,7 +12,7 @@ import { type CertRun, type SmoothingSettings, exportLog, importLog, removeRun, 
 import { Plot } from '../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from '../plots/certifiedCurve';
 import { smoothedRegionLayout, smoothedRegionTraces } from '../plots/smoothedRegions';
-import { parseNumber } from './Field';
+import { LooseNumberField } from './Field';
 import { Section } from './Section';
 import { RejectionPanel } from './RejectionPanel';
 
@@ -21,33 +21,8 @@ const TABLE_RADII = [0, 0.25, 0.5, 0.75, 1.0];
 function SettingField({ name, label, tip, unit }: { name: keyof SmoothingSettings; label: string; tip: string; unit?: string }) {
   const value = useSmoothing((s) => s.settings[name]);
   const set = useSmoothing((s) => s.set);
-  const [text, setText] = useState(String(value));
   const problem = useSmoothing((s) => settingProblems(s.settings)[name]);
-  return (
-    <label className={`field${problem ? ' invalid' : ''}`} title={tip}>
-      <span className="field-label">
-        {label}
-        {unit ? <span className="unit"> ({unit})</span> : null}
-        <span className="tip" aria-label={tip}>i</span>
-      </span>
-      <input
-        type="text"
-        inputMode="decimal"
-        value={text}
-        data-testid={`smoothing-${name}`}
-        aria-invalid={problem ? true : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          set({ [name]: parseNumber(e.target.value) });
-        }}
-      />
-      {problem ? (
-        <span className="field-error" role="alert" data-testid={`smoothing-error-${name}`}>
-          {problem}
-        </span>
-      ) : null}
-    </label>
-  );
+  return <LooseNumberField label={label} tip={tip} unit={unit} value={value} error={problem} testId={`smoothing-${name}`} onValue={(v) => set({ [name]: v })} />;
 }
 
 function SourcePicker() {
