@@ -167,3 +167,40 @@ test('an image model (Gaussian augmentation on the shipped Fashion-MNIST subset)
   expect(await page.locator('[data-testid=smoothed-regions]').count()).toBe(0);
   expect(pageErrors).toEqual([]);
 });
+
+/** Trains and certifies a small 2-D model on one backend; returns the speed cell and the per-input rows. */
+async function certifyOn(backend: string) {
+  const ctx = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
+  const p = await ctx.newPage();
+  const errors: string[] = [];
+  p.on('pageerror', (e) => errors.push(e.message));
+  const small = { backend, 'data.size': '120', 'training.method': 'gaussian', 'training.sigma': '0.25', 'training.epochs': '4', 'evaluation.attack.steps': '3', 'evaluation.gridResolution': '20' };
+  await p.goto(`${BASE_URL}?${new URLSearchParams(small)}`);
+  expect(await waitForBackend(p)).toBe(backend);
+  await p.click('[data-testid=train]');
+  await p.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 180_000 });
+  await p.click('[data-testid=view-smoothing]');
+  await p.waitForSelector('[data-testid=smoothing-source]');
+  await p.fill('[data-testid="smoothing-n"]', '2000');
+  await p.fill('[data-testid="smoothing-max"]', '8');
+  await p.click('[data-testid=certify]');
+  await p.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 180_000 });
+  const run = await p.$eval('[data-testid=certify-run]', (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
+  const inputs = await p.$$eval('[data-testid=latest-inputs] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  expect(errors).toEqual([]);
+  await ctx.close();
+  return { run, inputs: inputs.sort((a, b) => Number(a[0]) - Number(b[0])) };
+}
+
+test('on webgl the noise is drawn by the GPU kernel and the certificates match those on wasm', async () => {
+  const gl = await certifyOn('webgl');
+  const wasm = await certifyOn('wasm');
+  expect(gl.run[1]).toBe('8 / 8');
+  expect(gl.run[10]).toMatch(/^webgl, noise on GPU/);
+  expect(wasm.run[10]).toMatch(/^wasm, noise on CPU/);
+  // Same seed: the same noise (to float32 rounding) on a model trained the same way, so the same
+  // predictions and nearly the same radii (the two trainings differ in float rounding, which moves
+  // a few of the 2,000 votes).
+  expect(gl.inputs.map((r) => r[2])).toEqual(wasm.inputs.map((r) => r[2]));
+  gl.inputs.forEach((r, i) => expect(Math.abs(parseFloat(r[3]) - parseFloat(wasm.inputs[i][3]))).toBeLessThan(0.06));
+});
