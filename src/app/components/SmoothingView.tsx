@@ -4,11 +4,12 @@
  * as each input is certified, next to other runs and imported logs. On 2-D models: the smoothed
  * classifier's regions (abstain in grey) and each certified point's radius as a circle.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { averageCertifiedRadius, certifiedAccuracyTable, smoothedSelection } from '../../core/settings';
 import { datasetKey, useStore } from '../state/store';
 import { loadDataset } from '../state/actions';
 import { type CertRun, type SmoothingSettings, exportLog, importLog, removeRun, resolveSource, runCertification, runSmoothedGrid, settingProblems, settingsProblems, useSmoothing } from '../state/smoothing';
+import { runSmoothingComparison } from '../state/smoothingCompare';
 import { Plot } from '../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from '../plots/certifiedCurve';
 import { smoothedRegionLayout, smoothedRegionTraces } from '../plots/smoothedRegions';
@@ -49,6 +50,28 @@ function SourcePicker() {
         ))}
       </select>
     </label>
+  );
+}
+
+function ComparePanel() {
+  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  const [withRejection, setWithRejection] = useState(true);
+  return (
+    <Section title="Compare training for smoothing (2-D)" testId="smoothing-compare">
+      <p className="hint">
+        Trains Gaussian augmentation, CAT-RS (paper 002) and CRA (paper 001) on the Playground's data and model at this σ, certifies each on the test points, and puts
+        their curves on one plot.
+      </p>
+      <label className="field check" title="Also train a denoiser and rejectors (paper 003) for the Gaussian model and certify it with sample rejection.">
+        <input type="checkbox" checked={withRejection} data-testid="compare-rejection" onChange={(e) => setWithRejection(e.target.checked)} />
+        <span className="field-label">+ Gaussian with rejection (paper 003)</span>
+      </label>
+      <div className="run-buttons">
+        <button type="button" data-testid="smoothing-compare-run" disabled={busy} onClick={() => void runSmoothingComparison(withRejection)} title="Train the three methods one after the other, then certify each (the smoothing settings above apply).">
+          Compare
+        </button>
+      </div>
+    </Section>
   );
 }
 
@@ -248,6 +271,7 @@ export function SmoothingView() {
     <div className="playground smoothing">
       <aside className="settings">
         <SettingsPanel />
+        <ComparePanel />
         <Section title="Selection (paper 001)">
           <SettingField name="selectionEps" label="eps" tip="Paper 001's robustness-indicator selector for smoothed models: select an input iff its certified radius is at least eps." unit="l2" />
         </Section>
