@@ -168,6 +168,21 @@ test('an image model (Gaussian augmentation on the shipped Fashion-MNIST subset)
   expect(pageErrors).toEqual([]);
 });
 
+test('certification runs are kept in the library and plotted again after a reload', async () => {
+  await page.reload();
+  await waitForBackend(page);
+  await page.click('[data-testid=view-smoothing]');
+  const items = page.locator('[data-testid=library-runs-item]').filter({ hasText: 'certify · σ 0.25' });
+  await expect.poll(() => items.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+  const twenty = items.filter({ hasText: '20 inputs' }).first();
+  expect(await twenty.textContent()).toMatch(/ACR \d\.\d{3}/);
+  expect(await runRows()).toHaveLength(0);
+  await twenty.locator('[data-testid=library-load-certification]').click();
+  await expect.poll(async () => (await runRows()).length).toBe(1);
+  expect((await runRows())[0][1]).toBe('20');
+  expect(await curveTraces()).toBe(1);
+});
+
 /** Trains and certifies a small 2-D model on one backend; returns the speed cell and the per-input rows. */
 async function certifyOn(backend: string) {
   const ctx = await browser.newContext({ viewport: { width: 1500, height: 1100 } });

@@ -4,6 +4,7 @@ import type { LibraryItem, LibraryKind } from '../../../workers/protocol';
 import { pct } from '../format';
 import { loadImageDatasetFromLibrary, loadImageModelFromLibrary } from '../state/imageActions';
 import { deleteLibraryItem, loadModelFromLibrary, renameLibraryItem } from '../state/library';
+import { loadCertificationRun } from '../state/smoothing';
 import { useStore } from '../state/store';
 import { Section } from './Section';
 
@@ -15,6 +16,10 @@ function describe(kind: LibraryKind, item: LibraryItem): string {
   const i = item.info as Record<string, number | string>;
   if (kind === 'models') return `${i.kind === 'image' ? 'image · ' : ''}${i.method} · ${i.data} · ${i.epochs} epochs · ${kb(item.bytes)}`;
   if (kind === 'datasets') return `${i.shape} · ${i.train} train / ${i.test} test · ${i.classes} classes · ${kb(item.bytes)}`;
+  if (i.kind === 'certification') {
+    const head = `${i.mode} · σ ${i.sigma ?? '?'} · ${i.inputs} inputs · accuracy ${pct(i.accuracy as number)} · abstained ${pct(i.abstained as number)}`;
+    return i.acr == null ? head : `${head} · ACR ${(i.acr as number).toFixed(3)}`;
+  }
   return `natural ${pct(i.naturalAccuracy as number)} · robust ${pct(i.robustAccuracy as number)} · robust inacc. ${pct(i.robustInaccuracy as number)} · ${i.n} ${i.set} points`;
 }
 
@@ -42,6 +47,11 @@ function Row({ kind, item, busy }: { kind: LibraryKind; item: LibraryItem; busy:
       )}
       <span className="meta">{describe(kind, item)}</span>
       <span className="lib-actions">
+        {kind === 'runs' && item.info.kind === 'certification' ? (
+          <button type="button" className="small" data-testid="library-load-certification" onClick={() => void loadCertificationRun(item)} title="Put this certification run back on the Smoothing view's plot.">
+            Plot
+          </button>
+        ) : null}
         {kind !== 'runs' ? (
           <button
             type="button"
@@ -100,7 +110,7 @@ export function LibraryPanel() {
       {library.runs.length ? (
         <ul className="library">{library.runs.slice(0, 30).map((r) => <Row key={r.id} kind="runs" item={r} busy={busy} />)}</ul>
       ) : (
-        <p className="hint">Every attack on a model is recorded here with its metrics.</p>
+        <p className="hint">Every attack and every certification of a model is recorded here with its metrics.</p>
       )}
     </Section>
   );

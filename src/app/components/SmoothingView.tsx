@@ -14,6 +14,7 @@ import { Plot } from '../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from '../plots/certifiedCurve';
 import { smoothedRegionLayout, smoothedRegionTraces } from '../plots/smoothedRegions';
 import { LooseNumberField } from './Field';
+import { LibraryPanel } from './LibraryPanel';
 import { Section } from './Section';
 import { RejectionPanel } from './RejectionPanel';
 
@@ -286,6 +287,7 @@ export function SmoothingView() {
       </main>
       <aside className="results">
         <LatestRows />
+        <LibraryPanel />
       </aside>
     </div>
   );

@@ -4,12 +4,14 @@
  * own, beside the main one; the worker does the sampling.
  */
 import { create } from 'zustand';
-import { type CertificationRow, SMOOTHING_DEFAULTS, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems } from '../../core/settings';
+import { type CertificationRow, SMOOTHING_DEFAULTS, averageCertifiedRadius, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems } from '../../core/settings';
 import type { CertifyOutcome, SmoothedGridView, SmoothingSource } from '../../../workers/smoothingProtocol';
 import { download } from '../download';
 import { proxy, worker } from '../workerClient';
 import { type ProgressCallback, progressProxy, withJob } from './jobs';
 import { useStore } from './store';
+import { recordRun } from './library';
+import type { LibraryItem } from '../../../workers/protocol';
 
 export interface CertRun {
   id: string;
@@ -153,6 +155,46 @@ export async function streamRun(
   }
   updateRun(id, { rows: outcome.rows, status: outcome.cancelled ? 'cancelled' : 'done', backend: outcome.backend, noise: outcome.noise, drawsPerSecond: outcome.drawsPerSecond, elapsedMs: outcome.elapsedMs });
   if (outcome.cancelled) useStore.getState().pushMessage('info', `Certification cancelled: the ${outcome.rows.length} inputs finished before the cancel are kept.`);
+  const settled = useSmoothing.getState().runs.find((r) => r.id === id);
+  if (settled && settled.rows.length) await recordCertification(settled);
+}
+
+/** What the library lists for a certification run (its rows travel as the reference log text). */
+export interface CertificationRecord {
+  kind: 'certification';
+  mode: 'certify' | 'predict';
+  log: string;
+  options: SmoothingOptions | null;
+}
+
+/** Keeps a finished (or cancelled) run in the browser's library, next to the attack runs. */
+async function recordCertification(run: CertRun): Promise<void> {
+  const certify = run.mode === 'certify';
+  const info = {
+    kind: 'certification',
+    mode: run.mode,
+    sigma: run.sigma,
+    inputs: run.rows.length,
+    accuracy: run.rows.filter((r) => r.correct === 1).length / run.rows.length,
+    abstained: run.rows.filter((r) => r.predict < 0).length / run.rows.length,
+    acr: certify ? averageCertifiedRadius(run.rows) : null,
+  };
+  const record: CertificationRecord = { kind: 'certification', mode: run.mode, log: formatCertificationLog(run.rows, run.mode), options: run.options };
+  await recordRun(run.name, info, record);
+}
+
+/** Puts a certification run kept in the library back on the plot. */
+export async function loadCertificationRun(item: LibraryItem): Promise<void> {
+  const { pushMessage } = useStore.getState();
+  try {
+    const record = (await worker().runRecord(item.id)) as CertificationRecord;
+    const parsed = parseCertificationLog(record.log);
+    const run: CertRun = { id: nextRunId(), name: item.name, mode: parsed.kind, origin: 'imported', sigma: record.options?.sigma ?? null, options: record.options, source: null, rows: parsed.rows, status: 'imported' };
+    useSmoothing.setState((s) => ({ runs: [...s.runs, run] }));
+    useStore.getState().setView('smoothing');
+  } catch (e) {
+    pushMessage('error', `Could not load "${item.name}": ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** The smoothed classifier's decision regions on the 2-D grid (PREDICT per cell, abstain grey). */
