@@ -30,15 +30,24 @@ export function registerDeviceNoise(backend: string, generator: DeviceNoise): vo
   deviceGenerators.set(backend, generator);
 }
 
-/** Where `gaussianNoise` draws on the active backend: 'device' or 'javascript'. */
+let lastSource: { backend: string; source: 'device' | 'javascript' } | null = null;
+
+/**
+ * Where `gaussianNoise` drew its last numbers on the active backend ('device' or 'javascript'; a
+ * device generator falls back to JavaScript for sizes it cannot hold), or, before any draw there,
+ * where it would draw.
+ */
 export function noiseSource(): 'device' | 'javascript' {
-  return deviceGenerators.has(tf.getBackend()) ? 'device' : 'javascript';
+  const backend = tf.getBackend();
+  if (lastSource?.backend === backend) return lastSource.source;
+  return deviceGenerators.has(backend) ? 'device' : 'javascript';
 }
 
 /** sigma · N(0, I) of the given shape, as float32, from the (seed, stream) Philox stream. */
 export function gaussianNoise(shape: number[], options: NoiseOptions): tf.Tensor {
-  const device = deviceGenerators.get(tf.getBackend());
-  const onDevice = device?.(shape, options);
+  const backend = tf.getBackend();
+  const onDevice = deviceGenerators.get(backend)?.(shape, options);
+  lastSource = { backend, source: onDevice ? 'device' : 'javascript' };
   if (onDevice) return onDevice;
   const size = shape.reduce((a, b) => a * b, 1);
   return tf.tensor(philoxNormals(new Float32Array(size), options.seed >>> 0, options.stream >>> 0, options.sigma), shape, 'float32');
