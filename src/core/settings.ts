@@ -34,3 +34,10 @@ export { toCsv, rowsFromColumns, type CsvRow, type CsvValue } from './experiment
 export { SMOOTHING_DEFAULTS, smoothingProblems, smoothingFieldProblems, checkSmoothingOptions, type SmoothingOptions } from './certify/smoothingConfig';
 export { CERTIFY_HEADER, PREDICT_HEADER, formatCertificationLog, parseCertificationLog, formatPython3, formatTimedelta, parseTimedelta, type CertificationRow, type ParsedLog } from './certify/log';
 export { certifiedAccuracyAt, averageCertifiedRadius, certifiedAccuracyCurve, certifiedAccuracyTable, smoothedSelection, type CurvePoint, type SmoothedSelection } from './metrics/certified';
+export {
+  rocAuc, rocCurve, tprAccuracy, accuracyCoverageCurve, coupledRejection, xiError,
+  SelectiveMetricError, isSelectiveMetricError, SELECTIVE_ERROR_CODES, TPR_CONVENTIONS, PROBABILITY_SLACK,
+  type BinaryLabels, type RocCurve, type RocCurveOptions, type TprConvention, type TprAccuracyOptions,
+  type TprAccuracyResult, type AccuracyCoverageCurve, type CoupledRejectionOptions, type CoupledSeparation,
+  type CoupledRejectionResult, type XiErrorOptions, type XiErrorResult, type SelectiveErrorCode,
+} from './metrics/selective';
