@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment } from '../core';
 import { isImageExperimentJson, normaliseImageExperiment } from '../core/experiments/imageConfigParse';
 import { MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts } from '../core/models/io';
+import { modelHeads } from '../core/models/heads';
 import type { OutputFormat } from './args';
 import { type CsvRow, toCsv } from '../core/experiments/csv';
 import { CliError } from './errors';
@@ -152,7 +153,9 @@ export async function loadModelDir(dir: string, expected: { inputDim: number; nu
   const { model, metadata } = await readModelDir(dir);
   const inShape = model.inputs[0]?.shape ?? [];
   const outShape = model.outputs[0]?.shape ?? [];
-  if (model.inputs.length !== 1 || model.outputs.length !== 1 || inShape.length !== 2 || outShape.length !== 2 || inShape[1] !== expected.inputDim || outShape[1] !== expected.numClasses) {
+  // Several outputs only for a classifier with rejector heads (models/heads.ts): its first output is the logits.
+  const outputsOk = model.outputs.length === 1 || modelHeads(model) !== 'none';
+  if (model.inputs.length !== 1 || !outputsOk || inShape.length !== 2 || outShape.length !== 2 || inShape[1] !== expected.inputDim || outShape[1] !== expected.numClasses) {
     const shapes = `input shape [${inShape.map(String).join(', ')}], output shape [${outShape.map(String).join(', ')}]`;
     model.dispose();
     throw new CliError(

@@ -8,6 +8,7 @@ import { type ImageAttackResult, type ImageExperimentConfig, SPLIT_CATEGORIES, t
 import type { CsvRow } from '../core/experiments/csv';
 import { CliError, EXIT } from './errors';
 import { readModelDir } from './files';
+import { modelHeads } from '../core/models/heads';
 import { type ImageData, classNamesOf } from './imageData';
 import { attackProgress, f32, status, trainingProgress, trainingSummary } from './session';
 
@@ -22,7 +23,8 @@ export function checkImageModel(model: tf.LayersModel, dir: string, data: ImageD
   const inShape = model.inputs[0]?.shape ?? [];
   const outShape = model.outputs[0]?.shape ?? [];
   let problem: string | null = null;
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) problem = `it has ${model.inputs.length} inputs and ${model.outputs.length} outputs, not one of each`;
+  // Several outputs only for a classifier with rejector heads (models/heads.ts): its first output is the logits.
+  if (model.inputs.length !== 1 || (model.outputs.length !== 1 && modelHeads(model) === 'none')) problem = `it has ${model.inputs.length} inputs and ${model.outputs.length} outputs, not one of each`;
   else if (inShape.length !== 4 || dims(inShape.slice(1)) !== dims(shape)) {
     problem = `its input shape is ${inShape.length === 4 ? dims(inShape.slice(1)) : `[${inShape.map(String).join(', ')}]`} but the images are ${dims(shape)} (height×width×channels)`;
   } else if (outShape.length !== 2 || (outShape[1] ?? 0) < data.test.numClasses) {

@@ -61,3 +61,10 @@ export { gaussian } from './training/gaussian';
 export { catRs, sampleK, bottomKWeights, bottomKLoss, matchMoments, worstCaseNoise } from './training/catRs';
 export { cra, smoothedRadius, craLossPerExample } from './training/cra';
 export { normInv as normInvTensor, NORM_INV_CLAMP } from './training/normInvTensor';
+
+// Paper 000: two-head models, RR and SelectiveNet training, rejector scores, adaptive attacks.
+export { createRrModel, createSelectiveNetModel, createModelWithHeads, twoHeadOutputs, selectiveNetOutputs, modelHeads, isRrModel, isSelectiveNetModel, assertHeads, auxHiddenUnits, LOGITS_OUTPUT, RR_AUX_OUTPUT, SELECTION_OUTPUT, SELECTIVE_AUX_OUTPUT, type BackboneConfig, type MlpBackbone, type CnnBackbone, type HeadOptions } from './models/heads';
+export { rrPgdAt, rrTrades, rrBcePerExample, rrPgdAtLossPerExample, rrTradesLossPerExample, stopGradient, type RrLossOptions } from './training/rectifiedRejection';
+export { selectiveNetPgdAt, selectiveNetLoss } from './training/selectiveNet';
+export { rCon, rConTensor, rejectorScores, selectionTensor, confidenceFromLogits, logConfidenceFromLogits, logConfidenceParts, trueConfidenceFromLogits, energyFromLogits, rConFromOutputs, logRConFromOutputs, softplus, logSigmoid, type RejectorScores, type ScoreRunOptions, type TemperatureOption } from './metrics/rejectorScores';
+export { adaptiveAttack, adaptiveBatch, adaptiveObjectiveValue, ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, ADAPTIVE_DEFAULTS, type AdaptiveObjective, type AdaptiveOptions } from './attacks/adaptive';

@@ -21,6 +21,8 @@ import {
   runTraining,
   train,
 } from '../../src/core';
+import { createModelWithHeads } from '../../src/core/models/heads';
+import { type TrainingMethodName, methodHeads } from '../../src/core/training/method';
 import { expectNoTensorLeak, expectSameWeights, useWasmBackend, weightsDiffer, weightsOf, threeBlobs } from './helpers';
 
 useWasmBackend();
@@ -43,6 +45,9 @@ afterAll(() => tf.dispose([x, y, xTest, yTest]));
 
 const config = (over: Partial<TrainConfig> = {}): TrainConfig => ({ ...TRAIN_DEFAULTS, method: 'standard', epochs: 3, batchSize: 10, learningRate: 0.1, seed: 4, ...over });
 const newModel = (seed = 2) => createMlp({ inputDim: 2, numClasses: 3, seed });
+/** The MLP a method trains: with Rectified Rejection's or SelectiveNet's heads where the method needs them. */
+const modelFor = (method: TrainingMethodName, o: { depth: number; width: number; seed: number }) =>
+  createModelWithHeads(methodHeads(method), { kind: 'mlp', inputDim: 2, numClasses: 3, ...o });
 
 describe('standard training', () => {
   test('raises accuracy well above chance on three Gaussians (60 points, 3 epochs, batch 10)', async () => {
@@ -190,7 +195,7 @@ describe('cancel and divergence', () => {
 
 describe.each(TRAINING_METHODS.filter((m) => m !== 'standard'))('%s', (method) => {
   test('one epoch on a tiny set completes, changes the weights and leaks nothing', async () => {
-    const model = createMlp({ inputDim: 2, numClasses: 3, depth: 2, width: 16, seed: 5 });
+    const model = modelFor(method, { depth: 2, width: 16, seed: 5 });
     const initial = weightsOf(model);
     const cfg = config({ method, epochs: 1, attack: { norm: 'linf', eps: 0.2, steps: 3, stepSize: 0 } });
     const result = await expectNoTensorLeak(() => train(model, { x, y, xTest, yTest }, cfg));
@@ -205,7 +210,7 @@ describe.each(TRAINING_METHODS.filter((m) => m !== 'standard'))('%s', (method) =
   });
 
   test('l2 attack, Adam and a box work too', async () => {
-    const model = createMlp({ inputDim: 2, numClasses: 3, depth: 1, width: 8, seed: 6 });
+    const model = modelFor(method, { depth: 1, width: 8, seed: 6 });
     const cfg = config({ method, epochs: 1, optimizer: 'adam', learningRate: 0.01, box: [-4, 4], attack: { norm: 'l2', eps: 0.3, steps: 2, stepSize: 0 } });
     const result = await expectNoTensorLeak(() => train(model, { x, y }, cfg));
     expect(result.status).toBe('completed');
@@ -217,7 +222,7 @@ describe('prepare (the attacks inside training)', () => {
   const params = { attack: { norm: 'linf' as const, eps: 0.25, steps: 5, stepSize: 0 }, box: null, tradesBeta: 6, eraBeta: 1 };
 
   test.each(TRAINING_METHODS)('%s: prepared points stay in the eps-ball; the caller owns every tensor', async (method) => {
-    const model = createMlp({ inputDim: 2, numClasses: 3, depth: 2, width: 16, seed: 8 });
+    const model = modelFor(method, { depth: 2, width: 16, seed: 8 });
     await expectNoTensorLeak(async () => {
       const prepared = METHODS[method].prepare(model, x, y, params, 3);
       for (const key of ['xAdv', 'xNonRobust']) {
@@ -230,7 +235,7 @@ describe('prepare (the attacks inside training)', () => {
       tf.dispose(Object.values(prepared));
     });
     const again = METHODS[method].prepare(model, x, y, params, 3);
-    expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'], gaussian: ['noise'], 'cat-rs': ['active', 'dStar', 'kPlus', 'lowWeight', 'noise'], cra: ['noise', 'noise0'] }[method]);
+    expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'], gaussian: ['noise'], 'cat-rs': ['active', 'dStar', 'kPlus', 'lowWeight', 'noise'], cra: ['noise', 'noise0'], 'rr-pgd-at': ['xAdv'], 'rr-trades': ['xAdv'], 'selectivenet-pgd-at': ['xAdv'] }[method]);
     tf.dispose(Object.values(again));
     model.dispose();
   });

@@ -139,7 +139,7 @@ export function takeBetter(
 ): tf.Tensor {
   return tf.tidy(() => {
     const score = (xa: tf.Tensor) => {
-      const z = model.apply(xa, { training: false }) as tf.Tensor2D;
+      const z = modelLogits(model, xa);
       const fooled = tf.notEqual(tf.argMax(z, 1), tf.cast(labels, 'int32'));
       return { fooled, value: objective(z, labels) };
     };

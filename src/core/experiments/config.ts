@@ -8,6 +8,7 @@ import { DATASET2D_DEFAULTS, DATASET2D_KINDS, type Dataset2dConfig } from '../da
 import { MLP_DEFAULTS } from '../models/mlpConfig';
 import { TRAINING_METHODS } from '../training/method';
 import { CAT_RS_VARIANTS } from '../training/smoothedTrainingConfig';
+import { RR_STOP_GRADIENTS } from '../training/rejectionTrainingConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
 
 export interface ModelConfig {
@@ -40,7 +41,14 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   seed: 1,
   data: { ...DATASET2D_DEFAULTS },
   model: { depth: MLP_DEFAULTS.depth, width: MLP_DEFAULTS.width, activation: MLP_DEFAULTS.activation },
-  training: { ...trainDefaults, attack: { ...trainDefaults.attack }, catRs: { ...trainDefaults.catRs }, cra: { ...trainDefaults.cra } },
+  training: {
+    ...trainDefaults,
+    attack: { ...trainDefaults.attack },
+    catRs: { ...trainDefaults.catRs },
+    cra: { ...trainDefaults.cra },
+    rr: { ...trainDefaults.rr },
+    selectiveNet: { ...trainDefaults.selectiveNet },
+  },
   evaluation: { attack: { ...attackDefaults }, gridResolution: 200 },
 };
 
@@ -82,6 +90,12 @@ export const TRAINING_AND_ATTACK_RULES: Record<string, FieldRule> = {
   'training.cra.k': { type: 'int', min: 1, max: 256 },
   'training.cra.gamma': { type: 'num', min: 0, max: 100, minExclusive: true },
   'training.cra.beta': { type: 'num', min: 0, max: 1000 },
+  'training.rr.lambda': { type: 'num', min: 0, max: 1000 },
+  'training.rr.temperature': { type: 'num', min: 0, max: 100, minExclusive: true },
+  'training.rr.stopGradient': { type: 'enum', values: RR_STOP_GRADIENTS },
+  'training.selectiveNet.coverage': { type: 'num', min: 0, max: 1, minExclusive: true },
+  'training.selectiveNet.lambda': { type: 'num', min: 0, max: 1000 },
+  'training.selectiveNet.alpha': { type: 'num', min: 0, max: 1 },
   'evaluation.attack.kind': { type: 'enum', values: ATTACK_KINDS },
   'evaluation.attack.norm': { type: 'enum', values: ['linf', 'l2'] },
   'evaluation.attack.eps': { type: 'num', min: 0, max: 100 },

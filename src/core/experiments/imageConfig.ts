@@ -64,6 +64,8 @@ export const IMAGE_EXPERIMENT_DEFAULTS: ImageExperimentConfig = {
     sigma: SMOOTHED_TRAINING_SIGMA.images,
     catRs: { ...trainDefaults.catRs },
     cra: { ...trainDefaults.cra },
+    rr: { ...trainDefaults.rr },
+    selectiveNet: { ...trainDefaults.selectiveNet },
   },
   evaluation: { attack: { ...attackDefaults, kind: 'pgd', norm: 'linf', eps: 8 / 255, steps: 10, box: [0, 1] }, count: 500 },
 };

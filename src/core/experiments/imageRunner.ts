@@ -8,8 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunControl } from '../attacks/batched';
 import { runAttack } from '../attacks/attack';
 import { type ImageDataset, imageSize, subsetFirst, subsetPerClass } from '../data/imageDataset';
-import { createCnn } from '../models/cnn';
-import { createMlp, logits } from '../models/mlp';
+import { createModelWithHeads } from '../models/heads';
+import { logits } from '../models/mlp';
+import { methodHeads } from '../training/method';
 import { type RobustnessSplit, splitFromPredictions } from '../metrics/split';
 import { type TrainProgress, type TrainResult, train } from '../training/trainer';
 import type { ImageExperimentConfig } from './imageConfig';
@@ -37,10 +38,16 @@ export function channelStats(ds: ImageDataset): { mean: number[]; std: number[] 
   return { mean, std };
 }
 
+/**
+ * The CNN or MLP of the config, with Rectified Rejection's auxiliary head for the RR methods and
+ * SelectiveNet's heads for SelectiveNet (models/heads.ts); the classifier is the same either way.
+ */
 export function buildImageModel(config: ImageExperimentConfig, train: ImageDataset): tf.LayersModel {
   const m = config.model;
+  const heads = methodHeads(config.training.method);
   if (m.kind === 'cnn') {
-    return createCnn({
+    return createModelWithHeads(heads, {
+      kind: 'cnn',
       inputShape: train.shape,
       numClasses: train.numClasses,
       convLayers: m.convLayers,
@@ -51,7 +58,7 @@ export function buildImageModel(config: ImageExperimentConfig, train: ImageDatas
     });
   }
   if (m.normalize) throw new Error('The MLP has no Normalize layer here: use the CNN, or turn normalisation off.');
-  return createMlp({ inputDim: imageSize(train.shape), inputShape: train.shape, numClasses: train.numClasses, depth: m.depth, width: m.width, seed: config.seed });
+  return createModelWithHeads(heads, { kind: 'mlp', inputDim: imageSize(train.shape), inputShape: train.shape, numClasses: train.numClasses, depth: m.depth, width: m.width, seed: config.seed });
 }
 
 export function imageTensors(ds: ImageDataset): { x: tf.Tensor4D; y: tf.Tensor1D } {

@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { type RunControl } from '../attacks/batched';
 import { type Bounds2d, type Dataset2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
-import { createMlp } from '../models/mlp';
+import { createModelWithHeads } from '../models/heads';
+import { logits } from '../models/mlp';
+import { methodHeads } from '../training/method';
 import { type RobustnessSplit, robustnessSplit } from '../metrics/robustness';
 import { type TrainProgress, type TrainResult, train } from '../training/trainer';
 import { type ExperimentConfig, attackConfigOf, trainConfigOf } from './config';
@@ -30,8 +32,13 @@ export function disposeDataset(t: DatasetTensors): void {
   tf.dispose([t.xTrain, t.yTrain, t.xTest, t.yTest]);
 }
 
+/**
+ * The MLP of the config. Rectified Rejection's methods get the two-head model (classifier +
+ * auxiliary head A_phi), SelectiveNet the three-head one (models/heads.ts); the others the plain
+ * MLP. The classifier's layers and initial weights are the same in all three.
+ */
 export function buildModel(config: ExperimentConfig, numClasses: number): tf.LayersModel {
-  return createMlp({ inputDim: 2, numClasses, ...config.model, seed: config.seed });
+  return createModelWithHeads(methodHeads(config.training.method), { kind: 'mlp', inputDim: 2, numClasses, ...config.model, seed: config.seed });
 }
 
 /** Generates the data, builds the model and trains it. The caller owns the returned model. */
@@ -83,7 +90,7 @@ export interface GridPrediction {
 export async function predictGrid(model: tf.LayersModel, bounds: Bounds2d, resolution: number): Promise<GridPrediction> {
   const pts = makeGrid2d(bounds, resolution);
   const [cls, conf] = tf.tidy(() => {
-    const p = tf.softmax(model.apply(tf.tensor2d(pts, [resolution * resolution, 2]), { training: false }) as tf.Tensor2D);
+    const p = tf.softmax(logits(model, tf.tensor2d(pts, [resolution * resolution, 2])));
     return [tf.argMax(p, 1), tf.max(p, 1)];
   });
   try {

@@ -54,29 +54,70 @@ interface DenseStep {
 
 const plans = new WeakMap<tf.LayersModel, DenseStep[] | null>();
 
-/** The model as a chain of dense layers, if it is one (the MLPs of createMlp are). */
+interface ChainTensor {
+  sourceLayer: tf.layers.Layer;
+  nodeIndex: number;
+}
+
+/**
+ * The layers from the input to the model's first output, if they form a chain (each takes the
+ * one output of the one before). Single-output models: their layers, as before. Models with
+ * several outputs (classifier + rejector heads, models/heads.ts): the path to the logits only.
+ */
+function firstOutputLayers(model: tf.LayersModel): tf.layers.Layer[] | null {
+  if (model.outputs.length <= 1) return model.layers;
+  const chain: tf.layers.Layer[] = [];
+  let t = model.outputs[0] as unknown as ChainTensor;
+  for (;;) {
+    const layer = t.sourceLayer;
+    if (layer.getClassName() === 'InputLayer') return chain;
+    const node = (layer as unknown as { inboundNodes: Array<{ inputTensors: ChainTensor[] }> }).inboundNodes[t.nodeIndex];
+    if (!node || node.inputTensors.length !== 1) return null;
+    chain.unshift(layer);
+    t = node.inputTensors[0];
+  }
+}
+
+const classifierViews = new WeakMap<tf.LayersModel, tf.LayersModel>();
+
+/** A model with several outputs, cut down to its first output (same layers and weights; never disposed). */
+function classifierView(model: tf.LayersModel): tf.LayersModel {
+  let view = classifierViews.get(model);
+  if (!view) {
+    view = tf.model({ inputs: model.inputs, outputs: model.outputs[0] });
+    classifierViews.set(model, view);
+  }
+  return view;
+}
+
+/** The model (up to its first output) as a chain of dense layers, if it is one (the MLPs of createMlp are). */
 function densePlan(model: tf.LayersModel): DenseStep[] | null {
   if (plans.has(model)) return plans.get(model)!;
-  let plan: DenseStep[] | null = [];
-  for (const layer of model.layers) {
+  const plan = densePlanOf(firstOutputLayers(model));
+  plans.set(model, plan);
+  return plan;
+}
+
+function densePlanOf(layers: tf.layers.Layer[] | null): DenseStep[] | null {
+  if (!layers) return null;
+  const plan: DenseStep[] = [];
+  for (const layer of layers) {
     if (layer.getClassName() === 'Flatten' && plan.length === 0) {
       plan.push({ layer: layer as DenseStep['layer'], activation: 'flatten' });
       continue;
     }
     const l = layer as DenseStep['layer'] & { activation?: { getClassName(): string } };
     const act = l.activation?.getClassName?.();
-    if (l.getClassName() !== 'Dense' || !l.kernel || !(act === 'relu' || act === 'tanh' || act === 'linear')) {
-      plan = null;
-      break;
-    }
+    if (l.getClassName() !== 'Dense' || !l.kernel || !(act === 'relu' || act === 'tanh' || act === 'linear')) return null;
     plan.push({ layer: l, activation: act });
   }
-  plans.set(model, plan);
   return plan;
 }
 
 /**
- * Logits of a batch, as the attacks and losses use it (no softmax). For chains of dense layers
+ * Logits of a batch, as the attacks and losses use it (no softmax). For a model with several
+ * outputs (a classifier with rejector heads, models/heads.ts) these are its first output, the
+ * classifier's logits, computed without the other heads. For chains of dense layers
  * this runs the same computation as model.apply directly on the layers' weight variables: under
  * a gradient tape it avoids tfjs-layers' per-layer copies and the eager weight gradients of its
  * fused output layer (about 8% of an input-gradient pass), and without a tape it uses the fused
@@ -84,7 +125,7 @@ function densePlan(model: tf.LayersModel): DenseStep[] | null {
  */
 export function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
   const plan = densePlan(model);
-  if (!plan) return model.apply(x, { training: false }) as tf.Tensor2D;
+  if (!plan) return (model.outputs.length > 1 ? classifierView(model) : model).apply(x, { training: false }) as tf.Tensor2D;
   const taped = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
   return tf.tidy(() => {
     let h = x;

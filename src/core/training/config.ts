@@ -1,6 +1,7 @@
 /** Training settings as plain data (no tfjs import), shared by the page, the worker and the CLI. */
 import type { TrainingAttack, TrainingMethodName } from './method';
 import { CAT_RS_DEFAULTS, CRA_DEFAULTS, type CatRsConfig, type CraConfig, SMOOTHED_TRAINING_SIGMA } from './smoothedTrainingConfig';
+import { RR_DEFAULTS, SELECTIVENET_DEFAULTS, type RrConfig, type SelectiveNetConfig } from './rejectionTrainingConfig';
 
 export interface TrainConfig {
   method: TrainingMethodName;
@@ -23,6 +24,10 @@ export interface TrainConfig {
   catRs: CatRsConfig;
   /** CRA settings (paper 001, Eq. 9-11). */
   cra: CraConfig;
+  /** Rectified Rejection settings (paper 000, Eq. 4-5), for 'rr-pgd-at' and 'rr-trades'. */
+  rr: RrConfig;
+  /** SelectiveNet settings (the baseline of paper 000), for 'selectivenet-pgd-at'. */
+  selectiveNet: SelectiveNetConfig;
 }
 
 /** Paper 001, Appendix A.2 (the Figure 1 setup): 20 epochs, lr 0.1, batch 10, PGD-10, beta 6. */
@@ -43,4 +48,6 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   sigma: SMOOTHED_TRAINING_SIGMA.toy2d,
   catRs: { ...CAT_RS_DEFAULTS },
   cra: { ...CRA_DEFAULTS },
+  rr: { ...RR_DEFAULTS },
+  selectiveNet: { ...SELECTIVENET_DEFAULTS },
 };

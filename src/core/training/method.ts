@@ -6,8 +6,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AttackNorm } from '../attacks/config';
 import type { SmoothedTrainingParams } from './smoothedTrainingConfig';
+import type { ModelHeads, RrConfig, SelectiveNetConfig } from './rejectionTrainingConfig';
 
-export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era', 'gaussian', 'cat-rs', 'cra'] as const;
+export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era', 'gaussian', 'cat-rs', 'cra', 'rr-pgd-at', 'rr-trades', 'selectivenet-pgd-at'] as const;
 export type TrainingMethodName = (typeof TRAINING_METHODS)[number];
 
 /** The methods that train a base classifier for randomized smoothing (they use `sigma`, not the training attack). */
@@ -19,7 +20,18 @@ export function isSmoothedMethod(method: TrainingMethodName): boolean {
 
 /** The methods that run the PGD training attack (`attack`) in `prepare`. */
 export function usesTrainingAttack(method: TrainingMethodName): boolean {
-  return method === 'pgd-at' || method === 'trades' || method === 'era';
+  return method === 'pgd-at' || method === 'trades' || method === 'era' || method === 'rr-pgd-at' || method === 'rr-trades' || method === 'selectivenet-pgd-at';
+}
+
+/**
+ * The heads the model of a method needs: Rectified Rejection (paper 000) trains a two-head model
+ * (classifier + auxiliary A_phi), the SelectiveNet baseline a three-head one (classifier,
+ * selection g, auxiliary h); every other method a plain classifier. See models/heads.ts.
+ */
+export function methodHeads(method: TrainingMethodName): ModelHeads {
+  if (method === 'rr-pgd-at' || method === 'rr-trades') return 'rr';
+  if (method === 'selectivenet-pgd-at') return 'selectivenet';
+  return 'none';
 }
 
 /** The attack used inside training (PGD; paper 001 trains with 10 steps). */
@@ -40,6 +52,10 @@ export interface LossParams {
   eraBeta: number;
   /** Noise level and settings of Gaussian augmentation, CAT-RS and CRA (absent: their defaults). */
   smoothing?: SmoothedTrainingParams;
+  /** Rectified Rejection's lambda, temperature and stop-gradient form (absent: RR_DEFAULTS). */
+  rr?: RrConfig;
+  /** SelectiveNet's coverage, lambda and alpha (absent: SELECTIVENET_DEFAULTS). */
+  selectiveNet?: SelectiveNetConfig;
 }
 
 export type Prepared = Record<string, tf.Tensor>;
@@ -57,4 +73,7 @@ export const METHOD_LABELS: Record<TrainingMethodName, string> = {
   gaussian: 'Gaussian augmentation (Cohen et al.)',
   'cat-rs': 'CAT-RS (paper 002, Alg. 1)',
   cra: 'CRA (paper 001, Eq. 9)',
+  'rr-pgd-at': 'PGD-AT + Rectified Rejection (paper 000, Eq. 5)',
+  'rr-trades': 'TRADES + Rectified Rejection (paper 000, Eq. 5)',
+  'selectivenet-pgd-at': 'PGD-AT + SelectiveNet (Geifman & El-Yaniv)',
 };

@@ -20,6 +20,8 @@ import { era } from './era';
 import { gaussian } from './gaussian';
 import { catRs } from './catRs';
 import { cra } from './cra';
+import { rrPgdAt, rrTrades } from './rectifiedRejection';
+import { selectiveNetPgdAt } from './selectiveNet';
 
 export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
   standard,
@@ -29,6 +31,9 @@ export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
   gaussian,
   'cat-rs': catRs,
   cra,
+  'rr-pgd-at': rrPgdAt,
+  'rr-trades': rrTrades,
+  'selectivenet-pgd-at': selectiveNetPgdAt,
 };
 
 /** The loss parameters of a training config. */
@@ -39,6 +44,8 @@ export function lossParamsOf(config: TrainConfig): LossParams {
     tradesBeta: config.tradesBeta,
     eraBeta: config.eraBeta,
     smoothing: { sigma: config.sigma, catRs: config.catRs, cra: config.cra },
+    rr: config.rr,
+    selectiveNet: config.selectiveNet,
   };
 }
 

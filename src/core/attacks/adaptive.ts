@@ -1,0 +1,151 @@
+/**
+ * Adaptive attacks on a Rectified Rejection model (paper 000, Section 6.2 and Fig. 4): PGD that
+ * fools the classifier and, at the same time, pushes the rejector's score up so that the
+ * adversarial input is not rejected. The five objectives of the paper, maximised by the attacker:
+ *
+ *   'ce-logrcon'   L_CE + eta · log R-Con
+ *   'ce-rr'        L_CE + eta · L_RR
+ *   'con-rr'       L_Con + eta · L_RR
+ *   'con-logrcon'  L_Con + eta · log R-Con
+ *   'multi-target' L_Con + eta · L_RR, run once per target class t ≠ y ("multi")
+ *
+ * L_CE = CE(f(x'), y); L_RR = BCE(R-Con(x') || T-Con(x')) with T-Con detached, as in the
+ * authors' attack (P2333/Rectified-Rejection, eval_cifar.py `attack_pgd` with adaptive_BCE:
+ * maximising it drives R-Con away from T-Con, i.e. up on the misclassified inputs the attacker
+ * makes). L_Con "directly optimises the confidence": here the log-confidence of the best wrong
+ * class, log max_{c≠y} f(x')_c (for the multi-target version, log f(x')_t of the target t) —
+ * the paper gives no formula; the log keeps the gradient alive where the softmax saturates.
+ *
+ * Each run keeps its final iterate (as the authors' PGD); with restarts or several targets an
+ * input keeps the candidate that fools the classifier with the highest R-Con (an evasion the
+ * rejector is least likely to catch), else the one with the highest objective.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../random';
+import { twoHeadOutputs } from '../models/heads';
+import { logRConFromOutputs } from '../metrics/rejectorScores';
+import { rrBcePerExample } from '../training/rectifiedRejection';
+import { type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
+import { type RunControl, mapBatches } from './batched';
+import { effectiveStepSize } from './pgd';
+
+export const ADAPTIVE_OBJECTIVES = ['ce-logrcon', 'ce-rr', 'con-rr', 'con-logrcon', 'multi-target'] as const;
+export type AdaptiveObjective = (typeof ADAPTIVE_OBJECTIVES)[number];
+
+export const ADAPTIVE_LABELS: Record<AdaptiveObjective, string> = {
+  'ce-logrcon': 'CE + η·log R-Con',
+  'ce-rr': 'CE + η·L_RR',
+  'con-rr': 'Con + η·L_RR',
+  'con-logrcon': 'Con + η·log R-Con',
+  'multi-target': 'Con + η·L_RR (multi-target)',
+};
+
+export interface AdaptiveOptions extends ThreatModel {
+  objective: AdaptiveObjective;
+  /** Weight eta of the rejector term (the paper varies it; 1 by default). */
+  eta: number;
+  steps: number;
+  /** 0 = 2.5·eps/steps. */
+  stepSize: number;
+  restarts: number;
+  seed: number;
+}
+
+export const ADAPTIVE_DEFAULTS: Omit<AdaptiveOptions, 'eps' | 'box'> = { objective: 'ce-logrcon', eta: 1, norm: 'linf', steps: 10, stepSize: 0, restarts: 1, seed: 0 };
+
+/** log of the largest softmax probability among the classes marked 1 in `allowed` [b, K]. */
+function logMaxOver(z: tf.Tensor2D, allowed: tf.Tensor2D): tf.Tensor1D {
+  const masked = tf.add(z, tf.mul(tf.sub(1, allowed), -1e30));
+  return tf.sub(tf.max(masked, 1), tf.logSumExp(z, 1)) as tf.Tensor1D;
+}
+
+/** The attacker's per-example objective at x' (to maximise), for labels y and, for multi-target, target t. */
+export function adaptiveObjectiveValue(model: tf.LayersModel, xAdv: tf.Tensor, y: tf.Tensor1D, objective: AdaptiveObjective, eta: number, target?: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const { logits: z, auxLogit } = twoHeadOutputs(model, xAdv);
+    const k = z.shape[1];
+    const yHot = tf.oneHot(tf.cast(y, 'int32'), k) as tf.Tensor2D;
+    const first =
+      objective === 'ce-logrcon' || objective === 'ce-rr'
+        ? crossEntropy(z, y)
+        : objective === 'multi-target'
+          ? logMaxOver(z, tf.oneHot(tf.cast(target!, 'int32'), k) as tf.Tensor2D)
+          : logMaxOver(z, tf.sub(1, yHot) as tf.Tensor2D);
+    const second = objective === 'ce-logrcon' || objective === 'con-logrcon' ? logRConFromOutputs(z, auxLogit) : rrBcePerExample(z, auxLogit, y, { stopGradient: 'target-only' });
+    return tf.add(first, tf.mul(eta, second)) as tf.Tensor1D;
+  });
+}
+
+function oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AdaptiveOptions, seed: number, target?: tf.Tensor1D): tf.Tensor {
+  const alpha = effectiveStepSize(o);
+  let xAdv = randomStart(x, o, seed);
+  const f = (xa: tf.Tensor) => tf.sum(adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target)) as tf.Scalar;
+  const grad = tf.grad(f);
+  for (let s = 0; s < o.steps; s++) {
+    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad(xAdv), o.norm))), x, o));
+    xAdv.dispose();
+    xAdv = next;
+  }
+  return xAdv;
+}
+
+/** Per input: (fooled, log R-Con, objective) of a candidate, for choosing among runs. */
+function rank(model: tf.LayersModel, xa: tf.Tensor, y: tf.Tensor1D, o: AdaptiveOptions, target?: tf.Tensor1D) {
+  return tf.tidy(() => {
+    const { logits: z, auxLogit } = twoHeadOutputs(model, xa);
+    const fooled = tf.notEqual(tf.argMax(z, 1), tf.cast(y, 'int32')) as tf.Tensor1D;
+    return { fooled, logRCon: logRConFromOutputs(z, auxLogit), value: adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target) };
+  });
+}
+
+/** Synchronous adaptive PGD on one batch (all restarts and, for multi-target, all targets). */
+export function adaptiveBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AdaptiveOptions): tf.Tensor {
+  const o = { ...ADAPTIVE_DEFAULTS, ...options };
+  const k = (model.outputs[0].shape[1] ?? 0) as number;
+  const targets: Array<number | null> = o.objective === 'multi-target' ? Array.from({ length: k - 1 }, (_, i) => i) : [null];
+  let best: tf.Tensor | null = null;
+  let bestRank: ReturnType<typeof rank> | null = null;
+  for (const [ti, offset] of targets.entries()) {
+    // Target number `offset` among the classes other than y: t = offset, skipping y.
+    const target = offset === null ? undefined : tf.tidy(() => {
+      const t = tf.fill([y.shape[0]], offset, 'int32');
+      return tf.where(tf.greaterEqual(t, tf.cast(y, 'int32')), tf.add(t, 1), t) as tf.Tensor1D;
+    });
+    for (let r = 0; r < Math.max(1, Math.floor(o.restarts)); r++) {
+      const cand = oneRun(model, x, y, o, deriveSeed(o.seed, 'adaptive', ti, r), target);
+      const candRank = rank(model, cand, y, o, target);
+      if (!best || !bestRank) {
+        best = cand;
+        bestRank = candRank;
+        continue;
+      }
+      const [merged, mergedRank] = tf.tidy(() => {
+        const b = bestRank!;
+        // Better: fools where the best does not; or both fool and a higher R-Con; or neither and a higher objective.
+        const better = tf.logicalOr(
+          tf.logicalAnd(candRank.fooled, tf.logicalNot(b.fooled)),
+          tf.logicalOr(
+            tf.logicalAnd(tf.logicalAnd(candRank.fooled, b.fooled), tf.greater(candRank.logRCon, b.logRCon)),
+            tf.logicalAnd(tf.logicalAnd(tf.logicalNot(candRank.fooled), tf.logicalNot(b.fooled)), tf.greater(candRank.value, b.value)),
+          ),
+        ) as tf.Tensor1D;
+        const pick = <T extends tf.Tensor>(c: T, cur: T) => tf.where(better, c, cur) as T;
+        return [
+          tf.where(expandMask(better, x), cand, best!),
+          { fooled: pick(candRank.fooled, b.fooled), logRCon: pick(candRank.logRCon, b.logRCon), value: pick(candRank.value, b.value) },
+        ] as const;
+      });
+      tf.dispose([best, cand, bestRank.fooled, bestRank.logRCon, bestRank.value, candRank.fooled, candRank.logRCon, candRank.value]);
+      best = merged;
+      bestRank = mergedRank;
+    }
+    target?.dispose();
+  }
+  if (bestRank) tf.dispose([bestRank.fooled, bestRank.logRCon, bestRank.value]);
+  return best!;
+}
+
+/** Adaptive PGD over any number of inputs, chunked and cancellable (seeds derived per chunk). */
+export function adaptiveAttack(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AdaptiveOptions, control: RunControl = {}): Promise<tf.Tensor> {
+  return mapBatches(x, y, control, (xb, yb, chunk) => adaptiveBatch(model, xb, yb, { ...options, seed: deriveSeed(options.seed, 'chunk', chunk) }));
+}
