@@ -6,6 +6,7 @@ import { useStore } from '../state/store';
 import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
 import { SmoothedTrainingFields } from './SmoothedTrainingFields';
+import { RejectionTrainingFields } from './RejectionTrainingFields';
 
 const S = 'image' as const;
 const NORMS = [
@@ -89,7 +90,7 @@ export function ImageSettings() {
         ) : null}
       </Section>
       <Section title="Training" testId="image-training-settings">
-        <SelectField scope={S} path="training.method" label="Method" tip="The training loss." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+        <SelectField scope={S} path="training.method" label="Method" tip="The training loss: standard, PGD-AT, TRADES, ERA (paper 001), Gaussian / CAT-RS / CRA for smoothing (papers 001, 002), Rectified Rejection or SelectiveNet with a rejector head (paper 000)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
         <div className="row">
           <SelectField scope={S} path="training.optimizer" label="Optimizer" tip="SGD or Adam." options={[{ value: 'adam', label: 'Adam' }, { value: 'sgd', label: 'SGD' }]} />
           <NumberField scope={S} path="training.learningRate" label="Learning rate" tip="Step size of the optimizer." />
@@ -106,6 +107,7 @@ export function ImageSettings() {
           </div>
         ) : null}
         <SmoothedTrainingFields scope={S} />
+        <RejectionTrainingFields scope={S} />
       </Section>
       <Section title="Attack (evaluation)" testId="image-attack-settings">
         <div className="row">

@@ -4,6 +4,7 @@ import { useStore } from '../state/store';
 import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
 import { SmoothedTrainingFields } from './SmoothedTrainingFields';
+import { RejectionTrainingFields } from './RejectionTrainingFields';
 
 const NORMS = [
   { value: 'linf', label: 'l∞' },
@@ -39,7 +40,7 @@ export function TrainingSettings() {
   const adversarial = usesTrainingAttack(method);
   return (
     <Section title="Training" testId="training-settings">
-      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (paper 001, Eq. 5), or for smoothed classifiers Gaussian augmentation, CAT-RS (paper 002) or CRA (paper 001, Eq. 9)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (paper 001, Eq. 5), for smoothed classifiers Gaussian augmentation, CAT-RS (paper 002) or CRA (paper 001, Eq. 9), and with a rejector head Rectified Rejection on PGD-AT or TRADES (paper 000) or the SelectiveNet baseline." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
       <div className="row">
         <SelectField path="training.optimizer" label="Optimizer" tip="SGD (paper 001's toy setup) or Adam." options={[{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }]} />
         <NumberField path="training.learningRate" label="Learning rate" tip="Step size of the optimizer (paper 001: 0.1 with SGD)." />
@@ -66,6 +67,7 @@ export function TrainingSettings() {
       ) : null}
       {method === 'era' ? <NumberField path="training.eraBeta" label="ERA β" tip="Weight β of the TRADES term in ERA's loss (paper 001, Eq. 5); the robust-inaccuracy term has weight 1." /> : null}
       <SmoothedTrainingFields />
+      <RejectionTrainingFields />
     </Section>
   );
 }
