@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core';
 import { BENCH_CASES, SPLIT_40K_TARGET_MS, type BenchResult, runBenchCase } from '../src/core/bench/suite';
+import { type Row, fmtMs, printTable } from './table';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 const DEFAULT_REPEATS: Record<string, number> = { wasm: 5, cpu: 1 };
@@ -58,38 +59,6 @@ function parseList(value: string | undefined, allowed: readonly string[], what: 
   const bad = items.filter((s) => !allowed.includes(s));
   if (bad.length || items.length === 0) fail(`unknown ${what}: ${bad.join(', ') || '(none given)'}; choose from ${allowed.join(', ')}`);
   return items;
-}
-
-interface Row {
-  case: string;
-  label: string;
-  backend: string;
-  medianMs: number | null;
-  runsMs: number[];
-  warmupMs: number | null;
-  throughput: string;
-  perSecond: number | null;
-  tensorsLeaked: number | null;
-  error?: string;
-}
-
-const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-
-function printTable(rows: Row[]): void {
-  const header = ['case', 'backend', 'median', 'runs (ms)', 'throughput', 'tensors'];
-  const lines = rows.map((r) => [
-    r.case,
-    r.backend,
-    r.medianMs === null ? 'FAILED' : `${fmtMs(r.medianMs)} ms`,
-    r.error ? r.error : r.runsMs.map(fmtMs).join(', '),
-    r.throughput,
-    r.tensorsLeaked === null ? '-' : r.tensorsLeaked === 0 ? 'ok (0 leaked)' : `LEAK ${r.tensorsLeaked}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(fmt(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const l of lines) console.log(fmt(l));
 }
 
 async function main(): Promise<number> {
