@@ -18,6 +18,7 @@ import { softwareBackends } from './softwareProbe';
 import { computeApi } from './computeApi';
 import { benchApi } from './bench';
 import { smoothingApi } from './smoothingApi';
+import { rectifiedApi } from './rectifiedApi';
 import { rejectionApi } from './rejectionApi';
 import { libraryApi } from './libraryApi';
 import { imageApi } from './imageApi';
@@ -66,6 +67,7 @@ const api: WorkerApi = {
   ...computeApi,
   ...benchApi,
   ...smoothingApi,
+  ...rectifiedApi,
   ...rejectionApi,
   ...libraryApi,
   ...imageApi,

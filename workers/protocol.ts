@@ -3,6 +3,7 @@
  * data (typed arrays, numbers, strings) out. No tensor ever crosses this boundary.
  */
 import type { SmoothingWorkerApi } from './smoothingProtocol';
+import type { RectifiedWorkerApi } from './rectifiedProtocol';
 import type {
   AttackConfig,
   CompositionResult,
@@ -150,7 +151,7 @@ export type ImageTrainUpdate = Exclude<TrainUpdate, { kind: 'grid' }>;
 export type { LibraryItem, LibraryKind } from './storage';
 import type { LibraryItem, LibraryKind } from './storage';
 
-export interface WorkerApi extends SmoothingWorkerApi {
+export interface WorkerApi extends SmoothingWorkerApi, RectifiedWorkerApi {
   init(requestedBackend: string | null, onEvent: (e: WorkerEvent) => void): Promise<BackendInfo>;
   makeDataset(config: Dataset2dConfig): Promise<Dataset2d>;
   train(jobId: string, modelId: string, name: string, config: ExperimentConfig, onUpdate: (u: TrainUpdate) => void): Promise<TrainOutcome>;

@@ -2,32 +2,17 @@
  * The worker's randomized smoothing (issue 4): CERTIFY / PREDICT over the test set of a 2-D or an
  * image model, streaming each finished input to the page, and PREDICT over the 2-D grid for the
  * smoothed decision regions. A cancelled certification returns the inputs already finished.
- * `inputsOf` and `certifyJob` are shared with rejectionApi.ts (paper 003's certification).
+ * `certifyJob` is shared with rejectionApi.ts (paper 003's certification).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type CertificationRow, type SmoothingOptions, checkSmoothingOptions, makeDataset2d, makeGrid2d, modelClassifier, noiseSource, pickIndices, predictMany, runSmoothingOnSet, type RunSetControl, type RunSetResult } from '../src/core/index';
 import { runJob, stagedProgress } from './jobs';
+import { inputsOf } from './modelInputs';
 import { getEntry } from './models';
-import { getImageDataset, getImageModel } from './imageStore';
 import type { ProgressFn } from './protocol';
 import type { CertifyOutcome, CertifyRequest, RejectionWorkerApi, SmoothedGridView, SmoothingSource, SmoothingWorkerApi } from './smoothingProtocol';
 
-/** The model to smooth, the inputs of one part of its data (the first `max` of them; a tensor the caller disposes) and their labels. */
-export function inputsOf(source: SmoothingSource, part: 'train' | 'test' = 'test', max = Infinity): { model: tf.LayersModel; x: tf.Tensor; labels: Int32Array; numClasses: number } {
-  if (source.kind === '2d') {
-    const { model, summary } = getEntry(source.modelId);
-    const ds = makeDataset2d(summary.config.data);
-    const all = part === 'train' ? ds.yTrain : ds.yTest;
-    const labels = all.slice(0, Math.min(all.length, max));
-    return { model, x: tf.tensor2d((part === 'train' ? ds.xTrain : ds.xTest).subarray(0, 2 * labels.length), [labels.length, 2]), labels, numClasses: summary.numClasses };
-  }
-  const { model, summary } = getImageModel(source.modelId);
-  const data = getImageDataset(source.datasetId)[part];
-  if (summary.inputShape.join('x') !== data.shape.join('x')) throw new Error(`The model takes ${summary.inputShape.join('×')} images but the dataset has ${data.shape.join('×')}.`);
-  const labels = data.labels.slice(0, Math.min(data.labels.length, max));
-  const size = data.shape[0] * data.shape[1] * data.shape[2];
-  return { model, x: tf.tensor4d(data.images.subarray(0, size * labels.length), [labels.length, ...data.shape]), labels, numClasses: summary.numClasses };
-}
+export { inputsOf };
 
 /** The model and its test inputs (a tensor the caller disposes). */
 export const testSetOf = (source: SmoothingSource) => inputsOf(source, 'test');

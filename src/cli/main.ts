@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train')).trainCommand,
   attack: async () => (await import('./commands/attack')).attackCommand,
   evaluate: async () => (await import('./commands/evaluate')).evaluateCommand,
+  'evaluate-rejection': async () => (await import('./commands/evaluateRejection')).evaluateRejectionCommand,
   certify: async () => (await import('./commands/certify')).certifyCommand,
   predict: async () => (await import('./commands/certify')).predictCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,

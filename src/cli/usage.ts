@@ -12,6 +12,11 @@ Commands:
             pixels), predictions before/after, perturbation norms    [--model DIR]
   evaluate  split at eps, robustness-indicator selector at 2*eps, and with --compose-core
             the 2-compositional model             [--model DIR] [--compose-core DIR2]
+  evaluate-rejection
+            paper 000's rejection metrics of a saved model (--model DIR): accuracy,
+            TPR-95 accuracy, ROC-AUC and accuracy-coverage per rejector score (confidence,
+            energy, R-Con, SelectiveNet's g), clean, under PGD and adaptive attacks, and
+            the coupled rejector       [--count N --temperature T --xi X --eta E --per-input]
   certify   Cohen et al.'s CERTIFY of the Gaussian-smoothed model on the test set, writing
             their tab-separated log (idx label predict radius correct time)
             (--sigma S [--n0 --n --alpha --batch --skip --max --seed --model DIR])

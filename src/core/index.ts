@@ -68,3 +68,4 @@ export { rrPgdAt, rrTrades, rrBcePerExample, rrPgdAtLossPerExample, rrTradesLoss
 export { selectiveNetPgdAt, selectiveNetLoss } from './training/selectiveNet';
 export { rCon, rConTensor, rejectorScores, selectionTensor, confidenceFromLogits, logConfidenceFromLogits, logConfidenceParts, trueConfidenceFromLogits, energyFromLogits, rConFromOutputs, logRConFromOutputs, softplus, logSigmoid, type RejectorScores, type ScoreRunOptions, type TemperatureOption } from './metrics/rejectorScores';
 export { adaptiveAttack, adaptiveBatch, adaptiveObjectiveValue, ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, ADAPTIVE_DEFAULTS, type AdaptiveObjective, type AdaptiveOptions } from './attacks/adaptive';
+export { evaluateRejection, type RejectionEvalControl, type RejectionEvalStage } from './experiments/rejectionEval';

@@ -43,3 +43,12 @@ export {
 } from './metrics/selective';
 export { RR_DEFAULTS, RR_STOP_GRADIENTS, SELECTIVENET_DEFAULTS, MODEL_HEADS, type RrConfig, type RrStopGradient, type SelectiveNetConfig, type ModelHeads } from './training/rejectionTrainingConfig';
 export { REJECTOR_SCORES, REJECTOR_SCORE_LABELS, rejectorScoresOf, type RejectorScoreName } from './metrics/rejectorScoreNames';
+export {
+  REJECTION_EVAL_DEFAULTS, REJECTION_EVAL_DEFAULTS_2D, REJECTION_EVAL_KINDS, REJECTION_EVAL_OBJECTIVES, REJECTION_CLEAN_SETTING, defaultRejectionEvalConfig, rejectionEvalDefaults2d,
+  pgdSetting, adaptiveSetting, withAdaptiveObjectives, validateRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, rejectionEvalModelProblems,
+  type RejectionEvalConfig, type RejectionEvalSetting, type RejectionEvalKind, type RejectionEvalDataKind, type RejectionEvalErrors,
+} from './experiments/rejectionEvalConfig';
+export {
+  scoreMetric, coupledSummary, rejectionMetrics, accuracyCoveragePoints, subsampleIndices, REJECTION_CURVE_POINTS,
+  type ScoredSet, type RejectionMetric, type CoupledSummary, type SkippedSetting, type RejectionEvaluation, type AccuracyCoveragePoints, type RejectionMetricOptions,
+} from './experiments/rejectionEvalMetrics';

@@ -6,7 +6,7 @@
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 
-export interface ScoredSet {
+export interface ScatterSet {
   /** 'clean' or the attack's name. */
   name: string;
   adversarial: boolean;
@@ -21,7 +21,7 @@ export const WRONG_COLOR = '#d62728';
 /** Stage 1 threshold of Theorem 1. */
 export const stageOneThreshold = (xi: number) => 1 / (2 - xi);
 
-export function rconScatterTraces(sets: ScoredSet[]): Data[] {
+export function rconScatterTraces(sets: ScatterSet[]): Data[] {
   const traces: Data[] = [];
   for (const set of sets) {
     for (const correct of [1, 0]) {

@@ -1,0 +1,188 @@
+/**
+ * Paper 000's rejection evaluation (Pang et al., CVPR 2022, Section 6; METHODS.md §000
+ * "Evaluation"): on the first `count` test inputs, for each setting of the config — clean inputs,
+ * PGD on the classifier, adaptive attacks that also push R-Con up (Section 6.2) — the predictions,
+ * the raw outputs and every rejector score the model offers (confidence and energy always, R-Con
+ * with RR's auxiliary head, g(x) with SelectiveNet's), then per set × score the accuracy, TPR-95
+ * accuracy, ROC-AUC and accuracy–coverage curve, and for RR models the coupled rejector of
+ * Theorem 1 (rejectionEvalMetrics.ts).
+ *
+ * Attacks:
+ *  - 'pgd': PGD with cross-entropy on the classifier (the model's first output, as every attack
+ *    of the workbench reads it), random start, `restarts` runs. Each input keeps the FINAL iterate,
+ *    as the authors' evaluation (P2333/Rectified-Rejection, eval_cifar.py attack_pgd: no early
+ *    stop; restarts keep the run with the larger CE — here the one that fools, then the larger
+ *    CE, attacks/pgd.ts takeBetter). The workbench's split attack (runAttack) instead keeps the
+ *    first iterate that fools, which lands near the decision boundary with a low confidence and
+ *    would flatter every confidence-based rejector.
+ *  - 'adaptive': attacks/adaptive.ts adaptiveAttack with the setting's objective and eta (RR
+ *    models only; on other models the setting is skipped and listed in `skipped`).
+ * Every attack's seed is derived from config.seed and the setting's id. Attacks run with the
+ * label y (untargeted), inside B_p(x, eps) ∩ box.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkpoint } from '../cancel';
+import { deriveSeed } from '../random';
+import { adaptiveAttack } from '../attacks/adaptive';
+import { assertInsideBox } from '../attacks/common';
+import { pgd } from '../attacks/pgd';
+import { modelHeads, selectiveNetOutputs, twoHeadOutputs } from '../models/heads';
+import { logits as modelLogits } from '../models/mlp';
+import { rejectorScores } from '../metrics/rejectorScores';
+import { rejectorScoresOf } from '../metrics/rejectorScoreNames';
+import { type RejectionEvalConfig, type RejectionEvalSetting, rejectionEvalErrorList, rejectionEvalModelProblems, validateRejectionEvalConfig } from './rejectionEvalConfig';
+import { type RejectionEvaluation, type ScoredSet, type SkippedSetting, rejectionMetrics } from './rejectionEvalMetrics';
+
+export type { RejectionEvaluation, ScoredSet, RejectionMetric, CoupledSummary, SkippedSetting, AccuracyCoveragePoints } from './rejectionEvalMetrics';
+
+/** Which setting is running: its 0-based index among those that run, how many run, and the setting. */
+export interface RejectionEvalStage {
+  index: number;
+  total: number;
+  setting: RejectionEvalSetting;
+}
+
+export interface RejectionEvalControl {
+  signal?: AbortSignal | null;
+  /** `fraction`: share of the whole evaluation done, in [0, 1] (settings count equally). */
+  onProgress?: (fraction: number, stage: RejectionEvalStage) => void;
+  /** Inputs per attack / read-back chunk (default: the attacks' and scores' own). */
+  batchSize?: number;
+  /** Include accuracy–coverage curves in the metrics (default true), with at most this many points (default 200). */
+  curves?: boolean;
+  curvePoints?: number;
+}
+
+/** The classifier's logits [b, K] and the raw head outputs ([b] each) of a batch, by heads. */
+function rawOutputs(model: tf.LayersModel, heads: ReturnType<typeof modelHeads>, xb: tf.Tensor): Record<string, tf.Tensor> {
+  if (heads === 'rr') {
+    const o = twoHeadOutputs(model, xb);
+    return { logits: o.logits, aux: o.auxLogit };
+  }
+  if (heads === 'selectivenet') {
+    const o = selectiveNetOutputs(model, xb);
+    o.auxLogits.dispose();
+    return { logits: o.logits, selection: o.selectionLogit };
+  }
+  return { logits: modelLogits(model, xb) };
+}
+
+/** Reads the raw outputs back in chunks (logits n×K row-major; heads' logits n). */
+async function readRawOutputs(model: tf.LayersModel, heads: ReturnType<typeof modelHeads>, x: tf.Tensor, k: number, control: RejectionEvalControl) {
+  const n = x.shape[0];
+  const size = Math.max(1, control.batchSize ?? 4096);
+  const logits = new Float32Array(n * k);
+  const aux = heads === 'rr' ? new Float32Array(n) : null;
+  const selection = heads === 'selectivenet' ? new Float32Array(n) : null;
+  for (let start = 0; start < n; start += size) {
+    await checkpoint(control.signal);
+    const len = Math.min(size, n - start);
+    const parts = tf.tidy(() => rawOutputs(model, heads, tf.slice(x, start, len)));
+    try {
+      logits.set(await parts.logits.data(), start * k);
+      if (aux) aux.set(await parts.aux.data(), start);
+      if (selection) selection.set(await parts.selection.data(), start);
+    } finally {
+      tf.dispose(Object.values(parts));
+    }
+  }
+  return { logits, aux, selection };
+}
+
+/** The inputs of one setting: x itself, or the adversarial inputs (a new tensor the caller disposes). */
+async function attackedInputs(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor1D,
+  s: RejectionEvalSetting,
+  seed: number,
+  box: [number, number] | null,
+  control: RejectionEvalControl,
+  onProgress: (f: number) => void,
+): Promise<tf.Tensor> {
+  const run = { signal: control.signal, onProgress, ...(control.batchSize ? { batchSize: control.batchSize } : {}) };
+  const threat = { norm: s.norm, eps: s.eps, box };
+  if (s.kind === 'pgd') {
+    return pgd(model, x, y, { ...threat, steps: s.steps, stepSize: s.stepSize ?? 0, restarts: s.restarts, randomStart: true, seed, keepFooled: false, ...run });
+  }
+  return adaptiveAttack(
+    model,
+    x,
+    y,
+    { ...threat, objective: s.objective ?? 'ce-logrcon', eta: s.eta ?? 1, steps: s.steps, stepSize: s.stepSize ?? 0, restarts: s.restarts, seed },
+    run,
+  );
+}
+
+/**
+ * Evaluates `model`'s rejectors on the first config.count inputs of x (labels: one per row of x)
+ * under every setting of `config` (see the file comment). `box`: the input box of the threat
+ * model ([0, 1] for images; null = unbounded); the inputs must lie in it. Cancellable through
+ * control.signal (CancelledError); progress over the settings. Leaves the tensor count as it found
+ * it. Throws on an invalid config.
+ */
+export async function evaluateRejection(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  labels: Int32Array | tf.Tensor1D,
+  config: RejectionEvalConfig,
+  control: RejectionEvalControl = {},
+  box: [number, number] | null = null,
+): Promise<RejectionEvaluation> {
+  const errors = validateRejectionEvalConfig(config);
+  if (Object.keys(errors).length) throw new Error(`Invalid rejection evaluation config: ${rejectionEvalErrorList(errors).join('; ')}`);
+  const total = x.shape[0];
+  const labelCount = labels instanceof Int32Array ? labels.length : labels.shape[0];
+  if (labelCount !== total) throw new Error(`evaluateRejection: ${labelCount} labels for ${total} inputs`);
+  const heads = modelHeads(model);
+  const k = (model.outputs[0].shape[1] ?? 0) as number;
+  if (k < 2) throw new Error(`evaluateRejection: the classifier has ${k} output(s); at least two classes are needed`);
+  const n = Math.min(config.count, total);
+  const scoreNames = rejectorScoresOf(heads);
+  const problems = rejectionEvalModelProblems(config, heads);
+  const skipped: SkippedSetting[] = config.settings.filter((s) => problems[s.id]).map((s) => ({ id: s.id, label: s.label, reason: problems[s.id] }));
+  const toRun = config.settings.filter((s) => !problems[s.id]);
+
+  const xs = n === total ? x : tf.slice(x, 0, n);
+  const ys = tf.tidy(() => (labels instanceof Int32Array ? tf.tensor1d(labels.subarray(0, n), 'int32') : (tf.cast(tf.slice(labels, 0, n), 'int32') as tf.Tensor1D)));
+  const sets: ScoredSet[] = [];
+  try {
+    if (n > 0) await assertInsideBox(xs, box);
+    for (const [i, s] of toRun.entries()) {
+      await checkpoint(control.signal);
+      const stage: RejectionEvalStage = { index: i, total: toRun.length, setting: s };
+      const report = (f: number) => control.onProgress?.((i + Math.min(1, Math.max(0, f))) / toRun.length, stage);
+      report(0);
+      const adversarial = s.kind !== 'clean';
+      const xe = adversarial && n > 0 ? await attackedInputs(model, xs, ys, s, deriveSeed(config.seed, 'rejection-eval', s.id), box, control, report) : xs;
+      try {
+        const sc = await rejectorScores(model, xe, { labels: ys, temperature: config.temperature, signal: control.signal, ...(control.batchSize ? { batchSize: control.batchSize } : {}) });
+        const raw = await readRawOutputs(model, heads, xe, k, control);
+        const scores: ScoredSet['scores'] = { confidence: sc.confidence, energy: sc.energy };
+        if (sc.rCon) scores.rcon = sc.rCon;
+        if (sc.selection) scores.selection = sc.selection;
+        sets.push({
+          id: s.id,
+          label: s.label,
+          kind: s.kind,
+          adversarial,
+          setting: { ...s },
+          predictions: sc.predictions,
+          correct: sc.correct ?? new Uint8Array(0),
+          logits: raw.logits,
+          aux: raw.aux,
+          selection: raw.selection,
+          scores,
+        });
+      } finally {
+        if (xe !== xs) xe.dispose();
+      }
+      report(1);
+    }
+  } finally {
+    if (xs !== x) xs.dispose();
+    ys.dispose();
+  }
+  const { metrics, coupled } = n > 0 ? rejectionMetrics(sets, scoreNames, { tpr: config.tpr, xi: config.xi, curve: control.curves ?? true, curvePoints: control.curvePoints }) : { metrics: [], coupled: [] };
+  return { numClasses: k, n, heads, scoreNames, temperature: config.temperature, tpr: config.tpr, xi: config.xi, sets, metrics, coupled, skipped };
+}

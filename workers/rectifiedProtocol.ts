@@ -1,0 +1,28 @@
+/** The worker's Rectified Rejection requests (issue 5, paper 000): what the page sends and gets back. */
+import type { Bounds2d, RejectionEvalConfig, RejectionEvaluation } from '../src/core/settings';
+import type { ModelSource } from './modelInputs';
+import type { ProgressFn } from './protocol';
+
+export interface RejectionEvaluationView extends RejectionEvaluation {
+  source: ModelSource;
+  modelName: string;
+  /** The temperature the model was trained with (RR τ), for reading R-Con as trained. */
+  trainedTemperature: number | null;
+  elapsedMs: number;
+}
+
+/** R-Con and confidence over the 2-D plane (paper 000 on toy data). */
+export interface RConGridView {
+  modelId: string;
+  resolution: number;
+  bounds: Bounds2d;
+  /** Per cell, row-major from (xMin, yMin): logits [cells × K] and the auxiliary logit, so the page can apply any temperature. */
+  logits: Float32Array;
+  aux: Float32Array;
+  numClasses: number;
+}
+
+export interface RectifiedWorkerApi {
+  evaluateRejection(jobId: string, source: ModelSource, config: RejectionEvalConfig, onProgress: ProgressFn): Promise<RejectionEvaluationView>;
+  rConGrid(modelId: string, resolution: number): Promise<RConGridView>;
+}
