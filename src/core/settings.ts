@@ -42,7 +42,7 @@ export {
   type CoupledRejectionResult, type XiErrorOptions, type XiErrorResult, type SelectiveErrorCode,
 } from './metrics/selective';
 export { RR_DEFAULTS, RR_STOP_GRADIENTS, SELECTIVENET_DEFAULTS, MODEL_HEADS, type RrConfig, type RrStopGradient, type SelectiveNetConfig, type ModelHeads } from './training/rejectionTrainingConfig';
-export { REJECTOR_SCORES, REJECTOR_SCORE_LABELS, rejectorScoresOf, type RejectorScoreName } from './metrics/rejectorScoreNames';
+export { REJECTOR_SCORES, REJECTOR_SCORE_LABELS, REJECTOR_SCORE_SHORT, rejectorScoresOf, type RejectorScoreName } from './metrics/rejectorScoreNames';
 export {
   REJECTION_EVAL_DEFAULTS, REJECTION_EVAL_DEFAULTS_2D, REJECTION_EVAL_KINDS, REJECTION_EVAL_OBJECTIVES, REJECTION_CLEAN_SETTING, defaultRejectionEvalConfig, rejectionEvalDefaults2d,
   pgdSetting, adaptiveSetting, withAdaptiveObjectives, validateRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, rejectionEvalModelProblems,

@@ -11,6 +11,7 @@ const VIEW_LABELS: Record<View, string> = {
   figure1: 'Paper 001 · Figure 1',
   images: 'Images',
   smoothing: 'Smoothing',
+  rejection: 'Rectified Rejection',
   bench: 'Bench',
 };
 

@@ -14,6 +14,7 @@ import { Plot } from '../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from '../plots/certifiedCurve';
 import { smoothedRegionLayout, smoothedRegionTraces } from '../plots/smoothedRegions';
 import { LooseNumberField } from './Field';
+import { ModelSourcePicker } from './ModelSourcePicker';
 import { LibraryPanel } from './LibraryPanel';
 import { Section } from './Section';
 import { RejectionPanel } from './RejectionPanel';
@@ -28,29 +29,16 @@ function SettingField({ name, label, tip, unit }: { name: keyof SmoothingSetting
 }
 
 function SourcePicker() {
-  const models = useStore((s) => s.models);
-  const imageModels = useStore((s) => s.imageModels);
-  const imageDataset = useStore((s) => s.imageDataset);
   const sourceKey = useSmoothing((s) => s.sourceKey);
-  const options = [
-    ...Object.values(models).map((m) => ({ key: `2d:${m.id}`, label: `2-D · ${m.name}` })),
-    ...(imageDataset ? Object.values(imageModels).map((m) => ({ key: `image:${m.id}`, label: `images · ${m.name} on ${imageDataset.name}` })) : []),
-  ];
-  useEffect(() => {
-    if (options.length && !options.some((o) => o.key === sourceKey)) useSmoothing.setState({ sourceKey: options[options.length - 1].key });
-  });
-  if (!options.length) return <p className="hint" data-testid="smoothing-no-model">No trained model yet: train one in the Playground (2-D) or the Images view, ideally with Gaussian augmentation at the σ you certify with.</p>;
   return (
-    <label className="field" title="The base classifier f; the smoothed classifier g predicts the class f returns most often under Gaussian noise.">
-      <span className="field-label">Base classifier</span>
-      <select value={sourceKey ?? ''} data-testid="smoothing-source" onChange={(e) => useSmoothing.setState({ sourceKey: e.target.value })}>
-        {options.map((o) => (
-          <option key={o.key} value={o.key}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
+    <ModelSourcePicker
+      value={sourceKey}
+      onChange={(key) => useSmoothing.setState({ sourceKey: key })}
+      label="Base classifier"
+      tip="The base classifier f; the smoothed classifier g predicts the class f returns most often under Gaussian noise."
+      empty="No trained model yet: train one in the Playground (2-D) or the Images view, ideally with Gaussian augmentation at the σ you certify with."
+      testId="smoothing-source"
+    />
   );
 }
 

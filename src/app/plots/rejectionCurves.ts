@@ -4,7 +4,7 @@
  * kept) as the threshold moves.
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
-import { type RejectorScoreName, REJECTOR_SCORE_LABELS, accuracyCoverageCurve, rocAuc, rocCurve } from '../../core/settings';
+import { type RejectorScoreName, REJECTOR_SCORE_SHORT, accuracyCoverageCurve, rocAuc, rocCurve } from '../../core/settings';
 
 export const SCORE_COLORS: Record<RejectorScoreName, string> = { confidence: '#1f77b4', rcon: '#d62728', energy: '#2ca02c', selection: '#9467bd' };
 
@@ -26,7 +26,7 @@ export function rocTraces(scores: ScoresByName, correct: ArrayLike<number>): Dat
       mode: 'lines',
       x: Array.from(roc.fpr),
       y: Array.from(roc.tpr),
-      name: `${REJECTOR_SCORE_LABELS[name]} (AUC ${rocAuc(s, correct).toFixed(3)})`,
+      name: `${REJECTOR_SCORE_SHORT[name]} (AUC ${rocAuc(s, correct).toFixed(3)})`,
       line: { color: SCORE_COLORS[name], width: 2 },
       hovertemplate: 'FPR %{x:.3f}, TPR %{y:.3f}<extra></extra>',
     } as Data;
@@ -51,7 +51,7 @@ export function coverageTraces(scores: ScoresByName, correct: ArrayLike<number>)
       mode: 'lines',
       x: Array.from(c.coverage, (v) => 100 * v),
       y: Array.from(c.accuracy, (v) => 100 * v),
-      name: REJECTOR_SCORE_LABELS[name],
+      name: REJECTOR_SCORE_SHORT[name],
       line: { color: SCORE_COLORS[name], width: 2 },
       hovertemplate: 'coverage %{x:.1f}%: accuracy %{y:.1f}%<extra></extra>',
     } as Data;

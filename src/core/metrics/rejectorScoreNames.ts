@@ -15,6 +15,9 @@ export const REJECTOR_SCORE_LABELS: Record<RejectorScoreName, string> = {
   selection: 'SelectiveNet selection g(x)',
 };
 
+/** Short names for tables and legends. */
+export const REJECTOR_SCORE_SHORT: Record<RejectorScoreName, string> = { confidence: 'Confidence', rcon: 'R-Con', energy: 'Energy', selection: 'Selection g' };
+
 /** The scores a model with these heads provides: confidence and energy always, R-Con with RR's head, selection with SelectiveNet's. */
 export function rejectorScoresOf(heads: ModelHeads): RejectorScoreName[] {
   if (heads === 'rr') return ['confidence', 'rcon', 'energy'];

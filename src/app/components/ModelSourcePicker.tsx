@@ -1,0 +1,47 @@
+/**
+ * Picks a trained model kept in the worker — a 2-D playground model, or an image model with the
+ * loaded image dataset — as a key '2d:<id>' or 'image:<id>'. Falls back to the newest model
+ * when the chosen one is gone. Shared by the Smoothing and Rectified Rejection views.
+ */
+import { useEffect } from 'react';
+import { useStore } from '../state/store';
+
+export interface ModelSourcePickerProps {
+  value: string | null;
+  onChange: (key: string) => void;
+  label: string;
+  tip: string;
+  /** What to say when there is no model yet. */
+  empty: string;
+  testId: string;
+  /** Which models to offer (default: all). */
+  accept?: (method: string | null) => boolean;
+}
+
+export function ModelSourcePicker({ value, onChange, label, tip, empty, testId, accept = () => true }: ModelSourcePickerProps) {
+  const models = useStore((s) => s.models);
+  const imageModels = useStore((s) => s.imageModels);
+  const imageDataset = useStore((s) => s.imageDataset);
+  const options = [
+    ...Object.values(models)
+      .filter((m) => accept(m.method))
+      .map((m) => ({ key: `2d:${m.id}`, label: `2-D · ${m.name}` })),
+    ...(imageDataset ? Object.values(imageModels).filter((m) => accept(m.method)).map((m) => ({ key: `image:${m.id}`, label: `images · ${m.name} on ${imageDataset.name}` })) : []),
+  ];
+  useEffect(() => {
+    if (options.length && !options.some((o) => o.key === value)) onChange(options[options.length - 1].key);
+  });
+  if (!options.length) return <p className="hint" data-testid={`${testId}-none`}>{empty}</p>;
+  return (
+    <label className="field" title={tip}>
+      <span className="field-label">{label}</span>
+      <select value={value ?? ''} data-testid={testId} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o.key} value={o.key}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

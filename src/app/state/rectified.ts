@@ -1,0 +1,119 @@
+/**
+ * The page's Rectified Rejection view (issue 5, paper 000): which model, the evaluation settings
+ * (attacks, TPR, seed), the live display controls (ξ and τ sliders, which sets are shown), and
+ * the evaluation that the worker returns. A store of its own beside the main one.
+ */
+import { create } from 'zustand';
+import {
+  type RejectionEvalConfig,
+  REJECTION_CLEAN_SETTING,
+  REJECTION_EVAL_OBJECTIVES,
+  adaptiveSetting,
+  defaultRejectionEvalConfig,
+  pgdSetting,
+  rejectionEvalErrorList,
+  validateRejectionEvalConfig,
+} from '../../core/settings';
+import type { RConGridView, RejectionEvaluationView } from '../../../workers/rectifiedProtocol';
+import { worker } from '../workerClient';
+import { progressProxy, withJob } from './jobs';
+import { resolveSource } from './smoothing';
+import { useStore } from './store';
+
+export type AdaptiveObjective = (typeof REJECTION_EVAL_OBJECTIVES)[number];
+
+export interface RectifiedSettings {
+  count: number;
+  /** The two l_inf radii and the l_2 radius of the PGD sets (paper 000: 8/255, 16/255, 128/255). */
+  eps: number;
+  eps2: number;
+  l2eps: number;
+  steps: number;
+  /** Adaptive objectives to run at eps (l_inf). */
+  adaptive: AdaptiveObjective[];
+  eta: number;
+  tpr: number;
+  seed: number;
+}
+
+export type DataKind = '2d' | 'image';
+
+export const RECTIFIED_SETTINGS_DEFAULTS: Record<DataKind, RectifiedSettings> = {
+  '2d': { count: 1000, eps: 0.1, eps2: 0.2, l2eps: 0.2, steps: 10, adaptive: ['ce-logrcon'], eta: 1, tpr: 0.95, seed: 0 },
+  image: { count: 500, eps: 8 / 255, eps2: 16 / 255, l2eps: 128 / 255, steps: 10, adaptive: ['ce-logrcon'], eta: 1, tpr: 0.95, seed: 0 },
+};
+
+interface RectifiedState {
+  sourceKey: string | null;
+  settings: Record<DataKind, RectifiedSettings>;
+  /** ξ of Theorem 1 and the temperature τ at which Con and R-Con are read (both live). */
+  xi: number;
+  temperature: number;
+  /** Ids of the sets drawn on the scatter plot, and the set of the ROC / coverage curves. */
+  shown: string[];
+  curveSet: string | null;
+  evaluation: RejectionEvaluationView | null;
+  grid: RConGridView | null;
+  set: (kind: DataKind, patch: Partial<RectifiedSettings>) => void;
+}
+
+export const useRectified = create<RectifiedState>((setState) => ({
+  sourceKey: null,
+  settings: structuredClone(RECTIFIED_SETTINGS_DEFAULTS),
+  xi: 0.2,
+  temperature: 1,
+  shown: ['clean'],
+  curveSet: null,
+  evaluation: null,
+  grid: null,
+  set: (kind, patch) => setState((s) => ({ settings: { ...s.settings, [kind]: { ...s.settings[kind], ...patch } } })),
+}));
+
+/** The evaluation config of the settings for one kind of data. */
+export function rectifiedConfig(kind: DataKind, s: RectifiedSettings): RejectionEvalConfig {
+  const base = defaultRejectionEvalConfig(kind);
+  return {
+    ...base,
+    count: s.count,
+    tpr: s.tpr,
+    seed: s.seed,
+    settings: [
+      REJECTION_CLEAN_SETTING,
+      pgdSetting('linf', s.eps, s.steps, kind),
+      pgdSetting('linf', s.eps2, s.steps, kind),
+      pgdSetting('l2', s.l2eps, s.steps, kind),
+      ...s.adaptive.map((o) => adaptiveSetting(o, 'linf', s.eps, { eta: s.eta, steps: s.steps, dataKind: kind })),
+    ],
+  };
+}
+
+/** The problems with the settings, one message each. */
+export function rectifiedProblems(kind: DataKind, s: RectifiedSettings): string[] {
+  return rejectionEvalErrorList(validateRejectionEvalConfig(rectifiedConfig(kind, s)));
+}
+
+export async function runRejectionEvaluation(): Promise<void> {
+  const { sourceKey, settings } = useRectified.getState();
+  const { pushMessage } = useStore.getState();
+  const src = resolveSource(sourceKey);
+  if (!src) return pushMessage('error', 'Choose a trained model first (train one with Rectified Rejection in the Playground or the Images view).');
+  const kind: DataKind = src.is2d ? '2d' : 'image';
+  const problems = rectifiedProblems(kind, settings[kind]);
+  if (problems.length) return pushMessage('error', `Evaluation settings refused: ${problems.join('; ')}.`);
+  const view = await withJob('rejection-eval', `Evaluating the rejectors of ${src.name}`, (jobId, progress) =>
+    worker().evaluateRejection(jobId, src.source, rectifiedConfig(kind, settings[kind]), progressProxy(progress)),
+  );
+  if (!view) return;
+  const adversarial = view.sets.find((s) => s.adversarial);
+  useRectified.setState({
+    evaluation: view,
+    temperature: view.trainedTemperature ?? 1,
+    shown: ['clean', ...(adversarial ? [adversarial.id] : [])],
+    curveSet: adversarial?.id ?? 'clean',
+  });
+  if (view.skipped.length) pushMessage('info', `Not run: ${view.skipped.map((s) => `${s.label} (${s.reason})`).join('; ')}.`);
+  if (src.is2d && view.heads === 'rr') {
+    const grid = await worker().rConGrid(src.source.modelId, 80);
+    useRectified.setState({ grid });
+  } else useRectified.setState({ grid: null });
+}
