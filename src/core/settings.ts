@@ -52,3 +52,4 @@ export {
   scoreMetric, coupledSummary, rejectionMetrics, accuracyCoveragePoints, subsampleIndices, REJECTION_CURVE_POINTS,
   type ScoredSet, type RejectionMetric, type CoupledSummary, type SkippedSetting, type RejectionEvaluation, type AccuracyCoveragePoints, type RejectionMetricOptions,
 } from './experiments/rejectionEvalMetrics';
+export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments/coupledPreset';

@@ -83,3 +83,16 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   await page.screenshot({ path: 'test-results/rectified-rejection.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('the preset "Coupled rejection — paper 000, Figure 1" trains, evaluates and shows its PGD-10 examples', async () => {
+  await page.click('[data-testid=rr-preset-run]');
+  await page.waitForFunction(() => /paper 000, Fig\. 1/.test(document.querySelector('[data-testid=rr-metrics]')?.textContent ?? ''), undefined, { timeout: 240_000 });
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
+  const names = await page.$eval('[data-testid=rr-scatter-plot]', (el) => (el as unknown as { data: Array<{ name: string }> }).data.map((t) => t.name));
+  expect(names.every((n) => /^PGD-10 l_inf 0\.1, (correct|wrong)/.test(n))).toBe(true);
+  expect((await shapesX())[1]).toBeCloseTo(1 / 1.8, 6);
+  const rows = await metricRows();
+  expect(rows.length).toBeGreaterThanOrEqual(12);
+  expect(parseFloat(rows[0][2])).toBeGreaterThan(90); // clean accuracy of the preset's model
+  expect(errors).toEqual([]);
+}, 300_000);

@@ -6,10 +6,10 @@
  * TPR-95 accuracy, ROC-AUC), ROC and accuracy–coverage curves, and on 2-D data R-Con over the plane.
  */
 import { useEffect, useMemo } from 'react';
-import { type RejectionMetric, type RejectorScoreName, type ScoredSet, REJECTION_EVAL_OBJECTIVES, REJECTOR_SCORE_LABELS, REJECTOR_SCORE_SHORT, coupledRejection, scoreMetric } from '../../core/settings';
+import { type RejectionMetric, type RejectorScoreName, type ScoredSet, COUPLED_REJECTION_PRESET, REJECTION_EVAL_OBJECTIVES, REJECTOR_SCORE_LABELS, REJECTOR_SCORE_SHORT, coupledRejection, scoreMetric } from '../../core/settings';
 import { datasetKey, useStore } from '../state/store';
 import { loadDataset } from '../state/actions';
-import { type AdaptiveObjective, type DataKind, type RectifiedSettings, rectifiedProblems, runRejectionEvaluation, useRectified } from '../state/rectified';
+import { type AdaptiveObjective, type DataKind, type RectifiedSettings, rectifiedProblems, runCoupledPreset, runRejectionEvaluation, useRectified } from '../state/rectified';
 import { readScores } from '../state/rectifiedScores';
 import { resolveSource } from '../state/smoothing';
 import { Plot } from '../plots/Plot';
@@ -270,6 +270,20 @@ function MapPanel() {
   );
 }
 
+function PresetPanel() {
+  const busy = useStore((s) => Object.keys(s.jobs).length > 0);
+  return (
+    <Section title="Preset" testId="rr-preset">
+      <p className="hint">{COUPLED_REJECTION_PRESET.description}</p>
+      <div className="run-buttons">
+        <button type="button" data-testid="rr-preset-run" disabled={busy} onClick={() => void runCoupledPreset()} title="Train the preset's model (about half a minute on WASM), evaluate it, and show its PGD-10 examples.">
+          {COUPLED_REJECTION_PRESET.label}
+        </button>
+      </div>
+    </Section>
+  );
+}
+
 export function RectifiedView() {
   const sets = useLiveSets();
   const evaluation = useRectified((s) => s.evaluation);
@@ -279,6 +293,7 @@ export function RectifiedView() {
     <div className="playground rectified">
       <aside className="settings">
         <SettingsPanel />
+        <PresetPanel />
       </aside>
       <main className="center">
         {evaluation && !fresh ? <p className="hint">Showing the evaluation of {evaluation.modelName}; press “Evaluate rejectors” for the chosen model.</p> : null}

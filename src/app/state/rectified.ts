@@ -6,6 +6,8 @@
 import { create } from 'zustand';
 import {
   type RejectionEvalConfig,
+  COUPLED_PRESET_MODEL_ID,
+  COUPLED_REJECTION_PRESET,
   REJECTION_CLEAN_SETTING,
   REJECTION_EVAL_OBJECTIVES,
   adaptiveSetting,
@@ -18,6 +20,7 @@ import type { RConGridView, RejectionEvaluationView } from '../../../workers/rec
 import { worker } from '../workerClient';
 import { progressProxy, withJob } from './jobs';
 import { resolveSource } from './smoothing';
+import { trainModel } from './actions';
 import { useStore } from './store';
 
 export type AdaptiveObjective = (typeof REJECTION_EVAL_OBJECTIVES)[number];
@@ -116,4 +119,21 @@ export async function runRejectionEvaluation(): Promise<void> {
     const grid = await worker().rConGrid(src.source.modelId, 80);
     useRectified.setState({ grid });
   } else useRectified.setState({ grid: null });
+}
+
+/**
+ * The preset "Coupled rejection — paper 000, Figure 1": train its RR model, then evaluate it and
+ * show the PGD-10 set on the scatter (as the figure does).
+ */
+export async function runCoupledPreset(overrides: { epochs?: number; size?: number } = {}): Promise<void> {
+  const p = COUPLED_REJECTION_PRESET;
+  const config = structuredClone(p.config);
+  if (overrides.epochs) config.training.epochs = overrides.epochs;
+  if (overrides.size) config.data.size = overrides.size;
+  const summary = await withJob('preset', p.label, (jobId, progress) => trainModel(COUPLED_PRESET_MODEL_ID, `PGD-AT + RR (paper 000, Fig. 1)`, config, progress, jobId));
+  if (!summary || summary.epochsCompleted < config.training.epochs) return;
+  useRectified.setState((s) => ({ sourceKey: `2d:${COUPLED_PRESET_MODEL_ID}`, xi: p.xi, settings: { ...s.settings, '2d': { ...s.settings['2d'], eps: p.eps, eps2: p.eps2, l2eps: p.l2eps } } }));
+  await runRejectionEvaluation();
+  const pgd = useRectified.getState().evaluation?.sets.find((s) => s.kind === 'pgd');
+  if (pgd) useRectified.setState({ shown: [pgd.id], curveSet: pgd.id });
 }
