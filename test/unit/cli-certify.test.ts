@@ -3,12 +3,12 @@
  * them: their log parses as Cohen et al.'s format, agrees with the core run in-process on the same
  * model and seed, and bad flags are refused with a message and exit status 2.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli } from './cliRun';
 import { parseCertificationLog } from '../../src/core/certify/log';
 import { pickIndices, runSmoothingOnSet } from '../../src/core/certify/run';
 import { modelClassifier } from '../../src/core/certify/smoothing';
@@ -18,11 +18,6 @@ import { useWasmBackend } from './helpers';
 
 useWasmBackend();
 
-const ROOT = resolve(__dirname, '..', '..');
-const cli = (...args: string[]) => {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 
 const TINY = { version: 1, seed: 4, data: { kind: 'gaussians3', size: 80, testFraction: 0.25 }, training: { method: 'standard', epochs: 3, batchSize: 10 } };
 let dir: string;

@@ -5,27 +5,17 @@
  * trip (train --save-model, then attack --model gives the same clean predictions), evaluate with
  * a core model, --format csv (images and 2-D points), and the messages for bad input.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli } from './cliRun';
 
-const ROOT = resolve(__dirname, '..', '..');
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 const FASHION = 'public/data/fashion-mnist-subset';
 const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].flatMap((f) => ['--data', `${FASHION}/${f}`]);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Run {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const EPS = 8 / 255;
 const TINY = {

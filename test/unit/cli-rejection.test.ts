@@ -5,24 +5,14 @@
  * reaching the config), the per-input arrays against the logits, a plain model (confidence and
  * energy only, adaptive settings skipped), an image config, and exit status 2 for bad input.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli } from './cliRun';
 
-const ROOT = resolve(__dirname, '..', '..');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Run {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const TINY_RR = {
   version: 1,

@@ -4,25 +4,15 @@
  * result JSON, the model folder round trip (train --save-model, then evaluate/attack --model
  * reproduce the same predictions), and the messages for bad input.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli } from './cliRun';
 
-const ROOT = resolve(__dirname, '..', '..');
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Run {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const TINY = {
   version: 1,
