@@ -3,10 +3,22 @@
  * through runBenchCase (no warm-up, one timed run) and reports a positive median, a throughput in
  * images/s, and no leaked tensors. cnn-epoch-5k and cnn-pgd10-1k take 11-25 s a run at full size
  * on wasm, so they run here with `scale` 0.1 (500 and 100 images); cnn-forward-1k runs at full size.
+ *
+ * The Rectified Rejection epoch pairs (issue 5, item 12): the MLP cases (about 1 s a run on wasm)
+ * at full size, the CNN pair at scale 0.1 (50 images); the pairs and the overhead arithmetic.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { BENCH_CASES, BENCH_CNN_ATTACK, BENCH_CNN_TRAIN, runBenchCase } from '../../src/core/bench/suite';
+import {
+  BENCH_CASES,
+  BENCH_CNN_AT_TRAIN,
+  BENCH_CNN_ATTACK,
+  BENCH_CNN_TRAIN,
+  RR_OVERHEAD_PAIRS,
+  RR_OVERHEAD_TARGET,
+  rrOverhead,
+  runBenchCase,
+} from '../../src/core/bench/suite';
 import { CancelledError } from '../../src/core/cancel';
 import { useWasmBackend } from './helpers';
 
@@ -75,4 +87,49 @@ describe('certification bench cases', () => {
     expect(cnn.workUnits).toBe(100 + 500);
     expect(cnn.tensorsLeaked).toBe(0);
   });
+});
+
+describe('Rectified Rejection epoch cases', () => {
+  const RR_CASES = [
+    { id: 'pgd-at-epoch', scale: 1, units: 1000, unit: 'examples' },
+    { id: 'rr-pgd-at-epoch', scale: 1, units: 1000, unit: 'examples' },
+    { id: 'rr-trades-epoch', scale: 1, units: 1000, unit: 'examples' },
+    { id: 'cnn-at-epoch-500', scale: 0.1, units: 50, unit: 'images' },
+    { id: 'cnn-rr-at-epoch-500', scale: 0.1, units: 50, unit: 'images' },
+  ] as const;
+
+  test('are listed in pairs (plain, RR) of cases that exist, with the 15% target', () => {
+    const ids = BENCH_CASES.map((c) => c.id as string);
+    expect(RR_OVERHEAD_PAIRS.map((p) => [p.plain, p.rr])).toEqual([
+      ['pgd-at-epoch', 'rr-pgd-at-epoch'],
+      ['trades-epoch', 'rr-trades-epoch'],
+      ['cnn-at-epoch-500', 'cnn-rr-at-epoch-500'],
+    ]);
+    for (const p of RR_OVERHEAD_PAIRS) {
+      expect(ids).toContain(p.plain);
+      expect(ids).toContain(p.rr);
+      // The two cases of a pair do the same amount of work.
+      const [a, b] = [BENCH_CASES.find((c) => c.id === p.plain)!, BENCH_CASES.find((c) => c.id === p.rr)!];
+      expect([b.workUnits, b.unit]).toEqual([a.workUnits, a.unit]);
+    }
+    expect(RR_OVERHEAD_TARGET).toBe(0.15);
+    expect(rrOverhead(1000, 1100)).toBeCloseTo(0.1, 12);
+    expect(rrOverhead(1000, 900)).toBeCloseTo(-0.1, 12);
+    expect(BENCH_CNN_AT_TRAIN).toMatchObject({ method: 'pgd-at', epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 1e-3, box: [0, 1] });
+    expect(BENCH_CNN_AT_TRAIN.attack).toEqual({ norm: 'linf', eps: 8 / 255, steps: 10, stepSize: 0 });
+  });
+
+  for (const { id, scale, units, unit } of RR_CASES) {
+    test(`${id} runs once on wasm${scale < 1 ? ` (scale ${scale}: ${units} ${unit})` : ''}`, async () => {
+      const r = await runBenchCase(id, { repeats: 1, warmup: false, scale });
+      expect(r.backend).toBe('wasm');
+      expect(r.runsMs).toHaveLength(1);
+      expect(r.medianMs).toBeGreaterThan(0);
+      expect(r.unit).toBe(unit);
+      expect(r.workUnits).toBe(units);
+      expect(r.perSecond).toBeCloseTo((units * 1000) / r.medianMs, 6);
+      expect(r.tensorsLeaked).toBe(0);
+      expect(tf.memory().numTensors).toBe(r.tensorsBefore);
+    });
+  }
 });

@@ -109,7 +109,7 @@ export function adaptiveBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1
     // Target number `offset` among the classes other than y: t = offset, skipping y.
     const target = offset === null ? undefined : tf.tidy(() => {
       const t = tf.fill([y.shape[0]], offset, 'int32');
-      return tf.where(tf.greaterEqual(t, tf.cast(y, 'int32')), tf.add(t, 1), t) as tf.Tensor1D;
+      return tf.where(tf.greaterEqual(t, tf.cast(y, 'int32')), tf.add(t, tf.scalar(1, 'int32')), t) as tf.Tensor1D;
     });
     for (let r = 0; r < Math.max(1, Math.floor(o.restarts)); r++) {
       const cand = oneRun(model, x, y, o, deriveSeed(o.seed, 'adaptive', ti, r), target);
@@ -132,7 +132,8 @@ export function adaptiveBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1
         const pick = <T extends tf.Tensor>(c: T, cur: T) => tf.where(better, c, cur) as T;
         return [
           tf.where(expandMask(better, x), cand, best!),
-          { fooled: pick(candRank.fooled, b.fooled), logRCon: pick(candRank.logRCon, b.logRCon), value: pick(candRank.value, b.value) },
+          // tf.where on bool tensors corrupts memory on the wasm backend: pick the flags as int32.
+          { fooled: tf.cast(pick(tf.cast(candRank.fooled, 'int32'), tf.cast(b.fooled, 'int32')), 'bool') as tf.Tensor1D, logRCon: pick(candRank.logRCon, b.logRCon), value: pick(candRank.value, b.value) },
         ] as const;
       });
       tf.dispose([best, cand, bestRank.fooled, bestRank.logRCon, bestRank.value, candRank.fooled, candRank.logRCon, candRank.value]);

@@ -13,6 +13,16 @@
  *  - trades-epoch: one TRADES epoch with the paper 001 / Appendix A.2 settings (TRAIN_DEFAULTS:
  *    batch 10, SGD lr 0.1, PGD-10 l_inf eps 0.1, beta 6) on 1,000 gaussians3 points: 100 batches,
  *    plus the trainer's end-of-epoch clean evaluation.
+ *  - pgd-at-epoch / rr-pgd-at-epoch, rr-trades-epoch (issue 5, item 12): the extra time per
+ *    training epoch that Rectified Rejection (paper 000; training/rectifiedRejection.ts) adds to
+ *    plain adversarial training, which paper 000 says costs little extra computation (target:
+ *    at most 15% over the plain method). One epoch with the same settings as trades-epoch
+ *    (TRAIN_DEFAULTS: batch 10, SGD lr 0.1, PGD-10 l_inf eps 0.1; RR: RR_DEFAULTS, lambda 1,
+ *    tau 1) on the same 1,000 gaussians3 points, of PGD-AT on the default MLP, RR-PGD-AT on the
+ *    RR model with the same backbone (createRrModel: classifier + auxiliary head A_phi, as
+ *    experiments/runner.ts buildModel builds it for the method), and RR-TRADES, whose plain
+ *    counterpart is trades-epoch. Pairs: pgd-at-epoch / rr-pgd-at-epoch, trades-epoch /
+ *    rr-trades-epoch (RR_OVERHEAD_PAIRS).
  *  - split-40k: the 4-way robustness split (robustnessSplit) of the 40,000 grid points under
  *    PGD-10 l_inf eps 0.1 (1 restart, random start), labels from groundTruthLabels2d. The issue's
  *    target for WASM: <= 1500 ms (2x PyTorch's ~0.19 s per 10k points, x 4).
@@ -23,6 +33,11 @@
  *  - cnn-forward-1k: one forward pass on 1,000 images and the read-back of the logits.
  *  - cnn-epoch-5k: one standard (cross-entropy) training epoch on 5,000 images, batch 64, Adam
  *    lr 1e-3: 79 batches, plus the trainer's end-of-epoch clean evaluation of the 5,000 images.
+ *  - cnn-at-epoch-500 / cnn-rr-at-epoch-500 (issue 5, item 12): one PGD-AT epoch of the default
+ *    CNN and one RR-PGD-AT epoch of the RR model on the same backbone (createRrModel), on 500
+ *    images, batch 64, Adam lr 1e-3, with paper 000's training attack PGD-10 l_inf eps 8/255
+ *    (step 2/255) in [0, 1]: 8 batches, plus the end-of-epoch clean evaluation. The CNN pair of
+ *    RR_OVERHEAD_PAIRS.
  *  - cnn-pgd10-1k: the evaluation attack PGD-10 l_inf (eps 8/255, step 2.5·eps/10, random start,
  *    one restart) in the [0, 1] box on 1,000 images, and the read-back of the adversarial images
  *    (the attack only: no clean or adversarial predictions).
@@ -52,11 +67,27 @@ import { robustnessSplit } from '../metrics/robustness';
 import { gaussianNoise } from '../certify/noise';
 import { certify } from '../certify/smoothing';
 import { CNN_DEFAULTS, createCnn } from '../models/cnn';
+import { createModelWithHeads } from '../models/heads';
 import { createMlp } from '../models/mlp';
+import { methodHeads } from '../training/method';
 import { Rng } from '../random';
 import { TRAIN_DEFAULTS, type TrainConfig, train } from '../training/trainer';
 
-export type BenchCaseId = 'grid-forward' | 'trades-epoch' | 'split-40k' | 'cnn-forward-1k' | 'cnn-epoch-5k' | 'cnn-pgd10-1k' | 'certify-mlp' | 'certify-cnn' | 'noise-1m';
+export type BenchCaseId =
+  | 'grid-forward'
+  | 'trades-epoch'
+  | 'pgd-at-epoch'
+  | 'rr-pgd-at-epoch'
+  | 'rr-trades-epoch'
+  | 'split-40k'
+  | 'cnn-forward-1k'
+  | 'cnn-epoch-5k'
+  | 'cnn-at-epoch-500'
+  | 'cnn-rr-at-epoch-500'
+  | 'cnn-pgd10-1k'
+  | 'certify-mlp'
+  | 'certify-cnn'
+  | 'noise-1m';
 
 export interface BenchCase {
   id: BenchCaseId;
@@ -95,6 +126,7 @@ const IMAGE_CLASSES = 10;
 const CNN_FORWARD_IMAGES = 1000;
 const CNN_EPOCH_IMAGES = 5000;
 const CNN_PGD_IMAGES = 1000;
+const CNN_AT_IMAGES = 500;
 const NOISE_DRAWS = 1_000_000;
 
 /** The training of cnn-epoch-5k: one standard (cross-entropy) epoch, batch 64, Adam lr 1e-3. */
@@ -109,6 +141,35 @@ export const BENCH_CNN_TRAIN: TrainConfig = {
   seed: 1,
   box: [0, 1],
 };
+
+/**
+ * The training of cnn-at-epoch-500 and cnn-rr-at-epoch-500 (as cnn-epoch-5k, with paper 000's
+ * training attack: PGD-10 l_inf eps 8/255, step 2.5·eps/10 = 2/255). The method is set per case.
+ */
+export const BENCH_CNN_AT_TRAIN: TrainConfig = {
+  ...BENCH_CNN_TRAIN,
+  method: 'pgd-at',
+  attack: { norm: 'linf', eps: 8 / 255, steps: 10, stepSize: 0 },
+};
+
+/**
+ * The pairs (plain adversarial training, the same with Rectified Rejection) whose epoch times
+ * give RR's overhead, (median RR epoch / median plain epoch − 1), against RR_OVERHEAD_TARGET
+ * (issue 5, item 12).
+ */
+export const RR_OVERHEAD_PAIRS: ReadonlyArray<{ plain: BenchCaseId; rr: BenchCaseId }> = [
+  { plain: 'pgd-at-epoch', rr: 'rr-pgd-at-epoch' },
+  { plain: 'trades-epoch', rr: 'rr-trades-epoch' },
+  { plain: 'cnn-at-epoch-500', rr: 'cnn-rr-at-epoch-500' },
+];
+
+/** The issue's target for RR's extra time per epoch: at most 15% over the plain method. */
+export const RR_OVERHEAD_TARGET = 0.15;
+
+/** RR's overhead of a pair, median RR / median plain − 1 (0.1 = 10% extra). */
+export function rrOverhead(plainMedianMs: number, rrMedianMs: number): number {
+  return rrMedianMs / plainMedianMs - 1;
+}
 
 /** The attack of cnn-pgd10-1k: PGD-10 l_inf, eps 8/255 (step 2.5·eps/10, one restart) in [0, 1]. */
 export const BENCH_CNN_ATTACK: AttackConfig = {
@@ -145,6 +206,30 @@ export const BENCH_CASES: readonly BenchCase[] = [
     unit: 'examples',
   },
   {
+    id: 'pgd-at-epoch',
+    label: 'PGD-AT epoch, 1,000 points',
+    description:
+      'One PGD-AT epoch (paper 001 defaults: batch 10, SGD lr 0.1, PGD-10 l∞ eps 0.1) of the default MLP on 1,000 gaussians3 points: 100 batches and the end-of-epoch evaluation. The plain counterpart of RR-PGD-AT.',
+    workUnits: TRADES_POINTS,
+    unit: 'examples',
+  },
+  {
+    id: 'rr-pgd-at-epoch',
+    label: 'RR-PGD-AT epoch, 1,000 points',
+    description:
+      'One PGD-AT + Rectified Rejection epoch (paper 000; λ 1, τ 1) of the RR model (the default MLP + auxiliary head A_φ) with the settings of PGD-AT epoch: its time over PGD-AT epoch is the extra cost of RR.',
+    workUnits: TRADES_POINTS,
+    unit: 'examples',
+  },
+  {
+    id: 'rr-trades-epoch',
+    label: 'RR-TRADES epoch, 1,000 points',
+    description:
+      'One TRADES + Rectified Rejection epoch (paper 000; λ 1, τ 1, β 6) of the RR model (the default MLP + auxiliary head A_φ) with the settings of TRADES epoch: its time over TRADES epoch is the extra cost of RR.',
+    workUnits: TRADES_POINTS,
+    unit: 'examples',
+  },
+  {
     id: 'split-40k',
     label: '4-way split, 40k points, PGD-10',
     description: 'robustnessSplit of the 40,000 grid points under PGD-10 l∞ (eps 0.1, 1 restart): attack, clean and adversarial predictions, read-back.',
@@ -165,6 +250,22 @@ export const BENCH_CASES: readonly BenchCase[] = [
     description:
       'One standard (cross-entropy) training epoch of the default image CNN on 5,000 Fashion-MNIST-shaped images (28×28×1, 10 classes), batch 64, Adam lr 1e-3: 79 batches and the end-of-epoch evaluation. Seeded uniform pixels in [0, 1]: the timing does not depend on the pixel values.',
     workUnits: CNN_EPOCH_IMAGES,
+    unit: 'images',
+  },
+  {
+    id: 'cnn-at-epoch-500',
+    label: 'CNN PGD-AT epoch, 500 images',
+    description:
+      'One PGD-AT epoch (PGD-10 l∞ eps 8/255, step 2/255, in [0, 1]; batch 64, Adam lr 1e-3) of the default image CNN on 500 Fashion-MNIST-shaped images: 8 batches and the end-of-epoch evaluation. The plain counterpart of CNN RR-PGD-AT. Seeded uniform pixels in [0, 1]: the timing does not depend on the pixel values.',
+    workUnits: CNN_AT_IMAGES,
+    unit: 'images',
+  },
+  {
+    id: 'cnn-rr-at-epoch-500',
+    label: 'CNN RR-PGD-AT epoch, 500 images',
+    description:
+      'One PGD-AT + Rectified Rejection epoch (paper 000; λ 1, τ 1) of the RR model on the default image CNN (+ auxiliary head A_φ) with the settings of CNN PGD-AT epoch: its time over that case is the extra cost of RR. Seeded uniform pixels in [0, 1]: the timing does not depend on the pixel values.',
+    workUnits: CNN_AT_IMAGES,
     unit: 'images',
   },
   {
@@ -277,21 +378,28 @@ function prepareGridForward(): Prepared {
   };
 }
 
-function prepareTradesEpoch(): Prepared {
+type AdvMethod = 'pgd-at' | 'trades' | 'rr-pgd-at' | 'rr-trades';
+
+/**
+ * One epoch of `method` with the paper 001 defaults on 1,000 gaussians3 points, from a fresh model
+ * of seed 1 each run: the default MLP, or for RR's methods the RR model on the same backbone
+ * (createModelWithHeads(methodHeads(method)), as experiments/runner.ts buildModel).
+ */
+function prepareMlpEpoch(id: BenchCaseId, method: AdvMethod): Prepared {
   const ds = makeDataset2d({ ...DATASET2D_DEFAULTS, kind: 'gaussians3', size: TRADES_POINTS, testFraction: 0 });
   const x = tf.tensor2d(ds.xTrain, [ds.yTrain.length, 2]);
   const y = tf.tensor1d(ds.yTrain, 'int32');
-  const config = { ...TRAIN_DEFAULTS, method: 'trades' as const, epochs: 1, seed: 1 };
+  const config: TrainConfig = { ...TRAIN_DEFAULTS, method, epochs: 1, seed: 1 };
   return {
     async run(signal) {
       // A fresh model each run, so that every run does the same work from the same weights.
-      const model = createMlp({ inputDim: 2, numClasses: ds.numClasses, seed: 1 });
+      const model = createModelWithHeads(methodHeads(method), { kind: 'mlp', inputDim: 2, numClasses: ds.numClasses, seed: 1 });
       try {
         const t0 = now();
         const result = await train(model, { x, y }, config, undefined, signal);
         const ms = now() - t0;
         if (result.status === 'cancelled') throw new CancelledError();
-        if (result.status !== 'completed') throw new Error(`trades-epoch: training ${result.status}: ${result.message}`);
+        if (result.status !== 'completed') throw new Error(`${id}: training ${result.status}: ${result.message}`);
         return ms;
       } finally {
         model.dispose();
@@ -387,6 +495,33 @@ function prepareCnnEpoch(n: number): Prepared {
   };
 }
 
+/** One PGD-AT or RR-PGD-AT epoch (BENCH_CNN_AT_TRAIN) on n images, from a fresh model of seed 1 each run. */
+function prepareCnnAtEpoch(id: BenchCaseId, method: 'pgd-at' | 'rr-pgd-at', n: number): Prepared {
+  const { x, y } = benchImages(n, 15);
+  const config: TrainConfig = { ...BENCH_CNN_AT_TRAIN, method };
+  return {
+    workUnits: n,
+    async run(signal) {
+      // A fresh model each run, so that every run does the same work from the same weights.
+      const model = createModelWithHeads(methodHeads(method), { kind: 'cnn', ...CNN_DEFAULTS, inputShape: IMAGE_SHAPE, numClasses: IMAGE_CLASSES, seed: 1 });
+      try {
+        const t0 = now();
+        const result = await train(model, { x, y }, config, undefined, signal);
+        const ms = now() - t0;
+        if (result.status === 'cancelled') throw new CancelledError();
+        if (result.status !== 'completed') throw new Error(`${id}: training ${result.status}: ${result.message}`);
+        return ms;
+      } finally {
+        model.dispose();
+      }
+    },
+    dispose() {
+      x.dispose();
+      y.dispose();
+    },
+  };
+}
+
 function prepareCnnPgd(n: number): Prepared {
   const model = benchCnn();
   const { x, y } = benchImages(n, 13);
@@ -459,10 +594,15 @@ const scaled = (n: number, scale: number) => Math.max(1, Math.round(n * scale));
 
 const PREPARE: Record<BenchCaseId, (scale: number) => Prepared> = {
   'grid-forward': prepareGridForward,
-  'trades-epoch': prepareTradesEpoch,
+  'trades-epoch': () => prepareMlpEpoch('trades-epoch', 'trades'),
+  'pgd-at-epoch': () => prepareMlpEpoch('pgd-at-epoch', 'pgd-at'),
+  'rr-pgd-at-epoch': () => prepareMlpEpoch('rr-pgd-at-epoch', 'rr-pgd-at'),
+  'rr-trades-epoch': () => prepareMlpEpoch('rr-trades-epoch', 'rr-trades'),
   'split-40k': prepareSplit40k,
   'cnn-forward-1k': (scale) => prepareCnnForward(scaled(CNN_FORWARD_IMAGES, scale)),
   'cnn-epoch-5k': (scale) => prepareCnnEpoch(scaled(CNN_EPOCH_IMAGES, scale)),
+  'cnn-at-epoch-500': (scale) => prepareCnnAtEpoch('cnn-at-epoch-500', 'pgd-at', scaled(CNN_AT_IMAGES, scale)),
+  'cnn-rr-at-epoch-500': (scale) => prepareCnnAtEpoch('cnn-rr-at-epoch-500', 'rr-pgd-at', scaled(CNN_AT_IMAGES, scale)),
   'cnn-pgd10-1k': (scale) => prepareCnnPgd(scaled(CNN_PGD_IMAGES, scale)),
   'noise-1m': prepareNoise,
   'certify-mlp': prepareCertifyMlp,
