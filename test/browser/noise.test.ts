@@ -66,9 +66,10 @@ test('the bench view times noise-1m on webgpu, webgl and wasm', async () => {
   const labels = await page.$$eval('.bench label.toggle[title]', (ls) => ls.map((l) => l.textContent?.trim() ?? ''));
   for (const label of labels) {
     if (label.includes('repeats')) continue;
-    const box = page.locator('label', { hasText: label }).locator('input');
-    if (label === 'Gaussian noise, 1M draws') await box.check();
-    else await box.uncheck();
+    // A label can be contained in another ('TRADES epoch' in 'RR-TRADES epoch'): act on every match.
+    const boxes = await page.locator('label', { hasText: label }).locator('input').all();
+    if (label === 'Gaussian noise, 1M draws') await boxes[0].check();
+    else for (const box of boxes) await box.uncheck();
   }
   await page.click('[data-testid=bench-run]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=bench-table] tbody tr').length === 3, undefined, { timeout: 90_000 });

@@ -133,9 +133,14 @@ export const catRs: TrainingMethod = {
       if (!paper) out.soft = meanOverDraws(tf.oneHot(tf.argMax(z, 1), z.shape[1]) as tf.Tensor2D, c.m);
       return out;
     });
-    const activeCount = tf.sum(stats.active);
-    const anyActive = c.lambda > 0 && activeCount.dataSync()[0] > 0;
-    activeCount.dispose();
+    // Skip the search when no input is active. WebGPU cannot read a tensor synchronously: there the
+    // search always runs, which gives the same loss (the term is masked by `active`).
+    let anyActive = c.lambda > 0;
+    if (anyActive && tf.getBackend() !== 'webgpu') {
+      const activeCount = tf.sum(stats.active);
+      anyActive = activeCount.dataSync()[0] > 0;
+      activeCount.dispose();
+    }
     if (anyActive) {
       const objective = highObjective(c.variant, y, stats.soft, c.m);
       stats.dStar = worstCaseNoise(model, x, noise, objective, { eps: c.eps, steps: c.steps, spread: paper ? 'std' : 'rms' });
