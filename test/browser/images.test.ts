@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { normaliseImageExperiment } from '../../src/core/settings';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { waitForBackend } from './page';
+import { TINY_IMAGE_SETTINGS, trainImageModel, waitForBackend } from './page';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -69,22 +69,7 @@ test('drop a CIFAR file, use Fashion-MNIST, train a tiny CNN, attack it, save it
   await page.click('[data-testid=load-fashion]');
   await expect.poll(() => page.textContent('[data-testid=dataset-train-count]'), { timeout: 60_000 }).toBe('2000');
   expect(await page.textContent('[data-testid=dataset-test-count]')).toBe('500');
-  for (const [path, value] of [
-    ['data.trainLimit', '200'],
-    ['data.testLimit', '100'],
-    ['model.convLayers', '1'],
-    ['model.filters', '4'],
-    ['model.dense', '0'],
-    ['training.epochs', '1'],
-    ['training.batchSize', '20'],
-    ['training.learningRate', '0.01'],
-    ['evaluation.count', '50'],
-    ['evaluation.attack.eps', '8/255'],
-  ]) {
-    await page.fill(`[data-testid="field-${path}"]`, value);
-  }
-  await page.click('[data-testid=train-image]');
-  await page.waitForSelector('[data-testid=attack-image]:not([disabled])', { timeout: 90_000 });
+  await trainImageModel(page, [...TINY_IMAGE_SETTINGS, ['evaluation.count', '50'], ['evaluation.attack.eps', '8/255']]);
   expect(await page.locator('[data-testid=image-model-select] option').count()).toBe(1);
   await page.click('[data-testid=attack-image]');
   await page.waitForSelector('[data-testid=attack-examples]', { timeout: 90_000 });

@@ -24,3 +24,22 @@ export async function plotTraceTypes(page: Page, selector: string): Promise<stri
 export async function workerTensors(page: Page): Promise<number> {
   return page.evaluate(async () => (await (window as unknown as { __workbench: { memory(): Promise<{ numTensors: number }> } }).__workbench.memory()).numTensors);
 }
+
+/** The tiny CNN the image tests train: 200 training and 100 test images, one conv layer, one epoch. */
+export const TINY_IMAGE_SETTINGS: Array<[string, string]> = [
+  ['data.trainLimit', '200'],
+  ['data.testLimit', '100'],
+  ['model.convLayers', '1'],
+  ['model.filters', '4'],
+  ['model.dense', '0'],
+  ['training.epochs', '1'],
+  ['training.batchSize', '20'],
+  ['training.learningRate', '0.01'],
+];
+
+/** In the Images view with a dataset loaded: fills the settings, trains, and waits for the model. */
+export async function trainImageModel(page: Page, settings: Array<[string, string]>): Promise<void> {
+  for (const [path, value] of settings) await page.fill(`[data-testid="field-${path}"]`, value);
+  await page.click('[data-testid=train-image]');
+  await page.waitForSelector('[data-testid=attack-image]:not([disabled])', { timeout: 90_000 });
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseCertificationLog } from '../../src/core/settings';
 import { BASE_URL, launchBrowser } from './launch';
-import { plotTraceTypes, waitForBackend, workerTensors } from './page';
+import { TINY_IMAGE_SETTINGS, plotTraceTypes, trainImageModel, waitForBackend, workerTensors } from './page';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -135,20 +135,7 @@ test('an image model (Gaussian augmentation on the shipped Fashion-MNIST subset)
   await page.click('[data-testid=load-fashion]');
   await expect.poll(() => page.textContent('[data-testid=dataset-train-count]'), { timeout: 60_000 }).toBe('2000');
   await page.selectOption('[data-testid="field-training.method"]', 'gaussian');
-  for (const [path, value] of [
-    ['data.trainLimit', '200'],
-    ['data.testLimit', '100'],
-    ['model.convLayers', '1'],
-    ['model.filters', '4'],
-    ['model.dense', '0'],
-    ['training.epochs', '1'],
-    ['training.batchSize', '20'],
-    ['training.learningRate', '0.01'],
-  ]) {
-    await page.fill(`[data-testid="field-${path}"]`, value);
-  }
-  await page.click('[data-testid=train-image]');
-  await page.waitForSelector('[data-testid=attack-image]:not([disabled])', { timeout: 90_000 });
+  await trainImageModel(page, TINY_IMAGE_SETTINGS);
   await page.click('[data-testid=view-smoothing]');
   const option = await page.$eval('[data-testid=smoothing-source]', (el) => [...(el as HTMLSelectElement).options].map((o) => o.value).find((v) => v.startsWith('image:')));
   expect(option).toBeDefined();

@@ -390,10 +390,18 @@ function prepareMlpEpoch(id: BenchCaseId, method: AdvMethod): Prepared {
   const x = tf.tensor2d(ds.xTrain, [ds.yTrain.length, 2]);
   const y = tf.tensor1d(ds.yTrain, 'int32');
   const config: TrainConfig = { ...TRAIN_DEFAULTS, method, epochs: 1, seed: 1 };
+  return prepareEpoch(id, x, y, config, () => createModelWithHeads(methodHeads(method), { kind: 'mlp', inputDim: 2, numClasses: ds.numClasses, seed: 1 }));
+}
+
+/**
+ * One training epoch per run on (x, y), from a fresh model each run (`build`), so that every run
+ * does the same work from the same weights. Owns x and y.
+ */
+function prepareEpoch(id: BenchCaseId, x: tf.Tensor, y: tf.Tensor1D, config: TrainConfig, build: () => tf.LayersModel, workUnits?: number): Prepared {
   return {
+    workUnits,
     async run(signal) {
-      // A fresh model each run, so that every run does the same work from the same weights.
-      const model = createModelWithHeads(methodHeads(method), { kind: 'mlp', inputDim: 2, numClasses: ds.numClasses, seed: 1 });
+      const model = build();
       try {
         const t0 = now();
         const result = await train(model, { x, y }, config, undefined, signal);
@@ -472,54 +480,14 @@ function prepareCnnForward(n: number): Prepared {
 
 function prepareCnnEpoch(n: number): Prepared {
   const { x, y } = benchImages(n, 12);
-  return {
-    workUnits: n,
-    async run(signal) {
-      // A fresh model each run, so that every run does the same work from the same weights.
-      const model = benchCnn();
-      try {
-        const t0 = now();
-        const result = await train(model, { x, y }, BENCH_CNN_TRAIN, undefined, signal);
-        const ms = now() - t0;
-        if (result.status === 'cancelled') throw new CancelledError();
-        if (result.status !== 'completed') throw new Error(`cnn-epoch-5k: training ${result.status}: ${result.message}`);
-        return ms;
-      } finally {
-        model.dispose();
-      }
-    },
-    dispose() {
-      x.dispose();
-      y.dispose();
-    },
-  };
+  return prepareEpoch('cnn-epoch-5k', x, y, BENCH_CNN_TRAIN, benchCnn, n);
 }
 
 /** One PGD-AT or RR-PGD-AT epoch (BENCH_CNN_AT_TRAIN) on n images, from a fresh model of seed 1 each run. */
 function prepareCnnAtEpoch(id: BenchCaseId, method: 'pgd-at' | 'rr-pgd-at', n: number): Prepared {
   const { x, y } = benchImages(n, 15);
-  const config: TrainConfig = { ...BENCH_CNN_AT_TRAIN, method };
-  return {
-    workUnits: n,
-    async run(signal) {
-      // A fresh model each run, so that every run does the same work from the same weights.
-      const model = createModelWithHeads(methodHeads(method), { kind: 'cnn', ...CNN_DEFAULTS, inputShape: IMAGE_SHAPE, numClasses: IMAGE_CLASSES, seed: 1 });
-      try {
-        const t0 = now();
-        const result = await train(model, { x, y }, config, undefined, signal);
-        const ms = now() - t0;
-        if (result.status === 'cancelled') throw new CancelledError();
-        if (result.status !== 'completed') throw new Error(`${id}: training ${result.status}: ${result.message}`);
-        return ms;
-      } finally {
-        model.dispose();
-      }
-    },
-    dispose() {
-      x.dispose();
-      y.dispose();
-    },
-  };
+  const build = () => createModelWithHeads(methodHeads(method), { kind: 'cnn', ...CNN_DEFAULTS, inputShape: IMAGE_SHAPE, numClasses: IMAGE_CLASSES, seed: 1 });
+  return prepareEpoch(id, x, y, { ...BENCH_CNN_AT_TRAIN, method }, build, n);
 }
 
 function prepareCnnPgd(n: number): Prepared {
