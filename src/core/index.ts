@@ -69,3 +69,14 @@ export { selectiveNetPgdAt, selectiveNetLoss } from './training/selectiveNet';
 export { rCon, rConTensor, rejectorScores, selectionTensor, confidenceFromLogits, logConfidenceFromLogits, logConfidenceParts, trueConfidenceFromLogits, energyFromLogits, rConFromOutputs, logRConFromOutputs, softplus, logSigmoid, type RejectorScores, type ScoreRunOptions, type TemperatureOption } from './metrics/rejectorScores';
 export { adaptiveAttack, adaptiveBatch, adaptiveObjectiveValue, ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, ADAPTIVE_DEFAULTS, type AdaptiveObjective, type AdaptiveOptions } from './attacks/adaptive';
 export { evaluateRejection, type RejectionEvalControl, type RejectionEvalStage } from './experiments/rejectionEval';
+
+// Paper 004: PGD on abstain models
+export { abstainPgd, abstainPgdBatch, abstainErrorTable, abstainMargin, abstainAllowedMask, checkAbstainPgdOptions, ABSTAIN_PGD_DEFAULTS, type AbstainPgdOptions, type AbstainPgdInput, type AbstainPgdResult, type AbstainErrorTable } from './attacks/abstainPgd';
+
+// Paper 004: interval bound propagation, abstain-class verification (IBP / CROWN), IBP training.
+export { intervalBounds, ibpBounds, inputBox, penultimateBox, propagateBox, type Box as IntervalBox } from './verify/ibp';
+export { verificationPlan, type VerifyStep } from './verify/layers';
+export { maximiseOverSimplex, exactSegmentMax, degeneracyPenalty, degeneracyAscentTerm, boxSpecBound, specVectors, successSetOneHot, targetClasses, type DegeneracyRegulariser, type SimplexOptions, type SimplexResult } from './verify/abstainSimplex';
+export { verifyAbstain, abstainClassesOf, ABSTAIN_VERIFY_DEFAULTS, type AbstainVerdicts, type VerifyAbstainOptions, type BoundMethod } from './verify/abstainVerification';
+export { crownBounds, crownPenultimateBox, crownSpecLowerBound } from './verify/crown';
+export { ibp as ibpTraining, abstainCrossEntropy } from './training/ibp';

@@ -5,7 +5,7 @@
  */
 export * from './experiments/config';
 export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, type AttackKind, type AttackConfig, type AttackNorm, type Box } from './attacks/config';
-export { TRAINING_METHODS, METHOD_LABELS, SMOOTHED_METHODS, isSmoothedMethod, usesTrainingAttack, methodHeads, type TrainingMethodName, type TrainingAttack } from './training/method';
+export { TRAINING_METHODS, METHOD_LABELS, SMOOTHED_METHODS, isSmoothedMethod, usesTrainingAttack, methodHeads, abstainOutputsOf, type TrainingMethodName, type TrainingAttack } from './training/method';
 export { CAT_RS_DEFAULTS, CAT_RS_VARIANTS, CRA_DEFAULTS, type CatRsConfig, type CatRsVariant, type CraConfig } from './training/smoothedTrainingConfig';
 export { TRAIN_DEFAULTS, type TrainConfig } from './training/config';
 export { MLP_DEFAULTS, type MlpConfig } from './models/mlpConfig';
@@ -42,6 +42,7 @@ export {
   type CoupledRejectionResult, type XiErrorOptions, type XiErrorResult, type SelectiveErrorCode,
 } from './metrics/selective';
 export { RR_DEFAULTS, RR_STOP_GRADIENTS, SELECTIVENET_DEFAULTS, MODEL_HEADS, type RrConfig, type RrStopGradient, type SelectiveNetConfig, type ModelHeads } from './training/rejectionTrainingConfig';
+export { IBP_DEFAULTS, ibpSchedule, ibpConfigProblems, regulariserThreshold, type IbpConfig, type IbpScheduleValues } from './training/ibpConfig';
 export { REJECTOR_SCORES, REJECTOR_SCORE_LABELS, REJECTOR_SCORE_SHORT, rejectorScoresOf, type RejectorScoreName } from './metrics/rejectorScoreNames';
 export {
   REJECTION_EVAL_DEFAULTS, REJECTION_EVAL_DEFAULTS_2D, REJECTION_EVAL_KINDS, REJECTION_EVAL_OBJECTIVES, REJECTION_CLEAN_SETTING, defaultRejectionEvalConfig, rejectionEvalDefaults2d,

@@ -22,7 +22,7 @@ import {
   train,
 } from '../../src/core';
 import { createModelWithHeads } from '../../src/core/models/heads';
-import { type TrainingMethodName, methodHeads } from '../../src/core/training/method';
+import { type TrainingMethodName, abstainOutputsOf, methodHeads } from '../../src/core/training/method';
 import { expectNoTensorLeak, expectSameWeights, useWasmBackend, weightsDiffer, weightsOf, threeBlobs } from './helpers';
 
 useWasmBackend();
@@ -47,7 +47,7 @@ const config = (over: Partial<TrainConfig> = {}): TrainConfig => ({ ...TRAIN_DEF
 const newModel = (seed = 2) => createMlp({ inputDim: 2, numClasses: 3, seed });
 /** The MLP a method trains: with Rectified Rejection's or SelectiveNet's heads where the method needs them. */
 const modelFor = (method: TrainingMethodName, o: { depth: number; width: number; seed: number }) =>
-  createModelWithHeads(methodHeads(method), { kind: 'mlp', inputDim: 2, numClasses: 3, ...o });
+  createModelWithHeads(methodHeads(method), { kind: 'mlp', inputDim: 2, numClasses: 3 + abstainOutputsOf({ method, ibp: TRAIN_DEFAULTS.ibp }), ...o });
 
 describe('standard training', () => {
   test('raises accuracy well above chance on three Gaussians (60 points, 3 epochs, batch 10)', async () => {
@@ -235,7 +235,7 @@ describe('prepare (the attacks inside training)', () => {
       tf.dispose(Object.values(prepared));
     });
     const again = METHODS[method].prepare(model, x, y, params, 3);
-    expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'], gaussian: ['noise'], 'cat-rs': ['active', 'dStar', 'kPlus', 'lowWeight', 'noise'], cra: ['noise', 'noise0'], 'rr-pgd-at': ['xAdv'], 'rr-trades': ['xAdv'], 'selectivenet-pgd-at': ['xAdv'] }[method]);
+    expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'], gaussian: ['noise'], 'cat-rs': ['active', 'dStar', 'kPlus', 'lowWeight', 'noise'], cra: ['noise', 'noise0'], 'rr-pgd-at': ['xAdv'], 'rr-trades': ['xAdv'], 'selectivenet-pgd-at': ['xAdv'], ibp: [] }[method]);
     tf.dispose(Object.values(again));
     model.dispose();
   });

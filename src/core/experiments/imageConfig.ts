@@ -66,6 +66,7 @@ export const IMAGE_EXPERIMENT_DEFAULTS: ImageExperimentConfig = {
     cra: { ...trainDefaults.cra },
     rr: { ...trainDefaults.rr },
     selectiveNet: { ...trainDefaults.selectiveNet },
+    ibp: { ...trainDefaults.ibp },
   },
   evaluation: { attack: { ...attackDefaults, kind: 'pgd', norm: 'linf', eps: 8 / 255, steps: 10, box: [0, 1] }, count: 500 },
 };

@@ -10,7 +10,7 @@ import { runAttack } from '../attacks/attack';
 import { type ImageDataset, imageSize, subsetFirst, subsetPerClass } from '../data/imageDataset';
 import { createModelWithHeads } from '../models/heads';
 import { logits } from '../models/mlp';
-import { methodHeads } from '../training/method';
+import { abstainOutputsOf, methodHeads } from '../training/method';
 import { type RobustnessSplit, splitFromPredictions } from '../metrics/split';
 import { type TrainProgress, type TrainResult, train } from '../training/trainer';
 import type { ImageExperimentConfig } from './imageConfig';
@@ -49,7 +49,7 @@ export function buildImageModel(config: ImageExperimentConfig, train: ImageDatas
     return createModelWithHeads(heads, {
       kind: 'cnn',
       inputShape: train.shape,
-      numClasses: train.numClasses,
+      numClasses: train.numClasses + abstainOutputsOf(config.training),
       convLayers: m.convLayers,
       filters: m.filters,
       dense: m.dense,
@@ -58,7 +58,7 @@ export function buildImageModel(config: ImageExperimentConfig, train: ImageDatas
     });
   }
   if (m.normalize) throw new Error('The MLP has no Normalize layer here: use the CNN, or turn normalisation off.');
-  return createModelWithHeads(heads, { kind: 'mlp', inputDim: imageSize(train.shape), inputShape: train.shape, numClasses: train.numClasses, depth: m.depth, width: m.width, seed: config.seed });
+  return createModelWithHeads(heads, { kind: 'mlp', inputDim: imageSize(train.shape), inputShape: train.shape, numClasses: train.numClasses + abstainOutputsOf(config.training), depth: m.depth, width: m.width, seed: config.seed });
 }
 
 export function imageTensors(ds: ImageDataset): { x: tf.Tensor4D; y: tf.Tensor1D } {

@@ -7,7 +7,7 @@ import { type RunControl } from '../attacks/batched';
 import { type Bounds2d, type Dataset2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { createModelWithHeads } from '../models/heads';
 import { logits } from '../models/mlp';
-import { methodHeads } from '../training/method';
+import { abstainOutputsOf, methodHeads } from '../training/method';
 import { type RobustnessSplit, robustnessSplit } from '../metrics/robustness';
 import { type TrainProgress, type TrainResult, train } from '../training/trainer';
 import { type ExperimentConfig, attackConfigOf, trainConfigOf } from './config';
@@ -38,7 +38,7 @@ export function disposeDataset(t: DatasetTensors): void {
  * MLP. The classifier's layers and initial weights are the same in all three.
  */
 export function buildModel(config: ExperimentConfig, numClasses: number): tf.LayersModel {
-  return createModelWithHeads(methodHeads(config.training.method), { kind: 'mlp', inputDim: 2, numClasses, ...config.model, seed: config.seed });
+  return createModelWithHeads(methodHeads(config.training.method), { kind: 'mlp', inputDim: 2, numClasses: numClasses + abstainOutputsOf(config.training), ...config.model, seed: config.seed });
 }
 
 /** Generates the data, builds the model and trains it. The caller owns the returned model. */

@@ -64,7 +64,7 @@ interface ChainTensor {
  * one output of the one before). Single-output models: their layers, as before. Models with
  * several outputs (classifier + rejector heads, models/heads.ts): the path to the logits only.
  */
-function firstOutputLayers(model: tf.LayersModel): tf.layers.Layer[] | null {
+export function firstOutputLayers(model: tf.LayersModel): tf.layers.Layer[] | null {
   if (model.outputs.length <= 1) return model.layers;
   const chain: tf.layers.Layer[] = [];
   let t = model.outputs[0] as unknown as ChainTensor;

@@ -1,6 +1,7 @@
 /** Training settings as plain data (no tfjs import), shared by the page, the worker and the CLI. */
 import type { TrainingAttack, TrainingMethodName } from './method';
 import { CAT_RS_DEFAULTS, CRA_DEFAULTS, type CatRsConfig, type CraConfig, SMOOTHED_TRAINING_SIGMA } from './smoothedTrainingConfig';
+import { IBP_DEFAULTS, type IbpConfig } from './ibpConfig';
 import { RR_DEFAULTS, SELECTIVENET_DEFAULTS, type RrConfig, type SelectiveNetConfig } from './rejectionTrainingConfig';
 
 export interface TrainConfig {
@@ -28,6 +29,8 @@ export interface TrainConfig {
   rr: RrConfig;
   /** SelectiveNet settings (the baseline of paper 000), for 'selectivenet-pgd-at'. */
   selectiveNet: SelectiveNetConfig;
+  /** IBP training with K + M outputs (paper 004), for 'ibp'. */
+  ibp: IbpConfig;
 }
 
 /** Paper 001, Appendix A.2 (the Figure 1 setup): 20 epochs, lr 0.1, batch 10, PGD-10, beta 6. */
@@ -50,4 +53,5 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   cra: { ...CRA_DEFAULTS },
   rr: { ...RR_DEFAULTS },
   selectiveNet: { ...SELECTIVENET_DEFAULTS },
+  ibp: { ...IBP_DEFAULTS },
 };

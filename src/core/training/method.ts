@@ -7,8 +7,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { AttackNorm } from '../attacks/config';
 import type { SmoothedTrainingParams } from './smoothedTrainingConfig';
 import type { ModelHeads, RrConfig, SelectiveNetConfig } from './rejectionTrainingConfig';
+import type { IbpConfig } from './ibpConfig';
 
-export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era', 'gaussian', 'cat-rs', 'cra', 'rr-pgd-at', 'rr-trades', 'selectivenet-pgd-at'] as const;
+export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era', 'gaussian', 'cat-rs', 'cra', 'rr-pgd-at', 'rr-trades', 'selectivenet-pgd-at', 'ibp'] as const;
 export type TrainingMethodName = (typeof TRAINING_METHODS)[number];
 
 /** The methods that train a base classifier for randomized smoothing (they use `sigma`, not the training attack). */
@@ -56,6 +57,10 @@ export interface LossParams {
   rr?: RrConfig;
   /** SelectiveNet's coverage, lambda and alpha (absent: SELECTIVENET_DEFAULTS). */
   selectiveNet?: SelectiveNetConfig;
+  /** IBP training with abstain classes (paper 004; absent: IBP_DEFAULTS). */
+  ibp?: IbpConfig;
+  /** Where the run is (0-based step of totalSteps): the trainer fills it in for scheduled losses (IBP). */
+  progress?: { step: number; totalSteps: number };
 }
 
 export type Prepared = Record<string, tf.Tensor>;
@@ -76,4 +81,10 @@ export const METHOD_LABELS: Record<TrainingMethodName, string> = {
   'rr-pgd-at': 'PGD-AT + Rectified Rejection (paper 000, Eq. 5)',
   'rr-trades': 'TRADES + Rectified Rejection (paper 000, Eq. 5)',
   'selectivenet-pgd-at': 'PGD-AT + SelectiveNet (Geifman & El-Yaniv)',
+  ibp: 'IBP + abstain classes (Gowal et al.; paper 004, Eq. 15)',
 };
+
+/** The number of abstain outputs M the model of a training config needs (K + M logits); 0 for all but IBP. */
+export function abstainOutputsOf(config: { method: TrainingMethodName; ibp?: IbpConfig }): number {
+  return config.method === 'ibp' ? (config.ibp?.abstainClasses ?? 0) : 0;
+}

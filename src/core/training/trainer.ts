@@ -22,6 +22,7 @@ import { catRs } from './catRs';
 import { cra } from './cra';
 import { rrPgdAt, rrTrades } from './rectifiedRejection';
 import { selectiveNetPgdAt } from './selectiveNet';
+import { ibp } from './ibp';
 
 export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
   standard,
@@ -34,6 +35,7 @@ export const METHODS: Record<TrainingMethodName, TrainingMethod> = {
   'rr-pgd-at': rrPgdAt,
   'rr-trades': rrTrades,
   'selectivenet-pgd-at': selectiveNetPgdAt,
+  ibp,
 };
 
 /** The loss parameters of a training config. */
@@ -46,6 +48,7 @@ export function lossParamsOf(config: TrainConfig): LossParams {
     smoothing: { sigma: config.sigma, catRs: config.catRs, cra: config.cra },
     rr: config.rr,
     selectiveNet: config.selectiveNet,
+    ibp: config.ibp,
   };
 }
 
@@ -144,8 +147,9 @@ export async function train(
         const xb = tf.gather(data.x, idx);
         const yb = tf.gather(data.y, idx) as tf.Tensor1D;
         idx.dispose();
-        const prepared = method.prepare(model, xb, yb, params, deriveSeed(config.seed, 'attack', epoch, b));
-        const cost = optimizer.minimize(() => method.loss(model, xb, yb, prepared, params), true);
+        const stepParams: LossParams = { ...params, progress: { step: (epoch - 1) * batches + b, totalSteps: totalBatches } };
+        const prepared = method.prepare(model, xb, yb, stepParams, deriveSeed(config.seed, 'attack', epoch, b));
+        const cost = optimizer.minimize(() => method.loss(model, xb, yb, prepared, stepParams), true);
         disposeAll([xb, yb, ...Object.values(prepared)]);
         const value = cost ? (await cost.data())[0] : NaN;
         cost?.dispose();

@@ -1,0 +1,314 @@
+/**
+ * PGD on models with abstain (detection) classes — paper 004, Section 2.4 and 3 (Eq. 6 and 9).
+ *
+ * A model with K regular classes and M abstain classes A = {a_1..a_M} has K + M logits: indices
+ * 0..K−1 are the regular classes, K..K+M−1 the abstain classes; its output is the argmax over
+ * all K + M. An input x with label y is robust on B if every x' in B gives an output in {y} ∪ A:
+ * an attack succeeds only when the output leaves {y} ∪ A. Landing in an abstain class is a
+ * failed attack (a detection). M = 0 is a plain classifier, where success = a wrong prediction.
+ *
+ * Objective maximised per example (the empirical counterpart of the verification problem of
+ * Eq. 6/9, min_{x'} max_{j ∈ {y}∪A} (z_j − z_t)):
+ *
+ *   margin(x') = max_{t ∉ {y}∪A} z_t(x') − max_{j ∈ {y}∪A} z_j(x'),
+ *
+ * positive exactly when the output leaves {y} ∪ A. (The alternative is the cross-entropy of the
+ * set {y} ∪ A, −log Σ_{j∈{y}∪A} softmax_j(z); the margin is used because it does not saturate
+ * and treats the abstain classes as one "allowed" set, as the verifier does.)
+ *
+ * Each run (a random start or x itself, then `steps` steepest-ascent steps of size `stepSize`,
+ * each projected onto B_p(x, eps) ∩ box) remembers, per input, the first iterate that succeeds.
+ * Over restarts an input keeps the first success; if no run succeeds, the final iterate of the
+ * run with the highest margin. `abstainErrorTable` turns the attack into the numbers of the
+ * paper's "standard vs verified error" table and its Fig. 4 (detections per abstain class).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../random';
+import { checkpoint } from '../cancel';
+import { logits as modelLogits } from '../models/mlp';
+import { type ThreatModel, assertInsideBox, expandMask, project, randomStart, steepestDirection, valueAndInputGradient } from './common';
+import type { Box } from './config';
+import type { RunControl } from './batched';
+import { effectiveStepSize } from './pgd';
+
+export interface AbstainPgdOptions extends ThreatModel {
+  /** K: the number of regular classes; the model's other M = logits − K outputs are abstain classes. */
+  numClasses: number;
+  steps: number;
+  /** 0 = 2.5·eps/steps. */
+  stepSize: number;
+  restarts: number;
+  randomStart: boolean;
+  box: Box;
+  seed: number;
+  /** Inputs per chunk (default 500). */
+  batchSize?: number;
+}
+
+export const ABSTAIN_PGD_DEFAULTS: Omit<AbstainPgdOptions, 'eps' | 'numClasses'> = {
+  norm: 'linf',
+  steps: 10,
+  stepSize: 0,
+  restarts: 1,
+  randomStart: true,
+  box: null,
+  seed: 0,
+  batchSize: 500,
+};
+
+export type AbstainPgdInput = Partial<AbstainPgdOptions> & Pick<AbstainPgdOptions, 'eps' | 'numClasses'>;
+
+export interface AbstainPgdResult {
+  /** The adversarial inputs, shaped like x (the caller disposes them). */
+  adversarial: tf.Tensor;
+  /** 1 where the output on the adversarial input lies outside {y} ∪ A. */
+  success: Uint8Array;
+  /** argmax over all K + M logits at the returned points. */
+  prediction: Int32Array;
+}
+
+export interface AbstainErrorTable {
+  n: number;
+  numClasses: number;
+  numAbstain: number;
+  /** Clean prediction ≠ y (an abstain output on a clean input counts as an error). */
+  standardError: number;
+  /** Clean outputs in A. */
+  abstainClean: number;
+  /** Clean prediction wrong, or the attack succeeded (empirical counterpart of verified error). */
+  pgdError: number;
+  /** Adversarial outputs in A. */
+  detected: number;
+  /** Per abstain class a_m: adversarial outputs equal to a_m, over inputs whose clean prediction is y (counts). */
+  detectedPerClass: number[];
+  /** Attack success rate (output outside {y} ∪ A). */
+  attackSuccess: number;
+}
+
+/** Bool mask [b, K+M], true on {y} ∪ A. */
+export function abstainAllowedMask(labels: tf.Tensor1D, numClasses: number, numLogits: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const abstainRow = new Float32Array(numLogits).map((_, j) => (j >= numClasses ? 1 : 0));
+    const hot = tf.oneHot(tf.cast(labels, 'int32'), numLogits);
+    return tf.greater(tf.add(hot, tf.tensor1d(abstainRow)), 0) as tf.Tensor2D;
+  });
+}
+
+/** Per-example margin max_{t ∉ {y}∪A} z_t − max_{j ∈ {y}∪A} z_j (positive ⇔ the attack succeeds). */
+export function abstainMargin(z: tf.Tensor2D, allowed: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const neg = tf.fill(z.shape, Number.NEGATIVE_INFINITY);
+    const outside = tf.max(tf.where(allowed, neg, z), 1);
+    const inside = tf.max(tf.where(allowed, z, neg), 1);
+    return tf.sub(outside, inside) as tf.Tensor1D;
+  });
+}
+
+/** 1 (float) where argmax z lies outside {y} ∪ A. */
+function successOf(z: tf.Tensor2D, allowed: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const hot = tf.cast(tf.oneHot(tf.argMax(z, 1), z.shape[1]), 'float32');
+    return tf.sub(1, tf.sum(tf.mul(hot, tf.cast(allowed, 'float32')), 1)) as tf.Tensor1D;
+  });
+}
+
+interface Run {
+  point: tf.Tensor;
+  success: tf.Tensor1D; // float 0/1
+  value: tf.Tensor1D;
+}
+
+function oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, allowed: tf.Tensor2D, o: AbstainPgdOptions, seed: number): Run {
+  const alpha = effectiveStepSize(o);
+  const objective = (z: tf.Tensor2D) => abstainMargin(z, allowed);
+  let xAdv = o.randomStart ? randomStart(x, o, seed) : x.clone();
+  let hitAt = xAdv.clone();
+  let hit = tf.zeros([x.shape[0]]) as tf.Tensor1D;
+  const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
+    const [h, a] = tf.tidy(() => {
+      const now = successOf(z, allowed);
+      const first = tf.greater(tf.mul(now, tf.sub(1, hit)), 0.5) as tf.Tensor1D;
+      return [tf.maximum(hit, now), tf.where(expandMask(first, x), xa, hitAt)];
+    });
+    tf.dispose([hit, hitAt]);
+    hit = h as tf.Tensor1D;
+    hitAt = a;
+  };
+  for (let s = 0; s < o.steps; s++) {
+    const { value, grad, logits } = valueAndInputGradient(model, xAdv, y, objective);
+    remember(xAdv, logits);
+    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, o.norm))), x, o));
+    tf.dispose([value, grad, logits, xAdv]);
+    xAdv = next;
+  }
+  const z = tf.tidy(() => modelLogits(model, xAdv));
+  remember(xAdv, z);
+  const value = objective(z);
+  const point = tf.tidy(() => tf.where(expandMask(tf.greater(hit, 0.5) as tf.Tensor1D, x), hitAt, xAdv));
+  tf.dispose([z, xAdv, hitAt]);
+  return { point, success: hit, value };
+}
+
+/**
+ * Synchronous abstain-aware PGD on one batch (all restarts). Returns the adversarial inputs and
+ * the per-input success flags (float 0/1) as tracked during the runs.
+ */
+export function abstainPgdBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdOptions, numLogits: number): { adversarial: tf.Tensor; success: tf.Tensor1D } {
+  const o = { ...ABSTAIN_PGD_DEFAULTS, ...options };
+  const allowed = abstainAllowedMask(y, o.numClasses, numLogits);
+  const restarts = o.randomStart ? Math.max(1, Math.floor(o.restarts)) : 1;
+  let best = oneRun(model, x, y, allowed, o, deriveSeed(o.seed, 'abstain-pgd', 0));
+  for (let r = 1; r < restarts; r++) {
+    const c = oneRun(model, x, y, allowed, o, deriveSeed(o.seed, 'abstain-pgd', r));
+    const merged = tf.tidy(() => {
+      // Better: succeeds where the best does not; or neither succeeds and a higher margin.
+      const neither = tf.mul(tf.sub(1, c.success), tf.sub(1, best.success));
+      const score = tf.add(tf.mul(c.success, tf.sub(1, best.success)), tf.mul(neither, tf.cast(tf.greater(c.value, best.value), 'float32')));
+      const better = tf.greater(score, 0.5) as tf.Tensor1D;
+      return {
+        point: tf.where(expandMask(better, x), c.point, best.point),
+        success: tf.where(better, c.success, best.success) as tf.Tensor1D,
+        value: tf.where(better, c.value, best.value) as tf.Tensor1D,
+      };
+    });
+    tf.dispose([best.point, best.success, best.value, c.point, c.success, c.value]);
+    best = merged;
+  }
+  tf.dispose([allowed, best.value]);
+  return { adversarial: best.point, success: best.success };
+}
+
+const isInt = (v: number, min: number) => Number.isInteger(v) && v >= min;
+
+/** Fills in the defaults and refuses invalid settings with a message naming the field. */
+export function checkAbstainPgdOptions(options: AbstainPgdInput): AbstainPgdOptions {
+  const o: AbstainPgdOptions = { ...ABSTAIN_PGD_DEFAULTS, ...options };
+  const fail = (msg: string) => {
+    throw new Error(`abstain PGD: ${msg}`);
+  };
+  if (o.norm !== 'linf' && o.norm !== 'l2') fail(`norm must be 'linf' or 'l2' (got ${String(o.norm)})`);
+  if (!(Number.isFinite(o.eps) && o.eps >= 0)) fail(`eps must be a finite number ≥ 0 (got ${o.eps})`);
+  if (!isInt(o.steps, 1)) fail(`steps must be an integer ≥ 1 (got ${o.steps})`);
+  if (!(Number.isFinite(o.stepSize) && o.stepSize >= 0)) fail(`stepSize must be a finite number ≥ 0, 0 = 2.5·eps/steps (got ${o.stepSize})`);
+  if (!isInt(o.restarts, 1)) fail(`restarts must be an integer ≥ 1 (got ${o.restarts})`);
+  if (!isInt(o.numClasses, 2)) fail(`numClasses (K, the regular classes) must be an integer ≥ 2 (got ${o.numClasses})`);
+  if (!Number.isFinite(o.seed)) fail(`seed must be a finite number (got ${o.seed})`);
+  if (o.batchSize !== undefined && !isInt(o.batchSize, 1)) fail(`batchSize must be an integer ≥ 1 (got ${o.batchSize})`);
+  if (o.box && !(o.box.length === 2 && Number.isFinite(o.box[0]) && Number.isFinite(o.box[1]) && o.box[0] < o.box[1])) {
+    fail(`box must be [lo, hi] with finite lo < hi, or null (got ${JSON.stringify(o.box)})`);
+  }
+  return o;
+}
+
+/** Checks the data against the model and the options; returns the number of logits K + M. */
+async function checkData(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AbstainPgdOptions): Promise<number> {
+  if (y.rank !== 1 || y.shape[0] !== x.shape[0]) throw new Error(`abstain PGD: x has ${x.shape[0]} inputs but y has shape [${y.shape}]`);
+  const shape = model.outputs[0].shape;
+  let numLogits = shape[shape.length - 1] as number | null;
+  if (typeof numLogits !== 'number') {
+    const z = tf.tidy(() => modelLogits(model, tf.slice(x, 0, 1)));
+    numLogits = z.shape[1];
+    z.dispose();
+  }
+  if (o.numClasses > numLogits) throw new Error(`abstain PGD: numClasses K = ${o.numClasses} exceeds the model's ${numLogits} logits`);
+  const labels = await y.data();
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < o.numClasses)) {
+      throw new Error(`abstain PGD: labels must be regular classes, integers in [0, K) = [0, ${o.numClasses}); label ${v} at index ${i}`);
+    }
+  }
+  await assertInsideBox(x, o.box);
+  return numLogits;
+}
+
+interface Chunked {
+  parts: tf.Tensor[];
+  success: Uint8Array;
+  prediction: Int32Array;
+  clean: Int32Array | null;
+  numLogits: number;
+}
+
+/** Runs the attack chunk by chunk (seed derived per chunk), reading predictions back. */
+async function runChunks(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AbstainPgdOptions, control: RunControl, keepPoints: boolean, withClean: boolean): Promise<Chunked> {
+  const numLogits = await checkData(model, x, y, o);
+  const n = x.shape[0];
+  const size = o.batchSize ?? control.batchSize ?? 500;
+  const out: Chunked = { parts: [], success: new Uint8Array(n), prediction: new Int32Array(n), clean: withClean ? new Int32Array(n) : null, numLogits };
+  try {
+    for (let start = 0, k = 0; start < n; start += size, k++) {
+      await checkpoint(control.signal);
+      const len = Math.min(size, n - start);
+      const r = tf.tidy(() => {
+        const xb = tf.slice(x, start, len);
+        const yb = tf.slice(y, start, len);
+        const { adversarial, success } = abstainPgdBatch(model, xb, yb, { ...o, seed: deriveSeed(o.seed, 'chunk', k) }, numLogits);
+        success.dispose();
+        const z = modelLogits(model, adversarial);
+        return {
+          adversarial,
+          pred: tf.argMax(z, 1),
+          succ: successOf(z, abstainAllowedMask(yb, o.numClasses, numLogits)),
+          clean: withClean ? tf.argMax(modelLogits(model, xb), 1) : tf.zeros([0]),
+        };
+      });
+      const [pred, succ, clean] = await Promise.all([r.pred.data(), r.succ.data(), r.clean.data()]);
+      tf.dispose([r.pred, r.succ, r.clean]);
+      if (keepPoints) out.parts.push(r.adversarial);
+      else r.adversarial.dispose();
+      out.prediction.set(pred, start);
+      out.success.set(Array.from(succ, (v) => (v > 0.5 ? 1 : 0)), start);
+      if (out.clean) out.clean.set(clean, start);
+      control.onProgress?.((start + len) / n);
+    }
+    if (n === 0) control.onProgress?.(1);
+    return out;
+  } catch (e) {
+    tf.dispose(out.parts);
+    throw e;
+  }
+}
+
+/** Abstain-aware PGD (paper 004's success rule) over any number of inputs, chunked and cancellable. */
+export async function abstainPgd(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl = {}): Promise<AbstainPgdResult> {
+  const o = checkAbstainPgdOptions(options);
+  const r = await runChunks(model, x, y, o, control, true, false);
+  const adversarial = r.parts.length === 0 ? x.clone() : r.parts.length === 1 ? r.parts[0] : tf.concat(r.parts, 0);
+  if (r.parts.length > 1) tf.dispose(r.parts);
+  return { adversarial, success: r.success, prediction: r.prediction };
+}
+
+/** The "standard vs PGD error" table of a model with abstain classes (plain numbers). */
+export async function abstainErrorTable(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl = {}): Promise<AbstainErrorTable> {
+  const o = checkAbstainPgdOptions(options);
+  const r = await runChunks(model, x, y, o, control, false, true);
+  const labels = await y.data();
+  const K = o.numClasses;
+  const M = r.numLogits - K;
+  const n = x.shape[0];
+  let wrong = 0, abstainClean = 0, pgdWrong = 0, detected = 0, succeeded = 0;
+  const perClass = new Array<number>(M).fill(0);
+  for (let i = 0; i < n; i++) {
+    const c = r.clean![i];
+    const a = r.prediction[i];
+    if (c !== labels[i]) wrong++;
+    if (c >= K) abstainClean++;
+    if (c !== labels[i] || r.success[i]) pgdWrong++;
+    if (a >= K) detected++;
+    if (r.success[i]) succeeded++;
+    if (c === labels[i] && a >= K) perClass[a - K]++;
+  }
+  const frac = (v: number) => (n > 0 ? v / n : 0);
+  return {
+    n,
+    numClasses: K,
+    numAbstain: M,
+    standardError: frac(wrong),
+    abstainClean: frac(abstainClean),
+    pgdError: frac(pgdWrong),
+    detected: frac(detected),
+    detectedPerClass: perClass,
+    attackSuccess: frac(succeeded),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Settings of IBP training with abstain classes, as plain data (no tfjs import): Gowal et al.'s
+ * interval bound propagation training (2018) with paper 004's K + M outputs (Section 4, Eq. 7,
+ * 15, Theorem 3, Eq. 16; M = 1 is Sheikholeslami et al. 2021; M = 0 plain IBP training).
+ * Shared by the page, the worker and the CLI. The loss itself is training/ibp.ts.
+ */
+
+export interface IbpConfig {
+  /** M, the number of abstain (detection) outputs after the K regular ones; 0 = no abstain class. */
+  abstainClasses: number;
+  /** Share of the training steps spent in warm-up: eps = 0, natural loss only (Gowal et al.). */
+  warmup: number;
+  /** Share of the steps over which eps, kappa and lambda move linearly to their final values. */
+  ramp: number;
+  /** Final kappa: L = kappa·L_nat + (1 − kappa)·L_robust + lambda·L_robust-abstain (Gowal: 1 → 0.5). */
+  kappaEnd: number;
+  /** Final lambda, the weight of Theorem 3's robust-abstain loss (0 during warm-up, then a linear ramp); the trade-off knob. */
+  lambdaEnd: number;
+  /** Eq. 16: weight mu of the degeneracy regulariser (0 = off). */
+  regulariserMu: number;
+  /** Eq. 16: threshold on each abstain class's mean simplex weight; 0 = 1/(K + M). */
+  regulariserThreshold: number;
+  /** Mirror-ascent iterations for the simplex weights in each training step (Algorithm 1). */
+  iterations: number;
+}
+
+/**
+ * Defaults for the workbench's short runs. Gowal et al. (MNIST) warm up for 2K of 60K steps and
+ * ramp over the next 10K, kappa 1 → 0.5; paper 004 trains the same way, with lambda ramped from
+ * 0 (Section 5.1) and suggests M = K with the regulariser. With tens of epochs instead of 60K
+ * steps the ramp takes a larger share here.
+ */
+export const IBP_DEFAULTS: IbpConfig = {
+  abstainClasses: 3,
+  warmup: 0.1,
+  ramp: 0.5,
+  kappaEnd: 0.5,
+  lambdaEnd: 1,
+  regulariserMu: 1,
+  regulariserThreshold: 0,
+  iterations: 20,
+};
+
+export interface IbpScheduleValues {
+  /** Multiplier of the training eps (0 in warm-up, ramps to 1). */
+  epsScale: number;
+  kappa: number;
+  lambda: number;
+}
+
+/** The schedule at training step `step` (0-based) of `totalSteps`. */
+export function ibpSchedule(config: IbpConfig, step: number, totalSteps: number): IbpScheduleValues {
+  const warm = config.warmup * totalSteps;
+  const ramp = config.ramp * totalSteps;
+  const p = step < warm ? 0 : ramp <= 0 ? 1 : Math.min(1, (step - warm + 1) / ramp);
+  return { epsScale: p, kappa: 1 - p * (1 - config.kappaEnd), lambda: p * config.lambdaEnd };
+}
+
+/** The regulariser threshold in force: the configured one, or 1/(K + M). */
+export function regulariserThreshold(config: IbpConfig, numClasses: number): number {
+  return config.regulariserThreshold > 0 ? config.regulariserThreshold : 1 / (numClasses + config.abstainClasses);
+}
+
+/** Problems with IBP settings, by field (empty when fine). */
+export function ibpConfigProblems(c: IbpConfig): Record<string, string> {
+  const p: Record<string, string> = {};
+  if (!Number.isInteger(c.abstainClasses) || c.abstainClasses < 0 || c.abstainClasses > 64) p.abstainClasses = 'a whole number from 0 to 64';
+  if (!(c.warmup >= 0 && c.warmup <= 1)) p.warmup = 'a share from 0 to 1';
+  if (!(c.ramp >= 0 && c.ramp <= 1)) p.ramp = 'a share from 0 to 1';
+  if (c.warmup + c.ramp > 1) p.ramp = 'warm-up + ramp must not exceed 1';
+  if (!(c.kappaEnd >= 0 && c.kappaEnd <= 1)) p.kappaEnd = 'a number from 0 to 1';
+  if (!(c.lambdaEnd >= 0 && c.lambdaEnd <= 1000)) p.lambdaEnd = 'a number from 0 to 1000';
+  if (!(c.regulariserMu >= 0 && c.regulariserMu <= 1000)) p.regulariserMu = 'a number from 0 to 1000';
+  if (!(c.regulariserThreshold >= 0 && c.regulariserThreshold <= 1)) p.regulariserThreshold = 'a number from 0 to 1 (0 = 1/(K+M))';
+  if (!Number.isInteger(c.iterations) || c.iterations < 0 || c.iterations > 1000) p.iterations = 'a whole number from 0 to 1000';
+  return p;
+}
