@@ -161,7 +161,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
       const [pred, targets, bounds, lambda] = await Promise.all([parts.pred.data(), parts.targets.data(), parts.bounds.data(), parts.lambda.data()]);
       const b = Float32Array.from(bounds);
       const l = Float32Array.from(lambda);
-      if (M === 1 && options.exactSingleAbstain !== false && bound === 'ibp') await exactM1(parts.h as Box, last.kernel(), last.bias(), labels, K, l, b);
+      if (M === 1 && options.exactSingleAbstain !== false) await exactM1(parts.h as Box, last.kernel(), last.bias(), labels, K, l, b);
       out.cleanPrediction.set(pred as Int32Array, start);
       out.targets.set(targets as Int32Array, start * T);
       out.bounds.set(b, start * T);

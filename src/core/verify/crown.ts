@@ -29,7 +29,7 @@
  * ibp.ts: sound up to rounding (~1e-6 relative). lower ≤ upper is the caller's to ensure.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ibpStep, type Box } from './ibp';
+import { checkBoxShape, ibpStep, type Box } from './ibp';
 import { verificationPlan, type VerifyStep } from './layers';
 
 type DenseStep = Extract<VerifyStep, { kind: 'dense' }>;
@@ -133,18 +133,10 @@ function splitPlusMinus(low: tf.Tensor2D, n: number): { l: tf.Tensor2D; u: tf.Te
   return { l: tf.slice(low, [0, 0], [B, n]), u: tf.neg(tf.slice(low, [0, n], [B, n])) };
 }
 
-function checkBox(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): void {
-  if (lower.shape.join() !== upper.shape.join()) throw new Error(`CROWN: lower ${lower.shape} and upper ${upper.shape} differ in shape`);
-  const want = (model.inputs[0].shape as (number | null)[]).slice(1);
-  const got = lower.shape.slice(1);
-  if (want.length !== got.length || want.some((d, i) => d != null && d !== got[i])) {
-    throw new Error(`CROWN: inputs of shape [${got.join(', ')}] do not fit the model's input [${want.join(', ')}]`);
-  }
-}
 
 /** The input box, the weights, and the CROWN bounds and relaxations of every hidden layer (no tidy). */
 function buildNet(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): Net {
-  checkBox(model, lower, upper);
+  checkBoxShape(lower, upper, model, 'CROWN');
   const { prefix, layers } = crownPlan(model);
   let input: Box = { mid: tf.div(tf.add(upper, lower), 2), rad: tf.div(tf.sub(upper, lower), 2) };
   for (const step of prefix) input = ibpStep(step, input);

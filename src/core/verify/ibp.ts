@@ -97,12 +97,13 @@ export function penultimateBox(model: tf.LayersModel, lower: tf.Tensor, upper: t
   return { h, kernel: last.kernel(), bias: last.bias() };
 }
 
-function checkBounds(lower: tf.Tensor, upper: tf.Tensor, model: tf.LayersModel): void {
-  if (lower.shape.join() !== upper.shape.join()) throw new Error(`intervalBounds: lower ${lower.shape} and upper ${upper.shape} differ in shape`);
+/** Throws unless lower and upper have one shape that fits the model's input (`who` prefixes the message). */
+export function checkBoxShape(lower: tf.Tensor, upper: tf.Tensor, model: tf.LayersModel, who: string): void {
+  if (lower.shape.join() !== upper.shape.join()) throw new Error(`${who}: lower ${lower.shape} and upper ${upper.shape} differ in shape`);
   const want = (model.inputs[0].shape as (number | null)[]).slice(1);
   const got = lower.shape.slice(1);
   if (want.length !== got.length || want.some((d, i) => d != null && d !== got[i])) {
-    throw new Error(`intervalBounds: inputs of shape [${got.join(', ')}] do not fit the model's input [${want.join(', ')}]`);
+    throw new Error(`${who}: inputs of shape [${got.join(', ')}] do not fit the model's input [${want.join(', ')}]`);
   }
 }
 
@@ -112,7 +113,7 @@ function checkBounds(lower: tf.Tensor, upper: tf.Tensor, model: tf.LayersModel):
  * non-finite corners and lower > upper, with a message (one read-back for the check).
  */
 export async function intervalBounds(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): Promise<{ lower: tf.Tensor2D; upper: tf.Tensor2D }> {
-  checkBounds(lower, upper, model);
+  checkBoxShape(lower, upper, model, 'intervalBounds');
   const bad = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.lessEqual(lower, upper)), 'int32')));
   const count = (await bad.data())[0];
   bad.dispose();
