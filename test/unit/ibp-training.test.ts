@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { IBP_DEFAULTS, METHODS, TRAIN_DEFAULTS, abstainCrossEntropy, createMlp, ibpSchedule, train, verifyAbstain } from '../../src/core';
+import { IBP_DEFAULTS, METHODS, Rng, TRAIN_DEFAULTS, abstainCrossEntropy, createCnn, createMlp, ibpSchedule, train, verifyAbstain } from '../../src/core';
 import type { TrainConfig } from '../../src/core/training/config';
 import { expectNoTensorLeak, fixedDenseModel, threeBlobs, useWasmBackend } from './helpers';
 
@@ -104,5 +104,29 @@ describe('training', () => {
     expect(v.abstainClasses).toBe(2);
     expect(v.standardError).toBeLessThan(0.2);
     expect(v.verifiedError).toBeLessThan(0.6);
+  }, 60000);
+
+  test('a small CNN with Normalize, conv and pooling trains with IBP (M = 1) in [0, 1] images and verifies', async () => {
+    const rng = new Rng(4);
+    const n = 64;
+    const images = Float32Array.from({ length: n * 64 }, () => rng.uniform());
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+    // Class 1 is brighter: a learnable signal.
+    for (let i = 0; i < n; i++) if (labels[i] === 1) for (let k = 0; k < 64; k++) images[i * 64 + k] = Math.min(1, images[i * 64 + k] + 0.4);
+    const xi = tf.tensor4d(images, [n, 8, 8, 1]);
+    const yi = tf.tensor1d(labels, 'int32');
+    const model = createCnn({ inputShape: [8, 8, 1], numClasses: 3, convLayers: 2, filters: 4, dense: 16, normalize: { mean: [0.5], std: [0.3] }, seed: 2 });
+    await expectNoTensorLeak(async () => {
+      const r = await train(model, { x: xi, y: yi }, config({ method: 'ibp', epochs: 10, batchSize: 16, box: [0, 1], attack: { norm: 'linf', eps: 0.02, steps: 1, stepSize: 0 }, ibp: { ...IBP_DEFAULTS, abstainClasses: 1, warmup: 0, ramp: 0.5, lambdaEnd: 1 } }));
+      expect(r.status).toBe('completed');
+      expect(r.history.every((h) => Number.isFinite(h.objective))).toBe(true);
+      const v = await verifyAbstain(model, xi, labels, 0.01, { numClasses: 2, box: [0, 1] });
+      expect(v.abstainClasses).toBe(1);
+      expect(v.standardError, `abstain on clean ${v.abstainClean}`).toBeLessThan(0.5);
+      expect(v.verifiedError).toBeGreaterThanOrEqual(v.standardError);
+      await expect(verifyAbstain(model, xi, labels, 0.01, { numClasses: 2, bound: 'crown' })).rejects.toThrow(/CROWN/);
+    });
+    tf.dispose([xi, yi]);
+    model.dispose();
   }, 60000);
 });
