@@ -19,6 +19,7 @@ import { computeApi } from './computeApi';
 import { benchApi } from './bench';
 import { smoothingApi } from './smoothingApi';
 import { rectifiedApi } from './rectifiedApi';
+import { verifyApi } from './verifyApi';
 import { rejectionApi } from './rejectionApi';
 import { libraryApi } from './libraryApi';
 import { imageApi } from './imageApi';
@@ -68,6 +69,7 @@ const api: WorkerApi = {
   ...benchApi,
   ...smoothingApi,
   ...rectifiedApi,
+  ...verifyApi,
   ...rejectionApi,
   ...libraryApi,
   ...imageApi,

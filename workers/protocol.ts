@@ -4,6 +4,7 @@
  */
 import type { SmoothingWorkerApi } from './smoothingProtocol';
 import type { RectifiedWorkerApi } from './rectifiedProtocol';
+import type { VerifyWorkerApi } from './verifyProtocol';
 import type {
   AttackConfig,
   CompositionResult,
@@ -151,7 +152,7 @@ export type ImageTrainUpdate = Exclude<TrainUpdate, { kind: 'grid' }>;
 export type { LibraryItem, LibraryKind } from './storage';
 import type { LibraryItem, LibraryKind } from './storage';
 
-export interface WorkerApi extends SmoothingWorkerApi, RectifiedWorkerApi {
+export interface WorkerApi extends SmoothingWorkerApi, RectifiedWorkerApi, VerifyWorkerApi {
   init(requestedBackend: string | null, onEvent: (e: WorkerEvent) => void): Promise<BackendInfo>;
   makeDataset(config: Dataset2dConfig): Promise<Dataset2d>;
   train(jobId: string, modelId: string, name: string, config: ExperimentConfig, onUpdate: (u: TrainUpdate) => void): Promise<TrainOutcome>;

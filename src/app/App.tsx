@@ -5,6 +5,7 @@ import { Figure1View } from './components/Figure1View';
 import { Header } from './components/Header';
 import { SmoothingView } from './components/SmoothingView';
 import { RectifiedView } from './components/RectifiedView';
+import { VerificationView } from './components/VerificationView';
 import { ImagesView } from './components/ImagesView';
 import { JobBar } from './components/JobBar';
 import { Messages } from './components/Messages';
@@ -39,7 +40,7 @@ export function App() {
         </div>
       ) : null}
       <JobBar />
-      {view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RectifiedView /> : <BenchView />}
+      {view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RectifiedView /> : view === 'verify' ? <VerificationView /> : <BenchView />}
       <footer className="footer">
         Methods: ERA, robustness-indicator selection and 2-compositional models (paper 001); attacks FGSM, PGD, APGD-CE. Everything runs in your browser, in a worker.
       </footer>

@@ -42,7 +42,7 @@ export {
   type CoupledRejectionResult, type XiErrorOptions, type XiErrorResult, type SelectiveErrorCode,
 } from './metrics/selective';
 export { RR_DEFAULTS, RR_STOP_GRADIENTS, SELECTIVENET_DEFAULTS, MODEL_HEADS, type RrConfig, type RrStopGradient, type SelectiveNetConfig, type ModelHeads } from './training/rejectionTrainingConfig';
-export { IBP_DEFAULTS, ibpSchedule, ibpConfigProblems, regulariserThreshold, type IbpConfig, type IbpScheduleValues } from './training/ibpConfig';
+export { IBP_DEFAULTS, ibpSchedule, regulariserThreshold, type IbpConfig, type IbpScheduleValues } from './training/ibpConfig';
 export { REJECTOR_SCORES, REJECTOR_SCORE_LABELS, REJECTOR_SCORE_SHORT, rejectorScoresOf, type RejectorScoreName } from './metrics/rejectorScoreNames';
 export {
   REJECTION_EVAL_DEFAULTS, REJECTION_EVAL_DEFAULTS_2D, REJECTION_EVAL_KINDS, REJECTION_EVAL_OBJECTIVES, REJECTION_CLEAN_SETTING, defaultRejectionEvalConfig, rejectionEvalDefaults2d,
@@ -55,3 +55,4 @@ export {
 } from './experiments/rejectionEvalMetrics';
 export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments/coupledPreset';
 export { ABSTAIN_PRESET, ABSTAIN_PRESET_EPS, ABSTAIN_TRADEOFF_LAMBDAS, abstainPresetRuns, abstainTradeoffRuns, type AbstainPresetRun } from './experiments/abstainPreset';
+export { ABSTAIN_VERIFY_DEFAULTS } from './verify/verifyConfig';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { IBP_DEFAULTS, METHODS, Rng, TRAIN_DEFAULTS, abstainCrossEntropy, createCnn, createMlp, ibpSchedule, train, verifyAbstain } from '../../src/core';
+import { IBP_DEFAULTS, METHODS, Rng, TRAIN_DEFAULTS, abstainCrossEntropy, createCnn, createMlp, defaultExperiment, defaultImageExperiment, validateExperiment, validateImageExperiment, ibpSchedule, train, verifyAbstain } from '../../src/core';
 import type { TrainConfig } from '../../src/core/training/config';
 import { expectNoTensorLeak, fixedDenseModel, threeBlobs, useWasmBackend } from './helpers';
 
@@ -129,4 +129,20 @@ describe('training', () => {
     tf.dispose([xi, yi]);
     model.dispose();
   }, 60000);
+});
+
+describe('settings', () => {
+  test('warm-up + ramp above 1 is refused in 2-D and image configs; M out of range too', () => {
+    const bad = (over: Record<string, number>) => {
+      const c = defaultExperiment();
+      c.training.ibp = { ...c.training.ibp, ...over };
+      return validateExperiment(c);
+    };
+    expect(bad({ warmup: 0.6, ramp: 0.5 })['training.ibp.ramp']).toMatch(/at most 1/);
+    expect(bad({ warmup: 0.5, ramp: 0.5 })).toEqual({});
+    expect(bad({ abstainClasses: -1 })['training.ibp.abstainClasses']).toBeDefined();
+    const img = defaultImageExperiment();
+    img.training.ibp = { ...img.training.ibp, warmup: 0.9, ramp: 0.2 };
+    expect(validateImageExperiment(img)['training.ibp.ramp']).toMatch(/at most 1/);
+  });
 });

@@ -12,6 +12,7 @@ const VIEW_LABELS: Record<View, string> = {
   images: 'Images',
   smoothing: 'Smoothing',
   rejection: 'Rectified Rejection',
+  verify: 'Verification',
   bench: 'Bench',
 };
 

@@ -7,6 +7,7 @@ import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
 import { SmoothedTrainingFields } from './SmoothedTrainingFields';
 import { RejectionTrainingFields } from './RejectionTrainingFields';
+import { IbpTrainingFields } from './IbpTrainingFields';
 
 const S = 'image' as const;
 const NORMS = [
@@ -90,7 +91,7 @@ export function ImageSettings() {
         ) : null}
       </Section>
       <Section title="Training" testId="image-training-settings">
-        <SelectField scope={S} path="training.method" label="Method" tip="The training loss: standard, PGD-AT, TRADES, ERA (paper 001), Gaussian / CAT-RS / CRA for smoothing (papers 001, 002), Rectified Rejection or SelectiveNet with a rejector head (paper 000)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+        <SelectField scope={S} path="training.method" label="Method" tip="The training loss: standard, PGD-AT, TRADES, ERA (paper 001), Gaussian / CAT-RS / CRA for smoothing (papers 001, 002), Rectified Rejection or SelectiveNet with a rejector head (paper 000), or IBP with abstain classes (paper 004)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
         <div className="row">
           <SelectField scope={S} path="training.optimizer" label="Optimizer" tip="SGD or Adam." options={[{ value: 'adam', label: 'Adam' }, { value: 'sgd', label: 'SGD' }]} />
           <NumberField scope={S} path="training.learningRate" label="Learning rate" tip="Step size of the optimizer." />
@@ -108,6 +109,7 @@ export function ImageSettings() {
         ) : null}
         <SmoothedTrainingFields scope={S} />
         <RejectionTrainingFields scope={S} />
+        <IbpTrainingFields scope={S} />
       </Section>
       <Section title="Attack (evaluation)" testId="image-attack-settings">
         <div className="row">

@@ -1,7 +1,7 @@
 /**
  * Picks a trained model kept in the worker — a 2-D playground model, or an image model with the
  * loaded image dataset — as a key '2d:<id>' or 'image:<id>'. Falls back to the newest model
- * when the chosen one is gone. Shared by the Smoothing and Rectified Rejection views.
+ * when the chosen one is gone. Shared by the Smoothing, Rectified Rejection and Verification views.
  */
 import { useEffect } from 'react';
 import { useStore } from '../state/store';

@@ -1,5 +1,6 @@
 /** The decision-region plot of one model, with the display toggles of the robustness view. */
 import { useMemo } from 'react';
+import { abstainOutputsOf } from '../../core/settings';
 import { Plot } from '../plots/Plot';
 import { boundsKey, regionLayout, regionTraces } from '../plots/decisionRegions';
 import { type DisplayOptions, datasetKey, useStore } from '../state/store';
@@ -11,7 +12,8 @@ export function RegionsPlot({ modelId, title, showLegend = true, testId }: { mod
   const evaluation = useStore((s) => (modelId ? s.evaluations[modelId] ?? null : null));
   const gridSplit = useStore((s) => (modelId ? s.gridSplits[modelId] ?? null : null));
   const display = useStore((s) => s.display);
-  const traces = useMemo(() => regionTraces({ dataset: data, grid, evaluation, gridSplit, display }), [data, grid, evaluation, gridSplit, display]);
+  const abstainClasses = model ? abstainOutputsOf(model.config.training) : 0;
+  const traces = useMemo(() => regionTraces({ dataset: data, grid, evaluation, gridSplit, display, abstainClasses }), [data, grid, evaluation, gridSplit, display, abstainClasses]);
   const bounds = grid?.bounds ?? data?.bounds ?? null;
   const layout = useMemo(() => regionLayout(bounds, title, showLegend), [bounds, title, showLegend]);
   return <Plot key={boundsKey(bounds)} data={traces} layout={layout} className="plot regions" testId={testId ?? 'regions-plot'} />;

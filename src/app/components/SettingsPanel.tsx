@@ -5,6 +5,7 @@ import { CheckField, NumberField, SelectField } from './Field';
 import { Section } from './Section';
 import { SmoothedTrainingFields } from './SmoothedTrainingFields';
 import { RejectionTrainingFields } from './RejectionTrainingFields';
+import { IbpTrainingFields } from './IbpTrainingFields';
 
 const NORMS = [
   { value: 'linf', label: 'l∞' },
@@ -40,7 +41,7 @@ export function TrainingSettings() {
   const adversarial = usesTrainingAttack(method);
   return (
     <Section title="Training" testId="training-settings">
-      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (paper 001, Eq. 5), for smoothed classifiers Gaussian augmentation, CAT-RS (paper 002) or CRA (paper 001, Eq. 9), and with a rejector head Rectified Rejection on PGD-AT or TRADES (paper 000) or the SelectiveNet baseline." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (paper 001, Eq. 5), for smoothed classifiers Gaussian augmentation, CAT-RS (paper 002) or CRA (paper 001, Eq. 9), and with a rejector head Rectified Rejection on PGD-AT or TRADES (paper 000) or the SelectiveNet baseline, or IBP with abstain classes (paper 004)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
       <div className="row">
         <SelectField path="training.optimizer" label="Optimizer" tip="SGD (paper 001's toy setup) or Adam." options={[{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }]} />
         <NumberField path="training.learningRate" label="Learning rate" tip="Step size of the optimizer (paper 001: 0.1 with SGD)." />
@@ -68,6 +69,7 @@ export function TrainingSettings() {
       {method === 'era' ? <NumberField path="training.eraBeta" label="ERA β" tip="Weight β of the TRADES term in ERA's loss (paper 001, Eq. 5); the robust-inaccuracy term has weight 1." /> : null}
       <SmoothedTrainingFields />
       <RejectionTrainingFields />
+      <IbpTrainingFields />
     </Section>
   );
 }

@@ -17,3 +17,17 @@ export const SPLIT_SYMBOLS: Record<SplitCategoryName, string> = {
   nonRobustAccurate: 'triangle-up',
   nonRobustInaccurate: 'square',
 };
+
+/**
+ * Abstain (detection) outputs of paper 004's K + M models: greys and grey-tinted hues, one per
+ * abstain class a_1..a_M, never a regular class colour (and drawn hatched in decision regions).
+ */
+export const ABSTAIN_COLORS = ['#3d3d3d', '#7d7d7d', '#4f6d7a', '#8c7f6d', '#a3a3a3', '#5e5068'];
+export const ABSTAIN_TINTS = ['#c4c4c4', '#dcdcdc', '#cad6dc', '#ddd7cf', '#ebebeb', '#d7d2db'];
+
+/** The colour of output `index` of a model with K regular classes (indices ≥ K are abstain classes). */
+export function outputColor(index: number, numClasses: number, tint = false): string {
+  if (index < numClasses) return (tint ? CLASS_TINTS : CLASS_COLORS)[index % CLASS_COLORS.length];
+  const a = index - numClasses;
+  return (tint ? ABSTAIN_TINTS : ABSTAIN_COLORS)[a % ABSTAIN_COLORS.length];
+}

@@ -1,6 +1,7 @@
 /**
  * Maps a model's grid predictions, the data and the 4-way split to plotly traces: the decision
- * regions (class hue, lighter where the model is less confident), the training and test points,
+ * regions (class hue, lighter where the model is less confident; paper 004's abstain outputs in
+ * hatched greys of their own), the training and test points,
  * the robustness view (points — and optionally grid cells — coloured by their category) and
  * arrows from clean to adversarial points.
  */
@@ -8,7 +9,7 @@ import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import { type Bounds2d, type Dataset2d, type GridPrediction, SPLIT_CATEGORIES, SPLIT_LABELS } from '../../core/settings';
 import type { EvaluationView, GridSplitView } from '../../../workers/protocol';
 import type { DisplayOptions } from '../state/store';
-import { CLASS_COLORS, CLASS_TINTS, SPLIT_COLORS, SPLIT_SYMBOLS } from './colors';
+import { CLASS_COLORS, SPLIT_COLORS, SPLIT_SYMBOLS, outputColor } from './colors';
 
 export interface RegionInputs {
   dataset: Dataset2d | null;
@@ -16,6 +17,8 @@ export interface RegionInputs {
   evaluation: EvaluationView | null;
   gridSplit: GridSplitView | null;
   display: DisplayOptions;
+  /** M, the model's abstain outputs (paper 004); shown in their own hatched greys. */
+  abstainClasses?: number;
 }
 
 export function axis(lo: number, hi: number, n: number): number[] {
@@ -32,11 +35,19 @@ export function rows<T>(values: ArrayLike<number>, n: number, map: (v: number, i
   return out;
 }
 
-function classHeatmap(grid: GridPrediction, numClasses: number): Data {
-  const k = numClasses;
+/** K + M: the outputs the grid can show (M from the caller, or the highest output index seen). */
+function outputsOf(grid: GridPrediction, numClasses: number, abstainClasses = 0): number {
+  let max = numClasses + abstainClasses - 1;
+  for (let i = 0; i < grid.classes.length; i++) if (grid.classes[i] > max) max = grid.classes[i];
+  return max + 1;
+}
+
+/** Class hue per cell, lighter where less confident; abstain outputs (index ≥ K) in their own greys. */
+function classHeatmap(grid: GridPrediction, numClasses: number, abstainClasses = 0): Data {
+  const k = outputsOf(grid, numClasses, abstainClasses);
   const colorscale: Array<[number, string]> = [];
   for (let c = 0; c < k; c++) {
-    colorscale.push([c / k, CLASS_TINTS[c]], [(c + 1) / k - 1e-6, CLASS_COLORS[c]]);
+    colorscale.push([c / k, outputColor(c, numClasses, true)], [(c + 1) / k - 1e-6, outputColor(c, numClasses)]);
   }
   colorscale[colorscale.length - 1][0] = 1;
   const x = axis(grid.bounds.xMin, grid.bounds.xMax, grid.resolution);
@@ -46,6 +57,34 @@ function classHeatmap(grid: GridPrediction, numClasses: number): Data {
     type: 'heatmap', x, y, z, zmin: 0, zmax: k, colorscale, showscale: false, opacity: 0.55,
     hoverinfo: 'skip', name: 'decision regions', zsmooth: false,
   };
+}
+
+/**
+ * Diagonal hatch marks over the cells whose output is an abstain class (paper 004), in that
+ * class's colour on a sparse lattice, so abstain regions read as hatched; one legend entry each.
+ */
+function abstainHatch(grid: GridPrediction, numClasses: number): Data[] {
+  const n = grid.resolution;
+  const step = Math.max(1, Math.round(n / 30));
+  const x = axis(grid.bounds.xMin, grid.bounds.xMax, n);
+  const y = axis(grid.bounds.yMin, grid.bounds.yMax, n);
+  const byClass = new Map<number, { px: number[]; py: number[] }>();
+  for (let r = 0; r < n; r += step) {
+    for (let c = (r / step) % 2 ? Math.floor(step / 2) : 0; c < n; c += step) {
+      const cls = grid.classes[r * n + c];
+      if (cls < numClasses) continue;
+      if (!byClass.has(cls)) byClass.set(cls, { px: [], py: [] });
+      byClass.get(cls)!.px.push(x[c]);
+      byClass.get(cls)!.py.push(y[r]);
+    }
+  }
+  return [...byClass.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([cls, p]) => ({
+      type: 'scatter', mode: 'markers', x: p.px, y: p.py, name: `abstain a${cls - numClasses + 1}`, legendgroup: 'abstain',
+      marker: { symbol: 'line-ne', size: 9, color: outputColor(cls, numClasses), line: { color: outputColor(cls, numClasses), width: 1.5 } },
+      hoverinfo: 'skip',
+    }) as Data);
 }
 
 function splitHeatmap(view: GridSplitView): Data {
@@ -116,11 +155,11 @@ function arrows(xs: Float32Array, view: EvaluationView, which: 'non-robust' | 'a
   ];
 }
 
-export function regionTraces({ dataset, grid, evaluation, gridSplit, display }: RegionInputs): Data[] {
+export function regionTraces({ dataset, grid, evaluation, gridSplit, display, abstainClasses = 0 }: RegionInputs): Data[] {
   const traces: Data[] = [];
   const numClasses = dataset?.numClasses ?? 2;
   if (gridSplit && display.showGridSplit) traces.push(splitHeatmap(gridSplit));
-  else if (grid) traces.push(classHeatmap(grid, numClasses));
+  else if (grid) traces.push(classHeatmap(grid, numClasses, abstainClasses), ...abstainHatch(grid, numClasses));
   if (!dataset) return traces;
   const evalSet = evaluation && display.colourBySplit ? evaluation.set : null;
   const sets = [

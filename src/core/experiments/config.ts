@@ -196,7 +196,16 @@ export function validateExperiment(config: unknown): FieldErrors {
     if (c.training.batchSize > nTrain) errors['training.batchSize'] = `must be at most the number of training points (${nTrain})`;
   }
   if ((config as { version?: unknown }).version !== 1) errors.version = 'must be 1';
+  ibpScheduleErrors(c, errors);
   return errors;
+}
+
+/** IBP's warm-up and ramp are shares of the run: together at most 1 (shared by the 2-D and image configs). */
+export function ibpScheduleErrors(c: { training?: { ibp?: { warmup: number; ramp: number } } }, errors: FieldErrors): void {
+  const ibp = c.training?.ibp;
+  if (ibp && !errors['training.ibp.warmup'] && !errors['training.ibp.ramp'] && ibp.warmup + ibp.ramp > 1) {
+    errors['training.ibp.ramp'] = 'warm-up + ramp must be at most 1 (they are shares of the training steps)';
+  }
 }
 
 /**

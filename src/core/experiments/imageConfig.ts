@@ -9,7 +9,7 @@ import { ATTACK_DEFAULTS, type AttackConfig } from '../attacks/config';
 import { CNN_DEFAULTS } from '../models/cnnConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
 import { SMOOTHED_TRAINING_SIGMA } from '../training/smoothedTrainingConfig';
-import { type FieldErrors, TRAINING_AND_ATTACK_RULES, checkFieldWith, getPath, type FieldRule } from './config';
+import { type FieldErrors, TRAINING_AND_ATTACK_RULES, checkFieldWith, getPath, ibpScheduleErrors, type FieldRule } from './config';
 
 export interface ImageModelConfig {
   kind: 'cnn' | 'mlp';
@@ -100,5 +100,6 @@ export function validateImageExperiment(config: unknown): FieldErrors {
     if (msg) errors[path] = msg;
   }
   if ((config as { kind?: unknown }).kind !== 'image') errors.kind = 'must be "image"';
+  ibpScheduleErrors(config as Parameters<typeof ibpScheduleErrors>[0], errors);
   return errors;
 }

@@ -62,18 +62,3 @@ export function ibpSchedule(config: IbpConfig, step: number, totalSteps: number)
 export function regulariserThreshold(config: IbpConfig, numClasses: number): number {
   return config.regulariserThreshold > 0 ? config.regulariserThreshold : 1 / (numClasses + config.abstainClasses);
 }
-
-/** Problems with IBP settings, by field (empty when fine). */
-export function ibpConfigProblems(c: IbpConfig): Record<string, string> {
-  const p: Record<string, string> = {};
-  if (!Number.isInteger(c.abstainClasses) || c.abstainClasses < 0 || c.abstainClasses > 64) p.abstainClasses = 'a whole number from 0 to 64';
-  if (!(c.warmup >= 0 && c.warmup <= 1)) p.warmup = 'a share from 0 to 1';
-  if (!(c.ramp >= 0 && c.ramp <= 1)) p.ramp = 'a share from 0 to 1';
-  if (c.warmup + c.ramp > 1) p.ramp = 'warm-up + ramp must not exceed 1';
-  if (!(c.kappaEnd >= 0 && c.kappaEnd <= 1)) p.kappaEnd = 'a number from 0 to 1';
-  if (!(c.lambdaEnd >= 0 && c.lambdaEnd <= 1000)) p.lambdaEnd = 'a number from 0 to 1000';
-  if (!(c.regulariserMu >= 0 && c.regulariserMu <= 1000)) p.regulariserMu = 'a number from 0 to 1000';
-  if (!(c.regulariserThreshold >= 0 && c.regulariserThreshold <= 1)) p.regulariserThreshold = 'a number from 0 to 1 (0 = 1/(K+M))';
-  if (!Number.isInteger(c.iterations) || c.iterations < 0 || c.iterations > 1000) p.iterations = 'a whole number from 0 to 1000';
-  return p;
-}

@@ -35,13 +35,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from './ibp';
+import { ABSTAIN_VERIFY_DEFAULTS } from './verifyConfig';
 
-export const ABSTAIN_VERIFY_DEFAULTS = {
-  /** Mirror-ascent iterations (Algorithm 1). */
-  iterations: 100,
-  /** Multiplier of the step eta_k (see the file comment). */
-  stepSize: 1,
-};
+export { ABSTAIN_VERIFY_DEFAULTS };
+
 
 export interface DegeneracyRegulariser {
   /** Weight mu of the hinge penalty (Eq. 16). */

@@ -1,0 +1,75 @@
+/**
+ * The preset "Multiple abstain classes — paper 004" and the trade-off sweep (Fig. 2-3): train
+ * each run of core/experiments/abstainPreset.ts in the worker (kept as playground models, so they
+ * show in every model list), then verify it with IBP and CROWN (and, for the preset, run PGD with
+ * the abstain rule); the rows and points appear run by run. One job, one progress bar over all
+ * runs; Cancel stops it and keeps the rows already made.
+ */
+import { ABSTAIN_PRESET, type AbstainPresetRun, abstainPresetRuns, abstainTradeoffRuns, validateExperiment } from '../../core/settings';
+import { trainModel } from './actions';
+import { type ProgressCallback, jobWasCancelled, withJob } from './jobs';
+import { useStore } from './store';
+import { kindOf, pgdInJob, useVerification, verifyInJob, verifyProblems } from './verification';
+
+export type AbstainRunSet = 'preset' | 'sweep';
+
+/** Relative cost of the stages of one run (training dominates). */
+const WEIGHTS = { train: 6, verify: 1, pgd: 1 };
+
+/** Overrides for quick checks (tests): fewer epochs. */
+export interface AbstainRunOverrides {
+  epochs?: number;
+}
+
+function runsOf(which: AbstainRunSet, o: AbstainRunOverrides): AbstainPresetRun[] {
+  const runs = which === 'preset' ? abstainPresetRuns() : abstainTradeoffRuns();
+  if (o.epochs) for (const r of runs) r.config.training.epochs = o.epochs;
+  return runs;
+}
+
+/** The sweep's series ("M = 1", "M = 3 regularised") and its λ, from the run's label "M = 1, λ = 2". */
+function seriesOf(which: AbstainRunSet, run: AbstainPresetRun): { series: string; note: string } {
+  if (which === 'preset') return { series: run.label, note: '' };
+  const [series, note] = run.label.split(', ');
+  return { series, note: note ?? '' };
+}
+
+export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRunOverrides = {}): Promise<void> {
+  const { pushMessage } = useStore.getState();
+  const { settings, sourceKey } = useVerification.getState();
+  const iterationsProblem = verifyProblems(settings[kindOf(sourceKey)]).iterations ?? verifyProblems(settings['2d']).iterations;
+  if (iterationsProblem) return pushMessage('error', `Refused: ${iterationsProblem}.`);
+  const iterations = settings['2d'].iterations;
+  const runs = runsOf(which, overrides);
+  const bad = runs.map((r) => validateExperiment(r.config)).find((e) => Object.keys(e).length);
+  if (bad) return pushMessage('error', `Preset settings: ${Object.entries(bad).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  const stages = which === 'preset' ? WEIGHTS.train + WEIGHTS.verify + WEIGHTS.pgd : WEIGHTS.train + WEIGHTS.verify;
+  const total = runs.length * stages;
+  const label = which === 'preset' ? ABSTAIN_PRESET.label : 'Trade-off sweep — paper 004, Fig. 2-3';
+  await withJob(which === 'preset' ? 'preset' : 'sweep', label, async (jobId, progress) => {
+    const t0 = Date.now();
+    let done = 0;
+    // Overall fraction and time left over every stage of every run.
+    const stage = (weight: number, name: string): ProgressCallback => (f, _eta, detail) => {
+      const overall = Math.min(1, (done + weight * f) / total);
+      progress(overall, overall > 0 ? ((Date.now() - t0) * (1 - overall)) / overall : null, `${name}${detail ? `: ${detail}` : ''}`);
+    };
+    for (const run of runs) {
+      const c = run.config;
+      const summary = await trainModel(run.id, run.label, c, stage(WEIGHTS.train, `training ${run.label}`), jobId);
+      if (!summary || summary.epochsCompleted < c.training.epochs || jobWasCancelled(jobId)) return;
+      done += WEIGHTS.train;
+      const key = `2d:${run.id}`;
+      const { series, note } = seriesOf(which, run);
+      const eps = c.training.attack.eps;
+      useVerification.setState({ sourceKey: key });
+      await verifyInJob(jobId, key, { eps, bounds: ['ibp', 'crown'], iterations, count: 100000 }, stage(WEIGHTS.verify, `verifying ${run.label}`), series, note);
+      done += WEIGHTS.verify;
+      if (which === 'preset') {
+        const a = c.evaluation.attack;
+        await pgdInJob(jobId, key, { eps, steps: a.steps, restarts: a.restarts, count: 100000, seed: c.seed }, stage(WEIGHTS.pgd, `PGD-${a.steps} on ${run.label}`), series, note);
+        done += WEIGHTS.pgd;
+      }
+    }
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The worker's verification (issue 6, paper 004): verify a model with K regular and M abstain
+ * outputs on its first test inputs with IBP and/or CROWN bounds (core verify/abstainVerification),
+ * and attack it with PGD under the abstain success rule (core attacks/abstainPgd). Returns plain
+ * numbers and per-input flags; the tensor count is unchanged afterwards.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { abstainClassesOf, abstainErrorTable, crownBounds, inputBox, makeDataset2d, verifyAbstain } from '../src/core/index';
+import { runJob, stagedProgress } from './jobs';
+import { type ModelSource, inputsOf } from './modelInputs';
+import { getEntry } from './models';
+import { getImageDataset, getImageModel } from './imageStore';
+import type { ProgressFn } from './protocol';
+import type { AbstainPgdRequest, AbstainPgdView, BoundResult, VerifyModelInfo, VerifyRequest, VerifyView, VerifyWorkerApi } from './verifyProtocol';
+
+/** Inputs per verification batch: small enough for a live progress bar and a prompt Cancel. */
+const VERIFY_BATCH = 32;
+
+function describe(source: ModelSource): { name: string; is2d: boolean; numClasses: number; box: [number, number] | null } {
+  if (source.kind === '2d') {
+    const { summary } = getEntry(source.modelId);
+    return { name: summary.name, is2d: true, numClasses: summary.numClasses, box: null };
+  }
+  const { summary } = getImageModel(source.modelId);
+  // K = the dataset's classes: an imported model's extra outputs count as abstain classes.
+  return { name: summary.name, is2d: false, numClasses: getImageDataset(source.datasetId).test.numClasses, box: [0, 1] };
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Whether CROWN can bound the model: a tiny pass on one input; the core's refusal is the reason. */
+function crownProblemOf(model: tf.LayersModel, x: tf.Tensor, box: [number, number] | null): string | null {
+  try {
+    tf.tidy(() => {
+      const { lower, upper } = inputBox(tf.slice(x, 0, 1), 0, box);
+      crownBounds(model, lower, upper);
+    });
+    return null;
+  } catch (e) {
+    return messageOf(e);
+  }
+}
+
+export async function verifyInfo(source: ModelSource): Promise<VerifyModelInfo> {
+  const about = describe(source);
+  const { model, x, labels } = inputsOf(source, 'test', 1);
+  try {
+    const shape = model.outputs[0].shape;
+    const outputs = shape[shape.length - 1] as number;
+    let abstainClasses: number | null = null;
+    let problem: string | null = null;
+    try {
+      abstainClasses = abstainClassesOf(model, about.numClasses);
+    } catch (e) {
+      problem = messageOf(e);
+    }
+    const testCount = source.kind === '2d' ? makeDataset2d(getEntry(source.modelId).summary.config.data).yTest.length : getImageDataset(source.datasetId).test.labels.length;
+    const crownProblem = labels.length ? crownProblemOf(model, x, about.box) : 'no test inputs';
+    return { name: about.name, is2d: about.is2d, numClasses: about.numClasses, outputs, abstainClasses, problem, crownProblem, testCount };
+  } finally {
+    x.dispose();
+  }
+}
+
+function checkRequest(r: VerifyRequest): void {
+  if (!(Number.isFinite(r.eps) && r.eps >= 0)) throw new RangeError(`eps must be a finite number ≥ 0 (got ${r.eps})`);
+  if (!(Number.isInteger(r.iterations) && r.iterations >= 0 && r.iterations <= 1000)) throw new RangeError(`iterations must be a whole number from 0 to 1000 (got ${r.iterations})`);
+  if (!(Number.isInteger(r.count) && r.count >= 1)) throw new RangeError(`count must be a whole number ≥ 1 (got ${r.count})`);
+  if (!r.bounds.length || r.bounds.some((b) => b !== 'ibp' && b !== 'crown')) throw new RangeError(`bounds must be 'ibp' and/or 'crown' (got ${JSON.stringify(r.bounds)})`);
+}
+
+export async function verifyModel(jobId: string, source: ModelSource, request: VerifyRequest, onProgress: ProgressFn): Promise<VerifyView> {
+  checkRequest(request);
+  const about = describe(source);
+  return runJob(jobId, async (signal) => {
+    const { model, x, labels } = inputsOf(source, 'test', request.count);
+    try {
+      const stage = stagedProgress(onProgress, request.bounds.map(() => 1));
+      const results: BoundResult[] = [];
+      let abstainClasses = 0;
+      for (const [i, bound] of request.bounds.entries()) {
+        const report = stage(i);
+        const v = await verifyAbstain(model, x, labels, request.eps, {
+          numClasses: about.numClasses,
+          box: about.box,
+          bound,
+          iterations: request.iterations,
+          batchSize: VERIFY_BATCH,
+          signal,
+          onProgress: (done, total) => report(total ? done / total : 1),
+        });
+        abstainClasses = v.abstainClasses;
+        const certified = v.certified.reduce((a, b) => a + b, 0);
+        results.push({
+          bound,
+          standardError: v.standardError,
+          verifiedError: v.verifiedError,
+          certifiedShare: v.n ? certified / v.n : NaN,
+          abstainClean: v.abstainClean,
+          elapsedMs: v.elapsedMs,
+          msPerInput: v.n ? v.elapsedMs / v.n : NaN,
+          verified: v.verified,
+          certified: v.certified,
+        });
+      }
+      return { source, modelName: about.name, numClasses: about.numClasses, abstainClasses, eps: request.eps, n: labels.length, iterations: request.iterations, results };
+    } finally {
+      x.dispose();
+    }
+  });
+}
+
+export async function abstainPgdTable(jobId: string, source: ModelSource, request: AbstainPgdRequest, onProgress: ProgressFn): Promise<AbstainPgdView> {
+  const about = describe(source);
+  return runJob(jobId, async (signal) => {
+    const t0 = Date.now();
+    const { model, x, labels } = inputsOf(source, 'test', request.count);
+    const y = tf.tensor1d(labels, 'int32');
+    try {
+      const report = stagedProgress(onProgress, [1])(0);
+      const table = await abstainErrorTable(
+        model,
+        x,
+        y,
+        { numClasses: about.numClasses, eps: request.eps, steps: request.steps, restarts: request.restarts, box: about.box, seed: request.seed, batchSize: 100 },
+        { signal, onProgress: report },
+      );
+      return { ...table, source, modelName: about.name, eps: request.eps, steps: request.steps, restarts: request.restarts, elapsedMs: Date.now() - t0 };
+    } finally {
+      tf.dispose([x, y]);
+    }
+  });
+}
+
+export const verifyApi: VerifyWorkerApi = { verifyInfo, verifyModel, abstainPgdTable };
