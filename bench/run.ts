@@ -3,11 +3,13 @@
  *
  * Runs the benchmark cases of src/core/bench/suite.ts (all of them by default: the MLP cases of
  * issue 1, the CNN cases of issue 3, the certification cases of issue 4 and the Rectified
- * Rejection epoch pairs of issue 5) on each tfjs backend that Node has (wasm, then cpu), prints a
- * table (case | backend | median | runs | throughput | tensors), checks the issue's target for
- * split-40k on wasm, prints RR's extra time per training epoch for each pair of RR_OVERHEAD_PAIRS
- * that ran (median RR epoch / median plain epoch − 1, target at most 15%), and writes the table
- * as JSON to bench/results/latest.json.
+ * Rejection epoch pairs of issue 5, the verification cases of issue 6) on each tfjs backend that
+ * Node has (wasm, then cpu), prints a table (case | backend | median | runs | throughput |
+ * tensors), checks the issue's target for split-40k on wasm, prints RR's extra time per training
+ * epoch for each pair of RR_OVERHEAD_PAIRS that ran (median RR epoch / median plain epoch − 1,
+ * target at most 15%), prints the verify-* cases' time per input next to the forward pass of the
+ * same batch timed in the same runs, with the ratio (IBP / forward, target ≈ 2; reported, not
+ * counted in the exit status), and writes the table as JSON to bench/results/latest.json.
  *
  * The two cases of an RR pair, when both are chosen, run interleaved (a warm-up of each, then
  * one timed run of each in turn; see runPair). Timed runs per case, after one warm-up: wasm 5, but 3 for cnn-epoch-5k and cnn-pgd10-1k (10-20 s
@@ -29,6 +31,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core';
 import { BENCH_CASES, RR_OVERHEAD_PAIRS, RR_OVERHEAD_TARGET, SPLIT_40K_TARGET_MS, type BenchResult, formatRate, median, rrOverhead, runBenchCase } from '../src/core/bench/suite';
+import { IBP_FORWARD_TARGET, verifyRatioName } from '../src/core/bench/verifyCases';
 import { type Row, fmtMs, printTable } from './table';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
@@ -187,7 +190,7 @@ async function main(): Promise<number> {
           onProgress: (p) => process.stderr.write(p.phase === 'warmup' ? `warm-up ${fmtMs(p.lastMs)} ms; runs` : ` ${fmtMs(p.lastMs)}`),
         });
         process.stderr.write(` ms\n`);
-        rows.push({ case: id, label, backend: r.backend, medianMs: r.medianMs, runsMs: r.runsMs, warmupMs: r.warmupMs, throughput: r.throughput, perSecond: r.perSecond, tensorsLeaked: r.tensorsLeaked });
+        rows.push({ case: id, label, backend: r.backend, medianMs: r.medianMs, runsMs: r.runsMs, warmupMs: r.warmupMs, throughput: r.throughput, perSecond: r.perSecond, tensorsLeaked: r.tensorsLeaked, reference: r.reference });
         if (r.tensorsLeaked !== 0) {
           process.stderr.write(`  ASSERTION FAILED: ${id} on ${backend} left ${r.tensorsLeaked} tensors (${r.tensorsBefore} -> ${r.tensorsAfter})\n`);
           problems++;
@@ -237,6 +240,23 @@ async function main(): Promise<number> {
     }
     const missed = rrRows.filter((r) => !r.pass).length;
     if (missed) console.log(`  ${missed} of ${rrRows.length} pair(s) above the target; not counted in the exit status (a ratio of two medians; rerun to confirm)`);
+  }
+
+  // The verification cases (issue 6, item 11): time per input, next to a forward pass of the
+  // same batch timed in the same runs (interleaved); the target of IBP / forward is about 2.
+  const verifyRows = rows.filter((r) => r.reference && r.medianMs !== null && verifyRatioName(r.case));
+  if (verifyRows.length) {
+    console.log(`\nVerification per input, next to one forward pass of the same batch (medians; IBP / forward target ≈ ${IBP_FORWARD_TARGET}):`);
+    const lines = [['case', 'backend', 'inputs', 'method', 'forward', 'per input', 'ratio']];
+    for (const r of verifyRows) {
+      const ref = r.reference!;
+      const n = BENCH_CASES.find((c) => c.id === r.case)!.workUnits;
+      const inputs = r.perSecond ? Math.round((r.perSecond * r.medianMs!) / 1000) : n;
+      const perInput = (1000 * r.medianMs!) / inputs;
+      lines.push([r.case, r.backend, String(inputs), `${fmtMs(r.medianMs!)} ms`, `${fmtMs(ref.medianMs)} ms`, `${perInput >= 100 ? perInput.toFixed(0) : perInput.toPrecision(3)} µs`, `${verifyRatioName(r.case)} = ${ref.ratio.toFixed(2)}`]);
+    }
+    const widths = lines[0].map((_, j) => Math.max(...lines.map((l) => l[j].length)));
+    for (const l of lines) console.log(`  ${l.map((c, j) => (j >= 2 && j <= 5 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ')}`);
   }
 
   const report = {

@@ -14,6 +14,8 @@ export interface Row {
   perSecond: number | null;
   tensorsLeaked: number | null;
   error?: string;
+  /** A reference timed next to each run (the verify-* cases: a forward pass of the same batch). */
+  reference?: { label: string; medianMs: number; runsMs: number[]; ratio: number };
 }
 
 export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'evaluate-rejection': async () => (await import('./commands/evaluateRejection')).evaluateRejectionCommand,
   certify: async () => (await import('./commands/certify')).certifyCommand,
   predict: async () => (await import('./commands/certify')).predictCommand,
+  verify: async () => (await import('./commands/verify')).verifyCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
 };
 

@@ -40,14 +40,24 @@ export async function initBackend(requested: string | undefined): Promise<string
   return choice.backend;
 }
 
+/** SIGINTs this soon after the first are copies of it, not a second Ctrl-C (ms). */
+const SIGINT_REPEAT_MS = 1000;
+
 /**
  * An AbortSignal that the first Ctrl-C fires (the job stops at its next checkpoint); a second
- * Ctrl-C exits at once.
+ * Ctrl-C exits at once. A terminal sends Ctrl-C's SIGINT to every process of the job, and npm
+ * and tsx relay it to their child as well, so this process can get several copies of one Ctrl-C
+ * within milliseconds: a SIGINT less than SIGINT_REPEAT_MS after the first counts as the same one.
  */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
+  let first = 0;
   process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    if (controller.signal.aborted) {
+      if (performance.now() - first < SIGINT_REPEAT_MS) return;
+      process.exit(EXIT.cancelled);
+    }
+    first = performance.now();
     status.log('Interrupted: stopping (press Ctrl-C again to quit at once)…');
     controller.abort();
   });

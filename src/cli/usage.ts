@@ -21,6 +21,10 @@ Commands:
             their tab-separated log (idx label predict radius correct time)
             (--sigma S [--n0 --n --alpha --batch --skip --max --seed --model DIR])
   predict   Cohen et al.'s PREDICT, the same way (idx label predict correct time)
+  verify    paper 004's verification of a saved model with K regular + M abstain outputs
+            (--model DIR): IBP and CROWN (MLPs) certificates at eps, standard and verified
+            error, and PGD with the abstain success rule   [--eps --bound ibp|crown|both
+            --iterations --count --skip --max --pgd-steps --per-input FILE.tsv]
   inspect   summarise a dataset file instead of a config: CIFAR-10/100 .bin, IDX (MNIST,
             Fashion-MNIST), .gz: records, classes, shape, value range
             (npm run cli -- inspect FILE [LABELS_FILE] [--json])

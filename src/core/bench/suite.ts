@@ -57,6 +57,9 @@
  *    the device, forward passes, class counts, Clopper–Pearson — with the default MLP (n = 100,000
  *    in batches of 10,000) and the default image CNN (n = 10,000 in batches of 1,000), in noise
  *    draws per second. Each run uses a new seed.
+ *
+ * Verification (issue 6, item 11): the verify-* cases of ./verifyCases.ts (IBP bounds,
+ * verifyAbstain and CROWN per input, each timed next to a forward pass of the same batch).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttackConfig } from '../attacks/attack';
@@ -72,6 +75,7 @@ import { createMlp } from '../models/mlp';
 import { methodHeads } from '../training/method';
 import { Rng } from '../random';
 import { TRAIN_DEFAULTS, type TrainConfig, train } from '../training/trainer';
+import { VERIFY_BENCH_CASES, VERIFY_PREPARE, type VerifyBenchCaseId } from './verifyCases';
 
 export type BenchCaseId =
   | 'grid-forward'
@@ -87,7 +91,8 @@ export type BenchCaseId =
   | 'cnn-pgd10-1k'
   | 'certify-mlp'
   | 'certify-cnn'
-  | 'noise-1m';
+  | 'noise-1m'
+  | VerifyBenchCaseId;
 
 export interface BenchCase {
   id: BenchCaseId;
@@ -300,6 +305,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
     workUnits: CERTIFY_CNN_N0 + CERTIFY_CNN_N,
     unit: 'draws',
   },
+  ...VERIFY_BENCH_CASES,
 ];
 
 export interface BenchProgress {
@@ -317,8 +323,9 @@ export interface BenchOptions {
   /** Make the warm-up run (default true). */
   warmup?: boolean;
   /**
-   * Fraction of the images of the CNN cases (cnn-*) to use, in (0, 1] (default 1): e.g. 0.1 runs
-   * cnn-epoch-5k on 500 images, for quick tests. The throughput counts the images actually used.
+   * Fraction of the images of the CNN cases (cnn-*) and of the inputs of the verify-* cases to
+   * use, in (0, 1] (default 1): e.g. 0.1 runs cnn-epoch-5k on 500 images, for quick tests. The
+   * throughput counts the images actually used.
    * The other cases ignore it.
    */
   scale?: number;
@@ -343,13 +350,17 @@ export interface BenchResult {
   tensorsAfter: number;
   /** tensorsAfter − tensorsBefore; 0 when the case cleaned up after itself. */
   tensorsLeaked: number;
+  /** The case's reference (e.g. a forward pass of the same batch), timed next to each run; ratio = medianMs / its median. */
+  reference?: { label: string; medianMs: number; runsMs: number[]; ratio: number };
 }
 
-interface Prepared {
+export interface Prepared {
   /** Units of work per run (the case's workUnits unless scaled down). */
   workUnits?: number;
   /** One timed run; resolves with its duration in ms. */
   run(signal?: AbortSignal | null): Promise<number>;
+  /** Timed before each run (and the warm-up) of the case, interleaved; resolves with its duration in ms. */
+  reference?: { label: string; run(): Promise<number> };
   dispose(): void;
 }
 
@@ -575,6 +586,7 @@ const PREPARE: Record<BenchCaseId, (scale: number) => Prepared> = {
   'noise-1m': prepareNoise,
   'certify-mlp': prepareCertifyMlp,
   'certify-cnn': (scale) => prepareCertifyCnn(scaled(CERTIFY_CNN_N, scale)),
+  ...VERIFY_PREPARE,
 };
 
 export function median(values: readonly number[]): number {
@@ -609,14 +621,17 @@ export async function runBenchCase(id: string, options: BenchOptions = {}): Prom
   const prepared = PREPARE[info.id](scale);
   const workUnits = prepared.workUnits ?? info.workUnits;
   const runsMs: number[] = [];
+  const referenceMs: number[] = [];
   let warmupMs: number | null = null;
   try {
     if (options.warmup ?? true) {
+      await prepared.reference?.run();
       warmupMs = await prepared.run(signal);
       onProgress?.({ id, phase: 'warmup', run: 0, runs: repeats, lastMs: warmupMs });
     }
     for (let r = 1; r <= repeats; r++) {
       throwIfAborted(signal);
+      if (prepared.reference) referenceMs.push(await prepared.reference.run());
       const ms = await prepared.run(signal);
       runsMs.push(ms);
       onProgress?.({ id, phase: 'run', run: r, runs: repeats, lastMs: ms });
@@ -641,5 +656,6 @@ export async function runBenchCase(id: string, options: BenchOptions = {}): Prom
     tensorsBefore,
     tensorsAfter,
     tensorsLeaked: tensorsAfter - tensorsBefore,
+    reference: prepared.reference && { label: prepared.reference.label, medianMs: median(referenceMs), runsMs: referenceMs, ratio: medianMs / median(referenceMs) },
   };
 }

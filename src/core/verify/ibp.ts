@@ -41,23 +41,32 @@ function monotone(b: Box, f: (t: tf.Tensor) => tf.Tensor): Box {
   return fromBounds(f(tf.sub(b.mid, b.rad)), f(tf.add(b.mid, b.rad)));
 }
 
+function taped(): boolean {
+  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+}
+
+function addBias(t: tf.Tensor, bias: tf.Tensor1D | undefined): tf.Tensor {
+  return bias ? tf.add(t, bias) : t;
+}
+
 /** One step of IBP (no tidy: the caller's tidy or tape owns the intermediates). */
 export function ibpStep(step: VerifyStep, b: Box): Box {
   switch (step.kind) {
     case 'dense': {
       const w = step.kernel();
-      const bias = step.bias();
-      let mid: tf.Tensor = tf.matMul(b.mid as tf.Tensor2D, w);
-      if (bias) mid = tf.add(mid, bias);
+      const bias = step.bias() ?? undefined;
+      // Without a tape the bias rides in the fused kernel, as in the forward pass (models/mlp.ts).
+      const mid = taped() ? addBias(tf.matMul(b.mid as tf.Tensor2D, w), bias) : tf.fused.matMul({ a: b.mid as tf.Tensor2D, b: w, bias });
       const rad = tf.matMul(b.rad as tf.Tensor2D, tf.abs(w));
       return step.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, step.activation));
     }
     case 'conv2d': {
       const w = step.kernel();
-      const bias = step.bias();
+      const bias = step.bias() ?? undefined;
       const conv = (t: tf.Tensor, k: tf.Tensor4D) => tf.conv2d(t as tf.Tensor4D, k, step.strides, step.padding, 'NHWC', step.dilation);
-      let mid: tf.Tensor = conv(b.mid, w);
-      if (bias) mid = tf.add(mid, bias);
+      const mid = taped()
+        ? addBias(conv(b.mid, w), bias)
+        : tf.fused.conv2d({ x: b.mid as tf.Tensor4D, filter: w, strides: step.strides, pad: step.padding, dataFormat: 'NHWC', dilations: step.dilation, bias });
       const rad = conv(b.rad, tf.abs(w));
       return step.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, step.activation));
     }

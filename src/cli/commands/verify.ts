@@ -1,0 +1,583 @@
+/**
+ * `verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both]
+ * [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S]
+ * [--out FILE.json] [--per-input FILE.tsv]`: paper 004's verification of a saved model with K
+ * regular and M abstain outputs (src/core/verify/abstainVerification.ts) on the config's test set,
+ * next to PGD with the abstain success rule (src/core/attacks/abstainPgd.ts, abstainErrorTable).
+ *
+ * K comes from the data (the 2-D dataset's classes, the image files' classes), M = the model's
+ * outputs − K (the abstain classes are the outputs K..K+M−1, as IBP training with
+ * training.ibp.abstainClasses = M builds them). The region is B(x, eps) = the l_inf ball ∩ the
+ * config's training.box; eps defaults to the training attack's eps, the radius IBP training bounds.
+ * Bounds: IBP (every layer type) and CROWN (MLPs only: dense + ReLU after an optional Flatten /
+ * Normalize); the default is both where CROWN applies, else IBP.
+ *
+ * The inputs are verified in chunks of --batch, each chunk through verifyAbstain with batchSize =
+ * --batch, so the verdicts are exactly those of one verifyAbstain call over all the inputs with
+ * that batch size; Ctrl-C stops after the chunk in progress and the results of the finished
+ * chunks are written (exit status 130). The per-input rows are appended as each chunk finishes:
+ * under `npm run cli` tsx kills its child when that does not answer a relayed SIGINT within
+ * ~60 ms (a long chunk is synchronous work on wasm), and the rows written so far survive that. The PGD table is one abstainErrorTable call over all the
+ * inputs (its chunk seeds depend on the call), left out when interrupted.
+ *
+ * Writes the totals as JSON (--out, default stdout), the per-input verdicts as a tab-separated
+ * table with --per-input, and a readable table on stderr.
+ */
+import { appendFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import {
+  ABSTAIN_VERIFY_DEFAULTS,
+  type AbstainErrorTable,
+  type AbstainVerdicts,
+  type BoundMethod,
+  type ExperimentConfig,
+  type ImageExperimentConfig,
+  abstainErrorTable,
+  crownBounds,
+  isCancelled,
+  makeDataset2d,
+  verificationPlan,
+  verifyAbstain,
+} from '../../core';
+import { pickIndices } from '../../core/certify/run';
+import { type OptionSpec, type ParsedArgs, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
+import { CliError, EXIT } from '../errors';
+import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, writeText } from '../files';
+import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
+import { checkImageModel } from '../imageSession';
+import { f32, initBackend, interruptSignal, roundTimes, status } from '../session';
+
+/** PGD steps of the attack table when --pgd-steps is not given. */
+export const VERIFY_PGD_STEPS = 20;
+/** Inputs per verifyAbstain call when --batch is not given (verifyAbstain's own default). */
+export const VERIFY_BATCH = 256;
+
+export const VERIFY_USAGE = `Usage: npm run cli -- verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both] [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S] [--out FILE.json] [--per-input FILE.tsv] [--backend wasm|cpu]
+
+Paper 004's verification of a saved model with K regular and M abstain outputs on the config's
+test set: an input x with label y is certified when every x' in B(x, eps) (the l_inf ball
+intersected with the config's training.box) is provably classified as y or as an abstain class
+(Theorem 1: the last layer kept exact, the simplex weights lambda optimised by mirror ascent,
+Algorithm 1; M = 1 exactly). K is the number of classes of the data, M = the model's outputs - K
+(abstain classes are the outputs K..K+M-1, as training with method "ibp" and
+training.ibp.abstainClasses = M builds them). Next to it, PGD with the abstain success rule
+(landing in an abstain class counts as detected, not as a success).
+
+  --model DIR          the model: DIR/model.json + DIR/weights.bin (e.g. from train --save-model)
+  --eps E              radius of the l_inf ball (default: the config's training attack eps)
+  --bound NAME         ibp, crown or both (default: both for MLPs, ibp otherwise; CROWN
+                       handles MLPs only: dense layers with ReLU after an optional Flatten)
+  --iterations N       mirror-ascent iterations (default ${ABSTAIN_VERIFY_DEFAULTS.iterations})
+  --count N            the first N test inputs (default: all 2-D test points; images: the
+                       config's evaluation.count)
+  --skip K             use every K-th test input (default 1); not with --count
+  --max M              at most M inputs (default as --count); not with --count
+  --batch B            inputs per verification batch (default ${VERIFY_BATCH})
+  --pgd-steps N        steps of the PGD table (default ${VERIFY_PGD_STEPS}; 0 = no PGD table); l_inf,
+                       step 2.5*eps/N, one random start, in the same box
+  --seed S             seed of the PGD random start (default: the config's seed)
+  --out FILE           write the totals JSON there (default: stdout)
+  --per-input FILE     write the per-input verdicts there, tab-separated: idx label prediction
+                       abstained certified_<b> verified_<b> margin_<b> (per bound b), then per
+                       bound and target class t a column lambda_<b>_t<t>: the weights on
+                       (y, a_1..a_M), comma-separated ("-" where t = y)
+  --data FILE          image configs only, repeatable: the dataset files (as for train)
+  --cifar100-label K   fine (default) or coarse, for CIFAR-100 files
+  --backend NAME       wasm (default) or cpu
+
+Standard error: the clean prediction is not y (an abstain output on a clean input is an error).
+Verified error: the clean prediction is not y, or the certificate fails. Ctrl-C stops after the
+batch in progress and writes the totals of the inputs finished so far (exit status 130); the
+--per-input rows are written batch by batch as they finish, so they survive even a hard kill.`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  data: { type: 'string', multiple: true },
+  'cifar100-label': { type: 'string' },
+  eps: { type: 'string' },
+  bound: { type: 'string' },
+  iterations: { type: 'string' },
+  count: { type: 'string' },
+  skip: { type: 'string' },
+  max: { type: 'string' },
+  batch: { type: 'string' },
+  'pgd-steps': { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  'per-input': { type: 'string' },
+} as const satisfies OptionSpec;
+
+export type BoundChoice = 'ibp' | 'crown' | 'both';
+
+interface Plan {
+  eps: number;
+  /** null: the default (both where CROWN applies, else ibp). */
+  bound: BoundChoice | null;
+  iterations: number;
+  /** Which test inputs: every skip-th, at most max (null: the default count). */
+  skip: number;
+  max: number | null;
+  batch: number;
+  pgdSteps: number;
+  seed: number;
+  box: [number, number] | null;
+}
+
+/** The flags, checked; every problem named at once (exit status 2). */
+function planOf(args: ParsedArgs, read: AnyExperimentConfig): Plan {
+  const problems: string[] = [];
+  const num = (name: string): number | undefined => {
+    const text = stringOption(args, name);
+    if (text === undefined) return undefined;
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v)) {
+      problems.push(`--${name} must be a number (got "${text}")`);
+      return undefined;
+    }
+    return v;
+  };
+  const whole = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
+    const v = num(name);
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) {
+      problems.push(`--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'} (got ${v})`);
+      return undefined;
+    }
+    return v;
+  };
+  const config = read.config;
+  const eps = num('eps') ?? config.training.attack.eps;
+  if (!(eps >= 0)) problems.push(`--eps must be a number >= 0 (got ${eps})`);
+  const boundText = stringOption(args, 'bound');
+  if (boundText !== undefined && !['ibp', 'crown', 'both'].includes(boundText)) problems.push(`--bound must be ibp, crown or both (got "${boundText}")`);
+  const iterations = whole('iterations', 0, 100_000) ?? ABSTAIN_VERIFY_DEFAULTS.iterations;
+  const count = whole('count', 1);
+  const skip = whole('skip', 1);
+  const max = whole('max', 1);
+  if (stringOption(args, 'count') !== undefined && (stringOption(args, 'skip') !== undefined || stringOption(args, 'max') !== undefined)) {
+    problems.push('--count N takes the first N inputs; give either --count or --skip/--max, not both');
+  }
+  const batch = whole('batch', 1, 1_000_000) ?? VERIFY_BATCH;
+  const pgdSteps = whole('pgd-steps', 0, 100_000) ?? VERIFY_PGD_STEPS;
+  const seed = whole('seed', 0) ?? config.seed;
+  if (problems.length) throw new CliError(`verify: refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return {
+    eps,
+    bound: (boundText as BoundChoice | undefined) ?? null,
+    iterations,
+    skip: skip ?? 1,
+    max: count ?? max ?? null,
+    batch,
+    pgdSteps,
+    seed,
+    box: config.training.box,
+  };
+}
+
+export interface VerifyInputs {
+  model: tf.LayersModel;
+  /** The test inputs (all of them; the selection is made by the caller). */
+  x: tf.Tensor;
+  labels: Int32Array;
+  numClasses: number;
+  dataset: unknown;
+}
+
+async function inputs2d(config: ExperimentConfig, dir: string): Promise<VerifyInputs> {
+  const ds = makeDataset2d(config.data);
+  const { model } = await readModelDir(dir);
+  const inShape = model.inputs[0]?.shape ?? [];
+  const outShape = model.outputs[0]?.shape ?? [];
+  if (model.inputs.length !== 1 || inShape.length !== 2 || inShape[1] !== 2 || outShape.length !== 2 || (outShape[1] ?? 0) < ds.numClasses) {
+    const shapes = `input shape [${inShape.map(String).join(', ')}], output shape [${outShape.map(String).join(', ')}]`;
+    model.dispose();
+    throw new CliError(`The model in ${dir} does not fit the config's dataset "${config.data.kind}": it has ${shapes}, but needs 2 inputs and at least ${ds.numClasses} outputs (K = ${ds.numClasses} classes + M abstain classes)`);
+  }
+  const n = ds.yTest.length;
+  return { model, x: tf.tensor2d(ds.xTest, [n, 2]), labels: ds.yTest, numClasses: ds.numClasses, dataset: { kind: config.data.kind, testPoints: n, numClasses: ds.numClasses } };
+}
+
+async function inputsImages(config: ImageExperimentConfig, args: ParsedArgs, dir: string): Promise<VerifyInputs> {
+  const data = loadImageData(stringListOption(args, 'data'), config, cifar100LabelOption(args));
+  const { model } = await readModelDir(dir);
+  checkImageModel(model, dir, data);
+  const t = data.test;
+  return { model, x: tf.tensor4d(t.images, [t.labels.length, ...t.shape]), labels: t.labels, numClasses: t.numClasses, dataset: describeImageData(data) };
+}
+
+/** Why CROWN cannot bound this model (null when it can), from one CROWN pass on one input. */
+export function crownRefusal(model: tf.LayersModel, x: tf.Tensor): string | null {
+  try {
+    const one = tf.slice(x, 0, 1);
+    try {
+      const b = crownBounds(model, one, one);
+      tf.dispose([b.lower, b.upper]);
+    } finally {
+      one.dispose();
+    }
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** The verdicts of one bound over the inputs finished, with the time they took. */
+export interface BoundRun {
+  verdicts: AbstainVerdicts;
+  /** Wall time of the verifyAbstain calls of this bound (ms). */
+  totalMs: number;
+}
+
+export interface ChunkedVerification {
+  /** Inputs finished (all bounds), from the start. */
+  done: number;
+  interrupted: boolean;
+  runs: Partial<Record<BoundMethod, BoundRun>>;
+}
+
+export interface ChunkOptions {
+  numClasses: number;
+  box: [number, number] | null;
+  iterations: number;
+  batch: number;
+  signal?: AbortSignal | null;
+  /** After each chunk: inputs done so far, of n, and the chunk's verdicts per bound (its input i is input start + i). */
+  onChunk?: (done: number, n: number, chunk: { start: number; verdicts: Partial<Record<BoundMethod, AbstainVerdicts>> }) => void;
+}
+
+function emptyVerdicts(n: number, K: number, M: number, eps: number, bound: BoundMethod): AbstainVerdicts {
+  const T = K - 1;
+  return {
+    n, numClasses: K, abstainClasses: M, eps, bound,
+    cleanPrediction: new Int32Array(n), certified: new Uint8Array(n), verified: new Uint8Array(n), margin: new Float32Array(n),
+    targets: new Int32Array(n * T), bounds: new Float32Array(n * T), lambda: new Float32Array(n * T * (M + 1)),
+    standardError: NaN, verifiedError: NaN, abstainClean: NaN, elapsedMs: 0,
+  };
+}
+
+/** The verdicts of the first `done` inputs, with the totals over them (as verifyAbstain counts them). */
+function finish(v: AbstainVerdicts, labels: ArrayLike<number>, done: number, elapsedMs: number): AbstainVerdicts {
+  const K = v.numClasses;
+  const T = K - 1;
+  const M = v.abstainClasses;
+  let wrong = 0;
+  let verified = 0;
+  let abstain = 0;
+  for (let i = 0; i < done; i++) {
+    if (v.cleanPrediction[i] !== labels[i]) wrong++;
+    if (v.cleanPrediction[i] >= K) abstain++;
+    verified += v.verified[i];
+  }
+  return {
+    ...v,
+    n: done,
+    cleanPrediction: v.cleanPrediction.slice(0, done),
+    certified: v.certified.slice(0, done),
+    verified: v.verified.slice(0, done),
+    margin: v.margin.slice(0, done),
+    targets: v.targets.slice(0, done * T),
+    bounds: v.bounds.slice(0, done * T),
+    lambda: v.lambda.slice(0, done * T * (M + 1)),
+    standardError: done ? wrong / done : NaN,
+    verifiedError: done ? 1 - verified / done : NaN,
+    abstainClean: done ? abstain / done : NaN,
+    elapsedMs,
+  };
+}
+
+/**
+ * verifyAbstain over x in chunks of `batch` inputs (batchSize = batch), once per bound and
+ * chunk, so that the verdicts equal those of one verifyAbstain call over all of x with that batch
+ * size. When the signal fires, stops after the chunk in progress and returns the chunks finished
+ * (interrupted = true).
+ */
+export async function verifyInChunks(model: tf.LayersModel, x: tf.Tensor, labels: ArrayLike<number>, eps: number, bounds: BoundMethod[], o: ChunkOptions): Promise<ChunkedVerification> {
+  const n = x.shape[0];
+  const K = o.numClasses;
+  const C = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
+  const M = C - K;
+  const acc = new Map<BoundMethod, { v: AbstainVerdicts; ms: number }>(bounds.map((b) => [b, { v: emptyVerdicts(n, K, M, eps, b), ms: 0 }]));
+  const T = K - 1;
+  let done = 0;
+  let interrupted = false;
+  while (done < n) {
+    if (o.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const len = Math.min(o.batch, n - done);
+    const xb = tf.slice(x, done, len);
+    const yb = Array.from({ length: len }, (_, i) => labels[done + i]);
+    const parts: Array<[BoundMethod, AbstainVerdicts, number]> = [];
+    try {
+      for (const bound of bounds) {
+        const t0 = performance.now();
+        const v = await verifyAbstain(model, xb, yb, eps, { numClasses: K, box: o.box, bound, iterations: o.iterations, batchSize: o.batch, signal: o.signal });
+        parts.push([bound, v, performance.now() - t0]);
+      }
+    } catch (e) {
+      if (!isCancelled(e)) throw e;
+      interrupted = true;
+      break;
+    } finally {
+      xb.dispose();
+    }
+    for (const [bound, v, ms] of parts) {
+      const a = acc.get(bound)!;
+      a.ms += ms;
+      a.v.cleanPrediction.set(v.cleanPrediction, done);
+      a.v.certified.set(v.certified, done);
+      a.v.verified.set(v.verified, done);
+      a.v.margin.set(v.margin, done);
+      a.v.targets.set(v.targets, done * T);
+      a.v.bounds.set(v.bounds, done * T);
+      a.v.lambda.set(v.lambda, done * T * (M + 1));
+    }
+    const start = done;
+    done += len;
+    o.onChunk?.(done, n, { start, verdicts: Object.fromEntries(parts.map(([b, v]) => [b, v])) });
+  }
+  const runs: ChunkedVerification['runs'] = {};
+  for (const [bound, a] of acc) runs[bound] = { verdicts: finish(a.v, labels, done, a.ms), totalMs: a.ms };
+  return { done, interrupted, runs };
+}
+
+async function warmUp(model: tf.LayersModel, x: tf.Tensor, labels: Int32Array, eps: number, bounds: BoundMethod[], K: number, box: [number, number] | null): Promise<void> {
+  const one = tf.slice(x, 0, 1);
+  try {
+    for (const bound of bounds) await verifyAbstain(model, one, [labels[0]], eps, { numClasses: K, box, bound, iterations: 2 });
+  } finally {
+    one.dispose();
+  }
+}
+
+/** A time in ms to 4 significant digits. */
+const roundMs = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
+
+const share = (a: Uint8Array) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : NaN);
+
+/** The header row of the per-input table (tab-separated, with its newline). */
+export function perInputHeader(bounds: BoundMethod[], K: number): string {
+  const head = ['idx', 'label', 'prediction', 'abstained'];
+  for (const b of bounds) head.push(`certified_${b}`, `verified_${b}`, `margin_${b}`);
+  for (const b of bounds) for (let t = 0; t < K; t++) head.push(`lambda_${b}_t${t}`);
+  return head.join('\t') + '\n';
+}
+
+/**
+ * Rows of the per-input table for the verdicts of one chunk (its input i is input start + i of
+ * the run: test-set index indices[start + i], label labels[start + i]), each with its newline.
+ */
+export function perInputRows(indices: ArrayLike<number>, labels: ArrayLike<number>, start: number, verdicts: Partial<Record<BoundMethod, AbstainVerdicts>>, bounds: BoundMethod[]): string {
+  const first = verdicts[bounds[0]]!;
+  const K = first.numClasses;
+  const M = first.abstainClasses;
+  const T = K - 1;
+  let text = '';
+  for (let i = 0; i < first.n; i++) {
+    const row: Array<string | number> = [indices[start + i], labels[start + i], first.cleanPrediction[i], first.cleanPrediction[i] >= K ? 1 : 0];
+    for (const b of bounds) {
+      const v = verdicts[b]!;
+      row.push(v.certified[i], v.verified[i], f32(v.margin[i]));
+    }
+    for (const b of bounds) {
+      const v = verdicts[b]!;
+      const byTarget = new Map<number, string>();
+      for (let j = 0; j < T; j++) {
+        const at = (i * T + j) * (M + 1);
+        byTarget.set(v.targets[i * T + j], Array.from(v.lambda.subarray(at, at + M + 1), f32).join(','));
+      }
+      for (let t = 0; t < K; t++) row.push(byTarget.get(t) ?? '-');
+    }
+    text += row.join('\t') + '\n';
+  }
+  return text;
+}
+
+/** Appends text to a file (the per-input table, chunk by chunk), or writes it to stdout for "-". */
+function appendText(text: string, path: string): void {
+  if (path === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    appendFileSync(path, text);
+  } catch (e) {
+    throw new CliError(`Cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(1)}%`);
+const ms = (v: number) => (!Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+function logTable(r: ChunkedVerification, bounds: BoundMethod[], pgd: (AbstainErrorTable & { msPerInput: number }) | null, pgdSteps: number): void {
+  const rows = [['bound', 'verified err', 'certified', 'standard err', 'abstain clean', 'ms/input']];
+  for (const b of bounds) {
+    const run = r.runs[b]!;
+    const v = run.verdicts;
+    rows.push([b, pct(v.verifiedError), pct(share(v.certified)), pct(v.standardError), pct(v.abstainClean), ms(run.totalMs / v.n)]);
+  }
+  if (pgd) rows.push([`PGD-${pgdSteps}`, pct(pgd.pgdError), '', pct(pgd.standardError), pct(pgd.abstainClean), ms(pgd.msPerInput)]);
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
+  for (const row of rows) status.log(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
+  if (pgd) {
+    status.log(
+      `PGD-${pgdSteps}: attack success ${pct(pgd.attackSuccess)}, detected (adversarial output in an abstain class) ${pct(pgd.detected)}` +
+        (pgd.numAbstain > 0 ? `; detections per abstain class (clean-correct inputs): ${pgd.detectedPerClass.join(', ')}` : ''),
+    );
+  }
+}
+
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('verify', argv, OPTIONS);
+  if (args.values.help) {
+    process.stdout.write(VERIFY_USAGE + '\n');
+    return EXIT.ok;
+  }
+  const path = configPath('verify', args);
+  const modelDir = stringOption(args, 'model');
+  const backendFlag = backendOption(args);
+  const out = stringOption(args, 'out');
+  const perInputPath = stringOption(args, 'per-input');
+  const read = readAnyConfig(path);
+  if (read.kind === 'image') requireDataFiles('verify', stringListOption(args, 'data'));
+  else refuseDataFiles(stringListOption(args, 'data'), cifar100LabelOption(args));
+  if (perInputPath === '-' && (!out || out === '-')) throw new CliError('verify: --per-input - and the JSON would both go to stdout; give --out FILE (or a file for --per-input)');
+  if (!modelDir) throw new CliError('verify: --model DIR is required (save one with: npm run cli -- train CONFIG.json --save-model DIR)');
+  const plan = planOf(args, read);
+
+  const backend = await initBackend(backendFlag);
+  const signal = interruptSignal();
+  const t0 = performance.now();
+  const inp = read.kind === 'image' ? await inputsImages(read.config, args, modelDir) : await inputs2d(read.config, modelDir);
+  let x: tf.Tensor | null = null;
+  try {
+    const K = inp.numClasses;
+    const C = inp.model.outputs[0].shape[inp.model.outputs[0].shape.length - 1] as number;
+    const M = C - K;
+    try {
+      verificationPlan(inp.model);
+    } catch (e) {
+      throw new CliError(`verify: the model in ${modelDir} cannot be verified: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const total = inp.labels.length;
+    if (total === 0) throw new CliError('verify: the test set is empty');
+    const defaultMax = read.kind === 'image' ? read.config.evaluation.count : Infinity;
+    const indices = pickIndices(total, plan.skip, plan.max ?? defaultMax);
+    if (plan.max !== null && plan.skip === 1 && indices.length < plan.max) status.log(`note: asked for ${plan.max} inputs but the test set has ${total}; verifying all ${total}`);
+    const labels = Int32Array.from(indices, (i) => inp.labels[i]);
+    x = tf.tidy(() => tf.gather(inp.x, tf.tensor1d(indices, 'int32')));
+
+    const refusal = crownRefusal(inp.model, x);
+    if (refusal && (plan.bound === 'crown' || plan.bound === 'both')) {
+      throw new CliError(`verify: --bound ${plan.bound} needs CROWN, which supports MLPs only (dense layers with ReLU after an optional Flatten / Normalize); use --bound ibp for this model.\n${refusal}`);
+    }
+    const choice: BoundChoice = plan.bound ?? (refusal ? 'ibp' : 'both');
+    const bounds: BoundMethod[] = choice === 'both' ? ['ibp', 'crown'] : [choice];
+    const boxText = plan.box ? `[${plan.box[0]}, ${plan.box[1]}]` : 'none';
+    status.log(
+      `verify: ${indices.length} inputs, K = ${K} classes, M = ${M} abstain classes, eps ${plan.eps} (l_inf, box ${boxText}), ` +
+        `bound ${bounds.join(' + ')}, ${plan.iterations} iterations, backend ${backend}`,
+    );
+
+    // One untimed input per bound first, so the times per input leave out the first call's
+    // one-off costs (kernel set-up, memory growth), which would fall on the first bound alone.
+    await warmUp(inp.model, x, labels, plan.eps, bounds, K, plan.box);
+    if (perInputPath) writeText(perInputHeader(bounds, K), perInputPath);
+    const tv = performance.now();
+    const res = await verifyInChunks(inp.model, x, labels, plan.eps, bounds, {
+      numClasses: K,
+      box: plan.box,
+      iterations: plan.iterations,
+      batch: plan.batch,
+      signal,
+      onChunk: (done, n, chunk) => {
+        // The rows go out as their chunk finishes, so they survive even a hard kill.
+        if (perInputPath) appendText(perInputRows(indices, labels, chunk.start, chunk.verdicts, bounds), perInputPath);
+        const elapsed = performance.now() - tv;
+        status.update(`verifying (${bounds.join(' + ')}): ${done}/${n} inputs, ${(elapsed / 1000).toFixed(1)}s`);
+      },
+    });
+    status.done();
+    let interrupted = res.interrupted;
+
+    let pgd: (AbstainErrorTable & { msPerInput: number }) | null = null;
+    const pgdOptions = { norm: 'linf' as const, eps: plan.eps, numClasses: K, steps: plan.pgdSteps, stepSize: 0, restarts: 1, randomStart: true, box: plan.box, seed: plan.seed };
+    if (plan.pgdSteps > 0 && !interrupted) {
+      const y = tf.tensor1d(labels, 'int32');
+      const tp = performance.now();
+      try {
+        const table = await abstainErrorTable(inp.model, x, y, pgdOptions, { signal, onProgress: (f) => status.update(`PGD-${plan.pgdSteps}: ${(100 * f).toFixed(0)}%`) });
+        pgd = { ...table, msPerInput: (performance.now() - tp) / labels.length };
+      } catch (e) {
+        if (isCancelled(e)) interrupted = true;
+        else if (e instanceof Error && /outside the input box/.test(e.message)) throw new CliError(`verify: ${e.message}`);
+        else throw e;
+      } finally {
+        y.dispose();
+        status.done();
+      }
+    }
+
+    const done = res.done;
+    const first = res.runs[bounds[0]]!.verdicts;
+    if (done > 0) logTable(res, bounds, pgd, plan.pgdSteps);
+    const verification = Object.fromEntries(
+      bounds.map((b) => {
+        const run = res.runs[b]!;
+        return [b, { verifiedError: run.verdicts.verifiedError, certified: share(run.verdicts.certified), msPerInput: done ? roundMs(run.totalMs / done) : NaN, totalMs: Math.round(run.totalMs) }];
+      }),
+    );
+    if (perInputPath && perInputPath !== '-') status.log(`wrote ${perInputPath}`);
+    writeResult(
+      {
+        command: 'verify',
+        config: read.config,
+        backend,
+        dataset: inp.dataset,
+        model: { source: 'loaded', dir: modelDir, outputs: C, crown: refusal === null },
+        n: done,
+        selected: indices.length,
+        K,
+        M,
+        eps: plan.eps,
+        norm: 'linf',
+        box: plan.box,
+        bounds,
+        iterations: plan.iterations,
+        batch: plan.batch,
+        standardError: first.standardError,
+        abstainClean: first.abstainClean,
+        verification,
+        pgd: pgd
+          ? {
+              steps: plan.pgdSteps,
+              stepSize: (2.5 * plan.eps) / plan.pgdSteps,
+              restarts: 1,
+              seed: plan.seed,
+              n: pgd.n,
+              standardError: pgd.standardError,
+              pgdError: pgd.pgdError,
+              detected: pgd.detected,
+              detectedPerClass: pgd.detectedPerClass,
+              attackSuccess: pgd.attackSuccess,
+              abstainClean: pgd.abstainClean,
+              msPerInput: roundMs(pgd.msPerInput),
+            }
+          : null,
+        interrupted,
+        timing: roundTimes({ totalMs: performance.now() - t0 }),
+      },
+      out,
+    );
+    if (out) status.log(`wrote ${out}`);
+    if (interrupted) {
+      status.log(`Interrupted: the results hold the ${done} of ${indices.length} inputs verified before the interruption${pgd ? '' : '; no PGD table'}.`);
+      return EXIT.cancelled;
+    }
+    return EXIT.ok;
+  } finally {
+    x?.dispose();
+    inp.x.dispose();
+    inp.model.dispose();
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * `verify` on the command line (src/cli/commands/verify.ts), run as a user runs it: a tiny 2-D
+ * model trained by `train` with method ibp and M = 2 abstain classes, verified with IBP and CROWN
+ * and attacked with PGD; the JSON totals and the per-input TSV equal verifyAbstain and
+ * abstainErrorTable called directly on the same model and inputs. Also: the input selection
+ * flags, bad arguments (exit status 2 with a message), an image config with a tiny CNN (IBP only;
+ * --bound crown refused), and Ctrl-C (exit status 130) keeping the finished batches.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROOT, cli } from './cliRun';
+import { abstainErrorTable, makeDataset2d, normaliseExperiment, verifyAbstain, type AbstainVerdicts } from '../../src/core';
+import { readModelDir } from '../../src/cli/files';
+import { verifyInChunks } from '../../src/cli/commands/verify';
+import { useWasmBackend } from './helpers';
+
+useWasmBackend();
+
+const TINY = {
+  version: 1,
+  seed: 1,
+  data: { kind: 'gaussians3', size: 240, testFraction: 0.25 },
+  model: { depth: 2, width: 32 },
+  training: {
+    method: 'ibp',
+    epochs: 10,
+    batchSize: 32,
+    optimizer: 'adam',
+    learningRate: 0.01,
+    ibp: { abstainClasses: 2, lambdaEnd: 0.5, regulariserMu: 1 },
+    attack: { eps: 0.1, steps: 1 },
+  },
+  evaluation: { attack: { kind: 'fgsm' } },
+};
+const K = 3;
+const M = 2;
+const N = 60;
+/** Larger than the training eps, so that some certificates fail and some hold. */
+const EPS = 0.2;
+
+const FASHION = 'public/data/fashion-mnist-subset';
+const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].flatMap((f) => ['--data', `${FASHION}/${f}`]);
+const TINY_IMAGE = {
+  kind: 'image',
+  version: 1,
+  seed: 2,
+  data: { trainLimit: 200, testLimit: 60 },
+  model: { kind: 'cnn', convLayers: 1, filters: 4, dense: 0 },
+  training: { method: 'ibp', epochs: 1, batchSize: 20, optimizer: 'adam', learningRate: 0.01, ibp: { abstainClasses: 2, lambdaEnd: 0.5 }, attack: { eps: 0.02 } },
+  evaluation: { attack: { kind: 'pgd', norm: 'linf', eps: 0.02, steps: 2 }, count: 12 },
+};
+
+let dir: string;
+let config: string;
+let modelDir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cli-verify-'));
+  config = join(dir, 'tiny.json');
+  modelDir = join(dir, 'model');
+  writeFileSync(config, JSON.stringify(TINY));
+  const r = cli('train', config, '--save-model', modelDir, '--out', join(dir, 'train.json'));
+  if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function testSet() {
+  const ds = makeDataset2d(normaliseExperiment(TINY).data);
+  return { x: tf.tensor2d(ds.xTest, [ds.yTest.length, 2]), labels: ds.yTest };
+}
+
+function readTsv(path: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  return { header: lines[0].split('\t'), rows: lines.slice(1).map((l) => l.split('\t')) };
+}
+
+const share = (a: Uint8Array) => a.reduce((s, v) => s + v, 0) / a.length;
+
+/** The TSV's columns of one bound against verifyAbstain's verdicts, input by input (float32 exact). */
+function expectRowsMatch(tsv: { header: string[]; rows: string[][] }, bound: string, v: AbstainVerdicts, indices: number[], labels: ArrayLike<number>) {
+  const col = (name: string) => {
+    const j = tsv.header.indexOf(name);
+    expect(j, name).toBeGreaterThanOrEqual(0);
+    return j;
+  };
+  const T = K - 1;
+  tsv.rows.forEach((row, i) => {
+    expect(Number(row[col('idx')])).toBe(indices[i]);
+    expect(Number(row[col('label')])).toBe(labels[i]);
+    expect(Number(row[col('prediction')])).toBe(v.cleanPrediction[i]);
+    expect(Number(row[col('abstained')])).toBe(v.cleanPrediction[i] >= K ? 1 : 0);
+    expect(Number(row[col(`certified_${bound}`)])).toBe(v.certified[i]);
+    expect(Number(row[col(`verified_${bound}`)])).toBe(v.verified[i]);
+    expect(Math.fround(Number(row[col(`margin_${bound}`)]))).toBe(v.margin[i]);
+    for (let t = 0; t < K; t++) {
+      const cell = row[col(`lambda_${bound}_t${t}`)];
+      if (t === labels[i]) {
+        expect(cell).toBe('-');
+        continue;
+      }
+      const j = Array.from(v.targets.subarray(i * T, (i + 1) * T)).indexOf(t);
+      const want = Array.from(v.lambda.subarray((i * T + j) * (M + 1), (i * T + j + 1) * (M + 1)));
+      expect(cell.split(',').map((s) => Math.fround(Number(s)))).toEqual(want);
+    }
+  });
+}
+
+describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
+  test('the totals and per-input verdicts equal verifyAbstain and abstainErrorTable called directly', async () => {
+    const out = join(dir, 'verify.json');
+    const tsvPath = join(dir, 'verify.tsv');
+    const r = cli('verify', config, '--model', modelDir, '--eps', String(EPS), '--iterations', '30', '--batch', '16', '--pgd-steps', '10', '--seed', '5', '--out', out, '--per-input', tsvPath);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/verify: 60 inputs, K = 3 classes, M = 2 abstain classes, eps 0.2/);
+    expect(r.stderr).toMatch(/^ibp\s+[\d.]+%\s+[\d.]+%/m);
+    expect(r.stderr).toMatch(/^crown\s+[\d.]+%/m);
+    expect(r.stderr).toMatch(/^PGD-10\s+[\d.]+%/m);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json).toMatchObject({ command: 'verify', n: N, K, M, eps: EPS, bounds: ['ibp', 'crown'], iterations: 30, batch: 16, box: null, interrupted: false });
+    expect(json.config.training.method).toBe('ibp');
+
+    const { model } = await readModelDir(modelDir);
+    const { x, labels } = testSet();
+    try {
+      const direct: Record<string, AbstainVerdicts> = {};
+      for (const bound of ['ibp', 'crown'] as const) {
+        const v = await verifyAbstain(model, x, labels, EPS, { numClasses: K, box: null, bound, iterations: 30, batchSize: 16 });
+        direct[bound] = v;
+        expect(json.verification[bound].verifiedError).toBe(v.verifiedError);
+        expect(json.verification[bound].certified).toBe(share(v.certified));
+        expect(json.verification[bound].msPerInput).toBeGreaterThan(0);
+        expect(json.standardError).toBe(v.standardError);
+        expect(json.abstainClean).toBe(v.abstainClean);
+      }
+      // A meaningful case: some certificates hold and some fail, and CROWN is at least as tight.
+      expect(share(direct.ibp.certified)).toBeGreaterThan(0);
+      expect(share(direct.ibp.certified)).toBeLessThan(1);
+      expect(json.verification.crown.verifiedError).toBeLessThanOrEqual(json.verification.ibp.verifiedError);
+
+      const tsv = readTsv(tsvPath);
+      expect(tsv.rows).toHaveLength(N);
+      expect(tsv.header).toEqual([
+        'idx', 'label', 'prediction', 'abstained',
+        'certified_ibp', 'verified_ibp', 'margin_ibp', 'certified_crown', 'verified_crown', 'margin_crown',
+        'lambda_ibp_t0', 'lambda_ibp_t1', 'lambda_ibp_t2', 'lambda_crown_t0', 'lambda_crown_t1', 'lambda_crown_t2',
+      ]);
+      const all = Array.from({ length: N }, (_, i) => i);
+      expectRowsMatch(tsv, 'ibp', direct.ibp, all, labels);
+      expectRowsMatch(tsv, 'crown', direct.crown, all, labels);
+
+      const y = tf.tensor1d(labels, 'int32');
+      const table = await abstainErrorTable(model, x, y, { eps: EPS, numClasses: K, steps: 10, norm: 'linf', stepSize: 0, restarts: 1, randomStart: true, box: null, seed: 5 });
+      y.dispose();
+      expect(json.pgd).toMatchObject({
+        steps: 10,
+        seed: 5,
+        n: N,
+        pgdError: table.pgdError,
+        detected: table.detected,
+        detectedPerClass: table.detectedPerClass,
+        attackSuccess: table.attackSuccess,
+        standardError: table.standardError,
+      });
+      expect(json.pgd.detectedPerClass).toHaveLength(M);
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  test('--skip/--max and --count pick the inputs; --bound ibp leaves out the CROWN columns; --pgd-steps 0 no PGD table', async () => {
+    const tsvPath = join(dir, 'skip.tsv');
+    const r = cli('verify', config, '--model', modelDir, '--skip', '3', '--max', '7', '--bound', 'ibp', '--pgd-steps', '0', '--iterations', '10', '--per-input', tsvPath);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ n: 7, selected: 7, bounds: ['ibp'], pgd: null, eps: 0.1 }); // eps: the training attack's
+    expect(json.verification.crown).toBeUndefined();
+    const tsv = readTsv(tsvPath);
+    expect(tsv.rows.map((row) => Number(row[0]))).toEqual([0, 3, 6, 9, 12, 15, 18]);
+    expect(tsv.header.filter((h) => h.includes('crown'))).toEqual([]);
+    expect(tsv.header).toHaveLength(4 + 3 + K);
+
+    const { model } = await readModelDir(modelDir);
+    const { x, labels } = testSet();
+    const idx = [0, 3, 6, 9, 12, 15, 18];
+    const xs = tf.gather(x, idx);
+    try {
+      const v = await verifyAbstain(model, xs, idx.map((i) => labels[i]), 0.1, { numClasses: K, box: null, bound: 'ibp', iterations: 10 });
+      expectRowsMatch(tsv, 'ibp', v, idx, idx.map((i) => labels[i]));
+      expect(json.verification.ibp.verifiedError).toBe(v.verifiedError);
+    } finally {
+      tf.dispose([x, xs]);
+      model.dispose();
+    }
+
+    const c = cli('verify', config, '--model', modelDir, '--count', '5', '--bound', 'crown', '--pgd-steps', '3', '--iterations', '5');
+    expect(c.code, c.stderr).toBe(0);
+    const cj = JSON.parse(c.stdout);
+    expect(cj).toMatchObject({ n: 5, bounds: ['crown'] });
+    expect(cj.pgd.n).toBe(5);
+  });
+
+  test('bad arguments exit with status 2 and say what is wrong', () => {
+    const bad = cli('verify', config, '--model', modelDir, '--bound', 'alpha', '--eps=-1', '--iterations', '1.5', '--count', '3', '--skip', '2', '--pgd-steps', 'x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--bound must be ibp, crown or both \(got "alpha"\)/);
+    expect(bad.stderr).toMatch(/--eps must be a number >= 0/);
+    expect(bad.stderr).toMatch(/--iterations must be a whole number/);
+    expect(bad.stderr).toMatch(/either --count or --skip\/--max/);
+    expect(bad.stderr).toMatch(/--pgd-steps must be a number/);
+
+    const noModel = cli('verify', config);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toMatch(/--model DIR is required/);
+    const data = cli('verify', config, '--model', modelDir, '--data', 'x.bin');
+    expect(data.code).toBe(2);
+    expect(data.stderr).toMatch(/--data is for image configs/);
+    const both = cli('verify', config, '--model', modelDir, '--per-input', '-');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/would both go to stdout/);
+    const missing = cli('verify', config, '--model', join(dir, 'nowhere'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/does not exist/);
+  });
+
+  test('Ctrl-C (SIGINT) exits with status 130 and writes the batches finished before it', async () => {
+    const tsvPath = join(dir, 'interrupted.tsv');
+    // node --import tsx: the signal reaches the CLI itself (the tsx command would relay it).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', config, '--model', modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '5', '--per-input', tsvPath], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && /verify: 60 inputs/.test(stderr)) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), 1000);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Interrupted: the results hold the \d+ of 60 inputs verified before the interruption; no PGD table/);
+    const json = JSON.parse(stdout);
+    expect(json.interrupted).toBe(true);
+    expect(json.pgd).toBeNull();
+    expect(json.n).toBeGreaterThan(0);
+    expect(json.n).toBeLessThan(N);
+    expect(json.n % 4).toBe(0);
+    expect(readTsv(tsvPath).rows).toHaveLength(json.n);
+  });
+
+  test('an interruption keeps the finished batches, equal to the first inputs of the full run', async () => {
+    const { model } = await readModelDir(modelDir);
+    const { x, labels } = testSet();
+    const before = tf.memory().numTensors;
+    try {
+      const controller = new AbortController();
+      const res = await verifyInChunks(model, x, labels, EPS, ['ibp', 'crown'], {
+        numClasses: K,
+        box: null,
+        iterations: 20,
+        batch: 16,
+        signal: controller.signal,
+        onChunk: (done) => {
+          if (done >= 32) controller.abort();
+        },
+      });
+      expect(res).toMatchObject({ done: 32, interrupted: true });
+      for (const bound of ['ibp', 'crown'] as const) {
+        const part = res.runs[bound]!.verdicts;
+        const full = await verifyAbstain(model, x, labels, EPS, { numClasses: K, box: null, bound, iterations: 20, batchSize: 16 });
+        expect(part.n).toBe(32);
+        expect(Array.from(part.margin)).toEqual(Array.from(full.margin.subarray(0, 32)));
+        expect(Array.from(part.lambda)).toEqual(Array.from(full.lambda.subarray(0, 32 * (K - 1) * (M + 1))));
+        expect(Array.from(part.cleanPrediction)).toEqual(Array.from(full.cleanPrediction.subarray(0, 32)));
+        const verified = Array.from(full.verified.subarray(0, 32)).reduce((s, v) => s + v, 0);
+        expect(part.verifiedError).toBe(1 - verified / 32);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  });
+});
+
+describe('cli verify on an image config with a tiny CNN', () => {
+  test('verifies with IBP only (the default for a CNN), and --bound crown is refused', async () => {
+    const imageConfig = join(dir, 'tiny-image.json');
+    const imageModel = join(dir, 'image-model');
+    writeFileSync(imageConfig, JSON.stringify(TINY_IMAGE));
+    const t = cli('train', imageConfig, ...DATA, '--save-model', imageModel, '--out', join(dir, 'train-image.json'));
+    expect(t.code, t.stderr).toBe(0);
+
+    const tsvPath = join(dir, 'image.tsv');
+    const r = cli('verify', imageConfig, ...DATA, '--model', imageModel, '--iterations', '20', '--pgd-steps', '3', '--per-input', tsvPath);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ n: 12, K: 10, M: 2, eps: 0.02, box: [0, 1], bounds: ['ibp'], model: { crown: false } });
+    expect(json.verification.ibp.verifiedError).toBeGreaterThanOrEqual(json.standardError);
+    expect(json.pgd.detectedPerClass).toHaveLength(2);
+    const tsv = readTsv(tsvPath);
+    expect(tsv.rows).toHaveLength(12);
+    expect(tsv.header).toHaveLength(4 + 3 + 10);
+    expect(tsv.header.some((h) => h.includes('crown'))).toBe(false);
+
+    const crown = cli('verify', imageConfig, ...DATA, '--model', imageModel, '--bound', 'crown');
+    expect(crown.code).toBe(2);
+    expect(crown.stderr).toMatch(/--bound crown needs CROWN, which supports MLPs only/);
+    expect(crown.stderr).toMatch(/conv2d/);
+    const noData = cli('verify', imageConfig, '--model', imageModel);
+    expect(noData.code).toBe(2);
+    expect(noData.stderr).toMatch(/needs its dataset files/);
+  });
+});
