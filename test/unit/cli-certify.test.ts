@@ -3,12 +3,11 @@
  * them: their log parses as Cohen et al.'s format, agrees with the core run in-process on the same
  * model and seed, and bad flags are refused with a message and exit status 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli } from './cliRun';
+import { describe, expect, test } from 'vitest';
+import { cli, useTrainedModel } from './cliRun';
 import { parseCertificationLog } from '../../src/core/certify/log';
 import { pickIndices, runSmoothingOnSet } from '../../src/core/certify/run';
 import { modelClassifier } from '../../src/core/certify/smoothing';
@@ -20,29 +19,14 @@ useWasmBackend();
 
 
 const TINY = { version: 1, seed: 4, data: { kind: 'gaussians3', size: 80, testFraction: 0.25 }, training: { method: 'standard', epochs: 3, batchSize: 10 } };
-let dir: string;
-let config: string;
-let modelDir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cli-certify-'));
-  config = join(dir, 'tiny.json');
-  modelDir = join(dir, 'model');
-  writeFileSync(config, JSON.stringify(TINY));
-  const r = cli('train', config, '--save-model', modelDir, '--out', join(dir, 'train.json'));
-  if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const setup = useTrainedModel('cli-certify-', TINY);
 
 const FLAGS = ['--sigma', '0.25', '--n0', '20', '--n', '400', '--alpha', '0.01', '--batch', '200', '--skip', '2', '--max', '5', '--seed', '11'];
 
 describe('cli certify / predict', () => {
   test('certify writes the reference log, equal to the core run on the same model and seed', async () => {
-    const out = join(dir, 'certify.tsv');
-    const r = cli('certify', config, '--model', modelDir, ...FLAGS, '--out', out);
+    const out = join(setup.dir, 'certify.tsv');
+    const r = cli('certify', setup.config, '--model', setup.modelDir, ...FLAGS, '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/certified accuracy: r=0: [\d.]+%/);
     expect(r.stderr).toMatch(/ACR \d\.\d{4}/);
@@ -51,7 +35,7 @@ describe('cli certify / predict', () => {
     const log = parseCertificationLog(text);
     expect(log.rows.map((row) => row.idx)).toEqual([0, 2, 4, 6, 8]);
 
-    const { model } = await readModelDir(modelDir);
+    const { model } = await readModelDir(setup.modelDir);
     const ds = makeDataset2d(normaliseExperiment(TINY).data);
     const x = tf.tensor2d(ds.xTest, [ds.yTest.length, 2]);
     const core = await runSmoothingOnSet('certify', modelClassifier(model), x, ds.yTest, pickIndices(ds.yTest.length, 2, 5), { sigma: 0.25, n0: 20, n: 400, alpha: 0.01, batchSize: 200, seed: 11 });
@@ -66,7 +50,7 @@ describe('cli certify / predict', () => {
   });
 
   test('predict writes the predict.py log to stdout', () => {
-    const r = cli('predict', config, '--model', modelDir, ...FLAGS);
+    const r = cli('predict', setup.config, '--model', setup.modelDir, ...FLAGS);
     expect(r.code, r.stderr).toBe(0);
     const log = parseCertificationLog(r.stdout);
     expect(log.kind).toBe('predict');
@@ -75,12 +59,12 @@ describe('cli certify / predict', () => {
   });
 
   test('bad settings are refused with every problem named', () => {
-    const r = cli('certify', config, '--model', modelDir, '--sigma', '0', '--n', '0', '--alpha', '2');
+    const r = cli('certify', setup.config, '--model', setup.modelDir, '--sigma', '0', '--n', '0', '--alpha', '2');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/sigma must be a number > 0/);
     expect(r.stderr).toMatch(/n must be a whole number ≥ 1/);
     expect(r.stderr).toMatch(/alpha must lie strictly between 0 and 1/);
-    const noSigma = cli('certify', config, '--model', modelDir);
+    const noSigma = cli('certify', setup.config, '--model', setup.modelDir);
     expect(noSigma.code).toBe(2);
     expect(noSigma.stderr).toMatch(/--sigma is required/);
   });

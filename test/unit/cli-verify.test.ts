@@ -7,12 +7,11 @@
  * --bound crown refused), and Ctrl-C (exit status 130) keeping the finished batches.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cli } from './cliRun';
+import { describe, expect, test } from 'vitest';
+import { ROOT, cli, useTrainedModel } from './cliRun';
 import { abstainErrorTable, makeDataset2d, normaliseExperiment, verifyAbstain, type AbstainVerdicts } from '../../src/core';
 import { readModelDir } from '../../src/cli/files';
 import { verifyInChunks } from '../../src/cli/commands/verify';
@@ -54,22 +53,7 @@ const TINY_IMAGE = {
   evaluation: { attack: { kind: 'pgd', norm: 'linf', eps: 0.02, steps: 2 }, count: 12 },
 };
 
-let dir: string;
-let config: string;
-let modelDir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cli-verify-'));
-  config = join(dir, 'tiny.json');
-  modelDir = join(dir, 'model');
-  writeFileSync(config, JSON.stringify(TINY));
-  const r = cli('train', config, '--save-model', modelDir, '--out', join(dir, 'train.json'));
-  if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const setup = useTrainedModel('cli-verify-', TINY);
 
 function testSet() {
   const ds = makeDataset2d(normaliseExperiment(TINY).data);
@@ -114,9 +98,9 @@ function expectRowsMatch(tsv: { header: string[]; rows: string[][] }, bound: str
 
 describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
   test('the totals and per-input verdicts equal verifyAbstain and abstainErrorTable called directly', async () => {
-    const out = join(dir, 'verify.json');
-    const tsvPath = join(dir, 'verify.tsv');
-    const r = cli('verify', config, '--model', modelDir, '--eps', String(EPS), '--iterations', '30', '--batch', '16', '--pgd-steps', '10', '--seed', '5', '--out', out, '--per-input', tsvPath);
+    const out = join(setup.dir, 'verify.json');
+    const tsvPath = join(setup.dir, 'verify.tsv');
+    const r = cli('verify', setup.config, '--model', setup.modelDir, '--eps', String(EPS), '--iterations', '30', '--batch', '16', '--pgd-steps', '10', '--seed', '5', '--out', out, '--per-input', tsvPath);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/verify: 60 inputs, K = 3 classes, M = 2 abstain classes, eps 0.2/);
@@ -127,7 +111,7 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(json).toMatchObject({ command: 'verify', n: N, K, M, eps: EPS, bounds: ['ibp', 'crown'], iterations: 30, batch: 16, box: null, interrupted: false });
     expect(json.config.training.method).toBe('ibp');
 
-    const { model } = await readModelDir(modelDir);
+    const { model } = await readModelDir(setup.modelDir);
     const { x, labels } = testSet();
     try {
       const direct: Record<string, AbstainVerdicts> = {};
@@ -177,8 +161,8 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
   });
 
   test('--skip/--max and --count pick the inputs; --bound ibp leaves out the CROWN columns; --pgd-steps 0 no PGD table', async () => {
-    const tsvPath = join(dir, 'skip.tsv');
-    const r = cli('verify', config, '--model', modelDir, '--skip', '3', '--max', '7', '--bound', 'ibp', '--pgd-steps', '0', '--iterations', '10', '--per-input', tsvPath);
+    const tsvPath = join(setup.dir, 'skip.tsv');
+    const r = cli('verify', setup.config, '--model', setup.modelDir, '--skip', '3', '--max', '7', '--bound', 'ibp', '--pgd-steps', '0', '--iterations', '10', '--per-input', tsvPath);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ n: 7, selected: 7, bounds: ['ibp'], pgd: null, eps: 0.1 }); // eps: the training attack's
@@ -188,7 +172,7 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(tsv.header.filter((h) => h.includes('crown'))).toEqual([]);
     expect(tsv.header).toHaveLength(4 + 3 + K);
 
-    const { model } = await readModelDir(modelDir);
+    const { model } = await readModelDir(setup.modelDir);
     const { x, labels } = testSet();
     const idx = [0, 3, 6, 9, 12, 15, 18];
     const xs = tf.gather(x, idx);
@@ -201,7 +185,7 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
       model.dispose();
     }
 
-    const c = cli('verify', config, '--model', modelDir, '--count', '5', '--bound', 'crown', '--pgd-steps', '3', '--iterations', '5');
+    const c = cli('verify', setup.config, '--model', setup.modelDir, '--count', '5', '--bound', 'crown', '--pgd-steps', '3', '--iterations', '5');
     expect(c.code, c.stderr).toBe(0);
     const cj = JSON.parse(c.stdout);
     expect(cj).toMatchObject({ n: 5, bounds: ['crown'] });
@@ -209,7 +193,7 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
   });
 
   test('bad arguments exit with status 2 and say what is wrong', () => {
-    const bad = cli('verify', config, '--model', modelDir, '--bound', 'alpha', '--eps=-1', '--iterations', '1.5', '--count', '3', '--skip', '2', '--pgd-steps', 'x');
+    const bad = cli('verify', setup.config, '--model', setup.modelDir, '--bound', 'alpha', '--eps=-1', '--iterations', '1.5', '--count', '3', '--skip', '2', '--pgd-steps', 'x');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--bound must be ibp, crown or both \(got "alpha"\)/);
     expect(bad.stderr).toMatch(/--eps must be a number >= 0/);
@@ -217,24 +201,24 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(bad.stderr).toMatch(/either --count or --skip\/--max/);
     expect(bad.stderr).toMatch(/--pgd-steps must be a number/);
 
-    const noModel = cli('verify', config);
+    const noModel = cli('verify', setup.config);
     expect(noModel.code).toBe(2);
     expect(noModel.stderr).toMatch(/--model DIR is required/);
-    const data = cli('verify', config, '--model', modelDir, '--data', 'x.bin');
+    const data = cli('verify', setup.config, '--model', setup.modelDir, '--data', 'x.bin');
     expect(data.code).toBe(2);
     expect(data.stderr).toMatch(/--data is for image configs/);
-    const both = cli('verify', config, '--model', modelDir, '--per-input', '-');
+    const both = cli('verify', setup.config, '--model', setup.modelDir, '--per-input', '-');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/would both go to stdout/);
-    const missing = cli('verify', config, '--model', join(dir, 'nowhere'));
+    const missing = cli('verify', setup.config, '--model', join(setup.dir, 'nowhere'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/does not exist/);
   });
 
   test('Ctrl-C (SIGINT) exits with status 130 and writes the batches finished before it', async () => {
-    const tsvPath = join(dir, 'interrupted.tsv');
+    const tsvPath = join(setup.dir, 'interrupted.tsv');
     // node --import tsx: the signal reaches the CLI itself (the tsx command would relay it).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', config, '--model', modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '5', '--per-input', tsvPath], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', setup.config, '--model', setup.modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '5', '--per-input', tsvPath], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -262,7 +246,7 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
   });
 
   test('an interruption keeps the finished batches, equal to the first inputs of the full run', async () => {
-    const { model } = await readModelDir(modelDir);
+    const { model } = await readModelDir(setup.modelDir);
     const { x, labels } = testSet();
     const before = tf.memory().numTensors;
     try {
@@ -296,15 +280,15 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
   });
 });
 
-describe('cli verify on an image config with a tiny CNN', () => {
+describe('cli verify on an image setup.config with a tiny CNN', () => {
   test('verifies with IBP only (the default for a CNN), and --bound crown is refused', async () => {
-    const imageConfig = join(dir, 'tiny-image.json');
-    const imageModel = join(dir, 'image-model');
+    const imageConfig = join(setup.dir, 'tiny-image.json');
+    const imageModel = join(setup.dir, 'image-model');
     writeFileSync(imageConfig, JSON.stringify(TINY_IMAGE));
-    const t = cli('train', imageConfig, ...DATA, '--save-model', imageModel, '--out', join(dir, 'train-image.json'));
+    const t = cli('train', imageConfig, ...DATA, '--save-model', imageModel, '--out', join(setup.dir, 'train-image.json'));
     expect(t.code, t.stderr).toBe(0);
 
-    const tsvPath = join(dir, 'image.tsv');
+    const tsvPath = join(setup.dir, 'image.tsv');
     const r = cli('verify', imageConfig, ...DATA, '--model', imageModel, '--iterations', '20', '--pgd-steps', '3', '--per-input', tsvPath);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);

@@ -1,6 +1,9 @@
 /** Runs the command line as a user does (`npx tsx src/cli/main.ts …`) for the CLI tests. */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -13,4 +16,34 @@ export interface Run {
 export function cli(...args: string[]): Run {
   const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface TrainedModelDir {
+  /** The temporary folder (removed after the file's tests). */
+  dir: string;
+  /** The config file written there. */
+  config: string;
+  /** The model trained from it by `cli train --save-model`. */
+  modelDir: string;
+}
+
+/**
+ * Before the file's tests: writes `configJson` into a fresh temporary folder and trains a model
+ * from it with the CLI (`train CONFIG --save-model DIR`); after them, removes the folder. The
+ * returned object is filled in by the time the tests run.
+ */
+export function useTrainedModel(prefix: string, configJson: unknown, ...trainArgs: string[]): TrainedModelDir {
+  const setup: TrainedModelDir = { dir: '', config: '', modelDir: '' };
+  beforeAll(() => {
+    setup.dir = mkdtempSync(join(tmpdir(), prefix));
+    setup.config = join(setup.dir, 'tiny.json');
+    setup.modelDir = join(setup.dir, 'model');
+    writeFileSync(setup.config, JSON.stringify(configJson));
+    const r = cli('train', setup.config, ...trainArgs, '--save-model', setup.modelDir, '--out', join(setup.dir, 'train.json'));
+    if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
+  });
+  afterAll(() => {
+    if (setup.dir) rmSync(setup.dir, { recursive: true, force: true });
+  });
+  return setup;
 }
