@@ -53,7 +53,7 @@ export function abstainCrossEntropy(bounds: tf.Tensor2D): tf.Tensor1D {
 export const ibp: TrainingMethod = {
   prepare(model, x, y, params) {
     const { c, K, M, s, eps } = settings(model, params);
-    if (M === 0 || eps === 0 || s.lambda === 0) return {};
+    if (M === 0 || s.lambda === 0) return {};
     return tf.tidy(() => {
       const { lower, upper } = inputBox(x, eps, params.box);
       const { h, kernel, bias } = penultimateBox(model, lower, upper);
@@ -66,7 +66,8 @@ export const ibp: TrainingMethod = {
     const { K, M, s, eps } = settings(model, params);
     return tf.tidy(() => {
       const natural = tf.mean(crossEntropy(logits(model, x), y));
-      if (eps === 0) return natural as tf.Scalar;
+      // Warm-up (kappa = 1, lambda = 0): the natural loss alone; the bounds would get weight 0.
+      if (s.kappa === 1 && s.lambda === 0) return natural as tf.Scalar;
       const { lower, upper } = inputBox(x, eps, params.box);
       const { h, kernel, bias } = penultimateBox(model, lower, upper);
       const sHot = successSetOneHot(y, K, M);
