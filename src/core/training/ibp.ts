@@ -15,7 +15,10 @@
  *    cross-entropy whose normaliser leaves out the abstain classes, at the simplex weights lambda*
  *    found by mirror ascent (Algorithm 1). lambda* is found outside the gradient tape, at the
  *    current weights (`prepare`), and held fixed in the loss: by Danskin's theorem the gradient
- *    of max_lambda J_t is that of J_t at the maximiser. With Eq. 16's regulariser (mu > 0)
+ *    of max_lambda J_t is that of J_t at the maximiser. Training takes the last iterate, not the
+ *    best one: the best is often exactly e_y while the abstain logits are still low, which gives
+ *    the abstain outputs no gradient at all, and whether a run ever starts using them then
+ *    depends on the seed (found by review; measured in experiments/abstainPreset.ts). With Eq. 16's regulariser (mu > 0)
  *    lambda* solves the regularised, batch-coupled problem, which spreads the weight over all
  *    abstain classes; the penalty itself does not depend on the network's weights.
  *
@@ -58,7 +61,7 @@ export const ibp: TrainingMethod = {
       const { lower, upper } = inputBox(x, eps, params.box);
       const { h, kernel, bias } = penultimateBox(model, lower, upper);
       const regulariser = c.regulariserMu > 0 ? { mu: c.regulariserMu, threshold: regulariserThreshold(c, K) } : null;
-      const res = maximiseOverSimplex(h, kernel, bias, y, K, M, { iterations: c.iterations, regulariser });
+      const res = maximiseOverSimplex(h, kernel, bias, y, K, M, { iterations: c.iterations, regulariser, keep: 'last' });
       return { lambda: res.lambda };
     });
   },

@@ -52,6 +52,12 @@ export interface SimplexOptions {
   stepSize?: number;
   /** Eq. 16: couples the batch's weights so that every abstain class is used. */
   regulariser?: DegeneracyRegulariser | null;
+  /**
+   * Which weights to return: 'best' (default; for verification: the best iterate per row and
+   * target, e_y included, so the bound is the tightest found) or 'last' (the final mirror-ascent
+   * iterate; what training uses, see training/ibp.ts). With the regulariser it is always 'last'.
+   */
+  keep?: 'best' | 'last';
 }
 
 /** Targets t ∉ {y} ∪ A per row: the K − 1 regular classes other than y, ascending. [B, K−1] int32. */
@@ -142,7 +148,7 @@ export interface SimplexResult {
 /**
  * Maximises J_t(lambda) over the simplex for every row and target by mirror ascent (Algorithm
  * 1), optionally with Eq. 16's regulariser (then the kept iterate is the last one, since the
- * coupled objective is not per-entry). Returns tensors the caller disposes; no read-back.
+ * coupled objective is not per-entry; see `keep`). Returns tensors the caller disposes; no read-back.
  */
 export function maximiseOverSimplex(
   h: Box,
@@ -170,6 +176,7 @@ export function maximiseOverSimplex(
     let best = boxSpecBound(specVectors(plain, sHot, tHot), h, kernel, bias);
     if (M === 0 || iterations === 0) return { lambda: bestLambda, bound: best };
     const reg = options.regulariser && options.regulariser.mu > 0 ? options.regulariser : null;
+    const last = !!reg || options.keep === 'last';
     let lambda = tf.fill([B, T, M + 1], 1 / (M + 1)) as tf.Tensor3D;
     let scale: tf.Tensor | null = null;
     const base = stepSize * Math.sqrt(2 * Math.log(M + 1));
@@ -179,8 +186,9 @@ export function maximiseOverSimplex(
         const j = boxSpecBound(spec, h, kernel, bias);
         let g = supergradient(spec, h, kernel, bias, sHot);
         if (reg) g = tf.add(g, degeneracyAscentTerm(lambda, reg));
-        if (!scale) scale = tf.keep(tf.div(1, tf.maximum(tf.sub(tf.max(g, 2, true), tf.min(g, 2, true)), 1e-12)));
-        const better = reg ? tf.onesLike(j) : tf.cast(tf.greater(j, best), 'float32');
+        // Floored relative to the gradient's size: a zero spread (all of S alike) must not blow the step up.
+        if (!scale) scale = tf.keep(tf.div(1, tf.maximum(tf.sub(tf.max(g, 2, true), tf.min(g, 2, true)), tf.add(tf.mul(tf.max(tf.abs(g), 2, true), 1e-3), 1e-6))));
+        const better = last ? tf.onesLike(j) : tf.cast(tf.greater(j, best), 'float32');
         const keepBest = tf.add(tf.mul(better, j), tf.mul(tf.sub(1, better), best));
         const keepLambda = tf.add(tf.mul(better.expandDims(2), lambda), tf.mul(tf.sub(1, better).expandDims(2), bestLambda));
         // Exponentiated gradient, shifted by the row maximum for stability (the normaliser cancels it).
@@ -199,7 +207,7 @@ export function maximiseOverSimplex(
     (scale as tf.Tensor | null)?.dispose();
     // The final iterate is a candidate too.
     const jLast = boxSpecBound(specVectors(lambda, sHot, tHot), h, kernel, bias);
-    const better = reg ? tf.onesLike(jLast) : tf.cast(tf.greater(jLast, best), 'float32');
+    const better = last ? tf.onesLike(jLast) : tf.cast(tf.greater(jLast, best), 'float32');
     return {
       lambda: tf.add(tf.mul(better.expandDims(2), lambda), tf.mul(tf.sub(1, better).expandDims(2), bestLambda)) as tf.Tensor3D,
       bound: tf.add(tf.mul(better, jLast), tf.mul(tf.sub(1, better), best)) as tf.Tensor2D,
