@@ -5,7 +5,7 @@
  * numbers and per-input flags; the tensor count is unchanged afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
-import { abstainClassesOf, abstainErrorTable, crownBounds, inputBox, makeDataset2d, verifyAbstain } from '../src/core/index';
+import { abstainClassesOf, abstainErrorTable, abstainOutputsOf, crownBounds, inputBox, makeDataset2d, verifyAbstain } from '../src/core/index';
 import { runJob, stagedProgress } from './jobs';
 import { type ModelSource, inputsOf } from './modelInputs';
 import { getEntry } from './models';
@@ -19,7 +19,8 @@ const VERIFY_BATCH = 32;
 function describe(source: ModelSource): { name: string; is2d: boolean; numClasses: number; box: [number, number] | null } {
   if (source.kind === '2d') {
     const { summary } = getEntry(source.modelId);
-    return { name: summary.name, is2d: true, numClasses: summary.numClasses, box: null };
+    // The training config's box, as the CLI's verify uses (null for the toy data by default).
+    return { name: summary.name, is2d: true, numClasses: summary.numClasses, box: summary.config.training.box ?? null };
   }
   const { summary } = getImageModel(source.modelId);
   // K = the dataset's classes: an imported model's extra outputs count as abstain classes.
@@ -53,6 +54,12 @@ export async function verifyInfo(source: ModelSource): Promise<VerifyModelInfo> 
       abstainClasses = abstainClassesOf(model, about.numClasses);
     } catch (e) {
       problem = messageOf(e);
+    }
+    // A model trained here knows its M; outputs beyond K + M would be silently read as abstain classes.
+    const config = source.kind === '2d' ? getEntry(source.modelId).summary.config : getImageModel(source.modelId).summary.config;
+    const trainedM = config ? abstainOutputsOf(config.training) : null;
+    if (problem === null && abstainClasses !== null && trainedM !== null && trainedM !== abstainClasses) {
+      problem = `The model has ${outputs} outputs, K = ${about.numClasses} classes and so ${abstainClasses} abstain classes, but it was trained with M = ${trainedM}: is it the model of this dataset?`;
     }
     const testCount = source.kind === '2d' ? makeDataset2d(getEntry(source.modelId).summary.config.data).yTest.length : getImageDataset(source.datasetId).test.labels.length;
     const crownProblem = labels.length ? crownProblemOf(model, x, about.box) : 'no test inputs';

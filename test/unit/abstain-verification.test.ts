@@ -210,6 +210,7 @@ describe('verifyAbstain', () => {
     await expect(verifyAbstain(m, x, [2], 0.1, { numClasses: 2 })).rejects.toThrow(/regular class/);
     await expect(verifyAbstain(m, x, [0], 0.1, { numClasses: 5 })).rejects.toThrow(/fewer than K/);
     await expect(verifyAbstain(m, x, [0], -1, { numClasses: 2 })).rejects.toThrow(/eps/);
+    await expect(verifyAbstain(m, x, [0], 0.1, { numClasses: 2, box: [0.6, 1] })).rejects.toThrow(/outside the input box/);
     await expectNoTensorLeak(() => verifyAbstain(m, x, [0], 0.1, { numClasses: 2, exactSingleAbstain: false }));
     x.dispose();
     m.dispose();

@@ -162,3 +162,26 @@ describe('intervalBounds', () => {
     model.dispose();
   });
 });
+
+describe('verificationPlan refuses what it cannot bound', () => {
+  test('a capped ReLU, channelsFirst flatten and an unknown layer are refused with the layer named', async () => {
+    const capped = tf.sequential();
+    capped.add(tf.layers.dense({ units: 2, inputShape: [2] }));
+    capped.add(tf.layers.reLU({ maxValue: 6, name: 'capped' }));
+    capped.add(tf.layers.dense({ units: 2 }));
+    const cf = tf.sequential();
+    cf.add(tf.layers.flatten({ inputShape: [2, 2, 1], dataFormat: 'channelsFirst', name: 'cf' }));
+    cf.add(tf.layers.dense({ units: 2 }));
+    const bn = tf.sequential();
+    bn.add(tf.layers.dense({ units: 2, inputShape: [2] }));
+    bn.add(tf.layers.batchNormalization({ name: 'bn' }));
+    bn.add(tf.layers.dense({ units: 2 }));
+    const lo2 = tf.zeros([1, 2]);
+    const lo4 = tf.zeros([1, 2, 2, 1]);
+    await expect(intervalBounds(capped, lo2, lo2)).rejects.toThrow(/"capped".*maxValue/);
+    await expect(intervalBounds(cf, lo4, lo4)).rejects.toThrow(/"cf".*channelsFirst/);
+    await expect(intervalBounds(bn, lo2, lo2)).rejects.toThrow(/"bn".*not supported/);
+    tf.dispose([lo2, lo4]);
+    [capped, cf, bn].forEach((m) => m.dispose());
+  });
+});

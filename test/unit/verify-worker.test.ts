@@ -17,9 +17,10 @@ import { useWasmBackend } from './helpers';
 useWasmBackend();
 
 /** A 2-D model with `outputs` logits on three-class data (K = 3). */
-function addModel(id: string, outputs: number): ModelSource {
+function addModel(id: string, outputs: number, trainedM = Math.max(0, outputs - 3)): ModelSource {
   const config = defaultExperiment();
   config.data = { ...config.data, size: 200 };
+  config.training = { ...config.training, method: 'ibp', ibp: { ...config.training.ibp, abstainClasses: trainedM } };
   const model = createMlp({ inputDim: 2, numClasses: outputs, depth: 2, width: 8, seed: 1 });
   putModel(model, { id, name: id, method: 'ibp', config, numClasses: 3, epochsCompleted: 0, history: [] });
   return { kind: '2d', modelId: id };
@@ -30,12 +31,15 @@ const noProgress = () => {};
 test('verifyInfo: K, M and CROWN for an MLP; a model with fewer outputs than K is named a misfit', async () => {
   const five = addModel('m5', 5);
   const two = addModel('m2', 2);
+  const six = addModel('m6', 6, 2);
   const start = tf.memory().numTensors;
   const info = await verifyInfo(five);
   expect(info).toMatchObject({ numClasses: 3, outputs: 5, abstainClasses: 2, problem: null, crownProblem: null, testCount: 40, is2d: true });
   const misfit = await verifyInfo(two);
   expect(misfit.abstainClasses).toBeNull();
   expect(misfit.problem).toMatch(/2 outputs, fewer than K = 3/);
+  const odd = await verifyInfo(six);
+  expect(odd.problem).toMatch(/6 outputs.*3 abstain classes, but it was trained with M = 2/);
   await expect(verifyModel('j-misfit', two, { eps: 0.1, bounds: ['ibp'], iterations: 10, count: 10 }, noProgress)).rejects.toThrow(/fewer than K = 3/);
   expect(tf.memory().numTensors).toBe(start);
 });

@@ -21,7 +21,7 @@ export function IbpTrainingFields({ scope = 'experiment' }: { scope?: FieldScope
       </div>
       <div className="row">
         <NumberField scope={scope} path="training.ibp.kappaEnd" label="κ end" tip={`Final weight of the natural loss; the IBP worst-case loss gets 1 − κ (Gowal et al.: 1 → ${IBP_DEFAULTS.kappaEnd}).`} />
-        <NumberField scope={scope} path="training.ibp.lambdaEnd" label="λ end" tip={`Final weight of the robust-abstain loss of Theorem 3, the trade-off between standard and verified error (${IBP_DEFAULTS.lambdaEnd}).`} />
+        <NumberField scope={scope} path="training.ibp.lambdaEnd" label="λ end" tip={`Final weight of the robust-abstain loss of Theorem 3, the trade-off between standard and verified error; the paper's k2 is λ/κ (${IBP_DEFAULTS.lambdaEnd}).`} />
       </div>
       <div className="row">
         <NumberField scope={scope} path="training.ibp.regulariserMu" label="Regulariser μ" tip={`Weight of Eq. 16's penalty on abstain classes whose mean simplex weight falls below the threshold, so that all of them get used (0 = off; ${IBP_DEFAULTS.regulariserMu}).`} />

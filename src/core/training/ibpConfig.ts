@@ -14,7 +14,13 @@ export interface IbpConfig {
   ramp: number;
   /** Final kappa: L = kappa·L_nat + (1 − kappa)·L_robust + lambda·L_robust-abstain (Gowal: 1 → 0.5). */
   kappaEnd: number;
-  /** Final lambda, the weight of Theorem 3's robust-abstain loss (0 during warm-up, then a linear ramp); the trade-off knob. */
+  /**
+   * Final lambda, the weight of Theorem 3's robust-abstain loss (0 during warm-up, then a linear
+   * ramp); the trade-off knob. In paper 004's form L_nat + k1·L_robust + k2·L_robust-abstain
+   * (Eq. 15) this is k1 = (1 − kappa)/kappa and k2 = lambda/kappa: at kappaEnd = 0.5, k1 = 1 and
+   * k2 = 2·lambda. The paper ramps k2 after a phase at k2 = 0 (Section 5.1); here lambda ramps
+   * together with eps after the warm-up.
+   */
   lambdaEnd: number;
   /** Eq. 16: weight mu of the degeneracy regulariser (0 = off). */
   regulariserMu: number;

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
+import { assertInsideBox } from '../attacks/common';
 import { logits as modelLogits } from '../models/mlp';
 import { splitLastAffine, verificationPlan } from './layers';
 import { inputBox, penultimateBox, type Box } from './ibp';
@@ -124,6 +125,8 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
   if (y.length !== n) throw new Error(`verifyAbstain: ${n} inputs but ${y.length} labels`);
   for (let i = 0; i < n; i++) if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= K) throw new Error(`verifyAbstain: label ${y[i]} of input ${i} is not a regular class 0..${K - 1}`);
   const bound = options.bound ?? 'ibp';
+  // The region B(x, eps) ∩ box must contain x itself (as the attacks require).
+  await assertInsideBox(x, options.box ?? null);
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a whole number >= 1');
   const T = K - 1;

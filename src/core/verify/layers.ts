@@ -49,9 +49,15 @@ function activationOf(layer: tf.layers.Layer): Activation {
   throw new Error(`verification: layer "${layer.name}" uses the activation "${name}"; only relu, tanh and linear are supported`);
 }
 
+function refuse(name: string, what: string): never {
+  throw new Error(`verification: layer "${name}" ${what}; the verifiers handle only the standard form`);
+}
+
 function stepOf(layer: tf.layers.Layer): VerifyStep | null {
   const cls = layer.getClassName();
   const config = layer.getConfig() as Record<string, unknown>;
+  // Options that change what a layer computes are refused rather than silently ignored.
+  if (config.dataFormat != null && config.dataFormat !== 'channelsLast') refuse(layer.name, `uses dataFormat "${String(config.dataFormat)}" (only channelsLast)`);
   const weights = layer as unknown as { kernel?: WeightRef; bias?: WeightRef | null };
   const name = layer.name;
   switch (cls) {
@@ -64,7 +70,6 @@ function stepOf(layer: tf.layers.Layer): VerifyStep | null {
         activation: activationOf(layer),
       };
     case 'Conv2D': {
-      if (config.dataFormat && config.dataFormat !== 'channelsLast') throw new Error(`verification: conv layer "${name}" must be channelsLast`);
       return {
         kind: 'conv2d',
         name,
@@ -78,6 +83,7 @@ function stepOf(layer: tf.layers.Layer): VerifyStep | null {
     }
     case 'Activation':
     case 'ReLU':
+      if (config.maxValue != null) refuse(name, `caps its ReLU at maxValue ${String(config.maxValue)}`);
       return { kind: 'activation', name, activation: cls === 'ReLU' ? 'relu' : activationOf(layer) };
     case 'Flatten':
       return { kind: 'flatten', name };
