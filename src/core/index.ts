@@ -77,6 +77,6 @@ export { abstainPgd, abstainPgdBatch, abstainErrorTable, abstainMargin, abstainA
 export { intervalBounds, ibpBounds, inputBox, penultimateBox, propagateBox, type Box as IntervalBox } from './verify/ibp';
 export { verificationPlan, type VerifyStep } from './verify/layers';
 export { maximiseOverSimplex, exactSegmentMax, degeneracyPenalty, degeneracyAscentTerm, boxSpecBound, specVectors, successSetOneHot, targetClasses, type DegeneracyRegulariser, type SimplexOptions, type SimplexResult } from './verify/abstainSimplex';
-export { verifyAbstain, abstainClassesOf, ABSTAIN_VERIFY_DEFAULTS, type AbstainVerdicts, type VerifyAbstainOptions, type BoundMethod } from './verify/abstainVerification';
+export { verifyAbstain, abstainClassesOf, emptyVerdicts, placeVerdicts, verdictsOver, ABSTAIN_VERIFY_DEFAULTS, type AbstainVerdicts, type VerifyAbstainOptions, type BoundMethod } from './verify/abstainVerification';
 export { crownBounds, crownPenultimateBox, crownSpecLowerBound } from './verify/crown';
 export { ibp as ibpTraining, abstainCrossEntropy } from './training/ibp';

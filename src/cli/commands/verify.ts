@@ -23,12 +23,10 @@
  * Writes the totals as JSON (--out, default stdout), the per-input verdicts as a tab-separated
  * table with --per-input, and a readable table on stderr.
  */
-import { appendFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import {
   ABSTAIN_VERIFY_DEFAULTS,
   type AbstainErrorTable,
-  type AbstainVerdicts,
   type BoundMethod,
   type ExperimentConfig,
   type ImageExperimentConfig,
@@ -37,7 +35,6 @@ import {
   isCancelled,
   makeDataset2d,
   verificationPlan,
-  verifyAbstain,
 } from '../../core';
 import { pickIndices } from '../../core/certify/run';
 import { type OptionSpec, type ParsedArgs, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
@@ -45,7 +42,12 @@ import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, writeText } from '../files';
 import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { checkImageModel } from '../imageSession';
-import { f32, initBackend, interruptSignal, roundTimes, status } from '../session';
+import { initBackend, interruptSignal, roundTimes, status } from '../session';
+import { verifyInChunks, warmUp } from '../verifyChunks';
+import { appendText, logTable, perInputHeader, perInputRows, roundMs, share } from '../verifyReport';
+
+export { verifyInChunks, type BoundRun, type ChunkedVerification, type ChunkOptions } from '../verifyChunks';
+export { perInputHeader, perInputRows } from '../verifyReport';
 
 /** PGD steps of the attack table when --pgd-steps is not given. */
 export const VERIFY_PGD_STEPS = 20;
@@ -221,212 +223,6 @@ export function crownRefusal(model: tf.LayersModel, x: tf.Tensor): string | null
 }
 
 /** The verdicts of one bound over the inputs finished, with the time they took. */
-export interface BoundRun {
-  verdicts: AbstainVerdicts;
-  /** Wall time of the verifyAbstain calls of this bound (ms). */
-  totalMs: number;
-}
-
-export interface ChunkedVerification {
-  /** Inputs finished (all bounds), from the start. */
-  done: number;
-  interrupted: boolean;
-  runs: Partial<Record<BoundMethod, BoundRun>>;
-}
-
-export interface ChunkOptions {
-  numClasses: number;
-  box: [number, number] | null;
-  iterations: number;
-  batch: number;
-  signal?: AbortSignal | null;
-  /** After each chunk: inputs done so far, of n, and the chunk's verdicts per bound (its input i is input start + i). */
-  onChunk?: (done: number, n: number, chunk: { start: number; verdicts: Partial<Record<BoundMethod, AbstainVerdicts>> }) => void;
-}
-
-function emptyVerdicts(n: number, K: number, M: number, eps: number, bound: BoundMethod): AbstainVerdicts {
-  const T = K - 1;
-  return {
-    n, numClasses: K, abstainClasses: M, eps, bound,
-    cleanPrediction: new Int32Array(n), certified: new Uint8Array(n), verified: new Uint8Array(n), margin: new Float32Array(n),
-    targets: new Int32Array(n * T), bounds: new Float32Array(n * T), lambda: new Float32Array(n * T * (M + 1)),
-    standardError: NaN, verifiedError: NaN, abstainClean: NaN, elapsedMs: 0,
-  };
-}
-
-/** The verdicts of the first `done` inputs, with the totals over them (as verifyAbstain counts them). */
-function finish(v: AbstainVerdicts, labels: ArrayLike<number>, done: number, elapsedMs: number): AbstainVerdicts {
-  const K = v.numClasses;
-  const T = K - 1;
-  const M = v.abstainClasses;
-  let wrong = 0;
-  let verified = 0;
-  let abstain = 0;
-  for (let i = 0; i < done; i++) {
-    if (v.cleanPrediction[i] !== labels[i]) wrong++;
-    if (v.cleanPrediction[i] >= K) abstain++;
-    verified += v.verified[i];
-  }
-  return {
-    ...v,
-    n: done,
-    cleanPrediction: v.cleanPrediction.slice(0, done),
-    certified: v.certified.slice(0, done),
-    verified: v.verified.slice(0, done),
-    margin: v.margin.slice(0, done),
-    targets: v.targets.slice(0, done * T),
-    bounds: v.bounds.slice(0, done * T),
-    lambda: v.lambda.slice(0, done * T * (M + 1)),
-    standardError: done ? wrong / done : NaN,
-    verifiedError: done ? 1 - verified / done : NaN,
-    abstainClean: done ? abstain / done : NaN,
-    elapsedMs,
-  };
-}
-
-/**
- * verifyAbstain over x in chunks of `batch` inputs (batchSize = batch), once per bound and
- * chunk, so that the verdicts equal those of one verifyAbstain call over all of x with that batch
- * size. When the signal fires, stops after the chunk in progress and returns the chunks finished
- * (interrupted = true).
- */
-export async function verifyInChunks(model: tf.LayersModel, x: tf.Tensor, labels: ArrayLike<number>, eps: number, bounds: BoundMethod[], o: ChunkOptions): Promise<ChunkedVerification> {
-  const n = x.shape[0];
-  const K = o.numClasses;
-  const C = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
-  const M = C - K;
-  const acc = new Map<BoundMethod, { v: AbstainVerdicts; ms: number }>(bounds.map((b) => [b, { v: emptyVerdicts(n, K, M, eps, b), ms: 0 }]));
-  const T = K - 1;
-  let done = 0;
-  let interrupted = false;
-  while (done < n) {
-    if (o.signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-    const len = Math.min(o.batch, n - done);
-    const xb = tf.slice(x, done, len);
-    const yb = Array.from({ length: len }, (_, i) => labels[done + i]);
-    const parts: Array<[BoundMethod, AbstainVerdicts, number]> = [];
-    try {
-      for (const bound of bounds) {
-        const t0 = performance.now();
-        const v = await verifyAbstain(model, xb, yb, eps, { numClasses: K, box: o.box, bound, iterations: o.iterations, batchSize: o.batch, signal: o.signal });
-        parts.push([bound, v, performance.now() - t0]);
-      }
-    } catch (e) {
-      if (!isCancelled(e)) throw e;
-      interrupted = true;
-      break;
-    } finally {
-      xb.dispose();
-    }
-    for (const [bound, v, ms] of parts) {
-      const a = acc.get(bound)!;
-      a.ms += ms;
-      a.v.cleanPrediction.set(v.cleanPrediction, done);
-      a.v.certified.set(v.certified, done);
-      a.v.verified.set(v.verified, done);
-      a.v.margin.set(v.margin, done);
-      a.v.targets.set(v.targets, done * T);
-      a.v.bounds.set(v.bounds, done * T);
-      a.v.lambda.set(v.lambda, done * T * (M + 1));
-    }
-    const start = done;
-    done += len;
-    o.onChunk?.(done, n, { start, verdicts: Object.fromEntries(parts.map(([b, v]) => [b, v])) });
-  }
-  const runs: ChunkedVerification['runs'] = {};
-  for (const [bound, a] of acc) runs[bound] = { verdicts: finish(a.v, labels, done, a.ms), totalMs: a.ms };
-  return { done, interrupted, runs };
-}
-
-async function warmUp(model: tf.LayersModel, x: tf.Tensor, labels: Int32Array, eps: number, bounds: BoundMethod[], K: number, box: [number, number] | null): Promise<void> {
-  const one = tf.slice(x, 0, 1);
-  try {
-    for (const bound of bounds) await verifyAbstain(model, one, [labels[0]], eps, { numClasses: K, box, bound, iterations: 2 });
-  } finally {
-    one.dispose();
-  }
-}
-
-/** A time in ms to 4 significant digits. */
-const roundMs = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
-
-const share = (a: Uint8Array) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : NaN);
-
-/** The header row of the per-input table (tab-separated, with its newline). */
-export function perInputHeader(bounds: BoundMethod[], K: number): string {
-  const head = ['idx', 'label', 'prediction', 'abstained'];
-  for (const b of bounds) head.push(`certified_${b}`, `verified_${b}`, `margin_${b}`);
-  for (const b of bounds) for (let t = 0; t < K; t++) head.push(`lambda_${b}_t${t}`);
-  return head.join('\t') + '\n';
-}
-
-/**
- * Rows of the per-input table for the verdicts of one chunk (its input i is input start + i of
- * the run: test-set index indices[start + i], label labels[start + i]), each with its newline.
- */
-export function perInputRows(indices: ArrayLike<number>, labels: ArrayLike<number>, start: number, verdicts: Partial<Record<BoundMethod, AbstainVerdicts>>, bounds: BoundMethod[]): string {
-  const first = verdicts[bounds[0]]!;
-  const K = first.numClasses;
-  const M = first.abstainClasses;
-  const T = K - 1;
-  let text = '';
-  for (let i = 0; i < first.n; i++) {
-    const row: Array<string | number> = [indices[start + i], labels[start + i], first.cleanPrediction[i], first.cleanPrediction[i] >= K ? 1 : 0];
-    for (const b of bounds) {
-      const v = verdicts[b]!;
-      row.push(v.certified[i], v.verified[i], f32(v.margin[i]));
-    }
-    for (const b of bounds) {
-      const v = verdicts[b]!;
-      const byTarget = new Map<number, string>();
-      for (let j = 0; j < T; j++) {
-        const at = (i * T + j) * (M + 1);
-        byTarget.set(v.targets[i * T + j], Array.from(v.lambda.subarray(at, at + M + 1), f32).join(','));
-      }
-      for (let t = 0; t < K; t++) row.push(byTarget.get(t) ?? '-');
-    }
-    text += row.join('\t') + '\n';
-  }
-  return text;
-}
-
-/** Appends text to a file (the per-input table, chunk by chunk), or writes it to stdout for "-". */
-function appendText(text: string, path: string): void {
-  if (path === '-') {
-    process.stdout.write(text);
-    return;
-  }
-  try {
-    appendFileSync(path, text);
-  } catch (e) {
-    throw new CliError(`Cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(1)}%`);
-const ms = (v: number) => (!Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-
-function logTable(r: ChunkedVerification, bounds: BoundMethod[], pgd: (AbstainErrorTable & { msPerInput: number }) | null, pgdSteps: number): void {
-  const rows = [['bound', 'verified err', 'certified', 'standard err', 'abstain clean', 'ms/input']];
-  for (const b of bounds) {
-    const run = r.runs[b]!;
-    const v = run.verdicts;
-    rows.push([b, pct(v.verifiedError), pct(share(v.certified)), pct(v.standardError), pct(v.abstainClean), ms(run.totalMs / v.n)]);
-  }
-  if (pgd) rows.push([`PGD-${pgdSteps}`, pct(pgd.pgdError), '', pct(pgd.standardError), pct(pgd.abstainClean), ms(pgd.msPerInput)]);
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
-  for (const row of rows) status.log(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
-  if (pgd) {
-    status.log(
-      `PGD-${pgdSteps}: attack success ${pct(pgd.attackSuccess)}, detected (adversarial output in an abstain class) ${pct(pgd.detected)}` +
-        (pgd.numAbstain > 0 ? `; detections per abstain class (clean-correct inputs): ${pgd.detectedPerClass.join(', ')}` : ''),
-    );
-  }
-}
-
 export async function verifyCommand(argv: string[]): Promise<number> {
   const args = parseCommandArgs('verify', argv, OPTIONS);
   if (args.values.help) {

@@ -131,12 +131,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a whole number >= 1');
   const T = K - 1;
   const { last } = splitLastAffine(verificationPlan(model));
-  const out: AbstainVerdicts = {
-    n, numClasses: K, abstainClasses: M, eps, bound,
-    cleanPrediction: new Int32Array(n), certified: new Uint8Array(n), verified: new Uint8Array(n), margin: new Float32Array(n),
-    targets: new Int32Array(n * T), bounds: new Float32Array(n * T), lambda: new Float32Array(n * T * (M + 1)),
-    standardError: NaN, verifiedError: NaN, abstainClean: NaN, elapsedMs: 0,
-  };
+  const out = emptyVerdicts(n, K, M, eps, bound);
   for (let start = 0; start < n; start += batchSize) {
     await checkpoint(options.signal);
     const len = Math.min(batchSize, n - start);
@@ -174,25 +169,73 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
     }
     await options.onProgress?.(start + len, n);
   }
-  let wrong = 0;
-  let verified = 0;
-  let abstain = 0;
   for (let i = 0; i < n; i++) {
     let m = Infinity;
     for (let t = 0; t < T; t++) m = Math.min(m, out.bounds[i * T + t]);
     out.margin[i] = m;
     out.certified[i] = m >= 0 ? 1 : 0;
-    const correct = out.cleanPrediction[i] === y[i];
-    if (!correct) wrong++;
-    if (out.cleanPrediction[i] >= K) abstain++;
-    out.verified[i] = correct && m >= 0 ? 1 : 0;
-    verified += out.verified[i];
+    out.verified[i] = out.cleanPrediction[i] === y[i] && m >= 0 ? 1 : 0;
   }
-  out.standardError = n ? wrong / n : NaN;
-  out.verifiedError = n ? 1 - verified / n : NaN;
-  out.abstainClean = n ? abstain / n : NaN;
-  out.elapsedMs = Date.now() - started;
-  return out;
+  return verdictsOver(out, y, n, Date.now() - started);
+}
+
+/** Verdicts for n inputs with nothing filled in yet (totals NaN). */
+export function emptyVerdicts(n: number, K: number, M: number, eps: number, bound: BoundMethod): AbstainVerdicts {
+  const T = K - 1;
+  return {
+    n, numClasses: K, abstainClasses: M, eps, bound,
+    cleanPrediction: new Int32Array(n), certified: new Uint8Array(n), verified: new Uint8Array(n), margin: new Float32Array(n),
+    targets: new Int32Array(n * T), bounds: new Float32Array(n * T), lambda: new Float32Array(n * T * (M + 1)),
+    standardError: NaN, verifiedError: NaN, abstainClean: NaN, elapsedMs: 0,
+  };
+}
+
+/** Copies the per-input verdicts of `from` into `into`, from input `at` on. */
+export function placeVerdicts(into: AbstainVerdicts, from: AbstainVerdicts, at: number): void {
+  const T = into.numClasses - 1;
+  const L = T * (into.abstainClasses + 1);
+  into.cleanPrediction.set(from.cleanPrediction, at);
+  into.certified.set(from.certified, at);
+  into.verified.set(from.verified, at);
+  into.margin.set(from.margin, at);
+  into.targets.set(from.targets, at * T);
+  into.bounds.set(from.bounds, at * T);
+  into.lambda.set(from.lambda, at * L);
+}
+
+/**
+ * The verdicts of the first `count` inputs with the papers' totals over them: standard error
+ * (clean output ≠ y; an abstain output counts as an error), verified error (1 − verified share),
+ * and the share of clean inputs sent to an abstain class.
+ */
+export function verdictsOver(v: AbstainVerdicts, labels: ArrayLike<number>, count: number, elapsedMs: number): AbstainVerdicts {
+  const K = v.numClasses;
+  const T = K - 1;
+  const L = T * (v.abstainClasses + 1);
+  let wrong = 0;
+  let verified = 0;
+  let abstain = 0;
+  for (let i = 0; i < count; i++) {
+    if (v.cleanPrediction[i] !== labels[i]) wrong++;
+    if (v.cleanPrediction[i] >= K) abstain++;
+    verified += v.verified[i];
+  }
+  const whole = count === v.n;
+  return {
+    ...v,
+    n: count,
+    cleanPrediction: whole ? v.cleanPrediction : v.cleanPrediction.slice(0, count),
+    certified: whole ? v.certified : v.certified.slice(0, count),
+    verified: whole ? v.verified : v.verified.slice(0, count),
+    margin: whole ? v.margin : v.margin.slice(0, count),
+    targets: whole ? v.targets : v.targets.slice(0, count * T),
+    bounds: whole ? v.bounds : v.bounds.slice(0, count * T),
+    lambda: whole ? v.lambda : v.lambda.slice(0, count * L),
+    standardError: count ? wrong / count : NaN,
+    verifiedError: count ? 1 - verified / count : NaN,
+    abstainClean: count ? abstain / count : NaN,
+    elapsedMs,
+  };
 }
 
 export { ABSTAIN_VERIFY_DEFAULTS };

@@ -1,0 +1,92 @@
+/**
+ * The CLI's verification in chunks (`verify` command): verifyAbstain over the inputs `batch` at a
+ * time for each bound, so that per-input rows can be written as chunks finish and Ctrl-C keeps
+ * the finished chunks. The verdicts equal those of one verifyAbstain call with that batch size.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type AbstainVerdicts, type BoundMethod, emptyVerdicts, isCancelled, placeVerdicts, verdictsOver, verifyAbstain } from '../core';
+
+export interface BoundRun {
+  verdicts: AbstainVerdicts;
+  /** Wall time of the verifyAbstain calls of this bound (ms). */
+  totalMs: number;
+}
+
+export interface ChunkedVerification {
+  /** Inputs finished (all bounds), from the start. */
+  done: number;
+  interrupted: boolean;
+  runs: Partial<Record<BoundMethod, BoundRun>>;
+}
+
+export interface ChunkOptions {
+  numClasses: number;
+  box: [number, number] | null;
+  iterations: number;
+  batch: number;
+  signal?: AbortSignal | null;
+  /** After each chunk: inputs done so far, of n, and the chunk's verdicts per bound (its input i is input start + i). */
+  onChunk?: (done: number, n: number, chunk: { start: number; verdicts: Partial<Record<BoundMethod, AbstainVerdicts>> }) => void;
+}
+
+/**
+ * verifyAbstain over x in chunks of `batch` inputs (batchSize = batch), once per bound and
+ * chunk, so that the verdicts equal those of one verifyAbstain call over all of x with that batch
+ * size. When the signal fires, stops after the chunk in progress and returns the chunks finished
+ * (interrupted = true).
+ */
+export async function verifyInChunks(model: tf.LayersModel, x: tf.Tensor, labels: ArrayLike<number>, eps: number, bounds: BoundMethod[], o: ChunkOptions): Promise<ChunkedVerification> {
+  const n = x.shape[0];
+  const K = o.numClasses;
+  const C = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
+  const M = C - K;
+  const acc = new Map<BoundMethod, { v: AbstainVerdicts; ms: number }>(bounds.map((b) => [b, { v: emptyVerdicts(n, K, M, eps, b), ms: 0 }]));
+  let done = 0;
+  let interrupted = false;
+  while (done < n) {
+    if (o.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const len = Math.min(o.batch, n - done);
+    const xb = tf.slice(x, done, len);
+    const yb = Array.from({ length: len }, (_, i) => labels[done + i]);
+    const parts: Array<[BoundMethod, AbstainVerdicts, number]> = [];
+    try {
+      for (const bound of bounds) {
+        const t0 = performance.now();
+        const v = await verifyAbstain(model, xb, yb, eps, { numClasses: K, box: o.box, bound, iterations: o.iterations, batchSize: o.batch, signal: o.signal });
+        parts.push([bound, v, performance.now() - t0]);
+      }
+    } catch (e) {
+      if (!isCancelled(e)) throw e;
+      interrupted = true;
+      break;
+    } finally {
+      xb.dispose();
+    }
+    for (const [bound, v, ms] of parts) {
+      const a = acc.get(bound)!;
+      a.ms += ms;
+      placeVerdicts(a.v, v, done);
+    }
+    const start = done;
+    done += len;
+    o.onChunk?.(done, n, { start, verdicts: Object.fromEntries(parts.map(([b, v]) => [b, v])) });
+  }
+  const runs: ChunkedVerification['runs'] = {};
+  for (const [bound, a] of acc) runs[bound] = { verdicts: verdictsOver(a.v, labels, done, a.ms), totalMs: a.ms };
+  return { done, interrupted, runs };
+}
+
+/** One untimed one-input pass per bound, so that the first timed bound does not pay the start-up. */
+export async function warmUp(model: tf.LayersModel, x: tf.Tensor, labels: Int32Array, eps: number, bounds: BoundMethod[], K: number, box: [number, number] | null): Promise<void> {
+  const one = tf.slice(x, 0, 1);
+  try {
+    for (const bound of bounds) await verifyAbstain(model, one, [labels[0]], eps, { numClasses: K, box, bound, iterations: 2 });
+  } finally {
+    one.dispose();
+  }
+}
+
+/** A time in ms to 4 significant digits. */
