@@ -37,8 +37,30 @@ function fromBounds(lower: tf.Tensor, upper: tf.Tensor): Box {
   return { mid: tf.div(tf.add(upper, lower), 2), rad: tf.div(tf.sub(upper, lower), 2) };
 }
 
-function monotone(b: Box, f: (t: tf.Tensor) => tf.Tensor): Box {
-  return fromBounds(f(tf.sub(b.mid, b.rad)), f(tf.add(b.mid, b.rad)));
+/**
+ * An interval in whichever form the last step left it: centre/radius after an affine map,
+ * lower/upper after a monotone one. Converting only where a step needs the other form saves two
+ * elementwise passes around each ReLU and max-pooling (they are most of IBP's cost beyond the
+ * two affine passes on a CNN).
+ */
+type Interval = { mid: tf.Tensor; rad: tf.Tensor; lo?: undefined; hi?: undefined } | { lo: tf.Tensor; hi: tf.Tensor; mid?: undefined; rad?: undefined };
+
+function centred(s: Interval): Box {
+  return s.lo ? fromBounds(s.lo, s.hi) : { mid: s.mid!, rad: s.rad! };
+}
+
+function bounds(s: Interval): { lo: tf.Tensor; hi: tf.Tensor } {
+  return s.lo ? { lo: s.lo, hi: s.hi } : { lo: tf.sub(s.mid!, s.rad!), hi: tf.add(s.mid!, s.rad!) };
+}
+
+/** Applies f to both parts of the interval, in its current form (f affine with nonnegative weights, or a reshape). */
+function both(s: Interval, f: (t: tf.Tensor) => tf.Tensor): Interval {
+  return s.lo ? { lo: f(s.lo), hi: f(s.hi) } : { mid: f(s.mid!), rad: f(s.rad!) };
+}
+
+function monotone(s: Interval, f: (t: tf.Tensor) => tf.Tensor): Interval {
+  const { lo, hi } = bounds(s);
+  return { lo: f(lo), hi: f(hi) };
 }
 
 function taped(): boolean {
@@ -49,50 +71,55 @@ function addBias(t: tf.Tensor, bias: tf.Tensor1D | undefined): tf.Tensor {
   return bias ? tf.add(t, bias) : t;
 }
 
-/** One step of IBP (no tidy: the caller's tidy or tape owns the intermediates). */
-export function ibpStep(step: VerifyStep, b: Box): Box {
-  switch (step.kind) {
+function step(st: VerifyStep, s: Interval): Interval {
+  switch (st.kind) {
     case 'dense': {
-      const w = step.kernel();
-      const bias = step.bias() ?? undefined;
+      const b = centred(s);
+      const w = st.kernel();
+      const bias = st.bias() ?? undefined;
       // Without a tape the bias rides in the fused kernel, as in the forward pass (models/mlp.ts).
       const mid = taped() ? addBias(tf.matMul(b.mid as tf.Tensor2D, w), bias) : tf.fused.matMul({ a: b.mid as tf.Tensor2D, b: w, bias });
       const rad = tf.matMul(b.rad as tf.Tensor2D, tf.abs(w));
-      return step.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, step.activation));
+      return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
     }
     case 'conv2d': {
-      const w = step.kernel();
-      const bias = step.bias() ?? undefined;
-      const conv = (t: tf.Tensor, k: tf.Tensor4D) => tf.conv2d(t as tf.Tensor4D, k, step.strides, step.padding, 'NHWC', step.dilation);
+      const b = centred(s);
+      const w = st.kernel();
+      const bias = st.bias() ?? undefined;
+      const conv = (t: tf.Tensor, k: tf.Tensor4D) => tf.conv2d(t as tf.Tensor4D, k, st.strides, st.padding, 'NHWC', st.dilation);
       const mid = taped()
         ? addBias(conv(b.mid, w), bias)
-        : tf.fused.conv2d({ x: b.mid as tf.Tensor4D, filter: w, strides: step.strides, pad: step.padding, dataFormat: 'NHWC', dilations: step.dilation, bias });
+        : tf.fused.conv2d({ x: b.mid as tf.Tensor4D, filter: w, strides: st.strides, pad: st.padding, dataFormat: 'NHWC', dilations: st.dilation, bias });
       const rad = conv(b.rad, tf.abs(w));
-      return step.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, step.activation));
+      return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
     }
     case 'activation':
-      return step.activation === 'linear' ? b : monotone(b, (t) => applyActivation(t, step.activation));
+      return st.activation === 'linear' ? s : monotone(s, (t) => applyActivation(t, st.activation));
     case 'flatten':
-      return { mid: tf.reshape(b.mid, [b.mid.shape[0], -1]), rad: tf.reshape(b.rad, [b.rad.shape[0], -1]) };
+      return both(s, (t) => tf.reshape(t, [t.shape[0], -1]));
     case 'maxpool':
-      return monotone(b, (t) => tf.maxPool(t as tf.Tensor4D, step.poolSize, step.strides, step.padding));
-    case 'avgpool': {
-      const pool = (t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, step.poolSize, step.strides, step.padding);
-      return { mid: pool(b.mid), rad: pool(b.rad) };
-    }
+      return monotone(s, (t) => tf.maxPool(t as tf.Tensor4D, st.poolSize, st.strides, st.padding));
+    case 'avgpool':
+      return both(s, (t) => tf.avgPool(t as tf.Tensor4D, st.poolSize, st.strides, st.padding));
     case 'normalize': {
-      const mean = tf.tensor1d(step.mean);
-      const std = tf.tensor1d(step.std);
-      return { mid: tf.div(tf.sub(b.mid, mean), std), rad: tf.div(b.rad, std) };
+      const mean = tf.tensor1d(st.mean);
+      const std = tf.tensor1d(st.std);
+      if (s.lo) return { lo: tf.div(tf.sub(s.lo, mean), std), hi: tf.div(tf.sub(s.hi, mean), std) };
+      return { mid: tf.div(tf.sub(s.mid!, mean), std), rad: tf.div(s.rad!, std) };
     }
   }
 }
 
+/** One step of IBP on a box in centre/radius form (no tidy: the caller's tidy or tape owns the intermediates). */
+export function ibpStep(st: VerifyStep, b: Box): Box {
+  return centred(step(st, b));
+}
+
 /** Pushes a box through a list of steps (no tidy; see ibpStep). */
 export function propagateBox(steps: VerifyStep[], b: Box): Box {
-  let box = b;
-  for (const step of steps) box = ibpStep(step, box);
-  return box;
+  let s: Interval = b;
+  for (const st of steps) s = step(st, s);
+  return centred(s);
 }
 
 /**
