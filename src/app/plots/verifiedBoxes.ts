@@ -38,5 +38,5 @@ export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result
 }
 
 export function verifiedBoxLayout(dataset: Dataset2d | null, eps: number, result: BoundResult | null): Layout {
-  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: verifiedBoxShapes(dataset, eps, result), height: 460, uirevision: 'verified-boxes' } as Layout;
+  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: verifiedBoxShapes(dataset, eps, result), uirevision: 'verified-boxes' } as Layout;
 }
