@@ -27,13 +27,6 @@ function runsOf(which: AbstainRunSet, o: AbstainRunOverrides): AbstainPresetRun[
   return runs;
 }
 
-/** The sweep's series ("M = 1", "M = 3 regularised") and its λ, from the run's label "M = 1, λ = 2". */
-function seriesOf(which: AbstainRunSet, run: AbstainPresetRun): { series: string; note: string } {
-  if (which === 'preset') return { series: run.label, note: '' };
-  const [series, note] = run.label.split(', ');
-  return { series, note: note ?? '' };
-}
-
 export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRunOverrides = {}): Promise<void> {
   const { pushMessage } = useStore.getState();
   const { settings, sourceKey } = useVerification.getState();
@@ -60,7 +53,7 @@ export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRun
       if (!summary || summary.epochsCompleted < c.training.epochs || jobWasCancelled(jobId)) return;
       done += WEIGHTS.train;
       const key = `2d:${run.id}`;
-      const { series, note } = seriesOf(which, run);
+      const { series, note } = run;
       const eps = c.training.attack.eps;
       useVerification.setState({ sourceKey: key });
       await verifyInJob(jobId, key, { eps, bounds: ['ibp', 'crown'], iterations, count: 100000 }, stage(WEIGHTS.verify, `verifying ${run.label}`), series, note);

@@ -30,6 +30,7 @@ import { type ThreatModel, assertInsideBox, expandMask, project, randomStart, st
 import type { Box } from './config';
 import type { RunControl } from './batched';
 import { effectiveStepSize } from './pgd';
+import { successSetOneHot } from '../verify/abstainSimplex';
 
 export interface AbstainPgdOptions extends ThreatModel {
   /** K: the number of regular classes; the model's other M = logits − K outputs are abstain classes. */
@@ -85,13 +86,9 @@ export interface AbstainErrorTable {
   attackSuccess: number;
 }
 
-/** Bool mask [b, K+M], true on {y} ∪ A. */
+/** Bool mask [b, K+M], true on {y} ∪ A (the rows of verify/abstainSimplex.ts' success set). */
 export function abstainAllowedMask(labels: tf.Tensor1D, numClasses: number, numLogits: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const abstainRow = new Float32Array(numLogits).map((_, j) => (j >= numClasses ? 1 : 0));
-    const hot = tf.oneHot(tf.cast(labels, 'int32'), numLogits);
-    return tf.greater(tf.add(hot, tf.tensor1d(abstainRow)), 0) as tf.Tensor2D;
-  });
+  return tf.tidy(() => tf.greater(tf.sum(successSetOneHot(labels, numClasses, numLogits - numClasses), 1), 0) as tf.Tensor2D);
 }
 
 /** Per-example margin max_{t ∉ {y}∪A} z_t − max_{j ∈ {y}∪A} z_j (positive ⇔ the attack succeeds). */

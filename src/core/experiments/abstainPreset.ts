@@ -32,6 +32,9 @@ export interface AbstainPresetRun {
   id: string;
   label: string;
   config: ExperimentConfig;
+  /** The series a run belongs to on the trade-off plot, and its note there (the sweep's λ). */
+  series: string;
+  note: string;
 }
 
 export const ABSTAIN_PRESET_EPS = 0.2;
@@ -65,14 +68,14 @@ export function abstainPresetRuns(): AbstainPresetRun[] {
     { id: 'paper004-single', label: 'Single abstain class (M = 1)', config: presetConfig(1, 0, 4) },
     { id: 'paper004-multi', label: 'M = 3 abstain classes, unregularised', config: presetConfig(3, 0, 4) },
     { id: 'paper004-multi-reg', label: 'M = 3 abstain classes, regularised (Eq. 16)', config: presetConfig(3, 10, 4) },
-  ];
+  ].map((r) => ({ ...r, series: r.label, note: '' }));
 }
 
 /** The trade-off sweep (Fig. 2-3): lambda over ABSTAIN_TRADEOFF_LAMBDAS for M = 1 and the regularised M = 3. */
 export function abstainTradeoffRuns(): AbstainPresetRun[] {
   return ABSTAIN_TRADEOFF_LAMBDAS.flatMap((lambda) => [
-    { id: `paper004-tradeoff-m1-${lambda}`, label: `M = 1, λ = ${lambda}`, config: presetConfig(1, 0, lambda) },
-    { id: `paper004-tradeoff-m3-${lambda}`, label: `M = 3 regularised, λ = ${lambda}`, config: presetConfig(3, 10, lambda) },
+    { id: `paper004-tradeoff-m1-${lambda}`, label: `M = 1, λ = ${lambda}`, series: 'M = 1', note: `λ = ${lambda}`, config: presetConfig(1, 0, lambda) },
+    { id: `paper004-tradeoff-m3-${lambda}`, label: `M = 3 regularised, λ = ${lambda}`, series: 'M = 3 regularised', note: `λ = ${lambda}`, config: presetConfig(3, 10, lambda) },
   ]);
 }
 
