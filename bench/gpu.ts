@@ -13,7 +13,7 @@
  * navigator.gpu before @tensorflow/tfjs-backend-webgpu is first imported; in the bundle, its
  * `import('webgpu')` is the WEBGPU_NODE shim of scripts/build-gpu-bench.mjs. The backend is then
  * activated through the core's selectBackend (which installs the WGSL noise kernel,
- * certify/noiseKernels.ts), the adapter is printed, and the cases run with runBenchCase: one
+ * noise/deviceNoise.ts), the adapter is printed, and the cases run with runBenchCase: one
  * warm-up, then --repeats timed runs (default 5), each ending with a read-back.
  *
  * Prints progress on stderr, then on stdout the table of bench/run.ts (bench/table.ts) and, as
@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/core/backend';
 import { BENCH_CASES, type BenchResult, runBenchCase } from '../src/core/bench/suite';
-import { noiseSource } from '../src/core/certify/noise';
+import { noiseSource } from '../src/core/noise/gaussianNoise';
 import { useNodeWebgpu } from '../test/unit/webgpuNode';
 import { type Row, fmtMs, printTable } from './table';
 

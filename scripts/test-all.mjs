@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm test`: the unit tests (vitest project `unit`), the production build (`vite build`), then
+ * `npm test`: the static checks (typecheck, eslint, dependency-cruiser, knip), the unit tests
+ * (vitest project `unit`), the production build (`vite build`), then
  * the browser tests (vitest project `browser`, against `vite preview` of that build). Every stage
  * runs even when an earlier one fails; the totals over all suites are the very last line:
  *
@@ -49,7 +50,7 @@ function vitestStage(project) {
   rmSync(report, { force: true });
   const status = npx(['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
   let passed = 0;
-  let failed = 0;
+  let failed;
   let note = '';
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'));
@@ -76,6 +77,29 @@ function vitestStage(project) {
 }
 
 const stages = [];
+
+/**
+ * The static checks, each one pass or fail: types (tsc), lint (eslint), the layer rules and
+ * import cycles (dependency-cruiser, .dependency-cruiser.cjs) and unused files, exports and
+ * dependencies (knip, knip.json). They run first because they are quick and say most.
+ */
+const STATIC_CHECKS = [
+  ['typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['lint', ['eslint', '--max-warnings=0', 'src', 'workers', 'bench', 'test', 'scripts']],
+  ['layers', ['depcruise', 'src', 'workers', 'bench', 'test', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
+  ['unused', ['knip', '--no-progress']],
+];
+banner('Static checks (typecheck, lint, layers and cycles, unused code)');
+{
+  let passed = 0;
+  const failedNames = [];
+  for (const [name, args] of STATIC_CHECKS) {
+    console.log(`--- ${name}`);
+    if (npx(args) === 0) passed += 1;
+    else failedNames.push(name);
+  }
+  stages.push({ name: 'static', passed, failed: failedNames.length, note: failedNames.length ? `failed: ${failedNames.join(', ')}` : '' });
+}
 
 banner('Unit tests (vitest project "unit", Node, tfjs wasm)');
 stages.push(vitestStage('unit'));

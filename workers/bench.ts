@@ -1,12 +1,12 @@
 /**
  * The page's bench view: runs the benchmark cases of src/core/bench/suite.ts on each requested
  * backend in turn and restores the backend the page was using; and the noise generator check of
- * issue 4 (src/core/certify/noiseCheck.ts) on each backend the browser has.
+ * issue 4 (src/core/noise/noiseCheck.ts) on each backend the browser has.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BENCH_CASES, runBenchCase } from '../src/core/bench/suite';
 import { CancelledError, activateBackend } from '../src/core/index';
-import { runNoiseCheck } from '../src/core/certify/noiseCheck';
+import { runNoiseCheck } from '../src/core/noise/noiseCheck';
 import { runJob } from './jobs';
 import type { BenchRow, NoiseCheckRow } from './protocol';
 

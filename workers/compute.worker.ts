@@ -13,14 +13,14 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
-import { installDeviceNoise } from '../src/core/certify/noiseKernels';
+import { installDeviceNoise } from '../src/core/noise/deviceNoise';
 import { softwareBackends } from './softwareProbe';
 import { computeApi } from './computeApi';
 import { benchApi } from './bench';
 import { smoothingApi } from './smoothingApi';
-import { rectifiedApi } from './rectifiedApi';
+import { rconRejectionApi } from './rconRejectionApi';
 import { verifyApi } from './verifyApi';
-import { rejectionApi } from './rejectionApi';
+import { rejectionApi } from './noiseRejectionApi';
 import { libraryApi } from './libraryApi';
 import { imageApi } from './imageApi';
 import type { BackendInfo, WorkerApi, WorkerEvent } from './protocol';
@@ -68,7 +68,7 @@ const api: WorkerApi = {
   ...computeApi,
   ...benchApi,
   ...smoothingApi,
-  ...rectifiedApi,
+  ...rconRejectionApi,
   ...verifyApi,
   ...rejectionApi,
   ...libraryApi,

@@ -22,7 +22,7 @@ import type {
   TrainingMethodName,
 } from '../src/core/settings';
 import type { AdversarialExample } from '../src/core/experiments/imageRunner';
-import type { NoiseCheckResult } from '../src/core/certify/noiseCheck';
+import type { NoiseCheckResult } from '../src/core/noise/noiseCheck';
 
 export interface BackendInfo {
   backend: string;

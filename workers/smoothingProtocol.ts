@@ -1,8 +1,8 @@
 /** The worker's randomized-smoothing requests (issue 4): what the page sends and gets back. */
 import type { Bounds2d, CertificationRow, SmoothingOptions } from '../src/core/settings';
-import type { RejectionSmoothingOptions } from '../src/core/certify/rejectionSmoothing';
+import type { NoiseRejectionOptions } from '../src/core/certify/noiseRejection';
 import type { DenoiserEvaluation, StageEpochStats } from '../src/core/training/denoiser';
-import type { RejectorEvaluation } from '../src/core/training/rejectors';
+import type { RejectorEvaluation } from '../src/core/training/noiseRejectors';
 import type { TrainStatus } from '../src/core/training/trainer';
 import type { ProgressFn } from './protocol';
 
@@ -83,7 +83,7 @@ export interface RejectionSystemView {
 }
 
 export interface RejectionCertifyRequest extends Omit<CertifyRequest, 'options'> {
-  options: RejectionSmoothingOptions;
+  options: NoiseRejectionOptions;
 }
 
 export interface RejectionWorkerApi {

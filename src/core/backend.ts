@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmMatMulFastPath } from './kernels';
-import { installDeviceNoise } from './certify/noiseKernels';
+import { installDeviceNoise } from './noise/deviceNoise';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 

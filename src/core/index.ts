@@ -11,7 +11,9 @@ export { BACKEND_ORDER, type BackendName, type BackendChoice, selectBackend, act
 export { CancelledError, isCancelled, checkpoint, throwIfAborted } from './cancel';
 
 export { makeDataset2d, makeGrid2d, squareBounds, groundTruthLabels2d } from './data/synthetic2d';
-export { createMlp, logits, snapshotWeights, restoreWeights } from './models/mlp';
+export { createMlp } from './models/mlp';
+export { logits, isTaped } from './models/forward';
+export { snapshotWeights, restoreWeights } from './models/weights';
 export { createCnn } from './models/cnn';
 export { Normalize, type NormalizeArgs } from './models/normalize';
 export { modelToArtifacts, modelFromArtifacts, checkModelJson, manifestByteLength, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, type ModelJson, type ModelArtifactsPair } from './models/io';
@@ -46,15 +48,15 @@ export { clopperPearsonLower, clopperPearsonUpper, normInv, normCdf, binomTestTw
 export { certify, predict, certifyBase, predictBase, sampleCounts, modelClassifier, ABSTAIN, type BaseClassifier, type CertifyResult, type PredictResult, type SampleControl } from './certify/smoothing';
 export { runSmoothingOnSet, pickIndices, type RunSetControl, type RunSetResult } from './certify/run';
 export { predictMany, type ManyPredictions } from './certify/smoothedGrid';
-export { gaussianNoise, noiseSource, registerDeviceNoise, type NoiseOptions } from './certify/noise';
-export { philoxNormals, philox4x32 } from './certify/philox';
+export { gaussianNoise, noiseSource, registerDeviceNoise, type NoiseOptions } from './noise/gaussianNoise';
+export { philoxNormals, philox4x32 } from './noise/philox';
 
 // Paper 003: denoiser, rejectors, and smoothing with sample rejection.
 export { createDenoiser, denoiserConfig, denoise, DENOISER_DEFAULTS, DNCNN_PAPER, type DenoiserConfig, type DncnnConfig, type MlpDenoiserConfig, type Denoiser } from './models/denoiser';
-export { createRejectors, rejectorConfig, rejectorLogits, rejectorProbabilities, modelRejectors, ownHead, REJECTOR_DEFAULTS, REJECTOR_HEADS_LAYER, type RejectorConfig, type CnnRejectorConfig, type MlpRejectorConfig, type RejectorHeads } from './models/rejectors';
+export { createRejectors, rejectorConfig, rejectorLogits, rejectorProbabilities, modelRejectors, ownHead, REJECTOR_DEFAULTS, REJECTOR_HEADS_LAYER, type RejectorConfig, type CnnRejectorConfig, type MlpRejectorConfig, type RejectorHeads } from './models/noiseRejectors';
 export { trainDenoiser, evaluateDenoiser, denoiserMseLoss, denoiserStabilityLoss, trainStages, DENOISER_TRAINING_DEFAULTS, DENOISER_STABILITY_PHASES, type DenoiserTrainConfig, type LrPhase, type TrainingStage, type StageEpochStats, type StageProgress, type StagedTrainResult, type DenoiserEvaluation } from './training/denoiser';
-export { trainRejectors, evaluateRejectors, rejectionTargets, rejectionLoss, REJECTOR_TRAINING_DEFAULTS, type RejectorTrainConfig, type RejectionTargets, type RejectorEvaluation } from './training/rejectors';
-export { certifyWithRejection, predictWithRejection, rejectionClassifier, rejectionRadius, runRejectionOnSet, checkRejectionSmoothingOptions, rejectionSmoothingProblems, REJECTION_SMOOTHING_DEFAULTS, type RejectionSmoothingOptions, type RejectionSystem, type RejectionCertifyResult, type RejectionPredictResult } from './certify/rejectionSmoothing';
+export { trainRejectors, evaluateRejectors, rejectionTargets, rejectionLoss, REJECTOR_TRAINING_DEFAULTS, type RejectorTrainConfig, type RejectionTargets, type RejectorEvaluation } from './training/noiseRejectors';
+export { certifyWithRejection, predictWithRejection, rejectionClassifier, rejectionRadius, runRejectionOnSet, checkNoiseRejectionOptions, noiseRejectionProblems, NOISE_REJECTION_DEFAULTS, type NoiseRejectionOptions, type RejectionSystem, type RejectionCertifyResult, type RejectionPredictResult } from './certify/noiseRejection';
 
 // Training for smoothed classifiers: Gaussian augmentation, CAT-RS (paper 002), CRA (paper 001).
 export { gaussian } from './training/gaussian';
@@ -64,11 +66,11 @@ export { normInv as normInvTensor, NORM_INV_CLAMP } from './training/normInvTens
 
 // Paper 000: two-head models, RR and SelectiveNet training, rejector scores, adaptive attacks.
 export { createRrModel, createSelectiveNetModel, createModelWithHeads, twoHeadOutputs, selectiveNetOutputs, modelHeads, isRrModel, isSelectiveNetModel, assertHeads, auxHiddenUnits, LOGITS_OUTPUT, RR_AUX_OUTPUT, SELECTION_OUTPUT, SELECTIVE_AUX_OUTPUT, type BackboneConfig, type MlpBackbone, type CnnBackbone, type HeadOptions } from './models/heads';
-export { rrPgdAt, rrTrades, rrBcePerExample, rrPgdAtLossPerExample, rrTradesLossPerExample, stopGradient, type RrLossOptions } from './training/rectifiedRejection';
+export { rrPgdAt, rrTrades, rrBcePerExample, rrPgdAtLossPerExample, rrTradesLossPerExample, stopGradient, type RrLossOptions } from './training/rconRejection';
 export { selectiveNetPgdAt, selectiveNetLoss } from './training/selectiveNet';
 export { rCon, rConTensor, rejectorScores, selectionTensor, confidenceFromLogits, logConfidenceFromLogits, logConfidenceParts, trueConfidenceFromLogits, energyFromLogits, rConFromOutputs, logRConFromOutputs, softplus, logSigmoid, type RejectorScores, type ScoreRunOptions, type TemperatureOption } from './metrics/rejectorScores';
 export { adaptiveAttack, adaptiveBatch, adaptiveObjectiveValue, ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, ADAPTIVE_DEFAULTS, type AdaptiveObjective, type AdaptiveOptions } from './attacks/adaptive';
-export { evaluateRejection, type RejectionEvalControl, type RejectionEvalStage } from './experiments/rejectionEval';
+export { evaluateRejection, type RejectionEvalControl, type RejectionEvalStage } from './experiments/rconRejectionEval';
 
 // Paper 004: PGD on abstain models
 export { abstainPgd, abstainPgdBatch, abstainErrorTable, abstainMargin, abstainAllowedMask, checkAbstainPgdOptions, ABSTAIN_PGD_DEFAULTS, type AbstainPgdOptions, type AbstainPgdInput, type AbstainPgdResult, type AbstainErrorTable } from './attacks/abstainPgd';

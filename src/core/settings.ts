@@ -41,18 +41,18 @@ export {
   type TprAccuracyResult, type AccuracyCoverageCurve, type CoupledRejectionOptions, type CoupledSeparation,
   type CoupledRejectionResult, type XiErrorOptions, type XiErrorResult, type SelectiveErrorCode,
 } from './metrics/selective';
-export { RR_DEFAULTS, RR_STOP_GRADIENTS, SELECTIVENET_DEFAULTS, MODEL_HEADS, type RrConfig, type RrStopGradient, type SelectiveNetConfig, type ModelHeads } from './training/rejectionTrainingConfig';
+export { RR_DEFAULTS, RR_STOP_GRADIENTS, SELECTIVENET_DEFAULTS, MODEL_HEADS, type RrConfig, type RrStopGradient, type SelectiveNetConfig, type ModelHeads } from './training/rejectionHeadsConfig';
 export { IBP_DEFAULTS, ibpSchedule, regulariserThreshold, type IbpConfig, type IbpScheduleValues } from './training/ibpConfig';
 export { REJECTOR_SCORES, REJECTOR_SCORE_LABELS, REJECTOR_SCORE_SHORT, rejectorScoresOf, type RejectorScoreName } from './metrics/rejectorScoreNames';
 export {
   REJECTION_EVAL_DEFAULTS, REJECTION_EVAL_DEFAULTS_2D, REJECTION_EVAL_KINDS, REJECTION_EVAL_OBJECTIVES, REJECTION_CLEAN_SETTING, defaultRejectionEvalConfig, rejectionEvalDefaults2d,
   pgdSetting, adaptiveSetting, withAdaptiveObjectives, validateRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, rejectionEvalModelProblems,
   type RejectionEvalConfig, type RejectionEvalSetting, type RejectionEvalKind, type RejectionEvalDataKind, type RejectionEvalErrors,
-} from './experiments/rejectionEvalConfig';
+} from './experiments/rconRejectionEvalConfig';
 export {
   scoreMetric, coupledSummary, rejectionMetrics, accuracyCoveragePoints, subsampleIndices, REJECTION_CURVE_POINTS,
   type ScoredSet, type RejectionMetric, type CoupledSummary, type SkippedSetting, type RejectionEvaluation, type AccuracyCoveragePoints, type RejectionMetricOptions,
-} from './experiments/rejectionEvalMetrics';
+} from './experiments/rconRejectionMetrics';
 export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments/coupledPreset';
 export { ABSTAIN_PRESET, ABSTAIN_PRESET_EPS, ABSTAIN_TRADEOFF_LAMBDAS, abstainPresetRuns, abstainTradeoffRuns, type AbstainPresetRun } from './experiments/abstainPreset';
 export { ABSTAIN_VERIFY_DEFAULTS } from './verify/verifyConfig';

@@ -18,7 +18,6 @@ import {
   effectiveStepSize,
   fgsm,
   logits,
-  makeDataset2d,
   pgd,
   predictClasses,
   train,

@@ -1,14 +1,14 @@
 /**
  * Paper 003's trainable parts: the denoiser models (DnCNN-style and residual MLP,
- * src/core/models/denoiser.ts), the K rejector heads on a shared backbone (models/rejectors.ts),
+ * src/core/models/denoiser.ts), the K rejector heads on a shared backbone (models/noiseRejectors.ts),
  * the denoiser's MSE and stability losses (training/denoiser.ts) and the rejectors' Eq. 7–9
- * (training/rejectors.ts): hand-checked losses, short runs that lower each loss, frozen models
+ * (training/noiseRejectors.ts): hand-checked losses, short runs that lower each loss, frozen models
  * left untouched, reproducibility by seed, rollback on cancel, serialisation, no tensor leaks.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createDenoiser, denoise } from '../../src/core/models/denoiser';
-import { REJECTOR_HEADS_LAYER, createRejectors, rejectorProbabilities } from '../../src/core/models/rejectors';
+import { REJECTOR_HEADS_LAYER, createRejectors, rejectorProbabilities } from '../../src/core/models/noiseRejectors';
 import { modelFromArtifacts, modelToArtifacts } from '../../src/core/models/io';
 import { createCnn } from '../../src/core/models/cnn';
 import {
@@ -26,7 +26,7 @@ import {
   rejectionLossPerSample,
   rejectionTargets,
   trainRejectors,
-} from '../../src/core/training/rejectors';
+} from '../../src/core/training/noiseRejectors';
 import { Rng } from '../../src/core/random';
 import {
   crossEntropyJs,

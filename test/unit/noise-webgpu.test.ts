@@ -1,6 +1,6 @@
 /**
  * The WGSL Gaussian noise kernel (issue 4, item 2: Philox4x32-10, Salmon et al. 2011, +
- * Box–Muller; src/core/certify/noiseWebgpu.ts) on tfjs's WebGPU backend in Node: Dawn (the
+ * Box–Muller; src/core/noise/webgpu.ts) on tfjs's WebGPU backend in Node: Dawn (the
  * `webgpu` npm package) on SwiftShader's Vulkan driver (test/unit/webgpuNode.ts). Compares the
  * kernel element by element with the float64 JavaScript reference philoxNormals (tolerance 1e-5;
  * observed ≤ 5e-7), for vec4 and scalar stores, any shape, sigma, 32-bit seeds, a counter offset
@@ -10,11 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { gaussianNoise, noiseSource } from '../../src/core/certify/noise';
-import { maxAbsDifference, runNoiseCheck } from '../../src/core/certify/noiseCheck';
-import { installDeviceNoise } from '../../src/core/certify/noiseKernels';
-import { webgpuNoise } from '../../src/core/certify/noiseWebgpu';
-import { philoxNormals } from '../../src/core/certify/philox';
+import { gaussianNoise, noiseSource } from '../../src/core/noise/gaussianNoise';
+import { maxAbsDifference, runNoiseCheck } from '../../src/core/noise/noiseCheck';
+import { installDeviceNoise } from '../../src/core/noise/deviceNoise';
+import { webgpuNoise } from '../../src/core/noise/webgpu';
+import { philoxNormals } from '../../src/core/noise/philox';
 import { useNodeWebgpu } from './webgpuNode';
 
 const webgpu = await useNodeWebgpu();

@@ -12,10 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import normCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { describe, expect, test } from 'vitest';
 import { BENCH_CASES, runBenchCase } from '../../src/core/bench/suite';
-import { gaussianNoise, noiseSource } from '../../src/core/certify/noise';
-import { maxAbsDifference, noiseCheckFailures, noiseStats, runNoiseCheck } from '../../src/core/certify/noiseCheck';
-import { installDeviceNoise } from '../../src/core/certify/noiseKernels';
-import { mulhi32, philox4x32, philoxNormals } from '../../src/core/certify/philox';
+import { gaussianNoise, noiseSource } from '../../src/core/noise/gaussianNoise';
+import { maxAbsDifference, noiseCheckFailures, noiseStats, runNoiseCheck } from '../../src/core/noise/noiseCheck';
+import { installDeviceNoise } from '../../src/core/noise/deviceNoise';
+import { mulhi32, philox4x32, philoxNormals } from '../../src/core/noise/philox';
 import { useWasmBackend } from './helpers';
 
 useWasmBackend();

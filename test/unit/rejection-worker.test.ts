@@ -1,5 +1,5 @@
 /**
- * The worker's sample rejection (workers/rejectionApi.ts, paper 003) in Node: bad settings are
+ * The worker's sample rejection (workers/noiseRejectionApi.ts, paper 003) in Node: bad settings are
  * refused with a message, training streams epoch losses and keeps one system per model (its
  * weights the only tensors left), certification with rejection gives rows with countTop /
  * countRejected, cancelling keeps the finished epochs, and dropping the system frees everything.
@@ -10,9 +10,9 @@ import { Rng, createCnn, createMlp, defaultExperiment } from '../../src/core';
 import { cancelJob } from '../../workers/jobs';
 import { putModel } from '../../workers/models';
 import { putImageDataset, putImageModel } from '../../workers/imageStore';
-import { certifyRejectionSet, dropRejectionSystem, rejectionTrainProblems, trainRejectionSystem } from '../../workers/rejectionApi';
+import { certifyRejectionSet, dropRejectionSystem, rejectionTrainProblems, trainRejectionSystem } from '../../workers/noiseRejectionApi';
 import type { RejectionTrainSettings, RejectionTrainUpdate, SmoothingSource } from '../../workers/smoothingProtocol';
-import type { CertificationRow, RejectionSmoothingOptions } from '../../src/core';
+import type { CertificationRow, NoiseRejectionOptions } from '../../src/core';
 import { useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -31,7 +31,7 @@ const SETTINGS: RejectionTrainSettings = {
   threshold: 0.5,
 };
 
-const OPTIONS: RejectionSmoothingOptions = { sigma: 0.25, n0: 20, n: 200, alpha: 0.01, batchSize: 200, seed: 1, threshold: 0.5, splitAlpha: false };
+const OPTIONS: NoiseRejectionOptions = { sigma: 0.25, n0: 20, n: 200, alpha: 0.01, batchSize: 200, seed: 1, threshold: 0.5, splitAlpha: false };
 
 function addModel(id: string): SmoothingSource {
   const config = defaultExperiment();

@@ -12,7 +12,7 @@ import erfcinv from '@stdlib/math-base-special-erfcinv';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LossParams, METHODS, TRAIN_DEFAULTS, type TrainConfig, createCnn, createMlp, deriveSeed, train } from '../../src/core';
-import { philoxNormals } from '../../src/core/certify/philox';
+import { philoxNormals } from '../../src/core/noise/philox';
 import { bottomKWeights, matchMoments, sampleK, worstCaseNoise } from '../../src/core/training/catRs';
 import { crossEntropy } from '../../src/core/attacks/common';
 import { craLossPerExample, smoothedRadius } from '../../src/core/training/cra';

@@ -16,7 +16,6 @@ import {
   createMlp,
   defaultExperiment,
   evaluateClean,
-  makeDataset2d,
   predictGrid,
   runTraining,
   train,

@@ -60,9 +60,9 @@ export function ImageModelPanel() {
   const attack = useStore((s) => (active ? s.imageAttacks[active] : undefined));
   const model = active ? models[active] : undefined;
   const importer = useRef<HTMLInputElement>(null);
-  const history = model?.history ?? [];
-  const loss = useMemo(() => lossTraces(history), [history]);
-  const acc = useMemo(() => accuracyTraces(history), [history]);
+  const history = model?.history;
+  const loss = useMemo(() => lossTraces(history ?? []), [history]);
+  const acc = useMemo(() => accuracyTraces(history ?? []), [history]);
   const lossLayout = useMemo(() => curveLayout('loss'), []);
   const accLayout = useMemo(() => curveLayout('accuracy (%)', [0, 100]), []);
   const valid = Object.keys(errors).length === 0;
@@ -113,7 +113,7 @@ export function ImageModelPanel() {
         ) : (
           <p className="hint">Train a model, or import one in the tfjs format.</p>
         )}
-        {history.length ? (
+        {history?.length ? (
           <>
             <Plot data={loss} layout={lossLayout} className="plot curve" testId="image-loss-plot" />
             <Plot data={acc} layout={accLayout} className="plot curve" testId="image-accuracy-plot" />

@@ -2,7 +2,7 @@
  * The bench view's "Noise generator check" (issue 4, items 2 and 10): on each backend of this
  * browser, draws N Gaussians with the randomized-smoothing generator (Philox4x32-10 + Box–Muller,
  * on the GPU for webgpu/webgl) and shows speed, moments, lag-1 correlation and the difference to
- * the JavaScript reference (src/core/certify/noiseCheck.ts decides pass/fail).
+ * the JavaScript reference (src/core/noise/noiseCheck.ts decides pass/fail).
  */
 import { useState } from 'react';
 import type { NoiseCheckRow } from '../../../workers/protocol';

@@ -31,7 +31,7 @@ export interface RejectionSettings {
 /**
  * Few epochs, so that a system trains in a browser in seconds to minutes (the papers: 90 + 20
  * denoiser epochs, 20 rejector epochs). T = 20, threshold 0.5 and splitAlpha off are the core's
- * defaults (REJECTOR_TRAINING_DEFAULTS, REJECTION_SMOOTHING_DEFAULTS), which import tfjs and so
+ * defaults (REJECTOR_TRAINING_DEFAULTS, NOISE_REJECTION_DEFAULTS), which import tfjs and so
  * cannot be read on the page.
  */
 export const REJECTION_SETTINGS_DEFAULTS: RejectionSettings = {

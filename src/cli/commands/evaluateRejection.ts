@@ -1,7 +1,7 @@
 /**
  * `evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T]
  * [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE]`:
- * paper 000's rejection evaluation (Section 6; src/core/experiments/rejectionEval.ts) of a saved
+ * paper 000's rejection evaluation (Section 6; src/core/experiments/rconRejectionEval.ts) of a saved
  * model on the first N test inputs of the config's data: per setting (clean, PGD l_inf at two
  * eps, PGD l_2, adaptive attacks) and per rejector score (confidence, energy, and with the model's
  * heads R-Con or SelectiveNet's g), the accuracy, TPR-95 accuracy, ROC-AUC and accuracy–coverage
@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst } from '../../core';
 import { modelHeads } from '../../core/models/heads';
-import { evaluateRejection, type RejectionEvaluation } from '../../core/experiments/rejectionEval';
+import { evaluateRejection, type RejectionEvaluation } from '../../core/experiments/rconRejectionEval';
 import {
   REJECTION_EVAL_OBJECTIVES,
   type RejectionEvalConfig,
@@ -21,7 +21,7 @@ import {
   rejectionEvalErrorList,
   validateRejectionEvalConfig,
   withAdaptiveObjectives,
-} from '../../core/experiments/rejectionEvalConfig';
+} from '../../core/experiments/rconRejectionEvalConfig';
 import { type ParsedArgs, type OptionSpec, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption, backendOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, readModelDir, readTextFile, writeResult } from '../files';

@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
 import { checkpoint } from '../cancel';
-import { logits as modelLogits } from '../models/mlp';
+import { logits as modelLogits } from '../models/forward';
 import { type ThreatModel, assertInsideBox, expandMask, project, randomStart, steepestDirection, valueAndInputGradient } from './common';
 import type { Box } from './config';
 import type { RunControl } from './batched';

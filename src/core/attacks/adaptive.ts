@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
 import { twoHeadOutputs } from '../models/heads';
 import { logRConFromOutputs } from '../metrics/rejectorScores';
-import { rrBcePerExample } from '../training/rectifiedRejection';
+import { rrBcePerExample } from '../training/rconRejection';
 import { type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
 import { type RunControl, mapBatches } from './batched';
 import { effectiveStepSize } from './pgd';

@@ -4,7 +4,7 @@
  * is batched: one call handles a whole batch of inputs on the device.
  */
 import * as tf from '@tensorflow/tfjs';
-import { logits as modelLogits } from '../models/mlp';
+import { logits as modelLogits } from '../models/forward';
 
 import type { AttackNorm, Box } from './config';
 

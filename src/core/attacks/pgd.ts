@@ -24,7 +24,7 @@ import {
   valueAndInputGradient,
   assertInsideBox,
 } from './common';
-import { logits as modelLogits } from '../models/mlp';
+import { logits as modelLogits } from '../models/forward';
 import { type RunControl, mapBatches } from './batched';
 
 export interface PgdOptions extends ThreatModel {

@@ -14,7 +14,7 @@
  *    batch 10, SGD lr 0.1, PGD-10 l_inf eps 0.1, beta 6) on 1,000 gaussians3 points: 100 batches,
  *    plus the trainer's end-of-epoch clean evaluation.
  *  - pgd-at-epoch / rr-pgd-at-epoch, rr-trades-epoch (issue 5, item 12): the extra time per
- *    training epoch that Rectified Rejection (paper 000; training/rectifiedRejection.ts) adds to
+ *    training epoch that Rectified Rejection (paper 000; training/rconRejection.ts) adds to
  *    plain adversarial training, which paper 000 says costs little extra computation (target:
  *    at most 15% over the plain method). One epoch with the same settings as trades-epoch
  *    (TRAIN_DEFAULTS: batch 10, SGD lr 0.1, PGD-10 l_inf eps 0.1; RR: RR_DEFAULTS, lambda 1,
@@ -67,7 +67,7 @@ import { CancelledError, throwIfAborted } from '../cancel';
 import { DATASET2D_DEFAULTS, groundTruthLabels2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { runAttack } from '../attacks/attack';
 import { robustnessSplit } from '../metrics/robustness';
-import { gaussianNoise } from '../certify/noise';
+import { gaussianNoise } from '../noise/gaussianNoise';
 import { certify } from '../certify/smoothing';
 import { CNN_DEFAULTS, createCnn } from '../models/cnn';
 import { createModelWithHeads } from '../models/heads';

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { deriveSeed } from '../random';
-import { gaussianNoise } from './noise';
+import { gaussianNoise } from '../noise/gaussianNoise';
 import { ABSTAIN, type BaseClassifier } from './smoothing';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import { binomTestTwoSided } from './stats';

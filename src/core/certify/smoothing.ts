@@ -17,15 +17,15 @@
  *
  * The base classifier is any function from a batch of noisy inputs to class indices, so the same
  * sampler serves plain models and the denoiser + rejector pipeline of paper 003
- * (rejectionSmoothing.ts). The noise comes from `gaussianNoise` (on the device on GPU backends);
+ * (noiseRejection.ts). The noise comes from `gaussianNoise` (on the device on GPU backends);
  * the selection and estimation samples use independent streams. Counts are accumulated on the
  * device and read once per input.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import { deriveSeed } from '../random';
-import { gaussianNoise } from './noise';
+import { gaussianNoise } from '../noise/gaussianNoise';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
 

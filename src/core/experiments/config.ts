@@ -8,7 +8,7 @@ import { DATASET2D_DEFAULTS, DATASET2D_KINDS, type Dataset2dConfig } from '../da
 import { MLP_DEFAULTS } from '../models/mlpConfig';
 import { TRAINING_METHODS } from '../training/method';
 import { CAT_RS_VARIANTS } from '../training/smoothedTrainingConfig';
-import { RR_STOP_GRADIENTS } from '../training/rejectionTrainingConfig';
+import { RR_STOP_GRADIENTS } from '../training/rejectionHeadsConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
 
 export interface ModelConfig {
@@ -217,7 +217,7 @@ export function parseExperiment(text: string): ExperimentConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return normaliseExperiment(raw);
 }

@@ -17,7 +17,13 @@ function field(v: CsvValue): string {
 export function toCsv(rows: CsvRow[]): string {
   const columns: string[] = [];
   const seen = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      columns.push(k);
+    }
+  }
   const lines = [columns.map(field).join(',')];
   for (const r of rows) lines.push(columns.map((c) => field(r[c])).join(','));
   return lines.join('\n') + '\n';

@@ -52,7 +52,7 @@ export function parseImageExperiment(text: string): ImageExperimentConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return normaliseImageExperiment(raw);
 }

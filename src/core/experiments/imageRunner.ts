@@ -9,7 +9,7 @@ import type { RunControl } from '../attacks/batched';
 import { runAttack } from '../attacks/attack';
 import { type ImageDataset, imageSize, subsetFirst, subsetPerClass } from '../data/imageDataset';
 import { createModelWithHeads } from '../models/heads';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import { abstainOutputsOf, methodHeads } from '../training/method';
 import { type RobustnessSplit, splitFromPredictions } from '../metrics/split';
 import { type TrainProgress, type TrainResult, train } from '../training/trainer';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type RunControl } from '../attacks/batched';
 import { type Bounds2d, type Dataset2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { createModelWithHeads } from '../models/heads';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import { abstainOutputsOf, methodHeads } from '../training/method';
 import { type RobustnessSplit, robustnessSplit } from '../metrics/robustness';
 import { type TrainProgress, type TrainResult, train } from '../training/trainer';

@@ -3,7 +3,7 @@
  * Every score follows Eq. 1's convention: keep the prediction when the score is at least the
  * threshold (higher = keep). The scores themselves are computed in rejectorScores.ts.
  */
-import type { ModelHeads } from '../training/rejectionTrainingConfig';
+import type { ModelHeads } from '../training/rejectionHeadsConfig';
 
 export const REJECTOR_SCORES = ['confidence', 'rcon', 'energy', 'selection'] as const;
 export type RejectorScoreName = (typeof REJECTOR_SCORES)[number];

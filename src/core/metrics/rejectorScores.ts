@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { assertHeads, modelHeads, selectiveNetOutputs, twoHeadOutputs } from '../models/heads';
-import { logits as modelLogits } from '../models/mlp';
+import { logits as modelLogits } from '../models/forward';
 
 function scaled(z: tf.Tensor2D, temperature: number): tf.Tensor2D {
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`The temperature must be a finite number > 0 (got ${temperature}).`);

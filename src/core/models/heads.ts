@@ -1,7 +1,7 @@
 /**
  * Classifiers with extra heads on the shared penultimate features h, as one tfjs LayersModel
  * with several outputs. The first output is always the classifier's logits (layer 'logits'), so
- * everything that reads a model through models/mlp.ts' `logits` (attacks, training losses,
+ * everything that reads a model through models/forward.ts' `logits` (attacks, training losses,
  * evaluation, certification) sees the classifier, and the model saves and loads with models/io.ts
  * like any other (the heads are ordinary layers of its topology).
  *
@@ -31,7 +31,7 @@ import { MLP_DEFAULTS, type MlpConfig } from './mlpConfig';
 import { Normalize } from './normalize';
 import { createMlp } from './mlp';
 import { createCnn } from './cnn';
-import type { ModelHeads } from '../training/rejectionTrainingConfig';
+import type { ModelHeads } from '../training/rejectionHeadsConfig';
 
 export type { ModelHeads };
 

@@ -48,7 +48,7 @@ export async function modelToArtifacts(model: tf.LayersModel, metadata?: Record<
       };
       if (artifacts.signature != null) modelJson.signature = artifacts.signature;
       const userDefinedMetadata = metadata ?? artifacts.userDefinedMetadata;
-      if (userDefinedMetadata != null) modelJson.userDefinedMetadata = userDefinedMetadata as Record<string, {}>;
+      if (userDefinedMetadata != null) modelJson.userDefinedMetadata = userDefinedMetadata as NonNullable<typeof modelJson.userDefinedMetadata>;
       if (artifacts.modelInitializer != null) modelJson.modelInitializer = artifacts.modelInitializer;
       if (artifacts.initializerSignature != null) modelJson.initializerSignature = artifacts.initializerSignature;
       if (artifacts.trainingConfig != null) modelJson.trainingConfig = artifacts.trainingConfig;

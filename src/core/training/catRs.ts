@@ -27,7 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy, featureAxes, project, steepestDirection } from '../attacks/common';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import { deriveSeed } from '../random';
 import type { TrainingMethod } from './method';
 import { drawNoise, meanOverDraws, perInput, repeatCopies, smoothedParams } from './noiseDraws';

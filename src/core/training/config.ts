@@ -2,7 +2,7 @@
 import type { TrainingAttack, TrainingMethodName } from './method';
 import { CAT_RS_DEFAULTS, CRA_DEFAULTS, type CatRsConfig, type CraConfig, SMOOTHED_TRAINING_SIGMA } from './smoothedTrainingConfig';
 import { IBP_DEFAULTS, type IbpConfig } from './ibpConfig';
-import { RR_DEFAULTS, SELECTIVENET_DEFAULTS, type RrConfig, type SelectiveNetConfig } from './rejectionTrainingConfig';
+import { RR_DEFAULTS, SELECTIVENET_DEFAULTS, type RrConfig, type SelectiveNetConfig } from './rejectionHeadsConfig';
 
 export interface TrainConfig {
   method: TrainingMethodName;

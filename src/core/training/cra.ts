@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import type { TrainingMethod } from './method';
 import { drawNoise, meanOverDraws, repeatCopies, smoothedParams } from './noiseDraws';
 import { normInv } from './normInvTensor';

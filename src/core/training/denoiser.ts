@@ -19,7 +19,7 @@
  *
  * The noise comes from `gaussianNoise` (Philox; stream = batch index of a per-epoch seed), so a
  * run is reproducible from its seed. This file also holds the small training loop shared with
- * training/rejectors.ts (`trainStages`): the trainer's TrainingMethod shape (a classifier
+ * training/noiseRejectors.ts (`trainStages`): the trainer's TrainingMethod shape (a classifier
  * trained on labels, evaluated by clean accuracy) does not fit a denoiser or rejectors trained
  * against frozen models, but the loop reuses the trainer's pieces — seeded shuffles
  * (Rng/deriveSeed), `createOptimizer`, snapshot/rollback at epoch ends, cancellation through
@@ -28,9 +28,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, isCancelled } from '../cancel';
 import { crossEntropy } from '../attacks/common';
-import { gaussianNoise } from '../certify/noise';
+import { gaussianNoise } from '../noise/gaussianNoise';
 import { denoise } from '../models/denoiser';
-import { disposeAll, logits, restoreWeights, snapshotWeights } from '../models/mlp';
+import { logits } from '../models/forward';
+import { disposeAll, restoreWeights, snapshotWeights } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import type { Prepared } from './method';
 import { TRAIN_DEFAULTS, cancelledMessage, createOptimizer, disposeOptimizer, type TrainStatus } from './trainer';
@@ -107,7 +108,7 @@ export function denoiserStabilityLoss(denoiser: tf.LayersModel, classifier: tf.L
 }
 
 // ---------------------------------------------------------------------------------------------
-// The loop shared with training/rejectors.ts
+// The loop shared with training/noiseRejectors.ts
 
 /** One loss of a staged run: `prepare` (outside the tape) and `loss` (differentiable). */
 export interface TrainingStage {

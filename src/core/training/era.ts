@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Objective, crossEntropy } from '../attacks/common';
 import { pgdBatch } from '../attacks/pgd';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import type { TrainingMethod } from './method';
 import { tradesAdversary, tradesLossPerExample } from './trades';
 

@@ -30,7 +30,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import { inputBox, penultimateBox } from '../verify/ibp';
 import { boxSpecBound, maximiseOverSimplex, specVectors, successSetOneHot, targetClasses } from '../verify/abstainSimplex';
 import { IBP_DEFAULTS, ibpSchedule, regulariserThreshold, type IbpConfig, type IbpScheduleValues } from './ibpConfig';

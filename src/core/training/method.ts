@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AttackNorm } from '../attacks/config';
 import type { SmoothedTrainingParams } from './smoothedTrainingConfig';
-import type { ModelHeads, RrConfig, SelectiveNetConfig } from './rejectionTrainingConfig';
+import type { ModelHeads, RrConfig, SelectiveNetConfig } from './rejectionHeadsConfig';
 import type { IbpConfig } from './ibpConfig';
 
 export const TRAINING_METHODS = ['standard', 'pgd-at', 'trades', 'era', 'gaussian', 'cat-rs', 'cra', 'rr-pgd-at', 'rr-trades', 'selectivenet-pgd-at', 'ibp'] as const;

@@ -6,7 +6,7 @@
  * box: randomized smoothing (Cohen et al. 2019) adds it to the raw input.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gaussianNoise } from '../certify/noise';
+import { gaussianNoise } from '../noise/gaussianNoise';
 import { deriveSeed } from '../random';
 import type { LossParams } from './method';
 import { SMOOTHED_TRAINING_DEFAULTS, type SmoothedTrainingParams } from './smoothedTrainingConfig';

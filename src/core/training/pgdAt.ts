@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
 import { pgdBatch } from '../attacks/pgd';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import type { TrainingMethod } from './method';
 
 export const pgdAt: TrainingMethod = {

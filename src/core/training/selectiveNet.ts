@@ -11,7 +11,7 @@
  *
  * with f the classifier head, g = sigmoid of the selection head and h the auxiliary prediction
  * head (models/heads.ts, createSelectiveNetModel). The loss is a ratio of batch means, not a mean
- * of per-example terms. Defaults (rejectionTrainingConfig.ts): c = 0.7, lambda = 16, alpha = 0.5,
+ * of per-example terms. Defaults (rejectionHeadsConfig.ts): c = 0.7, lambda = 16, alpha = 0.5,
  * the settings of paper 000's released baseline (train_cifar_SelectiveNet.py, README);
  * SelectiveNet's paper uses lambda = 32.
  */
@@ -20,7 +20,7 @@ import { crossEntropy } from '../attacks/common';
 import { assertHeads, selectiveNetOutputs } from '../models/heads';
 import type { TrainingMethod } from './method';
 import { pgdAt } from './pgdAt';
-import { SELECTIVENET_DEFAULTS, type SelectiveNetConfig } from './rejectionTrainingConfig';
+import { SELECTIVENET_DEFAULTS, type SelectiveNetConfig } from './rejectionHeadsConfig';
 
 export { SELECTIVENET_DEFAULTS, type SelectiveNetConfig };
 

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Objective, crossEntropy } from '../attacks/common';
 import { pgdBatch } from '../attacks/pgd';
-import { logits } from '../models/mlp';
+import { logits } from '../models/forward';
 import type { LossParams, TrainingMethod } from './method';
 
 /** Per-example KL(p || softmax(zAdv)) for fixed probabilities p. */

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, isCancelled } from '../cancel';
 import { assertInsideBox, crossEntropy } from '../attacks/common';
-import { disposeAll, logits, restoreWeights, snapshotWeights } from '../models/mlp';
+import { logits } from '../models/forward';
+import { disposeAll, restoreWeights, snapshotWeights } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import type { LossParams, TrainingMethod, TrainingMethodName } from './method';
 import { TRAIN_DEFAULTS, type TrainConfig } from './config';
@@ -20,7 +21,7 @@ import { era } from './era';
 import { gaussian } from './gaussian';
 import { catRs } from './catRs';
 import { cra } from './cra';
-import { rrPgdAt, rrTrades } from './rectifiedRejection';
+import { rrPgdAt, rrTrades } from './rconRejection';
 import { selectiveNetPgdAt } from './selectiveNet';
 import { ibp } from './ibp';
 

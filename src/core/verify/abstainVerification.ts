@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { assertInsideBox } from '../attacks/common';
-import { logits as modelLogits } from '../models/mlp';
+import { logits as modelLogits } from '../models/forward';
 import { splitLastAffine, verificationPlan } from './layers';
 import { inputBox, penultimateBox, type Box } from './ibp';
 import { crownPenultimateBox, crownSpecLowerBound } from './crown';

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
+import { isTaped } from '../models/forward';
 
 /** A box in centre/radius form: every x with |x − mid| ≤ rad (elementwise). */
 export interface Box {
@@ -63,10 +64,6 @@ function monotone(s: Interval, f: (t: tf.Tensor) => tf.Tensor): Interval {
   return { lo: f(lo), hi: f(hi) };
 }
 
-function taped(): boolean {
-  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
-}
-
 function addBias(t: tf.Tensor, bias: tf.Tensor1D | undefined): tf.Tensor {
   return bias ? tf.add(t, bias) : t;
 }
@@ -77,8 +74,8 @@ function step(st: VerifyStep, s: Interval): Interval {
       const b = centred(s);
       const w = st.kernel();
       const bias = st.bias() ?? undefined;
-      // Without a tape the bias rides in the fused kernel, as in the forward pass (models/mlp.ts).
-      const mid = taped() ? addBias(tf.matMul(b.mid as tf.Tensor2D, w), bias) : tf.fused.matMul({ a: b.mid as tf.Tensor2D, b: w, bias });
+      // Without a tape the bias rides in the fused kernel, as in the forward pass (models/forward.ts).
+      const mid = isTaped() ? addBias(tf.matMul(b.mid as tf.Tensor2D, w), bias) : tf.fused.matMul({ a: b.mid as tf.Tensor2D, b: w, bias });
       const rad = tf.matMul(b.rad as tf.Tensor2D, tf.abs(w));
       return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
     }
@@ -87,7 +84,7 @@ function step(st: VerifyStep, s: Interval): Interval {
       const w = st.kernel();
       const bias = st.bias() ?? undefined;
       const conv = (t: tf.Tensor, k: tf.Tensor4D) => tf.conv2d(t as tf.Tensor4D, k, st.strides, st.padding, 'NHWC', st.dilation);
-      const mid = taped()
+      const mid = isTaped()
         ? addBias(conv(b.mid, w), bias)
         : tf.fused.conv2d({ x: b.mid as tf.Tensor4D, filter: w, strides: st.strides, pad: st.padding, dataFormat: 'NHWC', dilations: st.dilation, bias });
       const rad = conv(b.rad, tf.abs(w));

@@ -10,7 +10,7 @@
  * IBP training losses differentiate through them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { firstOutputLayers } from '../models/mlp';
+import { firstOutputLayers } from '../models/forward';
 
 export type Activation = 'relu' | 'tanh' | 'linear';
 

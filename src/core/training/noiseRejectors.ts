@@ -26,8 +26,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BaseClassifier, modelClassifier } from '../certify/smoothing';
 import { type Denoiser, denoise } from '../models/denoiser';
-import { ownHead, rejectorLogits } from '../models/rejectors';
-import { disposeAll } from '../models/mlp';
+import { ownHead, rejectorLogits } from '../models/noiseRejectors';
+import { disposeAll } from '../models/weights';
 import { type LrPhase, type StageProgress, type StagedTrainResult, lrPhaseProblems, trainStages } from './denoiser';
 import { drawNoise, repeatCopies } from './noiseDraws';
 

@@ -50,9 +50,9 @@ import {
   selectiveNetOutputs,
   twoHeadOutputs,
 } from '../../src/core/models/heads';
-import { rrBcePerExample, rrPgdAtLossPerExample, stopGradient } from '../../src/core/training/rectifiedRejection';
+import { rrBcePerExample, rrPgdAtLossPerExample, stopGradient } from '../../src/core/training/rconRejection';
 import { selectiveNetLoss } from '../../src/core/training/selectiveNet';
-import { RR_DEFAULTS, type RrConfig, type RrStopGradient, SELECTIVENET_DEFAULTS } from '../../src/core/training/rejectionTrainingConfig';
+import { RR_DEFAULTS, type RrConfig, type RrStopGradient, SELECTIVENET_DEFAULTS } from '../../src/core/training/rejectionHeadsConfig';
 import { methodHeads } from '../../src/core/training/method';
 import {
   confidenceFromLogits,

@@ -1,5 +1,5 @@
 /**
- * Paper 000's rejection evaluation (src/core/experiments/rejectionEval.ts and its config and
+ * Paper 000's rejection evaluation (src/core/experiments/rconRejectionEval.ts and its config and
  * metrics files) on a small RR model trained with 'rr-pgd-at' on three Gaussians: the shapes of
  * the returned sets, the scores against the raw outputs, the metrics against metrics/selective.ts
  * applied to the returned arrays, PGD lowering the accuracy, adaptive sets only for RR models,
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CancelledError } from '../../src/core/cancel';
-import { evaluateRejection } from '../../src/core/experiments/rejectionEval';
+import { evaluateRejection } from '../../src/core/experiments/rconRejectionEval';
 import {
   REJECTION_EVAL_DEFAULTS,
   type RejectionEvalConfig,
@@ -19,8 +19,8 @@ import {
   rejectionEvalModelProblems,
   validateRejectionEvalConfig,
   withAdaptiveObjectives,
-} from '../../src/core/experiments/rejectionEvalConfig';
-import { subsampleIndices } from '../../src/core/experiments/rejectionEvalMetrics';
+} from '../../src/core/experiments/rconRejectionEvalConfig';
+import { subsampleIndices } from '../../src/core/experiments/rconRejectionMetrics';
 import { createRrModel, createSelectiveNetModel } from '../../src/core/models/heads';
 import { createMlp } from '../../src/core/models/mlp';
 import { accuracyCoverageCurve, coupledRejection, rocAuc, tprAccuracy } from '../../src/core/metrics/selective';

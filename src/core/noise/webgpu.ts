@@ -15,8 +15,8 @@
  * this file loads in Node and the CLI, where only wasm/cpu exist.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NoiseOptions } from './noise';
-import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './noiseShaderMath';
+import type { NoiseOptions } from './gaussianNoise';
+import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './shaderMath';
 
 /** The parts of tfjs-backend-webgpu's WebGPUProgram and WebGPUBackend used here. */
 interface WebGPUProgramLike {

@@ -22,7 +22,7 @@ import {
   type LrPhase,
   type StageProgress,
   type StagedTrainResult,
-  checkRejectionSmoothingOptions,
+  checkNoiseRejectionOptions,
   createDenoiser,
   createRejectors,
   deriveSeed,
@@ -33,7 +33,7 @@ import {
   trainRejectors,
 } from '../src/core/index';
 import { denoiserTrainProblems, type DenoiserTrainConfig } from '../src/core/training/denoiser';
-import { rejectorTrainProblems, type RejectorTrainConfig } from '../src/core/training/rejectors';
+import { rejectorTrainProblems, type RejectorTrainConfig } from '../src/core/training/noiseRejectors';
 import { runJob, stagedProgress } from './jobs';
 import { getEntry } from './models';
 import { getImageModel } from './imageStore';
@@ -207,7 +207,7 @@ function systemOf(source: SmoothingSource): StoredSystem {
 }
 
 export async function certifyRejectionSet(jobId: string, source: SmoothingSource, request: RejectionCertifyRequest, onRow: (row: CertificationRow) => void, onProgress: ProgressFn): Promise<CertifyOutcome> {
-  const options = checkRejectionSmoothingOptions(request.options);
+  const options = checkNoiseRejectionOptions(request.options);
   const system = systemOf(source);
   const trainedAt = system.view.settings.sigma;
   if (trainedAt !== options.sigma) throw new RangeError(`The denoiser and rejectors were trained at σ = ${trainedAt}: certify at that σ, or train them again at σ = ${options.sigma}.`);

@@ -19,9 +19,9 @@
  * round the draws to 11 bits.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NoiseOptions } from './noise';
-import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './noiseShaderMath';
-import { tensorOfShape } from './noiseWebgpu';
+import type { NoiseOptions } from './gaussianNoise';
+import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './shaderMath';
+import { tensorOfShape } from './webgpu';
 
 /** The parts of tfjs-backend-webgl's GPGPUProgram and MathBackendWebGL used here. */
 interface GPGPUProgramLike {

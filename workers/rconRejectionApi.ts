@@ -54,4 +54,4 @@ export async function rConGrid(modelId: string, resolution: number): Promise<RCo
   }
 }
 
-export const rectifiedApi: RectifiedWorkerApi = { evaluateRejection: evaluateRejectionOf, rConGrid };
+export const rconRejectionApi: RectifiedWorkerApi = { evaluateRejection: evaluateRejectionOf, rConGrid };

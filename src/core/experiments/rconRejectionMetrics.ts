@@ -1,7 +1,7 @@
 /**
  * The numbers of paper 000's rejection evaluation (Section 6, Table 1-3; METHODS.md §000
  * "Evaluation") from per-input arrays, as plain TypeScript (no tfjs import) so that the page can
- * recompute them (e.g. at another TPR or xi) from the sets that rejectionEval.ts returns:
+ * recompute them (e.g. at another TPR or xi) from the sets that rconRejectionEval.ts returns:
  *
  *  - accuracy on all inputs (no rejection);
  *  - "TPR-95" accuracy: the accuracy on the inputs kept when the threshold keeps 95% of the
@@ -14,9 +14,9 @@
  * Every score is "higher = keep" (rejectorScores.ts).
  */
 import type { RejectorScoreName } from '../metrics/rejectorScoreNames';
-import type { ModelHeads } from '../training/rejectionTrainingConfig';
+import type { ModelHeads } from '../training/rejectionHeadsConfig';
 import { type CoupledSeparation, accuracyCoverageCurve, coupledRejection, isSelectiveMetricError, rocAuc, tprAccuracy } from '../metrics/selective';
-import type { RejectionEvalKind, RejectionEvalSetting } from './rejectionEvalConfig';
+import type { RejectionEvalKind, RejectionEvalSetting } from './rconRejectionEvalConfig';
 
 /** The inputs of one setting (clean or attacked), read back with every score the model offers. */
 export interface ScoredSet {

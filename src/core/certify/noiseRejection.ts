@@ -39,14 +39,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Denoiser, denoise } from '../models/denoiser';
-import { type RejectorHeads, modelRejectors, ownHead } from '../models/rejectors';
+import { type RejectorHeads, modelRejectors, ownHead } from '../models/noiseRejectors';
 import { deriveSeed } from '../random';
 import { ABSTAIN, type BaseClassifier, type SampleControl, modelClassifier, sampleCounts } from './smoothing';
 import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
 import { type RunSetControl, type RunSetResult, runInputs } from './run';
 
-export interface RejectionSmoothingOptions extends SmoothingOptions {
+export interface NoiseRejectionOptions extends SmoothingOptions {
   /** h_k = 1 (reject) iff the sigmoid output H_k ≥ threshold. */
   threshold: number;
   /** Use α/2 for each of the two lower bounds (joint confidence 1 − α); the paper uses α for each. */
@@ -54,7 +54,7 @@ export interface RejectionSmoothingOptions extends SmoothingOptions {
 }
 
 /** Paper 003's certification settings (App. 6.3: α = 0.01, N = 10,000); n0 = 100 as Cohen et al. */
-export const REJECTION_SMOOTHING_DEFAULTS: RejectionSmoothingOptions = {
+export const NOISE_REJECTION_DEFAULTS: NoiseRejectionOptions = {
   ...SMOOTHING_DEFAULTS,
   n0: 100,
   n: 10_000,
@@ -63,16 +63,16 @@ export const REJECTION_SMOOTHING_DEFAULTS: RejectionSmoothingOptions = {
   splitAlpha: false,
 };
 
-export function rejectionSmoothingProblems(o: RejectionSmoothingOptions): string[] {
+export function noiseRejectionProblems(o: NoiseRejectionOptions): string[] {
   const out = smoothingProblems(o);
   if (!(o.threshold >= 0 && o.threshold <= 1)) out.push(`the rejection threshold must lie in [0, 1] (got ${o.threshold})`);
   if (typeof o.splitAlpha !== 'boolean') out.push(`splitAlpha must be true or false (got ${String(o.splitAlpha)})`);
   return out;
 }
 
-export function checkRejectionSmoothingOptions(options: Partial<RejectionSmoothingOptions>): RejectionSmoothingOptions {
-  const o = { ...REJECTION_SMOOTHING_DEFAULTS, ...options };
-  const problems = rejectionSmoothingProblems(o);
+export function checkNoiseRejectionOptions(options: Partial<NoiseRejectionOptions>): NoiseRejectionOptions {
+  const o = { ...NOISE_REJECTION_DEFAULTS, ...options };
+  const problems = noiseRejectionProblems(o);
   if (problems.length) throw new RangeError(`Smoothing-with-rejection settings refused: ${problems.join('; ')}.`);
   return o;
 }
@@ -99,7 +99,7 @@ function asHeads(r: tf.LayersModel | RejectorHeads): RejectorHeads {
  * f_R ∘ D of Eq. 1/3 as a BaseClassifier with K + 1 classes: on a batch of noisy inputs it returns
  * f(D(x)) where h_{f(D(x))}(D(x)) = 0 and K (= R, "rejected") where it is 1.
  */
-export function rejectionClassifier(system: RejectionSystem, threshold = REJECTION_SMOOTHING_DEFAULTS.threshold): BaseClassifier {
+export function rejectionClassifier(system: RejectionSystem, threshold = NOISE_REJECTION_DEFAULTS.threshold): BaseClassifier {
   const f = asClassifier(system.classifier);
   const heads = asHeads(system.rejectors);
   const K = f.numClasses;
@@ -157,10 +157,10 @@ export async function certifyWithRejection(
   denoiser: Denoiser,
   rejectors: tf.LayersModel | RejectorHeads,
   x: tf.Tensor,
-  options: Partial<RejectionSmoothingOptions> = {},
+  options: Partial<NoiseRejectionOptions> = {},
   control: SampleControl = {},
 ): Promise<RejectionCertifyResult> {
-  const o = checkRejectionSmoothingOptions(options);
+  const o = checkNoiseRejectionOptions(options);
   const base = rejectionClassifier({ classifier, denoiser, rejectors }, o.threshold);
   const K = base.numClasses - 1;
   const selectionCounts = await sampleCounts(base, x, o.n0, o.sigma, o.batchSize, deriveSeed(o.seed, 'select'), { signal: control.signal });
@@ -203,10 +203,10 @@ export async function predictWithRejection(
   denoiser: Denoiser,
   rejectors: tf.LayersModel | RejectorHeads,
   x: tf.Tensor,
-  options: Partial<RejectionSmoothingOptions> = {},
+  options: Partial<NoiseRejectionOptions> = {},
   control: SampleControl = {},
 ): Promise<RejectionPredictResult> {
-  const o = checkRejectionSmoothingOptions(options);
+  const o = checkNoiseRejectionOptions(options);
   const base = rejectionClassifier({ classifier, denoiser, rejectors }, o.threshold);
   const K = base.numClasses - 1;
   const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'predict'), control);
@@ -230,10 +230,10 @@ export async function runRejectionOnSet(
   x: tf.Tensor,
   labels: ArrayLike<number>,
   indices: number[],
-  options: Partial<RejectionSmoothingOptions>,
+  options: Partial<NoiseRejectionOptions>,
   control: RunSetControl = {},
 ): Promise<RunSetResult> {
-  const o = checkRejectionSmoothingOptions(options);
+  const o = checkNoiseRejectionOptions(options);
   // Built once per run: a model's classifier / heads wrappers.
   const classifier = asClassifier(system.classifier);
   const rejectors = asHeads(system.rejectors);

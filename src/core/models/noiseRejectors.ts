@@ -11,18 +11,18 @@
  *    backbone ... the last FC layer ... the independently trained K heads" (App. 6.3); `hidden`
  *    holds the two backbone FC layers.
  *  - 'mlp' (2-D toy data): `depth` dense ReLU layers of `width` units, then the K heads. It is a
- *    chain of dense layers, so models/mlp.ts' `logits` runs it on its fast path.
+ *    chain of dense layers, so models/forward.ts' `logits` runs it on its fast path.
  *
  * Deviation: the paper also concatenates mid-layer features of the frozen classifier f into the
  * rejector after each ResNet block; here the rejector sees only the denoised input.
  *
  * The model outputs the K head logits (no sigmoid layer), like the classifiers output logits:
- * the BCE of training/rejectors.ts works on logits, and `rejectorProbabilities` applies the
+ * the BCE of training/noiseRejectors.ts works on logits, and `rejectorProbabilities` applies the
  * sigmoid. Weights are initialised from the seed; models save and load with models/io.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import { logits } from './mlp';
+import { logits } from './forward';
 
 export interface CnnRejectorConfig {
   kind: 'cnn';

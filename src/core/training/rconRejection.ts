@@ -17,7 +17,7 @@
  * stopGradient 'paper' (default) the confidence f(x*)[y_m] inside R-Con is a constant for the
  * inputs that x* leaves correctly classified, so on those L_RR trains only A_phi (and the
  * backbone through it); with 'target-only' the confidence keeps its gradient everywhere (the
- * released code without --SGconfidenceW). See rejectionTrainingConfig.ts for why 'paper' is the
+ * released code without --SGconfidenceW). See rejectionHeadsConfig.ts for why 'paper' is the
  * default; the released code with the README's flags computes the same as 'paper'.
  *
  * Temperature: both f(x)[y] and f(x)[y_m] inside L_RR are softmax(z / tau) (Table 5: "tau is only
@@ -37,11 +37,11 @@ import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
 import { assertHeads, twoHeadOutputs } from '../models/heads';
 import { logConfidenceParts } from '../metrics/rejectorScores';
-import { logits } from '../models/mlp';
+import { isTaped, logits } from '../models/forward';
 import type { LossParams, TrainingMethod } from './method';
 import { pgdAt } from './pgdAt';
 import { klLogits, tradesAdversary } from './trades';
-import { RR_DEFAULTS, type RrConfig, type RrStopGradient } from './rejectionTrainingConfig';
+import { RR_DEFAULTS, type RrConfig, type RrStopGradient } from './rejectionHeadsConfig';
 
 export { RR_DEFAULTS, type RrConfig, type RrStopGradient };
 
@@ -100,7 +100,7 @@ export function rrBcePerExample(z: tf.Tensor2D, auxLogit: tf.Tensor1D, labels: t
   const k = z.shape[1];
   if (k < 2) throw new Error('L_RR needs at least two classes.');
   // Form the gradient in the forward pass only when a tape will ask for it.
-  const taped = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+  const taped = isTaped();
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [zz, a, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     // tfjs runs this forward pass inside a tidy of its own (the intermediates are freed) and

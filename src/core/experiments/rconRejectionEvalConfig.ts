@@ -4,7 +4,7 @@
  * (the first `count` test inputs), at which softmax temperature the scores are read, the TPR of
  * the "TPR-95" accuracy, the xi of the coupled-rejection summary (Theorem 1), and the list of
  * settings — clean inputs, PGD on the classifier, and the adaptive attacks of Section 6.2 that also
- * push the rejector's score up. The evaluation itself is rejectionEval.ts.
+ * push the rejector's score up. The evaluation itself is rconRejectionEval.ts.
  *
  * The defaults follow the paper's CIFAR-10 evaluation (images in [0, 1]): clean, PGD-10 l_inf at
  * 8/255 and 16/255, PGD-10 l_2 at 128/255, and the adaptive attack CE + eta·log R-Con (eta = 1)
@@ -12,7 +12,7 @@
  * 0.2 (l_inf) and 0.2 (l_2). The page and the CLI choose by the kind of data.
  */
 import type { AdaptiveObjective } from '../attacks/adaptive';
-import type { ModelHeads } from '../training/rejectionTrainingConfig';
+import type { ModelHeads } from '../training/rejectionHeadsConfig';
 
 export type RejectionEvalKind = 'clean' | 'pgd' | 'adaptive';
 export const REJECTION_EVAL_KINDS: readonly RejectionEvalKind[] = ['clean', 'pgd', 'adaptive'];

@@ -11,7 +11,7 @@
  * Used by the page's bench view (in the worker, once per backend) and by the tests. Pure core.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gaussianNoise, noiseSource } from './noise';
+import { gaussianNoise, noiseSource } from './gaussianNoise';
 import { philoxNormals } from './philox';
 
 export const NOISE_CHECK_SEED = 20261122;

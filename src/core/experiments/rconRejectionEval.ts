@@ -5,7 +5,7 @@
  * the raw outputs and every rejector score the model offers (confidence and energy always, R-Con
  * with RR's auxiliary head, g(x) with SelectiveNet's), then per set × score the accuracy, TPR-95
  * accuracy, ROC-AUC and accuracy–coverage curve, and for RR models the coupled rejector of
- * Theorem 1 (rejectionEvalMetrics.ts).
+ * Theorem 1 (rconRejectionMetrics.ts).
  *
  * Attacks:
  *  - 'pgd': PGD with cross-entropy on the classifier (the model's first output, as every attack
@@ -27,13 +27,13 @@ import { adaptiveAttack } from '../attacks/adaptive';
 import { assertInsideBox } from '../attacks/common';
 import { pgd } from '../attacks/pgd';
 import { modelHeads, selectiveNetOutputs, twoHeadOutputs } from '../models/heads';
-import { logits as modelLogits } from '../models/mlp';
+import { logits as modelLogits } from '../models/forward';
 import { rejectorScores } from '../metrics/rejectorScores';
 import { rejectorScoresOf } from '../metrics/rejectorScoreNames';
-import { type RejectionEvalConfig, type RejectionEvalSetting, rejectionEvalErrorList, rejectionEvalModelProblems, validateRejectionEvalConfig } from './rejectionEvalConfig';
-import { type RejectionEvaluation, type ScoredSet, type SkippedSetting, rejectionMetrics } from './rejectionEvalMetrics';
+import { type RejectionEvalConfig, type RejectionEvalSetting, rejectionEvalErrorList, rejectionEvalModelProblems, validateRejectionEvalConfig } from './rconRejectionEvalConfig';
+import { type RejectionEvaluation, type ScoredSet, type SkippedSetting, rejectionMetrics } from './rconRejectionMetrics';
 
-export type { RejectionEvaluation, ScoredSet, RejectionMetric, CoupledSummary, SkippedSetting, AccuracyCoveragePoints } from './rejectionEvalMetrics';
+export type { RejectionEvaluation, ScoredSet, RejectionMetric, CoupledSummary, SkippedSetting, AccuracyCoveragePoints } from './rconRejectionMetrics';
 
 /** Which setting is running: its 0-based index among those that run, how many run, and the setting. */
 export interface RejectionEvalStage {

@@ -7,9 +7,9 @@
  * `tf.backend()` when the active backend is theirs), so Node and the CLI (wasm/cpu) can call this;
  * there `gaussianNoise` keeps computing the same numbers in JavaScript. Idempotent.
  */
-import { registerDeviceNoise } from './noise';
-import { webglNoise } from './noiseWebgl';
-import { webgpuNoise } from './noiseWebgpu';
+import { registerDeviceNoise } from './gaussianNoise';
+import { webglNoise } from './webgl';
+import { webgpuNoise } from './webgpu';
 
 let installed = false;
 

@@ -1,6 +1,6 @@
 /**
  * Settings of the training methods that learn a rejector head next to the classifier, as plain
- * data (no tfjs import): Rectified Rejection (paper 000, Eq. 4-5; training/rectifiedRejection.ts)
+ * data (no tfjs import): Rectified Rejection (paper 000, Eq. 4-5; training/rconRejection.ts)
  * and the SelectiveNet baseline of paper 000 (Geifman & El-Yaniv 2019; training/selectiveNet.ts).
  * Shared by the page, the worker and the CLI.
  */

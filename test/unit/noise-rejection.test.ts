@@ -1,5 +1,5 @@
 /**
- * Paper 003, Theorem 3.1 / Eq. 1 / Algorithm 1 (src/core/certify/rejectionSmoothing.ts):
+ * Paper 003, Theorem 3.1 / Eq. 1 / Algorithm 1 (src/core/certify/noiseRejection.ts):
  * radii on hand-made cases whose counts are known in closed form, against values computed with
  * scipy (beta.ppf for the Clopper–Pearson bounds, norm.ppf); the abstain rule; Cohen's CERTIFY
  * recovered when nothing is rejected; head selection of f_R; PREDICT; reproducibility; leaks.
@@ -8,18 +8,18 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { ABSTAIN, type BaseClassifier, certifyBase, modelClassifier } from '../../src/core/certify/smoothing';
 import {
-  REJECTION_SMOOTHING_DEFAULTS,
+  NOISE_REJECTION_DEFAULTS,
   certifyWithRejection,
-  checkRejectionSmoothingOptions,
+  checkNoiseRejectionOptions,
   predictWithRejection,
   rejectionClassifier,
   rejectionRadius,
   runRejectionOnSet,
-} from '../../src/core/certify/rejectionSmoothing';
+} from '../../src/core/certify/noiseRejection';
 import { clopperPearsonLower, normInv } from '../../src/core/certify/stats';
-import type { RejectorHeads } from '../../src/core/models/rejectors';
+import type { RejectorHeads } from '../../src/core/models/noiseRejectors';
 import { createDenoiser } from '../../src/core/models/denoiser';
-import { createRejectors } from '../../src/core/models/rejectors';
+import { createRejectors } from '../../src/core/models/noiseRejectors';
 import { createMlp } from '../../src/core/models/mlp';
 import { expectNoTensorLeak, linearTwoClassModel, useWasmBackend } from './helpers';
 
@@ -236,9 +236,9 @@ describe('predictWithRejection (Algorithm 1)', () => {
 
 describe('options and runs over a set', () => {
   test('defaults are the paper’s (α = 0.01, N = 10,000) and bad settings are refused', () => {
-    expect(REJECTION_SMOOTHING_DEFAULTS).toMatchObject({ alpha: 0.01, n: 10_000, n0: 100, threshold: 0.5, splitAlpha: false });
-    expect(() => checkRejectionSmoothingOptions({ threshold: 1.5 })).toThrow(/threshold/);
-    expect(() => checkRejectionSmoothingOptions({ alpha: 0 })).toThrow(/alpha/);
+    expect(NOISE_REJECTION_DEFAULTS).toMatchObject({ alpha: 0.01, n: 10_000, n0: 100, threshold: 0.5, splitAlpha: false });
+    expect(() => checkNoiseRejectionOptions({ threshold: 1.5 })).toThrow(/threshold/);
+    expect(() => checkNoiseRejectionOptions({ alpha: 0 })).toThrow(/alpha/);
   });
 
   test('runRejectionOnSet: rows with countTop / countRejected, per-input seeds, cancellation keeps finished rows', async () => {

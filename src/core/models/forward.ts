@@ -1,0 +1,116 @@
+/**
+ * The one forward pass of every model the workbench trains, attacks, certifies or verifies:
+ * MLPs, CNNs (conv, pooling, Normalize, Dropout), imported Keras models and models with
+ * rejector heads. `logits` is what every loss, attack and certificate calls; the model files
+ * (mlp.ts, cnn.ts, heads.ts, …) only build models.
+ *
+ * A model whose path to its first output is a chain of layers runs step by step: dense layers
+ * straight on their weight variables (fused kernels without a tape; plain ops under a tape,
+ * which avoids tfjs-layers' per-layer copies and the eager weight gradients of its fused output
+ * layer, about 8% of an input-gradient pass), every other layer through its own `apply`. The
+ * numbers are those of `model.apply` (the same ops in the same order). Anything that is not a
+ * chain (a residual denoiser) runs through `model.apply`.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** True while a gradient tape records: ops here will be differentiated, so fused kernels and in-place shortcuts are avoided. */
+export function isTaped(): boolean {
+  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+}
+
+interface ChainTensor {
+  sourceLayer: tf.layers.Layer;
+  nodeIndex: number;
+}
+
+/**
+ * The layers from the input to the model's first output, if they form a chain (each takes the
+ * one output of the one before); null otherwise. For a model with several outputs (classifier +
+ * rejector heads, models/heads.ts) this is the path to the logits only.
+ */
+export function firstOutputLayers(model: tf.LayersModel): tf.layers.Layer[] | null {
+  if (model instanceof tf.Sequential) return model.layers;
+  const chain: tf.layers.Layer[] = [];
+  let t = model.outputs[0] as unknown as ChainTensor;
+  for (;;) {
+    const layer = t.sourceLayer;
+    if (layer.getClassName() === 'InputLayer') return chain;
+    const node = (layer as unknown as { inboundNodes: Array<{ inputTensors: ChainTensor[] }> }).inboundNodes[t.nodeIndex];
+    if (!node || node.inputTensors.length !== 1) return null;
+    chain.unshift(layer);
+    t = node.inputTensors[0];
+  }
+}
+
+const classifierViews = new WeakMap<tf.LayersModel, tf.LayersModel>();
+
+/** A model with several outputs, cut down to its first output (same layers and weights; never disposed). */
+function classifierView(model: tf.LayersModel): tf.LayersModel {
+  let view = classifierViews.get(model);
+  if (!view) {
+    view = tf.model({ inputs: model.inputs, outputs: model.outputs[0] });
+    classifierViews.set(model, view);
+  }
+  return view;
+}
+
+type DenseLayer = tf.layers.Layer & { kernel?: { read(): tf.Tensor }; bias?: { read(): tf.Tensor } | null };
+
+type ForwardStep =
+  | { kind: 'dense'; layer: DenseLayer; activation: 'relu' | 'tanh' | 'linear' }
+  | { kind: 'flatten' }
+  | { kind: 'layer'; layer: tf.layers.Layer };
+
+const plans = new WeakMap<tf.LayersModel, ForwardStep[] | null>();
+
+function forwardPlan(model: tf.LayersModel): ForwardStep[] | null {
+  if (plans.has(model)) return plans.get(model)!;
+  const layers = firstOutputLayers(model);
+  const plan = layers ? layers.map(stepOf) : null;
+  plans.set(model, plan);
+  return plan;
+}
+
+function stepOf(layer: tf.layers.Layer): ForwardStep {
+  const cls = layer.getClassName();
+  if (cls === 'Flatten') return { kind: 'flatten' };
+  const dense = layer as DenseLayer & { activation?: { getClassName(): string } };
+  const act = dense.activation?.getClassName?.();
+  if (cls === 'Dense' && dense.kernel && (act === 'relu' || act === 'tanh' || act === 'linear')) return { kind: 'dense', layer: dense, activation: act };
+  return { kind: 'layer', layer };
+}
+
+/**
+ * Logits of a batch (no softmax). For a model with several outputs these are its first output,
+ * the classifier's logits, computed without the other heads.
+ */
+export function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
+  const plan = forwardPlan(model);
+  if (!plan) return (model.outputs.length > 1 ? classifierView(model) : model).apply(x, { training: false }) as tf.Tensor2D;
+  const taped = isTaped();
+  return tf.tidy(() => {
+    let h = x;
+    for (const step of plan) {
+      if (step.kind === 'flatten') {
+        h = tf.reshape(h, [h.shape[0], -1]);
+        continue;
+      }
+      if (step.kind === 'layer') {
+        h = step.layer.apply(h, { training: false }) as tf.Tensor;
+        continue;
+      }
+      const { layer, activation } = step;
+      const kernel = layer.kernel!.read();
+      const bias = layer.bias ? layer.bias.read() : undefined;
+      if (!taped && activation !== 'tanh') {
+        h = tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation });
+        continue;
+      }
+      h = tf.matMul(h, kernel);
+      if (bias) h = tf.add(h, bias);
+      if (activation === 'relu') h = tf.relu(h);
+      else if (activation === 'tanh') h = tf.tanh(h);
+    }
+    return h as tf.Tensor2D;
+  });
+}
