@@ -8,7 +8,7 @@
  *
  * Dawn comes from `require(process.env.WEBGPU_NODE || 'webgpu')`: on the GPU machine WEBGPU_NODE
  * names the unpacked dawn.node, as the bundle carries no node_modules. The set-up is
- * test/unit/webgpuNode.ts's (the unit tests' WebGPU in Node): XDG_RUNTIME_DIR, SwiftShader's ICD
+ * ./webgpuNode.ts's (which the unit tests' WebGPU in Node uses too): XDG_RUNTIME_DIR, SwiftShader's ICD
  * when no Vulkan driver is named, chromium's libvulkan when the system has no loader, and
  * navigator.gpu before @tensorflow/tfjs-backend-webgpu is first imported; in the bundle, its
  * `import('webgpu')` is the WEBGPU_NODE shim of scripts/build-gpu-bench.mjs. The backend is then
@@ -23,13 +23,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/core/backend';
-import { BENCH_CASES, type BenchResult, runBenchCase } from '../src/core/bench/suite';
+import { BENCH_CASES } from '../src/core/bench/suite';
 import { noiseSource } from '../src/core/noise/gaussianNoise';
-import { useNodeWebgpu } from '../test/unit/webgpuNode';
-import { type Row, fmtMs, printTable } from './table';
+import { fail, parseCommandLine, parseList, parseRepeats, timeCase } from './cli';
+import { type Row, failedRow, fmtMs, printTable } from './table';
+import { useNodeWebgpu } from './webgpuNode';
 
 const DEFAULT_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-mlp', 'certify-cnn', 'cnn-forward-1k', 'cnn-pgd10-1k'];
 const DEFAULT_REPEATS = 5;
@@ -48,11 +48,6 @@ const USAGE = `Usage: node .gpu/bench.cjs [options]     (or: npx tsx bench/gpu.t
 
 Environment: WEBGPU_NODE=/path/to/dawn.node (default: the 'webgpu' package), VK_DRIVER_FILES or
 VK_ICD_FILENAMES (default where present: SwiftShader's ICD from chromium), XDG_RUNTIME_DIR.`;
-
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
 
 interface GpuRow extends Row {
   workUnits: number | null;
@@ -110,41 +105,18 @@ async function diagnose(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  let values: { cases?: string; repeats?: string; scale?: string; quick?: boolean; out?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        cases: { type: 'string' },
-        repeats: { type: 'string' },
-        scale: { type: 'string' },
-        quick: { type: 'boolean' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  let cases = DEFAULT_CASES;
-  if (values.cases !== undefined) {
-    cases = values.cases
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const bad = cases.filter((s) => !ALL_CASES.includes(s));
-    if (bad.length || cases.length === 0) fail(`unknown case: ${bad.join(', ') || '(none given)'}; choose from ${ALL_CASES.join(', ')}`);
-  }
-  const repeats = values.repeats !== undefined ? Number(values.repeats) : values.quick ? 1 : DEFAULT_REPEATS;
-  if (!Number.isInteger(repeats) || repeats < 1) fail(`--repeats must be a whole number >= 1 (got "${values.repeats}")`);
+  const values = parseCommandLine<{ cases?: string; repeats?: string; scale?: string; quick?: boolean; out?: string }>(USAGE, {
+    cases: { type: 'string' },
+    repeats: { type: 'string' },
+    scale: { type: 'string' },
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+  });
+  if (!values) return 0;
+  const cases = parseList(USAGE, values.cases, ALL_CASES, 'case', DEFAULT_CASES);
+  const repeats = parseRepeats(USAGE, values.repeats, values.quick ? 1 : DEFAULT_REPEATS);
   const scale = values.scale !== undefined ? Number(values.scale) : values.quick ? 0.1 : 1;
-  if (!(scale > 0 && scale <= 1)) fail(`--scale must be in (0, 1] (got "${values.scale}")`);
+  if (!(scale > 0 && scale <= 1)) fail(USAGE, `--scale must be in (0, 1] (got "${values.scale}")`);
 
   // The GPU machine names its driver with VK_DRIVER_FILES; webgpuNode.ts falls back to SwiftShader
   // (or gives up) unless VK_ICD_FILENAMES is set, and the loader reads either.
@@ -173,28 +145,16 @@ async function main(): Promise<number> {
   let problems = 0;
   for (const id of cases) {
     const info = BENCH_CASES.find((c) => c.id === id)!;
-    process.stderr.write(`${id} on webgpu: `);
-    try {
-      const r: BenchResult = await runBenchCase(id, {
-        repeats,
-        warmup: true,
-        scale,
-        onProgress: (p) => process.stderr.write(p.phase === 'warmup' ? `warm-up ${fmtMs(p.lastMs)} ms; runs` : ` ${fmtMs(p.lastMs)}`),
-      });
-      process.stderr.write(` ms\n`);
-      const noise = id === 'noise-1m' || id.startsWith('certify-') ? noiseSource() : undefined;
-      rows.push({ case: id, label: r.label, backend: r.backend, medianMs: r.medianMs, runsMs: r.runsMs, warmupMs: r.warmupMs, throughput: r.throughput, perSecond: r.perSecond, tensorsLeaked: r.tensorsLeaked, workUnits: r.workUnits, unit: r.unit, noise });
-      if (r.tensorsLeaked !== 0) {
-        process.stderr.write(`  ASSERTION FAILED: ${id} left ${r.tensorsLeaked} tensors (${r.tensorsBefore} -> ${r.tensorsAfter})\n`);
-        problems++;
-      }
-      if (noise && noise !== 'device') process.stderr.write(`  note: ${id} drew its noise in JavaScript, not with the WGSL kernel\n`);
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      process.stderr.write(`failed: ${msg}\n`);
-      rows.push({ case: id, label: info.label, backend: 'webgpu', medianMs: null, runsMs: [], warmupMs: null, throughput: '', perSecond: null, tensorsLeaked: null, workUnits: null, unit: info.unit, error: msg });
-      problems++;
+    const timedCase = await timeCase(id, `${id} on webgpu`, '', { repeats, warmup: true, scale });
+    problems += timedCase.problems;
+    if ('error' in timedCase) {
+      rows.push({ ...failedRow(id, info.label, 'webgpu', timedCase.error), workUnits: null, unit: info.unit });
+      continue;
     }
+    const r = timedCase.result;
+    const noise = id === 'noise-1m' || id.startsWith('certify-') ? noiseSource() : undefined;
+    rows.push({ case: id, label: r.label, backend: r.backend, medianMs: r.medianMs, runsMs: r.runsMs, warmupMs: r.warmupMs, throughput: r.throughput, perSecond: r.perSecond, tensorsLeaked: r.tensorsLeaked, workUnits: r.workUnits, unit: r.unit, noise });
+    if (noise && noise !== 'device') process.stderr.write(`  note: ${id} drew its noise in JavaScript, not with the WGSL kernel\n`);
   }
 
   printTable(rows);

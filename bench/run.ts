@@ -1,11 +1,10 @@
 /**
  * `npm run bench [-- --backends wasm,cpu] [--cases grid-forward,split-40k] [--repeats N] [--out FILE]`
  *
- * Runs the benchmark cases of src/core/bench/suite.ts (all of them by default: the MLP cases of
- * issue 1, the CNN cases of issue 3, the certification cases of issue 4 and the Rectified
- * Rejection epoch pairs of issue 5, the verification cases of issue 6) on each tfjs backend that
- * Node has (wasm, then cpu), prints a table (case | backend | median | runs | throughput |
- * tensors), checks the issue's target for split-40k on wasm, prints RR's extra time per training
+ * Runs the benchmark cases of src/core/bench/suite.ts (all of them by default, family by family:
+ * the 2-D MLP cases, the image CNN cases, randomized smoothing and verification) on each tfjs
+ * backend that Node has (wasm, then cpu), prints a table (case | backend | median | runs |
+ * throughput | tensors), checks split-40k's target on wasm, prints RR's extra time per training
  * epoch for each pair of RR_OVERHEAD_PAIRS that ran (median RR epoch / median plain epoch − 1,
  * target at most 15%), prints the verify-* cases' time per input next to the forward pass of the
  * same batch timed in the same runs, with the ratio (IBP / forward, target ≈ 2; reported, not
@@ -19,20 +18,20 @@
  * runs of every case (the cpu CNN cases still skip the warm-up). Exit status 1 if a case leaked
  * tensors, failed, or split-40k missed its target. RR's overhead is printed with PASS or MISS for
  * every pair but does not set the exit status: it is the ratio of two medians timed one after the
- * other, and on a shared machine that ratio moved by 10-20 points between identical runs (issue
- * 5, item 12), so a failing status would be flaky; the JSON report keeps the verdict (rrOverhead).
+ * other, and on a shared machine that ratio moved by 10-20 points between identical runs, so a
+ * failing status would be flaky; the JSON report keeps the verdict (rrOverhead).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core';
 import { BENCH_CASES, RR_OVERHEAD_PAIRS, RR_OVERHEAD_TARGET, SPLIT_40K_TARGET_MS, type BenchResult, formatRate, median, rrOverhead, runBenchCase } from '../src/core/bench/suite';
-import { IBP_FORWARD_TARGET, verifyRatioName } from '../src/core/bench/verifyCases';
-import { type Row, fmtMs, printTable } from './table';
+import { IBP_FORWARD_TARGET, verifyRatioName } from '../src/core/bench/cases/verify';
+import { parseCommandLine, parseList, parseRepeats, timeCase } from './cli';
+import { type Row, failedRow, fmtMs, printTable } from './table';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 const DEFAULT_REPEATS: Record<string, number> = { wasm: 5, cpu: 1 };
@@ -57,22 +56,6 @@ const USAGE = `Usage: npm run bench [-- options]
                    warm-up, as they take minutes there)
   --out FILE       where to write the JSON table (default: bench/results/latest.json)
   --help`;
-
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function parseList(value: string | undefined, allowed: readonly string[], what: string): string[] {
-  if (value === undefined) return [...allowed];
-  const items = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const bad = items.filter((s) => !allowed.includes(s));
-  if (bad.length || items.length === 0) fail(`unknown ${what}: ${bad.join(', ') || '(none given)'}; choose from ${allowed.join(', ')}`);
-  return items;
-}
 
 /**
  * The two cases of an RR pair (RR_OVERHEAD_PAIRS), run interleaved — a warm-up of each, then one
@@ -104,8 +87,7 @@ async function runPair(backend: string, ids: [string, string], counts: [number, 
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(` failed: ${msg}\n`);
-    const failed = (k: 0 | 1): Row => ({ case: ids[k], label: labels[k], backend, medianMs: null, runsMs: [], warmupMs: null, throughput: '', perSecond: null, tensorsLeaked: null, error: msg });
-    return { rows: [failed(0), failed(1)], problems: 1 };
+    return { rows: [failedRow(ids[0], labels[0], backend, msg), failedRow(ids[1], labels[1], backend, msg)], problems: 1 };
   }
   let problems = 0;
   const row = (k: 0 | 1): Row => {
@@ -122,28 +104,16 @@ async function runPair(backend: string, ids: [string, string], counts: [number, 
 }
 
 async function main(): Promise<number> {
-  let values: { backends?: string; cases?: string; repeats?: string; out?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: process.argv.slice(2),
-      options: { backends: { type: 'string' }, cases: { type: 'string' }, repeats: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const backends = parseList(values.backends, NODE_BACKENDS, 'backend');
-  const cases = parseList(values.cases, BENCH_CASES.map((c) => c.id), 'case');
-  let repeats: number | undefined;
-  if (values.repeats !== undefined) {
-    repeats = Number(values.repeats);
-    if (!Number.isInteger(repeats) || repeats < 1) fail(`--repeats must be a whole number >= 1 (got "${values.repeats}")`);
-  }
+  const values = parseCommandLine<{ backends?: string; cases?: string; repeats?: string; out?: string }>(USAGE, {
+    backends: { type: 'string' },
+    cases: { type: 'string' },
+    repeats: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!values) return 0;
+  const backends = parseList(USAGE, values.backends, NODE_BACKENDS, 'backend');
+  const cases = parseList(USAGE, values.cases, BENCH_CASES.map((c) => c.id), 'case');
+  const repeats = values.repeats !== undefined ? parseRepeats(USAGE, values.repeats, 1) : undefined;
   const out = values.out ?? resolve(here, 'results', 'latest.json');
 
   const rows: Row[] = [];
@@ -155,7 +125,7 @@ async function main(): Promise<number> {
       process.stderr.write(`${backend}: not available (${e instanceof Error ? e.message : String(e)})\n`);
       for (const id of cases) {
         const label = BENCH_CASES.find((c) => c.id === id)!.label;
-        rows.push({ case: id, label, backend, medianMs: null, runsMs: [], warmupMs: null, throughput: '', perSecond: null, tensorsLeaked: null, error: 'backend unavailable' });
+        rows.push(failedRow(id, label, backend, 'backend unavailable'));
       }
       problems++;
       continue;
@@ -182,24 +152,13 @@ async function main(): Promise<number> {
         problems += result.problems;
         continue;
       }
-      process.stderr.write(`${id} on ${backend}${plan.note ? ` (${plan.note})` : ''}: ${warmup ? '' : 'runs'}`);
-      try {
-        const r: BenchResult = await runBenchCase(id, {
-          repeats: n,
-          warmup,
-          onProgress: (p) => process.stderr.write(p.phase === 'warmup' ? `warm-up ${fmtMs(p.lastMs)} ms; runs` : ` ${fmtMs(p.lastMs)}`),
-        });
-        process.stderr.write(` ms\n`);
+      const timedCase = await timeCase(id, `${id} on ${backend}${plan.note ? ` (${plan.note})` : ''}`, ` on ${backend}`, { repeats: n, warmup });
+      problems += timedCase.problems;
+      if ('result' in timedCase) {
+        const r = timedCase.result;
         rows.push({ case: id, label, backend: r.backend, medianMs: r.medianMs, runsMs: r.runsMs, warmupMs: r.warmupMs, throughput: r.throughput, perSecond: r.perSecond, tensorsLeaked: r.tensorsLeaked, reference: r.reference });
-        if (r.tensorsLeaked !== 0) {
-          process.stderr.write(`  ASSERTION FAILED: ${id} on ${backend} left ${r.tensorsLeaked} tensors (${r.tensorsBefore} -> ${r.tensorsAfter})\n`);
-          problems++;
-        }
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        process.stderr.write(`failed: ${msg}\n`);
-        rows.push({ case: id, label, backend, medianMs: null, runsMs: [], warmupMs: null, throughput: '', perSecond: null, tensorsLeaked: null, error: msg });
-        problems++;
+      } else {
+        rows.push(failedRow(id, label, backend, timedCase.error));
       }
     }
   }
@@ -218,8 +177,8 @@ async function main(): Promise<number> {
     if (!pass) problems++;
   }
 
-  // RR's extra time per training epoch (issue 5, item 12): each pair of RR_OVERHEAD_PAIRS whose
-  // two cases ran on the same backend. Paper 000 says RR adds little computation; the target is
+  // RR's extra time per training epoch: each pair of RR_OVERHEAD_PAIRS whose two cases ran on
+  // the same backend. Paper 000 says RR adds little computation; the target is
   // at most RR_OVERHEAD_TARGET (15%). Reported, not counted in the exit status (see the top).
   const rrRows: Array<{ plain: string; rr: string; backend: string; plainMedianMs: number; rrMedianMs: number; overhead: number; target: number; pass: boolean }> = [];
   for (const backend of backends) {
@@ -242,7 +201,7 @@ async function main(): Promise<number> {
     if (missed) console.log(`  ${missed} of ${rrRows.length} pair(s) above the target; not counted in the exit status (a ratio of two medians; rerun to confirm)`);
   }
 
-  // The verification cases (issue 6, item 11): time per input, next to a forward pass of the
+  // The verification cases: time per input, next to a forward pass of the
   // same batch timed in the same runs (interleaved); the target of IBP / forward is about 2.
   const verifyRows = rows.filter((r) => r.reference && r.medianMs !== null && verifyRatioName(r.case));
   if (verifyRows.length) {

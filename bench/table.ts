@@ -18,6 +18,11 @@ export interface Row {
   reference?: { label: string; medianMs: number; runsMs: number[]; ratio: number };
 }
 
+/** The row of a case that did not run: no times, and the reason in the runs column. */
+export function failedRow(id: string, label: string, backend: string, error: string): Row {
+  return { case: id, label, backend, medianMs: null, runsMs: [], warmupMs: null, throughput: '', perSecond: null, tensorsLeaked: null, error };
+}
+
 export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 export function printTable(rows: Row[]): void {

@@ -19,10 +19,10 @@ and the gradients of each mean loss with respect to every weight (autograd throu
 as Eq. 5 is written).
 The model: dense 2 -> 4 (ReLU) -> 3 (logits), kernels stored [in, out] as tfjs stores them.
 """
-import json
 import os
 
 import torch
+from fixture_io import as_list, write_fixture
 
 torch.set_default_dtype(torch.float64)
 
@@ -68,9 +68,6 @@ def best_other(z, exclude):
     z[torch.arange(z.shape[0]), exclude] = -float('inf')
     return z.argmax(dim=1)
 
-
-def as_list(t):
-    return t.detach().tolist()
 
 
 def main():
@@ -149,11 +146,7 @@ def main():
         'gradients': grads,
         'raw': raw,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(fixture, f, indent=1)
-        f.write('\n')
-    print(f'wrote {os.path.relpath(OUT)}')
+    write_fixture(OUT, fixture)
 
 
 if __name__ == '__main__':

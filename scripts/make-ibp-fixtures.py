@@ -36,11 +36,11 @@ Networks:
         conv 2×2 'valid', 3 filters, ReLU → avg-pool 2×2 → flatten (12) → dense 6 (ReLU) →
         4 logits; K = 3, M = 1
 """
-import json
 import os
 
 import torch
 import torch.nn.functional as F
+from fixture_io import write_fixture
 
 torch.set_default_dtype(torch.float64)
 
@@ -417,11 +417,7 @@ def main():
         'box': [0, 1],
         'networks': [mlp, cnn],
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(fixture, f, indent=1)
-        f.write('\n')
-    print(f'wrote {os.path.relpath(OUT)}')
+    write_fixture(OUT, fixture)
     for net in (mlp, cnn):
         for bx in net['boxes']:
             print(net['name'], 'eps', bx['eps'], 'J range', min(min(r) for r in bx['J']), max(max(r) for r in bx['J']))

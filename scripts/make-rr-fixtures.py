@@ -31,10 +31,10 @@ The models: a trunk dense 2 -> 4 (ReLU) shared by
   SelectiveNet's heads  selection 4 -> 3 (ReLU) -> 1 (logit of g), auxiliary 4 -> 3 (logits of h)
 kernels stored [in, out] as tfjs stores them.
 """
-import json
 import os
 
 import torch
+from fixture_io import as_list, write_fixture
 
 torch.set_default_dtype(torch.float64)
 
@@ -124,9 +124,6 @@ def snet_loss(z, s, hz, y, c):
     penalty = c['lambda'] * torch.clamp(c['coverage'] - phi, min=0) ** 2
     return c['alpha'] * (risk + penalty) + (1 - c['alpha']) * ce(hz, y).mean()
 
-
-def as_list(t):
-    return t.detach().tolist()
 
 
 def params(names_values):
@@ -218,11 +215,7 @@ def main():
         'snetOutputs': snet_outputs,
         'snet': snet_cases,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(fixture, f, indent=1)
-        f.write('\n')
-    print(f'wrote {os.path.relpath(OUT)}')
+    write_fixture(OUT, fixture)
     print('raw predicted', raw['predicted'], 'labels', RAW_Y)
     print('adv predicted', rr_outputs['predictedAdv'], 'labels', Y)
     print('snet coverage', [c['coverage'] for c in snet_cases])

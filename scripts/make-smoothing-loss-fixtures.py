@@ -25,11 +25,11 @@ and the gradients of each mean loss with respect to every weight.
 The model: dense 4 -> 5 (ReLU) -> 3 (logits), kernels stored [in, out] as tfjs stores them.
 Noise rows are draw-major: row i*n + j is input j under draw i.
 """
-import json
 import math
 import os
 
 import torch
+from fixture_io import as_list, write_fixture
 
 torch.set_default_dtype(torch.float64)
 
@@ -155,9 +155,6 @@ def cra_terms(params, x, y):
     return augmentation, qualifier, radius, pbar
 
 
-def as_list(t):
-    return t.detach().tolist()
-
 
 def main():
     params = [p.clone().requires_grad_(True) for p in (K1, B1, K2, B2)]
@@ -207,11 +204,7 @@ def main():
         'losses': values,
         'gradients': grads,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(fixture, f, indent=1)
-        f.write('\n')
-    print(f'wrote {os.path.relpath(OUT)}')
+    write_fixture(OUT, fixture)
 
 
 if __name__ == '__main__':

@@ -1,14 +1,15 @@
 /**
  * The page's bench view: runs the benchmark cases of src/core/bench/suite.ts on each requested
- * backend in turn and restores the backend the page was using; and the noise generator check of
- * issue 4 (src/core/noise/noiseCheck.ts) on each backend the browser has.
+ * backend in turn and restores the backend the page was using; and the noise generator check
+ * (src/core/noise/noiseCheck.ts) on each backend the browser has, since certification trusts
+ * whichever backend draws its noise.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BENCH_CASES, runBenchCase } from '../src/core/bench/suite';
 import { CancelledError, activateBackend } from '../src/core/index';
 import { runNoiseCheck } from '../src/core/noise/noiseCheck';
 import { runJob } from './jobs';
-import type { BenchRow, NoiseCheckRow } from './protocol';
+import type { BenchRow, NoiseCheckRow } from './protocol/bench';
 
 export const benchApi = {
   benchCases: () => BENCH_CASES.map(({ id, label, description }) => ({ id, label, description })),

@@ -3,7 +3,7 @@
  * the WebGPU and WASM backends (WebGL and CPU come with @tensorflow/tfjs), picks one
  * (webgpu → webgl → wasm → cpu, passing over software-rendered GPUs, or the one the page asks
  * for), and exposes the API of
- * protocol.ts through comlink.
+ * protocol/ through comlink.
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
@@ -15,12 +15,13 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
 import { installDeviceNoise } from '../src/core/noise/deviceNoise';
 import { softwareBackends } from './softwareProbe';
-import { computeApi } from './computeApi';
+import { cancelJob } from './jobs';
+import { playgroundApi } from './playgroundApi';
 import { benchApi } from './bench';
 import { smoothingApi } from './smoothingApi';
 import { rconRejectionApi } from './rconRejectionApi';
 import { verifyApi } from './verifyApi';
-import { rejectionApi } from './noiseRejectionApi';
+import { noiseRejectionApi } from './noiseRejectionApi';
 import { libraryApi } from './libraryApi';
 import { imageApi } from './imageApi';
 import type { BackendInfo, WorkerApi, WorkerEvent } from './protocol';
@@ -36,7 +37,7 @@ setWasmPaths({
 // single-threaded SIMD build, which is what the Node benchmarks measure too.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
-// Randomized-smoothing noise drawn by a WGSL/GLSL Philox kernel on webgpu/webgl (issue 4, item 2).
+// Randomized-smoothing noise drawn by a WGSL/GLSL Philox kernel on webgpu/webgl, so the noise is drawn on the device that runs the model.
 installDeviceNoise();
 
 /** Reports a lost WebGPU device to the page (the page then offers a reload on another backend). */
@@ -65,12 +66,17 @@ const api: WorkerApi = {
     };
     return info;
   },
-  ...computeApi,
+  cancel: (jobId) => cancelJob(jobId),
+  memory: () => {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  },
+  ...playgroundApi,
   ...benchApi,
   ...smoothingApi,
   ...rconRejectionApi,
   ...verifyApi,
-  ...rejectionApi,
+  ...noiseRejectionApi,
   ...libraryApi,
   ...imageApi,
 };

@@ -1,5 +1,5 @@
 /** Running jobs of the worker: one AbortController per job id, and progress with a time-left estimate. */
-import type { ProgressFn } from './protocol';
+import type { ProgressFn } from './protocol/common';
 
 const controllers = new Map<string, AbortController>();
 /**

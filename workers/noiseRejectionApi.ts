@@ -1,5 +1,5 @@
 /**
- * The worker's denoised smoothing with sample rejection (paper 003; issue 4, items 4–5): for a
+ * The worker's denoised smoothing with sample rejection (paper 003): for a
  * smoothing source's model f (a 2-D playground model or an image model), train a denoiser D
  * (residual MLP for 2-D, DnCNN for images) with the MSE loss, then optionally the stability loss,
  * and K rejector heads h_k by Eq. 7–9 on the source's training inputs at σ; keep the system
@@ -35,11 +35,12 @@ import {
 import { denoiserTrainProblems, type DenoiserTrainConfig } from '../src/core/training/denoiser';
 import { rejectorTrainProblems, type RejectorTrainConfig } from '../src/core/training/noiseRejectors';
 import { runJob, stagedProgress } from './jobs';
-import { getEntry } from './models';
-import { getImageModel } from './imageStore';
-import type { ProgressFn } from './protocol';
-import { certifyJob, inputsOf } from './smoothingApi';
-import type { CertifyOutcome, RejectionCertifyRequest, RejectionSystemView, RejectionTrainSettings, RejectionTrainUpdate, RejectionWorkerApi, SmoothingSource } from './smoothingProtocol';
+import type { ModelSource, ProgressFn } from './protocol/common';
+import { sourceKey } from './protocol/modelKey';
+import { certifyJob } from './smoothingApi';
+import { inputsOf, modelOf } from './sources';
+import type { CertifyOutcome } from './protocol/smoothing';
+import type { NoiseRejectionWorkerApi, RejectionCertifyRequest, RejectionSystemView, RejectionTrainSettings, RejectionTrainUpdate } from './protocol/noiseRejection';
 
 /** Held-out inputs of the evaluation after training (T draws each). */
 export const REJECTION_EVAL_INPUTS = 256;
@@ -53,15 +54,11 @@ interface StoredSystem {
 }
 
 const systems = new Map<string, StoredSystem>();
-const keyOf = (source: SmoothingSource) => `${source.kind}:${source.modelId}`;
+const keyOf = sourceKey;
 
 function disposeSystem(s: StoredSystem): void {
   s.denoiser?.dispose();
   s.rejectors.dispose();
-}
-
-function classifierOf(source: SmoothingSource): tf.LayersModel {
-  return source.kind === '2d' ? getEntry(source.modelId).model : getImageModel(source.modelId).model;
 }
 
 /** `epochs` of Adam at `lr`, the last third at lr / 10 (the papers' step decay, compressed). */
@@ -118,7 +115,7 @@ const NOT_TRAINED = (message: string): StagedTrainResult => ({ status: 'complete
 
 export async function trainRejectionSystem(
   jobId: string,
-  source: SmoothingSource,
+  source: ModelSource,
   settings: RejectionTrainSettings,
   onUpdate: (u: RejectionTrainUpdate) => void,
   onProgress: ProgressFn,
@@ -194,11 +191,11 @@ export async function trainRejectionSystem(
 }
 
 /** The source's stored system; refuses a missing one, or one whose model was retrained since. */
-function systemOf(source: SmoothingSource): StoredSystem {
+function systemOf(source: ModelSource): StoredSystem {
   const key = keyOf(source);
   const system = systems.get(key);
   if (!system) throw new Error('This model has no denoiser and rejectors yet: press "Train denoiser + rejectors" first.');
-  if (system.classifier !== classifierOf(source)) {
+  if (system.classifier !== modelOf(source)) {
     disposeSystem(system);
     systems.delete(key);
     throw new Error('The model was retrained after its denoiser and rejectors were trained: train them again.');
@@ -206,7 +203,7 @@ function systemOf(source: SmoothingSource): StoredSystem {
   return system;
 }
 
-export async function certifyRejectionSet(jobId: string, source: SmoothingSource, request: RejectionCertifyRequest, onRow: (row: CertificationRow) => void, onProgress: ProgressFn): Promise<CertifyOutcome> {
+export async function certifyRejectionSet(jobId: string, source: ModelSource, request: RejectionCertifyRequest, onRow: (row: CertificationRow) => void, onProgress: ProgressFn): Promise<CertifyOutcome> {
   const options = checkNoiseRejectionOptions(request.options);
   const system = systemOf(source);
   const trainedAt = system.view.settings.sigma;
@@ -216,11 +213,11 @@ export async function certifyRejectionSet(jobId: string, source: SmoothingSource
   );
 }
 
-export function dropRejectionSystem(source: SmoothingSource): void {
+export function dropRejectionSystem(source: ModelSource): void {
   const key = keyOf(source);
   const system = systems.get(key);
   if (system) disposeSystem(system);
   systems.delete(key);
 }
 
-export const rejectionApi: RejectionWorkerApi = { trainRejectionSystem, certifyRejectionSet, dropRejectionSystem };
+export const noiseRejectionApi: NoiseRejectionWorkerApi = { trainRejectionSystem, certifyRejectionSet, dropRejectionSystem };

@@ -1,30 +1,24 @@
 /**
- * The worker's randomized smoothing (issue 4): CERTIFY / PREDICT over the test set of a 2-D or an
+ * The worker's randomized smoothing (Cohen et al.): CERTIFY / PREDICT over the test set of a 2-D or an
  * image model, streaming each finished input to the page, and PREDICT over the 2-D grid for the
  * smoothed decision regions. A cancelled certification returns the inputs already finished.
- * `certifyJob` is shared with rejectionApi.ts (paper 003's certification).
+ * `certifyJob` is shared with noiseRejectionApi.ts (paper 003's certification).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type CertificationRow, type SmoothingOptions, checkSmoothingOptions, makeDataset2d, makeGrid2d, modelClassifier, noiseSource, pickIndices, predictMany, runSmoothingOnSet, type RunSetControl, type RunSetResult } from '../src/core/index';
+import { type CertificationRow, type SmoothingOptions, checkSmoothingOptions, modelClassifier, noiseSource, pickIndices, predictMany, runSmoothingOnSet, type RunSetControl, type RunSetResult } from '../src/core/index';
 import { runJob, stagedProgress } from './jobs';
-import { inputsOf } from './modelInputs';
-import { getEntry } from './models';
-import type { ProgressFn } from './protocol';
-import type { CertifyOutcome, CertifyRequest, RejectionWorkerApi, SmoothedGridView, SmoothingSource, SmoothingWorkerApi } from './smoothingProtocol';
-
-export { inputsOf };
-
-/** The model and its test inputs (a tensor the caller disposes). */
-export const testSetOf = (source: SmoothingSource) => inputsOf(source, 'test');
+import { checkGridResolution, inputsOf, planeGridOf } from './sources';
+import type { ModelSource, ProgressFn } from './protocol/common';
+import type { CertifyOutcome, CertifyRequest, SmoothedGridView, SmoothingWorkerApi } from './protocol/smoothing';
 
 /**
  * A CERTIFY / PREDICT job over every skip-th test input of the source (at most max): `run` does
- * the sampling with the given control (plain smoothing here, with rejection in rejectionApi.ts);
+ * the sampling with the given control (plain smoothing here, with rejection in noiseRejectionApi.ts);
  * rows stream to the page as they finish.
  */
 export async function certifyJob(
   jobId: string,
-  source: SmoothingSource,
+  source: ModelSource,
   request: CertifyRequest,
   onRow: (row: CertificationRow) => void,
   onProgress: ProgressFn,
@@ -33,7 +27,7 @@ export async function certifyJob(
   if (!(Number.isInteger(request.skip) && request.skip >= 1)) throw new RangeError(`skip must be a whole number ≥ 1 (got ${request.skip})`);
   if (!(Number.isInteger(request.max) && request.max >= 1)) throw new RangeError(`the number of inputs must be a whole number ≥ 1 (got ${request.max})`);
   return runJob(jobId, async (signal) => {
-    const { model, x, labels } = testSetOf(source);
+    const { model, x, labels } = inputsOf(source, 'test');
     try {
       const t0 = Date.now();
       const indices = pickIndices(labels.length, request.skip, request.max);
@@ -52,26 +46,24 @@ export async function certifyJob(
   });
 }
 
-export async function certifySet(jobId: string, source: SmoothingSource, request: CertifyRequest, onRow: (row: CertificationRow) => void, onProgress: ProgressFn): Promise<CertifyOutcome> {
+export async function certifySet(jobId: string, source: ModelSource, request: CertifyRequest, onRow: (row: CertificationRow) => void, onProgress: ProgressFn): Promise<CertifyOutcome> {
   const options = checkSmoothingOptions(request.options);
   return certifyJob(jobId, source, request, onRow, onProgress, (model, x, labels, indices, control) => runSmoothingOnSet(request.mode, modelClassifier(model), x, labels, indices, options, control));
 }
 
 export async function smoothedGrid(jobId: string, modelId: string, options: SmoothingOptions, resolution: number, onProgress: ProgressFn): Promise<SmoothedGridView> {
   const o = checkSmoothingOptions(options);
-  if (!(Number.isInteger(resolution) && resolution >= 2 && resolution <= 400)) throw new RangeError(`grid resolution must be a whole number from 2 to 400 (got ${resolution})`);
+  checkGridResolution(resolution);
   return runJob(jobId, async (signal) => {
-    const { model, summary } = getEntry(modelId);
-    const ds = makeDataset2d(summary.config.data);
     const t0 = Date.now();
-    const points = tf.tensor2d(makeGrid2d(ds.bounds, resolution), [resolution * resolution, 2]);
+    const { model, bounds, points } = planeGridOf(modelId, resolution);
     try {
       const r = await predictMany(modelClassifier(model), points, o, { signal, onProgress: stagedProgress(onProgress, [1])(0) });
-      return { modelId, resolution, bounds: ds.bounds, predictions: r.predictions, sigma: o.sigma, n: o.n, alpha: o.alpha, elapsedMs: Date.now() - t0 };
+      return { modelId, resolution, bounds, predictions: r.predictions, sigma: o.sigma, n: o.n, alpha: o.alpha, elapsedMs: Date.now() - t0 };
     } finally {
       points.dispose();
     }
   });
 }
 
-export const smoothingApi: Omit<SmoothingWorkerApi, keyof RejectionWorkerApi> = { certifySet, smoothedGrid };
+export const smoothingApi: SmoothingWorkerApi = { certifySet, smoothedGrid };

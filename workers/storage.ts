@@ -5,21 +5,11 @@
  * at all. A full or blocked storage becomes a clear Error and changes nothing.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { LibraryItem, LibraryKind } from './protocol/library';
 
 export const DB_NAME = 'robustness-workbench';
 const DB_VERSION = 1;
 
-export type LibraryKind = 'models' | 'runs' | 'datasets';
-
-export interface LibraryItem {
-  id: string;
-  name: string;
-  createdAt: number;
-  /** Approximate size of the payload in bytes. */
-  bytes: number;
-  /** Small, kind-specific description shown in lists (JSON-serialisable). */
-  info: Record<string, unknown>;
-}
 
 interface WorkbenchDb extends DBSchema {
   meta: { key: [LibraryKind, string]; value: LibraryItem & { kind: LibraryKind }; indexes: { byKind: LibraryKind } };

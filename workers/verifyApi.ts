@@ -1,30 +1,27 @@
 /**
- * The worker's verification (issue 6, paper 004): verify a model with K regular and M abstain
+ * The worker's verification (paper 004): verify a model with K regular and M abstain
  * outputs on its first test inputs with IBP and/or CROWN bounds (core verify/abstainVerification),
  * and attack it with PGD under the abstain success rule (core attacks/abstainPgd). Returns plain
  * numbers and per-input flags; the tensor count is unchanged afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
-import { abstainClassesOf, abstainErrorTable, abstainOutputsOf, crownBounds, inputBox, makeDataset2d, verifyAbstain } from '../src/core/index';
+import { abstainClassesOf, abstainErrorTable, abstainOutputsOf, crownBounds, inputBox, verifyAbstain } from '../src/core/index';
 import { runJob, stagedProgress } from './jobs';
-import { type ModelSource, inputsOf } from './modelInputs';
-import { getEntry } from './models';
-import { getImageDataset, getImageModel } from './imageStore';
-import type { ProgressFn } from './protocol';
-import type { AbstainPgdRequest, AbstainPgdView, BoundResult, VerifyModelInfo, VerifyRequest, VerifyView, VerifyWorkerApi } from './verifyProtocol';
+import { type ResolvedSource, inputsOf, resolveSource } from './sources';
+import type { ModelSource, ProgressFn } from './protocol/common';
+import type { AbstainPgdRequest, AbstainPgdView, BoundResult, VerifyModelInfo, VerifyRequest, VerifyView, VerifyWorkerApi } from './protocol/verify';
 
 /** Inputs per verification batch: small enough for a live progress bar and a prompt Cancel. */
 const VERIFY_BATCH = 32;
 
-function describe(source: ModelSource): { name: string; is2d: boolean; numClasses: number; box: [number, number] | null } {
-  if (source.kind === '2d') {
-    const { summary } = getEntry(source.modelId);
-    // The training config's box, as the CLI's verify uses (null for the toy data by default).
-    return { name: summary.name, is2d: true, numClasses: summary.numClasses, box: summary.config.training.box ?? null };
-  }
-  const { summary } = getImageModel(source.modelId);
-  // K = the dataset's classes: an imported model's extra outputs count as abstain classes.
-  return { name: summary.name, is2d: false, numClasses: getImageDataset(source.datasetId).test.numClasses, box: [0, 1] };
+/**
+ * The source with what verification reads: K = the data's classes (an imported image model's
+ * extra outputs count as abstain classes), and for a 2-D model the training config's box, as the
+ * CLI's verify uses (null for the toy data by default).
+ */
+function describe(source: ModelSource): ResolvedSource & { numClasses: number } {
+  const r = resolveSource(source);
+  return { ...r, numClasses: r.dataClasses, box: r.is2d ? (r.training?.box ?? null) : r.box };
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -56,12 +53,11 @@ export async function verifyInfo(source: ModelSource): Promise<VerifyModelInfo> 
       problem = messageOf(e);
     }
     // A model trained here knows its M; outputs beyond K + M would be silently read as abstain classes.
-    const config = source.kind === '2d' ? getEntry(source.modelId).summary.config : getImageModel(source.modelId).summary.config;
-    const trainedM = config ? abstainOutputsOf(config.training) : null;
+    const trainedM = about.training ? abstainOutputsOf(about.training) : null;
     if (problem === null && abstainClasses !== null && trainedM !== null && trainedM !== abstainClasses) {
       problem = `The model has ${outputs} outputs, K = ${about.numClasses} classes and so ${abstainClasses} abstain classes, but it was trained with M = ${trainedM}: is it the model of this dataset?`;
     }
-    const testCount = source.kind === '2d' ? makeDataset2d(getEntry(source.modelId).summary.config.data).yTest.length : getImageDataset(source.datasetId).test.labels.length;
+    const testCount = about.data('test').labels.length;
     const crownProblem = labels.length ? crownProblemOf(model, x, about.box) : 'no test inputs';
     return { name: about.name, is2d: about.is2d, numClasses: about.numClasses, outputs, abstainClasses, problem, crownProblem, testCount };
   } finally {

@@ -1,16 +1,17 @@
 /** The workbench page: header, messages, running jobs, and the current view. */
 import { useEffect } from 'react';
-import { BenchView } from './components/BenchView';
-import { Figure1View } from './components/Figure1View';
-import { Header } from './components/Header';
-import { SmoothingView } from './components/SmoothingView';
-import { RectifiedView } from './components/RectifiedView';
-import { VerificationView } from './components/VerificationView';
-import { ImagesView } from './components/ImagesView';
-import { JobBar } from './components/JobBar';
-import { Messages } from './components/Messages';
-import { PlaygroundView } from './components/PlaygroundView';
-import { initWorker, refreshDataset } from './state/actions';
+import { BenchView } from './features/bench/BenchView';
+import { Figure1View } from './features/figure1/Figure1View';
+import { Header } from './shell/Header';
+import { SmoothingView } from './features/smoothing/SmoothingView';
+import { RconView } from './features/rcon/RconView';
+import { VerificationView } from './features/verification/VerificationView';
+import { ImagesView } from './features/images/ImagesView';
+import { JobBar } from './shell/JobBar';
+import { Messages } from './shell/Messages';
+import { PlaygroundView } from './features/playground/PlaygroundView';
+import { initWorker } from './state/startWorker';
+import { refreshDataset } from './state/playgroundModels';
 import { refreshLibrary } from './state/library';
 import { useStore } from './state/store';
 
@@ -40,7 +41,7 @@ export function App() {
         </div>
       ) : null}
       <JobBar />
-      {view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RectifiedView /> : view === 'verify' ? <VerificationView /> : <BenchView />}
+      {view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RconView /> : view === 'verify' ? <VerificationView /> : <BenchView />}
       <footer className="footer">
         Methods: ERA, robustness-indicator selection and 2-compositional models (paper 001); attacks FGSM, PGD, APGD-CE. Everything runs in your browser, in a worker.
       </footer>

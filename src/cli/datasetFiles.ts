@@ -6,9 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, parseDatasetFile } from '../core/data/datasetFile';
-import { formatBytes, isDatasetFileError } from '../core/data/fileError';
 import { CliError } from './errors';
+import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, parseDatasetFile, formatBytes, isDatasetFileError } from '../core';
 
 export function readDatasetFile(path: string, cifar100Label: 'fine' | 'coarse' | undefined): ParsedDatasetFile {
   let bytes: Buffer;

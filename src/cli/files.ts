@@ -6,13 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment } from '../core';
-import { isImageExperimentJson, normaliseImageExperiment } from '../core/experiments/imageConfigParse';
-import { MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts } from '../core/models/io';
-import { modelHeads } from '../core/models/heads';
+import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment, isImageExperimentJson, normaliseImageExperiment, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts, modelHeads, type CsvRow, toCsv } from '../core';
 import type { OutputFormat } from './args';
-import { type CsvRow, toCsv } from '../core/experiments/csv';
-import { CliError } from './errors';
+import { CliError, EXIT } from './errors';
+import { status } from './status';
 
 function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -54,21 +51,12 @@ function normaliseOrExplain<T>(normalise: (raw: unknown) => T, raw: unknown, pat
   }
 }
 
-/**
- * Reads a 2-D experiment config: missing fields take their defaults, unknown or invalid fields
- * are listed one per line (exit status 2).
- */
-export function readExperimentConfig(path: string): ExperimentConfig {
-  const raw = parseJsonText(readTextFile(path, 'config file'), path, 'Config file');
-  return normaliseOrExplain(normaliseExperiment, raw, path);
-}
-
 export type AnyExperimentConfig = { kind: '2d'; config: ExperimentConfig } | { kind: 'image'; config: ImageExperimentConfig };
 
 /**
  * Reads a config of either kind: one with "kind": "image" is an image experiment (its data come
- * from files given with --data), anything else the 2-D experiment. Defaults and validation as
- * readExperimentConfig.
+ * from files given with --data), anything else the 2-D experiment. Missing fields take their
+ * defaults; unknown or invalid fields are listed one per line (exit status 2).
  */
 export function readAnyConfig(path: string): AnyExperimentConfig {
   const raw = parseJsonText(readTextFile(path, 'config file'), path, 'Config file');
@@ -108,9 +96,11 @@ export function writeResult(result: unknown, out: string | undefined): void {
  * Writes a command's output: the result JSON, or with --format csv its per-point (per-image)
  * records as CSV.
  */
-export function writeOutput(result: unknown, rows: CsvRow[], format: OutputFormat, out: string | undefined): void {
+export function writeOutput(result: unknown, rows: CsvRow[], format: OutputFormat, out: string | undefined): typeof EXIT.ok {
   if (format === 'csv') writeText(toCsv(rows), out);
   else writeResult(result, out);
+  if (out && out !== '-') status.log(`wrote ${out}`);
+  return EXIT.ok;
 }
 
 /** Writes text to `out` (creating its folder), or to stdout when no file is given. */

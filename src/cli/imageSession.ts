@@ -4,11 +4,9 @@
  * result into per-image records (no pixel arrays) for the JSON and the CSV.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { type ImageAttackResult, type ImageExperimentConfig, SPLIT_CATEGORIES, type TrainResult, attackImages, buildImageModel, isCancelled, trainImageModel } from '../core';
-import type { CsvRow } from '../core/experiments/csv';
+import { type ImageAttackResult, type ImageExperimentConfig, SPLIT_CATEGORIES, type TrainResult, attackImages, buildImageModel, isCancelled, trainImageModel, type CsvRow, modelHeads } from '../core';
 import { CliError, EXIT } from './errors';
 import { readModelDir } from './files';
-import { modelHeads } from '../core/models/heads';
 import { type ImageData, classNamesOf } from './imageData';
 import { attackProgress, f32, status, trainingProgress, trainingSummary } from './session';
 

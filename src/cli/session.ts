@@ -214,7 +214,3 @@ export function perturbationSummary(norms: number[], norm: 'linf' | 'l2', eps: n
 export function roundTimes<T extends Record<string, number>>(t: T): T {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])) as T;
 }
-
-export function disposeModel(model: tf.LayersModel | null | undefined): void {
-  model?.dispose();
-}

@@ -37,7 +37,7 @@ export function isBackendName(name: string): name is BackendName {
 /** Activates one backend (installing the WASM fast path when it is wasm); never throws. */
 export async function activateBackend(name: string): Promise<BackendAttempt> {
   installReluGradient();
-  // Gaussian noise on the device for webgpu/webgl (issue 4); no backend package is imported.
+  // Gaussian noise on the device for webgpu/webgl; no backend package is imported.
   installDeviceNoise();
   if (!tf.findBackendFactory(name)) return { name, ok: false, error: 'not registered in this build' };
   try {

@@ -19,11 +19,12 @@ export { Normalize, type NormalizeArgs } from './models/normalize';
 export { modelToArtifacts, modelFromArtifacts, checkModelJson, manifestByteLength, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, type ModelJson, type ModelArtifactsPair } from './models/io';
 
 export { type ThreatModel, type Objective, crossEntropy, project, predict as predictClasses } from './attacks/common';
-export { type RunControl } from './attacks/batched';
+export { type RunControl, type Attack, type AttackContext, type AttackOutput, type AttackSettings, attackWith, checkAttackSettings } from './attacks/runner';
 export { fgsm, fgsmBatch } from './attacks/fgsm';
 export { pgd, pgdBatch, PGD_DEFAULTS, effectiveStepSize, type PgdOptions } from './attacks/pgd';
 export { apgdCe, apgdCeBatch, APGD_DEFAULTS, apgdCheckpointIntervals, type ApgdOptions } from './attacks/apgd';
-export { runAttack, attackBatch } from './attacks/attack';
+export { runAttack, attackBatch, ATTACKS } from './attacks/registry';
+export { smoothAdv, smoothAdvBatch, smoothedCrossEntropy, SMOOTH_ADV_DEFAULTS, type SmoothAdvOptions } from './attacks/smoothAdv';
 
 export { type LossParams } from './training/method';
 export { train, evaluateClean, METHODS, type TrainData } from './training/trainer';
@@ -33,17 +34,17 @@ export { bestOtherClass } from './training/era';
 export { robustnessSplit } from './metrics/robustness';
 export { composeModels, type CompositionInputs } from './metrics/composition';
 
-export { datasetTensors, disposeDataset, buildModel, runTraining, splitPoints, predictGrid, type DatasetTensors } from './experiments/runner';
+export { datasetTensors, disposeDataset, buildModel, runTraining, splitPoints, predictGrid, labelledTensors, type DatasetTensors, type LabelledSet } from './experiments/runner';
 export { BENCH_CASES, runBenchCase, SPLIT_40K_TARGET_MS, BENCH_SPLIT_ATTACK, formatRate, median, type BenchCase, type BenchCaseId, type BenchOptions, type BenchProgress, type BenchResult } from './bench/suite';
 export { parseCifar10, parseCifar100, looksLikeCifar, CIFAR_IMAGE_SHAPE, CIFAR10_RECORD_BYTES, CIFAR100_RECORD_BYTES, type Cifar100LabelKind, type Cifar100Options } from './data/cifar';
 export { parseIdx, parseIdxImages, parseIdxLabels, idxToImages, idxToLabels, encodeIdx, looksLikeIdx, IDX_TYPES, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray, type IdxTypeName } from './data/idx';
 export { isGzip, gunzip, gunzipAsync, type GunzipOptions, type GunzipAsyncOptions } from './data/gzip';
 export { summarizeImages, subsetFirst, subsetPerClass, subsetFirstPerClass, firstIndicesPerClass, pairImagesLabels, concatImageDatasets, takeRecords, checkImageDataset, classHistogram, imageSize, BYTE_TO_UNIT, type PairOptions } from './data/imageDataset';
 export { parseDatasetFile, parseDatasetFileAsync, datasetFromFiles, guessClassNames, DATASET_FORMAT_LABELS } from './data/datasetFile';
-export { selectRecords, channelStats, buildImageModel, imageTensors, trainImageModel, attackImages, type AdversarialExample, type ImageAttackResult } from './experiments/imageRunner';
+export { selectRecords, channelStats, buildImageModel, imageTensors, trainImageModel, attackImages, type AdversarialExample, type ImageAttackResult } from './experiments/runner';
 export { assembleImageDataset, type AssembledImages } from './data/assemble';
 
-// Randomized smoothing (issue 4): statistics, Cohen et al.'s PREDICT / CERTIFY, device-side noise.
+// Randomized smoothing: statistics, Cohen et al.'s PREDICT / CERTIFY, device-side noise.
 export { clopperPearsonLower, clopperPearsonUpper, normInv, normCdf, binomTestTwoSided } from './certify/stats';
 export { certify, predict, certifyBase, predictBase, sampleCounts, modelClassifier, ABSTAIN, type BaseClassifier, type CertifyResult, type PredictResult, type SampleControl } from './certify/smoothing';
 export { runSmoothingOnSet, pickIndices, type RunSetControl, type RunSetResult } from './certify/run';
@@ -65,7 +66,7 @@ export { cra, smoothedRadius, craLossPerExample } from './training/cra';
 export { normInv as normInvTensor, NORM_INV_CLAMP } from './training/normInvTensor';
 
 // Paper 000: two-head models, RR and SelectiveNet training, rejector scores, adaptive attacks.
-export { createRrModel, createSelectiveNetModel, createModelWithHeads, twoHeadOutputs, selectiveNetOutputs, modelHeads, isRrModel, isSelectiveNetModel, assertHeads, auxHiddenUnits, LOGITS_OUTPUT, RR_AUX_OUTPUT, SELECTION_OUTPUT, SELECTIVE_AUX_OUTPUT, type BackboneConfig, type MlpBackbone, type CnnBackbone, type HeadOptions } from './models/heads';
+export { createRrModel, createSelectiveNetModel, createModelWithHeads, twoHeadOutputs, selectiveNetOutputs, modelHeads, assertHeads, auxHiddenUnits, LOGITS_OUTPUT, RR_AUX_OUTPUT, SELECTION_OUTPUT, SELECTIVE_AUX_OUTPUT, type BackboneConfig, type MlpBackbone, type CnnBackbone, type HeadOptions } from './models/heads';
 export { rrPgdAt, rrTrades, rrBcePerExample, rrPgdAtLossPerExample, rrTradesLossPerExample, stopGradient, type RrLossOptions } from './training/rconRejection';
 export { selectiveNetPgdAt, selectiveNetLoss } from './training/selectiveNet';
 export { rCon, rConTensor, rejectorScores, selectionTensor, confidenceFromLogits, logConfidenceFromLogits, logConfidenceParts, trueConfidenceFromLogits, energyFromLogits, rConFromOutputs, logRConFromOutputs, softplus, logSigmoid, type RejectorScores, type ScoreRunOptions, type TemperatureOption } from './metrics/rejectorScores';
@@ -82,3 +83,15 @@ export { maximiseOverSimplex, exactSegmentMax, degeneracyPenalty, degeneracyAsce
 export { verifyAbstain, abstainClassesOf, emptyVerdicts, placeVerdicts, verdictsOver, ABSTAIN_VERIFY_DEFAULTS, type AbstainVerdicts, type VerifyAbstainOptions, type BoundMethod } from './verify/abstainVerification';
 export { crownBounds, crownPenultimateBox, crownSpecLowerBound } from './verify/crown';
 export { ibp as ibpTraining, abstainCrossEntropy } from './training/ibp';
+
+// What the CLI reads and writes besides the science: dataset files, configs, CSV, certification logs.
+export { MAX_DATASET_BYTES, type ParsedDatasetFile } from './data/datasetFile';
+export { isDatasetFileError, formatBytes } from './data/fileError';
+export { normaliseImageExperiment, isImageExperimentJson } from './experiments/imageConfigParse';
+export { type CsvRow, toCsv, rowsFromColumns } from './experiments/csv';
+export { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './certify/smoothingConfig';
+export { formatCertificationLog } from './certify/log';
+export { averageCertifiedRadius, certifiedAccuracyTable } from './metrics/certified';
+export { type ImageSummary } from './data/imageDataset';
+export { type RejectionEvaluation } from './experiments/rconRejectionEval';
+export { type RejectionEvalConfig, withAdaptiveObjectives, rejectionEvalErrorList, REJECTION_EVAL_OBJECTIVES, type RejectionEvalDataKind, parseRejectionEvalConfig, defaultRejectionEvalConfig, validateRejectionEvalConfig } from './experiments/rconRejectionEvalConfig';

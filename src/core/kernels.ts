@@ -53,6 +53,18 @@ const validConv = (backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo) =>
     backend: backend as tf.KernelBackend,
   }) as tf.TensorInfo;
 
+/**
+ * Replaces the WASM kernel `kernelName` by `wrap(original)`, keeping the rest of its config;
+ * false (nothing done) when this build lacks the kernel.
+ */
+function replaceWasmKernel(kernelName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return false;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrap(original) });
+  return true;
+}
+
 let reluGradientInstalled = false;
 
 /**
@@ -90,41 +102,35 @@ export function installWasmMatMulFastPath(): void {
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!transpose) return;
   for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (!original) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const { inputs, attrs, backend } = args;
-        const a = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-        if (!a.transposeA && !a.transposeB) return original.kernelFunc(args);
-        const swapLast = (rank: number) =>
-          Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
-        const temps: tf.TensorInfo[] = [];
-        const newInputs: tf.NamedTensorInfoMap = { ...(inputs as tf.NamedTensorInfoMap) };
-        for (const [flag, key] of [
-          [a.transposeA, 'a'],
-          [a.transposeB, 'b'],
-        ] as const) {
-          if (!flag) continue;
-          const x = inputs[key] as tf.TensorInfo;
-          const t = transpose.kernelFunc({
-            inputs: { x },
-            attrs: { perm: swapLast(x.shape.length) },
-            backend,
-          }) as tf.TensorInfo;
-          temps.push(t);
-          newInputs[key] = t;
-        }
-        const out = original.kernelFunc({
-          inputs: newInputs,
-          attrs: { ...attrs, transposeA: false, transposeB: false },
+    replaceWasmKernel(kernelName, (original) => (args) => {
+      const { inputs, attrs, backend } = args;
+      const a = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      if (!a.transposeA && !a.transposeB) return original.kernelFunc(args);
+      const swapLast = (rank: number) =>
+        Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
+      const temps: tf.TensorInfo[] = [];
+      const newInputs: tf.NamedTensorInfoMap = { ...(inputs as tf.NamedTensorInfoMap) };
+      for (const [flag, key] of [
+        [a.transposeA, 'a'],
+        [a.transposeB, 'b'],
+      ] as const) {
+        if (!flag) continue;
+        const x = inputs[key] as tf.TensorInfo;
+        const t = transpose.kernelFunc({
+          inputs: { x },
+          attrs: { perm: swapLast(x.shape.length) },
           backend,
-        });
-        for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
-        return out;
-      },
+        }) as tf.TensorInfo;
+        temps.push(t);
+        newInputs[key] = t;
+      }
+      const out = original.kernelFunc({
+        inputs: newInputs,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+        backend,
+      });
+      for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
+      return out;
     });
   }
   wasmPatched = true;
@@ -215,28 +221,22 @@ let convInputGradInstalled = false;
  */
 export function installWasmConv2DBackpropInput(): void {
   if (convInputGradInstalled) return;
-  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (!original) return;
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
-      const dy = args.inputs.dy as tf.TensorInfo;
-      const filter = args.inputs.filter as tf.TensorInfo;
-      if (!isStrideOneNhwc(attrs)) return original.kernelFunc(args);
-      const [kh, kw] = filter.shape;
-      const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-      const { top, bottom, left, right } = info.padInfo;
-      const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
-      if (pads.some((p) => p < 0)) return original.kernelFunc(args);
-      return withTemps(args.backend, (run) => {
-        const dyPad = pads.some((p) => p > 0) ? run('PadV2', { x: dy }, { paddings: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], constantValue: 0 }) : dy;
-        const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
-        const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-        return validConv(args.backend, dyPad, swapped);
-      });
-    },
+  const replaced = replaceWasmKernel('Conv2DBackpropInput', (original) => (args) => {
+    const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
+    const dy = args.inputs.dy as tf.TensorInfo;
+    const filter = args.inputs.filter as tf.TensorInfo;
+    if (!isStrideOneNhwc(attrs)) return original.kernelFunc(args);
+    const [kh, kw] = filter.shape;
+    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const { top, bottom, left, right } = info.padInfo;
+    const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
+    if (pads.some((p) => p < 0)) return original.kernelFunc(args);
+    return withTemps(args.backend, (run) => {
+      const dyPad = pads.some((p) => p > 0) ? run('PadV2', { x: dy }, { paddings: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], constantValue: 0 }) : dy;
+      const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
+      const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+      return validConv(args.backend, dyPad, swapped);
+    });
   });
-  convInputGradInstalled = true;
+  if (replaced) convInputGradInstalled = true;
 }

@@ -23,7 +23,7 @@ export { SPLIT_CATEGORIES, SPLIT_LABELS, splitFromPredictions, type RobustnessSp
 export { type CompositionResult, type ModelMetrics } from './metrics/composition';
 export type { EpochStats, TrainProgress, TrainResult, TrainStatus } from './training/trainer';
 export type { GridPrediction } from './experiments/runner';
-export { PRESETS, FIGURE1_PRESET, type Preset } from './experiments/presets';
+export { FIGURE1_PRESET, type Preset } from './experiments/presets';
 export { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './data/classNames';
 export { DatasetFileError, isDatasetFileError, DATASET_ERROR_CODES, type DatasetErrorCode } from './data/fileError';
 export { MAX_DATASET_BYTES, MAX_NUM_CLASSES, type ImageDataset, type ImageFile, type LabelFile, type ImageShape, type ImageSummary } from './data/imageDataset';

@@ -1,5 +1,5 @@
 /**
- * The bench view's noise generator check (issue 4, items 2 and 10) in Chromium: Philox4x32-10
+ * The bench view's noise generator check in Chromium: Philox4x32-10
  * (Salmon et al. 2011) + Box–Muller drawn by the WGSL kernel on webgpu and the GLSL ES 3.0
  * program on webgl (both on SwiftShader here), and in JavaScript on wasm and cpu. Small draws
  * (65,536) so that it runs in seconds; asserts, per backend, the source, a passing row, mean /

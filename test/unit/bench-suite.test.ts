@@ -1,24 +1,16 @@
 /**
- * The CNN benchmark cases of src/core/bench/suite.ts (issue 3, item 10): each runs once on wasm
+ * The CNN benchmark cases (src/core/bench/cases/image.ts): each runs once on wasm
  * through runBenchCase (no warm-up, one timed run) and reports a positive median, a throughput in
  * images/s, and no leaked tensors. cnn-epoch-5k and cnn-pgd10-1k take 11-25 s a run at full size
  * on wasm, so they run here with `scale` 0.1 (500 and 100 images); cnn-forward-1k runs at full size.
  *
- * The Rectified Rejection epoch pairs (issue 5, item 12): the MLP cases (about 1 s a run on wasm)
+ * The Rectified Rejection epoch pairs: the MLP cases (about 1 s a run on wasm)
  * at full size, the CNN pair at scale 0.1 (50 images); the pairs and the overhead arithmetic.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import {
-  BENCH_CASES,
-  BENCH_CNN_AT_TRAIN,
-  BENCH_CNN_ATTACK,
-  BENCH_CNN_TRAIN,
-  RR_OVERHEAD_PAIRS,
-  RR_OVERHEAD_TARGET,
-  rrOverhead,
-  runBenchCase,
-} from '../../src/core/bench/suite';
+import { BENCH_CNN_AT_TRAIN, BENCH_CNN_ATTACK, BENCH_CNN_TRAIN } from '../../src/core/bench/cases/image';
+import { BENCH_CASES, RR_OVERHEAD_PAIRS, RR_OVERHEAD_TARGET, rrOverhead, runBenchCase } from '../../src/core/bench/suite';
 import { CancelledError } from '../../src/core/cancel';
 import { useWasmBackend } from './helpers';
 

@@ -1,5 +1,5 @@
 /**
- * The verification bench cases (src/core/bench/verifyCases.ts, issue 6 item 11): listed in the
+ * The verification bench cases (src/core/bench/cases/verify.ts): listed in the
  * suite, and a tiny version of each (scale 0.01: 1 to 100 inputs) runs once on wasm through
  * runBenchCase, with its forward-pass reference timed next to it, finite times and ratio, and no
  * leaked tensors.
@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { BENCH_CASES, runBenchCase } from '../../src/core/bench/suite';
-import { VERIFY_BENCH_CASE_IDS, verifyRatioName } from '../../src/core/bench/verifyCases';
+import { VERIFY_BENCH_CASE_IDS, verifyRatioName } from '../../src/core/bench/cases/verify';
 import { useWasmBackend } from './helpers';
 
 useWasmBackend();

@@ -7,7 +7,7 @@
  * --bound crown refused), and Ctrl-C (exit status 130) keeping the finished batches.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
@@ -226,13 +226,17 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     let stderr = '';
     let sent = false;
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!sent && /verify: 60 inputs/.test(stderr)) {
+    child.stderr.on('data', (d) => (stderr += d));
+    // Interrupt once the first batch is in the TSV (not after a fixed delay, which a loaded
+    // machine may not reach): the CLI appends each finished batch as it goes.
+    const poll = setInterval(() => {
+      if (sent || !existsSync(tsvPath)) return;
+      if (readFileSync(tsvPath, 'utf8').trimEnd().split('\n').length > 1) {
         sent = true;
-        setTimeout(() => child.kill('SIGINT'), 1000);
+        child.kill('SIGINT');
       }
-    });
+    }, 20);
+    child.on('close', () => clearInterval(poll));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/Interrupted: the results hold the \d+ of 60 inputs verified before the interruption; no PGD table/);

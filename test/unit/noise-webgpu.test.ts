@@ -1,7 +1,7 @@
 /**
- * The WGSL Gaussian noise kernel (issue 4, item 2: Philox4x32-10, Salmon et al. 2011, +
- * Box–Muller; src/core/noise/webgpu.ts) on tfjs's WebGPU backend in Node: Dawn (the
- * `webgpu` npm package) on SwiftShader's Vulkan driver (test/unit/webgpuNode.ts). Compares the
+ * The WGSL Gaussian noise kernel (Philox4x32-10, Salmon et al. 2011, + Box–Muller;
+ * src/core/noise/webgpu.ts) on tfjs's WebGPU backend in Node: Dawn (the `webgpu` npm package)
+ * on SwiftShader's Vulkan driver (bench/webgpuNode.ts, shared with bench/gpu.ts). Compares the
  * kernel element by element with the float64 JavaScript reference philoxNormals (tolerance 1e-5;
  * observed ≤ 5e-7), for vec4 and scalar stores, any shape, sigma, 32-bit seeds, a counter offset
  * and a dispatch beyond 65,535 workgroups; checks mean/variance/lag-1, that one pipeline serves
@@ -15,7 +15,7 @@ import { maxAbsDifference, runNoiseCheck } from '../../src/core/noise/noiseCheck
 import { installDeviceNoise } from '../../src/core/noise/deviceNoise';
 import { webgpuNoise } from '../../src/core/noise/webgpu';
 import { philoxNormals } from '../../src/core/noise/philox';
-import { useNodeWebgpu } from './webgpuNode';
+import { useNodeWebgpu } from '../../bench/webgpuNode';
 
 const webgpu = await useNodeWebgpu();
 if (!webgpu.ok) console.warn(`noise-webgpu.test.ts skipped: ${webgpu.reason}`);

@@ -1,5 +1,5 @@
 /**
- * Randomized-smoothing noise (issue 4, item 2) in Node: Philox4x32-10 (Salmon et al., SC 2011)
+ * Randomized-smoothing noise in Node: Philox4x32-10 (Salmon et al., SC 2011)
  * against the Random123 known-answer vectors (kat_vectors, philox4x32_10), and `gaussianNoise`
  * (Box–Muller on 24-bit uniforms) on the wasm backend: moments, a Kolmogorov–Smirnov test
  * against Φ, correlations (lag 1, the lanes of a block, two streams, two seeds),

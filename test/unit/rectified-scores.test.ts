@@ -1,10 +1,10 @@
 /**
- * The page's reading of Con_τ and R-Con_τ from raw outputs (src/app/state/rectifiedScores.ts),
+ * The page's reading of Con_τ and R-Con_τ from raw outputs (src/app/features/rcon/rconScores.ts),
  * which the temperature slider recomputes without the worker, against the core's tfjs versions.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
-import { readScores } from '../../src/app/state/rectifiedScores';
+import { readScores } from '../../src/app/features/rcon/rconScores';
 import { confidenceFromLogits, rConFromOutputs } from '../../src/core/metrics/rejectorScores';
 import { Rng } from '../../src/core/random';
 import { useWasmBackend } from './helpers';

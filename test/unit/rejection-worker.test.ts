@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
 import { Rng, createCnn, createMlp, defaultExperiment } from '../../src/core';
 import { cancelJob } from '../../workers/jobs';
-import { putModel } from '../../workers/models';
-import { putImageDataset, putImageModel } from '../../workers/imageStore';
+import { imageModels, playgroundModels } from '../../workers/modelStore';
+import { putImageDataset } from '../../workers/imageDatasets';
 import { certifyRejectionSet, dropRejectionSystem, rejectionTrainProblems, trainRejectionSystem } from '../../workers/noiseRejectionApi';
-import type { RejectionTrainSettings, RejectionTrainUpdate, SmoothingSource } from '../../workers/smoothingProtocol';
+import type { ModelSource } from '../../workers/protocol/common';
+import type { RejectionTrainSettings, RejectionTrainUpdate } from '../../workers/protocol/noiseRejection';
 import type { CertificationRow, NoiseRejectionOptions } from '../../src/core';
 import { useWasmBackend } from './helpers';
 
@@ -33,11 +34,11 @@ const SETTINGS: RejectionTrainSettings = {
 
 const OPTIONS: NoiseRejectionOptions = { sigma: 0.25, n0: 20, n: 200, alpha: 0.01, batchSize: 200, seed: 1, threshold: 0.5, splitAlpha: false };
 
-function addModel(id: string): SmoothingSource {
+function addModel(id: string): ModelSource {
   const config = defaultExperiment();
   config.data = { ...config.data, size: 200 };
   const model = createMlp({ inputDim: 2, numClasses: 3, depth: 1, width: 8, seed: 1 });
-  putModel(model, { id, name: id, method: 'standard', config, numClasses: 3, epochsCompleted: 0, history: [] });
+  playgroundModels.put(model, { id, name: id, method: 'standard', config, numClasses: 3, epochsCompleted: 0, history: [] });
   return { kind: '2d', modelId: id };
 }
 
@@ -134,8 +135,8 @@ test('an image model gets a DnCNN denoiser and CNN rejectors, trained on at most
   const part = (n: number) => ({ images: Float32Array.from({ length: n * 64 }, () => rng.uniform()), labels: Int32Array.from({ length: n }, (_, i) => i % 2), shape, numClasses: 2, source: 'random' });
   putImageDataset({ id: 'd1', name: 'random', train: part(40), test: part(10), testSource: 'file' });
   const model = createCnn({ inputShape: shape, numClasses: 2, convLayers: 1, filters: 4, dense: 0 });
-  putImageModel(model, { id: 'i1', name: 'cnn', source: 'trained', method: 'standard', config: null, datasetName: 'random', inputShape: [...shape], numClasses: 2, classNames: ['a', 'b'], epochsCompleted: 0, history: [] });
-  const source: SmoothingSource = { kind: 'image', modelId: 'i1', datasetId: 'd1' };
+  imageModels.put(model, { id: 'i1', name: 'cnn', source: 'trained', method: 'standard', config: null, datasetName: 'random', inputShape: [...shape], numClasses: 2, classNames: ['a', 'b'], epochsCompleted: 0, history: [] });
+  const source: ModelSource = { kind: 'image', modelId: 'i1', datasetId: 'd1' };
   const start = tf.memory().numTensors;
   const view = await trainRejectionSystem('j9', source, { ...SETTINGS, trainMax: 16, denoiserEpochs: 1, stabilityEpochs: 0, rejectorEpochs: 1, noiseDraws: 2 }, noProgress, noProgress);
   expect(view).toMatchObject({ status: 'completed', stored: true, trainInputs: 16, evalInputs: 10 });

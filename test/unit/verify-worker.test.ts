@@ -8,10 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
 import { Rng, createCnn, createMlp, defaultExperiment } from '../../src/core';
 import { cancelJob } from '../../workers/jobs';
-import { putModel } from '../../workers/models';
-import { putImageDataset, putImageModel } from '../../workers/imageStore';
+import { imageModels, playgroundModels } from '../../workers/modelStore';
+import { putImageDataset } from '../../workers/imageDatasets';
 import { abstainPgdTable, verifyInfo, verifyModel } from '../../workers/verifyApi';
-import type { ModelSource } from '../../workers/modelInputs';
+import type { ModelSource } from '../../workers/protocol/common';
 import { useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -22,7 +22,7 @@ function addModel(id: string, outputs: number, trainedM = Math.max(0, outputs - 
   config.data = { ...config.data, size: 200 };
   config.training = { ...config.training, method: 'ibp', ibp: { ...config.training.ibp, abstainClasses: trainedM } };
   const model = createMlp({ inputDim: 2, numClasses: outputs, depth: 2, width: 8, seed: 1 });
-  putModel(model, { id, name: id, method: 'ibp', config, numClasses: 3, epochsCompleted: 0, history: [] });
+  playgroundModels.put(model, { id, name: id, method: 'ibp', config, numClasses: 3, epochsCompleted: 0, history: [] });
   return { kind: '2d', modelId: id };
 }
 
@@ -93,7 +93,7 @@ test('an image CNN: K from the dataset, CROWN refused with a reason, IBP verifie
   const part = (n: number) => ({ images: Float32Array.from({ length: n * 64 }, () => rng.uniform()), labels: Int32Array.from({ length: n }, (_, i) => i % 2), shape, numClasses: 2, source: 'random' });
   putImageDataset({ id: 'd1', name: 'random', train: part(20), test: part(10), testSource: 'file' });
   const model = createCnn({ inputShape: shape, numClasses: 3, convLayers: 1, filters: 4, dense: 0 });
-  putImageModel(model, { id: 'i1', name: 'cnn', source: 'trained', method: 'ibp', config: null, datasetName: 'random', inputShape: [...shape], numClasses: 2, classNames: ['a', 'b'], epochsCompleted: 0, history: [] });
+  imageModels.put(model, { id: 'i1', name: 'cnn', source: 'trained', method: 'ibp', config: null, datasetName: 'random', inputShape: [...shape], numClasses: 2, classNames: ['a', 'b'], epochsCompleted: 0, history: [] });
   const source: ModelSource = { kind: 'image', modelId: 'i1', datasetId: 'd1' };
   const start = tf.memory().numTensors;
   const info = await verifyInfo(source);

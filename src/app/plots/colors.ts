@@ -31,3 +31,6 @@ export function outputColor(index: number, numClasses: number, tint = false): st
   const a = index - numClasses;
   return (tint ? ABSTAIN_TINTS : ABSTAIN_COLORS)[a % ABSTAIN_COLORS.length];
 }
+
+/** Colours of runs drawn side by side (certification runs, models of a sweep). */
+export const RUN_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];

@@ -87,19 +87,30 @@ function abstainHatch(grid: GridPrediction, numClasses: number): Data[] {
     }) as Data);
 }
 
-function splitHeatmap(view: GridSplitView): Data {
-  const n = SPLIT_CATEGORIES.length;
+/** A heatmap with one category per grid cell: value v + shift in [0, colors.length) is drawn flat in colors[v + shift]. */
+export function categoryHeatmap(bounds: Bounds2d, resolution: number, values: ArrayLike<number>, shift: number, colors: string[], name: string): Data {
+  const n = colors.length;
   const colorscale: Array<[number, string]> = [];
-  SPLIT_CATEGORIES.forEach((cat, i) => colorscale.push([i / n, SPLIT_COLORS[cat]], [(i + 1) / n - 1e-6, SPLIT_COLORS[cat]]));
+  colors.forEach((c, i) => colorscale.push([i / n, c], [(i + 1) / n - 1e-6, c]));
   colorscale[colorscale.length - 1][0] = 1;
   return {
     type: 'heatmap',
-    x: axis(view.bounds.xMin, view.bounds.xMax, view.resolution),
-    y: axis(view.bounds.yMin, view.bounds.yMax, view.resolution),
-    z: rows(view.categories, view.resolution, (c) => c + 0.5),
-    zmin: 0, zmax: n, colorscale, showscale: false, opacity: 0.45, hoverinfo: 'skip', name: 'grid 4-way split',
+    x: axis(bounds.xMin, bounds.xMax, resolution),
+    y: axis(bounds.yMin, bounds.yMax, resolution),
+    z: rows(values, resolution, (c) => c + shift + 0.5),
+    zmin: 0,
+    zmax: n,
+    colorscale,
+    showscale: false,
+    opacity: 0.45,
+    zsmooth: false,
+    hoverinfo: 'skip',
+    name,
   };
 }
+
+const splitHeatmap = (view: GridSplitView): Data =>
+  categoryHeatmap(view.bounds, view.resolution, view.categories, 0, SPLIT_CATEGORIES.map((cat) => SPLIT_COLORS[cat]), 'grid 4-way split');
 
 export function pointsByClass(xs: Float32Array, ys: Int32Array, numClasses: number, name: string, symbol: string, outline: string): Data[] {
   const traces: Data[] = [];

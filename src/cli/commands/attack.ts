@@ -4,12 +4,11 @@
  * after, the perturbation norms and the 4-way split. An image config ("kind": "image") attacks
  * the --data test images (./attackImages).
  */
-import { type ExperimentConfig, attackConfigOf, isCancelled, splitPoints } from '../../core';
-import { RUN_OPTIONS, RUN_OPTIONS_USAGE, type RunOptions, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
-import { rowsFromColumns } from '../../core/experiments/csv';
+import { type ExperimentConfig, attackConfigOf, isCancelled, splitPoints, rowsFromColumns } from '../../core';
+import { RUN_OPTIONS_USAGE, type RunOptions, stringOption } from '../args';
+import { runDataCommand } from '../dataCommand';
 import { CliError, EXIT } from '../errors';
-import { readAnyConfig, writeOutput } from '../files';
-import { refuseDataFiles, requireDataFiles } from '../imageData';
+import { writeOutput } from '../files';
 import {
   attackProgress,
   categoryNames,
@@ -42,22 +41,18 @@ The result has per point: x, y, the adversarial point, the prediction before and
 norm of the perturbation, and the 4-way category; per image: index, label, prediction and
 confidence before and after, perturbation norm and category (no pixels).`;
 
-export async function attackCommand(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('attack', argv, { ...RUN_OPTIONS, model: { type: 'string' } });
-  if (args.values.help) {
-    process.stdout.write(ATTACK_USAGE + '\n');
-    return EXIT.ok;
-  }
-  const path = configPath('attack', args);
-  const opts = runOptions(args);
-  const modelDir = stringOption(args, 'model');
-  const read = readAnyConfig(path);
-  if (read.kind === 'image') {
-    requireDataFiles('attack', opts.data);
-    return runAttackImages(read.config, opts, modelDir);
-  }
-  refuseDataFiles(opts.data, opts.cifar100Label);
-  return attack2d(read.config, opts, modelDir);
+export function attackCommand(argv: string[]): Promise<number> {
+  return runDataCommand(
+    {
+      name: 'attack',
+      usage: ATTACK_USAGE,
+      options: { model: { type: 'string' } },
+      extra: (args) => stringOption(args, 'model'),
+      points: attack2d,
+      images: runAttackImages,
+    },
+    argv,
+  );
 }
 
 async function attack2d(config: ExperimentConfig, opts: RunOptions, modelDir: string | undefined): Promise<number> {
@@ -98,7 +93,7 @@ async function attack2d(config: ExperimentConfig, opts: RunOptions, modelDir: st
       perturbationNorms: norms.map(f32),
       categories: categoryNames(split),
     };
-    writeOutput(
+    return writeOutput(
       {
         command: 'attack',
         config,
@@ -117,8 +112,6 @@ async function attack2d(config: ExperimentConfig, opts: RunOptions, modelDir: st
       opts.format,
       out,
     );
-    if (out) status.log(`wrote ${out}`);
-    return EXIT.ok;
   } finally {
     model.dispose();
   }

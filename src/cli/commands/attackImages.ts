@@ -6,7 +6,6 @@
  */
 import type { ImageExperimentConfig } from '../../core';
 import type { RunOptions } from '../args';
-import { EXIT } from '../errors';
 import { writeOutput } from '../files';
 import { describeImageData, loadImageData } from '../imageData';
 import { attackTestImages, imageAttackOf, imageRecords, noteAttackCount, obtainImageModel } from '../imageSession';
@@ -31,7 +30,7 @@ export async function runAttackImages(config: ImageExperimentConfig, opts: RunOp
       `attack ${a.kind} ${a.norm} eps ${a.eps}: changed ${changed}/${s.n} predictions; ` +
         `robust accuracy ${(100 * s.robustAccuracy).toFixed(1)}% (natural ${(100 * s.naturalAccuracy).toFixed(1)}%)`,
     );
-    writeOutput(
+    return writeOutput(
       {
         command: 'attack',
         config,
@@ -55,8 +54,6 @@ export async function runAttackImages(config: ImageExperimentConfig, opts: RunOp
       opts.format,
       opts.out,
     );
-    if (opts.out) status.log(`wrote ${opts.out}`);
-    return EXIT.ok;
   } finally {
     model.dispose();
   }

@@ -6,17 +6,13 @@
  * stderr. 2-D configs use the test points; image configs the test images of the --data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from '../../core/certify/smoothingConfig';
-import { formatCertificationLog } from '../../core/certify/log';
-import { pickIndices, runSmoothingOnSet } from '../../core/certify/run';
-import { modelClassifier } from '../../core/certify/smoothing';
-import { averageCertifiedRadius, certifiedAccuracyTable } from '../../core/metrics/certified';
 import { type ParsedArgs, RUN_OPTIONS, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { readAnyConfig, writeText } from '../files';
 import { loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { obtainImageModel } from '../imageSession';
 import { formatDuration, initBackend, interruptSignal, obtainModel, status } from '../session';
+import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, formatCertificationLog, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable } from '../../core';
 
 const usage = (mode: 'certify' | 'predict') => `Usage: npm run cli -- ${mode} CONFIG.json --sigma S [--model DIR] [--data FILE ...] [options]
 

@@ -7,12 +7,11 @@
  * (../selector). An image config ("kind": "image") runs on the --data files (./evaluateImages).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DATASET2D_INFO, type ExperimentConfig, type RobustnessSplit, attackConfigOf, isCancelled, splitPoints } from '../../core';
-import { RUN_OPTIONS, RUN_OPTIONS_USAGE, type RunOptions, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
-import { rowsFromColumns } from '../../core/experiments/csv';
+import { DATASET2D_INFO, type ExperimentConfig, type RobustnessSplit, attackConfigOf, isCancelled, splitPoints, rowsFromColumns } from '../../core';
+import { RUN_OPTIONS_USAGE, type RunOptions, stringOption } from '../args';
+import { runDataCommand } from '../dataCommand';
 import { CliError, EXIT } from '../errors';
-import { loadModelDir, readAnyConfig, writeOutput } from '../files';
-import { refuseDataFiles, requireDataFiles } from '../imageData';
+import { loadModelDir, writeOutput } from '../files';
 import { type SplitAt, logSelector, runSelector, selectorColumns, selectorMetrics } from '../selector';
 import { attackProgress, initBackend, interruptSignal, obtainModel, pointPairs, roundTimes, status } from '../session';
 import { runEvaluateImages } from './evaluateImages';
@@ -33,23 +32,18 @@ ${RUN_OPTIONS_USAGE}
 Without --compose-core the selector is reported with the robust model alone (an abstaining
 model: an abstention counts as not correct).`;
 
-export async function evaluateCommand(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('evaluate', argv, { ...RUN_OPTIONS, model: { type: 'string' }, 'compose-core': { type: 'string' } });
-  if (args.values.help) {
-    process.stdout.write(EVALUATE_USAGE + '\n');
-    return EXIT.ok;
-  }
-  const path = configPath('evaluate', args);
-  const opts = runOptions(args);
-  const modelDir = stringOption(args, 'model');
-  const coreDir = stringOption(args, 'compose-core');
-  const read = readAnyConfig(path);
-  if (read.kind === 'image') {
-    requireDataFiles('evaluate', opts.data);
-    return runEvaluateImages(read.config, opts, modelDir, coreDir);
-  }
-  refuseDataFiles(opts.data, opts.cifar100Label);
-  return evaluate2d(read.config, opts, modelDir, coreDir);
+export function evaluateCommand(argv: string[]): Promise<number> {
+  return runDataCommand(
+    {
+      name: 'evaluate',
+      usage: EVALUATE_USAGE,
+      options: { model: { type: 'string' }, 'compose-core': { type: 'string' } },
+      extra: (args) => ({ modelDir: stringOption(args, 'model'), coreDir: stringOption(args, 'compose-core') }),
+      points: (config, opts, { modelDir, coreDir }) => evaluate2d(config, opts, modelDir, coreDir),
+      images: (config, opts, { modelDir, coreDir }) => runEvaluateImages(config, opts, modelDir, coreDir),
+    },
+    argv,
+  );
 }
 
 async function evaluate2d(config: ExperimentConfig, opts: RunOptions, modelDir: string | undefined, coreDir: string | undefined): Promise<number> {
@@ -91,7 +85,7 @@ async function evaluate2d(config: ExperimentConfig, opts: RunOptions, modelDir: 
       predictions: Array.from(runs.atEps.predictions),
       ...selectorColumns(runs),
     };
-    writeOutput(
+    return writeOutput(
       {
         command: 'evaluate',
         config,
@@ -107,8 +101,6 @@ async function evaluate2d(config: ExperimentConfig, opts: RunOptions, modelDir: 
       opts.format,
       opts.out,
     );
-    if (opts.out) status.log(`wrote ${opts.out}`);
-    return EXIT.ok;
   } finally {
     robust?.dispose();
     core?.dispose();

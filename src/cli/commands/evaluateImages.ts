@@ -6,12 +6,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ImageAttackResult, ImageExperimentConfig } from '../../core';
 import type { RunOptions } from '../args';
-import { EXIT } from '../errors';
 import { writeOutput } from '../files';
 import { describeImageData, loadImageData } from '../imageData';
 import { attackTestImages, imageAttackOf, loadImageModel, noteAttackCount, obtainImageModel } from '../imageSession';
 import { type SplitAt, logSelector, runSelector, selectorColumns, selectorMetrics } from '../selector';
-import { initBackend, interruptSignal, roundTimes, status } from '../session';
+import { initBackend, interruptSignal, roundTimes } from '../session';
 
 export async function runEvaluateImages(config: ImageExperimentConfig, opts: RunOptions, modelDir: string | undefined, coreDir: string | undefined): Promise<number> {
   const data = loadImageData(opts.data, config, opts.cifar100Label);
@@ -47,7 +46,7 @@ export async function runEvaluateImages(config: ImageExperimentConfig, opts: Run
       corePrediction: c.corePredictions?.[i],
       compositionPrediction: c.compositionPredictions?.[i],
     }));
-    writeOutput(
+    return writeOutput(
       {
         command: 'evaluate',
         config,
@@ -64,8 +63,6 @@ export async function runEvaluateImages(config: ImageExperimentConfig, opts: Run
       opts.format,
       opts.out,
     );
-    if (opts.out) status.log(`wrote ${opts.out}`);
-    return EXIT.ok;
   } finally {
     robust?.dispose();
     core?.dispose();

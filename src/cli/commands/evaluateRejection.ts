@@ -9,19 +9,7 @@
  * table goes to stderr. 2-D configs generate their data; image configs read the --data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst } from '../../core';
-import { modelHeads } from '../../core/models/heads';
-import { evaluateRejection, type RejectionEvaluation } from '../../core/experiments/rconRejectionEval';
-import {
-  REJECTION_EVAL_OBJECTIVES,
-  type RejectionEvalConfig,
-  type RejectionEvalDataKind,
-  defaultRejectionEvalConfig,
-  parseRejectionEvalConfig,
-  rejectionEvalErrorList,
-  validateRejectionEvalConfig,
-  withAdaptiveObjectives,
-} from '../../core/experiments/rconRejectionEvalConfig';
+import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives } from '../../core';
 import { type ParsedArgs, type OptionSpec, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption, backendOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, readModelDir, readTextFile, writeResult } from '../files';

@@ -5,12 +5,10 @@
  * given with its labels file, which checks that the two pair. A file the parsers refuse is
  * reported on stderr with exit status 2. No tfjs is loaded.
  */
-import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, datasetFromFiles } from '../../core/data/datasetFile';
-import { isDatasetFileError, formatBytes } from '../../core/data/fileError';
-import { type ImageSummary, classHistogram, summarizeImages } from '../../core/data/imageDataset';
 import { cifar100LabelOption, parseCommandArgs } from '../args';
 import { readDatasetFile } from '../datasetFiles';
 import { CliError, EXIT } from '../errors';
+import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, datasetFromFiles, isDatasetFileError, formatBytes, type ImageSummary, classHistogram, summarizeImages } from '../../core';
 
 export const INSPECT_USAGE = `Usage: npm run cli -- inspect FILE [LABELS_FILE] [--json] [--cifar100-label fine|coarse]
 

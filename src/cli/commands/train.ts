@@ -3,12 +3,11 @@
  * then splits the test set four ways (paper 001) under the config's evaluation attack. An image
  * config ("kind": "image") trains on the --data files (./trainImages).
  */
-import { type ExperimentConfig, isCancelled, runTraining, splitPoints } from '../../core';
-import { RUN_OPTIONS, RUN_OPTIONS_USAGE, type RunOptions, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
-import { rowsFromColumns } from '../../core/experiments/csv';
+import { type ExperimentConfig, isCancelled, runTraining, splitPoints, rowsFromColumns } from '../../core';
+import { RUN_OPTIONS_USAGE, type RunOptions, stringOption } from '../args';
+import { runDataCommand } from '../dataCommand';
 import { CliError, EXIT } from '../errors';
-import { readAnyConfig, saveModelDir, writeOutput } from '../files';
-import { refuseDataFiles, requireDataFiles } from '../imageData';
+import { saveModelDir, writeOutput } from '../files';
 import {
   attackProgress,
   categoryNames,
@@ -36,22 +35,18 @@ ${RUN_OPTIONS_USAGE}
 
 Progress goes to stderr. Exit status 3 if the training diverged (the result is still written).`;
 
-export async function trainCommand(argv: string[]): Promise<number> {
-  const args = parseCommandArgs('train', argv, { ...RUN_OPTIONS, 'save-model': { type: 'string' } });
-  if (args.values.help) {
-    process.stdout.write(TRAIN_USAGE + '\n');
-    return EXIT.ok;
-  }
-  const path = configPath('train', args);
-  const opts = runOptions(args);
-  const saveDir = stringOption(args, 'save-model');
-  const read = readAnyConfig(path);
-  if (read.kind === 'image') {
-    requireDataFiles('train', opts.data);
-    return runTrainImages(read.config, opts, saveDir);
-  }
-  refuseDataFiles(opts.data, opts.cifar100Label);
-  return train2d(read.config, opts, saveDir);
+export function trainCommand(argv: string[]): Promise<number> {
+  return runDataCommand(
+    {
+      name: 'train',
+      usage: TRAIN_USAGE,
+      options: { 'save-model': { type: 'string' } },
+      extra: (args) => stringOption(args, 'save-model'),
+      points: train2d,
+      images: runTrainImages,
+    },
+    argv,
+  );
 }
 
 async function train2d(config: ExperimentConfig, opts: RunOptions, saveDir: string | undefined): Promise<number> {
@@ -117,9 +112,7 @@ async function train2d(config: ExperimentConfig, opts: RunOptions, saveDir: stri
       opts.format,
       out,
     );
-    if (out) status.log(`wrote ${out}`);
-    if (result.status === 'diverged') return EXIT.diverged;
-    return EXIT.ok;
+    return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
   } finally {
     model.dispose();
   }

@@ -73,7 +73,6 @@ export async function runTrainImages(config: ImageExperimentConfig, opts: RunOpt
       opts.format,
       opts.out,
     );
-    if (opts.out) status.log(`wrote ${opts.out}`);
     return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
   } finally {
     model.dispose();

@@ -24,19 +24,7 @@
  * table with --per-input, and a readable table on stderr.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  ABSTAIN_VERIFY_DEFAULTS,
-  type AbstainErrorTable,
-  type BoundMethod,
-  type ExperimentConfig,
-  type ImageExperimentConfig,
-  abstainErrorTable,
-  crownBounds,
-  isCancelled,
-  makeDataset2d,
-  verificationPlan,
-} from '../../core';
-import { pickIndices } from '../../core/certify/run';
+import { ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownBounds, isCancelled, makeDataset2d, verificationPlan, pickIndices } from '../../core';
 import { type OptionSpec, type ParsedArgs, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, writeText } from '../files';

@@ -24,12 +24,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import { checkpoint } from '../cancel';
 import { logits as modelLogits } from '../models/forward';
-import { type ThreatModel, assertInsideBox, expandMask, project, randomStart, steepestDirection, valueAndInputGradient } from './common';
+import { type ThreatModel, expandMask, project, randomStart, steepestDirection, valueAndInputGradient } from './common';
 import type { Box } from './config';
-import type { RunControl } from './batched';
-import { effectiveStepSize } from './pgd';
+import { effectiveStepSize, pgdProblems } from './pgd';
+import { type Attack, type RunControl, attackWith, checkAttackSettings, intAtLeast, numLogitsOf } from './runner';
 import { successSetOneHot } from '../verify/abstainSimplex';
 
 export interface AbstainPgdOptions extends ThreatModel {
@@ -175,119 +174,69 @@ export function abstainPgdBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tenso
   return { adversarial: best.point, success: best.success };
 }
 
-const isInt = (v: number, min: number) => Number.isInteger(v) && v >= min;
+function abstainProblems(o: AbstainPgdOptions, numLogits: number | null): string[] {
+  return [
+    ...pgdProblems(o).filter((m) => !m.startsWith('steps')),
+    ...intAtLeast('steps', o.steps, 1),
+    ...intAtLeast('numClasses (K, the regular classes)', o.numClasses, 2),
+    ...(numLogits !== null && o.numClasses > numLogits ? [`numClasses K = ${o.numClasses} exceeds the model's ${numLogits} logits`] : []),
+    ...(o.batchSize === undefined ? [] : intAtLeast('batchSize', o.batchSize, 1)),
+  ];
+}
 
-/** Fills in the defaults and refuses invalid settings with a message naming the field. */
+/**
+ * Paper 004's PGD as an attack: besides the adversarial inputs each batch returns the argmax
+ * over all K + M logits at the returned points and whether it lies outside {y} ∪ A.
+ */
+export const abstainPgdAttack: Attack<AbstainPgdOptions> = {
+  id: 'abstain-pgd',
+  label: 'abstain PGD',
+  defaults: ABSTAIN_PGD_DEFAULTS as Omit<AbstainPgdOptions, 'eps'>,
+  chunk: 500,
+  problems: (o, context) => abstainProblems(o, context?.numLogits ?? null),
+  labelLimit: (o) => o.numClasses,
+  batch(model, x, y, o, { numLogits }) {
+    const { adversarial, success } = abstainPgdBatch(model, x, y, o, numLogits);
+    success.dispose();
+    const z = modelLogits(model, adversarial);
+    return { adversarial, prediction: tf.argMax(z, 1), success: successOf(z, abstainAllowedMask(y, o.numClasses, numLogits)) };
+  },
+};
+
+/** Fills in the defaults and refuses invalid settings with a message naming the field (before any model is at hand). */
 export function checkAbstainPgdOptions(options: AbstainPgdInput): AbstainPgdOptions {
-  const o: AbstainPgdOptions = { ...ABSTAIN_PGD_DEFAULTS, ...options };
-  const fail = (msg: string) => {
-    throw new Error(`abstain PGD: ${msg}`);
-  };
-  if (o.norm !== 'linf' && o.norm !== 'l2') fail(`norm must be 'linf' or 'l2' (got ${String(o.norm)})`);
-  if (!(Number.isFinite(o.eps) && o.eps >= 0)) fail(`eps must be a finite number ≥ 0 (got ${o.eps})`);
-  if (!isInt(o.steps, 1)) fail(`steps must be an integer ≥ 1 (got ${o.steps})`);
-  if (!(Number.isFinite(o.stepSize) && o.stepSize >= 0)) fail(`stepSize must be a finite number ≥ 0, 0 = 2.5·eps/steps (got ${o.stepSize})`);
-  if (!isInt(o.restarts, 1)) fail(`restarts must be an integer ≥ 1 (got ${o.restarts})`);
-  if (!isInt(o.numClasses, 2)) fail(`numClasses (K, the regular classes) must be an integer ≥ 2 (got ${o.numClasses})`);
-  if (!Number.isFinite(o.seed)) fail(`seed must be a finite number (got ${o.seed})`);
-  if (o.batchSize !== undefined && !isInt(o.batchSize, 1)) fail(`batchSize must be an integer ≥ 1 (got ${o.batchSize})`);
-  if (o.box && !(o.box.length === 2 && Number.isFinite(o.box[0]) && Number.isFinite(o.box[1]) && o.box[0] < o.box[1])) {
-    fail(`box must be [lo, hi] with finite lo < hi, or null (got ${JSON.stringify(o.box)})`);
-  }
-  return o;
+  return checkAttackSettings(abstainPgdAttack, options);
 }
 
-/** Checks the data against the model and the options; returns the number of logits K + M. */
-async function checkData(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AbstainPgdOptions): Promise<number> {
-  if (y.rank !== 1 || y.shape[0] !== x.shape[0]) throw new Error(`abstain PGD: x has ${x.shape[0]} inputs but y has shape [${y.shape}]`);
-  const shape = model.outputs[0].shape;
-  let numLogits = shape[shape.length - 1] as number | null;
-  if (typeof numLogits !== 'number') {
-    const z = tf.tidy(() => modelLogits(model, tf.slice(x, 0, 1)));
-    numLogits = z.shape[1];
-    z.dispose();
-  }
-  if (o.numClasses > numLogits) throw new Error(`abstain PGD: numClasses K = ${o.numClasses} exceeds the model's ${numLogits} logits`);
-  const labels = await y.data();
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
-    if (!(Number.isInteger(v) && v >= 0 && v < o.numClasses)) {
-      throw new Error(`abstain PGD: labels must be regular classes, integers in [0, K) = [0, ${o.numClasses}); label ${v} at index ${i}`);
-    }
-  }
-  await assertInsideBox(x, o.box);
-  return numLogits;
-}
-
-interface Chunked {
-  parts: tf.Tensor[];
-  success: Uint8Array;
-  prediction: Int32Array;
-  clean: Int32Array | null;
-  numLogits: number;
-}
-
-/** Runs the attack chunk by chunk (seed derived per chunk), reading predictions back. */
-async function runChunks(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AbstainPgdOptions, control: RunControl, keepPoints: boolean, withClean: boolean): Promise<Chunked> {
-  const numLogits = await checkData(model, x, y, o);
+/** Runs the attack through the shared runner and reads the per-input results back. */
+async function runAbstain(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl) {
+  const out = await attackWith(abstainPgdAttack, model, x, y, options, { ...control, batchSize: options.batchSize ?? control.batchSize });
   const n = x.shape[0];
-  const size = o.batchSize ?? control.batchSize ?? 500;
-  const out: Chunked = { parts: [], success: new Uint8Array(n), prediction: new Int32Array(n), clean: withClean ? new Int32Array(n) : null, numLogits };
-  try {
-    for (let start = 0, k = 0; start < n; start += size, k++) {
-      await checkpoint(control.signal);
-      const len = Math.min(size, n - start);
-      const r = tf.tidy(() => {
-        const xb = tf.slice(x, start, len);
-        const yb = tf.slice(y, start, len);
-        const { adversarial, success } = abstainPgdBatch(model, xb, yb, { ...o, seed: deriveSeed(o.seed, 'chunk', k) }, numLogits);
-        success.dispose();
-        const z = modelLogits(model, adversarial);
-        return {
-          adversarial,
-          pred: tf.argMax(z, 1),
-          succ: successOf(z, abstainAllowedMask(yb, o.numClasses, numLogits)),
-          clean: withClean ? tf.argMax(modelLogits(model, xb), 1) : tf.zeros([0]),
-        };
-      });
-      const [pred, succ, clean] = await Promise.all([r.pred.data(), r.succ.data(), r.clean.data()]);
-      tf.dispose([r.pred, r.succ, r.clean]);
-      if (keepPoints) out.parts.push(r.adversarial);
-      else r.adversarial.dispose();
-      out.prediction.set(pred, start);
-      out.success.set(Array.from(succ, (v) => (v > 0.5 ? 1 : 0)), start);
-      if (out.clean) out.clean.set(clean, start);
-      control.onProgress?.((start + len) / n);
-    }
-    if (n === 0) control.onProgress?.(1);
-    return out;
-  } catch (e) {
-    tf.dispose(out.parts);
-    throw e;
-  }
+  const [prediction, success] = n === 0 ? [new Int32Array(0), new Float32Array(0)] : await Promise.all([out.prediction.data(), out.success.data()]);
+  tf.dispose([out.prediction, out.success].filter(Boolean));
+  return { adversarial: out.adversarial, prediction: Int32Array.from(prediction), success: Uint8Array.from(success, (v) => (v > 0.5 ? 1 : 0)) };
 }
 
 /** Abstain-aware PGD (paper 004's success rule) over any number of inputs, chunked and cancellable. */
-export async function abstainPgd(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl = {}): Promise<AbstainPgdResult> {
-  const o = checkAbstainPgdOptions(options);
-  const r = await runChunks(model, x, y, o, control, true, false);
-  const adversarial = r.parts.length === 0 ? x.clone() : r.parts.length === 1 ? r.parts[0] : tf.concat(r.parts, 0);
-  if (r.parts.length > 1) tf.dispose(r.parts);
-  return { adversarial, success: r.success, prediction: r.prediction };
+export function abstainPgd(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl = {}): Promise<AbstainPgdResult> {
+  return runAbstain(model, x, y, options, control);
 }
 
 /** The "standard vs PGD error" table of a model with abstain classes (plain numbers). */
 export async function abstainErrorTable(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl = {}): Promise<AbstainErrorTable> {
-  const o = checkAbstainPgdOptions(options);
-  const r = await runChunks(model, x, y, o, control, false, true);
+  const r = await runAbstain(model, x, y, options, control);
+  r.adversarial.dispose();
+  const cleanT = tf.tidy(() => (x.shape[0] ? tf.argMax(modelLogits(model, x), 1) : tf.zeros([0], 'int32')));
+  const clean = await cleanT.data();
+  cleanT.dispose();
   const labels = await y.data();
-  const K = o.numClasses;
-  const M = r.numLogits - K;
+  const K = options.numClasses;
+  const M = (x.shape[0] ? numLogitsOf(model, x) : K) - K;
   const n = x.shape[0];
   let wrong = 0, abstainClean = 0, pgdWrong = 0, detected = 0, succeeded = 0;
-  const perClass = new Array<number>(M).fill(0);
+  const perClass = new Array<number>(Math.max(0, M)).fill(0);
   for (let i = 0; i < n; i++) {
-    const c = r.clean![i];
+    const c = clean[i];
     const a = r.prediction[i];
     if (c !== labels[i]) wrong++;
     if (c >= K) abstainClean++;

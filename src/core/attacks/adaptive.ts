@@ -22,12 +22,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import { twoHeadOutputs } from '../models/heads';
+import { modelHeads, twoHeadOutputs } from '../models/heads';
 import { logRConFromOutputs } from '../metrics/rejectorScores';
 import { rrBcePerExample } from '../training/rconRejection';
 import { type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
-import { type RunControl, mapBatches } from './batched';
-import { effectiveStepSize } from './pgd';
+import { effectiveStepSize, pgdProblems } from './pgd';
+import { type Attack, attackFunction, finiteAtLeast } from './runner';
 
 export const ADAPTIVE_OBJECTIVES = ['ce-logrcon', 'ce-rr', 'con-rr', 'con-logrcon', 'multi-target'] as const;
 export type AdaptiveObjective = (typeof ADAPTIVE_OBJECTIVES)[number];
@@ -146,7 +146,18 @@ export function adaptiveBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1
   return best!;
 }
 
+export const adaptiveRconAttack: Attack<AdaptiveOptions> = {
+  id: 'adaptive',
+  label: 'Adaptive attack',
+  defaults: { ...ADAPTIVE_DEFAULTS, box: null },
+  problems: (c, context) => [
+    ...(ADAPTIVE_OBJECTIVES.includes(c.objective) ? [] : [`objective must be one of ${ADAPTIVE_OBJECTIVES.join(', ')} (got ${String(c.objective)})`]),
+    ...finiteAtLeast('eta', c.eta, 0),
+    ...pgdProblems(c),
+    ...(!context || modelHeads(context.model) === 'rr' ? [] : ['the model has no Rectified Rejection head (an R-Con-aware attack needs one)']),
+  ],
+  batch: adaptiveBatch,
+};
+
 /** Adaptive PGD over any number of inputs, chunked and cancellable (seeds derived per chunk). */
-export function adaptiveAttack(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AdaptiveOptions, control: RunControl = {}): Promise<tf.Tensor> {
-  return mapBatches(x, y, control, (xb, yb, chunk) => adaptiveBatch(model, xb, yb, { ...options, seed: deriveSeed(options.seed, 'chunk', chunk) }));
-}
+export const adaptiveAttack = attackFunction(adaptiveRconAttack);

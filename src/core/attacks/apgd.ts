@@ -24,10 +24,9 @@ import {
   randomStart,
   steepestDirection,
   valueAndInputGradient,
-  assertInsideBox,
 } from './common';
-import { type RunControl, mapBatches } from './batched';
-import { takeBetter } from './pgd';
+import { type Attack, attackFunction, finiteAtLeast, intAtLeast } from './runner';
+import { bestOfRestarts } from './pgd';
 
 export interface ApgdOptions extends ThreatModel {
   steps: number;
@@ -151,25 +150,21 @@ function singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: Ap
 
 /** Synchronous APGD-CE on one batch (all restarts). */
 export function apgdCeBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: ApgdOptions): tf.Tensor {
-  let best = singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', 0));
-  for (let r = 1; r < Math.max(1, options.restarts); r++) {
-    const cand = singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', r));
-    const merged = tf.tidy(() => takeBetter(model, best, cand, y, crossEntropy));
-    best.dispose();
-    cand.dispose();
-    best = merged;
-  }
-  return best;
+  return bestOfRestarts(model, y, Math.max(1, options.restarts), crossEntropy, (r) => singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', r)));
 }
 
+export const apgdCeAttack: Attack<ApgdOptions> = {
+  id: 'apgd-ce',
+  label: 'APGD-CE',
+  defaults: APGD_DEFAULTS,
+  problems: (c) => [
+    ...intAtLeast('steps', c.steps, 1),
+    ...intAtLeast('restarts', c.restarts, 1),
+    ...(c.momentum === undefined ? [] : finiteAtLeast('momentum', c.momentum, 0)),
+    ...(c.rho === undefined ? [] : finiteAtLeast('rho', c.rho, 0)),
+  ],
+  batch: apgdCeBatch,
+};
+
 /** APGD-CE over any number of inputs, chunked and cancellable. */
-export async function apgdCe(
-  model: tf.LayersModel,
-  x: tf.Tensor,
-  y: tf.Tensor1D,
-  options: Partial<ApgdOptions> & Pick<ApgdOptions, 'eps'> & RunControl,
-): Promise<tf.Tensor> {
-  const opts: ApgdOptions = { ...APGD_DEFAULTS, ...options };
-  await assertInsideBox(x, opts.box);
-  return mapBatches(x, y, options, (xb, yb, k) => apgdCeBatch(model, xb, yb, { ...opts, seed: deriveSeed(opts.seed, 'chunk', k) }));
-}
+export const apgdCe = attackFunction(apgdCeAttack);

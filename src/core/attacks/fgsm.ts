@@ -4,8 +4,8 @@
  * "fast gradient method"), then projection onto the input box.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ThreatModel, assertInsideBox, crossEntropy, inputGradient, project, steepestDirection } from './common';
-import { type RunControl, mapBatches } from './batched';
+import { type ThreatModel, crossEntropy, inputGradient, project, steepestDirection } from './common';
+import { type Attack, type AttackSettings, attackFunction } from './runner';
 
 export function fgsmBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, threat: ThreatModel): tf.Tensor {
   return tf.tidy(() => {
@@ -14,13 +14,13 @@ export function fgsmBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor
   });
 }
 
-export async function fgsm(
-  model: tf.LayersModel,
-  x: tf.Tensor,
-  y: tf.Tensor1D,
-  options: Partial<ThreatModel> & Pick<ThreatModel, 'eps'> & RunControl,
-): Promise<tf.Tensor> {
-  const threat: ThreatModel = { norm: options.norm ?? 'linf', eps: options.eps, box: options.box ?? null };
-  await assertInsideBox(x, threat.box);
-  return mapBatches(x, y, options, (xb, yb) => fgsmBatch(model, xb, yb, threat));
-}
+export const fgsmAttack: Attack<AttackSettings> = {
+  id: 'fgsm',
+  label: 'FGSM',
+  defaults: { norm: 'linf', box: null, seed: 0 },
+  problems: () => [],
+  batch: (model, x, y, c) => fgsmBatch(model, x, y, c),
+};
+
+/** FGSM over any number of inputs, chunked; returns the adversarial inputs. */
+export const fgsm = attackFunction(fgsmAttack);

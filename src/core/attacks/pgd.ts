@@ -22,10 +22,9 @@ import {
   randomStart,
   steepestDirection,
   valueAndInputGradient,
-  assertInsideBox,
 } from './common';
 import { logits as modelLogits } from '../models/forward';
-import { type RunControl, mapBatches } from './batched';
+import { type Attack, attackFunction, finiteAtLeast, intAtLeast } from './runner';
 
 export interface PgdOptions extends ThreatModel {
   steps: number;
@@ -116,11 +115,14 @@ export function pgdBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1
   const opts = { ...options };
   // Without a random start every restart would be the same run.
   const restarts = opts.randomStart || (opts.initStd ?? 0) > 0 ? Math.max(1, Math.floor(opts.restarts)) : 1;
-  let best = singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', 0));
-  if (restarts === 1) return best;
-  const objective = opts.objective ?? crossEntropy;
+  return bestOfRestarts(model, labels, restarts, opts.objective ?? crossEntropy, (r) => singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', r)));
+}
+
+/** Runs `restarts` independent runs and keeps, per input, the better one (takeBetter). */
+export function bestOfRestarts(model: tf.LayersModel, labels: tf.Tensor1D, restarts: number, objective: Objective, run: (r: number) => tf.Tensor): tf.Tensor {
+  let best = run(0);
   for (let r = 1; r < restarts; r++) {
-    const cand = singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', r));
+    const cand = run(r);
     const merged = tf.tidy(() => takeBetter(model, best, cand, labels, objective));
     best.dispose();
     cand.dispose();
@@ -153,15 +155,28 @@ export function takeBetter(
   });
 }
 
-/** PGD over any number of inputs, chunked, cancellable; returns the adversarial inputs. */
-export async function pgd(
-  model: tf.LayersModel,
-  x: tf.Tensor,
-  y: tf.Tensor1D,
-  options: Partial<PgdOptions> & Pick<PgdOptions, 'eps'> & RunControl,
-): Promise<tf.Tensor> {
-  const opts: PgdOptions = { ...PGD_DEFAULTS, ...options };
-  await assertInsideBox(x, opts.box);
-  return mapBatches(x, y, options, (xb, yb, k) => pgdBatch(model, xb, yb, { ...opts, seed: deriveSeed(opts.seed, 'chunk', k) }));
+/** The settings PGD itself checks (the runner checks the threat model and the data). */
+export function pgdProblems(c: Pick<PgdOptions, 'steps' | 'stepSize' | 'restarts' | 'initStd'>): string[] {
+  return [
+    ...intAtLeast('steps', c.steps, 0),
+    ...finiteAtLeast('stepSize', c.stepSize, 0, ', 0 = 2.5·eps/steps'),
+    ...intAtLeast('restarts', c.restarts, 1),
+    ...(c.initStd === undefined ? [] : finiteAtLeast('initStd', c.initStd, 0)),
+  ];
 }
 
+/**
+ * PGD as an evaluation attack: by default each input keeps the first iterate that changed its
+ * prediction (keepFooled), as the 4-way split needs. `pgd` below keeps Madry et al.'s final
+ * iterate unless told otherwise.
+ */
+export const pgdAttack: Attack<PgdOptions> = {
+  id: 'pgd',
+  label: 'PGD',
+  defaults: { ...PGD_DEFAULTS, keepFooled: true },
+  problems: pgdProblems,
+  batch: pgdBatch,
+};
+
+/** PGD over any number of inputs, chunked, cancellable; returns the adversarial inputs (the final iterate unless keepFooled). */
+export const pgd = attackFunction(pgdAttack, { ...PGD_DEFAULTS, keepFooled: false });

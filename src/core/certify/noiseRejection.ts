@@ -41,10 +41,10 @@ import * as tf from '@tensorflow/tfjs';
 import { type Denoiser, denoise } from '../models/denoiser';
 import { type RejectorHeads, modelRejectors, ownHead } from '../models/noiseRejectors';
 import { deriveSeed } from '../random';
-import { ABSTAIN, type BaseClassifier, type SampleControl, modelClassifier, sampleCounts } from './smoothing';
+import { ABSTAIN, type BaseClassifier, type CertifyResult, type SampleControl, modelClassifier, sampleCounts, selectThenEstimate, topTwo } from './smoothing';
 import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
-import { type RunSetControl, type RunSetResult, runInputs } from './run';
+import { type RunOnSet, certifyOutcome, predictOutcome, runModeOnSet } from './run';
 
 export interface NoiseRejectionOptions extends SmoothingOptions {
   /** h_k = 1 (reject) iff the sigmoid output H_k ≥ threshold. */
@@ -119,29 +119,18 @@ export function rejectionClassifier(system: RejectionSystem, threshold = NOISE_R
   };
 }
 
-function topRealClass(counts: number[], K: number): number {
-  let best = 0;
-  for (let c = 1; c < K; c++) if (counts[c] > counts[best]) best = c;
-  return best;
-}
-
 /** Theorem 3.1's radius σ/2 · (Φ⁻¹(pA_lower) + Φ⁻¹(pAR_lower)) (may be ≤ 0 or −∞). */
 export function rejectionRadius(sigma: number, pALower: number, pARLower: number): number {
   return (sigma / 2) * (normInv(pALower) + normInv(pARLower));
 }
 
-export interface RejectionCertifyResult {
-  /** ĉA, or ABSTAIN (−1). */
-  prediction: number;
-  /** σ/2 (Φ⁻¹(pA_lower) + Φ⁻¹(pAR_lower)) when certified (> 0), else 0. */
-  radius: number;
-  /** Counts of f_R over the n estimation samples: K real classes, then R (index K). */
-  counts: number[];
-  /** The same over the n0 selection samples. */
-  selectionCounts: number[];
-  /** ĉA: the top real class of the selection samples (also when abstaining). */
-  topClass: number;
-  pALower: number;
+/**
+ * CERTIFY's result with rejection: radius = σ/2 (Φ⁻¹(pA_lower) + Φ⁻¹(pAR_lower)) when certified
+ * (> 0), else 0; counts (n estimation samples) and selectionCounts (n0 selection samples) of f_R
+ * over the K real classes, then R (index K); topClass = ĉA, the top real class of the selection
+ * samples (also when abstaining).
+ */
+export interface RejectionCertifyResult extends CertifyResult {
   pARLower: number;
   /** Estimation samples of ĉA not rejected (counts[ĉA]). */
   countTop: number;
@@ -151,21 +140,30 @@ export interface RejectionCertifyResult {
   alphaPerBound: number;
 }
 
-/** CERTIFY of g_R at one input x (no batch axis, or a batch axis of 1): Theorem 3.1. */
-export async function certifyWithRejection(
+/**
+ * CERTIFY or PREDICT of g_R at one input x (no batch axis, or a batch axis of 1), given the parts
+ * of the system S = {D, f, {h_k}}.
+ */
+type OneInputWithRejection<R> = (
   classifier: tf.LayersModel | BaseClassifier,
   denoiser: Denoiser,
   rejectors: tf.LayersModel | RejectorHeads,
   x: tf.Tensor,
-  options: Partial<NoiseRejectionOptions> = {},
-  control: SampleControl = {},
-): Promise<RejectionCertifyResult> {
+  options?: Partial<NoiseRejectionOptions>,
+  control?: SampleControl,
+) => Promise<R>;
+
+/** The checked settings, f_R ∘ D and K (f_R's classes less R) for one input. */
+function oneInputSetup(system: RejectionSystem, options: Partial<NoiseRejectionOptions>) {
   const o = checkNoiseRejectionOptions(options);
-  const base = rejectionClassifier({ classifier, denoiser, rejectors }, o.threshold);
-  const K = base.numClasses - 1;
-  const selectionCounts = await sampleCounts(base, x, o.n0, o.sigma, o.batchSize, deriveSeed(o.seed, 'select'), { signal: control.signal });
-  const topClass = topRealClass(selectionCounts, K);
-  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'estimate'), control);
+  const base = rejectionClassifier(system, o.threshold);
+  return { o, base, K: base.numClasses - 1 };
+}
+
+/** CERTIFY of g_R at one input: Theorem 3.1. */
+export const certifyWithRejection: OneInputWithRejection<RejectionCertifyResult> = async (classifier, denoiser, rejectors, x, options = {}, control = {}) => {
+  const { o, base, K } = oneInputSetup({ classifier, denoiser, rejectors }, options);
+  const { selectionCounts, topClass, counts } = await selectThenEstimate(base, x, o, control, K);
   const countTop = counts[topClass];
   const countRejected = counts[K];
   const alphaPerBound = o.splitAlpha ? o.alpha / 2 : o.alpha;
@@ -185,7 +183,7 @@ export async function certifyWithRejection(
     countRejected,
     alphaPerBound,
   };
-}
+};
 
 export interface RejectionPredictResult {
   /** ĉA, or ABSTAIN (−1). */
@@ -198,25 +196,14 @@ export interface RejectionPredictResult {
 }
 
 /** PREDICT of g_R at one input (Algorithm 1): the top two real classes, a binomial test at level α. */
-export async function predictWithRejection(
-  classifier: tf.LayersModel | BaseClassifier,
-  denoiser: Denoiser,
-  rejectors: tf.LayersModel | RejectorHeads,
-  x: tf.Tensor,
-  options: Partial<NoiseRejectionOptions> = {},
-  control: SampleControl = {},
-): Promise<RejectionPredictResult> {
-  const o = checkNoiseRejectionOptions(options);
-  const base = rejectionClassifier({ classifier, denoiser, rejectors }, o.threshold);
-  const K = base.numClasses - 1;
+export const predictWithRejection: OneInputWithRejection<RejectionPredictResult> = async (classifier, denoiser, rejectors, x, options = {}, control = {}) => {
+  const { o, base, K } = oneInputSetup({ classifier, denoiser, rejectors }, options);
   const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'predict'), control);
-  const order = counts.slice(0, K).map((_, c) => c).sort((a, b) => counts[b] - counts[a] || a - b);
-  const nA = counts[order[0]];
-  const nB = K > 1 ? counts[order[1]] : 0;
+  const { top, nA, nB } = topTwo(counts, K);
   // With nA + nB = 0 (everything rejected) there is nothing to test: abstain.
   const pValue = nA + nB > 0 ? binomTestTwoSided(nA, nA + nB, 0.5) : 1;
-  return { prediction: nA + nB > 0 && pValue <= o.alpha ? order[0] : ABSTAIN, counts, countRejected: counts[K], pValue };
-}
+  return { prediction: nA + nB > 0 && pValue <= o.alpha ? top : ABSTAIN, counts, countRejected: counts[K], pValue };
+};
 
 /**
  * CERTIFY ('certify') or PREDICT ('predict') with rejection on the inputs x[indices] (batch axis
@@ -224,27 +211,19 @@ export async function predictWithRejection(
  * deriveSeed(options.seed, 'input', i); rows carry countTop / countRejected (certify) and
  * pLower = pA_lower. A cancelled run keeps the finished rows.
  */
-export async function runRejectionOnSet(
-  mode: 'certify' | 'predict',
-  system: RejectionSystem,
-  x: tf.Tensor,
-  labels: ArrayLike<number>,
-  indices: number[],
-  options: Partial<NoiseRejectionOptions>,
-  control: RunSetControl = {},
-): Promise<RunSetResult> {
+export const runRejectionOnSet: RunOnSet<RejectionSystem, NoiseRejectionOptions> = async (mode, system, x, labels, indices, options, control = {}) => {
   const o = checkNoiseRejectionOptions(options);
   // Built once per run: a model's classifier / heads wrappers.
   const classifier = asClassifier(system.classifier);
   const rejectors = asHeads(system.rejectors);
-  if (mode === 'certify') {
-    return runInputs(x, labels, indices, o.seed, o.n0 + o.n, o.n0, async (xi, seed, c) => {
+  return runModeOnSet(mode, x, labels, indices, o, {
+    certify: async (xi, seed, c) => {
       const r = await certifyWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, c);
-      return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower, countTop: r.countTop, countRejected: r.countRejected };
-    }, control);
-  }
-  return runInputs(x, labels, indices, o.seed, o.n, 0, async (xi, seed, c) => {
-    const r = await predictWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, c);
-    return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue, countRejected: r.countRejected };
+      return { ...certifyOutcome(r), countTop: r.countTop, countRejected: r.countRejected };
+    },
+    predict: async (xi, seed, c) => {
+      const r = await predictWithRejection(classifier, system.denoiser, rejectors, xi, { ...o, seed }, c);
+      return { ...predictOutcome(r), countRejected: r.countRejected };
+    },
   }, control);
-}
+};

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isCancelled } from '../cancel';
 import { deriveSeed } from '../random';
-import { ABSTAIN, type BaseClassifier, type SampleControl, certifyBase, predictBase } from './smoothing';
+import { ABSTAIN, type BaseClassifier, type CertifyResult, type PredictResult, type SampleControl, certifyBase, predictBase } from './smoothing';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import type { CertificationRow } from './log';
 
@@ -72,29 +72,54 @@ export async function runInputs(
   return { rows, cancelled: false };
 }
 
+/** The row of one input's CERTIFY (the run adds idx, label, correct and time). */
+export function certifyOutcome(r: CertifyResult): InputOutcome {
+  return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower };
+}
+
+/** The row of one input's PREDICT (no radius). */
+export function predictOutcome(r: PredictResult): InputOutcome {
+  return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue };
+}
+
+type OneInput = (xi: tf.Tensor, seed: number, control: SampleControl) => Promise<InputOutcome>;
+
 /**
- * Runs CERTIFY ('certify') or PREDICT ('predict') on the inputs x[indices] (batch axis first)
- * with labels y. Input i uses seed deriveSeed(options.seed, 'input', i), so a row does not depend
- * on which other inputs were run.
+ * CERTIFY ('certify': n0 + n samples an input, n0 of them before `certify` reports its own) or
+ * PREDICT ('predict': n samples) over the inputs, through runInputs.
  */
-export async function runSmoothingOnSet(
+export function runModeOnSet(
   mode: 'certify' | 'predict',
-  base: BaseClassifier,
   x: tf.Tensor,
   labels: ArrayLike<number>,
   indices: number[],
-  options: Partial<SmoothingOptions>,
-  control: RunSetControl = {},
+  o: SmoothingOptions,
+  one: { certify: OneInput; predict: OneInput },
+  control: RunSetControl,
 ): Promise<RunSetResult> {
-  const o = checkSmoothingOptions(options);
-  if (mode === 'certify') {
-    return runInputs(x, labels, indices, o.seed, o.n0 + o.n, o.n0, async (xi, seed, c) => {
-      const r = await certifyBase(base, xi, { ...o, seed }, c);
-      return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower };
-    }, control);
-  }
-  return runInputs(x, labels, indices, o.seed, o.n, 0, async (xi, seed, c) => {
-    const r = await predictBase(base, xi, { ...o, seed }, c);
-    return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue };
-  }, control);
+  if (mode === 'certify') return runInputs(x, labels, indices, o.seed, o.n0 + o.n, o.n0, one.certify, control);
+  return runInputs(x, labels, indices, o.seed, o.n, 0, one.predict, control);
 }
+
+/** A run of CERTIFY or PREDICT of `base` (what is smoothed) with settings O over the inputs x[indices] (batch axis first) with labels y. */
+export type RunOnSet<B, O> = (
+  mode: 'certify' | 'predict',
+  base: B,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  indices: number[],
+  options: Partial<O>,
+  control?: RunSetControl,
+) => Promise<RunSetResult>;
+
+/**
+ * Runs CERTIFY ('certify') or PREDICT ('predict') of the smoothed `base` classifier. Input i uses
+ * seed deriveSeed(options.seed, 'input', i), so a row does not depend on which other inputs were run.
+ */
+export const runSmoothingOnSet: RunOnSet<BaseClassifier, SmoothingOptions> = async (mode, base, x, labels, indices, options, control = {}) => {
+  const o = checkSmoothingOptions(options);
+  return runModeOnSet(mode, x, labels, indices, o, {
+    certify: async (xi, seed, c) => certifyOutcome(await certifyBase(base, xi, { ...o, seed }, c)),
+    predict: async (xi, seed, c) => predictOutcome(await predictBase(base, xi, { ...o, seed }, c)),
+  }, control);
+};

@@ -24,6 +24,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { logits } from '../models/forward';
+import { fixedOutputWidth } from '../models/outputWidth';
 import { deriveSeed } from '../random';
 import { gaussianNoise } from '../noise/gaussianNoise';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
@@ -39,9 +40,7 @@ export interface BaseClassifier {
 
 /** The base classifier of a model: the argmax of its logits. */
 export function modelClassifier(model: tf.LayersModel): BaseClassifier {
-  const shape = model.outputs[0].shape;
-  const numClasses = shape[shape.length - 1];
-  if (numClasses == null) throw new Error('The model has no fixed number of classes.');
+  const numClasses = fixedOutputWidth(model, 'The model has no fixed number of classes.');
   return { numClasses, classify: (x) => tf.argMax(logits(model, x), 1) as tf.Tensor1D };
 }
 
@@ -87,10 +86,34 @@ export async function sampleCounts(
   }
 }
 
-function argmaxIndex(counts: number[]): number {
+/** The most frequent of the first `classes` classes (ties towards the lower index). */
+function argmaxIndex(counts: number[], classes = counts.length): number {
   let best = 0;
-  for (let c = 1; c < counts.length; c++) if (counts[c] > counts[best]) best = c;
+  for (let c = 1; c < classes; c++) if (counts[c] > counts[best]) best = c;
   return best;
+}
+
+/**
+ * CERTIFY's two sample sets: ĉA, the top of the first `classes` classes over n0 selection
+ * samples, then the counts of n fresh estimation samples (independent seed streams).
+ */
+export async function selectThenEstimate(
+  base: BaseClassifier,
+  x: tf.Tensor,
+  o: SmoothingOptions,
+  control: SampleControl,
+  classes = base.numClasses,
+): Promise<{ selectionCounts: number[]; topClass: number; counts: number[] }> {
+  const selectionCounts = await sampleCounts(base, x, o.n0, o.sigma, o.batchSize, deriveSeed(o.seed, 'select'), { signal: control.signal });
+  const topClass = argmaxIndex(selectionCounts, classes);
+  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'estimate'), control);
+  return { selectionCounts, topClass, counts };
+}
+
+/** PREDICT's top two of the first `classes` classes, ties broken towards the lower index (nB = 0 with one class). */
+export function topTwo(counts: number[], classes = counts.length): { top: number; nA: number; nB: number } {
+  const order = counts.slice(0, classes).map((_, c) => c).sort((a, b) => counts[b] - counts[a] || a - b);
+  return { top: order[0], nA: counts[order[0]], nB: classes > 1 ? counts[order[1]] : 0 };
 }
 
 export interface CertifyResult {
@@ -110,9 +133,7 @@ export interface CertifyResult {
 /** CERTIFY for one input (Cohen et al., Section 3.2). */
 export async function certifyBase(base: BaseClassifier, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<CertifyResult> {
   const o = checkSmoothingOptions(options);
-  const selectionCounts = await sampleCounts(base, x, o.n0, o.sigma, o.batchSize, deriveSeed(o.seed, 'select'), { signal: control.signal });
-  const topClass = argmaxIndex(selectionCounts);
-  const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'estimate'), control);
+  const { selectionCounts, topClass, counts } = await selectThenEstimate(base, x, o, control);
   const pALower = clopperPearsonLower(counts[topClass], o.n, o.alpha);
   const certified = pALower > 0.5;
   return { prediction: certified ? topClass : ABSTAIN, radius: certified ? o.sigma * normInv(pALower) : 0, counts, selectionCounts, topClass, pALower };
@@ -130,12 +151,9 @@ export interface PredictResult {
 export async function predictBase(base: BaseClassifier, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<PredictResult> {
   const o = checkSmoothingOptions(options);
   const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'predict'), control);
-  // The top two classes, ties broken towards the lower index.
-  const order = counts.map((_, c) => c).sort((a, b) => counts[b] - counts[a] || a - b);
-  const nA = counts[order[0]];
-  const nB = order.length > 1 ? counts[order[1]] : 0;
+  const { top, nA, nB } = topTwo(counts);
   const pValue = binomTestTwoSided(nA, nA + nB, 0.5);
-  return { prediction: pValue <= o.alpha ? order[0] : ABSTAIN, counts, pValue };
+  return { prediction: pValue <= o.alpha ? top : ABSTAIN, counts, pValue };
 }
 
 /** CERTIFY on a model: `certify(model, x, { sigma, n0, n, alpha, batchSize, seed })`. */

@@ -213,35 +213,49 @@ export function ibpScheduleErrors(c: { training?: { ibp?: { warmup: number; ramp
  * rejected, and every field is validated. Throws an Error listing the problems.
  */
 export function parseExperiment(text: string): ExperimentConfig {
-  let raw: unknown;
+  return normaliseExperiment(parseConfigJson(text));
+}
+
+/** JSON.parse for config text; its error says "Not valid JSON: …". Shared by the 2-D and image configs. */
+export function parseConfigJson(text: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new Error(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-  return normaliseExperiment(raw);
 }
 
-/** Fills defaults into a partial config object and validates it (throws on problems). */
-export function normaliseExperiment(raw: unknown): ExperimentConfig {
+/** Merges `over` into a copy of `base`; keys of `over` that `base` lacks are collected in `unknown`. */
+function mergeDefaults(base: unknown, over: unknown, prefix: string, unknown: string[]): unknown {
+  if (over === undefined) return structuredClone(base);
+  if (base && typeof base === 'object' && !Array.isArray(base) && over && typeof over === 'object' && !Array.isArray(over)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(over)) if (!(k in base)) unknown.push(prefix + k);
+    for (const k of Object.keys(base)) out[k] = mergeDefaults((base as Record<string, unknown>)[k], (over as Record<string, unknown>)[k], `${prefix}${k}.`, unknown);
+    return out;
+  }
+  return over;
+}
+
+/**
+ * Fills `defaults` into a partial config object and validates it with `validate`; unknown fields
+ * are errors too. Throws "Invalid config: field problem; field problem". Shared by the 2-D and
+ * image configs.
+ */
+export function normaliseConfig<T>(defaults: T, raw: unknown, validate: (config: T) => FieldErrors): T {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('The config must be a JSON object.');
   const unknown: string[] = [];
-  const merge = (base: unknown, over: unknown, prefix: string): unknown => {
-    if (over === undefined) return structuredClone(base);
-    if (base && typeof base === 'object' && !Array.isArray(base) && over && typeof over === 'object' && !Array.isArray(over)) {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(over as object)) if (!(k in (base as object))) unknown.push(prefix + k);
-      for (const k of Object.keys(base as object)) out[k] = merge((base as Record<string, unknown>)[k], (over as Record<string, unknown>)[k], `${prefix}${k}.`);
-      return out;
-    }
-    return over;
-  };
-  const config = merge(EXPERIMENT_DEFAULTS, raw, '') as ExperimentConfig;
-  const errors = validateExperiment(config);
+  const config = mergeDefaults(defaults, raw, '', unknown) as T;
+  const errors = validate(config);
   for (const u of unknown) errors[u] = 'is not a known field';
   const keys = Object.keys(errors);
   if (keys.length) throw new Error(`Invalid config: ${keys.map((k) => `${k} ${errors[k]}`).join('; ')}`);
   return config;
+}
+
+/** Fills defaults into a partial config object and validates it (throws on problems). */
+export function normaliseExperiment(raw: unknown): ExperimentConfig {
+  return normaliseConfig(EXPERIMENT_DEFAULTS, raw, validateExperiment);
 }
 
 /** The seed of the evaluation attack, derived from the run's seed. */

@@ -42,4 +42,3 @@ export const FIGURE1_PRESET: Preset = {
   evalSet: 'train',
 };
 
-export const PRESETS: Preset[] = [FIGURE1_PRESET];

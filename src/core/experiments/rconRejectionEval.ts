@@ -33,7 +33,7 @@ import { rejectorScoresOf } from '../metrics/rejectorScoreNames';
 import { type RejectionEvalConfig, type RejectionEvalSetting, rejectionEvalErrorList, rejectionEvalModelProblems, validateRejectionEvalConfig } from './rconRejectionEvalConfig';
 import { type RejectionEvaluation, type ScoredSet, type SkippedSetting, rejectionMetrics } from './rconRejectionMetrics';
 
-export type { RejectionEvaluation, ScoredSet, RejectionMetric, CoupledSummary, SkippedSetting, AccuracyCoveragePoints } from './rconRejectionMetrics';
+export type { RejectionEvaluation } from './rconRejectionMetrics';
 
 /** Which setting is running: its 0-based index among those that run, how many run, and the setting. */
 export interface RejectionEvalStage {

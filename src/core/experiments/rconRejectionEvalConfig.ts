@@ -114,13 +114,13 @@ export function adaptiveSetting(
   };
 }
 
+/** How the scores are read and summarised, the same for images and the 2-D playground. */
+const REJECTION_EVAL_READING = { temperature: 1, tpr: 0.95, xi: 0.2, seed: 0 };
+
 /** Images in [0, 1] (paper 000's CIFAR-10 settings). */
 export const REJECTION_EVAL_DEFAULTS: RejectionEvalConfig = {
   count: 500,
-  temperature: 1,
-  tpr: 0.95,
-  xi: 0.2,
-  seed: 0,
+  ...REJECTION_EVAL_READING,
   settings: [
     REJECTION_CLEAN_SETTING,
     pgdSetting('linf', 8 / 255),
@@ -133,10 +133,7 @@ export const REJECTION_EVAL_DEFAULTS: RejectionEvalConfig = {
 /** The 2-D playground (coordinates of order 1, no box): eps 0.1 and 0.2 (l_inf), 0.2 (l_2). */
 export const REJECTION_EVAL_DEFAULTS_2D: RejectionEvalConfig = {
   count: 1000,
-  temperature: 1,
-  tpr: 0.95,
-  xi: 0.2,
-  seed: 0,
+  ...REJECTION_EVAL_READING,
   settings: [
     REJECTION_CLEAN_SETTING,
     pgdSetting('linf', 0.1, 10, '2d'),

@@ -8,12 +8,13 @@
  * Robust accuracy R_acc and robust inaccuracy R_rob-inacc are the first two fractions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type AttackConfig, runAttack } from '../attacks/attack';
-import type { RunControl } from '../attacks/batched';
+import type { AttackConfig } from '../attacks/config';
+import { runAttack } from '../attacks/registry';
+import type { RunControl } from '../attacks/runner';
 import { predict } from '../attacks/common';
 import { type RobustnessSplit, splitFromPredictions } from './split';
 
-export { SPLIT_CATEGORIES, SPLIT_LABELS, splitFromPredictions, type RobustnessSplit, type SplitCategoryName } from './split';
+export type { RobustnessSplit } from './split';
 
 /**
  * Attacks every input's own prediction and returns the per-input categories and the four

@@ -11,6 +11,25 @@ import { Normalize } from './normalize';
 
 export { CNN_DEFAULTS, type CnnConfig };
 
+/**
+ * One conv block of the image networks (this CNN, the noise rejectors' backbone): a 3×3
+ * convolution ('same' padding, ReLU, He-normal weights from `seed`), then 2×2 max-pooling.
+ * `first` carries the input shape when the block is the model's first layer.
+ */
+export function addConvBlock(model: tf.Sequential, filters: number, seed: number, first: { inputShape?: number[] }): void {
+  model.add(
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: tf.initializers.heNormal({ seed }),
+      ...first,
+    }),
+  );
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+}
+
 export function createCnn(config: Partial<CnnConfig> & Pick<CnnConfig, 'inputShape' | 'numClasses'>): tf.Sequential {
   const c = { ...CNN_DEFAULTS, ...config };
   const [h, w, ch] = c.inputShape;
@@ -20,19 +39,7 @@ export function createCnn(config: Partial<CnnConfig> & Pick<CnnConfig, 'inputSha
   const model = tf.sequential({ name: 'cnn' });
   const first = { inputShape: [h, w, ch] };
   if (c.normalize) model.add(new Normalize({ ...c.normalize, inputShape: [h, w, ch], name: 'normalize' }));
-  for (let i = 0; i < c.convLayers; i++) {
-    model.add(
-      tf.layers.conv2d({
-        filters: c.filters * 2 ** i,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(c.seed, 'cnn', i) }),
-        ...(i === 0 && !c.normalize ? first : {}),
-      }),
-    );
-    model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
-  }
+  for (let i = 0; i < c.convLayers; i++) addConvBlock(model, c.filters * 2 ** i, deriveSeed(c.seed, 'cnn', i), i === 0 && !c.normalize ? first : {});
   model.add(tf.layers.flatten());
   if (c.dense > 0) {
     model.add(tf.layers.dense({ units: c.dense, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(c.seed, 'cnn', 'dense') }) }));

@@ -172,14 +172,6 @@ export function modelHeads(model: tf.LayersModel): ModelHeads {
   return 'none';
 }
 
-export function isRrModel(model: tf.LayersModel): boolean {
-  return modelHeads(model) === 'rr';
-}
-
-export function isSelectiveNetModel(model: tf.LayersModel): boolean {
-  return modelHeads(model) === 'selectivenet';
-}
-
 const HEAD_NAMES: Record<ModelHeads, string> = {
   none: 'a plain classifier',
   rr: "a two-head model (classifier + Rectified Rejection's auxiliary head; createRrModel)",

@@ -22,7 +22,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
+import { addConvBlock } from './cnn';
 import { logits } from './forward';
+import { fixedOutputWidth } from './outputWidth';
 
 export interface CnnRejectorConfig {
   kind: 'cnn';
@@ -101,19 +103,7 @@ export function createRejectors(config: CnnRejectorInput | MlpRejectorInput): tf
   if (!Number.isInteger(c.filters) || c.filters < 1) throw new Error('filters must be a whole number >= 1');
   if (Math.min(h, w) >> c.convLayers < 1) throw new Error(`${c.convLayers} pooling blocks shrink a ${h}×${w} image to nothing`);
   if (!c.hidden.every((u) => Number.isInteger(u) && u >= 1)) throw new Error('hidden must list whole numbers >= 1');
-  for (let i = 0; i < c.convLayers; i++) {
-    model.add(
-      tf.layers.conv2d({
-        filters: c.filters * 2 ** i,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(c.seed, 'rejectors', 'conv', i) }),
-        ...(i === 0 ? { inputShape: [h, w, ch] } : {}),
-      }),
-    );
-    model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
-  }
+  for (let i = 0; i < c.convLayers; i++) addConvBlock(model, c.filters * 2 ** i, deriveSeed(c.seed, 'rejectors', 'conv', i), i === 0 ? { inputShape: [h, w, ch] } : {});
   model.add(tf.layers.flatten());
   c.hidden.forEach((units, i) =>
     model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(c.seed, 'rejectors', 'fc', i) }) })),
@@ -151,8 +141,6 @@ export interface RejectorHeads {
 }
 
 export function modelRejectors(model: tf.LayersModel): RejectorHeads {
-  const shape = model.outputs[0].shape;
-  const numClasses = shape[shape.length - 1];
-  if (numClasses == null) throw new Error('The rejector model has no fixed number of heads.');
+  const numClasses = fixedOutputWidth(model, 'The rejector model has no fixed number of heads.');
   return { numClasses, probabilities: (z) => rejectorProbabilities(model, z) };
 }

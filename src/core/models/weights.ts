@@ -10,6 +10,22 @@ export function restoreWeights(model: tf.LayersModel, snapshot: tf.Tensor[]): vo
   model.setWeights(snapshot);
 }
 
+/**
+ * The weights of a training run's last completed epoch (at first, the initial ones): `save` at
+ * the end of each epoch, `restore` after a cancelled, diverged or failed run, `dispose` when done.
+ */
+export function epochCheckpoint(model: tf.LayersModel): { save(): void; restore(): void; dispose(): void } {
+  let snapshot = snapshotWeights(model);
+  return {
+    save: () => {
+      disposeAll(snapshot);
+      snapshot = snapshotWeights(model);
+    },
+    restore: () => restoreWeights(model, snapshot),
+    dispose: () => disposeAll(snapshot),
+  };
+}
+
 export function disposeAll(tensors: tf.Tensor[]): void {
   for (const t of tensors) t.dispose();
 }

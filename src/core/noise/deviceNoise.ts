@@ -1,5 +1,5 @@
 /**
- * Installs the device generators of Gaussian noise (issue 4, item 2): Philox4x32-10 (Salmon et
+ * Installs the device generators of Gaussian noise: Philox4x32-10 (Salmon et
  * al., SC 2011) + Box–Muller as a WGSL kernel for 'webgpu' (noiseWebgpu.ts) and a GLSL ES 3.0
  * program for 'webgl' (noiseWebgl.ts), registered with `registerDeviceNoise` (noise.ts).
  *

@@ -1,5 +1,5 @@
 /**
- * The "noise generator check" (issue 4, items 2 and 10): draws N Gaussians with `gaussianNoise`
+ * The "noise generator check", run in the page on every backend: draws N Gaussians with `gaussianNoise`
  * (Philox4x32-10, Salmon et al. 2011, + Box–Muller; on the device where a kernel is registered)
  * on the active backend, times generation + read-back, and checks the numbers:
  *  - mean, variance and lag-1 autocorrelation within 5 standard errors of 0, 1 and 0

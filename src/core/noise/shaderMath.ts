@@ -1,5 +1,5 @@
 /**
- * Shared constants of the device Gaussian generators (issue 4, item 2): Philox4x32-10 (Salmon et
+ * Shared constants of the device Gaussian generators: Philox4x32-10 (Salmon et
  * al., SC 2011) and Box–Muller in float32, written out once for the WGSL (noiseWebgpu.ts) and the
  * GLSL ES 3.0 (noiseWebgl.ts) kernels so both do exactly the same arithmetic.
  *

@@ -1,5 +1,5 @@
 /**
- * Gaussian noise on the tfjs WebGL2 backend (issue 4, item 2): a GPGPU fragment program in GLSL
+ * Gaussian noise on the tfjs WebGL2 backend: a GPGPU fragment program in GLSL
  * ES 3.0 that yields exactly the draws of `philoxNormals` (philox.ts): Philox4x32-10 (Salmon et
  * al., SC 2011) with 32-bit highp uints (mulhi through 16-bit halves: ES 3.0 has no
  * umulExtended), 24-bit uniforms, Box–Muller with the float32 log/sincos of noiseShaderMath.ts.

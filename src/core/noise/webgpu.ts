@@ -1,5 +1,5 @@
 /**
- * Gaussian noise on the tfjs WebGPU backend (issue 4, item 2): a WGSL compute kernel that yields
+ * Gaussian noise on the tfjs WebGPU backend: a WGSL compute kernel that yields
  * exactly the draws of `philoxNormals` (philox.ts): Philox4x32-10 (Salmon et al., SC 2011) of
  * counter (g, 0, 0, 0) under key (seed, stream), 24-bit uniforms, Box–Muller, elements 4g..4g+3.
  * WGSL has no 64-bit integers, so mulhi goes through 16-bit halves as in philox.ts; log, sin and

@@ -30,11 +30,10 @@ import { crossEntropy, featureAxes, project, steepestDirection } from '../attack
 import { logits } from '../models/forward';
 import { deriveSeed } from '../random';
 import type { TrainingMethod } from './method';
-import { drawNoise, meanOverDraws, perInput, repeatCopies, smoothedParams } from './noiseDraws';
-import { type CatRsConfig } from './smoothedTrainingConfig';
+import { drawNoise, meanOverDraws, perInput, repeatCopies } from '../noise/draws';
+import { type CatRsConfig, smoothedParams } from './smoothedTrainingConfig';
 import { klFromProbs } from './trades';
 
-export { CAT_RS_DEFAULTS, CAT_RS_VARIANTS, type CatRsConfig, type CatRsVariant } from './smoothedTrainingConfig';
 
 /** K ~ Bin(M, p_hat) per input, as the number of M seeded uniforms below p_hat. */
 export function sampleK(pHat: tf.Tensor1D, m: number, seed: number): tf.Tensor1D {

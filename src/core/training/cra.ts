@@ -23,9 +23,9 @@ import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
 import { logits } from '../models/forward';
 import type { TrainingMethod } from './method';
-import { drawNoise, meanOverDraws, repeatCopies, smoothedParams } from './noiseDraws';
+import { drawNoise, meanOverDraws, repeatCopies } from '../noise/draws';
 import { normInv } from './normInvTensor';
-import type { CraConfig } from './smoothedTrainingConfig';
+import { type CraConfig, smoothedParams } from './smoothedTrainingConfig';
 
 /**
  * The differentiable certified radius of the smoothed prediction, sigma/2 · (Phi^-1(top) −

@@ -26,15 +26,15 @@
  * `checkpoint`, progress callbacks and a stop on a non-finite loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkpoint, isCancelled } from '../cancel';
+import { checkpoint } from '../cancel';
 import { crossEntropy } from '../attacks/common';
 import { gaussianNoise } from '../noise/gaussianNoise';
 import { denoise } from '../models/denoiser';
 import { logits } from '../models/forward';
-import { disposeAll, restoreWeights, snapshotWeights } from '../models/weights';
+import { disposeAll, epochCheckpoint } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import type { Prepared } from './method';
-import { TRAIN_DEFAULTS, cancelledMessage, createOptimizer, disposeOptimizer, type TrainStatus } from './trainer';
+import { TRAIN_DEFAULTS, cancelledOrRethrow, createOptimizer, disposeOptimizer, progressClock, type TrainStatus } from './trainer';
 
 /** A stretch of epochs with one optimizer and learning rate. */
 export interface LrPhase {
@@ -198,12 +198,11 @@ export async function trainStages(
   const batches = Math.ceil(n / batchSize);
   const totalEpochs = stages.reduce((s, st) => s + st.phases.reduce((a, p) => a + p.epochs, 0), 0);
   const history: StageEpochStats[] = [];
-  let snapshot = snapshotWeights(model);
+  const saved = epochCheckpoint(model);
   let current: { optimizer: tf.Optimizer; phase: LrPhase } | null = null;
-  const start = Date.now();
-  let lastReport = 0;
+  const clock = progressClock();
   const rollback = (status: TrainStatus, message: string): StagedTrainResult => {
-    restoreWeights(model, snapshot);
+    saved.restore();
     return { status, message, history, epochsCompleted: history.length };
   };
   const where = () => (history.length ? `the end of epoch ${history.length}` : 'its initial weights');
@@ -242,12 +241,9 @@ export async function trainStages(
               return rollback('diverged', `The ${stage.name} loss became ${value} at epoch ${epoch}, batch ${b + 1}; stopped, and the model was reset to ${where()}. Try a smaller learning rate.`);
             }
             lossSum += value;
-            const now = Date.now();
-            if (onProgress && now - lastReport > 100) {
-              lastReport = now;
-              const done = (epoch - 1) * batches + b + 1;
-              const elapsedMs = now - start;
-              await onProgress({ kind: 'batch', stage: stage.name, epoch, epochs: totalEpochs, batch: b + 1, batches, loss: lossSum / (b + 1), elapsedMs, etaMs: (elapsedMs / done) * (totalEpochs * batches - done) });
+            if (onProgress) {
+              const time = clock.batch((epoch - 1) * batches + b + 1, totalEpochs * batches);
+              if (time) await onProgress({ kind: 'batch', stage: stage.name, epoch, epochs: totalEpochs, batch: b + 1, batches, loss: lossSum / (b + 1), ...time });
             }
           }
           // The last update of the epoch may itself have sent the weights to Inf/NaN.
@@ -256,24 +252,16 @@ export async function trainStages(
           }
           const stats: StageEpochStats = { epoch, stage: stage.name, learningRate: phase.learningRate, loss: lossSum / batches };
           history.push(stats);
-          disposeAll(snapshot);
-          snapshot = snapshotWeights(model);
-          if (onProgress) {
-            const elapsedMs = Date.now() - start;
-            await onProgress({ kind: 'epoch', epoch, epochs: totalEpochs, stats, elapsedMs, etaMs: (elapsedMs / epoch) * (totalEpochs - epoch) });
-          }
+          saved.save();
+          if (onProgress) await onProgress({ kind: 'epoch', epoch, epochs: totalEpochs, stats, ...clock.at(epoch, totalEpochs) });
         }
       }
     }
     return { status: 'completed', message: `Trained ${totalEpochs} epochs (${stages.map((s) => s.name).join(', ')}).`, history, epochsCompleted: history.length };
   } catch (e) {
-    if (isCancelled(e)) {
-      return rollback('cancelled', cancelledMessage(history.length));
-    }
-    restoreWeights(model, snapshot);
-    throw e;
+    return cancelledOrRethrow(e, history.length, rollback, saved);
   } finally {
-    disposeAll(snapshot);
+    saved.dispose();
     if (current) disposeOptimizer(current.optimizer);
   }
 }

@@ -13,6 +13,7 @@ import { type Objective, crossEntropy } from '../attacks/common';
 import { pgdBatch } from '../attacks/pgd';
 import { logits } from '../models/forward';
 import type { TrainingMethod } from './method';
+import { trainingPgdOptions } from './pgdAt';
 import { tradesAdversary, tradesLossPerExample } from './trades';
 
 /** argmax over classes other than `exclude` (per row). */
@@ -30,17 +31,7 @@ export const era: TrainingMethod = {
   prepare: (model, x, y, p, seed) => {
     const predicted = tf.tidy(() => tf.argMax(logits(model, x), 1) as tf.Tensor1D);
     try {
-      const xNonRobust = pgdBatch(model, x, predicted, {
-        norm: p.attack.norm,
-        eps: p.attack.eps,
-        steps: p.attack.steps,
-        stepSize: p.attack.stepSize,
-        restarts: 1,
-        randomStart: true,
-        seed: seed + 1,
-        box: p.box,
-        objective: towardsBestOther,
-      });
+      const xNonRobust = pgdBatch(model, x, predicted, { ...trainingPgdOptions(p, seed + 1), objective: towardsBestOther });
       const target = tf.tidy(() => bestOtherClass(logits(model, xNonRobust), predicted));
       return { xAdv: tradesAdversary(model, x, y, p, seed), xNonRobust, target };
     } finally {

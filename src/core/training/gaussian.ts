@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
 import { logits } from '../models/forward';
 import type { TrainingMethod } from './method';
-import { drawNoise, smoothedParams } from './noiseDraws';
+import { drawNoise } from '../noise/draws';
+import { smoothedParams } from './smoothedTrainingConfig';
 
 export const gaussian: TrainingMethod = {
   prepare: (_model, x, _y, p, seed) => ({ noise: drawNoise(x, 1, smoothedParams(p).sigma, seed, 'gaussian') }),

@@ -31,6 +31,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../attacks/common';
 import { logits } from '../models/forward';
+import { outputWidth } from '../models/outputWidth';
 import { inputBox, penultimateBox } from '../verify/ibp';
 import { boxSpecBound, maximiseOverSimplex, specVectors, successSetOneHot, targetClasses } from '../verify/abstainSimplex';
 import { IBP_DEFAULTS, ibpSchedule, regulariserThreshold, type IbpConfig, type IbpScheduleValues } from './ibpConfig';
@@ -38,8 +39,7 @@ import type { LossParams, TrainingMethod } from './method';
 
 function settings(model: tf.LayersModel, params: LossParams): { c: IbpConfig; K: number; M: number; s: IbpScheduleValues; eps: number } {
   const c = params.ibp ?? IBP_DEFAULTS;
-  const shape = model.outputs[0].shape;
-  const C = shape[shape.length - 1] as number;
+  const C = outputWidth(model) as number;
   const M = c.abstainClasses;
   const K = C - M;
   if (K < 2) throw new Error(`IBP training: the model has ${C} outputs, too few for ${M} abstain classes and at least 2 regular ones`);

@@ -29,7 +29,7 @@ import { type Denoiser, denoise } from '../models/denoiser';
 import { ownHead, rejectorLogits } from '../models/noiseRejectors';
 import { disposeAll } from '../models/weights';
 import { type LrPhase, type StageProgress, type StagedTrainResult, lrPhaseProblems, trainStages } from './denoiser';
-import { drawNoise, repeatCopies } from './noiseDraws';
+import { drawNoise, repeatCopies } from '../noise/draws';
 
 export interface RejectorTrainConfig {
   /** σ of the Gaussian noise (the σ of the denoiser and of certification). */

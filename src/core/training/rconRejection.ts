@@ -73,7 +73,7 @@ export interface RrLossOptions {
  * expression of the file comment, and under a gradient tape the same pass also forms dL/dz and
  * dL/da (below), so the backward pass is a product with the upstream gradient. Letting tfjs
  * differentiate the ~100 small ops of the loss instead took ~350 kernels per batch, more than
- * the classifier's own forward and backward pass at batch 10 (issue 5, item 12: RR's extra time
+ * the classifier's own forward and backward pass at batch 10 (that was most of RR's extra time
  * per epoch). The values are those of the op-by-op form, to the bit; the gradients agree with
  * its autodiff to float32 rounding on ordinary inputs (more accurate on very confident ones, see
  * below), and are exactly zero where the paper stops them.

@@ -75,3 +75,8 @@ export const SMOOTHED_TRAINING_DEFAULTS: SmoothedTrainingParams = {
   catRs: CAT_RS_DEFAULTS,
   cra: CRA_DEFAULTS,
 };
+
+/** The smoothed-training settings of a LossParams (their defaults where absent). */
+export function smoothedParams(p: { smoothing?: SmoothedTrainingParams }): SmoothedTrainingParams {
+  return p.smoothing ?? SMOOTHED_TRAINING_DEFAULTS;
+}

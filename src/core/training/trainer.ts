@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkpoint, isCancelled } from '../cancel';
 import { assertInsideBox, crossEntropy } from '../attacks/common';
 import { logits } from '../models/forward';
-import { disposeAll, restoreWeights, snapshotWeights } from '../models/weights';
+import { disposeAll, epochCheckpoint } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import type { LossParams, TrainingMethod, TrainingMethodName } from './method';
 import { TRAIN_DEFAULTS, type TrainConfig } from './config';
@@ -129,12 +129,11 @@ export async function train(
   const batches = Math.ceil(n / config.batchSize);
   const optimizer = createOptimizer(config);
   const history: EpochStats[] = [];
-  let snapshot = snapshotWeights(model);
-  const start = Date.now();
+  const saved = epochCheckpoint(model);
+  const clock = progressClock();
   const totalBatches = config.epochs * batches;
-  let lastReport = 0;
   const finish = (status: TrainStatus, message: string): TrainResult => {
-    if (status !== 'completed') restoreWeights(model, snapshot);
+    if (status !== 'completed') saved.restore();
     return { status, message, history, epochsCompleted: history.length };
   };
   try {
@@ -163,12 +162,9 @@ export async function train(
           );
         }
         objectiveSum += value;
-        const now = Date.now();
-        if (onProgress && now - lastReport > 100) {
-          lastReport = now;
-          const done = (epoch - 1) * batches + b + 1;
-          const elapsedMs = now - start;
-          await onProgress({ kind: 'batch', epoch, epochs: config.epochs, batch: b + 1, batches, objective: objectiveSum / (b + 1), elapsedMs, etaMs: (elapsedMs / done) * (totalBatches - done) });
+        if (onProgress) {
+          const time = clock.batch((epoch - 1) * batches + b + 1, totalBatches);
+          if (time) await onProgress({ kind: 'batch', epoch, epochs: config.epochs, batch: b + 1, batches, objective: objectiveSum / (b + 1), ...time });
         }
       }
       const trainEval = await evaluateClean(model, data.x, data.y);
@@ -191,24 +187,56 @@ export async function train(
         testAccuracy: testEval?.accuracy ?? null,
       };
       history.push(stats);
-      disposeAll(snapshot);
-      snapshot = snapshotWeights(model);
-      if (onProgress) {
-        const elapsedMs = Date.now() - start;
-        await onProgress({ kind: 'epoch', epoch, epochs: config.epochs, stats, elapsedMs, etaMs: (elapsedMs / epoch) * (config.epochs - epoch) });
-      }
+      saved.save();
+      if (onProgress) await onProgress({ kind: 'epoch', epoch, epochs: config.epochs, stats, ...clock.at(epoch, config.epochs) });
     }
     return finish('completed', `Trained ${config.epochs} epochs with ${config.method}.`);
   } catch (e) {
-    if (isCancelled(e)) {
-      return finish('cancelled', cancelledMessage(history.length));
-    }
-    restoreWeights(model, snapshot);
-    throw e;
+    return cancelledOrRethrow(e, history.length, finish, saved);
   } finally {
-    disposeAll(snapshot);
+    saved.dispose();
     disposeOptimizer(optimizer);
   }
+}
+
+/** Elapsed time and an ETA (by linear extrapolation) for a run's progress reports. */
+export interface ProgressTime {
+  elapsedMs: number;
+  etaMs: number;
+}
+
+/**
+ * The clock of a training run's progress reports, started now: `at(done, total)` after `done`
+ * of `total` units; `batch` the same at most once per 100 ms (null in between, so that fast
+ * batches do not flood the page). Shared with trainStages (training/denoiser.ts).
+ */
+export function progressClock(): { at(done: number, total: number): ProgressTime; batch(done: number, total: number): ProgressTime | null } {
+  const start = Date.now();
+  let lastReport = 0;
+  const at = (done: number, total: number, now = Date.now()): ProgressTime => {
+    const elapsedMs = now - start;
+    return { elapsedMs, etaMs: (elapsedMs / done) * (total - done) };
+  };
+  return {
+    at,
+    batch: (done, total) => {
+      const now = Date.now();
+      if (now - lastReport <= 100) return null;
+      lastReport = now;
+      return at(done, total, now);
+    },
+  };
+}
+
+/**
+ * The end of a training run stopped by an error: a cancel gives `stop`'s 'cancelled' result
+ * (which rolls the weights back to the last completed epoch); any other error rolls them back
+ * and is rethrown. Shared with trainStages (training/denoiser.ts).
+ */
+export function cancelledOrRethrow<R>(e: unknown, epochsCompleted: number, stop: (status: 'cancelled', message: string) => R, saved: { restore(): void }): R {
+  if (isCancelled(e)) return stop('cancelled', cancelledMessage(epochsCompleted));
+  saved.restore();
+  throw e;
 }
 
 /** What a cancelled run says about the weights it keeps (those of the last completed epoch). */

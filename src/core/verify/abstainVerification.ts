@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { assertInsideBox } from '../attacks/common';
 import { logits as modelLogits } from '../models/forward';
+import { outputWidth } from '../models/outputWidth';
 import { splitLastAffine, verificationPlan } from './layers';
 import { inputBox, penultimateBox, type Box } from './ibp';
 import { crownPenultimateBox, crownSpecLowerBound } from './crown';
@@ -71,8 +72,7 @@ export interface AbstainVerdicts {
 
 /** M from the model's number of logits and K; throws with a message when they do not fit. */
 export function abstainClassesOf(model: tf.LayersModel, numClasses: number): number {
-  const shape = model.outputs[0].shape;
-  const C = shape[shape.length - 1] as number;
+  const C = outputWidth(model) as number;
   if (!Number.isInteger(numClasses) || numClasses < 2) throw new Error(`numClasses (K) must be a whole number >= 2 (got ${numClasses})`);
   if (C < numClasses) throw new Error(`the model has ${C} outputs, fewer than K = ${numClasses} classes`);
   return C - numClasses;

@@ -161,6 +161,3 @@ export function ibpBounds(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Ten
     return { lower: tf.sub(out.mid, out.rad) as tf.Tensor2D, upper: tf.add(out.mid, out.rad) as tf.Tensor2D };
   });
 }
-
-/** IBP bounds with intermediate results kept as a box (for callers that continue from it). */
-export { fromBounds as boxFromBounds };

@@ -60,22 +60,20 @@ function stepOf(layer: tf.layers.Layer): VerifyStep | null {
   if (config.dataFormat != null && config.dataFormat !== 'channelsLast') refuse(layer.name, `uses dataFormat "${String(config.dataFormat)}" (only channelsLast)`);
   const weights = layer as unknown as { kernel?: WeightRef; bias?: WeightRef | null };
   const name = layer.name;
+  // A dense or convolutional step: its weights (read when the step runs) and fused activation.
+  const affine = <K extends tf.Tensor>() => ({
+    name,
+    kernel: () => weights.kernel!.read() as K,
+    bias: () => (weights.bias ? (weights.bias.read() as tf.Tensor1D) : null),
+    activation: activationOf(layer),
+  });
   switch (cls) {
     case 'Dense':
-      return {
-        kind: 'dense',
-        name,
-        kernel: () => weights.kernel!.read() as tf.Tensor2D,
-        bias: () => (weights.bias ? (weights.bias.read() as tf.Tensor1D) : null),
-        activation: activationOf(layer),
-      };
+      return { kind: 'dense', ...affine<tf.Tensor2D>() };
     case 'Conv2D': {
       return {
         kind: 'conv2d',
-        name,
-        kernel: () => weights.kernel!.read() as tf.Tensor4D,
-        bias: () => (weights.bias ? (weights.bias.read() as tf.Tensor1D) : null),
-        activation: activationOf(layer),
+        ...affine<tf.Tensor4D>(),
         strides: pair(config.strides ?? 1, 'strides'),
         padding: config.padding === 'same' ? 'same' : 'valid',
         dilation: pair(config.dilationRate ?? 1, 'dilation rate'),

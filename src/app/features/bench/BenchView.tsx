@@ -1,0 +1,82 @@
+/** The in-page benchmark: the bench cases of the core on each backend the browser offers. */
+import { useEffect, useState } from 'react';
+import type { BenchRow } from '../../../../workers/protocol';
+import { useStore } from '../../state/store';
+import { worker } from '../../workerClient';
+import { BACKENDS, useRowStream } from './rowStream';
+import { NoiseCheckPanel } from './NoiseCheckPanel';
+import { Section } from '../../ui/Section';
+import { useBusy } from '../../ui/useBusy';
+
+export function BenchView() {
+  const busy = useBusy();
+  const active = useStore((s) => s.backend?.backend ?? null);
+  const [cases, setCases] = useState<Array<{ id: string; label: string; description: string }>>([]);
+  const [chosenCases, setChosenCases] = useState<string[]>([]);
+  const [backends, setBackends] = useState<string[]>(['wasm']);
+  const [repeats, setRepeats] = useState(3);
+  const [rows, stream] = useRowStream<BenchRow>();
+  useEffect(() => {
+    void worker()
+      .benchCases()
+      .then((c) => {
+        setCases(c);
+        setChosenCases(c.map((x) => x.id));
+      });
+  }, []);
+  const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  const run = () =>
+    stream('bench', 'Benchmark', backends.length * chosenCases.length, (row) => `${row.label} on ${row.backend}`, (jobId, onRow) => worker().bench(jobId, backends, chosenCases, repeats, onRow));
+  return (
+    <div className="bench" data-testid="bench-view">
+      <Section title="Benchmark">
+        <p className="hint">
+          Times the workbench's core operations on each tfjs backend in this browser (the page is using <strong>{active ?? '…'}</strong>). The same cases run in Node with <code>npm run bench</code>. CPU is 30–60× slower than WASM: expect minutes.
+        </p>
+        <div className="row">
+          {BACKENDS.map((b) => (
+            <label key={b} className="toggle">
+              <input type="checkbox" checked={backends.includes(b)} onChange={() => setBackends(toggle(backends, b))} data-testid={`bench-backend-${b}`} /> {b}
+            </label>
+          ))}
+          <label className="toggle" title="Timed runs per case after one warm-up run; the table shows the median.">
+            repeats <input type="number" min={1} max={20} value={repeats} onChange={(e) => setRepeats(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} />
+          </label>
+        </div>
+        <div className="row">
+          {cases.map((c) => (
+            <label key={c.id} className="toggle" title={c.description}>
+              <input type="checkbox" checked={chosenCases.includes(c.id)} onChange={() => setChosenCases(toggle(chosenCases, c.id))} /> {c.label}
+            </label>
+          ))}
+        </div>
+        <button type="button" className="primary" data-testid="bench-run" disabled={busy || !backends.length || !chosenCases.length} onClick={() => void run()}>
+          Run benchmark
+        </button>
+        <table className="bench-table" data-testid="bench-table">
+          <thead>
+            <tr>
+              <th>case</th>
+              <th>backend</th>
+              <th>median</th>
+              <th>runs (ms)</th>
+              <th>throughput</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.caseId}-${r.backend}`}>
+                <td>{r.label}</td>
+                <td>{r.backend}</td>
+                <td>{r.medianMs === null ? '—' : `${r.medianMs.toFixed(1)} ms`}</td>
+                <td>{r.runsMs.map((x) => x.toFixed(0)).join(', ')}</td>
+                <td>{r.error ? <span className="error">{r.error}</span> : r.throughput}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <NoiseCheckPanel />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * Rectified Rejection (paper 000): evaluate a model's rejectors — confidence, R-Con,
+ * energy, SelectiveNet's selection — on clean and attacked test inputs, and watch Theorem 1
+ * happen: the R-Con vs confidence scatter with the lines Con = 1/(2 − ξ) and R-Con = 1/2, a ξ
+ * slider and a temperature slider that re-read every score live, the metrics table (accuracy,
+ * TPR-95 accuracy, ROC-AUC), ROC and accuracy–coverage curves, and on 2-D data R-Con over the plane.
+ */
+import { useMemo } from 'react';
+import type { ScoredSet } from '../../../core/settings';
+import { useRcon } from './rconRejection';
+import { readScores } from './rconScores';
+import { resolveSource } from '../../state/modelSource';
+import { sourceKey as sourceKeyOf } from '../../../../workers/protocol';
+import { CoupledPresetPanel, RconSettingsPanel } from './RconSettingsPanel';
+import { RconMetricsTable } from './RconTables';
+import { RconCurvesPanel, RconMapPanel, RconScatterPanel } from './RconPlots';
+import { ViewColumns } from '../../ui/ViewColumns';
+
+/** The sets re-read at the slider's temperature: Con and R-Con recomputed from the raw outputs. */
+function useLiveSets(): ScoredSet[] {
+  const evaluation = useRcon((s) => s.evaluation);
+  const temperature = useRcon((s) => s.temperature);
+  return useMemo(() => {
+    if (!evaluation) return [];
+    return evaluation.sets.map((set) => {
+      const r = readScores(set.logits, set.aux, evaluation.numClasses, temperature);
+      return { ...set, scores: { ...set.scores, confidence: r.con, ...(r.rCon ? { rcon: r.rCon } : {}) } };
+    });
+  }, [evaluation, temperature]);
+}
+
+export function RconView() {
+  const sets = useLiveSets();
+  const evaluation = useRcon((s) => s.evaluation);
+  const sourceKey = useRcon((s) => s.sourceKey);
+  const fresh = evaluation && resolveSource(sourceKey) && sourceKeyOf(evaluation.source) === sourceKey;
+  return (
+    <ViewColumns
+      className="rectified"
+      settings={
+        <>
+          <RconSettingsPanel />
+          <CoupledPresetPanel />
+        </>
+      }
+      center={
+        <>
+          {evaluation && !fresh ? <p className="hint">Showing the evaluation of {evaluation.modelName}; press “Evaluate rejectors” for the chosen model.</p> : null}
+          <RconScatterPanel sets={sets} />
+          {evaluation ? <RconMetricsTable sets={sets} /> : null}
+        </>
+      }
+      results={
+        <>
+          <RconCurvesPanel sets={sets} />
+          <RconMapPanel />
+        </>
+      }
+    />
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Randomized smoothing (Cohen et al.): pick a trained model (2-D or image), set sigma, n0, n, alpha,
+ * and certify its test inputs with Cohen et al.'s CERTIFY — the certified-accuracy curve grows
+ * as each input is certified, next to other runs and imported logs. On 2-D models: the smoothed
+ * classifier's regions (abstain in grey) and each certified point's radius as a circle.
+ */
+import { useEffect, useMemo } from 'react';
+import { datasetKey, useStore } from '../../state/store';
+import { loadDataset } from '../../state/playgroundModels';
+import { useSmoothing } from './smoothing';
+import { Plot } from '../../plots/Plot';
+import { certifiedCurveLayout, certifiedCurveTraces } from './certifiedCurve';
+import { smoothedRegionLayout, smoothedRegionTraces } from './smoothedRegions';
+import { SettingField } from '../../ui/SettingField';
+import { LibraryPanel } from '../library/LibraryPanel';
+import { Section } from '../../ui/Section';
+import { NoiseRejectionPanel } from './NoiseRejectionPanel';
+import { playgroundModelIdOf } from '../../state/modelSource';
+import { SmoothingComparePanel, SmoothingSettingsPanel, useSmoothingSetting } from './SmoothingSettingsPanel';
+import { CertRunsTable, LatestCertifiedRows } from './SmoothingRuns';
+import { ViewColumns } from '../../ui/ViewColumns';
+
+function RegionsPanel() {
+  const sourceKey = useSmoothing((s) => s.sourceKey);
+  const models = useStore((s) => s.models);
+  const modelId = playgroundModelIdOf(sourceKey);
+  const model = modelId ? models[modelId] : undefined;
+  const dataset = useStore((s) => (model ? (s.datasets[datasetKey(model.config.data)] ?? null) : null));
+  const grid = useSmoothing((s) => (modelId ? (s.grids[modelId] ?? null) : null));
+  const runs = useSmoothing((s) => s.runs);
+  useEffect(() => {
+    if (model) void loadDataset(model.config.data);
+  }, [model]);
+  const latest = [...runs].reverse().find((r) => r.mode === 'certify' && r.source?.kind === '2d' && r.source.modelId === modelId) ?? null;
+  const rows = latest?.rows ?? null;
+  const traces = useMemo(() => smoothedRegionTraces(dataset, grid, rows), [dataset, grid, rows]);
+  const layout = useMemo(() => smoothedRegionLayout(dataset, rows), [dataset, rows]);
+  if (!model) return null;
+  return (
+    <Section title="Smoothed classifier on the plane" testId="smoothed-regions">
+      <p className="hint">
+        {grid ? `Regions: PREDICT with n = ${grid.n} per cell, σ = ${grid.sigma}, alpha = ${grid.alpha} (grey: abstain). ` : 'Press "Smoothed regions" to draw the smoothed classifier. '}
+        {rows ? `Circles: certified l2 radius of each test point from the latest certification (${rows.length} points).` : ''}
+      </p>
+      <Plot data={traces} layout={layout} testId="smoothed-regions-plot" />
+    </Section>
+  );
+}
+
+export function SmoothingView() {
+  const runs = useSmoothing((s) => s.runs);
+  const traces = useMemo(() => certifiedCurveTraces(runs), [runs]);
+  return (
+    <ViewColumns
+      className="smoothing"
+      settings={
+        <>
+          <SmoothingSettingsPanel />
+          <SmoothingComparePanel />
+          <Section title="Selection (paper 001)">
+            <SettingField name="selectionEps" useSetting={useSmoothingSetting} testId="smoothing-selectionEps" label="eps" tip="Paper 001's robustness-indicator selector for smoothed models: select an input iff its certified radius is at least eps." unit="l2" />
+          </Section>
+        </>
+      }
+      center={
+        <>
+          <Section title="Certified accuracy against radius" testId="certified-curve">
+            <Plot data={traces} layout={certifiedCurveLayout} testId="certified-curve-plot" />
+            <CertRunsTable />
+          </Section>
+          <NoiseRejectionPanel />
+          <RegionsPanel />
+        </>
+      }
+      results={
+        <>
+          <LatestCertifiedRows />
+          <LibraryPanel />
+        </>
+      }
+    />
+  );
+}

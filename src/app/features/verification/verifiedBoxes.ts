@@ -1,0 +1,42 @@
+/**
+ * Verification on 2-D data (paper 004): the decision regions with each abstain class in its own
+ * hatched grey (decisionRegions.ts), the test points, and around each verified test point its
+ * eps-box, the l∞ ball B(x, eps), as a square: green where the input is verified (clean output
+ * right and every point of the box provably in {y} ∪ A), red where not.
+ */
+import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import type { Dataset2d, GridPrediction } from '../../../core/settings';
+import type { BoundResult } from '../../../../workers/protocol';
+import { regionLayout, regionTraces } from '../../plots/decisionRegions';
+
+export const VERIFIED_GREEN = '#1b7f2a';
+export const UNVERIFIED_RED = '#d62728';
+
+const DISPLAY = { showTrain: false, showTest: true, colourBySplit: false, arrows: 'none', showGridSplit: false, evalSet: 'test' } as const;
+
+export function verifiedBoxTraces(dataset: Dataset2d | null, grid: GridPrediction | null, abstainClasses: number, result: BoundResult | null): Data[] {
+  const traces = regionTraces({ dataset, grid, evaluation: null, gridSplit: null, display: DISPLAY, abstainClasses });
+  if (result) {
+    const ok = result.verified.reduce((a, b) => a + b, 0);
+    // Legend entries for the two kinds of box (the boxes themselves are layout shapes).
+    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `verified (${ok})`, line: { color: VERIFIED_GREEN } } as Data);
+    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `not verified (${result.verified.length - ok})`, line: { color: UNVERIFIED_RED } } as Data);
+  }
+  return traces;
+}
+
+/** One square per verified input: the box [x ± eps] around test point i. */
+export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result: BoundResult | null): Array<Record<string, unknown>> {
+  if (!dataset || !result) return [];
+  const n = Math.min(result.verified.length, dataset.yTest.length);
+  return Array.from({ length: n }, (_, i) => {
+    const x = dataset.xTest[2 * i];
+    const y = dataset.xTest[2 * i + 1];
+    const color = result.verified[i] ? VERIFIED_GREEN : UNVERIFIED_RED;
+    return { type: 'rect', xref: 'x', yref: 'y', x0: x - eps, x1: x + eps, y0: y - eps, y1: y + eps, line: { color, width: 1 }, layer: 'above' };
+  });
+}
+
+export function verifiedBoxLayout(dataset: Dataset2d | null, eps: number, result: BoundResult | null): Layout {
+  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: verifiedBoxShapes(dataset, eps, result), uirevision: 'verified-boxes' } as Layout;
+}

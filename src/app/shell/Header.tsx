@@ -1,0 +1,86 @@
+/** Title, active backend, views, the preset menu, and sharing / exporting / importing the setup. */
+import { useState } from 'react';
+import { normaliseExperiment } from '../../core/settings';
+import { downloadJson } from '../ui/download';
+import { refreshDataset } from '../state/playgroundModels';
+import { useStore } from '../state/store';
+import type { View } from '../state/urlState';
+import { ConfigFileButtons } from '../ui/ConfigFileButtons';
+
+const VIEW_LABELS: Record<View, string> = {
+  playground: 'Playground',
+  figure1: 'Paper 001 · Figure 1',
+  images: 'Images',
+  smoothing: 'Smoothing',
+  rejection: 'Rectified Rejection',
+  verify: 'Verification',
+  bench: 'Bench',
+};
+
+function BackendBadge() {
+  const backend = useStore((s) => s.backend);
+  const error = useStore((s) => s.backendError);
+  const lost = useStore((s) => s.deviceLost);
+  if (error) return <span className="badge error" data-testid="backend-badge" title={error}>no backend</span>;
+  if (!backend) return <span className="badge" data-testid="backend-badge">starting…</span>;
+  const tried = backend.attempts.map((a) => `${a.name}: ${a.ok ? 'ok' : a.error}`).join('\n');
+  const label = backend.backend === 'wasm' ? `wasm${backend.wasmThreads ? ' (threads)' : ''}` : backend.backend;
+  return (
+    <span className={`badge backend-${backend.backend}${lost ? ' error' : ''}`} data-testid="backend-badge" title={`tfjs backend in use.\n${tried}\nForce one with ?backend=webgpu|webgl|wasm|cpu`}>
+      backend: {label}
+    </span>
+  );
+}
+
+export function Header() {
+  const view = useStore((s) => s.view);
+  const setView = useStore((s) => s.setView);
+  const config = useStore((s) => s.config);
+  const setConfig = useStore((s) => s.setConfig);
+  const pushMessage = useStore((s) => s.pushMessage);
+  const [copied, setCopied] = useState(false);
+
+  const share = async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      pushMessage('info', `Copy this link to share the setup: ${window.location.href}`);
+    }
+  };
+
+  return (
+    <header className="header">
+      <div className="brand">
+        <h1>Robustness Workbench</h1>
+        <span className="subtitle">adversarial robustness with rejection, in your browser</span>
+      </div>
+      <nav className="views">
+        {(Object.keys(VIEW_LABELS) as View[]).map((v) => (
+          <button key={v} type="button" className={v === view ? 'active' : ''} data-testid={`view-${v}`} onClick={() => setView(v)}>
+            {VIEW_LABELS[v]}
+          </button>
+        ))}
+      </nav>
+      <div className="header-actions">
+        <BackendBadge />
+        <button type="button" onClick={share} title="Copy a link that reproduces this setup (dataset, model, method, hyper-parameters, seed).">
+          {copied ? 'Link copied' : 'Share link'}
+        </button>
+        <ConfigFileButtons
+          name="config"
+          accept="application/json,.json"
+          exportTitle="Download the setup as the CLI's experiment config (JSON)."
+          importTitle="Load an experiment config (JSON), e.g. one exported here or used with the CLI."
+          what="the settings"
+          onExport={() => downloadJson(`experiment-${config.data.kind}-${config.training.method}.json`, config)}
+          onImport={async (json) => {
+            setConfig(normaliseExperiment(json));
+            await refreshDataset();
+          }}
+        />
+      </div>
+    </header>
+  );
+}

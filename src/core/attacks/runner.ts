@@ -1,0 +1,191 @@
+/**
+ * The attack contract and its one runner. An attack is a record (`Attack`): its id and label,
+ * its defaults, a `problems` check of its own settings, and a synchronous `batch` that attacks
+ * one batch on the device. `attackWith` is the only way an attack runs over a data set: it
+ * fills the defaults, checks the threat model, the attack's own settings and the data (shapes,
+ * labels, inputs inside the box) before touching a tensor, then runs the batch chunk by chunk
+ * (seed derived per chunk, abort signal checked and progress reported between chunks), clips
+ * every adversarial input to the box, and disposes everything but the result. Adding an attack
+ * is one file that exports an `Attack` plus one line in registry.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkpoint } from '../cancel';
+import { deriveSeed } from '../random';
+import { logits as modelLogits } from '../models/forward';
+import { assertInsideBox, type ThreatModel } from './common';
+
+export interface RunControl {
+  signal?: AbortSignal | null;
+  /** Fraction of the work done, in [0, 1]. */
+  onProgress?: (fraction: number) => void;
+  /** Inputs per chunk (default: the attack's, else 8192). */
+  batchSize?: number;
+}
+
+export const DEFAULT_CHUNK = 8192;
+
+/** What an attack's checks and batches may know about the model besides the config. */
+export interface AttackContext {
+  model: tf.LayersModel;
+  /** Width of the model's first output (the logits). */
+  numLogits: number;
+}
+
+/** The per-input outputs of a batch: the adversarial inputs and, for some attacks, more (e.g. success flags). */
+export type AttackOutput = { adversarial: tf.Tensor } & Record<string, tf.Tensor>;
+
+/** Every attack's settings start with the threat model B_p(x, eps) ∩ box and a seed. */
+export interface AttackSettings extends ThreatModel {
+  seed: number;
+}
+
+export interface Attack<C extends AttackSettings> {
+  readonly id: string;
+  readonly label: string;
+  /** Every setting but eps, which a caller must always give. */
+  readonly defaults: Omit<C, 'eps'>;
+  /** Inputs per chunk when the caller does not say. */
+  readonly chunk?: number;
+  /** Problems with the attack's own settings (the runner checks the threat model and the data); context null = no model at hand yet. */
+  problems(config: C, context: AttackContext | null): string[];
+  /** Labels must be integers in [0, labelLimit); by default the number of logits. */
+  labelLimit?(config: C, context: AttackContext): number;
+  /** One batch, synchronously, on the device; x lies in the box. */
+  batch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, config: C, context: AttackContext): tf.Tensor | AttackOutput;
+}
+
+/** "name must be an integer ≥ min (got v)", or nothing. */
+export function intAtLeast(name: string, v: unknown, min: number): string[] {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min ? [] : [`${name} must be an integer ≥ ${min} (got ${String(v)})`];
+}
+
+/** "name must be a finite number ≥ min (got v)", or nothing. */
+export function finiteAtLeast(name: string, v: unknown, min: number, note = ''): string[] {
+  return typeof v === 'number' && Number.isFinite(v) && v >= min ? [] : [`${name} must be a finite number ≥ ${min}${note} (got ${String(v)})`];
+}
+
+function threatProblems(c: AttackSettings): string[] {
+  const problems: string[] = [];
+  if (c.norm !== 'linf' && c.norm !== 'l2') problems.push(`norm must be 'linf' or 'l2' (got ${String(c.norm)})`);
+  problems.push(...finiteAtLeast('eps', c.eps, 0));
+  const box = c.box;
+  if (box != null && !(Array.isArray(box) && box.length === 2 && Number.isFinite(box[0]) && Number.isFinite(box[1]) && box[0] < box[1])) {
+    problems.push(`box must be [lo, hi] with finite lo < hi, or null (got ${JSON.stringify(box)})`);
+  }
+  if (!(typeof c.seed === 'number' && Number.isFinite(c.seed))) problems.push(`seed must be a finite number (got ${String(c.seed)})`);
+  return problems;
+}
+
+/** The width of the model's first output (the logits), from its shape or, if that is open, one forward pass. */
+export function numLogitsOf(model: tf.LayersModel, x: tf.Tensor): number {
+  const shape = model.outputs[0].shape;
+  const last = shape[shape.length - 1];
+  if (typeof last === 'number') return last;
+  const z = tf.tidy(() => modelLogits(model, tf.slice(x, 0, 1)));
+  const k = z.shape[1];
+  z.dispose();
+  return k;
+}
+
+/**
+ * The settings with the attack's defaults filled in, checked (against the model when a context
+ * is given); throws one error naming every problem.
+ */
+export function checkAttackSettings<C extends AttackSettings>(attack: Attack<C>, options: Partial<C> & Pick<C, 'eps'>, context: AttackContext | null = null): C {
+  const config = { ...attack.defaults, ...options } as C;
+  const problems = [...threatProblems(config), ...attack.problems(config, context)];
+  if (problems.length) throw new Error(`${attack.label}: ${problems.join('; ')}`);
+  return config;
+}
+
+async function checkData<C extends AttackSettings>(attack: Attack<C>, x: tf.Tensor, y: tf.Tensor1D, config: C, context: AttackContext): Promise<void> {
+  if (y.rank !== 1 || y.shape[0] !== x.shape[0]) throw new Error(`${attack.label}: x has ${x.shape[0]} inputs but y has shape [${y.shape}]`);
+  const limit = attack.labelLimit?.(config, context) ?? context.numLogits;
+  const labels = await y.data();
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < limit)) {
+      const what = attack.labelLimit ? `labels must be regular classes, integers in [0, K) = [0, ${limit})` : `labels must be integers in [0, ${limit}) (the model's classes)`;
+      throw new Error(`${attack.label}: ${what}; label ${v} at index ${i}`);
+    }
+  }
+  await assertInsideBox(x, config.box);
+}
+
+function outputOf(out: tf.Tensor | AttackOutput): AttackOutput {
+  return out instanceof tf.Tensor ? { adversarial: out } : out;
+}
+
+/**
+ * Runs an attack over any number of inputs: checked, chunked, cancellable, clipped to the box.
+ * Returns the adversarial inputs and any other per-input outputs of the attack, in input order.
+ */
+export async function attackWith<C extends AttackSettings>(
+  attack: Attack<C>,
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor1D,
+  options: Partial<C> & Pick<C, 'eps'>,
+  control: RunControl = {},
+): Promise<AttackOutput> {
+  if (x.rank < 2) throw new Error(`${attack.label}: x must be a batch of inputs, [n, ...] (got shape [${x.shape}])`);
+  const context: AttackContext = { model, numLogits: x.shape[0] > 0 ? numLogitsOf(model, x) : 0 };
+  const config = checkAttackSettings(attack, options, context);
+  await checkData(attack, x, y, config, context);
+  const n = x.shape[0];
+  const size = Math.max(1, control.batchSize ?? attack.chunk ?? DEFAULT_CHUNK);
+  const box = config.box;
+  const parts: AttackOutput[] = [];
+  try {
+    for (let start = 0, k = 0; start < n; start += size, k++) {
+      await checkpoint(control.signal);
+      const len = Math.min(size, n - start);
+      parts.push(
+        tf.tidy(() => {
+          const whole = start === 0 && len === n;
+          const xb = whole ? x : tf.slice(x, start, len);
+          const yb = whole ? y : tf.slice(y, start, len);
+          const out = outputOf(attack.batch(model, xb, yb, { ...config, seed: deriveSeed(config.seed, 'chunk', k) }, context));
+          // The attacks project onto the box themselves; clipping again is exact (a no-op) for points already inside.
+          return box ? { ...out, adversarial: tf.clipByValue(out.adversarial, box[0], box[1]) } : out;
+        }),
+      );
+      control.onProgress?.((start + len) / n);
+    }
+    if (n === 0) {
+      await checkpoint(control.signal);
+      control.onProgress?.(1);
+      return { adversarial: x.clone() };
+    }
+    if (parts.length === 1) {
+      const only = parts[0];
+      parts.length = 0;
+      return only;
+    }
+    const merged: Record<string, tf.Tensor> = {};
+    for (const key of Object.keys(parts[0])) merged[key] = tf.concat(parts.map((p) => p[key]), 0);
+    return merged as AttackOutput;
+  } finally {
+    for (const p of parts) tf.dispose(Object.values(p));
+  }
+}
+
+/** The adversarial inputs alone (the other outputs disposed). */
+export async function adversarialOf(run: Promise<AttackOutput>): Promise<tf.Tensor> {
+  const { adversarial, ...rest } = await run;
+  tf.dispose(Object.values(rest));
+  return adversarial;
+}
+
+/**
+ * The typed public function of an attack (pgd, apgdCe, …): settings and run control in one
+ * object (or the control as a second argument), through the shared runner; returns the
+ * adversarial inputs. `fixed` are settings the function starts from before the caller's.
+ */
+export function attackFunction<C extends AttackSettings>(attack: Attack<C>, fixed: Partial<C> = {}) {
+  return (model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: Partial<C> & Pick<C, 'eps'> & RunControl, control: RunControl = {}): Promise<tf.Tensor> => {
+    const { signal, onProgress, batchSize, ...settings } = options;
+    const run = { signal, onProgress, batchSize, ...control };
+    return adversarialOf(attackWith(attack, model, x, y, { ...fixed, ...settings } as Partial<C> & Pick<C, 'eps'>, run));
+  };
+}
