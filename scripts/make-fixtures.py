@@ -22,17 +22,11 @@ The model: dense 2 -> 4 (ReLU) -> 3 (logits), kernels stored [in, out] as tfjs s
 import os
 
 import torch
-from fixture_io import as_list, write_fixture
+from fixture_io import B1, B2, K1, K2, as_list, ce, forward, write_fixture
 
 torch.set_default_dtype(torch.float64)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'losses.json')
-
-# A small network with hand-picked weights (no unit dead on every input, no input on a kink).
-K1 = [[0.8, -0.6, 0.3, 1.1], [-0.4, 0.9, 0.7, -0.5]]
-B1 = [0.1, -0.2, 0.05, 0.3]
-K2 = [[1.2, -0.7, 0.4], [-0.3, 0.8, -1.1], [0.6, 0.5, -0.9], [-1.0, 0.2, 0.7]]
-B2 = [0.05, -0.1, 0.2]
 
 X = [[0.5, -0.3], [-1.2, 0.8], [0.9, 1.4], [-0.7, -1.1], [1.6, -0.2], [0.1, 0.25]]
 Y = [0, 1, 2, 1, 0, 2]
@@ -46,15 +40,6 @@ ERA_BETA = 1.5
 RAW_Z = [[2.0, 1.0, -1.0], [0.0, 0.0, 0.0], [1000.0, 0.0, -1000.0], [-3.0, 5.0, 0.5], [0.3, -0.2, 0.1]]
 RAW_ZADV = [[1.0, 1.5, -0.5], [0.0, 0.0, 0.0], [990.0, 0.0, -1000.0], [2.0, -1.0, 0.0], [-0.4, 0.9, 0.2]]
 RAW_Y = [0, 2, 1, 1, 2]
-
-
-def forward(params, x):
-    k1, b1, k2, b2 = params
-    return torch.relu(x @ k1 + b1) @ k2 + b2
-
-
-def ce(z, y):
-    return torch.logsumexp(z, dim=1) - z.gather(1, y[:, None])[:, 0]
 
 
 def kl(z_nat, z_adv):

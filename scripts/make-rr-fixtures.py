@@ -34,17 +34,13 @@ kernels stored [in, out] as tfjs stores them.
 import os
 
 import torch
-from fixture_io import as_list, write_fixture
+from fixture_io import B1, B2, K1, K2, as_list, ce, write_fixture
 
 torch.set_default_dtype(torch.float64)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'rr.json')
 
-# Trunk and classifier: the weights of scripts/make-fixtures.py.
-K1 = [[0.8, -0.6, 0.3, 1.1], [-0.4, 0.9, 0.7, -0.5]]
-B1 = [0.1, -0.2, 0.05, 0.3]
-K2 = [[1.2, -0.7, 0.4], [-0.3, 0.8, -1.1], [0.6, 0.5, -0.9], [-1.0, 0.2, 0.7]]
-B2 = [0.05, -0.1, 0.2]
+# Trunk and classifier: the small network of fixture_io (as in scripts/make-fixtures.py).
 # RR's auxiliary head.
 KA1 = [[0.5, -0.3, 0.9], [-0.7, 0.6, 0.2], [0.3, 0.8, -0.4], [0.9, -0.2, 0.5]]
 BA1 = [0.1, 0.05, -0.1]
@@ -74,9 +70,6 @@ RAW_Z = [[2.0, 1.0, -1.0], [0.5, 1.5, 0.2], [-0.3, 0.4, 1.1], [3.0, -2.0, 0.5], 
 RAW_A = [0.3, -0.8, 1.5, 2.0, -0.2, 8.0, -4.0]
 RAW_Y = [0, 0, 2, 1, 0, 0, 2]
 
-
-def ce(z, y):
-    return torch.logsumexp(z, dim=1) - z.gather(1, y[:, None])[:, 0]
 
 
 def kl(z_nat, z_adv):

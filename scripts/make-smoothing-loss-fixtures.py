@@ -29,7 +29,7 @@ import math
 import os
 
 import torch
-from fixture_io import as_list, write_fixture
+from fixture_io import as_list, ce, forward, write_fixture
 
 torch.set_default_dtype(torch.float64)
 
@@ -70,15 +70,6 @@ NOISE_GAUSSIAN = draws(N, 4, scale=SIGMA)
 NOISE_CATRS = draws(M * N, 4, scale=SIGMA)
 NOISE_CRA0 = draws(N, 4, scale=SIGMA)
 NOISE_CRA = draws(K * N, 4, scale=SIGMA)
-
-
-def forward(params, x):
-    k1, b1, k2, b2 = params
-    return torch.relu(x @ k1 + b1) @ k2 + b2
-
-
-def ce(z, y):
-    return torch.logsumexp(z, dim=1) - z.gather(1, y[:, None])[:, 0]
 
 
 def kl_to(q, z):

@@ -4,7 +4,7 @@
  * compute worker and off the main thread.
  */
 export * from './experiments/config';
-export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, type AttackKind, type AttackConfig, type AttackNorm, type Box } from './attacks/config';
+export { ATTACK_KINDS, ATTACK_DEFAULTS, ATTACK_LABELS, ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, type AdaptiveObjective, type AttackKind, type AttackConfig, type AttackNorm, type Box } from './attacks/config';
 export { TRAINING_METHODS, METHOD_LABELS, SMOOTHED_METHODS, isSmoothedMethod, usesTrainingAttack, methodHeads, abstainOutputsOf, type TrainingMethodName, type TrainingAttack } from './training/method';
 export { CAT_RS_DEFAULTS, CAT_RS_VARIANTS, CRA_DEFAULTS, type CatRsConfig, type CatRsVariant, type CraConfig } from './training/smoothedTrainingConfig';
 export { TRAIN_DEFAULTS, type TrainConfig } from './training/config';

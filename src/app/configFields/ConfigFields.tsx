@@ -8,6 +8,7 @@ import { getPath } from '../../core/settings';
 import { type AppState, useStore } from '../state/store';
 import { FieldFrame, type SettingBinding, SettingField } from '../ui/SettingField';
 import { Checkbox } from '../ui/Checkbox';
+import { Select, type SelectOption } from '../ui/Select';
 
 /** Which settings a field edits: the 2-D experiment or the image experiment. */
 export type FieldScope = 'experiment' | 'image';
@@ -48,19 +49,13 @@ export function NumberField({ path, label, tip, unit, scope = 'experiment' }: Ba
   return <SettingField name={path} useSetting={scope === 'image' ? useImageSetting : useExperimentSetting} label={label} tip={tip} unit={unit} testId={`field-${path}`} errorTestId={`error-${path}`} labelInError />;
 }
 
-export function SelectField(props: BaseProps & { options: ReadonlyArray<{ value: string; label: string }> }) {
+export function SelectField(props: BaseProps & { options: readonly SelectOption[] }) {
   const scope = props.scope ?? 'experiment';
   const value = useStore((s) => valueOf(s, scope, props.path)) as string;
   const setField = useStore((s) => setterOf(s, scope));
   return (
     <FieldShell {...props}>
-      <select value={value} data-testid={`field-${props.path}`} onChange={(e) => setField(props.path, e.target.value)}>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+      <Select value={value} options={props.options} testId={`field-${props.path}`} onChange={(v) => setField(props.path, v)} />
     </FieldShell>
   );
 }

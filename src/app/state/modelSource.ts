@@ -6,8 +6,8 @@
 import { type ModelKind, type ModelSource, parseModelKey } from '../../../workers/protocol';
 import { useStore } from './store';
 
-/** The model behind a source key, with a display name; null if it is gone. */
-export function resolveSource(key: string | null): { source: ModelSource; name: string; is2d: boolean } | null {
+/** The source descriptor the worker takes (workers/sources.ts resolves it to a model and data) for a page key, with a display name; null if the model is gone. */
+export function sourceOfKey(key: string | null): { source: ModelSource; name: string; is2d: boolean } | null {
   const k = parseModelKey(key);
   if (!k) return null;
   const s = useStore.getState();

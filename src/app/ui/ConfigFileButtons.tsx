@@ -3,8 +3,8 @@
  * image one in the Images view): the CLI reads the same files. A file that does not load changes
  * nothing and says why.
  */
-import { useRef } from 'react';
 import { useStore } from '../state/store';
+import { FileButton } from './FileButton';
 
 export interface ConfigFileButtonsProps {
   /** Test ids: export-<name>, import-<name>, import-<name>-file. */
@@ -21,7 +21,6 @@ export interface ConfigFileButtonsProps {
 }
 
 export function ConfigFileButtons({ name, className, accept, exportTitle, importTitle, what, onExport, onImport }: ConfigFileButtonsProps) {
-  const input = useRef<HTMLInputElement>(null);
   const load = async (file: File) => {
     const { pushMessage } = useStore.getState();
     try {
@@ -36,21 +35,18 @@ export function ConfigFileButtons({ name, className, accept, exportTitle, import
       <button type="button" className={className} data-testid={`export-${name}`} onClick={onExport} title={exportTitle}>
         Export config
       </button>
-      <button type="button" className={className} data-testid={`import-${name}`} onClick={() => input.current?.click()} title={importTitle}>
-        Import config
-      </button>
-      <input
-        ref={input}
-        type="file"
+      <FileButton
+        className={className}
+        testId={`import-${name}`}
+        inputTestId={`import-${name}-file`}
         accept={accept}
-        hidden
-        data-testid={`import-${name}-file`}
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
+        onFiles={([f]) => {
           if (f) void load(f);
         }}
-      />
+        title={importTitle}
+      >
+        Import config
+      </FileButton>
     </>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { useStore } from '../state/store';
 import { modelKey } from '../../../workers/protocol';
+import { LabeledSelect } from './Select';
 
 /** A view's store that holds its chosen model as `sourceKey` (a zustand hook). */
 export interface SourceKeyStore {
@@ -33,23 +34,12 @@ export function ModelSourcePicker({ store, label, tip, empty, testId, accept = (
   const options = [
     ...Object.values(models)
       .filter((m) => accept(m.method))
-      .map((m) => ({ key: modelKey('2d', m.id), label: `2-D · ${m.name}` })),
-    ...(imageDataset ? Object.values(imageModels).filter((m) => accept(m.method)).map((m) => ({ key: modelKey('image', m.id), label: `images · ${m.name} on ${imageDataset.name}` })) : []),
+      .map((m) => ({ value: modelKey('2d', m.id), label: `2-D · ${m.name}` })),
+    ...(imageDataset ? Object.values(imageModels).filter((m) => accept(m.method)).map((m) => ({ value: modelKey('image', m.id), label: `images · ${m.name} on ${imageDataset.name}` })) : []),
   ];
   useEffect(() => {
-    if (options.length && !options.some((o) => o.key === value)) onChange(options[options.length - 1].key);
+    if (options.length && !options.some((o) => o.value === value)) onChange(options[options.length - 1].value);
   });
   if (!options.length) return <p className="hint" data-testid={`${testId}-none`}>{empty}</p>;
-  return (
-    <label className="field" title={tip}>
-      <span className="field-label">{label}</span>
-      <select value={value ?? ''} data-testid={testId} onChange={(e) => onChange(e.target.value)}>
-        {options.map((o) => (
-          <option key={o.key} value={o.key}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  return <LabeledSelect label={label} tip={tip} testId={testId} value={value ?? ''} options={options} onChange={onChange} />;
 }

@@ -26,19 +26,11 @@ import { modelHeads, twoHeadOutputs } from '../models/heads';
 import { logRConFromOutputs } from '../metrics/rejectorScores';
 import { rrBcePerExample } from '../training/rconRejection';
 import { type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
+import { ADAPTIVE_LABELS, ADAPTIVE_OBJECTIVES, type AdaptiveObjective } from './config';
 import { effectiveStepSize, pgdProblems } from './pgd';
 import { type Attack, attackFunction, finiteAtLeast } from './runner';
 
-export const ADAPTIVE_OBJECTIVES = ['ce-logrcon', 'ce-rr', 'con-rr', 'con-logrcon', 'multi-target'] as const;
-export type AdaptiveObjective = (typeof ADAPTIVE_OBJECTIVES)[number];
-
-export const ADAPTIVE_LABELS: Record<AdaptiveObjective, string> = {
-  'ce-logrcon': 'CE + η·log R-Con',
-  'ce-rr': 'CE + η·L_RR',
-  'con-rr': 'Con + η·L_RR',
-  'con-logrcon': 'Con + η·log R-Con',
-  'multi-target': 'Con + η·L_RR (multi-target)',
-};
+export { ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, type AdaptiveObjective };
 
 export interface AdaptiveOptions extends ThreatModel {
   objective: AdaptiveObjective;

@@ -41,3 +41,15 @@ export const ATTACK_LABELS: Record<AttackKind, string> = {
   pgd: 'PGD',
   'apgd-ce': 'APGD-CE',
 };
+
+/** The adaptive (R-Con-aware) attacks' objectives of Rectified Rejection (attacks/adaptive.ts). */
+export const ADAPTIVE_OBJECTIVES = ['ce-logrcon', 'ce-rr', 'con-rr', 'con-logrcon', 'multi-target'] as const;
+export type AdaptiveObjective = (typeof ADAPTIVE_OBJECTIVES)[number];
+
+export const ADAPTIVE_LABELS: Record<AdaptiveObjective, string> = {
+  'ce-logrcon': 'CE + η·log R-Con',
+  'ce-rr': 'CE + η·L_RR',
+  'con-rr': 'Con + η·L_RR',
+  'con-logrcon': 'Con + η·log R-Con',
+  'multi-target': 'Con + η·L_RR, multi-target',
+};

@@ -11,20 +11,14 @@
  * at l_inf 8/255. The 2-D playground's data are not on that scale: its defaults use eps 0.1 and
  * 0.2 (l_inf) and 0.2 (l_2). The page and the CLI choose by the kind of data.
  */
-import type { AdaptiveObjective } from '../attacks/adaptive';
+import { ADAPTIVE_LABELS, ADAPTIVE_OBJECTIVES, type AdaptiveObjective } from '../attacks/config';
 import type { ModelHeads } from '../training/rejectionHeadsConfig';
 
 export type RejectionEvalKind = 'clean' | 'pgd' | 'adaptive';
 export const REJECTION_EVAL_KINDS: readonly RejectionEvalKind[] = ['clean', 'pgd', 'adaptive'];
 
-/**
- * The adaptive objectives (attacks/adaptive.ts' ADAPTIVE_OBJECTIVES, repeated here because that
- * file imports tfjs; the type check below keeps both lists equal).
- */
-export const REJECTION_EVAL_OBJECTIVES = ['ce-logrcon', 'ce-rr', 'con-rr', 'con-logrcon', 'multi-target'] as const satisfies readonly AdaptiveObjective[];
-type MissingObjective = Exclude<AdaptiveObjective, (typeof REJECTION_EVAL_OBJECTIVES)[number]>;
-const _allObjectivesListed: [MissingObjective] extends [never] ? true : never = true;
-void _allObjectivesListed;
+/** The adaptive objectives an evaluation can run (all of attacks/adaptive.ts'). */
+export const REJECTION_EVAL_OBJECTIVES = ADAPTIVE_OBJECTIVES;
 
 export interface RejectionEvalSetting {
   /** Unique within a config; names the set in the results. */
@@ -68,13 +62,6 @@ export type RejectionEvalDataKind = 'image' | '2d';
 
 export const REJECTION_CLEAN_SETTING: RejectionEvalSetting = { id: 'clean', label: 'Clean', kind: 'clean', norm: 'linf', eps: 0, steps: 1, restarts: 1 };
 
-const ADAPTIVE_SHORT: Record<AdaptiveObjective, string> = {
-  'ce-logrcon': 'CE + η·log R-Con',
-  'ce-rr': 'CE + η·L_RR',
-  'con-rr': 'Con + η·L_RR',
-  'con-logrcon': 'Con + η·log R-Con',
-  'multi-target': 'Con + η·L_RR, multi-target',
-};
 
 function epsText(eps: number, dataKind: RejectionEvalDataKind): string {
   if (dataKind === 'image') {
@@ -103,7 +90,7 @@ export function adaptiveSetting(
   const e = epsText(eps, dataKind);
   return {
     id: `adaptive-${objective}-${norm}-${e.replace('/', '-')}`,
-    label: `Adaptive ${ADAPTIVE_SHORT[objective]} (η=${eta}) ${normText(norm)} ${e}`,
+    label: `Adaptive ${ADAPTIVE_LABELS[objective]} (η=${eta}) ${normText(norm)} ${e}`,
     kind: 'adaptive',
     norm,
     eps,

@@ -6,7 +6,16 @@ import { worker } from '../../workerClient';
 import { BACKENDS, useRowStream } from './rowStream';
 import { NoiseCheckPanel } from './NoiseCheckPanel';
 import { Section } from '../../ui/Section';
+import { type Column, ColumnTable } from '../../ui/ColumnTable';
 import { useBusy } from '../../ui/useBusy';
+
+const BENCH_COLUMNS: Column<BenchRow>[] = [
+  { head: 'case', cell: (r) => r.label },
+  { head: 'backend', cell: (r) => r.backend },
+  { head: 'median', cell: (r) => (r.medianMs === null ? '—' : `${r.medianMs.toFixed(1)} ms`) },
+  { head: 'runs (ms)', cell: (r) => r.runsMs.map((x) => x.toFixed(0)).join(', ') },
+  { head: 'throughput', cell: (r) => (r.error ? <span className="error">{r.error}</span> : r.throughput) },
+];
 
 export function BenchView() {
   const busy = useBusy();
@@ -53,28 +62,7 @@ export function BenchView() {
         <button type="button" className="primary" data-testid="bench-run" disabled={busy || !backends.length || !chosenCases.length} onClick={() => void run()}>
           Run benchmark
         </button>
-        <table className="bench-table" data-testid="bench-table">
-          <thead>
-            <tr>
-              <th>case</th>
-              <th>backend</th>
-              <th>median</th>
-              <th>runs (ms)</th>
-              <th>throughput</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.caseId}-${r.backend}`}>
-                <td>{r.label}</td>
-                <td>{r.backend}</td>
-                <td>{r.medianMs === null ? '—' : `${r.medianMs.toFixed(1)} ms`}</td>
-                <td>{r.runsMs.map((x) => x.toFixed(0)).join(', ')}</td>
-                <td>{r.error ? <span className="error">{r.error}</span> : r.throughput}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ColumnTable columns={BENCH_COLUMNS} rows={rows} rowKey={(r) => `${r.caseId}-${r.backend}`} testId="bench-table" />
       </Section>
       <NoiseCheckPanel />
     </div>

@@ -3,7 +3,7 @@
  * the shipped Fashion-MNIST subset; then the dataset view — thumbnails with labels, the class
  * histogram, shape and value range. Pixels are floats in [0, 1]; nothing is normalised here.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { MAX_DATASET_BYTES } from '../../../core/settings';
 import { importImageFiles, loadBuiltinImages, saveImageDatasetToLibrary } from './imageActions';
 import { useStore } from '../../state/store';
@@ -12,11 +12,11 @@ import { CLASS_COLORS } from '../../plots/colors';
 import { ImageCanvas } from './ImageCanvas';
 import { Section } from '../../ui/Section';
 import { useBusy } from '../../ui/useBusy';
+import { FileButton } from '../../ui/FileButton';
 
 function DropZone() {
   const busy = useBusy();
   const [over, setOver] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
   return (
     <div
       className={`dropzone${over ? ' over' : ''}`}
@@ -38,25 +38,13 @@ function DropZone() {
         {(MAX_DATASET_BYTES / 2 ** 20).toFixed(0)} MB per file. A file named with “test” or “t10k” becomes the test set.
       </p>
       <div className="row">
-        <button type="button" disabled={busy} onClick={() => input.current?.click()}>
+        <FileButton disabled={busy} multiple inputTestId="dataset-files" onFiles={(files) => void importImageFiles(files)}>
           Choose files…
-        </button>
+        </FileButton>
         <button type="button" className="primary" disabled={busy} data-testid="load-fashion" onClick={() => void loadBuiltinImages()}>
           Use the Fashion-MNIST subset
         </button>
       </div>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        hidden
-        data-testid="dataset-files"
-        onChange={(e) => {
-          const files = [...(e.target.files ?? [])];
-          e.target.value = '';
-          void importImageFiles(files);
-        }}
-      />
     </div>
   );
 }

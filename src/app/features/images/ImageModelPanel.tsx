@@ -1,5 +1,5 @@
 /** Image models: train, attack, export/import in the tfjs format, save; curves and the attack panel. */
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import type { ImageAttackView } from '../../../../workers/protocol';
 import { pct } from '../../ui/format';
 import { Plot } from '../../plots/Plot';
@@ -10,7 +10,9 @@ import { ImageCanvas } from './ImageCanvas';
 import { ResultDownloads } from '../../ui/ResultDownloads';
 import { SPLIT_CATEGORIES } from '../../../core/settings';
 import { Section } from '../../ui/Section';
+import { LabeledSelect } from '../../ui/Select';
 import { useBusy } from '../../ui/useBusy';
+import { FileButton } from '../../ui/FileButton';
 
 function Perturbation({ clean, adversarial, shape, eps }: { clean: Float32Array; adversarial: Float32Array; shape: readonly number[]; eps: number }) {
   // Amplified for display: the perturbation mapped from [-eps, eps] to [0, 1] (grey = unchanged).
@@ -60,7 +62,6 @@ export function ImageModelPanel() {
   const busy = useBusy();
   const attack = useStore((s) => (active ? s.imageAttacks[active] : undefined));
   const model = active ? models[active] : undefined;
-  const importer = useRef<HTMLInputElement>(null);
   const history = model?.history;
   const loss = useMemo(() => lossTraces(history ?? []), [history]);
   const acc = useMemo(() => accuracyTraces(history ?? []), [history]);
@@ -80,37 +81,29 @@ export function ImageModelPanel() {
           <button type="button" data-testid="export-image-model" disabled={busy || !model} onClick={() => active && void exportImageModel(active)} title="Download model.json + weights.bin (tfjs LayersModel format).">
             Export
           </button>
-          <button type="button" data-testid="import-image-model" disabled={busy || !dataset} onClick={() => importer.current?.click()} title="Load model.json + weights.bin (tfjs LayersModel format, e.g. from Keras via tfjs-converter).">
+          <FileButton
+            testId="import-image-model"
+            inputTestId="import-image-model-files"
+            disabled={busy || !dataset}
+            multiple
+            accept=".json,.bin"
+            onFiles={(files) => void importImageModelFiles(files)}
+            title="Load model.json + weights.bin (tfjs LayersModel format, e.g. from Keras via tfjs-converter)."
+          >
             Import…
-          </button>
+          </FileButton>
           <button type="button" data-testid="save-image-model" disabled={busy || !model} onClick={() => active && void saveImageModelToLibrary(active)} title="Keep this model in the browser (IndexedDB).">
             Save
           </button>
-          <input
-            ref={importer}
-            type="file"
-            multiple
-            hidden
-            accept=".json,.bin"
-            data-testid="import-image-model-files"
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              void importImageModelFiles(files);
-            }}
-          />
         </div>
         {Object.keys(models).length ? (
-          <label className="field">
-            <span className="field-label">Model shown</span>
-            <select value={active ?? ''} data-testid="image-model-select" onChange={(e) => useStore.setState({ activeImageModelId: e.target.value || null })}>
-              {Object.values(models).map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name} ({m.source === 'imported' ? 'imported' : `${m.epochsCompleted} epochs`})
-                </option>
-              ))}
-            </select>
-          </label>
+          <LabeledSelect
+            label="Model shown"
+            testId="image-model-select"
+            value={active ?? ''}
+            options={Object.values(models).map((m) => ({ value: m.id, label: `${m.name} (${m.source === 'imported' ? 'imported' : `${m.epochsCompleted} epochs`})` }))}
+            onChange={(id) => useStore.setState({ activeImageModelId: id || null })}
+          />
         ) : (
           <p className="hint">Train a model, or import one in the tfjs format.</p>
         )}

@@ -8,25 +8,15 @@ import { composeSelected } from './playgroundActions';
 import { useStore } from '../../state/store';
 import { pct } from '../../ui/format';
 import { Section } from '../../ui/Section';
+import { LabeledSelect } from '../../ui/Select';
 import { useBusy } from '../../ui/useBusy';
 
 const TWO_EPS_TIP =
   'Why 2·eps: the selector must also select every perturbed input x′ in B(x, eps), and selecting x′ means the model is robust on B(x′, eps) ⊂ B(x, 2·eps). So robust selection is checked on the doubled ball (paper 001, Section 5).';
 
 function ModelSelect(props: { label: string; testId: string; value: string | null; models: ModelSummary[]; onChange: (id: string | null) => void }) {
-  return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      <select value={props.value ?? ''} data-testid={props.testId} onChange={(e) => props.onChange(e.target.value || null)}>
-        <option value="">—</option>
-        {props.models.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const options = [{ value: '', label: '—' }, ...props.models.map((m) => ({ value: m.id, label: m.name }))];
+  return <LabeledSelect label={props.label} testId={props.testId} value={props.value ?? ''} options={options} onChange={(id) => props.onChange(id || null)} />;
 }
 
 export function CompositionPanel() {

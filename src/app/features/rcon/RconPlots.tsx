@@ -10,6 +10,7 @@ import { rconScatterLayout, rconScatterTraces, stageOneThreshold } from './rconS
 import { coverageLayout, coverageTraces, rocLayout, rocTraces } from './rconRejectionCurves';
 import { rconMapLayout, rconMapTraces } from './rconMap';
 import { Section } from '../../ui/Section';
+import { LabeledSelect } from '../../ui/Select';
 import { CoupledTable } from './RconTables';
 
 function Sliders() {
@@ -67,16 +68,7 @@ export function RconCurvesPanel({ sets }: { sets: ScoredSet[] }) {
   if (!set) return null;
   return (
     <Section title="ROC and accuracy–coverage" testId="rr-curves">
-      <label className="field">
-        <span className="field-label">set</span>
-        <select value={set.id} data-testid="rr-curve-set" onChange={(e) => useRcon.setState({ curveSet: e.target.value })}>
-          {sets.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LabeledSelect label="set" testId="rr-curve-set" value={set.id} options={sets.map((s) => ({ value: s.id, label: s.label }))} onChange={(id) => useRcon.setState({ curveSet: id })} />
       {roc.length ? <Plot data={roc} layout={rocLayout} testId="rr-roc-plot" /> : <p className="hint">Every input of this set is correct (or every one wrong): no ROC curve.</p>}
       <Plot data={cov} layout={coverageLayout} testId="rr-coverage-plot" />
     </Section>

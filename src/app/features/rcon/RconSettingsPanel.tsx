@@ -1,5 +1,5 @@
 /** The Rectified Rejection view's settings (paper 000): the model, the attacks and adaptive attacks, the seed, and the coupled-rejection preset. */
-import { COUPLED_REJECTION_PRESET, REJECTION_EVAL_OBJECTIVES } from '../../../core/settings';
+import { ADAPTIVE_LABELS, COUPLED_REJECTION_PRESET, REJECTION_EVAL_OBJECTIVES } from '../../../core/settings';
 import { type AdaptiveObjective, type RconSettings, rconProblems, runCoupledPreset, runRconEvaluation, useRcon } from './rconRejection';
 import { kindOfKey } from '../../state/modelSource';
 import { type SettingBinding, SettingField } from '../../ui/SettingField';
@@ -8,14 +8,6 @@ import { Section } from '../../ui/Section';
 import type { ModelKind } from '../../../../workers/protocol';
 import { useBusy } from '../../ui/useBusy';
 
-/** The checkbox labels of the adaptive objectives (core's ADAPTIVE_LABELS sits beside the tfjs attack, out of the page's reach). */
-const ADAPTIVE_NAMES: Record<AdaptiveObjective, string> = {
-  'ce-logrcon': 'CE + η·log R-Con',
-  'ce-rr': 'CE + η·L_RR',
-  'con-rr': 'Con + η·L_RR',
-  'con-logrcon': 'Con + η·log R-Con',
-  'multi-target': 'Con + η·L_RR, multi-target',
-};
 
 function useKind(): ModelKind {
   return useRcon((s) => kindOfKey(s.sourceKey));
@@ -63,7 +55,7 @@ export function RconSettingsPanel() {
         {REJECTION_EVAL_OBJECTIVES.map((o) => (
           <label key={o} className="field check">
             <input type="checkbox" checked={settings.adaptive.includes(o)} data-testid={`rr-adaptive-${o}`} onChange={(e) => toggle(o, e.target.checked)} />
-            <span className="field-label">{ADAPTIVE_NAMES[o]}</span>
+            <span className="field-label">{ADAPTIVE_LABELS[o]}</span>
           </label>
         ))}
       </fieldset>

@@ -9,7 +9,7 @@ import { useMemo } from 'react';
 import type { ScoredSet } from '../../../core/settings';
 import { useRcon } from './rconRejection';
 import { readScores } from './rconScores';
-import { resolveSource } from '../../state/modelSource';
+import { sourceOfKey } from '../../state/modelSource';
 import { sourceKey as sourceKeyOf } from '../../../../workers/protocol';
 import { CoupledPresetPanel, RconSettingsPanel } from './RconSettingsPanel';
 import { RconMetricsTable } from './RconTables';
@@ -33,7 +33,7 @@ export function RconView() {
   const sets = useLiveSets();
   const evaluation = useRcon((s) => s.evaluation);
   const sourceKey = useRcon((s) => s.sourceKey);
-  const fresh = evaluation && resolveSource(sourceKey) && sourceKeyOf(evaluation.source) === sourceKey;
+  const fresh = evaluation && sourceOfKey(sourceKey) && sourceKeyOf(evaluation.source) === sourceKey;
   return (
     <ViewColumns
       className="rectified"

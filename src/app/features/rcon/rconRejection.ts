@@ -5,11 +5,11 @@
  */
 import { create } from 'zustand';
 import {
+  type AdaptiveObjective,
   type RejectionEvalConfig,
   COUPLED_PRESET_MODEL_ID,
   COUPLED_REJECTION_PRESET,
   REJECTION_CLEAN_SETTING,
-  REJECTION_EVAL_OBJECTIVES,
   adaptiveSetting,
   defaultRejectionEvalConfig,
   pgdSetting,
@@ -19,12 +19,12 @@ import {
 import type { RConGridView, RejectionEvaluationView } from '../../../../workers/protocol';
 import { worker } from '../../workerClient';
 import { progressProxy, withJob } from '../../state/jobs';
-import { resolveSource } from '../../state/modelSource';
+import { sourceOfKey } from '../../state/modelSource';
 import { trainModel } from '../../state/playgroundModels';
 import { useStore } from '../../state/store';
 import { type ModelKind, modelKey } from '../../../../workers/protocol';
 
-export type AdaptiveObjective = (typeof REJECTION_EVAL_OBJECTIVES)[number];
+export type { AdaptiveObjective };
 
 export interface RconSettings {
   count: number;
@@ -98,7 +98,7 @@ export function rconProblems(kind: ModelKind, s: RconSettings): string[] {
 export async function runRconEvaluation(): Promise<void> {
   const { sourceKey, settings } = useRcon.getState();
   const { pushMessage } = useStore.getState();
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   if (!src) return pushMessage('error', 'Choose a trained model first (train one with Rectified Rejection in the Playground or the Images view).');
   const kind: ModelKind = src.is2d ? '2d' : 'image';
   const problems = rconProblems(kind, settings[kind]);

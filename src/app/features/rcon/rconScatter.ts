@@ -5,6 +5,7 @@
  * keeps the inputs above it). R-Con = Con · A_φ ≤ Con, so every point lies under the diagonal.
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import { resultLayout } from '../../plots/resultLayout';
 
 export interface ScatterSet {
   /** 'clean' or the attack's name. */
@@ -48,21 +49,23 @@ export function rconScatterTraces(sets: ScatterSet[]): Data[] {
 
 export function rconScatterLayout(xi: number): Layout {
   const t = stageOneThreshold(xi);
-  return {
-    margin: { l: 52, r: 10, t: 10, b: 90 },
-    xaxis: { title: { text: 'confidence Con = f(x)[yₘ]' }, range: [0, 1.02] },
-    yaxis: { title: { text: 'R-Con = Con · A_φ(x)' }, range: [0, 1.02] },
-    legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+  return resultLayout({
+    x: { title: 'confidence Con = f(x)[yₘ]', range: [0, 1.02] },
+    y: { title: 'R-Con = Con · A_φ(x)', range: [0, 1.02] },
     height: 420,
+    bottom: 90,
+    legendY: -0.25,
     uirevision: 'rcon',
-    shapes: [
-      { type: 'line', x0: 0, y0: 0, x1: 1, y1: 1, line: { color: '#999', width: 1, dash: 'dot' } },
-      { type: 'line', x0: t, x1: t, y0: 0, y1: 1, line: { color: '#333', width: 1.5, dash: 'dash' } },
-      { type: 'line', x0: 0, x1: 1, y0: 0.5, y1: 0.5, line: { color: '#333', width: 1.5 } },
-    ],
-    annotations: [
-      { x: t, y: 1.0, text: `Con = 1/(2 − ξ) = ${t.toFixed(3)}`, showarrow: false, xanchor: 'right', font: { size: 10 } },
-      { x: 0.02, y: 0.5, text: 'R-Con = 1/2', showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 10 } },
-    ],
-  } as Layout;
+    extra: {
+      shapes: [
+        { type: 'line', x0: 0, y0: 0, x1: 1, y1: 1, line: { color: '#999', width: 1, dash: 'dot' } },
+        { type: 'line', x0: t, x1: t, y0: 0, y1: 1, line: { color: '#333', width: 1.5, dash: 'dash' } },
+        { type: 'line', x0: 0, x1: 1, y0: 0.5, y1: 0.5, line: { color: '#333', width: 1.5 } },
+      ],
+      annotations: [
+        { x: t, y: 1.0, text: `Con = 1/(2 − ξ) = ${t.toFixed(3)}`, showarrow: false, xanchor: 'right', font: { size: 10 } },
+        { x: 0.02, y: 0.5, text: 'R-Con = 1/2', showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 10 } },
+      ],
+    },
+  });
 }

@@ -1,13 +1,14 @@
 /** The Smoothing view's settings: the base classifier, σ and the certification counts, the runs' buttons, and the comparison of smoothing-aware training methods. */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useStore } from '../../state/store';
 import { type SmoothingSettings, importLog, runCertification, runSmoothedGrid, settingProblems, settingsProblems, useSmoothing } from './smoothing';
 import { runSmoothingComparison } from './smoothingCompare';
 import { type SettingBinding, SettingField } from '../../ui/SettingField';
 import { ModelSourcePicker } from '../../ui/ModelSourcePicker';
 import { Section } from '../../ui/Section';
-import { resolveSource } from '../../state/modelSource';
+import { sourceOfKey } from '../../state/modelSource';
 import { useBusy } from '../../ui/useBusy';
+import { FileButton } from '../../ui/FileButton';
 
 export function useSmoothingSetting(name: keyof SmoothingSettings): SettingBinding {
   const value = useSmoothing((s) => s.settings[name]);
@@ -56,9 +57,8 @@ export function SmoothingSettingsPanel() {
   const busy = useBusy();
   const problems = settingsProblems(settings);
   // Re-read on every store change: the chosen model may be retrained, forgotten or loaded.
-  const srcIs2d = useStore(() => resolveSource(sourceKey)?.is2d ?? null);
+  const srcIs2d = useStore(() => sourceOfKey(sourceKey)?.is2d ?? null);
   const ok = !problems.length && srcIs2d !== null && !busy;
-  const fileRef = useRef<HTMLInputElement>(null);
   return (
     <Section title="Randomized smoothing" testId="smoothing-settings">
       <SourcePicker />
@@ -77,21 +77,16 @@ export function SmoothingSettingsPanel() {
         <button type="button" data-testid="smoothed-predict" disabled={!ok} onClick={() => void runCertification('predict')} title="PREDICT each input: the smoothed prediction with a binomial test, or abstain (no radius).">
           Predict
         </button>
-        <button type="button" onClick={() => fileRef.current?.click()} title="Add a log written by Cohen et al.'s certify.py (idx label predict radius correct time), e.g. certified with PyTorch elsewhere.">
-          Import log
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
+        <FileButton
+          inputTestId="import-log"
           accept=".tsv,.txt,.log,text/plain,text/tab-separated-values"
-          data-testid="import-log"
-          hidden
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
+          onFiles={([f]) => {
             if (f) void importLog(f);
           }}
-        />
+          title="Add a log written by Cohen et al.'s certify.py (idx label predict radius correct time), e.g. certified with PyTorch elsewhere."
+        >
+          Import log
+        </FileButton>
       </div>
       {srcIs2d ? (
         <>

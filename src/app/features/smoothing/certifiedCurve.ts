@@ -1,5 +1,6 @@
 /** Certified accuracy against radius (Cohen et al. Fig. 2 style), one line per run. */
-import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import type { Data } from 'plotly.js-cartesian-dist-min';
+import { resultLayout } from '../../plots/resultLayout';
 import { certifiedAccuracyCurve } from '../../../core/settings';
 import type { CertRun } from './smoothing';
 import { RUN_COLORS } from '../../plots/colors';
@@ -25,11 +26,11 @@ export function certifiedCurveTraces(runs: CertRun[]): Data[] {
     });
 }
 
-export const certifiedCurveLayout: Layout = {
-  margin: { l: 52, r: 10, t: 10, b: 90 },
-  xaxis: { title: { text: 'radius (l2, input units)' }, rangemode: 'tozero' },
-  yaxis: { title: { text: 'certified accuracy (%)' }, range: [0, 100] },
-  legend: { orientation: 'h', y: -0.3, font: { size: 10 } },
+export const certifiedCurveLayout = resultLayout({
+  x: { title: 'radius (l2, input units)', rangemode: 'tozero' },
+  y: { title: 'certified accuracy (%)', range: [0, 100] },
   height: 320,
+  bottom: 90,
+  legendY: -0.3,
   uirevision: 'certified',
-} as Layout;
+});

@@ -12,7 +12,7 @@ import { proxy, worker } from '../../workerClient';
 import { progressProxy, withJob } from '../../state/jobs';
 import { type CertRun, certifyOptionsOf, nextRunId, settingsProblems, streamRun, useSmoothing } from './smoothing';
 import { useStore } from '../../state/store';
-import { resolveSource } from '../../state/modelSource';
+import { sourceOfKey } from '../../state/modelSource';
 
 export interface NoiseRejectionSettings {
   denoiserEpochs: number;
@@ -98,11 +98,11 @@ export const useNoiseRejection = create<NoiseRejectionState>((setState) => ({
 }));
 
 /** The chosen source, or a message saying why nothing can run (bad settings, no model). */
-function checkedSource(): { src: NonNullable<ReturnType<typeof resolveSource>>; key: string } | string {
+function checkedSource(): { src: NonNullable<ReturnType<typeof sourceOfKey>>; key: string } | string {
   const { settings, sourceKey } = useSmoothing.getState();
   const problems = [...settingsProblems(settings), ...Object.values(noiseRejectionSettingProblems(useNoiseRejection.getState().settings))];
   if (problems.length) return `Settings refused: ${problems.join('; ')}.`;
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   if (!src || !sourceKey) return 'Choose a trained model to smooth first (train one in the Playground or the Images view).';
   return { src, key: sourceKey };
 }
@@ -176,7 +176,7 @@ export async function certifyWithNoiseRejection(): Promise<void> {
 /** Frees the chosen model's system in the worker. */
 export async function forgetNoiseRejection(): Promise<void> {
   const { sourceKey } = useSmoothing.getState();
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   if (!src || !sourceKey) return;
   await worker().dropRejectionSystem(src.source);
   useNoiseRejection.setState((s) => {

@@ -9,6 +9,7 @@
  * bounds leave room.
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import { resultLayout } from '../../plots/resultLayout';
 import type { CertificationRow } from '../../../core/settings';
 import { ABSTAIN_GREY } from './smoothedRegions';
 
@@ -70,12 +71,13 @@ export function noiseRejectionHistogramTraces(rows: CertificationRow[], n: numbe
 
 export function noiseRejectionHistogramLayout(n: number): Layout {
   const range = [-0.02 * n, 1.04 * n];
-  return {
-    margin: { l: 60, r: 10, t: 10, b: 90 },
-    xaxis: { title: { text: 'x1: samples of the top class, not rejected (countTop)' }, range },
-    yaxis: { title: { text: 'x2: samples rejected (countRejected)' }, range },
-    legend: { orientation: 'h', y: -0.28, font: { size: 10 } },
+  return resultLayout({
+    x: { title: 'x1: samples of the top class, not rejected (countTop)', range },
+    y: { title: 'x2: samples rejected (countRejected)', range },
     height: 400,
+    bottom: 90,
+    left: 60,
+    legendY: -0.28,
     uirevision: 'rejection-histogram',
-  } as Layout;
+  });
 }

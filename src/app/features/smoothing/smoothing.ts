@@ -11,7 +11,7 @@ import { proxy, worker } from '../../workerClient';
 import { type ProgressCallback, progressProxy, withJob } from '../../state/jobs';
 import { useStore } from '../../state/store';
 import { recordRun } from '../../state/library';
-import { resolveSource } from '../../state/modelSource';
+import { sourceOfKey } from '../../state/modelSource';
 import type { LibraryItem } from '../../../../workers/protocol';
 
 export interface CertRun {
@@ -109,7 +109,7 @@ export async function runCertification(mode: 'certify' | 'predict'): Promise<voi
   const { settings, sourceKey } = useSmoothing.getState();
   const { pushMessage } = useStore.getState();
   const problems = settingsProblems(settings);
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   if (problems.length) return pushMessage('error', `Smoothing settings refused: ${problems.join('; ')}.`);
   if (!src) return pushMessage('error', 'Choose a trained model to smooth first (train one in the Playground or the Images view).');
   const options = certifyOptionsOf(settings);
@@ -192,7 +192,7 @@ export async function loadCertificationRun(item: LibraryItem): Promise<void> {
 export async function runSmoothedGrid(): Promise<void> {
   const { settings, sourceKey } = useSmoothing.getState();
   const { pushMessage } = useStore.getState();
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   const problems = settingsProblems(settings);
   if (problems.length) return pushMessage('error', `Smoothing settings refused: ${problems.join('; ')}.`);
   if (!src || src.source.kind !== '2d') return pushMessage('error', 'Smoothed decision regions need a 2-D playground model.');

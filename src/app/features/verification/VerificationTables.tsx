@@ -3,11 +3,11 @@
  * with IBP and CROWN side by side, and the standard vs PGD error table under the abstain rule.
  * Rows accumulate over the session; verifying a model again at the same eps replaces its row.
  */
-import type { ReactNode } from 'react';
 import type { BoundResult, VerifyBound } from '../../../../workers/protocol';
 import { type VerifyRow, useVerification } from './verification';
 import { Section } from '../../ui/Section';
 import { fixed } from '../../ui/format';
+import { type Column, ColumnTable } from '../../ui/ColumnTable';
 
 const frac = (v: number | undefined) => fixed(v, 3, '–');
 const ms = (v: number | undefined) => fixed(v, v !== undefined && v < 10 ? 2 : 0, '–');
@@ -26,79 +26,90 @@ export const METRIC_TIPS = {
   perClass: 'Detections per abstain class a1 … aM (counts among inputs classified correctly when clean), as in Fig. 4.',
 };
 
-function Head({ label, tip }: { label: string; tip: string }) {
-  return <th title={tip}>{label}</th>;
+/** The columns every runs table starts with: the model, its M and eps (`lead` picks them from a row). */
+function leadColumns<R>(lead: (row: R) => { model: VerifyRow; m: number; eps: number }): Column<R>[] {
+  return [
+    {
+      head: 'model',
+      cell: (row) => {
+        const { model } = lead(row);
+        return (
+          <>
+            {model.modelName}
+            {model.note ? ` (${model.note})` : ''}
+          </>
+        );
+      },
+    },
+    { head: 'M', tip: 'Abstain classes of the model.', cell: (row) => lead(row).m },
+    { head: 'eps', tip: 'Radius of the l∞ ball.', cell: (row) => lead(row).eps },
+  ];
 }
 
-/** A table of verification rows: one row per model run, headed by the model, its M and eps, then `heads`. */
-function RowsTable({ title, testId, heads, children }: { title: string; testId: string; heads: ReactNode; children: ReactNode }) {
-  return (
-    <Section title={title} testId={`${testId}-results`}>
-      <table className="bench-table" data-testid={`${testId}-table`}>
-        <thead>
-          <tr>
-            <th>model</th>
-            <Head label="M" tip="Abstain classes of the model." />
-            <Head label="eps" tip="Radius of the l∞ ball." />
-            {heads}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </Section>
-  );
+/** A verification row with its IBP and CROWN results looked up. */
+interface VerifyLine {
+  r: VerifyRow;
+  ibp?: BoundResult;
+  crown?: BoundResult;
+  any?: BoundResult;
 }
 
-const modelCell = (r: VerifyRow) => (
-  <td>
-    {r.modelName}
-    {r.note ? ` (${r.note})` : ''}
-  </td>
+/** One number of both bounds in one cell: IBP / CROWN. */
+const ibpSlashCrown = (l: VerifyLine, show: (b: BoundResult | undefined) => string) => (
+  <>
+    {show(l.ibp)} / {show(l.crown)}
+  </>
 );
+
+const VERIFY_COLUMNS: Column<VerifyLine>[] = [
+  ...leadColumns<VerifyLine>(({ r }) => ({ model: r, m: r.abstainClasses, eps: r.eps })),
+  { head: 'inputs', tip: 'Test inputs verified.', cell: (l) => l.r.verify!.n },
+  { head: 'standard error', tip: METRIC_TIPS.standard, col: 'standard', cell: (l) => frac(l.any?.standardError) },
+  { head: 'verified error (IBP)', tip: METRIC_TIPS.verified, col: 'verified-ibp', cell: (l) => frac(l.ibp?.verifiedError) },
+  { head: 'verified error (CROWN)', tip: METRIC_TIPS.verified, col: 'verified-crown', cell: (l) => frac(l.crown?.verifiedError) },
+  { head: 'certified (IBP / CROWN)', tip: METRIC_TIPS.certified, col: 'certified', cell: (l) => ibpSlashCrown(l, (b) => frac(b?.certifiedShare)) },
+  { head: 'abstain on clean', tip: METRIC_TIPS.abstainClean, col: 'abstain-clean', cell: (l) => frac(l.any?.abstainClean) },
+  { head: 'ms per input', tip: METRIC_TIPS.time, col: 'time', cell: (l) => ibpSlashCrown(l, (b) => ms(b?.msPerInput)) },
+];
 
 export function VerifyTable() {
   const rows = useVerification((s) => s.rows).filter((r) => r.verify);
   if (!rows.length) return <p className="hint">Verify a model to fill the table: standard and verified error with IBP and CROWN, side by side.</p>;
+  const lines = rows.map((r): VerifyLine => {
+    const ibp = resultOf(r, 'ibp');
+    const crown = resultOf(r, 'crown');
+    return { r, ibp, crown, any: ibp ?? crown };
+  });
   return (
     <>
-      <RowsTable
-        title="Verification"
-        testId="verify"
-        heads={
-          <>
-            <Head label="inputs" tip="Test inputs verified." />
-            <Head label="standard error" tip={METRIC_TIPS.standard} />
-            <Head label="verified error (IBP)" tip={METRIC_TIPS.verified} />
-            <Head label="verified error (CROWN)" tip={METRIC_TIPS.verified} />
-            <Head label="certified (IBP / CROWN)" tip={METRIC_TIPS.certified} />
-            <Head label="abstain on clean" tip={METRIC_TIPS.abstainClean} />
-            <Head label="ms per input" tip={METRIC_TIPS.time} />
-          </>
-        }
-      >
-        {rows.map((r) => {
-          const ibp = resultOf(r, 'ibp');
-          const crown = resultOf(r, 'crown');
-          const any = ibp ?? crown;
-          return (
-            <tr key={r.key} data-testid="verify-row">
-              {modelCell(r)}
-              <td>{r.abstainClasses}</td>
-              <td>{r.eps}</td>
-              <td>{r.verify!.n}</td>
-              <td data-col="standard">{frac(any?.standardError)}</td>
-              <td data-col="verified-ibp">{frac(ibp?.verifiedError)}</td>
-              <td data-col="verified-crown">{frac(crown?.verifiedError)}</td>
-              <td data-col="certified">{frac(ibp?.certifiedShare)} / {frac(crown?.certifiedShare)}</td>
-              <td data-col="abstain-clean">{frac(any?.abstainClean)}</td>
-              <td data-col="time">{ms(ibp?.msPerInput)} / {ms(crown?.msPerInput)}</td>
-            </tr>
-          );
-        })}
-      </RowsTable>
+      <Section title="Verification" testId="verify-results">
+        <ColumnTable columns={VERIFY_COLUMNS} rows={lines} rowKey={(l) => l.r.key} testId="verify-table" rowTestId="verify-row" />
+      </Section>
       <p className="hint">Verified error ≥ standard error always: a verified input is first classified right. “–”: that bound was not run.</p>
     </>
   );
+}
+
+/** The PGD table's columns, with one detection count per abstain class up to the largest M among the rows. */
+function pgdColumns(maxM: number): Column<VerifyRow>[] {
+  const pgd = (r: VerifyRow) => r.pgd!;
+  return [
+    ...leadColumns<VerifyRow>((r) => ({ model: r, m: pgd(r).numAbstain, eps: pgd(r).eps })),
+    {
+      head: 'attack',
+      tip: 'PGD steps × random restarts.',
+      cell: (r) => (
+        <>
+          PGD-{pgd(r).steps} × {pgd(r).restarts}
+        </>
+      ),
+    },
+    { head: 'standard error', tip: METRIC_TIPS.standard, col: 'standard', cell: (r) => frac(pgd(r).standardError) },
+    { head: 'PGD error', tip: METRIC_TIPS.pgd, col: 'pgd', cell: (r) => frac(pgd(r).pgdError) },
+    { head: 'detected', tip: METRIC_TIPS.detected, col: 'detected', cell: (r) => frac(pgd(r).detected) },
+    { head: 'attack success', tip: METRIC_TIPS.success, col: 'success', cell: (r) => frac(pgd(r).attackSuccess) },
+    ...Array.from({ length: maxM }, (_, m): Column<VerifyRow> => ({ head: `a${m + 1}`, tip: METRIC_TIPS.perClass, cell: (r) => (m < pgd(r).numAbstain ? pgd(r).detectedPerClass[m] : '') })),
+  ];
 }
 
 export function PgdTable() {
@@ -106,42 +117,8 @@ export function PgdTable() {
   if (!rows.length) return null;
   const maxM = Math.max(0, ...rows.map((r) => r.pgd!.numAbstain));
   return (
-    <RowsTable
-      title="Standard vs PGD error (abstain rule)"
-      testId="verify-pgd"
-      heads={
-        <>
-          <Head label="attack" tip="PGD steps × random restarts." />
-          <Head label="standard error" tip={METRIC_TIPS.standard} />
-          <Head label="PGD error" tip={METRIC_TIPS.pgd} />
-          <Head label="detected" tip={METRIC_TIPS.detected} />
-          <Head label="attack success" tip={METRIC_TIPS.success} />
-          {Array.from({ length: maxM }, (_, m) => (
-            <Head key={m} label={`a${m + 1}`} tip={METRIC_TIPS.perClass} />
-          ))}
-        </>
-      }
-    >
-      {rows.map((r) => {
-        const p = r.pgd!;
-        return (
-          <tr key={r.key} data-testid="verify-pgd-row">
-            {modelCell(r)}
-            <td>{p.numAbstain}</td>
-            <td>{p.eps}</td>
-            <td>
-              PGD-{p.steps} × {p.restarts}
-            </td>
-            <td data-col="standard">{frac(p.standardError)}</td>
-            <td data-col="pgd">{frac(p.pgdError)}</td>
-            <td data-col="detected">{frac(p.detected)}</td>
-            <td data-col="success">{frac(p.attackSuccess)}</td>
-            {Array.from({ length: maxM }, (_, m) => (
-              <td key={m}>{m < p.numAbstain ? p.detectedPerClass[m] : ''}</td>
-            ))}
-          </tr>
-        );
-      })}
-    </RowsTable>
+    <Section title="Standard vs PGD error (abstain rule)" testId="verify-pgd-results">
+      <ColumnTable columns={pgdColumns(maxM)} rows={rows} rowKey={(r) => r.key} testId="verify-pgd-table" rowTestId="verify-pgd-row" />
+    </Section>
   );
 }

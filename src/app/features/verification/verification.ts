@@ -9,7 +9,7 @@ import { ABSTAIN_PRESET_EPS, ABSTAIN_VERIFY_DEFAULTS } from '../../../core/setti
 import type { AbstainPgdRequest, AbstainPgdView, VerifyBound, VerifyModelInfo, VerifyRequest, VerifyView } from '../../../../workers/protocol';
 import { worker } from '../../workerClient';
 import { type ProgressCallback, progressProxy, withJob } from '../../state/jobs';
-import { kindOfKey, resolveSource } from '../../state/modelSource';
+import { kindOfKey, sourceOfKey } from '../../state/modelSource';
 import { useStore } from '../../state/store';
 import type { ModelKind } from '../../../../workers/protocol';
 
@@ -99,7 +99,7 @@ export function boundsFor(choice: BoundChoice, info: VerifyModelInfo | null): { 
 
 /** Asks the worker about the chosen model (K, M, CROWN); keeps the answer for that key. */
 export async function loadVerifyInfo(key: string | null): Promise<void> {
-  const src = resolveSource(key);
+  const src = sourceOfKey(key);
   if (!src) return useVerification.setState({ info: null, infoKey: key, infoError: null });
   try {
     const info = await worker().verifyInfo(src.source);
@@ -130,7 +130,7 @@ export function pgdRequest(s: VerifySettings): AbstainPgdRequest {
 
 /** Verifies model `sourceKey` inside job `jobId` and records the row. */
 export async function verifyInJob(jobId: string, sourceKey: string, request: VerifyRequest, progress: ProgressCallback, series?: string, note = ''): Promise<VerifyView> {
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   if (!src) throw new Error('the chosen model is gone');
   const view = await worker().verifyModel(jobId, src.source, request, progressProxy(progress));
   recordRow(sourceKey, { modelName: view.modelName, series: series ?? view.modelName, note, numClasses: view.numClasses, abstainClasses: view.abstainClasses, eps: view.eps }, { verify: view });
@@ -139,7 +139,7 @@ export async function verifyInJob(jobId: string, sourceKey: string, request: Ver
 
 /** PGD with the abstain rule on model `sourceKey` inside job `jobId`; records the row. */
 export async function pgdInJob(jobId: string, sourceKey: string, request: AbstainPgdRequest, progress: ProgressCallback, series?: string, note = ''): Promise<AbstainPgdView> {
-  const src = resolveSource(sourceKey);
+  const src = sourceOfKey(sourceKey);
   if (!src) throw new Error('the chosen model is gone');
   const view = await worker().abstainPgdTable(jobId, src.source, request, progressProxy(progress));
   const old = useVerification.getState().rows.find((r) => r.key === `${sourceKey}|${view.eps}`);
@@ -153,7 +153,7 @@ export function blockingProblem(which: 'verify' | 'pgd'): string | null {
   const s = settings[kindOfKey(sourceKey)];
   const problems = Object.values(verifyProblems(s));
   if (problems.length) return problems.join('; ');
-  if (!resolveSource(sourceKey)) return 'Choose a trained model first (train one in the Playground or the Images view).';
+  if (!sourceOfKey(sourceKey)) return 'Choose a trained model first (train one in the Playground or the Images view).';
   if (infoError) return infoError;
   if (!info || infoKey !== sourceKey) return 'Reading the model…';
   if (info.problem) return info.problem;

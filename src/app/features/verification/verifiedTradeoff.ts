@@ -4,7 +4,8 @@
  * model, or a curve of the trade-off sweep over λ, drawn as a line through its points). The
  * legend names each series once.
  */
-import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import type { Data } from 'plotly.js-cartesian-dist-min';
+import { resultLayout } from '../../plots/resultLayout';
 import type { VerifyRow } from './verification';
 import { RUN_COLORS } from '../../plots/colors';
 
@@ -42,11 +43,11 @@ export function tradeoffTraces(rows: VerifyRow[]): Data[] {
   return traces;
 }
 
-export const tradeoffLayout: Layout = {
-  margin: { l: 52, r: 10, t: 10, b: 48 },
-  xaxis: { title: { text: 'standard error' }, rangemode: 'tozero', zeroline: false },
-  yaxis: { title: { text: 'verified error' }, rangemode: 'tozero', zeroline: false },
-  legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+export const tradeoffLayout = resultLayout({
+  x: { title: 'standard error', rangemode: 'tozero', zeroline: false },
+  y: { title: 'verified error', rangemode: 'tozero', zeroline: false },
   height: 420,
+  bottom: 48,
+  legendY: -0.25,
   uirevision: 'tradeoff',
-} as Layout;
+});
