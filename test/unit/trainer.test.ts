@@ -55,6 +55,8 @@ describe('standard training', () => {
     const events: TrainProgress[] = [];
     const result = await expectNoTensorLeak(() => train(model, { x, y, xTest, yTest }, config(), (p) => void events.push(p)));
     expect(result.status).toBe('completed');
+    // The method in words, not its id.
+    expect(result.message).toBe('Trained 3 epochs with Standard.');
     expect(result.epochsCompleted).toBe(3);
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     const last = result.history[2];

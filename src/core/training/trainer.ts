@@ -10,7 +10,7 @@ import { assertInsideBox, crossEntropy } from '../attacks/common';
 import { logits } from '../models/forward';
 import { disposeAll, epochCheckpoint } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
-import type { LossParams, TrainingMethod, TrainingMethodName } from './method';
+import { METHOD_LABELS, type LossParams, type TrainingMethod, type TrainingMethodName } from './method';
 import { TRAIN_DEFAULTS, type TrainConfig } from './config';
 
 export { TRAIN_DEFAULTS, type TrainConfig };
@@ -190,7 +190,8 @@ export async function train(
       saved.save();
       if (onProgress) await onProgress({ kind: 'epoch', epoch, epochs: config.epochs, stats, ...clock.at(epoch, config.epochs) });
     }
-    return finish('completed', `Trained ${config.epochs} epochs with ${config.method}.`);
+    // The method in words (its label without the citation), as the page and the CLI show it.
+    return finish('completed', `Trained ${config.epochs} epochs with ${METHOD_LABELS[config.method].split(' (')[0]}.`);
   } catch (e) {
     return cancelledOrRethrow(e, history.length, finish, saved);
   } finally {
