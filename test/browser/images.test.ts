@@ -69,6 +69,8 @@ test('drop a CIFAR file, use Fashion-MNIST, train a tiny CNN, attack it, save it
   await page.click('[data-testid=load-fashion]');
   await expect.poll(() => page.textContent('[data-testid=dataset-train-count]'), { timeout: 60_000 }).toBe('2000');
   expect(await page.textContent('[data-testid=dataset-test-count]')).toBe('500');
+  // The default image-scale eps is written as people type it, not as 0.03137254901960784.
+  expect(await page.inputValue('[data-testid="field-evaluation.attack.eps"]')).toBe('8/255');
   await trainImageModel(page, [...TINY_IMAGE_SETTINGS, ['evaluation.count', '50'], ['evaluation.attack.eps', '8/255']]);
   expect(await page.locator('[data-testid=image-model-select] option').count()).toBe(1);
   await page.click('[data-testid=attack-image]');

@@ -41,7 +41,27 @@ export interface SettingBinding {
   onValue: (v: number) => void;
 }
 
-const textOf = (v: number) => (Number.isNaN(v) ? '' : String(v));
+/** Denominators a value may be written over: small ones first, then the 255 of image pixels. */
+const DENOMINATORS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 255];
+
+/**
+ * The text a field shows for a value set from outside (a default, a preset, a shared link).
+ * A long decimal that is a fraction people type, such as eps = 8/255, is written as that
+ * fraction (smallest denominator first: 1/3, 8/255) rather than as 0.03137254901960784; values
+ * with a short decimal form (0.2 = 51/255) keep it. The text always reads back as the same number.
+ */
+export function numberText(v: number): string {
+  if (Number.isNaN(v)) return '';
+  const plain = String(v);
+  if (plain.length <= 8) return plain;
+  for (const d of DENOMINATORS) {
+    const k = Math.round(v * d);
+    if (k !== 0 && Math.abs(v * d - k) < 1e-9 && parseNumber(`${k}/${d}`) === v) return `${k}/${d}`;
+  }
+  return plain;
+}
+
+const textOf = numberText;
 
 export interface SettingFieldProps<N extends string> {
   name: N;
