@@ -110,6 +110,14 @@ test('training draws regions and curves live, then the attack fills the metrics;
   // Grid robustness on request.
   await page.click('[data-testid=grid-split]');
   await page.waitForSelector('[data-testid=grid-split-summary]', { timeout: 90_000 });
+  // The summary gives all four shares of the split, and they add up to 100%.
+  const summary = (await page.textContent('[data-testid=grid-split-summary]')) ?? '';
+  const shares = ['robust & accurate', 'robust & inaccurate', 'non-robust & accurate', 'non-robust & inaccurate'].map((label) => {
+    const m = new RegExp(`(?:^|, |: )${label} ([0-9.]+)%`).exec(summary);
+    expect(m, `${label} in "${summary}"`).not.toBeNull();
+    return Number(m![1]);
+  });
+  expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.5);
   const gridHeat = await page.$eval('[data-testid=regions-plot]', (el) => ((el as unknown as { data: Array<{ name?: string }> }).data ?? []).map((t) => t.name));
   expect(gridHeat).toContain('grid 4-way split');
   // One stored model (10 weight tensors); every job released its own tensors.

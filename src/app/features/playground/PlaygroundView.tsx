@@ -1,6 +1,7 @@
 /** The 2-D robustness playground: settings on the left, decision regions in the middle, curves and metrics on the right. */
 import { evaluateModel, gridSplitModel, trainPlayground } from './playgroundActions';
 import { fieldsValid, useStore } from '../../state/store';
+import { SPLIT_CATEGORIES, SPLIT_LABELS } from '../../../core/settings';
 import { CompositionPanel } from './CompositionPanel';
 import { CurvesPanel } from './CurvesPanel';
 import { MetricsTable } from './MetricsPanel';
@@ -67,8 +68,8 @@ export function PlaygroundView() {
           <RegionsPlot modelId={active} title={model ? model.name : 'Data (train a model to see its decision regions)'} />
           {gridSplit ? (
             <p className="hint" data-testid="grid-split-summary">
-              Grid ({gridSplit.resolution}×{gridSplit.resolution}): robust &amp; accurate {pct(gridSplit.fractions.robustAccurate)}, robust &amp; inaccurate{' '}
-              {pct(gridSplit.fractions.robustInaccurate)} — grid cells are labelled by the data generator's noise-free rule (nearest class manifold).
+              Grid ({gridSplit.resolution}×{gridSplit.resolution}): {SPLIT_CATEGORIES.map((c) => `${SPLIT_LABELS[c]} ${pct(gridSplit.fractions[c])}`).join(', ')} — grid cells are
+              labelled by the data generator's noise-free rule (nearest class manifold).
             </p>
           ) : null}
         </>
