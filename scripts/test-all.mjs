@@ -85,7 +85,7 @@ const stages = [];
  */
 const STATIC_CHECKS = [
   ['typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
-  ['lint', ['eslint', '--max-warnings=0', 'src', 'workers', 'bench', 'test', 'scripts']],
+  ['lint', ['eslint', '--config', 'eslint.config.js', '--max-warnings=0', 'src', 'workers', 'bench', 'test', 'scripts']],
   ['layers', ['depcruise', 'src', 'workers', 'bench', 'test', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
   ['unused', ['knip', '--no-progress']],
 ];

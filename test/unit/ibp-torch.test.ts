@@ -191,11 +191,11 @@ for (const net of F.networks) {
         const params = lossParams(lc);
         const s = ibpSchedule(params.ibp!, params.progress!.step, params.progress!.totalSteps);
         expect(s).toEqual({ epsScale: 1, kappa: lc.kappa, lambda: lc.lambdaWeight });
-        await expectNoTensorLeak(() => {
+        await expectNoTensorLeak(async () => {
           let prepared: Record<string, tf.Tensor>;
           if (lc.abstainClasses === 0) {
             // M = 0: plain IBP training, no simplex weights and no robust-abstain term.
-            prepared = METHODS.ibp.prepare(model, x, y, params, 1);
+            prepared = await METHODS.ibp.prepare(model, x, y, params, 1);
             expect(Object.keys(prepared)).toEqual([]);
           } else {
             expect(lc.abstainClasses).toBe(M);

@@ -45,15 +45,15 @@ describe('the losses', () => {
     const base = { attack: { norm: 'linf' as const, eps: 0.2, steps: 1, stepSize: 0 }, box: null, tradesBeta: 6, eraBeta: 1 };
     const ibp = { ...IBP_DEFAULTS, abstainClasses: 1, warmup: 0.5, ramp: 0, kappaEnd: 0.5, lambdaEnd: 1, regulariserMu: 0 };
     const ce = (z: number[], t: number) => Math.log(z.reduce((a, v) => a + Math.exp(v), 0)) - z[t];
-    await expectNoTensorLeak(() => {
+    await expectNoTensorLeak(async () => {
       const warm = { ...base, ibp, progress: { step: 0, totalSteps: 10 } };
-      const p0 = METHODS.ibp.prepare(model, x, y, warm, 1);
+      const p0 = await METHODS.ibp.prepare(model, x, y, warm, 1);
       expect(Object.keys(p0)).toEqual([]);
       const l0 = METHODS.ibp.loss(model, x, y, p0, warm);
       expect(l0.dataSync()[0]).toBeCloseTo((ce([1, -1, -0.5], 0) + ce([-0.5, 0.5, 0], 1)) / 2, 5);
       l0.dispose();
       const late = { ...base, ibp, progress: { step: 9, totalSteps: 10 } };
-      const p1 = METHODS.ibp.prepare(model, x, y, late, 1);
+      const p1 = await METHODS.ibp.prepare(model, x, y, late, 1);
       expect(p1.lambda.shape).toEqual([2, 1, 2]);
       const l1 = METHODS.ibp.loss(model, x, y, p1, late);
       // Input 0 (x in [0.8, 1.2]): h in [0.8,1.2]×[0,0]; J(e_y) = min(z0 − z1) = 1.6; abstain can't do better.

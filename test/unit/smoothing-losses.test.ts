@@ -150,8 +150,8 @@ describe('Gaussian augmentation', () => {
   });
 
   test('prepare draws sigma·N(0, I) from the seeded Philox stream; prepare + loss match float64 JavaScript', async () => {
-    await expectNoTensorLeak(() => {
-      const prepared = METHODS.gaussian.prepare(model, x, y, params(), 77);
+    await expectNoTensorLeak(async () => {
+      const prepared = await METHODS.gaussian.prepare(model, x, y, params(), 77);
       const expectedNoise = philoxNormals(new Float32Array(x.size), deriveSeed(77, 'gaussian'), 0, F.sigma);
       expect(Array.from(prepared.noise.dataSync())).toEqual(Array.from(expectedNoise));
       const loss = METHODS.gaussian.loss(model, x, y, prepared, params());
@@ -220,7 +220,7 @@ describe('CAT-RS', () => {
     tf.dispose([d, d0, byStd, byRms]);
   });
 
-  test('K ~ Bin(M, p_hat) from seeded uniforms: 0 at p_hat = 0, M at p_hat = 1, mean M·p_hat; K+ = max(1, K) in prepare', () => {
+  test('K ~ Bin(M, p_hat) from seeded uniforms: 0 at p_hat = 0, M at p_hat = 1, mean M·p_hat; K+ = max(1, K) in prepare', async () => {
     const k = tf.tidy(() => sampleK(tf.tensor1d([...Array(2000).fill(0.5), 0, 0, 1, 1]), 6, 5));
     const v = Array.from(k.dataSync());
     expect(v.slice(2000)).toEqual([0, 0, 6, 6]);
@@ -232,7 +232,7 @@ describe('CAT-RS', () => {
 
     // prepare: K+ = max(1, K) with K from p_hat of its own noise and the derived seed.
     const p = params(smoothing({ sigma: 2, catRs: { m: 4 } }));
-    const prepared = METHODS['cat-rs'].prepare(model, x, y, p, 21);
+    const prepared = await METHODS['cat-rs'].prepare(model, x, y, p, 21);
     const [pHat, kRaw] = tf.tidy(() => {
       const z = model.apply(tf.add(tf.tile(x, [4, 1]), prepared.noise)) as tf.Tensor2D;
       const correct = tf.cast(tf.equal(tf.argMax(z, 1), tf.tile(y, [4])), 'float32');
@@ -260,10 +260,10 @@ describe('CAT-RS', () => {
     const xs = [[3, 0.5], [-3, -0.2], [0.05, 0], [-0.02, 0.3]];
     const ys = [0, 1, 0, 1];
     const [xt, yt] = [tf.tensor2d(xs), tf.tensor1d(ys, 'int32')];
-    await expectNoTensorLeak(() => {
+    await expectNoTensorLeak(async () => {
       const on = params(smoothing({ sigma: 0.5, catRs: { m: 4, lambda: 2, eps: 0.5, steps: 2 } }));
       const off = params(smoothing({ sigma: 0.5, catRs: { m: 4, lambda: 0, eps: 0.5, steps: 2 } }));
-      const prepared = METHODS['cat-rs'].prepare(lin, xt, yt, on, 9);
+      const prepared = await METHODS['cat-rs'].prepare(lin, xt, yt, on, 9);
       const noise = prepared.noise.dataSync();
       const allCorrect = xs.map((xi, j) => [0, 1, 2, 3].every((i) => (4 * (xi[0] + noise[(i * 4 + j) * 2]) > 0 ? 0 : 1) === ys[j]));
       expect(allCorrect).toEqual([true, true, false, false]);
@@ -276,7 +276,7 @@ describe('CAT-RS', () => {
 
       // No input with p_hat = 1: no worst-case search at all, and lambda changes nothing.
       const [xb, yb] = [tf.tensor2d(xs.slice(2)), tf.tensor1d(ys.slice(2), 'int32')];
-      const none = METHODS['cat-rs'].prepare(lin, xb, yb, on, 9);
+      const none = await METHODS['cat-rs'].prepare(lin, xb, yb, on, 9);
       expect(none.dStar).toBeUndefined();
       expect(Array.from(none.active.dataSync())).toEqual([0, 0]);
       const a = METHODS['cat-rs'].loss(lin, xb, yb, none, on);
@@ -288,9 +288,9 @@ describe('CAT-RS', () => {
     lin.dispose();
   });
 
-  test('released variant: the indicator is 1[K+ = M], the soft labels are the vote frequencies', () => {
+  test('released variant: the indicator is 1[K+ = M], the soft labels are the vote frequencies', async () => {
     const p = params(smoothing({ sigma: 1.5, catRs: { variant: 'released', m: 4 } }));
-    const prepared = METHODS['cat-rs'].prepare(model, x, y, p, 4);
+    const prepared = await METHODS['cat-rs'].prepare(model, x, y, p, 4);
     const kPlus = Array.from(prepared.kPlus.dataSync());
     expect(Array.from(prepared.active.dataSync())).toEqual(kPlus.map((k) => (k === 4 ? 1 : 0)));
     const soft = prepared.soft.arraySync() as number[][];
@@ -308,10 +308,10 @@ describe('CAT-RS', () => {
 
   test('prepare is reproducible from its seed and leaks nothing', async () => {
     const p = params(smoothing({ sigma: 0.3 }));
-    await expectNoTensorLeak(() => {
-      const a = METHODS['cat-rs'].prepare(model, x, y, p, 5);
-      const b = METHODS['cat-rs'].prepare(model, x, y, p, 5);
-      const c = METHODS['cat-rs'].prepare(model, x, y, p, 6);
+    await expectNoTensorLeak(async () => {
+      const a = await METHODS['cat-rs'].prepare(model, x, y, p, 5);
+      const b = await METHODS['cat-rs'].prepare(model, x, y, p, 5);
+      const c = await METHODS['cat-rs'].prepare(model, x, y, p, 6);
       expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
       for (const key of Object.keys(a)) expect(Array.from(a[key].dataSync()), key).toEqual(Array.from(b[key].dataSync()));
       expect(Array.from(a.noise.dataSync())).not.toEqual(Array.from(c.noise.dataSync()));
@@ -363,8 +363,8 @@ describe('CRA', () => {
 
   test('prepare + loss match float64 JavaScript from the Philox noise (k draws, Gamma, beta); reproducible', async () => {
     const s = smoothing({ sigma: 0.4, cra: { k: 3, gamma: 4, beta: 0.5 } });
-    await expectNoTensorLeak(() => {
-      const prepared = METHODS.cra.prepare(model, x, y, params(s), 13);
+    await expectNoTensorLeak(async () => {
+      const prepared = await METHODS.cra.prepare(model, x, y, params(s), 13);
       const n = F.y.length;
       const noise0 = philoxNormals(new Float32Array(n * 4), deriveSeed(13, 'cra-augmentation'), 0, 0.4);
       const noise = philoxNormals(new Float32Array(3 * n * 4), deriveSeed(13, 'cra'), 0, 0.4);
@@ -381,7 +381,7 @@ describe('CRA', () => {
         }, 0) / n;
       const loss = METHODS.cra.loss(model, x, y, prepared, params(s));
       expectClose(loss.dataSync(), [expected], 'CRA loss from Philox noise', 1e-4);
-      const again = METHODS.cra.prepare(model, x, y, params(s), 13);
+      const again = await METHODS.cra.prepare(model, x, y, params(s), 13);
       expect(Array.from(again.noise.dataSync())).toEqual(Array.from(noise));
       tf.dispose([loss, ...Object.values(prepared), ...Object.values(again)]);
     });
@@ -392,8 +392,8 @@ test.each(['gaussian', 'cat-rs', 'cra'] as const)('%s on images: a CNN batch giv
   const cnn = createCnn({ inputShape: [8, 8, 1], numClasses: 3, convLayers: 1, filters: 2, dense: 0, seed: 1 });
   const [xi, yi] = [tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 3), tf.tensor1d([0, 1, 2, 1], 'int32')];
   const p = params(smoothing({ sigma: 0.25, catRs: { m: 2, steps: 2, eps: 1 }, cra: { k: 3 } }));
-  await expectNoTensorLeak(() => {
-    const prepared = METHODS[method].prepare(cnn, xi, yi, p, 1);
+  await expectNoTensorLeak(async () => {
+    const prepared = await METHODS[method].prepare(cnn, xi, yi, p, 1);
     const copies = { gaussian: 1, 'cat-rs': 2, cra: 3 }[method];
     expect(prepared.noise.shape).toEqual([4 * copies, 8, 8, 1]);
     if (method === 'cat-rs') expect(prepared.dStar?.shape).toEqual([8, 8, 8, 1]);

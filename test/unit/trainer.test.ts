@@ -225,7 +225,7 @@ describe('prepare (the attacks inside training)', () => {
   test.each(TRAINING_METHODS)('%s: prepared points stay in the eps-ball; the caller owns every tensor', async (method) => {
     const model = modelFor(method, { depth: 2, width: 16, seed: 8 });
     await expectNoTensorLeak(async () => {
-      const prepared = METHODS[method].prepare(model, x, y, params, 3);
+      const prepared = await METHODS[method].prepare(model, x, y, params, 3);
       for (const key of ['xAdv', 'xNonRobust']) {
         if (!prepared[key]) continue;
         expect(prepared[key].shape).toEqual(x.shape);
@@ -235,7 +235,7 @@ describe('prepare (the attacks inside training)', () => {
       }
       tf.dispose(Object.values(prepared));
     });
-    const again = METHODS[method].prepare(model, x, y, params, 3);
+    const again = await METHODS[method].prepare(model, x, y, params, 3);
     expect(Object.keys(again).sort()).toEqual({ standard: [], 'pgd-at': ['xAdv'], trades: ['xAdv'], era: ['target', 'xAdv', 'xNonRobust'], gaussian: ['noise'], 'cat-rs': ['active', 'dStar', 'kPlus', 'lowWeight', 'noise'], cra: ['noise', 'noise0'], 'rr-pgd-at': ['xAdv'], 'rr-trades': ['xAdv'], 'selectivenet-pgd-at': ['xAdv'], ibp: [] }[method]);
     tf.dispose(Object.values(again));
     model.dispose();
@@ -243,7 +243,7 @@ describe('prepare (the attacks inside training)', () => {
 
   test('era: target is the best class other than F(x) at x″, and x″ moves towards it', async () => {
     const model = createMlp({ inputDim: 2, numClasses: 3, depth: 2, width: 16, seed: 8 });
-    const prepared = METHODS.era.prepare(model, x, y, params, 3);
+    const prepared = await METHODS.era.prepare(model, x, y, params, 3);
     const [target, predicted, expectedTarget, ceAtX, ceAtNonRobust] = tf.tidy(() => {
       const pred = tf.argMax(model.apply(x) as tf.Tensor, 1) as tf.Tensor1D;
       const zNR = model.apply(prepared.xNonRobust) as tf.Tensor2D;

@@ -114,7 +114,7 @@ function highObjective(variant: CatRsConfig['variant'], y: tf.Tensor1D, soft: tf
 }
 
 export const catRs: TrainingMethod = {
-  prepare: (model, x, y, p, seed) => {
+  prepare: async (model, x, y, p, seed) => {
     const { sigma, catRs: c } = smoothedParams(p);
     const paper = c.variant === 'paper';
     const noise = drawNoise(x, c.m, sigma, seed, 'cat-rs');
@@ -132,12 +132,11 @@ export const catRs: TrainingMethod = {
       if (!paper) out.soft = meanOverDraws(tf.oneHot(tf.argMax(z, 1), z.shape[1]) as tf.Tensor2D, c.m);
       return out;
     });
-    // Skip the search when no input is active. WebGPU cannot read a tensor synchronously: there the
-    // search always runs, which gives the same loss (the term is masked by `active`).
+    // Skip the search when no input is active (the term is masked by `active`, so the loss is the same).
     let anyActive = c.lambda > 0;
-    if (anyActive && tf.getBackend() !== 'webgpu') {
+    if (anyActive) {
       const activeCount = tf.sum(stats.active);
-      anyActive = activeCount.dataSync()[0] > 0;
+      anyActive = (await activeCount.data())[0] > 0;
       activeCount.dispose();
     }
     if (anyActive) {

@@ -66,7 +66,8 @@ export interface LossParams {
 export type Prepared = Record<string, tf.Tensor>;
 
 export interface TrainingMethod {
-  prepare(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, params: LossParams, seed: number): Prepared;
+  /** May be async: a method that must read a number back (CAT-RS) does so with `await data()`, which every backend supports. */
+  prepare(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, params: LossParams, seed: number): Prepared | Promise<Prepared>;
   loss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, prepared: Prepared, params: LossParams): tf.Scalar;
 }
 

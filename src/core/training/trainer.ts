@@ -148,7 +148,7 @@ export async function train(
         const yb = tf.gather(data.y, idx) as tf.Tensor1D;
         idx.dispose();
         const stepParams: LossParams = { ...params, progress: { step: (epoch - 1) * batches + b, totalSteps: totalBatches } };
-        const prepared = method.prepare(model, xb, yb, stepParams, deriveSeed(config.seed, 'attack', epoch, b));
+        const prepared = await method.prepare(model, xb, yb, stepParams, deriveSeed(config.seed, 'attack', epoch, b));
         const cost = optimizer.minimize(() => method.loss(model, xb, yb, prepared, stepParams), true);
         disposeAll([xb, yb, ...Object.values(prepared)]);
         const value = cost ? (await cost.data())[0] : NaN;
