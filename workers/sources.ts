@@ -5,7 +5,7 @@
  * Rejection, verification).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, makeDataset2d, makeGrid2d } from '../src/core/index';
+import { type ExperimentConfig, type LabelledSet, inputTensor, makeDataset2d, makeGrid2d } from '../src/core/index';
 import { imageModels, playgroundModels } from './modelStore';
 import { getImageDataset } from './imageDatasets';
 import type { ModelSource } from './protocol/common';
@@ -23,7 +23,7 @@ export interface ResolvedSource {
   /** The valid input range: [0, 1] for images (pixels), null for unbounded 2-D points. */
   box: [number, number] | null;
   /** Its data's inputs (row-major, NHWC for images) and labels, per part. */
-  data(part: 'train' | 'test'): { x: Float32Array; labels: Int32Array; shape: number[] };
+  data(part: 'train' | 'test'): LabelledSet;
 }
 
 /** The source's model alone (its data may be gone: the page has one image dataset at a time). */
@@ -42,7 +42,7 @@ export function resolveSource(source: ModelSource): ResolvedSource {
       box: null,
       data(part) {
         const ds = makeDataset2d(summary.config.data);
-        return part === 'train' ? { x: ds.xTrain, labels: ds.yTrain, shape: [2] } : { x: ds.xTest, labels: ds.yTest, shape: [2] };
+        return part === 'train' ? { x: ds.xTrain, labels: ds.yTrain, inputShape: [2] } : { x: ds.xTest, labels: ds.yTest, inputShape: [2] };
       },
     };
   }
@@ -59,7 +59,7 @@ export function resolveSource(source: ModelSource): ResolvedSource {
     data(part) {
       const p = d[part];
       if (summary.inputShape.join('x') !== p.shape.join('x')) throw new Error(`The model takes ${summary.inputShape.join('×')} images but the dataset has ${p.shape.join('×')}.`);
-      return { x: p.images, labels: p.labels, shape: [...p.shape] };
+      return { x: p.images, labels: p.labels, inputShape: p.shape };
     },
   };
 }
@@ -69,8 +69,9 @@ export function inputsOf(source: ModelSource, part: 'train' | 'test' = 'test', m
   const r = resolveSource(source);
   const all = r.data(part);
   const labels = all.labels.slice(0, Math.min(all.labels.length, max));
-  const size = all.shape.reduce((a, b) => a * b, 1);
-  return { model: r.model, x: tf.tensor(all.x.subarray(0, size * labels.length), [labels.length, ...all.shape]), labels, numClasses: r.modelClasses };
+  const size = all.inputShape.reduce((a, b) => a * b, 1);
+  const x = inputTensor({ x: all.x.subarray(0, size * labels.length), labels, inputShape: all.inputShape });
+  return { model: r.model, x, labels, numClasses: r.modelClasses };
 }
 
 /** Refuses a grid resolution outside 2 … 400 cells per side. */

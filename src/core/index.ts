@@ -34,7 +34,7 @@ export { bestOtherClass } from './training/era';
 export { robustnessSplit } from './metrics/robustness';
 export { composeModels, type CompositionInputs } from './metrics/composition';
 
-export { datasetTensors, disposeDataset, buildModel, runTraining, splitPoints, predictGrid, labelledTensors, type DatasetTensors, type LabelledSet } from './experiments/runner';
+export { datasetTensors, disposeDataset, buildModel, runTraining, splitPoints, predictGrid, labelledTensors, inputTensor, type DatasetTensors, type LabelledSet } from './experiments/runner';
 export { BENCH_CASES, runBenchCase, SPLIT_40K_TARGET_MS, BENCH_SPLIT_ATTACK, formatRate, median, type BenchCase, type BenchCaseId, type BenchOptions, type BenchProgress, type BenchResult } from './bench/suite';
 export { parseCifar10, parseCifar100, looksLikeCifar, CIFAR_IMAGE_SHAPE, CIFAR10_RECORD_BYTES, CIFAR100_RECORD_BYTES, type Cifar100LabelKind, type Cifar100Options } from './data/cifar';
 export { parseIdx, parseIdxImages, parseIdxLabels, idxToImages, idxToLabels, encodeIdx, looksLikeIdx, IDX_TYPES, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray, type IdxTypeName } from './data/idx';

@@ -12,7 +12,7 @@ import { readAnyConfig, writeText } from '../files';
 import { loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { obtainImageModel } from '../imageSession';
 import { formatDuration, initBackend, interruptSignal, obtainModel, status } from '../session';
-import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, formatCertificationLog, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable } from '../../core';
+import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, formatCertificationLog, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable, inputTensor } from '../../core';
 
 const usage = (mode: 'certify' | 'predict') => `Usage: npm run cli -- ${mode} CONFIG.json --sigma S [--model DIR] [--data FILE ...] [options]
 
@@ -80,11 +80,11 @@ async function testSetOf(args: ParsedArgs, command: string, signal: AbortSignal)
     const data = loadImageData(requireDataFiles(command, opts.data), read.config, opts.cifar100Label);
     const { model } = await obtainImageModel(read.config, data, modelDir, signal, command);
     const t = data.test;
-    return { model, x: tf.tensor4d(t.images, [t.labels.length, ...t.shape]), labels: t.labels };
+    return { model, x: inputTensor({ x: t.images, labels: t.labels, inputShape: t.shape }), labels: t.labels };
   }
   refuseDataFiles(opts.data, opts.cifar100Label);
   const { model, dataset } = await obtainModel(read.config, modelDir, signal, command);
-  return { model, x: tf.tensor2d(dataset.xTest, [dataset.yTest.length, 2]), labels: dataset.yTest };
+  return { model, x: inputTensor({ x: dataset.xTest, labels: dataset.yTest, inputShape: [2] }), labels: dataset.yTest };
 }
 
 const SUMMARY_RADII = [0, 0.25, 0.5, 0.75, 1];

@@ -9,7 +9,7 @@
  * table goes to stderr. 2-D configs generate their data; image configs read the --data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives } from '../../core';
+import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor } from '../../core';
 import { type ParsedArgs, type OptionSpec, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption, backendOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, readModelDir, readTextFile, writeResult } from '../files';
@@ -160,7 +160,7 @@ async function inputs2d(config: ExperimentConfig, dir: string, count: number): P
   const { model, metadata } = await loadModelDir(dir, { inputDim: 2, numClasses: ds.numClasses, what: `the config's dataset "${config.data.kind}"` });
   const n = Math.min(count, ds.yTest.length);
   const labels = ds.yTest.slice(0, n);
-  const x = tf.tensor2d(ds.xTest.subarray(0, 2 * n), [n, 2]);
+  const x = inputTensor({ x: ds.xTest.subarray(0, 2 * n), labels, inputShape: [2] });
   return { model, metadata, x, labels, box: config.evaluation.attack.box, dataset: { kind: config.data.kind, testPoints: ds.yTest.length, numClasses: ds.numClasses } };
 }
 

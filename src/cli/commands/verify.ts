@@ -24,7 +24,7 @@
  * table with --per-input, and a readable table on stderr.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownBounds, isCancelled, makeDataset2d, verificationPlan, pickIndices } from '../../core';
+import { ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownBounds, isCancelled, makeDataset2d, verificationPlan, pickIndices, inputTensor } from '../../core';
 import { type OptionSpec, type ParsedArgs, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, writeText } from '../files';
@@ -183,7 +183,7 @@ async function inputs2d(config: ExperimentConfig, dir: string): Promise<VerifyIn
     throw new CliError(`The model in ${dir} does not fit the config's dataset "${config.data.kind}": it has ${shapes}, but needs 2 inputs and at least ${ds.numClasses} outputs (K = ${ds.numClasses} classes + M abstain classes)`);
   }
   const n = ds.yTest.length;
-  return { model, x: tf.tensor2d(ds.xTest, [n, 2]), labels: ds.yTest, numClasses: ds.numClasses, dataset: { kind: config.data.kind, testPoints: n, numClasses: ds.numClasses } };
+  return { model, x: inputTensor({ x: ds.xTest, labels: ds.yTest, inputShape: [2] }), labels: ds.yTest, numClasses: ds.numClasses, dataset: { kind: config.data.kind, testPoints: n, numClasses: ds.numClasses } };
 }
 
 async function inputsImages(config: ImageExperimentConfig, args: ParsedArgs, dir: string): Promise<VerifyInputs> {
@@ -191,7 +191,7 @@ async function inputsImages(config: ImageExperimentConfig, args: ParsedArgs, dir
   const { model } = await readModelDir(dir);
   checkImageModel(model, dir, data);
   const t = data.test;
-  return { model, x: tf.tensor4d(t.images, [t.labels.length, ...t.shape]), labels: t.labels, numClasses: t.numClasses, dataset: describeImageData(data) };
+  return { model, x: inputTensor({ x: t.images, labels: t.labels, inputShape: t.shape }), labels: t.labels, numClasses: t.numClasses, dataset: describeImageData(data) };
 }
 
 /** Why CROWN cannot bound this model (null when it can), from one CROWN pass on one input. */

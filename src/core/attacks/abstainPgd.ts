@@ -186,7 +186,8 @@ function abstainProblems(o: AbstainPgdOptions, numLogits: number | null): string
 
 /**
  * Paper 004's PGD as an attack: besides the adversarial inputs each batch returns the argmax
- * over all K + M logits at the returned points and whether it lies outside {y} ∪ A.
+ * over all K + M logits at the returned points, whether it lies outside {y} ∪ A, and the argmax
+ * at the clean inputs (the error table needs it; one forward pass per chunk, next to the attack's).
  */
 export const abstainPgdAttack: Attack<AbstainPgdOptions> = {
   id: 'abstain-pgd',
@@ -199,7 +200,7 @@ export const abstainPgdAttack: Attack<AbstainPgdOptions> = {
     const { adversarial, success } = abstainPgdBatch(model, x, y, o, numLogits);
     success.dispose();
     const z = modelLogits(model, adversarial);
-    return { adversarial, prediction: tf.argMax(z, 1), success: successOf(z, abstainAllowedMask(y, o.numClasses, numLogits)) };
+    return { adversarial, prediction: tf.argMax(z, 1), success: successOf(z, abstainAllowedMask(y, o.numClasses, numLogits)), clean: tf.argMax(modelLogits(model, x), 1) };
   },
 };
 
@@ -211,10 +212,16 @@ export function checkAbstainPgdOptions(options: AbstainPgdInput): AbstainPgdOpti
 /** Runs the attack through the shared runner and reads the per-input results back. */
 async function runAbstain(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl) {
   const out = await attackWith(abstainPgdAttack, model, x, y, options, { ...control, batchSize: options.batchSize ?? control.batchSize });
-  const n = x.shape[0];
-  const [prediction, success] = n === 0 ? [new Int32Array(0), new Float32Array(0)] : await Promise.all([out.prediction.data(), out.success.data()]);
-  tf.dispose([out.prediction, out.success].filter(Boolean));
-  return { adversarial: out.adversarial, prediction: Int32Array.from(prediction), success: Uint8Array.from(success, (v) => (v > 0.5 ? 1 : 0)) };
+  // An empty set has no chunks, so no outputs but the adversarial inputs.
+  const read = (t: tf.Tensor | undefined) => (t ? t.data() : Promise.resolve(new Int32Array(0)));
+  const [prediction, success, clean] = await Promise.all([read(out.prediction), read(out.success), read(out.clean)]);
+  tf.dispose([out.prediction, out.success, out.clean].filter(Boolean));
+  return {
+    adversarial: out.adversarial,
+    prediction: Int32Array.from(prediction),
+    success: Uint8Array.from(success, (v) => (v > 0.5 ? 1 : 0)),
+    clean: Int32Array.from(clean),
+  };
 }
 
 /** Abstain-aware PGD (paper 004's success rule) over any number of inputs, chunked and cancellable. */
@@ -226,9 +233,7 @@ export function abstainPgd(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, 
 export async function abstainErrorTable(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdInput, control: RunControl = {}): Promise<AbstainErrorTable> {
   const r = await runAbstain(model, x, y, options, control);
   r.adversarial.dispose();
-  const cleanT = tf.tidy(() => (x.shape[0] ? tf.argMax(modelLogits(model, x), 1) : tf.zeros([0], 'int32')));
-  const clean = await cleanT.data();
-  cleanT.dispose();
+  const clean = r.clean;
   const labels = await y.data();
   const K = options.numClasses;
   const M = (x.shape[0] ? numLogitsOf(model, x) : K) - K;

@@ -29,9 +29,14 @@ export interface LabelledSet {
   inputShape: readonly number[];
 }
 
+/** The set's inputs as one tensor [n, ...inputShape]. The caller disposes it. */
+export function inputTensor(set: LabelledSet): tf.Tensor {
+  return tf.tensor(set.x, [set.labels.length, ...set.inputShape]);
+}
+
 /** The set as tensors: x [n, ...inputShape] and integer labels [n]. The caller disposes them. */
 export function labelledTensors(set: LabelledSet): { x: tf.Tensor; y: tf.Tensor1D } {
-  return { x: tf.tensor(set.x, [set.labels.length, ...set.inputShape]), y: tf.tensor1d(set.labels, 'int32') };
+  return { x: inputTensor(set), y: tf.tensor1d(set.labels, 'int32') };
 }
 
 const imageSet = (ds: ImageDataset): LabelledSet => ({ x: ds.images, labels: ds.labels, inputShape: ds.shape });
