@@ -4,9 +4,16 @@ import { App } from './App';
 import './styles.css';
 import { worker } from './workerClient';
 import { useStore } from './state/store';
+import { installResponsivenessProbe, responsivenessWindows } from './state/responsiveness';
 
 // A handle for debugging and for the browser tests (e.g. the worker's tensor count after a job).
-(window as unknown as { __workbench: unknown }).__workbench = { memory: () => worker().memory(), listModels: () => worker().listModels(), store: useStore };
+installResponsivenessProbe();
+(window as unknown as { __workbench: unknown }).__workbench = {
+  memory: () => worker().memory(),
+  listModels: () => worker().listModels(),
+  store: useStore,
+  responsiveness: responsivenessWindows,
+};
 
 window.addEventListener('error', (e) => console.error('Unhandled error:', e.message));
 createRoot(document.getElementById('root')!, {

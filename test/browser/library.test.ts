@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { plotTraceTypes, waitForBackend } from './page';
+import { waitForBackend, waitForRegionImage } from './page';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -40,11 +40,7 @@ test('a saved model and its run survive a reload, load back, rename and delete',
 
   // Load it back: it becomes the active model with its decision regions.
   await page.click('[data-testid=library-load]');
-  await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid=regions-plot]') as unknown as { data?: Array<{ type?: string }> } | null;
-    return !!el?.data?.some((t) => t.type === 'heatmap');
-  }, undefined, { timeout: 30_000 });
-  expect(await plotTraceTypes(page, '[data-testid=regions-plot]')).toContain('heatmap');
+  await waitForRegionImage(page, '[data-testid=regions-plot]', 30_000);
   expect(await page.locator('[data-testid=model-list] li').count()).toBe(1);
 
   // Rename, then delete (two steps).

@@ -43,3 +43,39 @@ export async function trainImageModel(page: Page, settings: Array<[string, strin
   await page.click('[data-testid=train-image]');
   await page.waitForSelector('[data-testid=attack-image]:not([disabled])', { timeout: 90_000 });
 }
+
+/** The pixels of the image that paints a region plot's plane (decoded in the page), or null when it has none. */
+export async function regionImagePixels(page: Page, selector: string): Promise<{ width: number; height: number; rgba: number[] } | null> {
+  return page.$eval(selector, async (el) => {
+    const source = (el as unknown as { layout?: { images?: Array<{ source?: string }> } }).layout?.images?.[0]?.source;
+    if (!source) return null;
+    const img = new Image();
+    img.src = source;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    return { width: canvas.width, height: canvas.height, rgba: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) };
+  });
+}
+
+/** Waits until a region plot's plane is painted (its layout image is set). */
+export async function waitForRegionImage(page: Page, selector: string, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(
+    (sel) => !!(document.querySelector(sel) as unknown as { layout?: { images?: Array<{ source?: string }> } } | null)?.layout?.images?.[0]?.source,
+    selector,
+    { timeout },
+  );
+}
+
+/** The distinct '#rrggbb' colours of a region image's pixels, with their counts. */
+export function colourCounts(pixels: { rgba: number[] }): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < pixels.rgba.length; i += 4) {
+    const hex = `#${[0, 1, 2].map((k) => pixels.rgba[i + k].toString(16).padStart(2, '0')).join('')}`;
+    counts.set(hex, (counts.get(hex) ?? 0) + 1);
+  }
+  return counts;
+}

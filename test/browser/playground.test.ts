@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseExperiment } from '../../src/core/settings';
 import { BASE_URL, launchBrowser } from './launch';
-import { metricValue, plotTraceTypes, waitForBackend, workerTensors } from './page';
+import { colourCounts, metricValue, regionImagePixels, waitForBackend, waitForRegionImage, workerTensors } from './page';
+import { SPLIT_COLORS } from '../../src/app/plots/colors';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -97,7 +98,8 @@ test('training draws regions and curves live, then the attack fills the metrics;
   const before = await workerTensors(page);
   await page.click('[data-testid=train]');
   await page.waitForSelector('[data-testid=metrics] [data-testid=split-table]', { timeout: 90_000 });
-  expect(await plotTraceTypes(page, '[data-testid=regions-plot]')).toContain('heatmap');
+  await waitForRegionImage(page, '[data-testid=regions-plot]');
+  expect((await regionImagePixels(page, '[data-testid=regions-plot]'))?.width).toBe(60); // gridResolution
   const lossTraces = await page.$eval('[data-testid=loss-plot]', (el) => ((el as unknown as { data: Array<{ x: number[] }> }).data ?? []).map((t) => t.x.length));
   expect(Math.max(...lossTraces)).toBe(2); // two epochs
   const natural = await metricValue(page, '[data-testid=metric-natural]');
@@ -105,8 +107,8 @@ test('training draws regions and curves live, then the attack fills the metrics;
   expect(natural).toBeGreaterThan(60);
   expect(robust).toBeLessThanOrEqual(natural);
   // The robustness view: points coloured by category, arrows for non-robust points.
-  const names = await page.$eval('[data-testid=regions-plot]', (el) => ((el as unknown as { data: Array<{ name?: string }> }).data ?? []).map((t) => t.name ?? ''));
-  expect(names.some((n) => n.startsWith('robust & accurate'))).toBe(true);
+  const traceNames = () => page.$eval('[data-testid=regions-plot]', (el) => ((el as unknown as { data: Array<{ name?: string }> }).data ?? []).map((t) => t.name ?? ''));
+  await expect.poll(async () => (await traceNames()).some((n) => n.startsWith('robust & accurate'))).toBe(true);
   // Grid robustness on request.
   await page.click('[data-testid=grid-split]');
   await page.waitForSelector('[data-testid=grid-split-summary]', { timeout: 90_000 });
@@ -118,8 +120,10 @@ test('training draws regions and curves live, then the attack fills the metrics;
     return Number(m![1]);
   });
   expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.5);
-  const gridHeat = await page.$eval('[data-testid=regions-plot]', (el) => ((el as unknown as { data: Array<{ name?: string }> }).data ?? []).map((t) => t.name));
-  expect(gridHeat).toContain('grid 4-way split');
+  // The plane is painted by the split, and each of its four colours has a legend entry with its share.
+  await expect.poll(async () => (await traceNames()).filter((n) => n.startsWith('grid: ')).length).toBe(4);
+  const splitOnly = async () => [...colourCounts((await regionImagePixels(page, '[data-testid=regions-plot]'))!).keys()].every((c) => Object.values(SPLIT_COLORS).includes(c));
+  await expect.poll(splitOnly).toBe(true);
   // One stored model (10 weight tensors); every job released its own tensors.
   expect((await workerTensors(page)) - before).toBe(10);
   expect(pageErrors).toEqual([]);

@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { TINY_IMAGE_SETTINGS, trainImageModel, waitForBackend, workerTensors } from './page';
+import { TINY_IMAGE_SETTINGS, trainImageModel, waitForBackend, waitForRegionImage, workerTensors } from './page';
 
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
-const CLASS_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
 
 const jobsIdle = () => page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
 const cells = (table: string, row: string) =>
@@ -42,11 +41,8 @@ test('the IBP fields show for the IBP method, and abstain outputs get their own 
   for (const f of ['warmup', 'ramp', 'kappaEnd', 'lambdaEnd', 'regulariserMu', 'regulariserThreshold', 'iterations']) {
     expect(await page.isVisible(`[data-testid="field-training.ibp.${f}"]`), f).toBe(true);
   }
-  const heat = await page.$eval('[data-testid=regions-plot]', (el) => (el as unknown as { data: Array<{ type: string; zmax?: number; colorscale?: Array<[number, string]> }> }).data.find((t) => t.type === 'heatmap')!);
-  expect(heat.zmax).toBe(5); // K + M = 3 + 2 outputs
-  const abstainColours = heat.colorscale!.filter(([v]) => v >= 3 / 5 - 1e-9).map(([, c]) => c);
-  expect(abstainColours.length).toBeGreaterThanOrEqual(3);
-  for (const c of abstainColours) expect(CLASS_COLORS).not.toContain(c);
+  // The regions are painted (their colours per output are checked in test/unit/region-image.test.ts).
+  await waitForRegionImage(page, '[data-testid=regions-plot]');
   await page.click('[data-testid=view-verify]');
   await expect.poll(() => page.textContent('[data-testid=verify-info]'), { timeout: 20_000 }).toMatch(/K = 3 regular classes, M = 2 abstain classes \(5 outputs\); 60 test inputs/);
   expect(new URL(page.url()).searchParams.get('view')).toBe('verify');
@@ -84,6 +80,10 @@ test('verifying fills the table with IBP and CROWN side by side, and the eps-box
   // One box per verified input; the green ones are the verified inputs of the chosen bound.
   const shapes = () => page.$eval('[data-testid=verify-boxes-plot]', (el) => ((el as unknown as { layout: { shapes?: Array<{ line: { color: string } }> } }).layout.shapes ?? []).map((s) => s.line.color));
   await page.waitForSelector('[data-testid=verify-boxes-plot]');
+  // 30 of the 60 boxes by default (evenly spread), all on request.
+  await expect.poll(async () => (await shapes()).length).toBe(30);
+  expect(await page.textContent('[data-testid=verify-boxes-caption]')).toMatch(/showing 30 of 60/);
+  await page.check('[data-testid=verify-boxes-all]');
   await expect.poll(async () => (await shapes()).length).toBe(60);
   const green = (await shapes()).filter((c) => c === '#1b7f2a').length;
   expect(green).toBe(Math.round((1 - ibp) * 60));

@@ -1,7 +1,7 @@
 /**
- * Maps a model's grid predictions, the data and the 4-way split to plotly traces: the decision
- * regions (class hue, lighter where the model is less confident; paper 004's abstain outputs in
- * hatched greys of their own), the training and test points,
+ * Maps a model's grid predictions, the data and the 4-way split to what the region plot draws:
+ * the decision regions as one image (class hue, lighter where the model is less confident;
+ * paper 004's abstain outputs in hatched greys of their own), the training and test points,
  * the robustness view (points — and optionally grid cells — coloured by their category) and
  * arrows from clean to adversarial points.
  */
@@ -10,6 +10,16 @@ import { type Bounds2d, type Dataset2d, type GridPrediction, SPLIT_CATEGORIES, S
 import type { EvaluationView, GridSplitView } from '../../../workers/protocol';
 import type { DisplayOptions } from '../state/store';
 import { CLASS_COLORS, SPLIT_COLORS, SPLIT_SYMBOLS, outputColor } from './colors';
+import { gridRgba, mix, rgbOf } from './regionImage';
+import { showingOf, thinIndices } from './thin';
+
+/** The colours of a grid of cells, drawn as one image over `bounds`. */
+export interface RegionBytes {
+  rgba: Uint8ClampedArray<ArrayBuffer>;
+  n: number;
+  bounds: Bounds2d;
+  opacity: number;
+}
 
 export interface RegionInputs {
   dataset: Dataset2d | null;
@@ -43,20 +53,32 @@ function outputsOf(grid: GridPrediction, numClasses: number, abstainClasses = 0)
 }
 
 /** Class hue per cell, lighter where less confident; abstain outputs (index ≥ K) in their own greys. */
-function classHeatmap(grid: GridPrediction, numClasses: number, abstainClasses = 0): Data {
+export function classRegionBytes(grid: GridPrediction, numClasses: number, abstainClasses = 0): RegionBytes {
   const k = outputsOf(grid, numClasses, abstainClasses);
-  const colorscale: Array<[number, string]> = [];
+  // 256 shades per output, from the tint (at chance) to the full colour (at confidence 1).
+  const lut = new Uint8ClampedArray(k * 256 * 3);
   for (let c = 0; c < k; c++) {
-    colorscale.push([c / k, outputColor(c, numClasses, true)], [(c + 1) / k - 1e-6, outputColor(c, numClasses)]);
+    const tint = rgbOf(outputColor(c, numClasses, true));
+    const full = rgbOf(outputColor(c, numClasses));
+    for (let s = 0; s < 256; s++) lut.set(mix(tint, full, (0.999 * s) / 255), (c * 256 + s) * 3);
   }
-  colorscale[colorscale.length - 1][0] = 1;
-  const x = axis(grid.bounds.xMin, grid.bounds.xMax, grid.resolution);
-  const y = axis(grid.bounds.yMin, grid.bounds.yMax, grid.resolution);
-  const z = rows(grid.classes, grid.resolution, (cls, i) => cls + 0.999 * Math.max(0, (grid.confidence[i] - 1 / k) / (1 - 1 / k)));
-  return {
-    type: 'heatmap', x, y, z, zmin: 0, zmax: k, colorscale, showscale: false, opacity: 0.55,
-    hoverinfo: 'skip', name: 'decision regions', zsmooth: false,
-  };
+  const n = grid.resolution;
+  const rgba = new Uint8ClampedArray(new ArrayBuffer(n * n * 4));
+  const chance = 1 / k;
+  for (let r = 0; r < n; r++) {
+    const top = (n - 1 - r) * n;
+    for (let col = 0; col < n; col++) {
+      const i = r * n + col;
+      const shade = Math.round(255 * Math.max(0, (grid.confidence[i] - chance) / (1 - chance)));
+      const from = (grid.classes[i] * 256 + Math.min(255, shade)) * 3;
+      const o = (top + col) * 4;
+      rgba[o] = lut[from];
+      rgba[o + 1] = lut[from + 1];
+      rgba[o + 2] = lut[from + 2];
+      rgba[o + 3] = 255;
+    }
+  }
+  return { rgba, n, bounds: grid.bounds, opacity: 0.55 };
 }
 
 /**
@@ -87,30 +109,29 @@ function abstainHatch(grid: GridPrediction, numClasses: number): Data[] {
     }) as Data);
 }
 
-/** A heatmap with one category per grid cell: value v + shift in [0, colors.length) is drawn flat in colors[v + shift]. */
-export function categoryHeatmap(bounds: Bounds2d, resolution: number, values: ArrayLike<number>, shift: number, colors: string[], name: string): Data {
-  const n = colors.length;
-  const colorscale: Array<[number, string]> = [];
-  colors.forEach((c, i) => colorscale.push([i / n, c], [(i + 1) / n - 1e-6, c]));
-  colorscale[colorscale.length - 1][0] = 1;
-  return {
-    type: 'heatmap',
-    x: axis(bounds.xMin, bounds.xMax, resolution),
-    y: axis(bounds.yMin, bounds.yMax, resolution),
-    z: rows(values, resolution, (c) => c + shift + 0.5),
-    zmin: 0,
-    zmax: n,
-    colorscale,
-    showscale: false,
-    opacity: 0.45,
-    zsmooth: false,
-    hoverinfo: 'skip',
-    name,
-  };
+/** One flat colour per grid cell: value v + shift in [0, colors.length) is drawn in colors[v + shift]. */
+export function categoryRegionBytes(bounds: Bounds2d, resolution: number, values: ArrayLike<number>, shift: number, colors: string[], opacity: number): RegionBytes {
+  const rgb = colors.map(rgbOf);
+  const rgba = gridRgba(resolution, (i) => [...rgb[values[i] + shift], 255] as const);
+  return { rgba, n: resolution, bounds, opacity };
 }
 
-const splitHeatmap = (view: GridSplitView): Data =>
-  categoryHeatmap(view.bounds, view.resolution, view.categories, 0, SPLIT_CATEGORIES.map((cat) => SPLIT_COLORS[cat]), 'grid 4-way split');
+const splitRegionBytes = (view: GridSplitView): RegionBytes =>
+  categoryRegionBytes(view.bounds, view.resolution, view.categories, 0, SPLIT_CATEGORIES.map((cat) => SPLIT_COLORS[cat]), 0.45);
+
+/** Legend entries for the grid's 4-way split (the plane itself is an image, which has none). */
+function splitLegend(view: GridSplitView): Data[] {
+  return SPLIT_CATEGORIES.map((cat) => ({
+    type: 'scatter', mode: 'markers', x: [null], y: [null], name: `grid: ${SPLIT_LABELS[cat]} ${(100 * view.fractions[cat]).toFixed(1)}%`, legendgroup: 'grid-split',
+    marker: { color: SPLIT_COLORS[cat], size: 12, symbol: 'square', opacity: 0.6 },
+  }) as Data);
+}
+
+/** What paints the plane: the grid's 4-way split when shown, else the decision regions. */
+export function regionBytes({ dataset, grid, gridSplit, display, abstainClasses = 0 }: Omit<RegionInputs, 'evaluation'>): RegionBytes | null {
+  if (gridSplit && display.showGridSplit) return splitRegionBytes(gridSplit);
+  return grid ? classRegionBytes(grid, dataset?.numClasses ?? 2, abstainClasses) : null;
+}
 
 export function pointsByClass(xs: Float32Array, ys: Int32Array, numClasses: number, name: string, symbol: string, outline: string): Data[] {
   const traces: Data[] = [];
@@ -153,25 +174,35 @@ function arrows(xs: Float32Array, view: EvaluationView, which: 'non-robust' | 'a
   const ax: number[] = [];
   const ay: number[] = [];
   const { categories, adversarial } = view.split;
-  for (let i = 0; i < categories.length; i++) {
-    if (which === 'non-robust' && categories[i] < 2) continue;
+  const chosen = [...categories.keys()].filter((i) => which === 'all' || categories[i] >= 2);
+  const shown = thinIndices(chosen.length).map((j) => chosen[j]);
+  for (const i of shown) {
     lx.push(xs[2 * i], adversarial[2 * i], null);
     ly.push(xs[2 * i + 1], adversarial[2 * i + 1], null);
     ax.push(adversarial[2 * i]);
     ay.push(adversarial[2 * i + 1]);
   }
+  const note = showingOf(shown.length, chosen.length);
   return [
-    { type: 'scatter', mode: 'lines', x: lx, y: ly, name: 'clean → adversarial', line: { color: '#222', width: 1 }, hoverinfo: 'skip', legendgroup: 'adv' },
+    { type: 'scatter', mode: 'lines', x: lx, y: ly, name: `clean → adversarial${note ? ` (${note})` : ''}`, line: { color: '#222', width: 1 }, hoverinfo: 'skip', legendgroup: 'adv', cliponaxis: true },
     { type: 'scatter', mode: 'markers', x: ax, y: ay, name: 'adversarial point', legendgroup: 'adv', marker: { color: '#222', size: 5, symbol: 'x-thin', line: { color: '#222', width: 1.5 } }, hovertemplate: 'adversarial (%{x:.3f}, %{y:.3f})<extra></extra>' },
   ];
 }
 
-export function regionTraces({ dataset, grid, evaluation, gridSplit, display, abstainClasses = 0 }: RegionInputs): Data[] {
+/** The hatch marks of abstain regions (empty when no grid cell is an abstain output). */
+export function abstainTraces(grid: GridPrediction | null, numClasses: number, showing: boolean): Data[] {
+  const hatch = grid && showing ? abstainHatch(grid, numClasses) : NO_TRACES;
+  return hatch.length ? hatch : NO_TRACES;
+}
+
+const NO_TRACES: Data[] = [];
+
+/** The points (by class, or by the 4-way split in the robustness view), the arrows and the grid split's legend. */
+export function pointTraces({ dataset, evaluation, gridSplit, display }: Omit<RegionInputs, 'grid'>): Data[] {
   const traces: Data[] = [];
-  const numClasses = dataset?.numClasses ?? 2;
-  if (gridSplit && display.showGridSplit) traces.push(splitHeatmap(gridSplit));
-  else if (grid) traces.push(classHeatmap(grid, numClasses, abstainClasses), ...abstainHatch(grid, numClasses));
+  if (gridSplit && display.showGridSplit) traces.push(...splitLegend(gridSplit));
   if (!dataset) return traces;
+  const numClasses = dataset.numClasses;
   const evalSet = evaluation && display.colourBySplit ? evaluation.set : null;
   const sets = [
     { key: 'train' as const, show: display.showTrain, xs: dataset.xTrain, ys: dataset.yTrain, symbol: 'circle', outline: '#ffffff' },

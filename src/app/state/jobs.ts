@@ -4,6 +4,7 @@
  */
 import { newJobId, proxy, worker } from '../workerClient';
 import { useStore } from './store';
+import { closeWindow, openWindow } from './responsiveness';
 
 export type ProgressCallback = (fraction: number, etaMs: number | null, detail?: string) => void;
 
@@ -25,6 +26,7 @@ export async function withJob<T>(kind: string, label: string, fn: (jobId: string
   const id = newJobId(kind);
   const { jobs, pushMessage } = useStore.getState();
   useStore.setState({ jobs: { ...jobs, [id]: { id, label, fraction: 0, etaMs: null, detail: '' } } });
+  openWindow(id, label);
   try {
     return await fn(id, (fraction, etaMs, detail) => updateJob(id, { fraction, etaMs, ...(detail !== undefined ? { detail } : {}) }));
   } catch (e) {
@@ -32,6 +34,7 @@ export async function withJob<T>(kind: string, label: string, fn: (jobId: string
     else pushMessage('error', `${label} failed: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   } finally {
+    closeWindow(id);
     const rest = { ...useStore.getState().jobs };
     delete rest[id];
     useStore.setState({ jobs: rest });

@@ -5,6 +5,7 @@ import { useStore } from '../../state/store';
 import { worker } from '../../workerClient';
 import { BACKENDS, useRowStream } from './rowStream';
 import { NoiseCheckPanel } from './NoiseCheckPanel';
+import { ResponsivenessPanel } from './ResponsivenessPanel';
 import { Section } from '../../ui/Section';
 import { type Column, ColumnTable } from '../../ui/ColumnTable';
 import { useBusy } from '../../ui/useBusy';
@@ -64,6 +65,7 @@ export function BenchView() {
         </button>
         <ColumnTable columns={BENCH_COLUMNS} rows={rows} rowKey={(r) => `${r.caseId}-${r.backend}`} testId="bench-table" />
       </Section>
+      <ResponsivenessPanel />
       <NoiseCheckPanel />
     </div>
   );

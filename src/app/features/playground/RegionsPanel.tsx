@@ -1,8 +1,8 @@
 /** The decision-region plot of one model, with the display toggles of the robustness view. */
 import { useMemo } from 'react';
 import { abstainOutputsOf } from '../../../core/settings';
-import { Plot } from '../../plots/Plot';
-import { boundsKey, regionLayout, regionTraces } from '../../plots/decisionRegions';
+import { RegionPlot } from '../../plots/RegionPlot';
+import { abstainTraces, boundsKey, pointTraces, regionBytes, regionLayout } from '../../plots/decisionRegions';
 import { type DisplayOptions, datasetKey, useStore } from '../../state/store';
 
 export function RegionsPlot({ modelId, title, showLegend = true, testId }: { modelId: string | null; title?: string; showLegend?: boolean; testId?: string }) {
@@ -13,10 +13,17 @@ export function RegionsPlot({ modelId, title, showLegend = true, testId }: { mod
   const gridSplit = useStore((s) => (modelId ? s.gridSplits[modelId] ?? null : null));
   const display = useStore((s) => s.display);
   const abstainClasses = model ? abstainOutputsOf(model.config.training) : 0;
-  const traces = useMemo(() => regionTraces({ dataset: data, grid, evaluation, gridSplit, display, abstainClasses }), [data, grid, evaluation, gridSplit, display, abstainClasses]);
+  const numClasses = data?.numClasses ?? 2;
+  // Separate memos: a live grid update during training changes the image (and the hatch of
+  // abstain regions), never the point traces, so plotly re-lays out nothing else.
+  const region = useMemo(() => regionBytes({ dataset: data, grid, gridSplit, display, abstainClasses }), [data, grid, gridSplit, display, abstainClasses]);
+  const showingClasses = !(gridSplit && display.showGridSplit);
+  const hatch = useMemo(() => abstainTraces(grid, numClasses, showingClasses), [grid, numClasses, showingClasses]);
+  const points = useMemo(() => pointTraces({ dataset: data, evaluation, gridSplit, display }), [data, evaluation, gridSplit, display]);
+  const traces = useMemo(() => [...hatch, ...points], [hatch, points]);
   const bounds = grid?.bounds ?? data?.bounds ?? null;
   const layout = useMemo(() => regionLayout(bounds, title, showLegend), [bounds, title, showLegend]);
-  return <Plot key={boundsKey(bounds)} data={traces} layout={layout} className="plot regions" testId={testId ?? 'regions-plot'} />;
+  return <RegionPlot key={boundsKey(bounds)} traces={traces} layout={layout} region={region} className="plot regions" testId={testId ?? 'regions-plot'} />;
 }
 
 function Toggle({ label, checked, onChange, tip }: { label: string; checked: boolean; onChange: (v: boolean) => void; tip: string }) {

@@ -10,7 +10,8 @@ import { loadDataset } from '../../state/playgroundModels';
 import { useSmoothing } from './smoothing';
 import { Plot } from '../../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from './certifiedCurve';
-import { smoothedRegionLayout, smoothedRegionTraces } from './smoothedRegions';
+import { radiusCaption, smoothedRegion, smoothedRegionLayout, smoothedRegionTraces } from './smoothedRegions';
+import { RegionPlot } from '../../plots/RegionPlot';
 import { SettingField } from '../../ui/SettingField';
 import { LibraryPanel } from '../library/LibraryPanel';
 import { Section } from '../../ui/Section';
@@ -33,16 +34,18 @@ function RegionsPanel() {
   }, [model]);
   const latest = [...runs].reverse().find((r) => r.mode === 'certify' && r.source?.kind === '2d' && r.source.modelId === modelId) ?? null;
   const rows = latest?.rows ?? null;
-  const traces = useMemo(() => smoothedRegionTraces(dataset, grid, rows), [dataset, grid, rows]);
+  const traces = useMemo(() => smoothedRegionTraces(dataset, rows), [dataset, rows]);
   const layout = useMemo(() => smoothedRegionLayout(dataset, rows), [dataset, rows]);
+  const region = useMemo(() => smoothedRegion(grid, dataset?.numClasses ?? 3), [grid, dataset]);
+  const caption = radiusCaption(dataset, rows);
   if (!model) return null;
   return (
     <Section title="Smoothed classifier on the plane" testId="smoothed-regions">
       <p className="hint">
         {grid ? `Regions: PREDICT with n = ${grid.n} per cell, σ = ${grid.sigma}, alpha = ${grid.alpha} (grey: abstain). ` : 'Press "Smoothed regions" to draw the smoothed classifier. '}
-        {rows ? `Circles: certified l2 radius of each test point from the latest certification (${rows.length} points).` : ''}
+        {rows ? `Circles: certified l2 radius of each test point from the latest certification (${rows.length} points${caption ? `; ${caption} circles, evenly spread` : ''}).` : ''}
       </p>
-      <Plot data={traces} layout={layout} testId="smoothed-regions-plot" />
+      <RegionPlot traces={traces} layout={layout} region={region} testId="smoothed-regions-plot" />
     </Section>
   );
 }

@@ -7,18 +7,18 @@ import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import type { CertificationRow, Dataset2d } from '../../../core/settings';
 import type { SmoothedGridView } from '../../../../workers/protocol';
 import { CLASS_COLORS } from '../../plots/colors';
-import { categoryHeatmap, pointsByClass, regionLayout } from '../../plots/decisionRegions';
+import { type RegionBytes, categoryRegionBytes, pointsByClass, regionLayout } from '../../plots/decisionRegions';
+import { showingOf, thinIndices } from '../../plots/thin';
 
 export const ABSTAIN_GREY = '#b0b0b0';
 
 /** Values −1 (abstain), 0 … K−1: abstain in grey, each class in its colour. */
-const smoothedHeatmap = (view: SmoothedGridView, numClasses: number): Data =>
-  categoryHeatmap(view.bounds, view.resolution, view.predictions, 1, [ABSTAIN_GREY, ...CLASS_COLORS.slice(0, numClasses)], 'smoothed regions');
+export const smoothedRegion = (view: SmoothedGridView | null, numClasses: number): RegionBytes | null =>
+  view ? categoryRegionBytes(view.bounds, view.resolution, view.predictions, 1, [ABSTAIN_GREY, ...CLASS_COLORS.slice(0, numClasses)], 0.45) : null;
 
-export function smoothedRegionTraces(dataset: Dataset2d | null, grid: SmoothedGridView | null, certified: CertificationRow[] | null): Data[] {
+export function smoothedRegionTraces(dataset: Dataset2d | null, certified: CertificationRow[] | null): Data[] {
   const traces: Data[] = [];
   const k = dataset?.numClasses ?? 3;
-  if (grid) traces.push(smoothedHeatmap(grid, k));
   if (dataset) traces.push(...pointsByClass(dataset.xTest, dataset.yTest, k, 'test', 'diamond', '#000000'));
   // A legend entry for the abstain colour and for the two kinds of circle.
   traces.push({ type: 'scatter', mode: 'markers', x: [null], y: [null], name: 'abstain (grey)', marker: { color: ABSTAIN_GREY, size: 10, symbol: 'square' } } as Data);
@@ -29,13 +29,25 @@ export function smoothedRegionTraces(dataset: Dataset2d | null, grid: SmoothedGr
   return traces;
 }
 
-/** Circles of the certified radius around each certified test point. */
+/** The certified test points with a positive radius (those that get a circle). */
+function circled(dataset: Dataset2d | null, certified: CertificationRow[] | null): CertificationRow[] {
+  if (!dataset || !certified) return [];
+  return certified.filter((row) => row.predict >= 0 && (row.radius ?? 0) > 0 && row.idx < dataset.yTest.length);
+}
+
+/** "showing 30 of 120" when only a sample of the circles is drawn. */
+export function radiusCaption(dataset: Dataset2d | null, certified: CertificationRow[] | null): string {
+  const all = circled(dataset, certified);
+  return showingOf(thinIndices(all.length).length, all.length);
+}
+
+/** Circles of the certified radius around an evenly spread sample (at most 30) of the certified test points. */
 export function radiusShapes(dataset: Dataset2d | null, certified: CertificationRow[] | null): Array<Record<string, unknown>> {
   if (!dataset || !certified) return [];
+  const all = circled(dataset, certified);
   const shapes: Array<Record<string, unknown>> = [];
-  for (const row of certified) {
+  for (const row of thinIndices(all.length).map((i) => all[i])) {
     const r = row.radius ?? 0;
-    if (row.predict < 0 || r <= 0 || row.idx >= dataset.yTest.length) continue;
     const x = dataset.xTest[2 * row.idx];
     const y = dataset.xTest[2 * row.idx + 1];
     shapes.push({ type: 'circle', xref: 'x', yref: 'y', x0: x - r, x1: x + r, y0: y - r, y1: y + r, line: { color: row.correct ? '#1b7f2a' : '#d62728', width: 1 }, layer: 'above' });

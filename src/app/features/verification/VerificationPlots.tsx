@@ -3,7 +3,7 @@
  * (Fig. 2-3), the detections per abstain class (Fig. 4), and on 2-D data the decision regions
  * with each test point's eps-box, green where verified and red where not.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { abstainOutputsOf, ABSTAIN_TRADEOFF_LAMBDAS } from '../../../core/settings';
 import type { VerifyBound } from '../../../../workers/protocol';
 import { worker } from '../../workerClient';
@@ -15,7 +15,8 @@ import { Plot } from '../../plots/Plot';
 import { boundsKey } from '../../plots/decisionRegions';
 import { detectionLayout, detectionRows, detectionTraces } from './abstainDetections';
 import { tradeoffLayout, tradeoffTraces } from './verifiedTradeoff';
-import { verifiedBoxLayout, verifiedBoxTraces } from './verifiedBoxes';
+import { boxCounts, verifiedBoxLayout, verifiedBoxRegion, verifiedBoxTraces } from './verifiedBoxes';
+import { RegionPlot } from '../../plots/RegionPlot';
 import { Section } from '../../ui/Section';
 import { playgroundModelIdOf } from '../../state/modelSource';
 import { useBusy } from '../../ui/useBusy';
@@ -88,8 +89,11 @@ export function BoxesPanel() {
   const result = results.find((r) => r.bound === boxBound) ?? results[0] ?? null;
   const M = model ? abstainOutputsOf(model.config.training) : 0;
   const eps = row?.eps ?? 0;
-  const traces = useMemo(() => verifiedBoxTraces(dataset, grid, M, result), [dataset, grid, M, result]);
-  const layout = useMemo(() => verifiedBoxLayout(dataset, eps, result), [dataset, eps, result]);
+  const traces = useMemo(() => verifiedBoxTraces(dataset, grid, result), [dataset, grid, result]);
+  const [allBoxes, setAllBoxes] = useState(false);
+  const layout = useMemo(() => verifiedBoxLayout(dataset, eps, result, allBoxes), [dataset, eps, result, allBoxes]);
+  const region = useMemo(() => verifiedBoxRegion(dataset, grid, M), [dataset, grid, M]);
+  const counts = boxCounts(dataset, result);
   if (!row || !modelId || !model) return null;
   return (
     <Section title={`eps-boxes of ${row.modelName} (eps ${eps})`} testId="verify-boxes">
@@ -103,7 +107,15 @@ export function BoxesPanel() {
           ))}
         </select>
       </label>
-      <Plot key={boundsKey(dataset?.bounds ?? null)} data={traces} layout={layout} className="plot regions" testId="verify-boxes-plot" />
+      <RegionPlot key={boundsKey(dataset?.bounds ?? null)} traces={traces} layout={layout} region={region} className="plot regions" testId="verify-boxes-plot" />
+      {counts.caption || allBoxes ? (
+        <p className="hint" data-testid="verify-boxes-caption">
+          {allBoxes ? `Boxes: all ${counts.total} test points. ` : `Boxes: ${counts.caption} test points, evenly spread, so that they do not hide one another. `}
+          <label className="toggle">
+            <input type="checkbox" checked={allBoxes} data-testid="verify-boxes-all" onChange={(e) => setAllBoxes(e.target.checked)} /> show all {counts.total}
+          </label>
+        </p>
+      ) : null}
       <p className="hint">
         Each square is a verified test point's l∞ ball: green where the clean output is right and every point of the box provably lands in {'{y} ∪ A'}, red where not. Abstain regions are
         drawn hatched, in greys of their own.

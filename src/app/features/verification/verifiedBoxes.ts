@@ -7,15 +7,20 @@
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import type { Dataset2d, GridPrediction } from '../../../core/settings';
 import type { BoundResult } from '../../../../workers/protocol';
-import { regionLayout, regionTraces } from '../../plots/decisionRegions';
+import { type RegionBytes, abstainTraces, pointTraces, regionBytes, regionLayout } from '../../plots/decisionRegions';
+import { showingOf, thinIndices } from '../../plots/thin';
 
 export const VERIFIED_GREEN = '#1b7f2a';
 export const UNVERIFIED_RED = '#d62728';
 
 const DISPLAY = { showTrain: false, showTest: true, colourBySplit: false, arrows: 'none', showGridSplit: false, evalSet: 'test' } as const;
 
-export function verifiedBoxTraces(dataset: Dataset2d | null, grid: GridPrediction | null, abstainClasses: number, result: BoundResult | null): Data[] {
-  const traces = regionTraces({ dataset, grid, evaluation: null, gridSplit: null, display: DISPLAY, abstainClasses });
+export function verifiedBoxRegion(dataset: Dataset2d | null, grid: GridPrediction | null, abstainClasses: number): RegionBytes | null {
+  return regionBytes({ dataset, grid, gridSplit: null, display: DISPLAY, abstainClasses });
+}
+
+export function verifiedBoxTraces(dataset: Dataset2d | null, grid: GridPrediction | null, result: BoundResult | null): Data[] {
+  const traces = [...abstainTraces(grid, dataset?.numClasses ?? 2, true), ...pointTraces({ dataset, evaluation: null, gridSplit: null, display: DISPLAY })];
   if (result) {
     const ok = result.verified.reduce((a, b) => a + b, 0);
     // Legend entries for the two kinds of box (the boxes themselves are layout shapes).
@@ -25,11 +30,18 @@ export function verifiedBoxTraces(dataset: Dataset2d | null, grid: GridPredictio
   return traces;
 }
 
-/** One square per verified input: the box [x ± eps] around test point i. */
-export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result: BoundResult | null): Array<Record<string, unknown>> {
+/** How many inputs have a box, and how many of them are drawn. */
+export function boxCounts(dataset: Dataset2d | null, result: BoundResult | null, all = false): { total: number; shown: number; caption: string } {
+  const total = dataset && result ? Math.min(result.verified.length, dataset.yTest.length) : 0;
+  const shown = all ? total : thinIndices(total).length;
+  return { total, shown, caption: showingOf(shown, total) };
+}
+
+/** One square per drawn input (all, or an evenly spread sample of at most 30): the box [x ± eps] around test point i. */
+export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result: BoundResult | null, all = false): Array<Record<string, unknown>> {
   if (!dataset || !result) return [];
-  const n = Math.min(result.verified.length, dataset.yTest.length);
-  return Array.from({ length: n }, (_, i) => {
+  const total = boxCounts(dataset, result).total;
+  return thinIndices(total, all ? total : undefined).map((i) => {
     const x = dataset.xTest[2 * i];
     const y = dataset.xTest[2 * i + 1];
     const color = result.verified[i] ? VERIFIED_GREEN : UNVERIFIED_RED;
@@ -37,6 +49,6 @@ export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result
   });
 }
 
-export function verifiedBoxLayout(dataset: Dataset2d | null, eps: number, result: BoundResult | null): Layout {
-  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: verifiedBoxShapes(dataset, eps, result), uirevision: 'verified-boxes' } as Layout;
+export function verifiedBoxLayout(dataset: Dataset2d | null, eps: number, result: BoundResult | null, all = false): Layout {
+  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: verifiedBoxShapes(dataset, eps, result, all), uirevision: 'verified-boxes' } as Layout;
 }

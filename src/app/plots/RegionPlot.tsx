@@ -1,0 +1,94 @@
+/**
+ * A 2-D plot whose plane is painted by an image of grid cells (regionImage.ts) and whose dense
+ * marker traces are drawn on a canvas over it (canvasPoints.ts): a new grid swaps one image, a
+ * toggled point set redraws one canvas, and plotly re-lays out only axes, legend and the few
+ * traces left to it. Object URLs are revoked when their image is replaced.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
+import { Plot } from './Plot';
+import type { RegionBytes } from './decisionRegions';
+import { regionLayoutImage, rgbaUrl } from './regionImage';
+import { type AxisPx, type PointLayer, drawLayers, hoverText, nearestPoint, toCanvasLayers } from './canvasPoints';
+
+function revoke(url: string): void {
+  if (url.startsWith('blob:')) URL.revokeObjectURL(url);
+}
+
+function useImageUrl(region: RegionBytes | null): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!region) {
+      setUrl(null);
+      return;
+    }
+    let live = true;
+    let made: string | null = null;
+    void rgbaUrl(region.rgba, region.n).then((u) => {
+      made = u;
+      if (live) setUrl(u);
+      else revoke(u);
+    });
+    return () => {
+      live = false;
+      // The next image replaces this one a moment later; revoke once it has been drawn.
+      if (made) setTimeout(revoke, 2000, made);
+    };
+  }, [region]);
+  return region ? url : null;
+}
+
+interface PlotState {
+  _fullLayout?: { xaxis?: AxisPx; yaxis?: AxisPx; width?: number; height?: number };
+  _fullData?: Array<{ name?: string; visible?: boolean | string }>;
+}
+
+/** The axes and the legend-hidden layer names of a drawn plot (null before its first draw). */
+function plotState(gd: HTMLElement | null): { xa: AxisPx; ya: AxisPx; width: number; height: number; hidden: Set<string> } | null {
+  const full = (gd as unknown as PlotState | null)?._fullLayout;
+  if (!gd || !full?.xaxis?.l2p || !full.yaxis?.l2p) return null;
+  const hidden = new Set(((gd as unknown as PlotState)._fullData ?? []).filter((t) => t.visible === 'legendonly').map((t) => String(t.name ?? '')));
+  return { xa: full.xaxis, ya: full.yaxis, width: full.width ?? gd.clientWidth, height: full.height ?? gd.clientHeight, hidden };
+}
+
+export function RegionPlot({ traces, layout, region, className, testId }: { traces: Data[]; layout: Layout; region: RegionBytes | null; className?: string; testId?: string }) {
+  const url = useImageUrl(region);
+  const withImage = useMemo(
+    () => (url && region ? { ...layout, images: [regionLayoutImage(url, region.bounds, region.n, region.opacity), ...((layout.images as unknown[] | undefined) ?? [])] } : layout),
+    [layout, url, region],
+  );
+  const { plotTraces, layers } = useMemo(() => toCanvasLayers(traces), [traces]);
+  const layersRef = useRef<PointLayer[]>(layers);
+  layersRef.current = layers;
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const gdRef = useRef<HTMLElement | null>(null);
+  const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
+  const redraw = useCallback((gd: HTMLElement) => {
+    gdRef.current = gd;
+    const s = plotState(gd);
+    if (s && canvas.current) drawLayers(canvas.current, s.width, s.height, s.xa, s.ya, layersRef.current, s.hidden);
+  }, []);
+  useEffect(() => {
+    if (gdRef.current) redraw(gdRef.current);
+  }, [layers, redraw]);
+  const hover = (e: React.MouseEvent<HTMLDivElement>) => {
+    const s = plotState(gdRef.current);
+    if (!s) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    const px = e.clientX - box.left;
+    const py = e.clientY - box.top;
+    const hit = nearestPoint(s.xa, s.ya, layersRef.current, s.hidden, px, py);
+    setTip(hit ? { x: px, y: py, text: hoverText(hit.layer, hit.index) } : null);
+  };
+  return (
+    <div className="region-plot" onMouseMove={layers.length ? hover : undefined} onMouseLeave={() => setTip(null)}>
+      <Plot data={plotTraces} layout={withImage} className={className} testId={testId} onDrawn={redraw} />
+      <canvas ref={canvas} className="point-canvas" data-testid={testId ? `${testId}-points` : undefined} data-points={layers.reduce((n, l) => n + l.x.length, 0)} />
+      {tip ? (
+        <div className="point-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">
+          {tip.text}
+        </div>
+      ) : null}
+    </div>
+  );
+}

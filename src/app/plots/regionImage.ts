@@ -1,0 +1,76 @@
+/**
+ * Decision regions drawn as one image under the plot's traces instead of a plotly heatmap: the
+ * grid's colours are written into RGBA bytes, encoded off the main thread (OffscreenCanvas
+ * .convertToBlob) and placed as a layout image in data coordinates, so a live update during
+ * training replaces one image and never re-lays out 40,000 heatmap cells.
+ */
+import type { Bounds2d } from '../../core/settings';
+
+/** '#rrggbb' → [r, g, b]. */
+export function rgbOf(hex: string): [number, number, number] {
+  const v = parseInt(hex.slice(1), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/**
+ * RGBA bytes of an n × n grid whose row 0 is the bottom (y = yMin), as images are drawn from the
+ * top: `color(i)` gives cell i's colour and alpha (0–255).
+ */
+export function gridRgba(n: number, color: (i: number) => readonly [number, number, number, number]): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(new ArrayBuffer(n * n * 4));
+  for (let r = 0; r < n; r++) {
+    const top = (n - 1 - r) * n * 4;
+    for (let c = 0; c < n; c++) {
+      const [red, green, blue, alpha] = color(r * n + c);
+      const o = top + c * 4;
+      out[o] = red;
+      out[o + 1] = green;
+      out[o + 2] = blue;
+      out[o + 3] = alpha;
+    }
+  }
+  return out;
+}
+
+/** Mixes two colours: t = 0 gives `a`, t = 1 gives `b`. */
+export function mix(a: readonly number[], b: readonly number[], t: number): [number, number, number] {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+/** An object URL of a PNG of the bytes (a data URL from a 2-D canvas where OffscreenCanvas is missing). */
+export async function rgbaUrl(rgba: Uint8ClampedArray<ArrayBuffer>, n: number): Promise<string> {
+  const image = new ImageData(rgba, n, n);
+  if (typeof OffscreenCanvas !== 'undefined') {
+    const canvas = new OffscreenCanvas(n, n);
+    canvas.getContext('2d')!.putImageData(image, 0, 0);
+    return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = n;
+  canvas.height = n;
+  canvas.getContext('2d')!.putImageData(image, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+/**
+ * The layout image of an n × n grid over `bounds`: grid points are cell centres (as a heatmap
+ * draws them), so the image reaches half a cell beyond the bounds on every side.
+ */
+export function regionLayoutImage(source: string, bounds: Bounds2d, n: number, opacity = 1): Record<string, unknown> {
+  const hx = (bounds.xMax - bounds.xMin) / (n - 1) / 2;
+  const hy = (bounds.yMax - bounds.yMin) / (n - 1) / 2;
+  return {
+    source,
+    xref: 'x',
+    yref: 'y',
+    x: bounds.xMin - hx,
+    y: bounds.yMax + hy,
+    sizex: bounds.xMax - bounds.xMin + 2 * hx,
+    sizey: bounds.yMax - bounds.yMin + 2 * hy,
+    sizing: 'stretch',
+    xanchor: 'left',
+    yanchor: 'top',
+    layer: 'below',
+    opacity,
+  };
+}
