@@ -10,10 +10,16 @@ import { ImagesView } from './features/images/ImagesView';
 import { JobBar } from './shell/JobBar';
 import { Messages } from './shell/Messages';
 import { PlaygroundView } from './features/playground/PlaygroundView';
+import { LessonDock } from './features/lessons/LessonDock';
+import { LessonsIndex } from './features/lessons/LessonsIndex';
 import { initWorker } from './state/startWorker';
 import { refreshDataset } from './state/playgroundModels';
 import { refreshLibrary } from './state/library';
 import { useStore } from './state/store';
+import { PaperLink } from './ui/PaperLink';
+import type { PaperId } from './papers';
+
+const PAPER_ORDER: PaperId[] = ['era', 'cohen', 'catrs', 'rejection', 'rr', 'abstain'];
 
 export function App() {
   const view = useStore((s) => s.view);
@@ -41,9 +47,17 @@ export function App() {
         </div>
       ) : null}
       <JobBar />
-      {view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RconView /> : view === 'verify' ? <VerificationView /> : <BenchView />}
+      <LessonDock />
+      {view === 'lessons' ? <LessonsIndex /> : view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RconView /> : view === 'verify' ? <VerificationView /> : <BenchView />}
       <footer className="footer">
-        Methods: ERA, robustness-indicator selection and 2-compositional models (paper 001); attacks FGSM, PGD, APGD-CE. Everything runs in your browser, in a worker.
+        Implements{' '}
+        {PAPER_ORDER.map((id, i) => (
+          <span key={id}>
+            {i ? (i === PAPER_ORDER.length - 1 ? ' and ' : ', ') : ''}
+            <PaperLink id={id} short />
+          </span>
+        ))}
+        . Everything runs in your browser, in a worker.
       </footer>
     </div>
   );

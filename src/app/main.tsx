@@ -5,9 +5,11 @@ import './styles.css';
 import { worker } from './workerClient';
 import { useStore } from './state/store';
 import { installResponsivenessProbe, responsivenessWindows } from './state/responsiveness';
+import { installPresentation } from './shell/presentation';
 
 // A handle for debugging and for the browser tests (e.g. the worker's tensor count after a job).
 installResponsivenessProbe();
+installPresentation();
 (window as unknown as { __workbench: unknown }).__workbench = {
   memory: () => worker().memory(),
   listModels: () => worker().listModels(),

@@ -79,3 +79,24 @@ export function colourCounts(pixels: { rgba: number[] }): Map<string, number> {
   }
   return counts;
 }
+
+/** Elements wider than their box, text under 11 px, and whether the header is one row. */
+export function layoutProblems(page: Page) {
+  return page.evaluate(() => {
+    const overflow = [...document.querySelectorAll('.section, .view-intro, table, .plot, .header, .message, .job')]
+      .filter((e) => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${(e as HTMLElement).dataset.testid ?? e.className}: ${e.scrollWidth} > ${e.clientWidth}`);
+    const small: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim())) continue;
+      if (!el.getClientRects().length) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (size < 11) small.push(`${el.tagName} "${(el.textContent ?? '').trim().slice(0, 20)}" ${size}px`);
+    }
+    // One row: every item of the header overlaps every other vertically.
+    const boxes = [...document.querySelectorAll('.header > *, .views > *, .header-actions > *')].map((e) => e.getBoundingClientRect()).filter((r) => r.height);
+    const oneRow = Math.max(...boxes.map((r) => r.top)) < Math.min(...boxes.map((r) => r.bottom));
+    const header = document.querySelector('.header')!.getBoundingClientRect().height;
+    return { overflow, small, headerHeight: header, oneRow };
+  });
+}

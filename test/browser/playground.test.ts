@@ -100,8 +100,8 @@ test('training draws regions and curves live, then the attack fills the metrics;
   await page.waitForSelector('[data-testid=metrics] [data-testid=split-table]', { timeout: 90_000 });
   await waitForRegionImage(page, '[data-testid=regions-plot]');
   expect((await regionImagePixels(page, '[data-testid=regions-plot]'))?.width).toBe(60); // gridResolution
-  const lossTraces = await page.$eval('[data-testid=loss-plot]', (el) => ((el as unknown as { data: Array<{ x: number[] }> }).data ?? []).map((t) => t.x.length));
-  expect(Math.max(...lossTraces)).toBe(2); // two epochs
+  const lossPoints = async () => Math.max(0, ...(await page.$eval('[data-testid=loss-plot]', (el) => ((el as unknown as { data: Array<{ x: number[] }> }).data ?? []).map((t) => t.x.length))));
+  await expect.poll(lossPoints).toBe(2); // two epochs
   const natural = await metricValue(page, '[data-testid=metric-natural]');
   const robust = await metricValue(page, '[data-testid=metric-robust]');
   expect(natural).toBeGreaterThan(60);
@@ -164,6 +164,8 @@ test('a diverging loss stops training with a message', async () => {
 test('the setup exports as the CLI config and imports back; a malformed file changes nothing', async () => {
   await page.goto(`${BASE_URL}?data.kind=circles&seed=9&training.method=pgd-at`);
   await waitForBackend(page);
+  // Sharing, export and import live in the header's Setup menu.
+  await page.click('[data-testid=setup-menu] > summary');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-config]')]);
   const file = await download.path();
   const config = parseExperiment(readFileSync(file!, 'utf8'));

@@ -5,11 +5,11 @@
  * budget (no task over 50 ms, input within 100 ms) with a margin for these shared 2-core machines.
  * The first minutes are timed too: a moving boundary within 1 s of Train, a full result within 15 s.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { waitForBackend } from './page';
+import { layoutProblems, waitForBackend } from './page';
 import { type JobFigures, PROBE_SCRIPT, measureJob } from './responsiveness';
 
 let browser: Browser;
@@ -18,6 +18,7 @@ let page: Page;
 const report: { jobs: JobFigures[]; firstMinutes: Record<string, number> } = { jobs: [], firstMinutes: {} };
 
 beforeAll(async () => {
+  mkdirSync('test-results/views', { recursive: true });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript(PROBE_SCRIPT);
@@ -69,6 +70,10 @@ test('Playground: Train with the defaults shows a moving boundary at once and a 
   report.firstMinutes.fullResultMs = f.wallMs;
   budget(f);
   expect(await store<boolean>('(s) => Object.keys(s.evaluations).length === 1')).toBe(true);
+  // The README's screenshot: the page after its first job, every point shown.
+  for (const box of await page.locator('.toggles input[type=checkbox]').all()) if (!(await box.isChecked())) await box.check();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: 'test-results/readme-screenshot.png' });
 });
 
 test('Playground: grid robustness stays responsive', async () => {
@@ -77,6 +82,54 @@ test('Playground: grid robustness stays responsive', async () => {
     await page.waitForSelector('[data-testid=grid-split-summary]', { timeout: 300_000 });
     await jobsIdle();
   }, () => toggle.click({ timeout: 5_000 }));
+  budget(f);
+});
+
+/** Clicks the first checkbox of `scope` (a harmless toggle of the view) as the poke during a job. */
+const pokeIn = (scope: string) => () => page.locator(`${scope} input[type=checkbox]`).first().click({ timeout: 5_000 });
+const keyPoke = () => page.keyboard.press('Shift');
+
+test('Smoothing: certification stays responsive', async () => {
+  await page.click('[data-testid=view-smoothing]');
+  await page.waitForSelector('[data-testid=smoothing-source]');
+  await page.fill('[data-testid="smoothing-n"]', '10000');
+  await page.fill('[data-testid="smoothing-max"]', '100');
+  await page.waitForSelector('[data-testid=certify]:not([disabled])');
+  const f = await measureJob(page, 'certification', () => page.click('[data-testid=certify]'), jobsIdle, keyPoke);
+  budget(f);
+});
+
+test('Paper presets: Figure 1, coupled rejection and multiple abstain classes stay responsive', async () => {
+  await page.click('[data-testid=view-figure1]');
+  const fig1 = await measureJob(page, 'preset: robust inaccuracy (Figure 1)', () => page.click('[data-testid=run-preset]'), async () => {
+    // Several jobs in a row (train ×3, attack ×3, compose): done when the composition is stored.
+    await page.waitForFunction(() => (window as unknown as { __workbench: { store: { getState(): { composition: { robustId: string } | null } } } }).__workbench.store.getState().composition?.robustId === 'fig1-era', undefined, { timeout: 600_000, polling: 200 });
+    await jobsIdle();
+  }, pokeIn('[data-testid=figure1-view] .toggles'));
+  budget(fig1);
+  await page.click('[data-testid=view-rejection]');
+  const rr = await measureJob(page, 'preset: coupled rejection', () => page.click('[data-testid=rr-preset-run]'), async () => {
+    await page.waitForFunction(() => /Pang et al\., Fig\. 1/.test(document.querySelector('[data-testid=rr-metrics]')?.textContent ?? ''), undefined, { timeout: 300_000 });
+    await jobsIdle();
+  }, keyPoke);
+  budget(rr);
+  await page.click('[data-testid=view-verify]');
+  const ver = await measureJob(page, 'preset: multiple abstain classes', () => page.click('[data-testid=verify-preset]'), async () => {
+    await page.waitForSelector('[data-testid=jobs]:not([hidden])', { state: 'attached' });
+    await jobsIdle();
+  }, keyPoke);
+  budget(ver);
+}, 900_000);
+
+test('Images: training a CNN on the shipped Fashion-MNIST subset stays responsive', async () => {
+  await page.click('[data-testid=view-images]');
+  await page.click('[data-testid=load-fashion]');
+  await page.waitForSelector('[data-testid=train-image]:not([disabled])', { timeout: 60_000 });
+  for (const [path, value] of [['data.trainLimit', '2000'], ['training.epochs', '1']]) await page.fill(`[data-testid="field-${path}"]`, value);
+  const f = await measureJob(page, 'image training', () => page.click('[data-testid=train-image]'), async () => {
+    await page.waitForSelector('[data-testid=jobs]:not([hidden])', { state: 'attached' });
+    await jobsIdle();
+  }, keyPoke);
   budget(f);
 });
 
@@ -90,10 +143,29 @@ test('the Bench view shows the same measurement for the jobs that ran', async ()
   expect(labels.some((l) => /^Training /.test(l))).toBe(true);
   expect(labels.some((l) => /^Attacking /.test(l))).toBe(true);
   expect(labels.some((l) => /^Grid robustness /.test(l))).toBe(true);
+  expect(labels.length).toBeGreaterThanOrEqual(6);
   // The page's count of long tasks agrees with this test's own probe (its spans are a little shorter).
   const pageLong = rows.reduce((s, r) => s + Number(r.long), 0);
   const probeLong = report.jobs.reduce((s, j) => s + j.longTasks, 0);
   expect(Number.isInteger(pageLong)).toBe(true);
   expect(pageLong).toBeLessThanOrEqual(probeLong + 2);
   for (const r of rows) expect(r.input).toMatch(/^(no input|\d+ ms \(\d+ inputs\))$/);
+});
+
+test('with results in every view, no card, table or plot overflows at 1280 × 800 or 1920 × 1080', async () => {
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const view of ['playground', 'figure1', 'images', 'smoothing', 'rejection', 'verify', 'bench', 'lessons']) {
+      await page.click(`[data-testid=view-${view}]`);
+      await page.waitForTimeout(1200);
+      const p = await layoutProblems(page);
+      expect(p.overflow, `${view} at ${width}: elements wider than their box`).toEqual([]);
+      expect(p.small, `${view} at ${width}: text under 11 px`).toEqual([]);
+      expect(p.oneRow, `${view} at ${width}: header on one row`).toBe(true);
+      await page.screenshot({ path: `test-results/views/${view}-${width}.png`, fullPage: true });
+    }
+  }
 });

@@ -71,8 +71,8 @@ test('certify fills the curve and the table input by input', async () => {
   expect(rows[0][10]).toMatch(/draws\/s/);
   expect(await curveTraces()).toBe(1);
   // The radii are drawn as circles around the certified test points.
-  const circles = await page.$eval('[data-testid=smoothed-regions-plot]', (el) => ((el as unknown as { layout?: { shapes?: unknown[] } }).layout?.shapes ?? []).length);
-  expect(circles).toBeGreaterThan(5);
+  const circles = () => page.$eval('[data-testid=smoothed-regions-plot]', (el) => ((el as unknown as { layout?: { shapes?: unknown[] } }).layout?.shapes ?? []).length);
+  await expect.poll(circles).toBeGreaterThan(5);
   expect(await workerTensors(page)).toBe(tensors);
 });
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
+import { OUTCOME_RIGHT } from '../../src/app/plots/colors';
 import { TINY_IMAGE_SETTINGS, trainImageModel, waitForBackend, waitForRegionImage, workerTensors } from './page';
 
 let browser: Browser;
@@ -85,10 +86,10 @@ test('verifying fills the table with IBP and CROWN side by side, and the eps-box
   expect(await page.textContent('[data-testid=verify-boxes-caption]')).toMatch(/showing 30 of 60/);
   await page.check('[data-testid=verify-boxes-all]');
   await expect.poll(async () => (await shapes()).length).toBe(60);
-  const green = (await shapes()).filter((c) => c === '#1b7f2a').length;
+  const green = (await shapes()).filter((c) => c === OUTCOME_RIGHT).length;
   expect(green).toBe(Math.round((1 - ibp) * 60));
   await page.selectOption('[data-testid=verify-box-bound]', 'crown');
-  await expect.poll(async () => (await shapes()).filter((c) => c === '#1b7f2a').length).toBe(Math.round((1 - crown) * 60));
+  await expect.poll(async () => (await shapes()).filter((c) => c === OUTCOME_RIGHT).length).toBe(Math.round((1 - crown) * 60));
   expect(await workerTensors(page)).toBe(tensors);
   await page.screenshot({ path: 'test-results/verification.png', fullPage: true });
 });

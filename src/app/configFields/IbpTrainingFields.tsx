@@ -1,5 +1,5 @@
 /**
- * The settings of IBP training with abstain classes (paper 004, Eq. 7, 15, 16; Gowal et al.'s
+ * The settings of IBP training with abstain classes (Baharlouei et al., Eq. 7, 15, 16; Gowal et al.'s
  * schedule), shown only when the method is 'ibp'; shared by the playground and the image view.
  */
 import { IBP_DEFAULTS } from '../../core/settings';
@@ -12,7 +12,7 @@ export function IbpTrainingFields({ scope = 'experiment' }: { scope?: FieldScope
   return (
     <>
       <div className="row">
-        <NumberField scope={scope} path="training.ibp.abstainClasses" label="Abstain classes M" tip={`Extra abstain (detection) outputs after the K regular ones; 0 = plain IBP, 1 = a single abstain class, paper 004 suggests M = K (${IBP_DEFAULTS.abstainClasses}).`} />
+        <NumberField scope={scope} path="training.ibp.abstainClasses" label="Abstain classes M" tip={`Extra abstain (detection) outputs after the K regular ones; 0 = plain IBP, 1 = a single abstain class, Baharlouei et al. suggests M = K (${IBP_DEFAULTS.abstainClasses}).`} />
         <NumberField scope={scope} path="training.attack.eps" label="Train eps" tip="Radius of the l∞ box the IBP bounds are trained on; it ramps up from 0 after the warm-up." />
       </div>
       <div className="row">

@@ -1,5 +1,5 @@
 /**
- * The settings of the rejection-training methods of paper 000 — RR with PGD-AT or TRADES (Eq.
+ * The settings of the rejection-training methods of Pang et al. — RR with PGD-AT or TRADES (Eq.
  * 4–5) and the SelectiveNet baseline — shown only for the selected method; shared by the
  * playground and the image view.
  */
@@ -15,8 +15,8 @@ export function RejectionTrainingFields({ scope = 'experiment' }: { scope?: Fiel
     return (
       <>
         <div className="row">
-          <NumberField scope={scope} path="training.rr.lambda" label="RR λ" tip={`Weight of L_RR = BCE(R-Con ‖ T-Con) next to the adversarial-training loss (paper 000, Eq. 5: ${RR_DEFAULTS.lambda}).`} />
-          <NumberField scope={scope} path="training.rr.temperature" label="RR τ" tip="Softmax temperature inside L_RR only (paper 000, Table 5 studies τ < 1; 1 in the main results)." />
+          <NumberField scope={scope} path="training.rr.lambda" label="RR λ" tip={`Weight of L_RR = BCE(R-Con ‖ T-Con) next to the adversarial-training loss (Pang et al., Eq. 5: ${RR_DEFAULTS.lambda}).`} />
+          <NumberField scope={scope} path="training.rr.temperature" label="RR τ" tip="Softmax temperature inside L_RR only (Pang et al., Table 5 studies τ < 1; 1 in the main results)." />
           <SelectField
             scope={scope}
             path="training.rr.stopGradient"
@@ -28,7 +28,7 @@ export function RejectionTrainingFields({ scope = 'experiment' }: { scope?: Fiel
             ]}
           />
         </div>
-        {method === 'rr-trades' ? <NumberField scope={scope} path="training.tradesBeta" label="TRADES β" tip="Weight of the KL robustness term in TRADES (paper 000 uses 6)." /> : null}
+        {method === 'rr-trades' ? <NumberField scope={scope} path="training.tradesBeta" label="TRADES β" tip="Weight of the KL robustness term in TRADES (Pang et al. uses 6)." /> : null}
       </>
     );
   }

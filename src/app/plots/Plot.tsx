@@ -74,5 +74,39 @@ export function Plot({ data, layout, className, testId, onDrawn }: PlotProps) {
       if (el) Plotly.purge(el);
     };
   }, []);
-  return <div ref={ref} className={className ?? 'plot'} data-testid={testId} />;
+  return (
+    <div className="plot-box">
+      <div ref={ref} className={className ?? 'plot'} data-testid={testId} />
+      <FullScreenButton plot={ref} />
+    </div>
+  );
+}
+
+/**
+ * Shows the plot (with its canvas overlay, when it has one) full screen, for a projector; plotly
+ * resizes to fit on entry and exit.
+ */
+function FullScreenButton({ plot }: { plot: React.RefObject<PlotlyElement | null> }) {
+  const toggle = () => {
+    const el = plot.current;
+    if (!el) return;
+    if (document.fullscreenElement) {
+      void document.exitFullscreen();
+      return;
+    }
+    const target = (el.closest('.region-plot') as HTMLElement | null) ?? (el.parentElement as HTMLElement);
+    const resize = () => {
+      if (plot.current) Plotly.Plots.resize(plot.current);
+      if (!document.fullscreenElement) document.removeEventListener('fullscreenchange', resize);
+    };
+    document.addEventListener('fullscreenchange', resize);
+    void target.requestFullscreen?.().catch(() => document.removeEventListener('fullscreenchange', resize));
+  };
+  return (
+    <button type="button" className="fullscreen" title="Full screen (Esc to leave)" aria-label="Show this plot full screen" onClick={toggle}>
+      <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
+        <path d="M1 4V1h3M8 1h3v3M11 8v3H8M4 11H1V8" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      </svg>
+    </button>
+  );
 }

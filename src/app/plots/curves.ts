@@ -24,7 +24,7 @@ export function curveLayout(yTitle: string, range?: [number, number]): Layout {
     margin: { l: 48, r: 10, t: 10, b: 70 },
     xaxis: { title: { text: 'epoch', standoff: 4 }, rangemode: 'tozero' },
     yaxis: { title: { text: yTitle }, range, rangemode: 'tozero' },
-    legend: { orientation: 'h', y: -0.42, font: { size: 10 } },
+    legend: { orientation: 'h', y: -0.42, font: { size: 11 } },
     height: 220,
     uirevision: yTitle,
   };

@@ -1,7 +1,7 @@
 /**
  * Maps a model's grid predictions, the data and the 4-way split to what the region plot draws:
  * the decision regions as one image (class hue, lighter where the model is less confident;
- * paper 004's abstain outputs in hatched greys of their own), the training and test points,
+ * Baharlouei et al.'s abstain outputs in hatched greys of their own), the training and test points,
  * the robustness view (points — and optionally grid cells — coloured by their category) and
  * arrows from clean to adversarial points.
  */
@@ -27,7 +27,7 @@ export interface RegionInputs {
   evaluation: EvaluationView | null;
   gridSplit: GridSplitView | null;
   display: DisplayOptions;
-  /** M, the model's abstain outputs (paper 004); shown in their own hatched greys. */
+  /** M, the model's abstain outputs (Baharlouei et al.); shown in their own hatched greys. */
   abstainClasses?: number;
 }
 
@@ -82,7 +82,7 @@ export function classRegionBytes(grid: GridPrediction, numClasses: number, absta
 }
 
 /**
- * Diagonal hatch marks over the cells whose output is an abstain class (paper 004), in that
+ * Diagonal hatch marks over the cells whose output is an abstain class (Baharlouei et al.), in that
  * class's colour on a sparse lattice, so abstain regions read as hatched; one legend entry each.
  */
 function abstainHatch(grid: GridPrediction, numClasses: number): Data[] {
@@ -117,13 +117,13 @@ export function categoryRegionBytes(bounds: Bounds2d, resolution: number, values
 }
 
 const splitRegionBytes = (view: GridSplitView): RegionBytes =>
-  categoryRegionBytes(view.bounds, view.resolution, view.categories, 0, SPLIT_CATEGORIES.map((cat) => SPLIT_COLORS[cat]), 0.45);
+  categoryRegionBytes(view.bounds, view.resolution, view.categories, 0, SPLIT_CATEGORIES.map((cat) => SPLIT_COLORS[cat]), 0.7);
 
 /** Legend entries for the grid's 4-way split (the plane itself is an image, which has none). */
 function splitLegend(view: GridSplitView): Data[] {
   return SPLIT_CATEGORIES.map((cat) => ({
     type: 'scatter', mode: 'markers', x: [null], y: [null], name: `grid: ${SPLIT_LABELS[cat]} ${(100 * view.fractions[cat]).toFixed(1)}%`, legendgroup: 'grid-split',
-    marker: { color: SPLIT_COLORS[cat], size: 12, symbol: 'square', opacity: 0.6 },
+    marker: { color: SPLIT_COLORS[cat], size: 12, symbol: 'square', line: { color: '#666', width: 1 } },
   }) as Data);
 }
 
@@ -162,7 +162,7 @@ function pointsBySplit(xs: Float32Array, ys: Int32Array, view: EvaluationView): 
     }
     return {
       type: 'scatter', mode: 'markers', x: px, y: py, text, name: `${SPLIT_LABELS[cat]} (${px.length})`,
-      marker: { color: SPLIT_COLORS[cat], size: 8, symbol: SPLIT_SYMBOLS[cat], line: { color: '#222', width: 1 } },
+      marker: { color: SPLIT_COLORS[cat], size: 9, symbol: SPLIT_SYMBOLS[cat], line: { color: '#000', width: cat === 'robustInaccurate' ? 2.5 : 1 } },
       hovertemplate: `${SPLIT_LABELS[cat]}<br>%{text}<br>(%{x:.3f}, %{y:.3f})<extra></extra>`,
     };
   });

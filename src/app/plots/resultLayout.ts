@@ -29,7 +29,7 @@ export function resultLayout({ x, y, height, bottom, legendY, uirevision, left =
     margin: { l: left, r: 10, t: 10, b: bottom },
     xaxis: axis(x),
     yaxis: axis(y),
-    legend: { orientation: 'h', y: legendY, font: { size: 10 } },
+    legend: { orientation: 'h', y: legendY, font: { size: 11 } },
     height,
     uirevision,
     ...extra,

@@ -5,17 +5,9 @@ import { downloadJson } from '../ui/download';
 import { refreshDataset } from '../state/playgroundModels';
 import { useStore } from '../state/store';
 import type { View } from '../state/urlState';
+import { VIEW_LABELS } from './viewLabels';
+import { togglePresentation, usePresentation } from './presentation';
 import { ConfigFileButtons } from '../ui/ConfigFileButtons';
-
-const VIEW_LABELS: Record<View, string> = {
-  playground: 'Playground',
-  figure1: 'Paper 001 · Figure 1',
-  images: 'Images',
-  smoothing: 'Smoothing',
-  rejection: 'Rectified Rejection',
-  verify: 'Verification',
-  bench: 'Bench',
-};
 
 function BackendBadge() {
   const backend = useStore((s) => s.backend);
@@ -29,6 +21,15 @@ function BackendBadge() {
     <span className={`badge backend-${backend.backend}${lost ? ' error' : ''}`} data-testid="backend-badge" title={`tfjs backend in use.\n${tried}\nForce one with ?backend=webgpu|webgl|wasm|cpu`}>
       backend: {label}
     </span>
+  );
+}
+
+function PresentButton() {
+  const presenting = usePresentation((s) => s.presenting);
+  return (
+    <button type="button" className={presenting ? 'active' : ''} aria-pressed={presenting} data-testid="present" onClick={togglePresentation} title="Presentation mode: larger text, fewer panels, plots large (Ctrl+Alt+P). In a lesson, the arrow keys move between steps.">
+      {presenting ? 'Presenting' : 'Present'}
+    </button>
   );
 }
 
@@ -65,21 +66,27 @@ export function Header() {
       </nav>
       <div className="header-actions">
         <BackendBadge />
-        <button type="button" onClick={share} title="Copy a link that reproduces this setup (dataset, model, method, hyper-parameters, seed).">
-          {copied ? 'Link copied' : 'Share link'}
-        </button>
-        <ConfigFileButtons
-          name="config"
-          accept="application/json,.json"
-          exportTitle="Download the setup as the CLI's experiment config (JSON)."
-          importTitle="Load an experiment config (JSON), e.g. one exported here or used with the CLI."
-          what="the settings"
-          onExport={() => downloadJson(`experiment-${config.data.kind}-${config.training.method}.json`, config)}
-          onImport={async (json) => {
-            setConfig(normaliseExperiment(json));
-            await refreshDataset();
-          }}
-        />
+        <PresentButton />
+        <details className="setup-menu" data-testid="setup-menu">
+          <summary title="Share this setup as a link, or save and load it as the CLI's config file.">Setup</summary>
+          <div className="setup-menu-items">
+            <button type="button" onClick={share} title="Copy a link that reproduces this setup (dataset, model, method, hyper-parameters, seed).">
+              {copied ? 'Link copied' : 'Share link'}
+            </button>
+            <ConfigFileButtons
+              name="config"
+              accept="application/json,.json"
+              exportTitle="Download the setup as the CLI's experiment config (JSON)."
+              importTitle="Load an experiment config (JSON), e.g. one exported here or used with the CLI."
+              what="the settings"
+              onExport={() => downloadJson(`experiment-${config.data.kind}-${config.training.method}.json`, config)}
+              onImport={async (json) => {
+                setConfig(normaliseExperiment(json));
+                await refreshDataset();
+              }}
+            />
+          </div>
+        </details>
       </div>
     </header>
   );

@@ -141,7 +141,12 @@ export const useStore = create<AppState>()((set, get) => ({
     writeUrl(get().config, view, get().requestedBackend);
   },
   setDisplay: (patch) => set({ display: { ...get().display, ...patch } }),
-  pushMessage: (kind, text) => set({ messages: [...get().messages.slice(-4), { id: ++messageCounter, kind, text }] }),
+  // One notice at a time: a job's closing notice replaces the last one; errors stay (the last
+  // three) until dismissed, so a failure is never pushed out by the notice that follows it.
+  pushMessage: (kind, text) => {
+    const kept = get().messages.filter((m) => m.kind === 'error' || kind === 'error');
+    set({ messages: [...kept.slice(-2), { id: ++messageCounter, kind, text }] });
+  },
   dismissMessage: (id) => set({ messages: get().messages.filter((m) => m.id !== id) }),
 }));
 

@@ -23,28 +23,31 @@ export interface ColumnTableProps<R> {
 }
 
 export function ColumnTable<R>({ columns, rows, rowKey, testId, rowTestId }: ColumnTableProps<R>) {
+  // A wide table scrolls sideways inside its card rather than running past its edge.
   return (
-    <table className="bench-table" data-testid={testId}>
-      <thead>
-        <tr>
-          {columns.map((c, i) => (
-            <th key={i} title={c.tip}>
-              {c.head}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={rowKey(r)} data-testid={rowTestId}>
+    <div className="table-scroll">
+      <table className="bench-table" data-testid={testId}>
+        <thead>
+          <tr>
             {columns.map((c, i) => (
-              <td key={i} data-col={c.col}>
-                {c.cell(r)}
-              </td>
+              <th key={i} title={c.tip}>
+                {c.head}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)} data-testid={rowTestId}>
+              {columns.map((c, i) => (
+                <td key={i} data-col={c.col}>
+                  {c.cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

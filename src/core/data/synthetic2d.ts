@@ -49,7 +49,7 @@ export interface Dataset2d {
 
 /** Default noise and class count per dataset kind. */
 export const DATASET2D_INFO: Record<Dataset2dKind, { label: string; numClasses: number; noise: number }> = {
-  gaussians3: { label: 'Three Gaussians (paper 001, Fig. 1)', numClasses: 3, noise: 0.05 },
+  gaussians3: { label: 'Three Gaussians (Merkli et al., Fig. 1)', numClasses: 3, noise: 0.05 },
   moons: { label: 'Two moons', numClasses: 2, noise: 0.1 },
   circles: { label: 'Circles', numClasses: 2, noise: 0.08 },
   spirals: { label: 'Spirals', numClasses: 2, noise: 0.05 },

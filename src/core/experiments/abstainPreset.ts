@@ -81,7 +81,7 @@ export function abstainTradeoffRuns(): AbstainPresetRun[] {
 
 export const ABSTAIN_PRESET = {
   id: 'paper004',
-  label: 'Multiple abstain classes — paper 004',
+  label: 'Multiple abstain classes — Baharlouei et al.',
   description:
     'Trains four IBP models on three Gaussian classes (no abstain class, one, and three without and with the degeneracy regulariser), verifies them with IBP and CROWN, attacks them with PGD (landing in an abstain class counts as detected), and shows the standard vs verified error and where the detections go (the paper: MNIST and CIFAR-10). One seed is shown; over seeds 1–4 only the regularised M = 3 is reliably better than M = 0 (verified error 0.03 ± 0.01 vs 0.125), while M = 1 and unregularised M = 3 use their abstain classes on some seeds and not on others, and unregularised detections pile into one class.',
   eps: ABSTAIN_PRESET_EPS,

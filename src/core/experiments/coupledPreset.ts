@@ -26,7 +26,7 @@ function coupledConfig(): ExperimentConfig {
 
 export const COUPLED_REJECTION_PRESET = {
   id: 'paper000-figure1',
-  label: 'Coupled rejection — paper 000, Figure 1',
+  label: 'Coupled rejection — Pang et al., Figure 1',
   description:
     'Trains an MLP with PGD-AT + Rectified Rejection on three Gaussian classes, attacks the test points with PGD-10, and shows them on the R-Con vs confidence plane with the lines of Theorem 1 (the paper: CIFAR-10, ResNet-18).',
   config: coupledConfig(),

@@ -34,7 +34,7 @@ function figure1Config(): ExperimentConfig {
 
 export const FIGURE1_PRESET: Preset = {
   id: 'paper001-figure1',
-  label: 'Robust inaccuracy — paper 001, Figure 1',
+  label: 'Robust inaccuracy — Merkli et al., Figure 1',
   description:
     'Trains standard, TRADES and ERA models on three Gaussian classes and shows their decision regions with each point coloured by the 4-way split (robust/non-robust × accurate/inaccurate).',
   config: figure1Config(),

@@ -10,7 +10,7 @@ export type RejectorScoreName = (typeof REJECTOR_SCORES)[number];
 
 export const REJECTOR_SCORE_LABELS: Record<RejectorScoreName, string> = {
   confidence: 'Confidence (softmax response) max_l f(x)[l]',
-  rcon: 'R-Con f(x)[y_m]·A(x) (paper 000, Eq. 3)',
+  rcon: 'R-Con f(x)[y_m]·A(x) (Pang et al., Eq. 3)',
   energy: 'Energy score logsumexp(z(x)) (= −E(x), Liu et al. 2020)',
   selection: 'SelectiveNet selection g(x)',
 };

@@ -75,14 +75,14 @@ export const METHOD_LABELS: Record<TrainingMethodName, string> = {
   standard: 'Standard (cross-entropy)',
   'pgd-at': 'PGD-AT (Madry et al.)',
   trades: 'TRADES (Zhang et al.)',
-  era: 'ERA (paper 001, Eq. 5)',
+  era: 'ERA (Merkli et al., Eq. 5)',
   gaussian: 'Gaussian augmentation (Cohen et al.)',
-  'cat-rs': 'CAT-RS (paper 002, Alg. 1)',
-  cra: 'CRA (paper 001, Eq. 9)',
-  'rr-pgd-at': 'PGD-AT + Rectified Rejection (paper 000, Eq. 5)',
-  'rr-trades': 'TRADES + Rectified Rejection (paper 000, Eq. 5)',
+  'cat-rs': 'CAT-RS (Jeong et al., Alg. 1)',
+  cra: 'CRA (Merkli et al., Eq. 9)',
+  'rr-pgd-at': 'PGD-AT + Rectified Rejection (Pang et al., Eq. 5)',
+  'rr-trades': 'TRADES + Rectified Rejection (Pang et al., Eq. 5)',
   'selectivenet-pgd-at': 'PGD-AT + SelectiveNet (Geifman & El-Yaniv)',
-  ibp: 'IBP + abstain classes (Gowal et al.; paper 004, Eq. 15)',
+  ibp: 'IBP + abstain classes (Gowal et al.; Baharlouei et al., Eq. 15)',
 };
 
 /** The number of abstain outputs M the model of a training config needs (K + M logits); 0 for all but IBP. */

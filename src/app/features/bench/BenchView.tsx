@@ -6,6 +6,7 @@ import { worker } from '../../workerClient';
 import { BACKENDS, useRowStream } from './rowStream';
 import { NoiseCheckPanel } from './NoiseCheckPanel';
 import { ResponsivenessPanel } from './ResponsivenessPanel';
+import { ViewIntro } from '../../ui/ViewIntro';
 import { Section } from '../../ui/Section';
 import { type Column, ColumnTable } from '../../ui/ColumnTable';
 import { useBusy } from '../../ui/useBusy';
@@ -39,6 +40,12 @@ export function BenchView() {
     stream('bench', 'Benchmark', backends.length * chosenCases.length, (row) => `${row.label} on ${row.backend}`, (jobId, onRow) => worker().bench(jobId, backends, chosenCases, repeats, onRow));
   return (
     <div className="bench" data-testid="bench-view">
+      <ViewIntro
+        id="bench"
+        title="Bench: how fast, and how smooth"
+        idea="Times the workbench's core computations on each backend this browser offers, so you can pick the fastest before a long run. Below, the page's own record of how its main thread fared while your jobs ran."
+        papers={[]}
+      />
       <Section title="Benchmark">
         <p className="hint">
           Times the workbench's core operations on each tfjs backend in this browser (the page is using <strong>{active ?? '…'}</strong>). The same cases run in Node with <code>npm run bench</code>. CPU is 30–60× slower than WASM: expect minutes.

@@ -1,17 +1,18 @@
 /**
- * The preset "Robust inaccuracy — paper 001, Figure 1": one click trains standard, TRADES and
+ * The preset "Robust inaccuracy — Merkli et al., Figure 1": one click trains standard, TRADES and
  * ERA models on the three-Gaussian data and shows their decision regions side by side, each
  * point coloured by the 4-way split, with each model's metrics below.
  */
 import { useState } from 'react';
-import { figure1ModelId, runFigure1 } from './figure1Actions';
+import { FIGURE1_QUICK, figure1ModelId, runFigure1 } from './figure1Actions';
+import { PresetButton } from '../../ui/PresetButton';
+import { ViewIntro } from '../../ui/ViewIntro';
 import { useStore } from '../../state/store';
 import { CompositionPanel } from '../playground/CompositionPanel';
 import { MetricsTable } from '../playground/MetricsPanel';
 import { DisplayToggles, RegionsPlot } from '../playground/RegionsPanel';
 import { FIGURE1_PRESET, SPLIT_CATEGORIES, SPLIT_LABELS } from '../../../core/settings';
 import { SPLIT_COLORS } from '../../plots/colors';
-import { useBusy } from '../../ui/useBusy';
 
 function SplitLegend() {
   return (
@@ -34,16 +35,22 @@ const PAPER_NUMBERS: Record<string, string> = {
 };
 
 export function Figure1View() {
-  const busy = useBusy();
   const evaluations = useStore((s) => s.evaluations);
   const models = useStore((s) => s.models);
-  const [size, setSize] = useState(FIGURE1_PRESET.config.data.size);
-  const [epochs, setEpochs] = useState(FIGURE1_PRESET.config.training.epochs);
+  const [size, setSize] = useState(FIGURE1_QUICK.size);
+  const [epochs, setEpochs] = useState(FIGURE1_QUICK.epochs);
+  const full = { size: FIGURE1_PRESET.config.data.size, epochs: FIGURE1_PRESET.config.training.epochs };
   const c = FIGURE1_PRESET.config;
   const sizeOk = Number.isInteger(size) && size >= 10 && size <= 100000;
   const epochsOk = Number.isInteger(epochs) && epochs >= 1 && epochs <= 1000;
   return (
     <div className="figure1" data-testid="figure1-view">
+      <ViewIntro
+        id="figure1"
+        title="Robust inaccuracy: three ways of training compared"
+        idea="Standard training, TRADES and ERA learn the same three Gaussians; each model is attacked and its points split four ways. Adversarial training leaves points that are robust but wrong; ERA turns them into non-robust ones, which a selector can then abstain on."
+        papers={['era']}
+      />
       <div className="preset-head">
         <div>
           <h2>{FIGURE1_PRESET.label}</h2>
@@ -64,9 +71,22 @@ export function Figure1View() {
             <input type="text" inputMode="numeric" data-testid="preset-epochs" value={Number.isNaN(epochs) ? '' : epochs} onChange={(e) => setEpochs(e.target.value.trim() === '' ? NaN : Number(e.target.value))} />
             {epochsOk ? null : <span className="field-error" role="alert">Epochs must be a whole number between 1 and 1000</span>}
           </label>
-          <button type="button" className="primary" data-testid="run-preset" disabled={busy || !sizeOk || !epochsOk} onClick={() => void runFigure1({ size, epochs })}>
+          <PresetButton run={{ preset: 'figure1', work: size * epochs }} testId="run-preset" disabled={!sizeOk || !epochsOk} onRun={() => runFigure1({ size, epochs })}>
             Run preset
-          </button>
+          </PresetButton>
+          <PresetButton
+            run={{ preset: 'figure1', work: full.size * full.epochs }}
+            testId="run-preset-full"
+            primary={false}
+            title="The paper's size: 1,250 points (1,000 for training), 20 epochs per model."
+            onRun={() => {
+              setSize(full.size);
+              setEpochs(full.epochs);
+              return runFigure1(full);
+            }}
+          >
+            Full paper size
+          </PresetButton>
         </div>
       </div>
       <DisplayToggles />

@@ -75,7 +75,7 @@ export function ImageSettings() {
         ) : null}
       </Section>
       <Section title="Training" testId="image-training-settings">
-        <SelectField scope={S} path="training.method" label="Method" tip="The training loss: standard, PGD-AT, TRADES, ERA (paper 001), Gaussian / CAT-RS / CRA for smoothing (papers 001, 002), Rectified Rejection or SelectiveNet with a rejector head (paper 000), or IBP with abstain classes (paper 004)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+        <SelectField scope={S} path="training.method" label="Method" tip="The training loss: standard, PGD-AT, TRADES, ERA (Merkli et al.), Gaussian / CAT-RS / CRA for smoothing (Merkli et al.; Jeong et al.), Rectified Rejection or SelectiveNet with a rejector head (Pang et al.), or IBP with abstain classes (Baharlouei et al.)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
         <div className="row">
           <SelectField scope={S} path="training.optimizer" label="Optimizer" tip="SGD or Adam." options={[{ value: 'adam', label: 'Adam' }, { value: 'sgd', label: 'SGD' }]} />
           <NumberField scope={S} path="training.learningRate" label="Learning rate" tip="Step size of the optimizer." />

@@ -1,5 +1,5 @@
 /**
- * The robustness-indicator selector and the 2-compositional model of paper 001 (Sections 5–6):
+ * The robustness-indicator selector and the 2-compositional model of Merkli et al. (Sections 5–6):
  * S(x) selects the robust model iff it is robust on B(x, eps); abstained inputs go to the core
  * model. Robust selection is checked at 2·eps.
  */
@@ -12,7 +12,7 @@ import { LabeledSelect } from '../../ui/Select';
 import { useBusy } from '../../ui/useBusy';
 
 const TWO_EPS_TIP =
-  'Why 2·eps: the selector must also select every perturbed input x′ in B(x, eps), and selecting x′ means the model is robust on B(x′, eps) ⊂ B(x, 2·eps). So robust selection is checked on the doubled ball (paper 001, Section 5).';
+  'Why 2·eps: the selector must also select every perturbed input x′ in B(x, eps), and selecting x′ means the model is robust on B(x′, eps) ⊂ B(x, 2·eps). So robust selection is checked on the doubled ball (Merkli et al., Section 5).';
 
 function ModelSelect(props: { label: string; testId: string; value: string | null; models: ModelSummary[]; onChange: (id: string | null) => void }) {
   const options = [{ value: '', label: '—' }, ...props.models.map((m) => ({ value: m.id, label: m.name }))];
@@ -32,7 +32,7 @@ export function CompositionPanel() {
   return (
     <Section title="Robustness-indicator selector & composition" testId="composition">
       <p className="hint">
-        H(x) = S(x)·F<sub>robust</sub>(x) + (1 − S(x))·F<sub>core</sub>(x), where S(x) = 1 iff F<sub>robust</sub> is robust at x (paper 001, Eq. 12 and 15).
+        H(x) = S(x)·F<sub>robust</sub>(x) + (1 − S(x))·F<sub>core</sub>(x), where S(x) = 1 iff F<sub>robust</sub> is robust at x (Merkli et al., Eq. 12 and 15).
       </p>
       <div className="row">
         <ModelSelect label="Robust model" testId="compose-robust" value={robustId} models={list} onChange={(id) => set({ robustId: id })} />

@@ -61,7 +61,7 @@ export function MetricsTable({ view, compact = false }: { view: EvaluationView; 
           </tbody>
         </table>
       )}
-      <div className="attack-desc" title={`4-way split of paper 001, Fig. 1: robust = the attack could not change the model's own prediction within the ball. ${SPLIT_LABELS.robustAccurate} + ${SPLIT_LABELS.robustInaccurate} = robust points.`}>
+      <div className="attack-desc" title={`4-way split of Merkli et al., Fig. 1: robust = the attack could not change the model's own prediction within the ball. ${SPLIT_LABELS.robustAccurate} + ${SPLIT_LABELS.robustInaccurate} = robust points.`}>
         {describeAttack(view)} · {(view.elapsedMs / 1000).toFixed(2)} s{' '}
         <ResultDownloads
           name={`split-${view.set}-${view.attack.kind}-eps${view.attack.eps}`}

@@ -27,8 +27,8 @@ export function DataSettings() {
 export function ModelSettings() {
   return (
     <Section title="Model" testId="model-settings">
-      <NumberField path="model.depth" label="Hidden layers" tip="Number of hidden layers of the MLP (paper 001 uses 4)." />
-      <NumberField path="model.width" label="Units per layer" tip="Width of each hidden layer (paper 001 uses 64)." />
+      <NumberField path="model.depth" label="Hidden layers" tip="Number of hidden layers of the MLP (Merkli et al. uses 4)." />
+      <NumberField path="model.width" label="Units per layer" tip="Width of each hidden layer (Merkli et al. uses 64)." />
       <SelectField path="model.activation" label="Activation" tip="Non-linearity of the hidden layers." options={[{ value: 'relu', label: 'ReLU' }, { value: 'tanh', label: 'tanh' }]} />
       <NumberField path="seed" label="Run seed" tip="Seeds the initial weights, the batch order and every attack's random start: the same seed on the same backend gives the same numbers." />
     </Section>
@@ -41,15 +41,15 @@ export function TrainingSettings() {
   const adversarial = usesTrainingAttack(method);
   return (
     <Section title="Training" testId="training-settings">
-      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (paper 001, Eq. 5), for smoothed classifiers Gaussian augmentation, CAT-RS (paper 002) or CRA (paper 001, Eq. 9), and with a rejector head Rectified Rejection on PGD-AT or TRADES (paper 000) or the SelectiveNet baseline, or IBP with abstain classes (paper 004)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
+      <SelectField path="training.method" label="Method" tip="The training loss: standard cross-entropy, PGD adversarial training, TRADES, ERA (Merkli et al., Eq. 5), for smoothed classifiers Gaussian augmentation, CAT-RS (Jeong et al.) or CRA (Merkli et al., Eq. 9), and with a rejector head Rectified Rejection on PGD-AT or TRADES (Pang et al.) or the SelectiveNet baseline, or IBP with abstain classes (Baharlouei et al.)." options={TRAINING_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))} />
       <div className="row">
-        <SelectField path="training.optimizer" label="Optimizer" tip="SGD (paper 001's toy setup) or Adam." options={[{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }]} />
-        <NumberField path="training.learningRate" label="Learning rate" tip="Step size of the optimizer (paper 001: 0.1 with SGD)." />
+        <SelectField path="training.optimizer" label="Optimizer" tip="SGD (Merkli et al.'s toy setup) or Adam." options={[{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }]} />
+        <NumberField path="training.learningRate" label="Learning rate" tip="Step size of the optimizer (Merkli et al.: 0.1 with SGD)." />
       </div>
       {optimizer === 'sgd' ? <NumberField path="training.momentum" label="Momentum" tip="SGD momentum; 0 is plain SGD." /> : null}
       <div className="row">
-        <NumberField path="training.epochs" label="Epochs" tip="Passes over the training set (paper 001: 20)." />
-        <NumberField path="training.batchSize" label="Batch size" tip="Points per gradient step (paper 001: 10)." />
+        <NumberField path="training.epochs" label="Epochs" tip="Passes over the training set (Merkli et al.: 20)." />
+        <NumberField path="training.batchSize" label="Batch size" tip="Points per gradient step (Merkli et al.: 10)." />
       </div>
       {adversarial ? (
         <>
@@ -58,15 +58,15 @@ export function TrainingSettings() {
             <NumberField path="training.attack.eps" label="Train eps" tip="Radius of the ball the training attack searches." />
           </div>
           <div className="row">
-            <NumberField path="training.attack.steps" label="PGD steps" tip="Steps of the training attack (paper 001: PGD-10)." />
+            <NumberField path="training.attack.steps" label="PGD steps" tip="Steps of the training attack (Merkli et al.: PGD-10)." />
             <NumberField path="training.attack.stepSize" label="Step size" tip="Step of the training attack; 0 picks 2.5·eps/steps (TRADES: eps/4)." />
           </div>
         </>
       ) : null}
       {method === 'trades' || method === 'era' ? (
-        <NumberField path="training.tradesBeta" label="TRADES β" tip="Weight of the KL robustness term in TRADES (paper 001: 6)." />
+        <NumberField path="training.tradesBeta" label="TRADES β" tip="Weight of the KL robustness term in TRADES (Merkli et al.: 6)." />
       ) : null}
-      {method === 'era' ? <NumberField path="training.eraBeta" label="ERA β" tip="Weight β of the TRADES term in ERA's loss (paper 001, Eq. 5); the robust-inaccuracy term has weight 1." /> : null}
+      {method === 'era' ? <NumberField path="training.eraBeta" label="ERA β" tip="Weight β of the TRADES term in ERA's loss (Merkli et al., Eq. 5); the robust-inaccuracy term has weight 1." /> : null}
       <SmoothedTrainingFields />
       <RejectionTrainingFields />
       <IbpTrainingFields />
@@ -79,7 +79,7 @@ export function AttackSettings() {
   return (
     <Section title="Attack (evaluation)" testId="attack-settings">
       <div className="row">
-        <SelectField path="evaluation.attack.kind" label="Attack" tip="FGSM (one step), PGD, or APGD-CE (Croce & Hein 2020), which paper 001 uses to evaluate (40 steps)." options={[{ value: 'apgd-ce', label: 'APGD-CE' }, { value: 'pgd', label: 'PGD' }, { value: 'fgsm', label: 'FGSM' }]} />
+        <SelectField path="evaluation.attack.kind" label="Attack" tip="FGSM (one step), PGD, or APGD-CE (Croce & Hein 2020), which Merkli et al. uses to evaluate (40 steps)." options={[{ value: 'apgd-ce', label: 'APGD-CE' }, { value: 'pgd', label: 'PGD' }, { value: 'fgsm', label: 'FGSM' }]} />
         <SelectField path="evaluation.attack.norm" label="Norm" tip="The threat model's norm: l∞ (box) or l₂ (disc) around each point." options={NORMS} />
       </div>
       <div className="row">

@@ -3,6 +3,7 @@ import { evaluateModel, gridSplitModel, trainPlayground } from './playgroundActi
 import { fieldsValid, useStore } from '../../state/store';
 import { SPLIT_CATEGORIES, SPLIT_LABELS } from '../../../core/settings';
 import { CompositionPanel } from './CompositionPanel';
+import { NextStepHint } from './NextStepHint';
 import { CurvesPanel } from './CurvesPanel';
 import { MetricsTable } from './MetricsPanel';
 import { LibraryPanel } from '../library/LibraryPanel';
@@ -13,6 +14,7 @@ import { Section } from '../../ui/Section';
 import { useBusy } from '../../ui/useBusy';
 import { pct } from '../../ui/format';
 import { ViewColumns } from '../../ui/ViewColumns';
+import { ViewIntro } from '../../ui/ViewIntro';
 
 function RunButtons() {
   const errors = useStore((s) => s.fieldErrors);
@@ -53,6 +55,7 @@ export function PlaygroundView() {
   const gridSplit = useStore((s) => (active ? s.gridSplits[active] : undefined));
   return (
     <ViewColumns
+      intro={<ViewIntro id="playground" title="Playground: attacks on 2-D data" idea="A small network learns to separate points in the plane, and an attack (PGD) moves each test point within a box of half-width eps to change its prediction. The 4-way split sorts the points by whether the model is right and whether the attack can change its answer: robust but wrong is robust inaccuracy." papers={['era']} />}
       settings={
         <>
           <DataSettings />
@@ -66,6 +69,7 @@ export function PlaygroundView() {
           <RunButtons />
           <DisplayToggles />
           <RegionsPlot modelId={active} title={model ? model.name : 'Data (train a model to see its decision regions)'} />
+          <NextStepHint />
           {gridSplit ? (
             <p className="hint" data-testid="grid-split-summary">
               Grid ({gridSplit.resolution}×{gridSplit.resolution}): {SPLIT_CATEGORIES.map((c) => `${SPLIT_LABELS[c]} ${pct(gridSplit.fractions[c])}`).join(', ')} — grid cells are

@@ -1,4 +1,4 @@
-/** The Rectified Rejection view's settings (paper 000): the model, the attacks and adaptive attacks, the seed, and the coupled-rejection preset. */
+/** The Rectified Rejection view's settings (Pang et al.): the model, the attacks and adaptive attacks, the seed, and the coupled-rejection preset. */
 import { ADAPTIVE_LABELS, COUPLED_REJECTION_PRESET, REJECTION_EVAL_OBJECTIVES } from '../../../core/settings';
 import { type AdaptiveObjective, type RconSettings, rconProblems, runCoupledPreset, runRconEvaluation, useRcon } from './rconRejection';
 import { kindOfKey } from '../../state/modelSource';
@@ -7,6 +7,7 @@ import { ModelSourcePicker } from '../../ui/ModelSourcePicker';
 import { Section } from '../../ui/Section';
 import type { ModelKind } from '../../../../workers/protocol';
 import { useBusy } from '../../ui/useBusy';
+import { PresetButton } from '../../ui/PresetButton';
 
 
 function useKind(): ModelKind {
@@ -30,7 +31,7 @@ export function RconSettingsPanel() {
   const problems = rconProblems(kind, settings);
   const toggle = (o: AdaptiveObjective, on: boolean) => set(kind, { adaptive: on ? [...settings.adaptive, o] : settings.adaptive.filter((x) => x !== o) });
   return (
-    <Section title="Rectified Rejection (paper 000)" testId="rr-settings">
+    <Section title="Rectified Rejection (Pang et al.)" testId="rr-settings">
       <ModelSourcePicker
         store={useRcon}
         label="Model"
@@ -40,9 +41,9 @@ export function RconSettingsPanel() {
       />
       <SettingField name="count" useSetting={useRconSetting} testId="rr-count" label="test inputs" tip="How many test inputs to evaluate (the first ones)." />
       <div className="row">
-        <SettingField name="eps" useSetting={useRconSetting} testId="rr-eps" label="eps l∞" tip="Radius of the first PGD set and of the adaptive attacks (paper 000: 8/255)." />
-        <SettingField name="eps2" useSetting={useRconSetting} testId="rr-eps2" label="eps₂ l∞" tip="Radius of the second PGD set (paper 000: 16/255)." />
-        <SettingField name="l2eps" useSetting={useRconSetting} testId="rr-l2eps" label="eps l₂" tip="Radius of the l₂ PGD set (paper 000: 128/255)." />
+        <SettingField name="eps" useSetting={useRconSetting} testId="rr-eps" label="eps l∞" tip="Radius of the first PGD set and of the adaptive attacks (Pang et al.: 8/255)." />
+        <SettingField name="eps2" useSetting={useRconSetting} testId="rr-eps2" label="eps₂ l∞" tip="Radius of the second PGD set (Pang et al.: 16/255)." />
+        <SettingField name="l2eps" useSetting={useRconSetting} testId="rr-l2eps" label="eps l₂" tip="Radius of the l₂ PGD set (Pang et al.: 128/255)." />
       </div>
       <div className="row">
         <SettingField name="steps" useSetting={useRconSetting} testId="rr-steps" label="steps" tip="Iterations of every attack (PGD-10 in the paper's main table)." />
@@ -50,7 +51,7 @@ export function RconSettingsPanel() {
         <SettingField name="tpr" useSetting={useRconSetting} testId="rr-tpr" label="TPR" tip="Share of correctly classified inputs the rejection threshold keeps (TPR-95: 0.95)." />
       </div>
       <SettingField name="seed" useSetting={useRconSetting} testId="rr-seed" label="seed" tip="Seed of the attacks' random starts." />
-      <fieldset className="checks" title="Adaptive attacks (paper 000, Section 6.2): PGD that fools the classifier and pushes the rejector's score up; RR models only.">
+      <fieldset className="checks" title="Adaptive attacks (Pang et al., Section 6.2): PGD that fools the classifier and pushes the rejector's score up; RR models only.">
         <legend>Adaptive attacks at eps l∞</legend>
         {REJECTION_EVAL_OBJECTIVES.map((o) => (
           <label key={o} className="field check">
@@ -74,14 +75,13 @@ export function RconSettingsPanel() {
 }
 
 export function CoupledPresetPanel() {
-  const busy = useBusy();
   return (
     <Section title="Preset" testId="rr-preset">
       <p className="hint">{COUPLED_REJECTION_PRESET.description}</p>
       <div className="run-buttons">
-        <button type="button" data-testid="rr-preset-run" disabled={busy} onClick={() => void runCoupledPreset()} title="Train the preset's model (about half a minute on WASM), evaluate it, and show its PGD-10 examples.">
+        <PresetButton run={{ preset: 'coupled', work: 1 }} testId="rr-preset-run" onRun={() => runCoupledPreset()} title="Train the preset's model, evaluate it, and show its PGD-10 examples.">
           {COUPLED_REJECTION_PRESET.label}
-        </button>
+        </PresetButton>
       </div>
     </Section>
   );

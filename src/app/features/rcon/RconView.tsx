@@ -1,5 +1,5 @@
 /**
- * Rectified Rejection (paper 000): evaluate a model's rejectors — confidence, R-Con,
+ * Rectified Rejection (Pang et al.): evaluate a model's rejectors — confidence, R-Con,
  * energy, SelectiveNet's selection — on clean and attacked test inputs, and watch Theorem 1
  * happen: the R-Con vs confidence scatter with the lines Con = 1/(2 − ξ) and R-Con = 1/2, a ξ
  * slider and a temperature slider that re-read every score live, the metrics table (accuracy,
@@ -7,11 +7,14 @@
  */
 import { useMemo } from 'react';
 import type { ScoredSet } from '../../../core/settings';
-import { useRcon } from './rconRejection';
+import { runCoupledPreset, useRcon } from './rconRejection';
 import { readScores } from './rconScores';
 import { sourceOfKey } from '../../state/modelSource';
 import { sourceKey as sourceKeyOf } from '../../../../workers/protocol';
 import { CoupledPresetPanel, RconSettingsPanel } from './RconSettingsPanel';
+import { ViewIntro } from '../../ui/ViewIntro';
+import { QuickStart } from '../../ui/QuickStart';
+import { PresetButton } from '../../ui/PresetButton';
 import { RconMetricsTable } from './RconTables';
 import { RconCurvesPanel, RconMapPanel, RconScatterPanel } from './RconPlots';
 import { ViewColumns } from '../../ui/ViewColumns';
@@ -36,6 +39,15 @@ export function RconView() {
   const fresh = evaluation && sourceOfKey(sourceKey) && sourceKeyOf(evaluation.source) === sourceKey;
   return (
     <ViewColumns
+      intro={
+        <ViewIntro
+          id="rejection"
+          title="Rectified Rejection: R-Con against confidence"
+          idea="A second head learns how far the model's confidence can be trusted, and R-Con, the product of the two, scores each input. Rejecting inputs whose R-Con is low tells adversarial examples apart better than confidence alone, and with both scores together (coupled rejection) a wrong answer cannot keep a high score."
+          papers={['rr']}
+          start={<QuickStart view="rejection" preset={<PresetButton run={{ preset: 'coupled', work: 1 }} testId="rr-preset-top" onRun={() => runCoupledPreset()}>Run the preset</PresetButton>} />}
+        />
+      }
       className="rectified"
       settings={
         <>

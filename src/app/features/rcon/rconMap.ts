@@ -1,5 +1,5 @@
 /**
- * R-Con over the 2-D plane (paper 000 on toy data): the rejector's score at every grid cell, at
+ * R-Con over the 2-D plane (Pang et al. on toy data): the rejector's score at every grid cell, at
  * the chosen temperature, with the contour R-Con = 1/2 where Theorem 1's second stage switches.
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';

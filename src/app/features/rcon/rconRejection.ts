@@ -1,5 +1,5 @@
 /**
- * The page's Rectified Rejection view (paper 000): which model, the evaluation settings
+ * The page's Rectified Rejection view (Pang et al.): which model, the evaluation settings
  * (attacks, TPR, seed), the live display controls (ξ and τ sliders, which sets are shown), and
  * the evaluation that the worker returns. A store of its own beside the main one.
  */
@@ -28,7 +28,7 @@ export type { AdaptiveObjective };
 
 export interface RconSettings {
   count: number;
-  /** The two l_inf radii and the l_2 radius of the PGD sets (paper 000: 8/255, 16/255, 128/255). */
+  /** The two l_inf radii and the l_2 radius of the PGD sets (Pang et al.: 8/255, 16/255, 128/255). */
   eps: number;
   eps2: number;
   l2eps: number;
@@ -122,18 +122,19 @@ export async function runRconEvaluation(): Promise<void> {
 }
 
 /**
- * The preset "Coupled rejection — paper 000, Figure 1": train its RR model, then evaluate it and
+ * The preset "Coupled rejection — Pang et al., Figure 1": train its RR model, then evaluate it and
  * show the PGD-10 set on the scatter (as the figure does).
  */
-export async function runCoupledPreset(overrides: { epochs?: number; size?: number } = {}): Promise<void> {
+export async function runCoupledPreset(overrides: { epochs?: number; size?: number } = {}): Promise<boolean> {
   const p = COUPLED_REJECTION_PRESET;
   const config = structuredClone(p.config);
   if (overrides.epochs) config.training.epochs = overrides.epochs;
   if (overrides.size) config.data.size = overrides.size;
-  const summary = await withJob('preset', p.label, (jobId, progress) => trainModel(COUPLED_PRESET_MODEL_ID, `PGD-AT + RR (paper 000, Fig. 1)`, config, progress, jobId));
-  if (!summary || summary.epochsCompleted < config.training.epochs) return;
+  const summary = await withJob('preset', p.label, (jobId, progress) => trainModel(COUPLED_PRESET_MODEL_ID, `PGD-AT + RR (Pang et al., Fig. 1)`, config, progress, jobId));
+  if (!summary || summary.epochsCompleted < config.training.epochs) return false;
   useRcon.setState((s) => ({ sourceKey: modelKey('2d', COUPLED_PRESET_MODEL_ID), xi: p.xi, settings: { ...s.settings, '2d': { ...s.settings['2d'], eps: p.eps, eps2: p.eps2, l2eps: p.l2eps } } }));
   await runRconEvaluation();
   const pgd = useRcon.getState().evaluation?.sets.find((s) => s.kind === 'pgd');
   if (pgd) useRcon.setState({ shown: [pgd.id], curveSet: pgd.id });
+  return !!useRcon.getState().evaluation;
 }

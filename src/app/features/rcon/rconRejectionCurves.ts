@@ -1,5 +1,5 @@
 /**
- * Paper 000's evaluation curves, one line per rejector score: ROC curves of the score separating
+ * Pang et al.'s evaluation curves, one line per rejector score: ROC curves of the score separating
  * correctly from wrongly classified inputs, and accuracy against coverage (the share of inputs
  * kept) as the threshold moves.
  */

@@ -1,5 +1,5 @@
 /**
- * Paper 000's signature plot (Fig. 1, Fig. 3): R-Con against confidence, one point per input,
+ * Pang et al.'s signature plot (Fig. 1, Fig. 3): R-Con against confidence, one point per input,
  * correct and wrong in two colours, clean and adversarial as two markers, with the lines of
  * Theorem 1: Con = 1/(2 − ξ) (stage 1 keeps the inputs to its right) and R-Con = 1/2 (stage 2
  * keeps the inputs above it). R-Con = Con · A_φ ≤ Con, so every point lies under the diagonal.
@@ -63,8 +63,8 @@ export function rconScatterLayout(xi: number): Layout {
         { type: 'line', x0: 0, x1: 1, y0: 0.5, y1: 0.5, line: { color: '#333', width: 1.5 } },
       ],
       annotations: [
-        { x: t, y: 1.0, text: `Con = 1/(2 − ξ) = ${t.toFixed(3)}`, showarrow: false, xanchor: 'right', font: { size: 10 } },
-        { x: 0.02, y: 0.5, text: 'R-Con = 1/2', showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 10 } },
+        { x: t, y: 1.0, text: `Con = 1/(2 − ξ) = ${t.toFixed(3)}`, showarrow: false, xanchor: 'right', font: { size: 11 } },
+        { x: 0.02, y: 0.5, text: 'R-Con = 1/2', showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 11 } },
       ],
     },
   });

@@ -1,6 +1,6 @@
 /**
  * Confidence and R-Con read from a model's logits and auxiliary logit at any temperature τ, in
- * the page (paper 000, Eq. 3 and Fig. 3): Con_τ = max softmax(z/τ), R-Con_τ = Con_τ · sigmoid(a).
+ * the page (Pang et al., Eq. 3 and Fig. 3): Con_τ = max softmax(z/τ), R-Con_τ = Con_τ · sigmoid(a).
  * The worker sends the raw outputs once; moving the temperature slider recomputes these here.
  */
 

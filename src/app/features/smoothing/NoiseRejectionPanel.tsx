@@ -1,5 +1,5 @@
 /**
- * Sample rejection (paper 003) in the Smoothing view: train a denoiser D and K rejectors in front
+ * Sample rejection (Sheikholeslami et al.) in the Smoothing view: train a denoiser D and K rejectors in front
  * of the chosen model, certify with rejection (the run joins the certified-accuracy plot above),
  * and look at each input's counts as in the paper's Fig. 6.
  */
@@ -33,31 +33,33 @@ function LossTable({ losses }: { losses: EpochLoss[] }) {
   const stages = [...new Set(losses.map((l) => `${l.part}:${l.stage}`))];
   if (!stages.length) return null;
   return (
-    <table className="bench-table" data-testid="rejection-losses">
-      <thead>
-        <tr>
-          <th>part</th>
-          <th title="mse: ||D(x+ε) − x||²; stability: CE(f(D(x+ε)), f(x)); rejection: BCE of head f(x) against b = 1[f(D(x+ε)) ≠ f(x)] (Eq. 7–9).">loss</th>
-          <th>epochs</th>
-          <th>first epoch</th>
-          <th>last epoch</th>
-        </tr>
-      </thead>
-      <tbody>
-        {stages.map((key) => {
-          const rows = losses.filter((l) => `${l.part}:${l.stage}` === key);
-          return (
-            <tr key={key}>
-              <td>{rows[0].part}</td>
-              <td>{rows[0].stage}</td>
-              <td>{rows.length}</td>
-              <td>{rows[0].loss.toFixed(4)}</td>
-              <td>{rows[rows.length - 1].loss.toFixed(4)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="bench-table" data-testid="rejection-losses">
+        <thead>
+          <tr>
+            <th>part</th>
+            <th title="mse: ||D(x+ε) − x||²; stability: CE(f(D(x+ε)), f(x)); rejection: BCE of head f(x) against b = 1[f(D(x+ε)) ≠ f(x)] (Eq. 7–9).">loss</th>
+            <th>epochs</th>
+            <th>first epoch</th>
+            <th>last epoch</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stages.map((key) => {
+            const rows = losses.filter((l) => `${l.part}:${l.stage}` === key);
+            return (
+              <tr key={key}>
+                <td>{rows[0].part}</td>
+                <td>{rows[0].stage}</td>
+                <td>{rows.length}</td>
+                <td>{rows[0].loss.toFixed(4)}</td>
+                <td>{rows[rows.length - 1].loss.toFixed(4)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -70,30 +72,32 @@ function SystemSummary({ view }: { view: RejectionSystemView }) {
         σ = {view.settings.sigma}: denoiser {d.kind === 'none' ? 'none (D = identity)' : `${d.kind}, ${d.epochsCompleted} / ${d.epochsPlanned} epochs`}; rejectors {r.kind}, {r.epochsCompleted} / {r.epochsPlanned} epochs; {view.trainInputs} training inputs; {view.status} in{' '}
         {(view.elapsedMs / 1000).toFixed(1)} s.
       </p>
-      <table className="bench-table" data-testid="rejection-evaluation">
-        <tbody>
-          <tr title={`On ${view.evalInputs} test inputs, one noise draw each: mean ||D(x+ε) − x||² against ||ε||² without a denoiser.`}>
-            <th>denoiser MSE / no denoiser</th>
-            <td>{d.evaluation ? `${d.evaluation.mse.toFixed(4)} / ${d.evaluation.noisyMse.toFixed(4)}` : '–'}</td>
-          </tr>
-          <tr title="Share of noisy test inputs where f(D(x+ε)) = f(x).">
-            <th>f unchanged under noise</th>
-            <td>{pct(d.evaluation?.stability, 1, '–')}</td>
-          </tr>
-          <tr title={`On ${view.evalInputs} test inputs × T = ${view.settings.noiseDraws} draws: the share with b = 1 (f(D(x+ε)) ≠ f(x)), i.e. what the rejectors should reject.`}>
-            <th>target b = 1</th>
-            <td data-testid="rejection-target-rate">{pct(r.evaluation?.targetRate, 1, '–')}</td>
-          </tr>
-          <tr title={`Share of those samples that head f(x) rejects at threshold ${view.settings.threshold}.`}>
-            <th>rejected</th>
-            <td data-testid="rejection-reject-rate">{pct(r.evaluation?.rejectRate, 1, '–')}</td>
-          </tr>
-          <tr title="Share of samples where the head's decision equals b.">
-            <th>rejector accuracy on b</th>
-            <td data-testid="rejection-accuracy">{pct(r.evaluation?.accuracy, 1, '–')}</td>
-          </tr>
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="bench-table" data-testid="rejection-evaluation">
+          <tbody>
+            <tr title={`On ${view.evalInputs} test inputs, one noise draw each: mean ||D(x+ε) − x||² against ||ε||² without a denoiser.`}>
+              <th>denoiser MSE / no denoiser</th>
+              <td>{d.evaluation ? `${d.evaluation.mse.toFixed(4)} / ${d.evaluation.noisyMse.toFixed(4)}` : '–'}</td>
+            </tr>
+            <tr title="Share of noisy test inputs where f(D(x+ε)) = f(x).">
+              <th>f unchanged under noise</th>
+              <td>{pct(d.evaluation?.stability, 1, '–')}</td>
+            </tr>
+            <tr title={`On ${view.evalInputs} test inputs × T = ${view.settings.noiseDraws} draws: the share with b = 1 (f(D(x+ε)) ≠ f(x)), i.e. what the rejectors should reject.`}>
+              <th>target b = 1</th>
+              <td data-testid="rejection-target-rate">{pct(r.evaluation?.targetRate, 1, '–')}</td>
+            </tr>
+            <tr title={`Share of those samples that head f(x) rejects at threshold ${view.settings.threshold}.`}>
+              <th>rejected</th>
+              <td data-testid="rejection-reject-rate">{pct(r.evaluation?.rejectRate, 1, '–')}</td>
+            </tr>
+            <tr title="Share of samples where the head's decision equals b.">
+              <th>rejector accuracy on b</th>
+              <td data-testid="rejection-accuracy">{pct(r.evaluation?.accuracy, 1, '–')}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
@@ -107,7 +111,7 @@ function Histogram() {
   const rows = run?.rows;
   const traces = useMemo(() => (rows ? noiseRejectionHistogramTraces(rows, n) : []), [rows, n]);
   const layout = useMemo(() => noiseRejectionHistogramLayout(n), [n]);
-  if (!run) return <p className="hint">Certify with rejection to see each input’s counts (paper 003, Fig. 6).</p>;
+  if (!run) return <p className="hint">Certify with rejection to see each input’s counts (Sheikholeslami et al., Fig. 6).</p>;
   return (
     <div data-testid="rejection-histogram">
       <FieldFrame label="run" tip="The certification with rejection whose counts are drawn.">
@@ -139,7 +143,7 @@ export function NoiseRejectionPanel() {
   const ok = !!sourceKey && smoothingOk && !problems.length && !busy;
   const losses = live && live.key === sourceKey ? live.losses : system ? [...system.denoiser.history.map((stats) => ({ part: 'denoiser' as const, ...stats })), ...system.rejectors.history.map((stats) => ({ part: 'rejectors' as const, ...stats }))] : [];
   return (
-    <Section title="Sample rejection (paper 003)" testId="rejection">
+    <Section title="Sample rejection (Sheikholeslami et al.)" testId="rejection">
       <p className="hint">
         A denoiser D in front of the chosen model f and one rejector head h_k per class, trained at the smoothing σ: f_R answers R (rejected) when head f(D(x+ε)) flags the denoised input. Certification uses the Randomized smoothing settings (σ, n0, n, alpha,
         inputs) and counts each sample as the top class, rejected, or another class (Theorem 3.1).

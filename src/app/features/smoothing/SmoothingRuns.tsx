@@ -12,31 +12,33 @@ export function CertRunsTable() {
   if (!runs.length) return <p className="hint">No runs yet. Certify a model, or import a log.</p>;
   return (
     <div className="table-scroll">
-      <table className="bench-table" data-testid="certify-runs">
-        <thead>
-          <tr>
-            <th>run</th>
-            <th title="Inputs done (of planned).">inputs</th>
-            <th title="Share of inputs where the smoothed classifier abstained.">abstain</th>
-            {TABLE_RADII.map((r) => (
-              <th key={r} title={`Certified accuracy at radius ${r}: the share of inputs certified correct with a radius of at least ${r}.`}>
-                r={r}
+      <div className="table-scroll">
+        <table className="bench-table" data-testid="certify-runs">
+          <thead>
+            <tr>
+              <th>run</th>
+              <th title="Inputs done (of planned).">inputs</th>
+              <th title="Share of inputs where the smoothed classifier abstained.">abstain</th>
+              {TABLE_RADII.map((r) => (
+                <th key={r} title={`Certified accuracy at radius ${r}: the share of inputs certified correct with a radius of at least ${r}.`}>
+                  r={r}
+                </th>
+              ))}
+              <th title="Average certified radius: the mean radius over all inputs, wrong or abstained ones counting 0.">ACR</th>
+              <th title={`Merkli et al.'s selector for smoothed models: an input is selected iff its certified radius ≥ eps (${eps}); robust accuracy / robust inaccuracy are the shares selected and correct / selected and wrong.`}>
+                rob. acc / inacc @eps
               </th>
+              <th title="Backend, where the noise was drawn, and noise draws (forward passes) per second.">speed</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <RunRow key={r.id} run={r} eps={eps} />
             ))}
-            <th title="Average certified radius: the mean radius over all inputs, wrong or abstained ones counting 0.">ACR</th>
-            <th title={`Paper 001's selector for smoothed models: an input is selected iff its certified radius ≥ eps (${eps}); robust accuracy / robust inaccuracy are the shares selected and correct / selected and wrong.`}>
-              rob. acc / inacc @eps
-            </th>
-            <th title="Backend, where the noise was drawn, and noise draws (forward passes) per second.">speed</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <RunRow key={r.id} run={r} eps={eps} />
-          ))}
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -35,12 +35,12 @@ export function SmoothingComparePanel() {
   return (
     <Section title="Compare training for smoothing (2-D)" testId="smoothing-compare">
       <p className="hint">
-        Trains Gaussian augmentation, CAT-RS (paper 002) and CRA (paper 001) on the Playground's data and model at this σ, certifies each on the test points, and puts
+        Trains Gaussian augmentation, CAT-RS (Jeong et al.) and CRA (Merkli et al.) on the Playground's data and model at this σ, certifies each on the test points, and puts
         their curves on one plot.
       </p>
-      <label className="field check" title="Also train a denoiser and rejectors (paper 003) for the Gaussian model and certify it with sample rejection.">
+      <label className="field check" title="Also train a denoiser and rejectors (Sheikholeslami et al.) for the Gaussian model and certify it with sample rejection.">
         <input type="checkbox" checked={withRejection} data-testid="compare-rejection" onChange={(e) => setWithRejection(e.target.checked)} />
-        <span className="field-label">+ Gaussian with rejection (paper 003)</span>
+        <span className="field-label">+ Gaussian with rejection (Sheikholeslami et al.)</span>
       </label>
       <div className="run-buttons">
         <button type="button" data-testid="smoothing-compare-run" disabled={busy} onClick={() => void runSmoothingComparison(withRejection)} title="Train the three methods one after the other, then certify each (the smoothing settings above apply).">

@@ -12,6 +12,8 @@ import { Plot } from '../../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from './certifiedCurve';
 import { radiusCaption, smoothedRegion, smoothedRegionLayout, smoothedRegionTraces } from './smoothedRegions';
 import { RegionPlot } from '../../plots/RegionPlot';
+import { ViewIntro } from '../../ui/ViewIntro';
+import { QuickStart } from '../../ui/QuickStart';
 import { SettingField } from '../../ui/SettingField';
 import { LibraryPanel } from '../library/LibraryPanel';
 import { Section } from '../../ui/Section';
@@ -55,13 +57,22 @@ export function SmoothingView() {
   const traces = useMemo(() => certifiedCurveTraces(runs), [runs]);
   return (
     <ViewColumns
+      intro={
+        <ViewIntro
+          id="smoothing"
+          title="Randomized smoothing: certified radii"
+          idea="Randomized smoothing classifies many Gaussian-noisy copies of an input and answers with the class most copies get, or abstains when the vote is too close. The margin of the vote gives a certified l2 radius: no change of the input smaller than it can alter the answer."
+          papers={['cohen', 'catrs', 'rejection']}
+          start={<QuickStart view="smoothing" />}
+        />
+      }
       className="smoothing"
       settings={
         <>
           <SmoothingSettingsPanel />
           <SmoothingComparePanel />
-          <Section title="Selection (paper 001)">
-            <SettingField name="selectionEps" useSetting={useSmoothingSetting} testId="smoothing-selectionEps" label="eps" tip="Paper 001's robustness-indicator selector for smoothed models: select an input iff its certified radius is at least eps." unit="l2" />
+          <Section title="Selection (Merkli et al.)">
+            <SettingField name="selectionEps" useSetting={useSmoothingSetting} testId="smoothing-selectionEps" label="eps" tip="Merkli et al.'s robustness-indicator selector for smoothed models: select an input iff its certified radius is at least eps." unit="l2" />
           </Section>
         </>
       }

@@ -1,5 +1,5 @@
 /**
- * The page's denoised smoothing with sample rejection (paper 003): the
+ * The page's denoised smoothing with sample rejection (Sheikholeslami et al.): the
  * training settings of the denoiser D and the rejectors h_k, the trained systems per smoothing
  * source (the worker holds the weights; the page its summary and loss history), and the
  * certification runs with rejection, added to the smoothing runs so that their certified-accuracy

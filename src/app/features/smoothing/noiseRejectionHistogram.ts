@@ -1,5 +1,5 @@
 /**
- * Paper 003, Fig. 6: for each certified input, of the N estimation samples, x1 = the samples
+ * Sheikholeslami et al., Fig. 6: for each certified input, of the N estimation samples, x1 = the samples
  * classified as the top class and not rejected (countTop) and x2 = the samples rejected
  * (countRejected), as a 2-D histogram, with the line x1 + x2 = N (every sample either the top
  * class or rejected; the N − x1 − x2 others went to other classes). Each input is also drawn as a
@@ -12,15 +12,16 @@ import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import { resultLayout } from '../../plots/resultLayout';
 import type { CertificationRow } from '../../../core/settings';
 import { ABSTAIN_GREY } from './smoothedRegions';
+import { OUTCOME_RIGHT, OUTCOME_WRONG } from '../../plots/colors';
 
 export const NOISE_REJECTION_HISTOGRAM_CAPTION =
-  'Paper 003, Fig. 6: each input’s N estimation samples split into x1 = top class, not rejected, and x2 = rejected (the rest went to other classes). ' +
+  'Sheikholeslami et al., Fig. 6: each input’s N estimation samples split into x1 = top class, not rejected, and x2 = rejected (the rest went to other classes). ' +
   'The dashed line x1 + x2 = N holds the inputs whose samples were all either the top class or rejected; rejection moves samples from other classes onto it. ' +
   'Left of the dotted line 2·x1 + x2 = N the radius is 0 even before the confidence bounds: those inputs abstain.';
 
 const GROUPS: Array<{ name: string; color: string; symbol: string; test: (r: CertificationRow) => boolean }> = [
-  { name: 'certified, correct', color: '#1b7f2a', symbol: 'circle', test: (r) => r.predict >= 0 && r.correct === 1 },
-  { name: 'certified, wrong', color: '#d62728', symbol: 'x', test: (r) => r.predict >= 0 && r.correct === 0 },
+  { name: 'certified, correct', color: OUTCOME_RIGHT, symbol: 'circle', test: (r) => r.predict >= 0 && r.correct === 1 },
+  { name: 'certified, wrong', color: OUTCOME_WRONG, symbol: 'x', test: (r) => r.predict >= 0 && r.correct === 0 },
   { name: 'abstained', color: ABSTAIN_GREY, symbol: 'square', test: (r) => r.predict < 0 },
 ];
 

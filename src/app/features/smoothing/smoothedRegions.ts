@@ -1,12 +1,13 @@
 /**
  * The smoothed classifier on 2-D data: its decision regions from PREDICT on every grid cell
  * (abstain in grey), the test points, and each certified test point's radius as a circle around
- * it (green: certified and correct; red: certified but wrong — a robust misclassification).
+ * it (solid black: certified and correct; dashed vermillion: certified but wrong — a robust
+ * misclassification).
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import type { CertificationRow, Dataset2d } from '../../../core/settings';
 import type { SmoothedGridView } from '../../../../workers/protocol';
-import { CLASS_COLORS } from '../../plots/colors';
+import { CLASS_COLORS, OUTCOME_RIGHT, OUTCOME_WRONG } from '../../plots/colors';
 import { type RegionBytes, categoryRegionBytes, pointsByClass, regionLayout } from '../../plots/decisionRegions';
 import { showingOf, thinIndices } from '../../plots/thin';
 
@@ -23,8 +24,8 @@ export function smoothedRegionTraces(dataset: Dataset2d | null, certified: Certi
   // A legend entry for the abstain colour and for the two kinds of circle.
   traces.push({ type: 'scatter', mode: 'markers', x: [null], y: [null], name: 'abstain (grey)', marker: { color: ABSTAIN_GREY, size: 10, symbol: 'square' } } as Data);
   if (certified?.length) {
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: 'certified radius, correct', line: { color: '#1b7f2a' } } as Data);
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: 'certified radius, wrong', line: { color: '#d62728' } } as Data);
+    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: 'certified radius, correct', line: { color: OUTCOME_RIGHT } } as Data);
+    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: 'certified radius, wrong', line: { color: OUTCOME_WRONG, dash: 'dash' } } as Data);
   }
   return traces;
 }
@@ -50,7 +51,7 @@ export function radiusShapes(dataset: Dataset2d | null, certified: Certification
     const r = row.radius ?? 0;
     const x = dataset.xTest[2 * row.idx];
     const y = dataset.xTest[2 * row.idx + 1];
-    shapes.push({ type: 'circle', xref: 'x', yref: 'y', x0: x - r, x1: x + r, y0: y - r, y1: y + r, line: { color: row.correct ? '#1b7f2a' : '#d62728', width: 1 }, layer: 'above' });
+    shapes.push({ type: 'circle', xref: 'x', yref: 'y', x0: x - r, x1: x + r, y0: y - r, y1: y + r, line: { color: row.correct ? OUTCOME_RIGHT : OUTCOME_WRONG, width: row.correct ? 1 : 1.5, dash: row.correct ? 'solid' : 'dash' }, layer: 'above' });
   }
   return shapes;
 }

@@ -32,7 +32,7 @@ export interface CertRun {
   elapsedMs?: number;
   /** Inputs planned (for runs made here). */
   planned?: number;
-  /** Paper 003: certified with sample rejection (rows carry countTop / countRejected). */
+  /** Sheikholeslami et al.: certified with sample rejection (rows carry countTop / countRejected). */
   rejection?: { threshold: number; splitAlpha: boolean };
 }
 
@@ -43,7 +43,7 @@ export interface SmoothingSettings extends SmoothingOptions {
   /** Samples per grid cell and grid resolution for the smoothed decision regions. */
   gridN: number;
   gridResolution: number;
-  /** Paper 001's selector: select iff the certified radius ≥ eps. */
+  /** Merkli et al.'s selector: select iff the certified radius ≥ eps. */
   selectionEps: number;
 }
 

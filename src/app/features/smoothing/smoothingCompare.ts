@@ -1,8 +1,8 @@
 /**
  * "Compare training for smoothing": on the playground's data and model, train
- * the three smoothing-aware methods — Gaussian augmentation (Cohen et al.), CAT-RS (paper 002),
- * CRA (paper 001) — at the Smoothing view's σ, certify each on the test points, and, if asked,
- * add the Gaussian model with sample rejection (paper 003): their certified-accuracy curves
+ * the three smoothing-aware methods — Gaussian augmentation (Cohen et al.), CAT-RS (Jeong et al.),
+ * CRA (Merkli et al.) — at the Smoothing view's σ, certify each on the test points, and, if asked,
+ * add the Gaussian model with sample rejection (Sheikholeslami et al.): their certified-accuracy curves
  * end up on one plot. Each step is a job of its own; cancelling one stops the comparison.
  */
 import { DATASET2D_INFO, METHOD_LABELS, type TrainingMethodName, validateExperiment } from '../../../core/settings';

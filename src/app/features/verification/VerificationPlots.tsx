@@ -1,7 +1,7 @@
 /**
- * The Verification view's plots (paper 004): standard vs verified error with the trade-off sweep
+ * The Verification view's plots (Baharlouei et al.): standard vs verified error with the trade-off sweep
  * (Fig. 2-3), the detections per abstain class (Fig. 4), and on 2-D data the decision regions
- * with each test point's eps-box, green where verified and red where not.
+ * with each test point's eps-box, solid black where verified and dashed vermillion where not.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { abstainOutputsOf, ABSTAIN_TRADEOFF_LAMBDAS } from '../../../core/settings';
@@ -117,7 +117,7 @@ export function BoxesPanel() {
         </p>
       ) : null}
       <p className="hint">
-        Each square is a verified test point's l∞ ball: green where the clean output is right and every point of the box provably lands in {'{y} ∪ A'}, red where not. Abstain regions are
+        Each square is a verified test point's l∞ ball: solid black where the clean output is right and every point of the box provably lands in {'{y} ∪ A'}, dashed vermillion where not. Abstain regions are
         drawn hatched, in greys of their own.
       </p>
     </Section>

@@ -1,5 +1,5 @@
 /**
- * The Verification view's runs tables (paper 004): per model and eps, the verification numbers
+ * The Verification view's runs tables (Baharlouei et al.): per model and eps, the verification numbers
  * with IBP and CROWN side by side, and the standard vs PGD error table under the abstain rule.
  * Rows accumulate over the session; verifying a model again at the same eps replaces its row.
  */
@@ -16,7 +16,7 @@ const resultOf = (row: VerifyRow, bound: VerifyBound): BoundResult | undefined =
 export const METRIC_TIPS = {
   standard: 'Share of clean test inputs not classified as their label; an abstain output on a clean input is an error.',
   verified:
-    'Share of test inputs whose clean input is misclassified or whose certificate fails; an abstain output only counts as success for perturbed inputs (paper 004, Table 1).',
+    'Share of test inputs whose clean input is misclassified or whose certificate fails; an abstain output only counts as success for perturbed inputs (Baharlouei et al., Table 1).',
   certified: 'Share of test inputs whose whole eps-ball provably lands in {y} ∪ A (the label or any abstain class), whether or not the clean input is right.',
   abstainClean: 'Share of clean test inputs the model sends to an abstain class (counted as errors on clean data).',
   time: 'Verification time per input in milliseconds, IBP / CROWN.',

@@ -1,5 +1,5 @@
 /**
- * Verification (paper 004): verify a model with K regular and M abstain outputs with IBP
+ * Verification (Baharlouei et al.): verify a model with K regular and M abstain outputs with IBP
  * and CROWN bounds (an abstain output counts as success on perturbed inputs only), attack it with
  * PGD under the same rule, and compare models: the runs tables, the detections per abstain class
  * (Fig. 4), standard vs verified error (Fig. 2-3), and on 2-D data the eps-boxes of the test points.
@@ -16,6 +16,9 @@ import { PgdTable, VerifyTable } from './VerificationTables';
 import { BoxesPanel, DetectionsPanel, TradeoffPanel } from './VerificationPlots';
 import { kindOfKey } from '../../state/modelSource';
 import { useBusy } from '../../ui/useBusy';
+import { PresetButton } from '../../ui/PresetButton';
+import { ViewIntro } from '../../ui/ViewIntro';
+import { QuickStart } from '../../ui/QuickStart';
 import { ViewColumns } from '../../ui/ViewColumns';
 
 type NumberSetting = Exclude<keyof VerifySettings, 'bound'>;
@@ -90,7 +93,7 @@ function SettingsPanel() {
     void loadVerifyInfo(sourceKey);
   }, [sourceKey, models, imageModels]);
   return (
-    <Section title="Verify (paper 004)" testId="verify-settings">
+    <Section title="Verify (Baharlouei et al.)" testId="verify-settings">
       <ModelSourcePicker
         store={useVerification}
         label="Model"
@@ -128,7 +131,6 @@ function SettingsPanel() {
 }
 
 function PresetPanel() {
-  const busy = useBusy();
   const iterationsBad = useVerification((s) => !!verifyProblems(s.settings['2d']).iterations);
   return (
     <Section title="Preset" testId="verify-preset-panel">
@@ -138,9 +140,9 @@ function PresetPanel() {
         paper's effects (fewer verified errors with abstain classes, the regulariser spreading the detections) but not its values.
       </p>
       <div className="run-buttons">
-        <button type="button" data-testid="verify-preset" disabled={busy || iterationsBad} title="Train the four models (about half a minute on WASM), verify each with IBP and CROWN and attack it with PGD." onClick={() => void runAbstainRuns('preset')}>
+        <PresetButton run={{ preset: 'abstain', work: 1 }} testId="verify-preset" disabled={iterationsBad} title="Train the four models, verify each with IBP and CROWN and attack it with PGD." onRun={() => runAbstainRuns('preset')}>
           {ABSTAIN_PRESET.label}
-        </button>
+        </PresetButton>
       </div>
     </Section>
   );
@@ -149,6 +151,15 @@ function PresetPanel() {
 export function VerificationView() {
   return (
     <ViewColumns
+      intro={
+        <ViewIntro
+          id="verify"
+          title="Verification with abstain classes"
+          idea="The model gets extra abstain classes and is trained with interval bounds, so that every point within eps of an input lands on its label or on an abstain class. An input is verified when the bounds prove this for its whole box: abstaining under attack counts as safe."
+          papers={['abstain']}
+          start={<QuickStart view="verify" preset={<PresetButton run={{ preset: 'abstain', work: 1 }} testId="verify-preset-top" onRun={() => runAbstainRuns('preset')}>Run the preset</PresetButton>} />}
+        />
+      }
       className="verification"
       settings={
         <>

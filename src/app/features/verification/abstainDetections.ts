@@ -1,5 +1,5 @@
 /**
- * Paper 004, Fig. 4: how the detected adversarial inputs spread over the abstain classes — per
+ * Baharlouei et al., Fig. 4: how the detected adversarial inputs spread over the abstain classes — per
  * model, the share of test inputs whose PGD point (abstain success rule) lands in abstain class
  * a_m, as bars grouped per model, so the regularised and unregularised M = 3 sit side by side
  * (without the regulariser of Eq. 16 the detections collapse into one class, or none).
@@ -42,7 +42,7 @@ export function detectionTraces(rows: VerifyRow[]): Data[] {
 export const detectionLayout: Layout = {
   barmode: 'group',
   margin: { l: 52, r: 10, t: 10, b: 40 },
-  xaxis: { automargin: true, tickangle: 0, tickfont: { size: 9 } },
+  xaxis: { automargin: true, tickangle: 0, tickfont: { size: 11 } },
   yaxis: { title: { text: 'share of test inputs detected' }, tickformat: '.0%', rangemode: 'tozero' },
   legend: { orientation: 'h', y: 1.12, font: { size: 11 } },
   height: 380,

@@ -1,5 +1,5 @@
 /**
- * The page's Verification view (paper 004): which model, the verification and PGD
+ * The page's Verification view (Baharlouei et al.): which model, the verification and PGD
  * settings, what the worker says about the chosen model (K, M, whether CROWN applies), and the
  * runs table that accumulates one row per model and eps (its IBP / CROWN verdicts and its PGD
  * table with the abstain success rule). A store of its own beside the main one.

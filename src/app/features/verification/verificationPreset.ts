@@ -1,5 +1,5 @@
 /**
- * The preset "Multiple abstain classes — paper 004" and the trade-off sweep (Fig. 2-3): train
+ * The preset "Multiple abstain classes — Baharlouei et al." and the trade-off sweep (Fig. 2-3): train
  * each run of core/experiments/abstainPreset.ts in the worker (kept as playground models, so they
  * show in every model list), then verify it with IBP and CROWN (and, for the preset, run PGD with
  * the abstain rule); the rows and points appear run by run. One job, one progress bar over all
@@ -29,19 +29,25 @@ function runsOf(which: AbstainRunSet, o: AbstainRunOverrides): AbstainPresetRun[
   return runs;
 }
 
-export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRunOverrides = {}): Promise<void> {
+export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRunOverrides = {}): Promise<boolean> {
   const { pushMessage } = useStore.getState();
   const { settings, sourceKey } = useVerification.getState();
   const iterationsProblem = verifyProblems(settings[kindOfKey(sourceKey)]).iterations ?? verifyProblems(settings['2d']).iterations;
-  if (iterationsProblem) return pushMessage('error', `Refused: ${iterationsProblem}.`);
+  if (iterationsProblem) {
+    pushMessage('error', `Refused: ${iterationsProblem}.`);
+    return false;
+  }
   const iterations = settings['2d'].iterations;
   const runs = runsOf(which, overrides);
   const bad = runs.map((r) => validateExperiment(r.config)).find((e) => Object.keys(e).length);
-  if (bad) return pushMessage('error', `Preset settings: ${Object.entries(bad).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  if (bad) {
+    pushMessage('error', `Preset settings: ${Object.entries(bad).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+    return false;
+  }
   const stages = which === 'preset' ? WEIGHTS.train + WEIGHTS.verify + WEIGHTS.pgd : WEIGHTS.train + WEIGHTS.verify;
   const total = runs.length * stages;
-  const label = which === 'preset' ? ABSTAIN_PRESET.label : 'Trade-off sweep — paper 004, Fig. 2-3';
-  await withJob(which === 'preset' ? 'preset' : 'sweep', label, async (jobId, progress) => {
+  const label = which === 'preset' ? ABSTAIN_PRESET.label : 'Trade-off sweep — Baharlouei et al., Fig. 2-3';
+  const completed = await withJob(which === 'preset' ? 'preset' : 'sweep', label, async (jobId, progress) => {
     const t0 = Date.now();
     let done = 0;
     // Overall fraction and time left over every stage of every run.
@@ -52,7 +58,7 @@ export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRun
     for (const run of runs) {
       const c = run.config;
       const summary = await trainModel(run.id, run.label, c, stage(WEIGHTS.train, `training ${run.label}`), jobId);
-      if (!summary || summary.epochsCompleted < c.training.epochs || jobWasCancelled(jobId)) return;
+      if (!summary || summary.epochsCompleted < c.training.epochs || jobWasCancelled(jobId)) return false;
       done += WEIGHTS.train;
       const key = modelKey('2d', run.id);
       const { series, note } = run;
@@ -66,5 +72,7 @@ export async function runAbstainRuns(which: AbstainRunSet, overrides: AbstainRun
         done += WEIGHTS.pgd;
       }
     }
+    return !jobWasCancelled(jobId);
   });
+  return completed === true;
 }

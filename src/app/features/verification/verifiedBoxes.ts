@@ -1,17 +1,16 @@
 /**
- * Verification on 2-D data (paper 004): the decision regions with each abstain class in its own
+ * Verification on 2-D data (Baharlouei et al.): the decision regions with each abstain class in its own
  * hatched grey (decisionRegions.ts), the test points, and around each verified test point its
- * eps-box, the l∞ ball B(x, eps), as a square: green where the input is verified (clean output
- * right and every point of the box provably in {y} ∪ A), red where not.
+ * eps-box, the l∞ ball B(x, eps), as a square: black where the input is verified (clean output
+ * right and every point of the box provably in {y} ∪ A), dashed vermillion where not.
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import type { Dataset2d, GridPrediction } from '../../../core/settings';
 import type { BoundResult } from '../../../../workers/protocol';
 import { type RegionBytes, abstainTraces, pointTraces, regionBytes, regionLayout } from '../../plots/decisionRegions';
 import { showingOf, thinIndices } from '../../plots/thin';
+import { OUTCOME_RIGHT, OUTCOME_WRONG } from '../../plots/colors';
 
-export const VERIFIED_GREEN = '#1b7f2a';
-export const UNVERIFIED_RED = '#d62728';
 
 const DISPLAY = { showTrain: false, showTest: true, colourBySplit: false, arrows: 'none', showGridSplit: false, evalSet: 'test' } as const;
 
@@ -24,8 +23,8 @@ export function verifiedBoxTraces(dataset: Dataset2d | null, grid: GridPredictio
   if (result) {
     const ok = result.verified.reduce((a, b) => a + b, 0);
     // Legend entries for the two kinds of box (the boxes themselves are layout shapes).
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `verified (${ok})`, line: { color: VERIFIED_GREEN } } as Data);
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `not verified (${result.verified.length - ok})`, line: { color: UNVERIFIED_RED } } as Data);
+    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `verified (${ok})`, line: { color: OUTCOME_RIGHT } } as Data);
+    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `not verified (${result.verified.length - ok})`, line: { color: OUTCOME_WRONG, dash: 'dash' } } as Data);
   }
   return traces;
 }
@@ -44,8 +43,9 @@ export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result
   return thinIndices(total, all ? total : undefined).map((i) => {
     const x = dataset.xTest[2 * i];
     const y = dataset.xTest[2 * i + 1];
-    const color = result.verified[i] ? VERIFIED_GREEN : UNVERIFIED_RED;
-    return { type: 'rect', xref: 'x', yref: 'y', x0: x - eps, x1: x + eps, y0: y - eps, y1: y + eps, line: { color, width: 1 }, layer: 'above' };
+    const ok = result.verified[i] === 1;
+    const color = ok ? OUTCOME_RIGHT : OUTCOME_WRONG;
+    return { type: 'rect', xref: 'x', yref: 'y', x0: x - eps, x1: x + eps, y0: y - eps, y1: y + eps, line: { color, width: ok ? 1 : 1.5, dash: ok ? 'solid' : 'dash' }, layer: 'above' };
   });
 }
 

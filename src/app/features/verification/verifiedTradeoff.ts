@@ -1,5 +1,5 @@
 /**
- * Paper 004, Fig. 2-3: standard error (x) against verified error (y), one point per verified
+ * Baharlouei et al., Fig. 2-3: standard error (x) against verified error (y), one point per verified
  * model and bound — filled circles for IBP, open diamonds for CROWN — one colour per series (a
  * model, or a curve of the trade-off sweep over λ, drawn as a line through its points). The
  * legend names each series once.
