@@ -3,8 +3,9 @@
  * it comes from (named and linked, never by number); a view without a model offers a preset with
  * its expected duration and a quick model; after a playground run the page suggests the next
  * step; one notice at a time. The layout holds at 1280 × 800 and 1920 × 1080 (no card, table or
- * plot wider than its box, the header on one row, no text under 11 px), and each view is
- * screenshotted under a deuteranopia emulation for a look by eye (test-results/vision/).
+ * plot wider than its box, the header on one row, no text under 11 px, no tick labels running
+ * into each other), and each view is screenshotted under a deuteranopia emulation for a look by
+ * eye (test-results/vision/).
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -139,6 +140,7 @@ for (const [width, height] of [
       expect(p.overflow, `${view}: elements wider than their box`).toEqual([]);
       expect(p.small, `${view}: text under 11 px`).toEqual([]);
       expect(p.oneRow, `${view}: header items on one row`).toBe(true);
+      expect(p.overlapping, `${view}: overlapping tick labels`).toEqual([]);
       expect(p.headerHeight).toBeLessThan(64);
       if (width === 1280) {
         await cdp.send('Emulation.setEmulatedVisionDeficiency', { type: 'deuteranopia' });

@@ -93,10 +93,23 @@ export function layoutProblems(page: Page) {
       const size = parseFloat(getComputedStyle(el).fontSize);
       if (size < 11) small.push(`${el.tagName} "${(el.textContent ?? '').trim().slice(0, 20)}" ${size}px`);
     }
+    // Tick labels of one axis that run into each other.
+    const overlapping: string[] = [];
+    for (const plot of document.querySelectorAll('.plot')) {
+      for (const axis of ['xtick', 'ytick']) {
+        const boxes = [...plot.querySelectorAll(`.${axis} text`)].map((t) => t.getBoundingClientRect()).filter((r) => r.width > 0);
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i], boxes[j]];
+            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlapping.push(`${(plot as HTMLElement).dataset.testid ?? 'plot'} ${axis}`);
+          }
+        }
+      }
+    }
     // One row: every item of the header overlaps every other vertically.
     const boxes = [...document.querySelectorAll('.header > *, .views > *, .header-actions > *')].map((e) => e.getBoundingClientRect()).filter((r) => r.height);
     const oneRow = Math.max(...boxes.map((r) => r.top)) < Math.min(...boxes.map((r) => r.bottom));
     const header = document.querySelector('.header')!.getBoundingClientRect().height;
-    return { overflow, small, headerHeight: header, oneRow };
+    return { overflow, small, headerHeight: header, oneRow, overlapping: [...new Set(overlapping)] };
   });
 }

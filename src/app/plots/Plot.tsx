@@ -3,10 +3,12 @@
  * Plotly.react runs in a task of its own (never inside the input or message that changed the
  * data, so the page paints first), and a plot waits at least REDRAW_GAP × its last draw time
  * before the next, taking only the newest data — a plot that costs 30 ms to draw uses at most a
- * fifth of the main thread however fast its data changes.
+ * fifth of the main thread however fast its data changes. While a job runs, plots out of sight
+ * wait until they are scrolled to or the job ends.
  */
 import { useEffect, useRef } from 'react';
 import Plotly, { type Data, type Layout } from 'plotly.js-cartesian-dist-min';
+import { useStore } from '../state/store';
 
 export interface PlotProps {
   data: Data[];
@@ -30,45 +32,72 @@ interface Pacer {
   readyAt: number;
   listening: boolean;
   gone: boolean;
+  drawn: boolean;
+  /** Whether the plot is on screen (or near it). */
+  visible: boolean;
 }
+
+const jobsRunning = () => Object.keys(useStore.getState().jobs).length > 0;
 
 export function Plot({ data, layout, className, testId, onDrawn }: PlotProps) {
   const ref = useRef<PlotlyElement>(null);
   const drawn = useRef(onDrawn);
   drawn.current = onDrawn;
-  const pacer = useRef<Pacer>({ pending: null, timer: null, readyAt: 0, listening: false, gone: false });
-  useEffect(() => {
+  const pacer = useRef<Pacer>({ pending: null, timer: null, readyAt: 0, listening: false, gone: false, drawn: false, visible: true });
+  const schedule = useRef(() => {});
+  schedule.current = () => {
     const p = pacer.current;
-    p.pending = { data, layout };
-    const draw = () => {
-      p.timer = null;
-      const el = ref.current;
-      const next = p.pending;
-      if (!el || !next || p.gone) return;
-      p.pending = null;
-      const t0 = performance.now();
-      const done = Plotly.react(el, next.data, { autosize: true, ...next.layout }, CONFIG);
-      const cost = performance.now() - t0;
-      p.readyAt = performance.now() + Math.min(MAX_PAUSE_MS, REDRAW_GAP * cost);
-      void done.then(() => {
-        if (p.gone) return;
-        if (!p.listening && el.on) {
-          p.listening = true;
-          el.on('plotly_afterplot', () => drawn.current?.(el));
-          el.on('plotly_relayout', () => drawn.current?.(el));
-        }
-        drawn.current?.(el);
-        if (p.pending && !p.timer) p.timer = setTimeout(draw, Math.max(0, p.readyAt - performance.now()));
-      });
-    };
-    if (!p.timer) p.timer = setTimeout(draw, Math.max(0, p.readyAt - performance.now()));
+    if (p.timer || !p.pending || p.gone) return;
+    // While a job runs, a plot scrolled out of sight waits: it draws when it comes into view or
+    // when the job ends, so a busy page spends its main thread on what the user sees.
+    if (p.drawn && !p.visible && jobsRunning()) return;
+    p.timer = setTimeout(draw, Math.max(0, p.readyAt - performance.now()));
+  };
+  const draw = () => {
+    const p = pacer.current;
+    p.timer = null;
+    const el = ref.current;
+    const next = p.pending;
+    if (!el || !next || p.gone) return;
+    p.pending = null;
+    const t0 = performance.now();
+    const done = Plotly.react(el, next.data, { autosize: true, ...next.layout }, CONFIG);
+    const cost = performance.now() - t0;
+    p.drawn = true;
+    p.readyAt = performance.now() + Math.min(MAX_PAUSE_MS, REDRAW_GAP * cost);
+    void done.then(() => {
+      if (p.gone) return;
+      if (!p.listening && el.on) {
+        p.listening = true;
+        el.on('plotly_afterplot', () => drawn.current?.(el));
+        el.on('plotly_relayout', () => drawn.current?.(el));
+      }
+      drawn.current?.(el);
+      schedule.current();
+    });
+  };
+  useEffect(() => {
+    pacer.current.pending = { data, layout };
+    schedule.current();
   }, [data, layout]);
   useEffect(() => {
     const el = ref.current;
     const p = pacer.current;
     p.gone = false;
+    const seen = typeof IntersectionObserver === 'undefined' || !el
+      ? null
+      : new IntersectionObserver((entries) => {
+          p.visible = entries[entries.length - 1].isIntersecting;
+          if (p.visible) schedule.current();
+        }, { rootMargin: '200px' });
+    if (seen && el) seen.observe(el);
+    const idle = useStore.subscribe((s, prev) => {
+      if (Object.keys(prev.jobs).length && !Object.keys(s.jobs).length) schedule.current();
+    });
     return () => {
       p.gone = true;
+      seen?.disconnect();
+      idle();
       if (p.timer) clearTimeout(p.timer);
       p.timer = null;
       if (el) Plotly.purge(el);

@@ -227,7 +227,8 @@ export function regionLayout(bounds: Bounds2d | null, title?: string, showLegend
     xaxis: { range: bounds ? [bounds.xMin, bounds.xMax] : undefined, autorange: !bounds, title: { text: 'x₁' }, zeroline: false, constrain: 'domain' },
     yaxis: { range: bounds ? [bounds.yMin, bounds.yMax] : undefined, autorange: !bounds, title: { text: 'x₂' }, scaleanchor: 'x', scaleratio: 1, zeroline: false, constrain: 'domain' },
     showlegend: showLegend,
-    legend: { orientation: 'h', y: -0.12, font: { size: 11 } },
+    // Below the x-axis title (which takes about 50 px under the axis), never on it.
+    legend: { orientation: 'h', y: -0.16, yanchor: 'top', font: { size: 11 } },
     // Keep the user's zoom across live redraws (the plot is remounted when the bounds change).
     uirevision: 'regions',
   };

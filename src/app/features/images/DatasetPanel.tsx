@@ -61,7 +61,8 @@ export function DatasetPanel() {
         : [],
     [d],
   );
-  const layout = useMemo(() => ({ barmode: 'group', height: 220, margin: { l: 40, r: 10, t: 10, b: 70 }, legend: { orientation: 'h', y: 1.15 }, yaxis: { title: { text: 'images' } } }), []);
+  // Class names stand upright: ten of them side by side in a narrow card would run into each other.
+  const layout = useMemo(() => ({ barmode: 'group', height: 260, margin: { l: 40, r: 10, t: 10, b: 10 }, legend: { orientation: 'h', y: 1.15 }, xaxis: { tickangle: -90, automargin: true }, yaxis: { title: { text: 'images' } } }), []);
   return (
     <Section title="Dataset" testId="dataset-panel">
       <DropZone />
