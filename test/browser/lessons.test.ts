@@ -237,7 +237,7 @@ test('actions run the workbench: smoothing, sample rejection', async () => {
   expect(names.some((n) => !/with rejection/.test(n))).toBe(true);
   const rejected = parseFloat((await page.textContent('[data-testid=rejection-reject-rate]')) ?? '');
   expect(rejected).toBeGreaterThanOrEqual(0);
-  expect(await page.$eval('[data-testid=rejection-histogram-plot]', (el) => ((el as unknown as { data?: unknown[] }).data ?? []).length)).toBeGreaterThan(0);
+  await expect.poll(() => page.$eval('[data-testid=rejection-histogram-plot]', (el) => ((el as unknown as { data?: unknown[] }).data ?? []).length)).toBeGreaterThan(0);
   expect(await badgeOn(1, '[data-testid=certified-curve-plot]')).toBe(true);
   expect(await badgeOn(2, '[data-testid=rejection-histogram-plot]')).toBe(true);
   expect(pageErrors).toEqual([]);

@@ -58,8 +58,9 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   const pgd2 = rows.find((r) => /PGD-10 l_inf 0\.2/.test(r[0]))!;
   expect(parseFloat(pgd2[2])).toBeLessThanOrEqual(cleanAcc);
   // Every point lies under the diagonal: R-Con = Con · A ≤ Con.
-  const points = await page.$eval('[data-testid=rr-scatter-plot]', (el) => (el as unknown as { data: Array<{ x: number[]; y: number[] }> }).data.flatMap((t) => t.x.map((x, i) => [x, t.y[i]])));
-  expect(points.length).toBeGreaterThan(40);
+  const scatter = () => page.$eval('[data-testid=rr-scatter-plot]', (el) => ((el as unknown as { data?: Array<{ x: number[]; y: number[] }> }).data ?? []).flatMap((t) => t.x.map((x, i) => [x, t.y[i]])));
+  await expect.poll(async () => (await scatter()).length).toBeGreaterThan(40);
+  const points = await scatter();
   for (const [x, y] of points) expect(y).toBeLessThanOrEqual(x + 1e-6);
   // ξ moves the stage-1 line to 1/(2 − ξ).
   await page.fill('[data-testid=rr-xi]', '0.5');
@@ -73,12 +74,12 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   expect(mixed, 'some set has both correct and wrong inputs').toBeDefined();
   await page.selectOption('[data-testid=rr-curve-set]', { label: mixed![0] });
   await page.waitForSelector('[data-testid=rr-roc-plot]');
-  const roc = await page.$eval('[data-testid=rr-roc-plot]', (el) => (el as unknown as { data: Array<{ name: string }> }).data.map((t) => t.name));
-  expect(roc.some((n) => /^R-Con \(AUC 0\.\d{3}|^R-Con \(AUC 1\.000/.test(n))).toBe(true);
+  const roc = () => page.$eval('[data-testid=rr-roc-plot]', (el) => ((el as unknown as { data?: Array<{ name: string }> }).data ?? []).map((t) => t.name));
+  await expect.poll(async () => (await roc()).some((n) => /^R-Con \(AUC 0\.\d{3}|^R-Con \(AUC 1\.000/.test(n))).toBe(true);
   expect(await page.isVisible('[data-testid=rr-coverage-plot]')).toBe(true);
-  const mapTypes = await page.$eval('[data-testid=rr-map-plot]', (el) => (el as unknown as { data: Array<{ type: string }> }).data.map((t) => t.type));
-  expect(mapTypes).toContain('heatmap');
-  expect(mapTypes).toContain('contour');
+  const mapTypes = () => page.$eval('[data-testid=rr-map-plot]', (el) => ((el as unknown as { data?: Array<{ type: string }> }).data ?? []).map((t) => t.type));
+  await expect.poll(mapTypes).toContain('heatmap');
+  expect(await mapTypes()).toContain('contour');
   expect(await workerTensors(page)).toBe(tensors);
   await page.screenshot({ path: 'test-results/rectified-rejection.png', fullPage: true });
   expect(errors).toEqual([]);

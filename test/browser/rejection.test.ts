@@ -91,12 +91,14 @@ test('certifying with rejection adds a run to the plot and draws Fig. 6', async 
     expect(v).toBeGreaterThanOrEqual(0);
     expect(v).toBeLessThanOrEqual(100);
   }
-  const curve = await page.$eval('[data-testid=certified-curve-plot]', (el) => ((el as unknown as { data?: Array<{ name?: string }> }).data ?? []).map((t) => t.name ?? ''));
-  expect(curve).toHaveLength(1);
-  expect(curve[0]).toMatch(/with rejection/);
+  // Plots redraw a moment after their data changes (paced by their cost): poll for the new run.
+  const curveNames = () => page.$eval('[data-testid=certified-curve-plot]', (el) => ((el as unknown as { data?: Array<{ name?: string }> }).data ?? []).map((t) => t.name ?? ''));
+  await expect.poll(async () => (await curveNames()).join('|')).toMatch(/^[^|]*with rejection[^|]*$/);
 
   type Trace = { type?: string; name?: string; x?: number[]; y?: number[] };
-  const traces = await page.$eval('[data-testid=rejection-histogram-plot]', (el) => (el as unknown as { data: Trace[] }).data.map((t) => ({ type: t.type, name: t.name, x: [...(t.x ?? [])], y: [...(t.y ?? [])] })));
+  const histogram = () => page.$eval('[data-testid=rejection-histogram-plot]', (el) => ((el as unknown as { data?: Trace[] }).data ?? []).map((t) => ({ type: t.type, name: t.name, x: [...(t.x ?? [])], y: [...(t.y ?? [])] })));
+  await expect.poll(async () => (await histogram()).find((t) => t.type === 'histogram2d')?.x.length ?? 0).toBe(20);
+  const traces = await histogram();
   const hist = traces.find((t) => t.type === 'histogram2d')!;
   expect(hist.x).toHaveLength(20);
   const points = traces.filter((t) => ['certified, correct', 'certified, wrong', 'abstained'].includes(t.name ?? ''));

@@ -42,8 +42,7 @@ test('Gaussian vs CAT-RS vs CRA vs Gaussian with rejection on one plot', async (
   expect(names[3]).toMatch(/with rejection/);
   const done = await page.$$eval('[data-testid=certify-run] td:nth-child(2)', (tds) => tds.map((td) => td.textContent ?? ''));
   expect(done).toEqual(['10 / 10', '10 / 10', '10 / 10', '10 / 10']);
-  const traces = await page.$eval('[data-testid=certified-curve-plot]', (el) => ((el as unknown as { data?: unknown[] }).data ?? []).length);
-  expect(traces).toBe(4);
+  await expect.poll(() => page.$eval('[data-testid=certified-curve-plot]', (el) => ((el as unknown as { data?: unknown[] }).data ?? []).length)).toBe(4);
   // The three models stay in the worker (each is a trained model the user can reuse), plus the
   // rejection system; nothing else.
   expect(await workerTensors(page)).toBeGreaterThan(tensors);

@@ -120,8 +120,7 @@ test('PGD with the abstain rule: PGD error between standard and verified error, 
   expect(pgd).toBeGreaterThanOrEqual(standard);
   expect(pgd).toBeLessThanOrEqual(Number(v['verified-crown']) + 1e-9); // PGD never beats a sound certificate
   expect(detected + success).toBeLessThanOrEqual(1 + 1e-9);
-  const bars = await page.$eval('[data-testid=verify-detect-plot]', (el) => (el as unknown as { data: Array<{ type: string; name: string }> }).data.map((t) => `${t.type}:${t.name}`));
-  expect(bars).toEqual(['bar:abstain a1', 'bar:abstain a2']);
+  await expect.poll(() => page.$eval('[data-testid=verify-detect-plot]', (el) => ((el as unknown as { data?: Array<{ type: string; name: string }> }).data ?? []).map((t) => `${t.type}:${t.name}`))).toEqual(['bar:abstain a1', 'bar:abstain a2']);
   expect(await workerTensors(page)).toBe(tensors);
 });
 
@@ -138,10 +137,10 @@ test('the preset trains, verifies and attacks four models: four rows in each tab
     expect(Number(r['verified-ibp'])).toBeGreaterThanOrEqual(Number(r.standard));
     expect(Number(r['verified-crown'])).toBeLessThanOrEqual(Number(r['verified-ibp']) + 1e-9);
   }
-  const series = await page.$eval('[data-testid=verify-tradeoff-plot]', (el) => (el as unknown as { data: Array<{ name: string }> }).data.map((t) => t.name));
-  expect(series.filter((n) => preset.test(n))).toHaveLength(8); // IBP and CROWN per preset model
-  const groups = await page.$eval('[data-testid=verify-detect-plot]', (el) => (el as unknown as { data: Array<{ x: string[] }> }).data.map((t) => t.x.length));
-  expect(groups).toEqual([4, 4, 4]); // a1..a3, over our model and the three preset models with abstain classes
+  const series = () => page.$eval('[data-testid=verify-tradeoff-plot]', (el) => ((el as unknown as { data?: Array<{ name: string }> }).data ?? []).map((t) => t.name));
+  await expect.poll(async () => (await series()).filter((n) => preset.test(n)).length).toBe(8); // IBP and CROWN per preset model
+  const groups = () => page.$eval('[data-testid=verify-detect-plot]', (el) => ((el as unknown as { data?: Array<{ x: string[] }> }).data ?? []).map((t) => t.x.length));
+  await expect.poll(groups).toEqual([4, 4, 4]); // a1..a3, over our model and the three preset models with abstain classes
   expect(await page.$$eval('[data-testid=verify-source] option', (os) => os.length)).toBe(5); // registered as playground models
   await page.screenshot({ path: 'test-results/verification-preset.png', fullPage: true });
   expect(errors).toEqual([]);
