@@ -100,6 +100,7 @@ export async function verifyModel(jobId: string, source: ModelSource, request: V
           verifiedError: v.verifiedError,
           certifiedShare: v.n ? certified / v.n : NaN,
           abstainClean: v.abstainClean,
+          nonFinite: v.nonFinite,
           elapsedMs: v.elapsedMs,
           msPerInput: v.n ? v.elapsedMs / v.n : NaN,
           verified: v.verified,

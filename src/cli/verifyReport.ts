@@ -64,13 +64,13 @@ export const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(
 export const ms = (v: number) => (!Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 
 export function logTable(r: ChunkedVerification, bounds: BoundMethod[], pgd: (AbstainErrorTable & { msPerInput: number }) | null, pgdSteps: number): void {
-  const rows = [['bound', 'verified err', 'certified', 'standard err', 'abstain clean', 'ms/input']];
+  const rows = [['bound', 'verified err', 'certified', 'standard err', 'abstain clean', 'non-finite', 'ms/input']];
   for (const b of bounds) {
     const run = r.runs[b]!;
     const v = run.verdicts;
-    rows.push([b, pct(v.verifiedError), pct(share(v.certified)), pct(v.standardError), pct(v.abstainClean), ms(run.totalMs / v.n)]);
+    rows.push([b, pct(v.verifiedError), pct(share(v.certified)), pct(v.standardError), pct(v.abstainClean), String(v.nonFinite), ms(run.totalMs / v.n)]);
   }
-  if (pgd) rows.push([`PGD-${pgdSteps}`, pct(pgd.pgdError), '', pct(pgd.standardError), pct(pgd.abstainClean), ms(pgd.msPerInput)]);
+  if (pgd) rows.push([`PGD-${pgdSteps}`, pct(pgd.pgdError), '', pct(pgd.standardError), pct(pgd.abstainClean), '', ms(pgd.msPerInput)]);
   const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
   for (const row of rows) status.log(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
   if (pgd) {

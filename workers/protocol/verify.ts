@@ -43,6 +43,8 @@ export interface BoundResult {
   /** Share of inputs whose eps-ball provably lands in {y} ∪ A (whether or not the clean input is right). */
   certifiedShare: number;
   abstainClean: number;
+  /** Inputs left unverified because a non-finite number met on the way (an overflow). */
+  nonFinite: number;
   elapsedMs: number;
   msPerInput: number;
   /** Per input: 1 = clean input right and certified. */

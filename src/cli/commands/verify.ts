@@ -308,7 +308,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const verification = Object.fromEntries(
       bounds.map((b) => {
         const run = res.runs[b]!;
-        return [b, { verifiedError: run.verdicts.verifiedError, certified: share(run.verdicts.certified), msPerInput: done ? roundMs(run.totalMs / done) : NaN, totalMs: Math.round(run.totalMs) }];
+        return [b, { verifiedError: run.verdicts.verifiedError, certified: share(run.verdicts.certified), nonFinite: run.verdicts.nonFinite, msPerInput: done ? roundMs(run.totalMs / done) : NaN, totalMs: Math.round(run.totalMs) }];
       }),
     );
     if (perInputPath && perInputPath !== '-') status.log(`wrote ${perInputPath}`);

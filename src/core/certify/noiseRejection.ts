@@ -41,7 +41,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Denoiser, denoise } from '../models/denoiser';
 import { type RejectorHeads, modelRejectors, ownHead } from '../models/noiseRejectors';
 import { deriveSeed } from '../random';
-import { ABSTAIN, type BaseClassifier, type CertifyResult, type SampleControl, modelClassifier, sampleCounts, selectThenEstimate, topTwo } from './smoothing';
+import { ABSTAIN, type BaseClassifier, type CertifyResult, type SampleControl, modelClassifier, sampleCounts, selectThenEstimate, topTwo, votesLost } from './smoothing';
 import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
 import { type RunOnSet, certifyOutcome, predictOutcome, runModeOnSet } from './run';
@@ -109,12 +109,17 @@ export function rejectionClassifier(system: RejectionSystem, threshold = NOISE_R
     classify: (x) =>
       tf.tidy(() => {
         const z = denoise(system.denoiser, x);
-        const cls = tf.cast(f.classify(z), 'int32') as tf.Tensor1D;
+        const raw = tf.cast(f.classify(z), 'int32') as tf.Tensor1D;
+        // f votes −1 where its output is not finite; such a draw (or one whose head is not
+        // finite) votes for nothing here too, so it counts for neither ĉA nor R.
+        const cls = tf.maximum(raw, tf.scalar(0, 'int32')) as tf.Tensor1D;
         const h = heads.probabilities(z);
         // H_{f(z)}(z): the head of the predicted class only.
         const hOwn = ownHead(h, cls);
+        const valid = tf.logicalAnd(tf.greaterEqual(raw, 0), tf.isFinite(hOwn));
         const reject = tf.greaterEqual(hOwn, threshold);
-        return tf.where(reject, tf.fill(cls.shape, K, 'int32'), cls) as tf.Tensor1D;
+        const vote = tf.where(reject, tf.fill(cls.shape, K, 'int32'), cls);
+        return tf.where(valid, vote, tf.fill(cls.shape, -1, 'int32')) as tf.Tensor1D;
       }),
   };
 }
@@ -182,6 +187,7 @@ export const certifyWithRejection: OneInputWithRejection<RejectionCertifyResult>
     countTop,
     countRejected,
     alphaPerBound,
+    votesLost: votesLost(counts, o.n),
   };
 };
 
@@ -193,6 +199,8 @@ export interface RejectionPredictResult {
   countRejected: number;
   /** Two-sided binomial test p-value of nA out of nA + nB at 1/2 (top two real classes). */
   pValue: number;
+  /** Draws whose output was not finite (a vote for no class). */
+  votesLost: number;
 }
 
 /** PREDICT of g_R at one input (Algorithm 1): the top two real classes, a binomial test at level α. */
@@ -202,7 +210,7 @@ export const predictWithRejection: OneInputWithRejection<RejectionPredictResult>
   const { top, nA, nB } = topTwo(counts, K);
   // With nA + nB = 0 (everything rejected) there is nothing to test: abstain.
   const pValue = nA + nB > 0 ? binomTestTwoSided(nA, nA + nB, 0.5) : 1;
-  return { prediction: nA + nB > 0 && pValue <= o.alpha ? top : ABSTAIN, counts, countRejected: counts[K], pValue };
+  return { prediction: nA + nB > 0 && pValue <= o.alpha ? top : ABSTAIN, counts, countRejected: counts[K], pValue, votesLost: votesLost(counts, o.n) };
 };
 
 /**

@@ -23,12 +23,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
-import { logits } from '../models/forward';
+import { checkedLogits } from '../models/forward';
 import { fixedOutputWidth } from '../models/outputWidth';
 import { deriveSeed } from '../random';
 import { gaussianNoise } from '../noise/gaussianNoise';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
+import { assertFiniteWeights } from '../models/weights';
 
 export const ABSTAIN = -1;
 
@@ -38,10 +39,26 @@ export interface BaseClassifier {
   classify(x: tf.Tensor): tf.Tensor1D;
 }
 
-/** The base classifier of a model: the argmax of its logits. */
+/**
+ * The base classifier of a model: the argmax of its logits, or −1 (a vote for no class) where a
+ * value on the way was NaN or ±Infinity (an overflow a ReLU would hide) — such a draw then
+ * counts against the top class, never for it, so a certificate can only get smaller.
+ */
 export function modelClassifier(model: tf.LayersModel): BaseClassifier {
   const numClasses = fixedOutputWidth(model, 'The model has no fixed number of classes.');
-  return { numClasses, classify: (x) => tf.argMax(logits(model, x), 1) as tf.Tensor1D };
+  return {
+    numClasses,
+    classify: (x) =>
+      tf.tidy(() => {
+        const { logits: z, finite } = checkedLogits(model, x);
+        return tf.where(finite, tf.argMax(z, 1), tf.fill([z.shape[0]], -1, 'int32')) as tf.Tensor1D;
+      }),
+  };
+}
+
+/** Draws of `counts` (out of `total`) that voted for no class: their output was not finite. */
+export function votesLost(counts: number[], total: number): number {
+  return total - counts.reduce((a, b) => a + b, 0);
 }
 
 export interface SampleControl {
@@ -128,6 +145,8 @@ export interface CertifyResult {
   /** The top class of the selection samples (also when abstaining). */
   topClass: number;
   pALower: number;
+  /** Estimation draws whose output was not finite (counted against the top class). */
+  votesLost: number;
 }
 
 /** CERTIFY for one input (Cohen et al., Section 3.2). */
@@ -136,7 +155,7 @@ export async function certifyBase(base: BaseClassifier, x: tf.Tensor, options: P
   const { selectionCounts, topClass, counts } = await selectThenEstimate(base, x, o, control);
   const pALower = clopperPearsonLower(counts[topClass], o.n, o.alpha);
   const certified = pALower > 0.5;
-  return { prediction: certified ? topClass : ABSTAIN, radius: certified ? o.sigma * normInv(pALower) : 0, counts, selectionCounts, topClass, pALower };
+  return { prediction: certified ? topClass : ABSTAIN, radius: certified ? o.sigma * normInv(pALower) : 0, counts, selectionCounts, topClass, pALower, votesLost: votesLost(counts, o.n) };
 }
 
 export interface PredictResult {
@@ -145,6 +164,8 @@ export interface PredictResult {
   counts: number[];
   /** Two-sided binomial test p-value of nA out of nA + nB at 1/2. */
   pValue: number;
+  /** Draws whose output was not finite (a vote for no class). */
+  votesLost: number;
 }
 
 /** PREDICT for one input (Cohen et al., Section 3.2): n samples, a binomial test at level alpha. */
@@ -152,16 +173,19 @@ export async function predictBase(base: BaseClassifier, x: tf.Tensor, options: P
   const o = checkSmoothingOptions(options);
   const counts = await sampleCounts(base, x, o.n, o.sigma, o.batchSize, deriveSeed(o.seed, 'predict'), control);
   const { top, nA, nB } = topTwo(counts);
-  const pValue = binomTestTwoSided(nA, nA + nB, 0.5);
-  return { prediction: pValue <= o.alpha ? top : ABSTAIN, counts, pValue };
+  // No vote for any class (every draw's output was non-finite): nothing to test, abstain.
+  const pValue = nA + nB > 0 ? binomTestTwoSided(nA, nA + nB, 0.5) : 1;
+  return { prediction: nA + nB > 0 && pValue <= o.alpha ? top : ABSTAIN, counts, pValue, votesLost: votesLost(counts, o.n) };
 }
 
 /** CERTIFY on a model: `certify(model, x, { sigma, n0, n, alpha, batchSize, seed })`. */
-export function certify(model: tf.LayersModel, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<CertifyResult> {
+export async function certify(model: tf.LayersModel, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<CertifyResult> {
+  await assertFiniteWeights(model);
   return certifyBase(modelClassifier(model), x, options, control);
 }
 
 /** PREDICT on a model: `predict(model, x, { sigma, n, alpha, batchSize, seed })`. */
-export function predict(model: tf.LayersModel, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<PredictResult> {
+export async function predict(model: tf.LayersModel, x: tf.Tensor, options: Partial<SmoothingOptions> = {}, control: SampleControl = {}): Promise<PredictResult> {
+  await assertFiniteWeights(model);
   return predictBase(modelClassifier(model), x, options, control);
 }

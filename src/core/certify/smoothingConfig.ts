@@ -5,7 +5,7 @@
  */
 
 export interface SmoothingOptions {
-  /** Standard deviation of the Gaussian noise (input units). */
+  /** Standard deviation of the Gaussian noise (input units), in (0, SIGMA_MAX]. */
   sigma: number;
   /** Samples used to pick the top class (CERTIFY's selection step). */
   n0: number;
@@ -31,10 +31,16 @@ export const SMOOTHING_DEFAULTS: SmoothingOptions = {
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 1 && v <= 1e9;
 
+/**
+ * The largest sigma accepted (input units): float32 noise stays finite far beyond it, and no
+ * input domain the workbench reads is wider (pixels lie in [0, 1], the 2-D data in a unit box).
+ */
+export const SIGMA_MAX = 1e4;
+
 /** The problem with each bad field (absent when the field is usable). */
 export function smoothingFieldProblems(o: SmoothingOptions): Partial<Record<keyof SmoothingOptions, string>> {
   const out: Partial<Record<keyof SmoothingOptions, string>> = {};
-  if (!(Number.isFinite(o.sigma) && o.sigma > 0)) out.sigma = `sigma must be a number > 0 (got ${o.sigma})`;
+  if (!(Number.isFinite(o.sigma) && o.sigma > 0 && o.sigma <= SIGMA_MAX)) out.sigma = `sigma must be a number > 0 and at most ${SIGMA_MAX} (got ${o.sigma})`;
   if (!isCount(o.n0)) out.n0 = `n0 must be a whole number ≥ 1 (got ${o.n0})`;
   if (!isCount(o.n)) out.n = `n must be a whole number ≥ 1 (got ${o.n})`;
   if (!(o.alpha > 0 && o.alpha < 1)) out.alpha = `alpha must lie strictly between 0 and 1 (got ${o.alpha})`;

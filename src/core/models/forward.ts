@@ -85,32 +85,54 @@ function stepOf(layer: tf.layers.Layer): ForwardStep {
  * the classifier's logits, computed without the other heads.
  */
 export function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => run(model, x));
+}
+
+/**
+ * The logits and, per row, whether every step's values were finite on the way: each dense
+ * layer's pre-activation (a ReLU turns the NaN of an overflow into a finite 0) and every other
+ * layer's output. Without a tape; both tensors are the caller's to dispose.
+ */
+export function checkedLogits(model: tf.LayersModel, x: tf.Tensor): { logits: tf.Tensor2D; finite: tf.Tensor1D } {
+  return tf.tidy(() => {
+    let ok: tf.Tensor = tf.ones([x.shape[0]], 'bool');
+    const watch = (t: tf.Tensor) => {
+      ok = tf.logicalAnd(ok, tf.all(tf.isFinite(tf.reshape(t, [t.shape[0], -1])), 1));
+    };
+    const z = run(model, x, watch);
+    watch(z);
+    return { logits: z, finite: ok as tf.Tensor1D };
+  });
+}
+
+/** The forward pass (no tidy); `watch` sees each step's values before an activation. */
+function run(model: tf.LayersModel, x: tf.Tensor, watch?: (t: tf.Tensor) => void): tf.Tensor2D {
   const plan = forwardPlan(model);
   if (!plan) return (model.outputs.length > 1 ? classifierView(model) : model).apply(x, { training: false }) as tf.Tensor2D;
   const taped = isTaped();
-  return tf.tidy(() => {
-    let h = x;
-    for (const step of plan) {
-      if (step.kind === 'flatten') {
-        h = tf.reshape(h, [h.shape[0], -1]);
-        continue;
-      }
-      if (step.kind === 'layer') {
-        h = step.layer.apply(h, { training: false }) as tf.Tensor;
-        continue;
-      }
-      const { layer, activation } = step;
-      const kernel = layer.kernel!.read();
-      const bias = layer.bias ? layer.bias.read() : undefined;
-      if (!taped && activation !== 'tanh') {
-        h = tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation });
-        continue;
-      }
-      h = tf.matMul(h, kernel);
-      if (bias) h = tf.add(h, bias);
-      if (activation === 'relu') h = tf.relu(h);
-      else if (activation === 'tanh') h = tf.tanh(h);
+  let h = x;
+  for (const step of plan) {
+    if (step.kind === 'flatten') {
+      h = tf.reshape(h, [h.shape[0], -1]);
+      continue;
     }
-    return h as tf.Tensor2D;
-  });
+    if (step.kind === 'layer') {
+      h = step.layer.apply(h, { training: false }) as tf.Tensor;
+      watch?.(h);
+      continue;
+    }
+    const { layer, activation } = step;
+    const kernel = layer.kernel!.read();
+    const bias = layer.bias ? layer.bias.read() : undefined;
+    if (!taped && !watch && activation !== 'tanh') {
+      h = tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation });
+      continue;
+    }
+    h = tf.matMul(h, kernel);
+    if (bias) h = tf.add(h, bias);
+    watch?.(h);
+    if (activation === 'relu') h = tf.relu(h);
+    else if (activation === 'tanh') h = tf.tanh(h);
+  }
+  return h as tf.Tensor2D;
 }

@@ -11,6 +11,7 @@
  * tfjs-node, via `tf.io.withSaveHandler` and `tf.io.fromMemory`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { assertFiniteWeights } from './weights';
 
 /** The name of the weight file that model.json references. */
 export const WEIGHTS_FILE_NAME = 'weights.bin';
@@ -116,5 +117,12 @@ export async function modelFromArtifacts(modelJson: unknown, weights: ArrayBuffe
     const specs = manifest.flatMap((group) => group.weights);
     return [specs, buffer];
   });
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  try {
+    await assertFiniteWeights(model);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
 }

@@ -29,3 +29,22 @@ export function epochCheckpoint(model: tf.LayersModel): { save(): void; restore(
 export function disposeAll(tensors: tf.Tensor[]): void {
   for (const t of tensors) t.dispose();
 }
+
+/**
+ * Refuses a model with a NaN or ±Infinity weight, naming the weight: such a model gives no finite
+ * output, and bounds or votes computed from it would mean nothing.
+ */
+export async function assertFiniteWeights(model: tf.LayersModel): Promise<void> {
+  for (const w of model.weights) {
+    const values = await w.read().data();
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        bad++;
+        if (first < 0) first = i;
+      }
+    }
+    if (bad) throw new RangeError(`weight "${w.originalName ?? w.name}" has ${bad} non-finite value${bad === 1 ? '' : 's'} (NaN or ±Infinity; the first at index ${first}): refusing the model`);
+  }
+}

@@ -20,8 +20,10 @@ import { checkpoint } from '../cancel';
 import { assertInsideBox } from '../attacks/common';
 import { logits as modelLogits } from '../models/forward';
 import { outputWidth } from '../models/outputWidth';
+import { assertFiniteWeights } from '../models/weights';
+import { assertFiniteInputs, checkVerifyEps } from './verifyRanges';
 import { splitLastAffine, verificationPlan } from './layers';
-import { inputBox, penultimateBox, type Box } from './ibp';
+import { checkedPenultimateBox, inputBox, type Box } from './ibp';
 import { crownPenultimateBox, crownSpecLowerBound } from './crown';
 import { ABSTAIN_VERIFY_DEFAULTS, exactSegmentMax, maximiseOverSimplex, specVectors, successSetOneHot, targetClasses } from './abstainSimplex';
 
@@ -65,6 +67,8 @@ export interface AbstainVerdicts {
   lambda: Float32Array;
   standardError: number;
   verifiedError: number;
+  /** Inputs not verified because a non-finite number met on the way (their margin is NaN). */
+  nonFinite: number;
   /** Share of clean inputs whose output is an abstain class. */
   abstainClean: number;
   elapsedMs: number;
@@ -76,10 +80,6 @@ export function abstainClassesOf(model: tf.LayersModel, numClasses: number): num
   if (!Number.isInteger(numClasses) || numClasses < 2) throw new Error(`numClasses (K) must be a whole number >= 2 (got ${numClasses})`);
   if (C < numClasses) throw new Error(`the model has ${C} outputs, fewer than K = ${numClasses} classes`);
   return C - numClasses;
-}
-
-function boxOf(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor, bound: BoundMethod): { h: Box; kernel: tf.Tensor2D; bias: tf.Tensor1D | null } {
-  return bound === 'crown' ? crownPenultimateBox(model, lower, upper) : penultimateBox(model, lower, upper);
 }
 
 /** Replaces the M = 1 mirror-ascent results by the exact segment maximum (float64, JS). */
@@ -125,6 +125,9 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
   if (y.length !== n) throw new Error(`verifyAbstain: ${n} inputs but ${y.length} labels`);
   for (let i = 0; i < n; i++) if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= K) throw new Error(`verifyAbstain: label ${y[i]} of input ${i} is not a regular class 0..${K - 1}`);
   const bound = options.bound ?? 'ibp';
+  checkVerifyEps(eps, options.box ?? null);
+  await assertFiniteInputs(x, 'verifyAbstain');
+  await assertFiniteWeights(model);
   // The region B(x, eps) ∩ box must contain x itself (as the attacks require).
   await assertInsideBox(x, options.box ?? null);
   const batchSize = options.batchSize ?? 256;
@@ -132,6 +135,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
   const T = K - 1;
   const { last } = splitLastAffine(verificationPlan(model));
   const out = emptyVerdicts(n, K, M, eps, bound);
+  const finiteRows = new Int32Array(n);
   for (let start = 0; start < n; start += batchSize) {
     await checkpoint(options.signal);
     const len = Math.min(batchSize, n - start);
@@ -140,15 +144,25 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
       const xb = tf.slice(x, start, len);
       const yb = tf.tensor1d(labels, 'int32');
       const { lower, upper } = inputBox(xb, eps, options.box ?? null);
-      const { h, kernel, bias } = boxOf(model, lower, upper, bound);
+      const ibp = checkedPenultimateBox(model, lower, upper);
+      const { h, kernel, bias } = bound === 'crown' ? crownPenultimateBox(model, lower, upper) : ibp;
       const res = maximiseOverSimplex(h, kernel, bias, yb, K, M, options);
       let boundT = res.bound;
       if (bound === 'crown') {
         const spec = specVectors(res.lambda, successSetOneHot(yb, K, M), tf.oneHot(targetClasses(yb, K), K + M) as tf.Tensor3D);
         boundT = tf.maximum(boundT, crownSpecLowerBound(model, lower, upper, spec)) as tf.Tensor2D;
       }
+      const clean = modelLogits(model, xb);
+      // A row whose IBP pass met a non-finite pre-activation (an overflow that a ReLU would turn
+      // into a finite 0), or whose clean output, penultimate box or bound is not finite, is
+      // never verified. The box contains x, so a finite IBP pass also means a finite clean pass.
+      const finite = tf.logicalAnd(
+        ibp.finite,
+        tf.logicalAnd(tf.all(tf.isFinite(clean), 1), tf.logicalAnd(tf.all(tf.isFinite(h.mid), 1), tf.all(tf.isFinite(h.rad), 1))),
+      );
       return {
-        pred: tf.argMax(modelLogits(model, xb), 1),
+        pred: tf.argMax(clean, 1),
+        finite: tf.cast(finite, 'int32'),
         targets: targetClasses(yb, K),
         bounds: boundT,
         lambda: res.lambda,
@@ -156,7 +170,8 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
       };
     });
     try {
-      const [pred, targets, bounds, lambda] = await Promise.all([parts.pred.data(), parts.targets.data(), parts.bounds.data(), parts.lambda.data()]);
+      const [pred, targets, bounds, lambda, finite] = await Promise.all([parts.pred.data(), parts.targets.data(), parts.bounds.data(), parts.lambda.data(), parts.finite.data()]);
+      finiteRows.set(finite as Int32Array, start);
       const b = Float32Array.from(bounds);
       const l = Float32Array.from(lambda);
       if (M === 1 && options.exactSingleAbstain !== false) await exactM1(parts.h as Box, last.kernel(), last.bias(), labels, K, l, b);
@@ -165,14 +180,21 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
       out.bounds.set(b, start * T);
       out.lambda.set(l, start * T * (M + 1));
     } finally {
-      tf.dispose([parts.pred, parts.targets, parts.bounds, parts.lambda, parts.h.mid, parts.h.rad]);
+      tf.dispose([parts.pred, parts.finite, parts.targets, parts.bounds, parts.lambda, parts.h.mid, parts.h.rad]);
     }
     await options.onProgress?.(start + len, n);
   }
   for (let i = 0; i < n; i++) {
     let m = Infinity;
-    for (let t = 0; t < T; t++) m = Math.min(m, out.bounds[i * T + t]);
-    out.margin[i] = m;
+    let finite = finiteRows[i] === 1;
+    for (let t = 0; t < T; t++) {
+      const b = out.bounds[i * T + t];
+      if (!Number.isFinite(b)) finite = false;
+      m = Math.min(m, b);
+    }
+    // Sound or silent: a margin computed through a non-finite number is NaN (never certified).
+    out.margin[i] = finite ? m : NaN;
+    m = out.margin[i];
     out.certified[i] = m >= 0 ? 1 : 0;
     out.verified[i] = out.cleanPrediction[i] === y[i] && m >= 0 ? 1 : 0;
   }
@@ -186,7 +208,7 @@ export function emptyVerdicts(n: number, K: number, M: number, eps: number, boun
     n, numClasses: K, abstainClasses: M, eps, bound,
     cleanPrediction: new Int32Array(n), certified: new Uint8Array(n), verified: new Uint8Array(n), margin: new Float32Array(n),
     targets: new Int32Array(n * T), bounds: new Float32Array(n * T), lambda: new Float32Array(n * T * (M + 1)),
-    standardError: NaN, verifiedError: NaN, abstainClean: NaN, elapsedMs: 0,
+    standardError: NaN, verifiedError: NaN, nonFinite: 0, abstainClean: NaN, elapsedMs: 0,
   };
 }
 
@@ -215,7 +237,9 @@ export function verdictsOver(v: AbstainVerdicts, labels: ArrayLike<number>, coun
   let wrong = 0;
   let verified = 0;
   let abstain = 0;
+  let nonFinite = 0;
   for (let i = 0; i < count; i++) {
+    if (Number.isNaN(v.margin[i])) nonFinite++;
     if (v.cleanPrediction[i] !== labels[i]) wrong++;
     if (v.cleanPrediction[i] >= K) abstain++;
     verified += v.verified[i];
@@ -233,6 +257,7 @@ export function verdictsOver(v: AbstainVerdicts, labels: ArrayLike<number>, coun
     lambda: whole ? v.lambda : v.lambda.slice(0, count * L),
     standardError: count ? wrong / count : NaN,
     verifiedError: count ? 1 - verified / count : NaN,
+    nonFinite,
     abstainClean: count ? abstain / count : NaN,
     elapsedMs,
   };

@@ -68,7 +68,10 @@ function addBias(t: tf.Tensor, bias: tf.Tensor1D | undefined): tf.Tensor {
   return bias ? tf.add(t, bias) : t;
 }
 
-function step(st: VerifyStep, s: Interval): Interval {
+/** Called with each affine step's pre-activation box (mid, rad), before an activation can hide a NaN. */
+export type AffineWatch = (mid: tf.Tensor, rad: tf.Tensor) => void;
+
+function step(st: VerifyStep, s: Interval, watch?: AffineWatch): Interval {
   switch (st.kind) {
     case 'dense': {
       const b = centred(s);
@@ -77,6 +80,7 @@ function step(st: VerifyStep, s: Interval): Interval {
       // Without a tape the bias rides in the fused kernel, as in the forward pass (models/forward.ts).
       const mid = isTaped() ? addBias(tf.matMul(b.mid as tf.Tensor2D, w), bias) : tf.fused.matMul({ a: b.mid as tf.Tensor2D, b: w, bias });
       const rad = tf.matMul(b.rad as tf.Tensor2D, tf.abs(w));
+      watch?.(mid, rad);
       return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
     }
     case 'conv2d': {
@@ -88,6 +92,7 @@ function step(st: VerifyStep, s: Interval): Interval {
         ? addBias(conv(b.mid, w), bias)
         : tf.fused.conv2d({ x: b.mid as tf.Tensor4D, filter: w, strides: st.strides, pad: st.padding, dataFormat: 'NHWC', dilations: st.dilation, bias });
       const rad = conv(b.rad, tf.abs(w));
+      watch?.(mid, rad);
       return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
     }
     case 'activation':
@@ -113,10 +118,26 @@ export function ibpStep(st: VerifyStep, b: Box): Box {
 }
 
 /** Pushes a box through a list of steps (no tidy; see ibpStep). */
-export function propagateBox(steps: VerifyStep[], b: Box): Box {
+export function propagateBox(steps: VerifyStep[], b: Box, watch?: AffineWatch): Box {
   let s: Interval = b;
-  for (const st of steps) s = step(st, s);
+  for (const st of steps) s = step(st, s, watch);
   return centred(s);
+}
+
+/**
+ * penultimateBox, plus `finite`: true per row where every affine pre-activation box of the pass
+ * was finite — an overflow (Inf − Inf = NaN) that a ReLU would turn into a finite 0 is caught
+ * before it can look like a bound (no tidy).
+ */
+export function checkedPenultimateBox(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): { h: Box; kernel: tf.Tensor2D; bias: tf.Tensor1D | null; finite: tf.Tensor1D } {
+  let ok: tf.Tensor = tf.ones([lower.shape[0]], 'bool');
+  const rowFinite = (t: tf.Tensor) => tf.all(tf.isFinite(tf.reshape(t, [t.shape[0], -1])), 1);
+  const { body, last } = splitLastAffine(verificationPlan(model));
+  const h = propagateBox(body, fromBounds(lower, upper), (mid, rad) => {
+    ok = tf.logicalAnd(ok, tf.logicalAnd(rowFinite(mid), rowFinite(rad)));
+  });
+  const finite = tf.logicalAnd(ok, tf.logicalAnd(rowFinite(h.mid), rowFinite(h.rad))) as tf.Tensor1D;
+  return { h, kernel: last.kernel(), bias: last.bias(), finite };
 }
 
 /**

@@ -63,7 +63,14 @@ const ibpSlashCrown = (l: VerifyLine, show: (b: BoundResult | undefined) => stri
 
 const VERIFY_COLUMNS: Column<VerifyLine>[] = [
   ...leadColumns<VerifyLine>(({ r }) => ({ model: r, m: r.abstainClasses, eps: r.eps })),
-  { head: 'inputs', tip: 'Test inputs verified.', cell: (l) => l.r.verify!.n },
+  {
+    head: 'inputs',
+    tip: 'Test inputs verified. Inputs whose bounds met a non-finite number (an overflow) are never verified, and counted here.',
+    cell: (l) => {
+      const lost = Math.max(l.ibp?.nonFinite ?? 0, l.crown?.nonFinite ?? 0);
+      return lost ? `${l.r.verify!.n} (${lost} not finite)` : l.r.verify!.n;
+    },
+  },
   { head: 'standard error', tip: METRIC_TIPS.standard, col: 'standard', cell: (l) => frac(l.any?.standardError) },
   { head: 'verified error (IBP)', tip: METRIC_TIPS.verified, col: 'verified-ibp', cell: (l) => frac(l.ibp?.verifiedError) },
   { head: 'verified error (CROWN)', tip: METRIC_TIPS.verified, col: 'verified-crown', cell: (l) => frac(l.crown?.verifiedError) },
