@@ -2,12 +2,12 @@
  * The 2-D family: the default MLP (4 hidden layers of 64 ReLU units, 3 classes) on the gaussians3
  * points and the 200 x 200 grid of the 2-D views.
  *  - grid-forward: one forward pass on the 40,000 grid points and the read-back of the logits.
- *  - trades-epoch: one TRADES epoch with the paper 001 / Appendix A.2 settings (TRAIN_DEFAULTS:
+ *  - trades-epoch: one TRADES epoch with the Merkli et al. / Appendix A.2 settings (TRAIN_DEFAULTS:
  *    batch 10, SGD lr 0.1, PGD-10 l_inf eps 0.1, beta 6) on 1,000 gaussians3 points: 100
  *    batches, plus the trainer's end-of-epoch clean evaluation.
  *  - pgd-at-epoch, rr-pgd-at-epoch, rr-trades-epoch: the extra time per training epoch that
- *    Rectified Rejection (paper 000; training/rconRejection.ts) adds to plain adversarial
- *    training, which paper 000 says costs little extra computation (target: at most 15% over the
+ *    Rectified Rejection (Pang et al.; training/rconRejection.ts) adds to plain adversarial
+ *    training, which Pang et al. says costs little extra computation (target: at most 15% over the
  *    plain method). One epoch with the settings of trades-epoch (RR: RR_DEFAULTS, lambda 1, tau 1)
  *    of PGD-AT on the default MLP, RR-PGD-AT on the RR model with the same backbone (classifier +
  *    auxiliary head A_phi, as experiments/runner.ts buildModel builds it for the method), and
@@ -47,7 +47,7 @@ export const SPLIT_40K_TARGET_MS = 1500;
 type AdvMethod = 'pgd-at' | 'trades' | 'rr-pgd-at' | 'rr-trades';
 
 /**
- * One epoch of `method` with the paper 001 defaults on 1,000 gaussians3 points, from a fresh model
+ * One epoch of `method` with the Merkli et al. defaults on 1,000 gaussians3 points, from a fresh model
  * of seed 1 each run: the default MLP, or for RR's methods the RR model on the same backbone
  * (createModelWithHeads(methodHeads(method)), as experiments/runner.ts buildModel).
  */
@@ -83,14 +83,14 @@ export const GRID2D_CASES: readonly BenchCase[] = [
     ...epochCase,
     id: 'trades-epoch',
     label: 'TRADES epoch, 1,000 points',
-    description: `One TRADES epoch (paper 001 defaults: ${EPOCH_SETTINGS}, β 6) on 1,000 gaussians3 points: 100 batches and the end-of-epoch evaluation.`,
+    description: `One TRADES epoch (Merkli et al. defaults: ${EPOCH_SETTINGS}, β 6) on 1,000 gaussians3 points: 100 batches and the end-of-epoch evaluation.`,
     prepare: mlpEpoch('trades-epoch', 'trades'),
   },
   {
     ...epochCase,
     id: 'pgd-at-epoch',
     label: 'PGD-AT epoch, 1,000 points',
-    description: `One PGD-AT epoch (paper 001 defaults: ${EPOCH_SETTINGS}) of the default MLP on 1,000 gaussians3 points: 100 batches and the end-of-epoch evaluation. The plain counterpart of RR-PGD-AT.`,
+    description: `One PGD-AT epoch (Merkli et al. defaults: ${EPOCH_SETTINGS}) of the default MLP on 1,000 gaussians3 points: 100 batches and the end-of-epoch evaluation. The plain counterpart of RR-PGD-AT.`,
     prepare: mlpEpoch('pgd-at-epoch', 'pgd-at'),
   },
   {
@@ -98,7 +98,7 @@ export const GRID2D_CASES: readonly BenchCase[] = [
     id: 'rr-pgd-at-epoch',
     label: 'RR-PGD-AT epoch, 1,000 points',
     description:
-      'One PGD-AT + Rectified Rejection epoch (paper 000; λ 1, τ 1) of the RR model (the default MLP + auxiliary head A_φ) with the settings of PGD-AT epoch: its time over PGD-AT epoch is the extra cost of RR.',
+      'One PGD-AT + Rectified Rejection epoch (Pang et al.; λ 1, τ 1) of the RR model (the default MLP + auxiliary head A_φ) with the settings of PGD-AT epoch: its time over PGD-AT epoch is the extra cost of RR.',
     plainCounterpart: 'pgd-at-epoch',
     prepare: mlpEpoch('rr-pgd-at-epoch', 'rr-pgd-at'),
   },
@@ -107,7 +107,7 @@ export const GRID2D_CASES: readonly BenchCase[] = [
     id: 'rr-trades-epoch',
     label: 'RR-TRADES epoch, 1,000 points',
     description:
-      'One TRADES + Rectified Rejection epoch (paper 000; λ 1, τ 1, β 6) of the RR model (the default MLP + auxiliary head A_φ) with the settings of TRADES epoch: its time over TRADES epoch is the extra cost of RR.',
+      'One TRADES + Rectified Rejection epoch (Pang et al.; λ 1, τ 1, β 6) of the RR model (the default MLP + auxiliary head A_φ) with the settings of TRADES epoch: its time over TRADES epoch is the extra cost of RR.',
     plainCounterpart: 'trades-epoch',
     prepare: mlpEpoch('rr-trades-epoch', 'rr-trades'),
   },

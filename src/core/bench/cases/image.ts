@@ -7,7 +7,7 @@
  *    lr 1e-3: 79 batches, plus the trainer's end-of-epoch clean evaluation of the 5,000 images.
  *  - cnn-at-epoch-500 / cnn-rr-at-epoch-500: one PGD-AT epoch of the default CNN and one
  *    RR-PGD-AT epoch of the RR model on the same backbone (createModelWithHeads), on 500 images,
- *    batch 64, Adam lr 1e-3, with paper 000's training attack PGD-10 l_inf eps 8/255 (step
+ *    batch 64, Adam lr 1e-3, with Pang et al.'s training attack PGD-10 l_inf eps 8/255 (step
  *    2/255) in [0, 1]: 8 batches, plus the end-of-epoch clean evaluation. The CNN pair of
  *    RR_OVERHEAD_PAIRS.
  *  - cnn-pgd10-1k: the evaluation attack PGD-10 l_inf (eps 8/255, step 2.5·eps/10, random start,
@@ -45,7 +45,7 @@ export const BENCH_CNN_TRAIN: TrainConfig = {
 };
 
 /**
- * The training of cnn-at-epoch-500 and cnn-rr-at-epoch-500 (as cnn-epoch-5k, with paper 000's
+ * The training of cnn-at-epoch-500 and cnn-rr-at-epoch-500 (as cnn-epoch-5k, with Pang et al.'s
  * training attack: PGD-10 l_inf eps 8/255, step 2.5·eps/10 = 2/255). The method is set per case.
  */
 export const BENCH_CNN_AT_TRAIN: TrainConfig = {
@@ -120,7 +120,7 @@ export const IMAGE_CASES: readonly BenchCase[] = [
     ...imageCase,
     id: 'cnn-rr-at-epoch-500',
     label: 'CNN RR-PGD-AT epoch, 500 images',
-    description: `One PGD-AT + Rectified Rejection epoch (paper 000; λ 1, τ 1) of the RR model on the default image CNN (+ auxiliary head A_φ) with the settings of CNN PGD-AT epoch: its time over that case is the extra cost of RR. ${PIXELS_NOTE}`,
+    description: `One PGD-AT + Rectified Rejection epoch (Pang et al.; λ 1, τ 1) of the RR model on the default image CNN (+ auxiliary head A_φ) with the settings of CNN PGD-AT epoch: its time over that case is the extra cost of RR. ${PIXELS_NOTE}`,
     workUnits: AT_IMAGES,
     plainCounterpart: 'cnn-at-epoch-500',
     prepare: atEpoch('cnn-rr-at-epoch-500', 'rr-pgd-at'),
