@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { ABSTAIN_COLORS, CLASS_COLORS, OUTCOME_RIGHT, OUTCOME_WRONG, SPLIT_COLORS } from '../../src/app/plots/colors';
+import { ABSTAIN_COLORS, CLASS_COLORS, OUTCOME_RIGHT, OUTCOME_WRONG, RUN_COLORS, SPLIT_COLORS } from '../../src/app/plots/colors';
 
 type Matrix = number[][];
 const VISION: Record<string, Matrix> = {
@@ -47,6 +47,7 @@ const SETS: Record<string, string[]> = {
   'split grey levels': Object.values(SPLIT_COLORS),
   'abstain outputs': ABSTAIN_COLORS.slice(0, 3),
   outcomes: [OUTCOME_RIGHT, OUTCOME_WRONG],
+  'runs and scores': RUN_COLORS.slice(0, 4),
 };
 
 test('class colours and the split levels stay 15 ΔE apart under deuteranopia and protanopia', () => {

@@ -56,7 +56,7 @@ describe('verification refuses what it cannot mean', () => {
   test('inputs with NaN or Infinity are refused by row; a model with a non-finite weight by name', async () => {
     const model = mlp(2);
     const x = tf.tensor2d([[0.2, 0.3], [0.5, NaN]]);
-    await expectNoTensorLeak(() => expect(verifyAbstain(model, x, [0, 1], 0.1, { numClasses: K, box: [0, 1] })).rejects.toThrow(/input row 1 has a non-finite value \(NaN\)/));
+    await expectNoTensorLeak(() => expect(verifyAbstain(model, x, [0, 1], 0.1, { numClasses: K, box: [0, 1] })).rejects.toThrow(/input row 1 has a non-finite value \(NaN or ±Infinity\)/));
     const clean = tf.tensor2d([[0.2, 0.3]]);
     withWeight(model, 3, Infinity);
     await expectNoTensorLeak(() => expect(verifyAbstain(model, clean, [0], 0.1, { numClasses: K, box: [0, 1] })).rejects.toThrow(/weight "[^"]+" has 1 non-finite value .*index 3/));

@@ -44,5 +44,5 @@ export function outputColor(index: number, numClasses: number, tint = false): st
   return (tint ? ABSTAIN_TINTS : ABSTAIN_COLORS)[a % ABSTAIN_COLORS.length];
 }
 
-/** Colours of runs drawn side by side (certification runs, models of a sweep). */
-export const RUN_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+/** Colours of runs or scores drawn side by side (certification runs, models of a sweep, rejector scores): Okabe & Ito's, the first four checked under colour-blindness in palette.test.ts. */
+export const RUN_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];

@@ -7,7 +7,7 @@
 const STORE_KEY = 'workbench.presetTimes.v1';
 
 export interface PresetRun {
-  /** The preset's id ('figure1', 'coupled', 'abstain', 'smoothing-compare'). */
+  /** The preset's id ('figure1', 'coupled', 'abstain', 'quick-<view>'). */
   preset: string;
   /** The run's work, in the preset's own units (points × epochs); 1 for fixed-size presets. */
   work: number;
@@ -18,7 +18,6 @@ const REFERENCE_MS_PER_WORK: Record<string, number> = {
   figure1: 79_000 / (1250 * 20),
   coupled: 17_000,
   abstain: 17_000,
-  'smoothing-compare': 25_000,
   'quick-smoothing': 5_000,
   'quick-rejection': 8_000,
   'quick-verify': 8_000,

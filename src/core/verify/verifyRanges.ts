@@ -16,11 +16,11 @@ export function checkVerifyEps(eps: number, box: readonly [number, number] | nul
   }
 }
 
-/** Refuses inputs with a NaN or ±Infinity, naming the first row that has one. */
+/** Refuses inputs with a NaN or ±Infinity, naming the first row that has one (one flag per row is read back, not the inputs). */
 export async function assertFiniteInputs(x: tf.Tensor, what: string): Promise<void> {
-  const values = await x.data();
-  const row = x.shape[0] ? values.length / x.shape[0] : 1;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new RangeError(`${what}: input row ${Math.floor(i / row)} has a non-finite value (${values[i]}); refusing it`);
-  }
+  const ok = tf.tidy(() => tf.all(tf.isFinite(tf.reshape(x, [x.shape[0] ?? 1, -1])), 1));
+  const rows = await ok.data();
+  ok.dispose();
+  const bad = rows.findIndex((v) => !v);
+  if (bad >= 0) throw new RangeError(`${what}: input row ${bad} has a non-finite value (NaN or ±Infinity); refusing it`);
 }

@@ -6,8 +6,9 @@
 import type { Data } from 'plotly.js-cartesian-dist-min';
 import { resultLayout } from '../../plots/resultLayout';
 import { type RejectorScoreName, REJECTOR_SCORE_SHORT, accuracyCoverageCurve, rocAuc, rocCurve } from '../../../core/settings';
+import { RUN_COLORS } from '../../plots/colors';
 
-export const SCORE_COLORS: Record<RejectorScoreName, string> = { confidence: '#1f77b4', rcon: '#d62728', energy: '#2ca02c', selection: '#9467bd' };
+export const SCORE_COLORS: Record<RejectorScoreName, string> = { confidence: RUN_COLORS[0], rcon: RUN_COLORS[1], energy: RUN_COLORS[2], selection: RUN_COLORS[3] };
 
 export type ScoresByName = Partial<Record<RejectorScoreName, ArrayLike<number>>>;
 

@@ -6,6 +6,7 @@
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import { resultLayout } from '../../plots/resultLayout';
+import { OUTCOME_WRONG, RUN_COLORS } from '../../plots/colors';
 
 export interface ScatterSet {
   /** 'clean' or the attack's name. */
@@ -16,8 +17,9 @@ export interface ScatterSet {
   correct: ArrayLike<number>;
 }
 
-export const CORRECT_COLOR = '#2e7d32';
-export const WRONG_COLOR = '#d62728';
+/** Right and wrong answers: blue and vermillion, apart under every colour-vision deficiency (never red against green). */
+export const CORRECT_COLOR = RUN_COLORS[0];
+export const WRONG_COLOR = OUTCOME_WRONG;
 
 /** Stage 1 threshold of Theorem 1. */
 export const stageOneThreshold = (xi: number) => 1 / (2 - xi);
