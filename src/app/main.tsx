@@ -4,7 +4,7 @@ import { App } from './App';
 import './styles.css';
 import { worker } from './workerClient';
 import { useStore } from './state/store';
-import { installResponsivenessProbe, responsivenessWindows } from './state/responsiveness';
+import { drawsBetween, installResponsivenessProbe, responsivenessWindows } from './state/responsiveness';
 import { installPresentation } from './shell/presentation';
 
 // A handle for debugging and for the browser tests (e.g. the worker's tensor count after a job).
@@ -15,6 +15,7 @@ installPresentation();
   listModels: () => worker().listModels(),
   store: useStore,
   responsiveness: responsivenessWindows,
+  draws: drawsBetween,
 };
 
 window.addEventListener('error', (e) => console.error('Unhandled error:', e.message));

@@ -61,6 +61,18 @@ export async function regionImagePixels(page: Page, selector: string): Promise<{
   });
 }
 
+/** Per line trace of a plot, how many outlines (eps-boxes, radius circles) it draws: the paths between its gaps. */
+export async function outlineCounts(page: Page, selector: string): Promise<Record<string, number>> {
+  return page.$eval(selector, (el) => {
+    const out: Record<string, number> = {};
+    for (const t of (el as unknown as { data?: Array<{ mode?: string; name?: string; x?: Array<number | null> }> }).data ?? []) {
+      if (t.mode !== 'lines' || !t.x) continue;
+      out[t.name ?? ''] = t.x.length <= 1 ? 0 : t.x.filter((v) => v === null).length;
+    }
+    return out;
+  });
+}
+
 /** Waits until a region plot's plane is painted (its layout image is set). */
 export async function waitForRegionImage(page: Page, selector: string, timeout = 90_000): Promise<void> {
   await page.waitForFunction(
@@ -83,7 +95,7 @@ export function colourCounts(pixels: { rgba: number[] }): Map<string, number> {
 /** Elements wider than their box, text under 11 px, and whether the header is one row. */
 export function layoutProblems(page: Page) {
   return page.evaluate(() => {
-    const overflow = [...document.querySelectorAll('.section, .view-intro, table, .plot, .header, .message, .job')]
+    const overflow = [...document.querySelectorAll('.section, .view-intro, table, .plot, .plot-legend, .header, .message, .job')]
       .filter((e) => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
       .map((e) => `${(e as HTMLElement).dataset.testid ?? e.className}: ${e.scrollWidth} > ${e.clientWidth}`);
     const small: string[] = [];

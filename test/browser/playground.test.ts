@@ -109,6 +109,14 @@ test('training draws regions and curves live, then the attack fills the metrics;
   // The robustness view: points coloured by category, arrows for non-robust points.
   const traceNames = () => page.$eval('[data-testid=regions-plot]', (el) => ((el as unknown as { data: Array<{ name?: string }> }).data ?? []).map((t) => t.name ?? ''));
   await expect.poll(async () => (await traceNames()).some((n) => n.startsWith('robust & accurate'))).toBe(true);
+  // The legend is HTML under the plot: a click hides the entry's points (its group), another shows them again.
+  const entry = page.locator('.plot-box:has([data-testid=regions-plot]) .legend-entry', { hasText: /^robust & accurate/ });
+  const visibility = () => page.$eval('[data-testid=regions-plot]', (el) => ((el as unknown as { data: Array<{ name?: string; visible?: unknown }> }).data ?? []).find((t) => (t.name ?? '').startsWith('robust & accurate'))?.visible ?? true);
+  await entry.click();
+  expect(await entry.getAttribute('aria-pressed')).toBe('false');
+  await expect.poll(visibility).toBe('legendonly');
+  await entry.click();
+  await expect.poll(visibility).toBe(true);
   // Grid robustness on request.
   await page.click('[data-testid=grid-split]');
   await page.waitForSelector('[data-testid=grid-split-summary]', { timeout: 90_000 });

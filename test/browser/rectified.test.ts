@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { waitForBackend, workerTensors } from './page';
+import { colourCounts, regionImagePixels, waitForBackend, waitForRegionImage, workerTensors } from './page';
 
 let browser: Browser;
 let page: Page;
@@ -58,7 +58,8 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   const pgd2 = rows.find((r) => /PGD-10 l_inf 0\.2/.test(r[0]))!;
   expect(parseFloat(pgd2[2])).toBeLessThanOrEqual(cleanAcc);
   // Every point lies under the diagonal: R-Con = Con · A ≤ Con.
-  const scatter = () => page.$eval('[data-testid=rr-scatter-plot]', (el) => ((el as unknown as { data?: Array<{ x: number[]; y: number[] }> }).data ?? []).flatMap((t) => t.x.map((x, i) => [x, t.y[i]])));
+  // The markers are drawn on the canvas over the plot; it holds the layers it drew.
+  const scatter = () => page.$eval('[data-testid=rr-scatter-plot-points]', (el) => ((el as unknown as { pointLayers?: Array<{ x: number[]; y: number[] }> }).pointLayers ?? []).flatMap((t) => Array.from(t.x, (x, i) => [x, t.y[i]])));
   await expect.poll(async () => (await scatter()).length).toBeGreaterThan(40);
   const points = await scatter();
   for (const [x, y] of points) expect(y).toBeLessThanOrEqual(x + 1e-6);
@@ -77,9 +78,14 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   const roc = () => page.$eval('[data-testid=rr-roc-plot]', (el) => ((el as unknown as { data?: Array<{ name: string }> }).data ?? []).map((t) => t.name));
   await expect.poll(async () => (await roc()).some((n) => /^R-Con \(AUC 0\.\d{3}|^R-Con \(AUC 1\.000/.test(n))).toBe(true);
   expect(await page.isVisible('[data-testid=rr-coverage-plot]')).toBe(true);
-  const mapTypes = () => page.$eval('[data-testid=rr-map-plot]', (el) => ((el as unknown as { data?: Array<{ type: string }> }).data ?? []).map((t) => t.type));
-  await expect.poll(mapTypes).toContain('heatmap');
-  expect(await mapTypes()).toContain('contour');
+  // R-Con over the plane: an image of the grid in the diverging scale, and the level line R-Con = 1/2.
+  await waitForRegionImage(page, '[data-testid=rr-map-plot]');
+  const pixels = (await regionImagePixels(page, '[data-testid=rr-map-plot]'))!;
+  expect(pixels.width).toBe(pixels.height);
+  const colours = colourCounts(pixels);
+  expect(colours.size).toBeGreaterThan(10); // a continuous scale, not a few flat classes
+  const level = await page.$eval('[data-testid=rr-map-plot]', (el) => ((el as unknown as { data?: Array<{ name?: string; x?: Array<number | null> }> }).data ?? []).find((t) => t.name === 'R-Con = 1/2')?.x ?? []);
+  expect(level.filter((v) => v !== null).length).toBeGreaterThan(4); // the rejector switches somewhere in the plane
   expect(await workerTensors(page)).toBe(tensors);
   await page.screenshot({ path: 'test-results/rectified-rejection.png', fullPage: true });
   expect(errors).toEqual([]);

@@ -3,9 +3,10 @@
  * input latency (95th percentile over clicks made during the job) are measured with
  * PerformanceObserver in the page, written to test-results/responsiveness.json, and held to the
  * budget (no task over 50 ms, input within 100 ms) with a margin for these shared 2-core machines:
- * the longest task under 250 ms, the input 95th percentile under 200 ms. The preset jobs still
- * show a few redraws of small result plots at 50–150 ms here (plotly's own pipeline), hence the
- * margin; the figures are in the report. The first minutes are timed too and reported: the
+ * the longest task under 250 ms, the input 95th percentile under 200 ms. A plotly redraw cannot be
+ * split, and a small result plot still takes 30–80 ms to redraw here while the worker computes, so
+ * the preset jobs can show a task or two over 50 ms; the report names the slowest redraws (the
+ * page's own record) so the next cause is found at once. The first minutes are timed too: the
  * moving boundary after Train and the full result.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   writeFileSync('test-results/responsiveness.json', `${JSON.stringify(report, null, 2)}\n`);
-  console.log(report.jobs.map((j) => `${j.job}: ${(j.wallMs / 1000).toFixed(1)} s, ${j.longTasks} long tasks (longest ${j.longestTaskMs} ms, ${j.busyMs} ms busy), input p95 ${j.inputP95Ms} ms over ${j.interactions}`).join('\n'));
+  console.log(report.jobs.map((j) => `${j.job}: ${(j.wallMs / 1000).toFixed(1)} s, ${j.longTasks} long tasks (longest ${j.longestTaskMs} ms, ${j.busyMs} ms busy), input p95 ${j.inputP95Ms} ms over ${j.interactions}; slowest redraws: ${j.slowestDraws.join(', ') || 'none'}`).join('\n'));
   console.log(JSON.stringify(report.firstMinutes));
   await browser?.close();
 });

@@ -33,6 +33,8 @@ export interface JobFigures {
   interactions: number;
   inputP95Ms: number;
   inputMaxMs: number;
+  /** The page's own record of its slowest plot redraws in the span (the usual cause of a long task). */
+  slowestDraws: string[];
 }
 
 async function figures(page: Page, job: string, start: number, end: number): Promise<JobFigures> {
@@ -54,6 +56,7 @@ async function figures(page: Page, job: string, start: number, end: number): Pro
         interactions: count,
         inputP95Ms: lat.length ? Math.round(lat[Math.min(lat.length - 1, Math.ceil(0.95 * lat.length) - 1)]) : 0,
         inputMaxMs: lat.length ? Math.round(lat[lat.length - 1]) : 0,
+        slowestDraws: ((window as unknown as { __workbench?: { draws?: (a: number, b: number) => string[] } }).__workbench?.draws?.(start, end) ?? []).slice(0, 3),
       };
     },
     [job, start, end] as const,

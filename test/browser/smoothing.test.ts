@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseCertificationLog } from '../../src/core/settings';
 import { BASE_URL, launchBrowser } from './launch';
-import { TINY_IMAGE_SETTINGS, colourCounts, regionImagePixels, trainImageModel, waitForBackend, waitForRegionImage, workerTensors } from './page';
+import { TINY_IMAGE_SETTINGS, colourCounts, outlineCounts, regionImagePixels, trainImageModel, waitForBackend, waitForRegionImage, workerTensors } from './page';
 import { CLASS_COLORS } from '../../src/app/plots/colors';
 import { ABSTAIN_GREY } from '../../src/app/features/smoothing/smoothedRegions';
 
@@ -71,7 +71,7 @@ test('certify fills the curve and the table input by input', async () => {
   expect(rows[0][10]).toMatch(/draws\/s/);
   expect(await curveTraces()).toBe(1);
   // The radii are drawn as circles around the certified test points.
-  const circles = () => page.$eval('[data-testid=smoothed-regions-plot]', (el) => ((el as unknown as { layout?: { shapes?: unknown[] } }).layout?.shapes ?? []).length);
+  const circles = async () => Object.entries(await outlineCounts(page, '[data-testid=smoothed-regions-plot]')).filter(([name]) => name.startsWith('certified radius')).reduce((n, [, c]) => n + c, 0);
   await expect.poll(circles).toBeGreaterThan(5);
   expect(await workerTensors(page)).toBe(tensors);
 });

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { OUTCOME_RIGHT } from '../../src/app/plots/colors';
-import { TINY_IMAGE_SETTINGS, trainImageModel, waitForBackend, waitForRegionImage, workerTensors } from './page';
+import { TINY_IMAGE_SETTINGS, outlineCounts, trainImageModel, waitForBackend, waitForRegionImage, workerTensors } from './page';
 
 let browser: Browser;
 let page: Page;
@@ -79,17 +78,21 @@ test('verifying fills the table with IBP and CROWN side by side, and the eps-box
   expect(standard).toBeLessThan(0.2); // the model learned the three Gaussians
   expect(Number(row['3'])).toBe(60); // inputs
   // One box per verified input; the green ones are the verified inputs of the chosen bound.
-  const shapes = () => page.$eval('[data-testid=verify-boxes-plot]', (el) => ((el as unknown as { layout: { shapes?: Array<{ line: { color: string } }> } }).layout.shapes ?? []).map((s) => s.line.color));
+  // Boxes per legend entry: 'verified (k)' and 'not verified (n − k)'.
+  const boxes = async () => {
+    const counts = await outlineCounts(page, '[data-testid=verify-boxes-plot]');
+    const of = (re: RegExp) => Object.entries(counts).filter(([name]) => re.test(name)).reduce((n, [, c]) => n + c, 0);
+    return { verified: of(/^verified \(/), not: of(/^not verified \(/) };
+  };
   await page.waitForSelector('[data-testid=verify-boxes-plot]');
   // 30 of the 60 boxes by default (evenly spread), all on request.
-  await expect.poll(async () => (await shapes()).length).toBe(30);
+  await expect.poll(async () => { const b = await boxes(); return b.verified + b.not; }).toBe(30);
   expect(await page.textContent('[data-testid=verify-boxes-caption]')).toMatch(/showing 30 of 60/);
   await page.check('[data-testid=verify-boxes-all]');
-  await expect.poll(async () => (await shapes()).length).toBe(60);
-  const green = (await shapes()).filter((c) => c === OUTCOME_RIGHT).length;
-  expect(green).toBe(Math.round((1 - ibp) * 60));
+  await expect.poll(async () => { const b = await boxes(); return b.verified + b.not; }).toBe(60);
+  expect((await boxes()).verified).toBe(Math.round((1 - ibp) * 60));
   await page.selectOption('[data-testid=verify-box-bound]', 'crown');
-  await expect.poll(async () => (await shapes()).filter((c) => c === OUTCOME_RIGHT).length).toBe(Math.round((1 - crown) * 60));
+  await expect.poll(async () => (await boxes()).verified).toBe(Math.round((1 - crown) * 60));
   expect(await workerTensors(page)).toBe(tensors);
   await page.screenshot({ path: 'test-results/verification.png', fullPage: true });
 });

@@ -6,9 +6,11 @@
  * fifth of the main thread however fast its data changes. While a job runs, plots out of sight
  * wait until they are scrolled to or the job ends.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import Plotly, { type Data, type Layout } from 'plotly.js-cartesian-dist-min';
 import { useStore } from '../state/store';
+import { recordDraw } from '../state/responsiveness';
+import { PlotLegend, legendEntries, withHidden } from './PlotLegend';
 
 export interface PlotProps {
   data: Data[];
@@ -17,9 +19,32 @@ export interface PlotProps {
   testId?: string;
   /** Called with the plot's element after every plotly draw (a redraw, a zoom, a legend click). */
   onDrawn?: (gd: HTMLElement) => void;
+  /** The traces a downloaded image shows, when they differ from those plotly draws (markers drawn on a canvas). */
+  exportData?: Data[];
 }
 
-const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] };
+/**
+ * The modebar's camera button saves the plot as a PNG with its legend drawn by plotly (the page
+ * shows an HTML legend) and every marker (some are drawn on a canvas over the plot on the page).
+ */
+function config(figure: { current: { data: Data[]; layout: Layout } }) {
+  return {
+    displaylogo: false,
+    responsive: true,
+    modeBarButtonsToRemove: ['lasso2d', 'select2d', 'toImage'],
+    modeBarButtonsToAdd: [
+      {
+        name: 'Download the plot as a PNG',
+        icon: Plotly.Icons.camera,
+        click: (gd: HTMLElement) => {
+          const { data, layout } = figure.current;
+          const size = { width: gd.clientWidth, height: gd.clientHeight };
+          void Plotly.downloadImage({ data, layout: { ...layout, ...size, showlegend: legendEntries(data, layout).length > 0 } }, { format: 'png', filename: 'plot', ...size });
+        },
+      },
+    ],
+  };
+}
 /** The pause after a redraw, in units of that redraw's own time. */
 const REDRAW_GAP = 4;
 const MAX_PAUSE_MS = 1000;
@@ -39,8 +64,13 @@ interface Pacer {
 
 const jobsRunning = () => Object.keys(useStore.getState().jobs).length > 0;
 
-export function Plot({ data, layout, className, testId, onDrawn }: PlotProps) {
+export function Plot({ data, layout, className, testId, onDrawn, exportData }: PlotProps) {
   const ref = useRef<PlotlyElement>(null);
+  const entries = useMemo(() => legendEntries(data, layout), [data, layout]);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const figure = useRef({ data: exportData ?? data, layout });
+  figure.current = { data: withHidden(exportData ?? data, hidden), layout };
+  const plotConfig = useMemo(() => config(figure), []);
   const drawn = useRef(onDrawn);
   drawn.current = onDrawn;
   const pacer = useRef<Pacer>({ pending: null, timer: null, readyAt: 0, listening: false, gone: false, drawn: false, visible: true });
@@ -61,8 +91,9 @@ export function Plot({ data, layout, className, testId, onDrawn }: PlotProps) {
     if (!el || !next || p.gone) return;
     p.pending = null;
     const t0 = performance.now();
-    const done = Plotly.react(el, next.data, { autosize: true, ...next.layout }, CONFIG);
+    const done = Plotly.react(el, next.data, { autosize: true, ...next.layout }, plotConfig);
     const cost = performance.now() - t0;
+    recordDraw(el.closest('section')?.querySelector('h2')?.textContent ?? testId ?? 'a plot', t0, cost);
     p.drawn = true;
     p.readyAt = performance.now() + Math.min(MAX_PAUSE_MS, REDRAW_GAP * cost);
     void done.then(() => {
@@ -77,9 +108,10 @@ export function Plot({ data, layout, className, testId, onDrawn }: PlotProps) {
     });
   };
   useEffect(() => {
-    pacer.current.pending = { data, layout };
+    // The legend is drawn in HTML below the plot (PlotLegend), never by plotly.
+    pacer.current.pending = { data: withHidden(data, hidden), layout: { ...layout, showlegend: false } };
     schedule.current();
-  }, [data, layout]);
+  }, [data, layout, hidden]);
   useEffect(() => {
     const el = ref.current;
     const p = pacer.current;
@@ -107,6 +139,7 @@ export function Plot({ data, layout, className, testId, onDrawn }: PlotProps) {
     <div className="plot-box">
       <div ref={ref} className={className ?? 'plot'} data-testid={testId} />
       <FullScreenButton plot={ref} />
+      <PlotLegend entries={entries} hidden={hidden} onChange={setHidden} />
     </div>
   );
 }

@@ -51,7 +51,20 @@ function plotState(gd: HTMLElement | null): { xa: AxisPx; ya: AxisPx; width: num
   return { xa: full.xaxis, ya: full.yaxis, width: full.width ?? gd.clientWidth, height: full.height ?? gd.clientHeight, hidden };
 }
 
-export function RegionPlot({ traces, layout, region, className, testId }: { traces: Data[]; layout: Layout; region: RegionBytes | null; className?: string; testId?: string }) {
+/** The canvas, holding the layers it draws (read by the browser tests and handy in devtools). */
+type PointCanvas = HTMLCanvasElement & { pointLayers?: PointLayer[] };
+
+export interface RegionPlotProps {
+  traces: Data[];
+  layout: Layout;
+  region: RegionBytes | null;
+  className?: string;
+  testId?: string;
+  /** The hover text of the plane at data point (x, y) where no marker is near (null: none). */
+  valueAt?: (x: number, y: number) => string | null;
+}
+
+export function RegionPlot({ traces, layout, region, className, testId, valueAt }: RegionPlotProps) {
   const url = useImageUrl(region);
   const withImage = useMemo(
     () => (url && region ? { ...layout, images: [regionLayoutImage(url, region.bounds, region.n, region.opacity), ...((layout.images as unknown[] | undefined) ?? [])] } : layout),
@@ -60,13 +73,15 @@ export function RegionPlot({ traces, layout, region, className, testId }: { trac
   const { plotTraces, layers } = useMemo(() => toCanvasLayers(traces), [traces]);
   const layersRef = useRef<PointLayer[]>(layers);
   layersRef.current = layers;
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const canvas = useRef<PointCanvas>(null);
   const gdRef = useRef<HTMLElement | null>(null);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
   const redraw = useCallback((gd: HTMLElement) => {
     gdRef.current = gd;
     const s = plotState(gd);
-    if (s && canvas.current) drawLayers(canvas.current, s.width, s.height, s.xa, s.ya, layersRef.current, s.hidden);
+    if (!s || !canvas.current) return;
+    drawLayers(canvas.current, s.width, s.height, s.xa, s.ya, layersRef.current, s.hidden);
+    canvas.current.pointLayers = layersRef.current;
   }, []);
   useEffect(() => {
     if (gdRef.current) redraw(gdRef.current);
@@ -78,11 +93,13 @@ export function RegionPlot({ traces, layout, region, className, testId }: { trac
     const px = e.clientX - box.left;
     const py = e.clientY - box.top;
     const hit = nearestPoint(s.xa, s.ya, layersRef.current, s.hidden, px, py);
-    setTip(hit ? { x: px, y: py, text: hoverText(hit.layer, hit.index) } : null);
+    const inside = px >= s.xa._offset && px <= s.xa._offset + s.xa._length && py >= s.ya._offset && py <= s.ya._offset + s.ya._length;
+    const text = hit ? hoverText(hit.layer, hit.index) : inside && valueAt ? valueAt(s.xa.p2l(px - s.xa._offset), s.ya.p2l(py - s.ya._offset)) : null;
+    setTip(text ? { x: px, y: py, text } : null);
   };
   return (
-    <div className="region-plot" onMouseMove={layers.length ? hover : undefined} onMouseLeave={() => setTip(null)}>
-      <Plot data={plotTraces} layout={withImage} className={className} testId={testId} onDrawn={redraw} />
+    <div className="region-plot" onMouseMove={layers.length || valueAt ? hover : undefined} onMouseLeave={() => setTip(null)}>
+      <Plot data={plotTraces} layout={withImage} className={className} testId={testId} onDrawn={redraw} exportData={traces} />
       <canvas ref={canvas} className="point-canvas" data-testid={testId ? `${testId}-points` : undefined} data-points={layers.reduce((n, l) => n + l.x.length, 0)} />
       {tip ? (
         <div className="point-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">

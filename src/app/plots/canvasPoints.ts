@@ -17,9 +17,12 @@ export interface PointLayer {
   color: string;
   outline: string | null;
   outlineWidth: number;
+  /** The marker's opacity, 0–1. */
+  opacity: number;
 }
 
 interface Marker {
+  opacity?: number;
   symbol?: string;
   size?: number;
   color?: string;
@@ -49,6 +52,7 @@ export function toCanvasLayers(traces: Data[], min = 20): { plotTraces: Data[]; 
       color: m.color ?? '#444',
       outline: m.line?.color ?? null,
       outlineWidth: m.line?.width ?? 0,
+      opacity: m.opacity ?? 1,
     });
     const { x: _x, y: _y, text: _t, ...rest } = t;
     plotTraces.push({ ...rest, x: [null], y: [null], hoverinfo: 'skip' });
@@ -61,9 +65,14 @@ export interface AxisPx {
   _offset: number;
   _length: number;
   l2p(v: number): number;
+  p2l(px: number): number;
 }
 
-function path(ctx: CanvasRenderingContext2D, symbol: string, x: number, y: number, r: number): boolean {
+/** What a marker's outline is traced on: a canvas context, or svgPath's recorder. */
+type PathSink = Pick<CanvasRenderingContext2D, 'moveTo' | 'lineTo' | 'rect' | 'arc' | 'closePath'>;
+
+/** Traces a marker of `symbol` centred at (x, y), of radius r; true if it is filled, false if stroked. */
+function path(ctx: PathSink, symbol: string, x: number, y: number, r: number): boolean {
   switch (symbol) {
     case 'square':
       ctx.rect(x - r * 0.9, y - r * 0.9, 1.8 * r, 1.8 * r);
@@ -98,6 +107,25 @@ function path(ctx: CanvasRenderingContext2D, symbol: string, x: number, y: numbe
   }
 }
 
+/**
+ * The same marker as an SVG path (for legend swatches): its `d` and whether it is filled. An
+ * '-open' symbol is the outline of its shape.
+ */
+export function svgMarker(symbol: string, x: number, y: number, r: number): { d: string; filled: boolean } {
+  const open = symbol.endsWith('-open');
+  const parts: string[] = [];
+  const f = (v: number) => String(Math.round(v * 100) / 100);
+  const sink: PathSink = {
+    moveTo: (a, b) => void parts.push(`M${f(a)} ${f(b)}`),
+    lineTo: (a, b) => void parts.push(`L${f(a)} ${f(b)}`),
+    rect: (a, b, w, h) => void parts.push(`M${f(a)} ${f(b)}h${f(w)}v${f(h)}h${f(-w)}Z`),
+    arc: (cx, cy, rr) => void parts.push(`M${f(cx + rr)} ${f(cy)}A${f(rr)} ${f(rr)} 0 1 0 ${f(cx - rr)} ${f(cy)}A${f(rr)} ${f(rr)} 0 1 0 ${f(cx + rr)} ${f(cy)}Z`),
+    closePath: () => void parts.push('Z'),
+  };
+  const filled = path(sink, open ? symbol.slice(0, -'-open'.length) : symbol, x, y, r);
+  return { d: parts.join(''), filled: filled && !open };
+}
+
 /** Draws the visible layers in the plot area of (xa, ya); the canvas covers the whole plot. */
 export function drawLayers(canvas: HTMLCanvasElement, width: number, height: number, xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: Set<string>): void {
   const ratio = window.devicePixelRatio || 1;
@@ -117,7 +145,10 @@ export function drawLayers(canvas: HTMLCanvasElement, width: number, height: num
   for (const layer of layers) {
     if (hidden.has(layer.name)) continue;
     const r = layer.size / 2;
-    const stroked = layer.symbol === 'x' || layer.symbol === 'x-thin' || layer.symbol === 'line-ne';
+    const open = layer.symbol.endsWith('-open');
+    const symbol = open ? layer.symbol.slice(0, -'-open'.length) : layer.symbol;
+    const stroked = open || symbol === 'x' || symbol === 'x-thin' || symbol === 'line-ne';
+    ctx.globalAlpha = layer.opacity;
     ctx.beginPath();
     for (let i = 0; i < layer.x.length; i++) {
       const xv = layer.x[i];
@@ -126,7 +157,7 @@ export function drawLayers(canvas: HTMLCanvasElement, width: number, height: num
       const px = xa._offset + xa.l2p(xv);
       const py = ya._offset + ya.l2p(yv);
       ctx.moveTo(px + r, py);
-      path(ctx, layer.symbol, px, py, r);
+      path(ctx, symbol, px, py, r);
     }
     if (stroked) {
       ctx.strokeStyle = layer.outline ?? layer.color;

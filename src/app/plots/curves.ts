@@ -21,10 +21,10 @@ export function accuracyTraces(history: EpochStats[]): Data[] {
 
 export function curveLayout(yTitle: string, range?: [number, number]): Layout {
   return {
-    margin: { l: 48, r: 10, t: 10, b: 70 },
+    margin: { l: 48, r: 10, t: 10, b: 40 },
     xaxis: { title: { text: 'epoch', standoff: 4 }, rangemode: 'tozero' },
     yaxis: { title: { text: yTitle }, range, rangemode: 'tozero' },
-    legend: { orientation: 'h', y: -0.42, font: { size: 11 } },
+    legend: { orientation: 'h', y: -0.3, yanchor: 'top', font: { size: 11 } },
     height: 220,
     uirevision: yTitle,
   };

@@ -35,16 +35,6 @@ export function axis(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
-export function rows<T>(values: ArrayLike<number>, n: number, map: (v: number, i: number) => T): T[][] {
-  const out: T[][] = [];
-  for (let r = 0; r < n; r++) {
-    const row: T[] = new Array(n);
-    for (let c = 0; c < n; c++) row[c] = map(values[r * n + c], r * n + c);
-    out.push(row);
-  }
-  return out;
-}
-
 /** K + M: the outputs the grid can show (M from the caller, or the highest output index seen). */
 function outputsOf(grid: GridPrediction, numClasses: number, abstainClasses = 0): number {
   let max = numClasses + abstainClasses - 1;

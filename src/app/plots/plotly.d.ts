@@ -5,13 +5,17 @@ declare module 'plotly.js-cartesian-dist-min' {
   export type Config = Record<string, unknown>;
   export function react(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<unknown>;
   export function purge(root: HTMLElement): void;
+  /** Saves a figure ({ data, layout } or a drawn plot) as an image file. */
+  export function downloadImage(figure: HTMLElement | { data: Data[]; layout: Layout }, options: { format: 'png' | 'svg'; filename: string; width?: number; height?: number }): Promise<string>;
   export namespace Plots {
     function resize(root: HTMLElement): void;
   }
   const Plotly: {
     react: typeof react;
     purge: typeof purge;
+    downloadImage: typeof downloadImage;
     Plots: { resize(root: HTMLElement): void };
+    Icons: Record<string, { width: number; height: number; path: string }>;
   };
   export default Plotly;
 }

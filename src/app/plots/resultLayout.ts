@@ -1,6 +1,7 @@
 /**
- * The frame shared by the results plots: axes titled in words, a horizontal legend under the plot
- * in small type, and a uirevision so that the user's zoom survives redraws with new data.
+ * The frame shared by the results plots: axes titled in words, and a uirevision so that the user's
+ * zoom survives redraws with new data. The page draws the legend in HTML (PlotLegend); the
+ * legend settings here are for a downloaded image, where plotly draws it under the plot.
  */
 import type { Layout } from 'plotly.js-cartesian-dist-min';
 
@@ -11,10 +12,6 @@ export interface ResultLayoutSpec {
   x: AxisSpec;
   y: AxisSpec;
   height: number;
-  /** The bottom margin in px, room for the legend. */
-  bottom: number;
-  /** Where the legend sits, in plot heights (negative: under the plot). */
-  legendY: number;
   uirevision: string;
   /** The left margin in px, room for the y axis. */
   left?: number;
@@ -24,12 +21,12 @@ export interface ResultLayoutSpec {
 
 const axis = ({ title, ...rest }: AxisSpec) => ({ title: { text: title }, ...rest });
 
-export function resultLayout({ x, y, height, bottom, legendY, uirevision, left = 52, extra }: ResultLayoutSpec): Layout {
+export function resultLayout({ x, y, height, uirevision, left = 52, extra }: ResultLayoutSpec): Layout {
   return {
-    margin: { l: left, r: 10, t: 10, b: bottom },
+    margin: { l: left, r: 10, t: 10, b: 48 },
     xaxis: axis(x),
     yaxis: axis(y),
-    legend: { orientation: 'h', y: legendY, font: { size: 11 } },
+    legend: { orientation: 'h', y: -0.18, yanchor: 'top', font: { size: 11 } },
     height,
     uirevision,
     ...extra,

@@ -26,12 +26,15 @@ export interface ResponsivenessWindow {
   /** 95th percentile of input-to-paint over the interactions (ms; null without any). */
   inputP95Ms: number | null;
   inputMaxMs: number | null;
+  /** The plot redraw that took longest during the job ("R-Con over the plane: 48 ms"; null without any over 16 ms). */
+  slowestDraw: string | null;
 }
 
 const KEEP = 20;
 const BUFFER = 4000;
 const tasks: Stamp[] = [];
 const events = new Map<number, Stamp>();
+const draws: Array<Stamp & { plot: string }> = [];
 const interactionStarts: number[] = [];
 const open = new Map<string, { label: string; start: number }>();
 const finished: ResponsivenessWindow[] = [];
@@ -73,11 +76,25 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
+/** Notes a plot's redraw (plots/Plot.tsx), so that a long task can be traced to the plot that drew in it. */
+export function recordDraw(plot: string, start: number, duration: number): void {
+  if (duration >= 16) push(draws, { plot, start, duration });
+}
+
+/** The plot redraws of 16 ms or more that began in [start, end], slowest first ("R-Con over the plane: 48 ms"). */
+export function drawsBetween(start: number, end: number): string[] {
+  return draws
+    .filter((d) => d.start >= start && d.start <= end)
+    .sort((a, b) => b.duration - a.duration)
+    .map((d) => `${d.plot}: ${d.duration.toFixed(0)} ms`);
+}
+
 /** The figures of the span [start, end] (performance.now() times). */
 export function measureSpan(label: string, start: number, end: number): ResponsivenessWindow {
   const inSpan = (t: number) => t >= start && t <= end;
   const long = tasks.filter((t) => inSpan(t.start));
   const slow = [...events.values()].filter((e) => inSpan(e.start)).map((e) => e.duration);
+  const slowest = drawsBetween(start, end)[0] ?? null;
   const count = Math.max(slow.length, interactionStarts.filter(inSpan).length);
   const latencies = [...slow, ...new Array<number>(count - slow.length).fill(16)].sort((a, b) => a - b);
   return {
@@ -89,6 +106,7 @@ export function measureSpan(label: string, start: number, end: number): Responsi
     interactions: count,
     inputP95Ms: latencies.length ? percentile(latencies, 0.95) : null,
     inputMaxMs: latencies.length ? latencies[latencies.length - 1] : null,
+    slowestDraw: slowest,
   };
 }
 

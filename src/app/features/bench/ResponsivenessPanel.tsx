@@ -22,6 +22,7 @@ const COLUMNS: Column<ResponsivenessWindow>[] = [
     tip: 'From a click or key press to the next frame drawn, over the inputs made during the job (the budget: 100 ms).',
     cell: (w) => (w.inputP95Ms === null ? 'no input' : within(w.inputP95Ms <= 100, `${w.inputP95Ms.toFixed(0)} ms (${w.interactions} inputs)`)),
   },
+  { head: 'slowest plot redraw', col: 'draw', tip: 'The plot whose redraw took longest while the job ran, and how long (plotly lays out a plot in one piece).', cell: (w) => w.slowestDraw ?? 'none over 16 ms' },
 ];
 
 export function ResponsivenessPanel() {
@@ -31,7 +32,7 @@ export function ResponsivenessPanel() {
     <Section title="Page responsiveness during jobs" testId="responsiveness-panel">
       <p className="hint">
         The page only draws; the work runs in a worker. For each recent job: main-thread tasks over 50 ms (a stall you can feel) and how long a click or key press took to show on screen.
-        The budget is no task over 50 ms and input within 100 ms.
+        The budget is no task over 50 ms and input within 100 ms. The last column names the plot that took longest to redraw, the usual cause of a long task.
       </p>
       {responsivenessSupported() ? (
         windows.length ? (

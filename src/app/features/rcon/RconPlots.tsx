@@ -8,7 +8,9 @@ import { playgroundModelIdOf } from '../../state/modelSource';
 import { Plot } from '../../plots/Plot';
 import { rconScatterLayout, rconScatterTraces, stageOneThreshold } from './rconScatter';
 import { coverageLayout, coverageTraces, rocLayout, rocTraces } from './rconRejectionCurves';
-import { rconMapLayout, rconMapTraces } from './rconMap';
+import { RCON_GRADIENT, rconAt, rconMap, rconMapLayout } from './rconMap';
+import { RegionPlot } from '../../plots/RegionPlot';
+import { boundsKey } from '../../plots/decisionRegions';
 import { Section } from '../../ui/Section';
 import { LabeledSelect } from '../../ui/Select';
 import { CoupledTable } from './RconTables';
@@ -54,7 +56,7 @@ export function RconScatterPanel({ sets }: { sets: ScoredSet[] }) {
           </label>
         ))}
       </div>
-      <Plot data={traces} layout={layout} testId="rr-scatter-plot" />
+      <RegionPlot traces={traces} layout={layout} region={null} testId="rr-scatter-plot" />
       <CoupledTable sets={visible} />
     </Section>
   );
@@ -82,14 +84,21 @@ export function RconMapPanel() {
   const modelId = playgroundModelIdOf(sourceKey);
   const model = useStore((s) => (modelId ? s.models[modelId] : undefined));
   const dataset = useStore((s) => (model ? (s.datasets[datasetKey(model.config.data)] ?? null) : null));
-  const traces = useMemo(() => (grid ? rconMapTraces(grid, temperature, dataset) : []), [grid, temperature, dataset]);
+  const map = useMemo(() => (grid ? rconMap(grid, temperature, dataset) : null), [grid, temperature, dataset]);
+  const layout = useMemo(() => (grid ? rconMapLayout(grid) : null), [grid]);
   useEffect(() => {
     if (model) void loadDataset(model.config.data);
   }, [model]);
-  if (!grid || !model || grid.modelId !== model.id) return null;
+  if (!grid || !map || !layout || !model || grid.modelId !== model.id) return null;
   return (
     <Section title="R-Con over the plane" testId="rr-map">
-      <Plot data={traces} layout={rconMapLayout(grid)} testId="rr-map-plot" />
+      <RegionPlot key={boundsKey(grid.bounds)} traces={map.traces} layout={layout} region={map.region} testId="rr-map-plot" valueAt={(x, y) => rconAt(grid, map.rCon, x, y)} />
+      <div className="color-key" aria-label="Colour key: R-Con from 0 to 1">
+        <span>R-Con 0</span>
+        <span className="color-key-bar" style={{ background: RCON_GRADIENT }} />
+        <span>1</span>
+      </div>
+      <p className="hint">Vermillion where R-Con is low (the input would be rejected), white at 1/2, blue where it is high; the black line is R-Con = 1/2.</p>
     </Section>
   );
 }

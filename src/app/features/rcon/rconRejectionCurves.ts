@@ -24,7 +24,7 @@ function scoreLines(scores: ScoresByName, hovertemplate: string, curve: (name: R
 }
 
 /** The ROC and the accuracy–coverage plots sit side by side at one size. */
-const CURVE_FRAME = { height: 300, bottom: 80, legendY: -0.3 };
+const CURVE_FRAME = { height: 300 };
 
 export function rocTraces(scores: ScoresByName, correct: ArrayLike<number>): Data[] {
   if (!bothClasses(correct)) return [];

@@ -55,8 +55,6 @@ export function rconScatterLayout(xi: number): Layout {
     x: { title: 'confidence Con = f(x)[yₘ]', range: [0, 1.02] },
     y: { title: 'R-Con = Con · A_φ(x)', range: [0, 1.02] },
     height: 420,
-    bottom: 90,
-    legendY: -0.25,
     uirevision: 'rcon',
     extra: {
       shapes: [

@@ -37,7 +37,7 @@ function RegionsPanel() {
   const latest = [...runs].reverse().find((r) => r.mode === 'certify' && r.source?.kind === '2d' && r.source.modelId === modelId) ?? null;
   const rows = latest?.rows ?? null;
   const traces = useMemo(() => smoothedRegionTraces(dataset, rows), [dataset, rows]);
-  const layout = useMemo(() => smoothedRegionLayout(dataset, rows), [dataset, rows]);
+  const layout = useMemo(() => smoothedRegionLayout(dataset), [dataset]);
   const region = useMemo(() => smoothedRegion(grid, dataset?.numClasses ?? 3), [grid, dataset]);
   const caption = radiusCaption(dataset, rows);
   if (!model) return null;

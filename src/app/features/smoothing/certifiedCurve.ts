@@ -30,7 +30,5 @@ export const certifiedCurveLayout = resultLayout({
   x: { title: 'radius (l2, input units)', rangemode: 'tozero' },
   y: { title: 'certified accuracy (%)', range: [0, 100] },
   height: 320,
-  bottom: 90,
-  legendY: -0.3,
   uirevision: 'certified',
 });

@@ -76,9 +76,7 @@ export function noiseRejectionHistogramLayout(n: number): Layout {
     x: { title: 'x1: samples of the top class, not rejected (countTop)', range },
     y: { title: 'x2: samples rejected (countRejected)', range },
     height: 400,
-    bottom: 90,
     left: 60,
-    legendY: -0.28,
     uirevision: 'rejection-histogram',
   });
 }

@@ -10,6 +10,7 @@ import type { SmoothedGridView } from '../../../../workers/protocol';
 import { CLASS_COLORS, OUTCOME_RIGHT, OUTCOME_WRONG } from '../../plots/colors';
 import { type RegionBytes, categoryRegionBytes, pointsByClass, regionLayout } from '../../plots/decisionRegions';
 import { showingOf, thinIndices } from '../../plots/thin';
+import { type Outline, outlineTrace } from '../../plots/outlines';
 
 export const ABSTAIN_GREY = '#b0b0b0';
 
@@ -21,12 +22,9 @@ export function smoothedRegionTraces(dataset: Dataset2d | null, certified: Certi
   const traces: Data[] = [];
   const k = dataset?.numClasses ?? 3;
   if (dataset) traces.push(...pointsByClass(dataset.xTest, dataset.yTest, k, 'test', 'diamond', '#000000'));
-  // A legend entry for the abstain colour and for the two kinds of circle.
+  // A legend entry for the abstain colour.
   traces.push({ type: 'scatter', mode: 'markers', x: [null], y: [null], name: 'abstain (grey)', marker: { color: ABSTAIN_GREY, size: 10, symbol: 'square' } } as Data);
-  if (certified?.length) {
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: 'certified radius, correct', line: { color: OUTCOME_RIGHT } } as Data);
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: 'certified radius, wrong', line: { color: OUTCOME_WRONG, dash: 'dash' } } as Data);
-  }
+  if (certified?.length) traces.push(...radiusTraces(dataset, certified));
   return traces;
 }
 
@@ -42,20 +40,20 @@ export function radiusCaption(dataset: Dataset2d | null, certified: Certificatio
   return showingOf(thinIndices(all.length).length, all.length);
 }
 
-/** Circles of the certified radius around an evenly spread sample (at most 30) of the certified test points. */
-export function radiusShapes(dataset: Dataset2d | null, certified: CertificationRow[] | null): Array<Record<string, unknown>> {
-  if (!dataset || !certified) return [];
+/**
+ * Circles of the certified radius around an evenly spread sample (at most 30) of the certified
+ * test points, as two line traces (also the legend entries): correct and wrong.
+ */
+function radiusTraces(dataset: Dataset2d | null, certified: CertificationRow[]): Data[] {
   const all = circled(dataset, certified);
-  const shapes: Array<Record<string, unknown>> = [];
-  for (const row of thinIndices(all.length).map((i) => all[i])) {
-    const r = row.radius ?? 0;
-    const x = dataset.xTest[2 * row.idx];
-    const y = dataset.xTest[2 * row.idx + 1];
-    shapes.push({ type: 'circle', xref: 'x', yref: 'y', x0: x - r, x1: x + r, y0: y - r, y1: y + r, line: { color: row.correct ? OUTCOME_RIGHT : OUTCOME_WRONG, width: row.correct ? 1 : 1.5, dash: row.correct ? 'solid' : 'dash' }, layer: 'above' });
-  }
-  return shapes;
+  const circles: Record<'right' | 'wrong', Outline[]> = { right: [], wrong: [] };
+  for (const row of thinIndices(all.length).map((i) => all[i])) circles[row.correct ? 'right' : 'wrong'].push({ x: dataset!.xTest[2 * row.idx], y: dataset!.xTest[2 * row.idx + 1], r: row.radius ?? 0 });
+  return [
+    outlineTrace('circle', circles.right, { name: 'certified radius, correct', color: OUTCOME_RIGHT, width: 1, dashed: false }),
+    outlineTrace('circle', circles.wrong, { name: 'certified radius, wrong', color: OUTCOME_WRONG, width: 1.5, dashed: true }),
+  ];
 }
 
-export function smoothedRegionLayout(dataset: Dataset2d | null, certified: CertificationRow[] | null): Layout {
-  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: radiusShapes(dataset, certified), height: 460 };
+export function smoothedRegionLayout(dataset: Dataset2d | null): Layout {
+  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), height: 460 };
 }

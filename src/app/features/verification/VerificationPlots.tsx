@@ -15,7 +15,7 @@ import { Plot } from '../../plots/Plot';
 import { boundsKey } from '../../plots/decisionRegions';
 import { detectionLayout, detectionRows, detectionTraces } from './abstainDetections';
 import { tradeoffLayout, tradeoffTraces } from './verifiedTradeoff';
-import { boxCounts, verifiedBoxLayout, verifiedBoxRegion, verifiedBoxTraces } from './verifiedBoxes';
+import { boxCounts, verifiedBoxLayout, verifiedBoxRegion, verifiedBoxTraces, verifiedRegionTraces } from './verifiedBoxes';
 import { RegionPlot } from '../../plots/RegionPlot';
 import { Section } from '../../ui/Section';
 import { playgroundModelIdOf } from '../../state/modelSource';
@@ -47,12 +47,13 @@ export function TradeoffPanel() {
 export function DetectionsPanel() {
   const rows = useVerification((s) => s.rows);
   const traces = useMemo(() => detectionTraces(rows), [rows]);
+  const layout = useMemo(() => detectionLayout(traces), [traces]);
   const withPgd = rows.some((r) => r.pgd);
   if (!withPgd) return null;
   return (
     <Section title="Detections per abstain class (Fig. 4)" testId="verify-detections">
       {detectionRows(rows).length ? (
-        <Plot data={traces} layout={detectionLayout} testId="verify-detect-plot" />
+        <Plot data={traces} layout={layout} testId="verify-detect-plot" />
       ) : (
         <p className="hint">No model attacked so far has an abstain class (M = 0): nothing can be detected.</p>
       )}
@@ -89,9 +90,9 @@ export function BoxesPanel() {
   const result = results.find((r) => r.bound === boxBound) ?? results[0] ?? null;
   const M = model ? abstainOutputsOf(model.config.training) : 0;
   const eps = row?.eps ?? 0;
-  const traces = useMemo(() => verifiedBoxTraces(dataset, grid, result), [dataset, grid, result]);
   const [allBoxes, setAllBoxes] = useState(false);
-  const layout = useMemo(() => verifiedBoxLayout(dataset, eps, result, allBoxes), [dataset, eps, result, allBoxes]);
+  const traces = useMemo(() => [...verifiedRegionTraces(dataset, grid), ...verifiedBoxTraces(dataset, eps, result, allBoxes)], [dataset, grid, eps, result, allBoxes]);
+  const layout = useMemo(() => verifiedBoxLayout(dataset), [dataset]);
   const region = useMemo(() => verifiedBoxRegion(dataset, grid, M), [dataset, grid, M]);
   const counts = boxCounts(dataset, result);
   if (!row || !modelId || !model) return null;

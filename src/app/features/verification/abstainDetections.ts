@@ -39,10 +39,18 @@ export function detectionTraces(rows: VerifyRow[]): Data[] {
   }) as Data);
 }
 
-export const detectionLayout: Layout = {
+/**
+ * The bottom margin fits the longest category label (14 px a line) instead of plotly's automargin,
+ * which lays the plot out twice on every redraw.
+ */
+export function detectionLayout(traces: Data[]): Layout {
+  const labels = ((traces[0]?.x as string[] | undefined) ?? []).map((l) => l.split('<br>').length);
+  return { ...DETECTION_FRAME, margin: { l: 52, r: 10, t: 10, b: 14 * Math.max(1, ...labels) + 16 } } as Layout;
+}
+
+const DETECTION_FRAME: Layout = {
   barmode: 'group',
-  margin: { l: 52, r: 10, t: 10, b: 40 },
-  xaxis: { automargin: true, tickangle: 0, tickfont: { size: 11 } },
+  xaxis: { tickangle: 0, tickfont: { size: 11 } },
   yaxis: { title: { text: 'share of test inputs detected' }, tickformat: '.0%', rangemode: 'tozero' },
   legend: { orientation: 'h', y: 1.12, font: { size: 11 } },
   height: 380,

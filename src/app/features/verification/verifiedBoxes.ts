@@ -9,6 +9,7 @@ import type { Dataset2d, GridPrediction } from '../../../core/settings';
 import type { BoundResult } from '../../../../workers/protocol';
 import { type RegionBytes, abstainTraces, pointTraces, regionBytes, regionLayout } from '../../plots/decisionRegions';
 import { showingOf, thinIndices } from '../../plots/thin';
+import { type Outline, outlineTrace } from '../../plots/outlines';
 import { OUTCOME_RIGHT, OUTCOME_WRONG } from '../../plots/colors';
 
 
@@ -18,14 +19,8 @@ export function verifiedBoxRegion(dataset: Dataset2d | null, grid: GridPredictio
   return regionBytes({ dataset, grid, gridSplit: null, display: DISPLAY, abstainClasses });
 }
 
-export function verifiedBoxTraces(dataset: Dataset2d | null, grid: GridPrediction | null, result: BoundResult | null): Data[] {
+export function verifiedRegionTraces(dataset: Dataset2d | null, grid: GridPrediction | null): Data[] {
   const traces = [...abstainTraces(grid, dataset?.numClasses ?? 2, true), ...pointTraces({ dataset, evaluation: null, gridSplit: null, display: DISPLAY })];
-  if (result) {
-    const ok = result.verified.reduce((a, b) => a + b, 0);
-    // Legend entries for the two kinds of box (the boxes themselves are layout shapes).
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `verified (${ok})`, line: { color: OUTCOME_RIGHT } } as Data);
-    traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: `not verified (${result.verified.length - ok})`, line: { color: OUTCOME_WRONG, dash: 'dash' } } as Data);
-  }
   return traces;
 }
 
@@ -36,19 +31,22 @@ export function boxCounts(dataset: Dataset2d | null, result: BoundResult | null,
   return { total, shown, caption: showingOf(shown, total) };
 }
 
-/** One square per drawn input (all, or an evenly spread sample of at most 30): the box [x ± eps] around test point i. */
-export function verifiedBoxShapes(dataset: Dataset2d | null, eps: number, result: BoundResult | null, all = false): Array<Record<string, unknown>> {
+/**
+ * The boxes [x ± eps] around the drawn inputs (all, or an evenly spread sample of at most 30), as
+ * two line traces that are also the legend entries: verified (solid black) and not (dashed vermillion).
+ */
+export function verifiedBoxTraces(dataset: Dataset2d | null, eps: number, result: BoundResult | null, all = false): Data[] {
   if (!dataset || !result) return [];
+  const ok = result.verified.reduce((a, b) => a + b, 0);
   const total = boxCounts(dataset, result).total;
-  return thinIndices(total, all ? total : undefined).map((i) => {
-    const x = dataset.xTest[2 * i];
-    const y = dataset.xTest[2 * i + 1];
-    const ok = result.verified[i] === 1;
-    const color = ok ? OUTCOME_RIGHT : OUTCOME_WRONG;
-    return { type: 'rect', xref: 'x', yref: 'y', x0: x - eps, x1: x + eps, y0: y - eps, y1: y + eps, line: { color, width: ok ? 1 : 1.5, dash: ok ? 'solid' : 'dash' }, layer: 'above' };
-  });
+  const boxes: Record<'yes' | 'no', Outline[]> = { yes: [], no: [] };
+  for (const i of thinIndices(total, all ? total : undefined)) boxes[result.verified[i] === 1 ? 'yes' : 'no'].push({ x: dataset.xTest[2 * i], y: dataset.xTest[2 * i + 1], r: eps });
+  return [
+    outlineTrace('square', boxes.yes, { name: `verified (${ok})`, color: OUTCOME_RIGHT, width: 1, dashed: false }),
+    outlineTrace('square', boxes.no, { name: `not verified (${result.verified.length - ok})`, color: OUTCOME_WRONG, width: 1.5, dashed: true }),
+  ];
 }
 
-export function verifiedBoxLayout(dataset: Dataset2d | null, eps: number, result: BoundResult | null, all = false): Layout {
-  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), shapes: verifiedBoxShapes(dataset, eps, result, all), uirevision: 'verified-boxes' } as Layout;
+export function verifiedBoxLayout(dataset: Dataset2d | null): Layout {
+  return { ...regionLayout(dataset?.bounds ?? null, undefined, true), uirevision: 'verified-boxes' } as Layout;
 }

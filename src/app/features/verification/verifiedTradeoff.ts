@@ -47,7 +47,5 @@ export const tradeoffLayout = resultLayout({
   x: { title: 'standard error', rangemode: 'tozero', zeroline: false },
   y: { title: 'verified error', rangemode: 'tozero', zeroline: false },
   height: 420,
-  bottom: 48,
-  legendY: -0.25,
   uirevision: 'tradeoff',
 });
