@@ -65,6 +65,8 @@ test('a view without a model offers its preset with an expected duration and a q
   expect(await page.textContent('[data-testid=verify-preset-top-duration]')).toMatch(/^ \(≈ \d+ s\*\)$/);
   await page.goto(`${BASE_URL}?view=smoothing`);
   await waitForBackend(page);
+  // Smoothing offers its preset (the comparison of the smoothing methods) beside the quick model.
+  expect(await page.textContent('[data-testid=smoothing-preset-top-duration]')).toMatch(/^ \(≈ \d+ s\*\)$/);
   const duration = (await page.textContent('[data-testid=quick-model-smoothing-duration]')) ?? '';
   expect(duration).toMatch(/\*\)$/); // the reference machine's figure until it has run here
   await page.click('[data-testid=quick-model-smoothing]');
@@ -111,8 +113,15 @@ test('presentation mode: larger text, no settings column, kept in the link; each
   expect(new URL(page.url()).searchParams.get('present')).toBe('1');
   expect(await ideaSize()).toBeGreaterThan(before + 2);
   expect(await page.isVisible('.playground > .settings')).toBe(false);
+  // Under an open lesson, the lesson takes the view intro's place.
+  await page.goto(`${BASE_URL}?present=1&lesson=pgd&step=1`);
+  await waitForBackend(page);
+  await page.waitForSelector('[data-testid=lesson-dock]');
+  expect(await page.isVisible('[data-testid=intro-playground]')).toBe(false);
+  await page.click('[data-testid=lesson-close]');
+  await expect.poll(() => page.isVisible('[data-testid=intro-playground]')).toBe(true);
   // A shared link opens in the mode; the shortcut leaves it.
-  await page.reload();
+  await page.goto(`${BASE_URL}?present=1`);
   await waitForBackend(page);
   expect(await page.isVisible('.playground > .settings')).toBe(false);
   await page.keyboard.press('Control+Alt+KeyP');
@@ -152,3 +161,17 @@ for (const [width, height] of [
     expect(pageErrors).toEqual([]);
   });
 }
+
+test('the Images view starts with one press: the shipped subset, a trained CNN and its attack, timed for next time', async () => {
+  const page = await open(1440, 900);
+  await page.goto(`${BASE_URL}?view=images`);
+  await waitForBackend(page);
+  expect(await page.textContent('[data-testid=images-start-duration]')).toMatch(/^ \(≈ \d+ s\*\)$/);
+  await page.click('[data-testid=images-start]');
+  await page.waitForSelector('[data-testid=image-metrics]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
+  expect(await page.locator('[data-testid=intro-images-start]').count()).toBe(0);
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('workbench.presetTimes.v1') ?? '{}') as Record<string, { msPerWork: number }>);
+  expect(kept[Object.keys(kept).find((k) => k.endsWith(':images-start'))!]?.msPerWork).toBeGreaterThan(1000);
+  await page.context().close();
+});

@@ -165,6 +165,8 @@ async function runStep(lesson: string, step: number): Promise<number> {
   await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 30_000 });
   const seconds = (Date.now() - t0) / 1000;
   console.log(`lesson ${lesson} step ${step}: action took ${seconds.toFixed(1)} s`);
+  // The step's expected duration is now this browser's own measurement (no reference-machine star).
+  await expect.poll(() => page.textContent('[data-testid=lesson-action-duration]')).toMatch(/^≈ \d+ (s|min)$/);
   return seconds;
 }
 

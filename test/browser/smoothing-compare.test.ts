@@ -48,3 +48,23 @@ test('Gaussian vs CAT-RS vs CRA vs Gaussian with rejection on one plot', async (
   expect(await workerTensors(page)).toBeGreaterThan(tensors);
   expect(errors).toEqual([]);
 });
+
+test('the preset compares the methods at its own size from the top of the view, and its time is kept', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${BASE_URL}?view=smoothing`);
+  await waitForBackend(page);
+  expect(await page.textContent('[data-testid=smoothing-preset-top-duration]')).toMatch(/^ \(≈ \d+ s\*\)$/);
+  await page.click('[data-testid=smoothing-preset-top]');
+  await expect.poll(async () => (await page.$$('[data-testid=certify-run]')).length, { timeout: 180_000, interval: 1000 }).toBe(4);
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=certify-run]')].some((tr) => /running/.test(tr.textContent ?? '')), undefined, { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 60_000 });
+  // 500 points with a test fraction of 0.2: all 100 test inputs, each with n = 10,000.
+  const done = await page.$$eval('[data-testid=certify-run] td:nth-child(2)', (tds) => tds.map((td) => td.textContent ?? ''));
+  expect(done).toEqual(['100 / 100', '100 / 100', '100 / 100', '100 / 100']);
+  expect(await page.inputValue('[data-testid="smoothing-n"]')).toBe('10000');
+  // The panel's preset button now shows this browser's time (no reference star).
+  await expect.poll(() => page.textContent('[data-testid=smoothing-compare-preset-duration]')).toMatch(/^ \(≈ \d+ s\)$/);
+  expect(errors).toEqual([]);
+}, 300_000);

@@ -18,6 +18,13 @@ function isCancelledError(e: unknown): boolean {
   return e instanceof Error && (e.name === 'CancelledError' || /cancel/i.test(e.message));
 }
 
+let jobsStopped = 0;
+
+/** How many jobs have failed or been cancelled since the page opened: a sequence of jobs compares it before and after to know it ran through. */
+export function stoppedJobCount(): number {
+  return jobsStopped + cancelledJobs.size;
+}
+
 /**
  * Runs `fn` as a job labelled `label`; resolves with its result, or null when it failed or was
  * cancelled (a message says which).
@@ -30,6 +37,7 @@ export async function withJob<T>(kind: string, label: string, fn: (jobId: string
   try {
     return await fn(id, (fraction, etaMs, detail) => updateJob(id, { fraction, etaMs, ...(detail !== undefined ? { detail } : {}) }));
   } catch (e) {
+    jobsStopped++;
     if (isCancelledError(e)) pushMessage('info', `${label}: cancelled.`);
     else pushMessage('error', `${label} failed: ${e instanceof Error ? e.message : String(e)}`);
     return null;

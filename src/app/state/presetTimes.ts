@@ -4,13 +4,23 @@
  * the figure is the one measured on a reference machine (2 cores, WASM), labelled as such; a run
  * at another size is estimated from a measured one in proportion to its work (points × epochs).
  */
+import { create } from 'zustand';
+
 const STORE_KEY = 'workbench.presetTimes.v1';
+
+/** Bumped on every recorded time, so that buttons showing an expected duration re-read it. */
+const useRecorded = create(() => ({ version: 0 }));
+
+/** Subscribes a component to recorded times (the value itself is read with expectedDuration). */
+export const useRecordedTimes = (): number => useRecorded((s) => s.version);
 
 export interface PresetRun {
   /** The preset's id ('figure1', 'coupled', 'abstain', 'quick-<view>'). */
   preset: string;
   /** The run's work, in the preset's own units (points × epochs); 1 for fixed-size presets. */
   work: number;
+  /** The reference machine's time per unit of work, for a run the table below does not list (a lesson step's). */
+  referenceMsPerWork?: number;
 }
 
 /** Times measured on the reference machine (2-core VM, WASM backend, one tfjs thread). */
@@ -21,6 +31,9 @@ const REFERENCE_MS_PER_WORK: Record<string, number> = {
   'quick-smoothing': 5_000,
   'quick-rejection': 8_000,
   'quick-verify': 8_000,
+  'images-start': 19_000,
+  // Its work is already in reference milliseconds (smoothingCompare.ts compareWork).
+  'smoothing-compare': 1,
 };
 
 interface Stored {
@@ -46,7 +59,7 @@ export interface Expected {
 export function expectedDuration(run: PresetRun, backend: string | null): Expected | null {
   const here = backend ? read()[`${backend}:${run.preset}`] : undefined;
   if (here && Number.isFinite(here.msPerWork)) return { ms: here.msPerWork * run.work, measuredHere: true };
-  const ref = REFERENCE_MS_PER_WORK[run.preset];
+  const ref = REFERENCE_MS_PER_WORK[run.preset] ?? run.referenceMsPerWork;
   return ref ? { ms: ref * run.work, measuredHere: false } : null;
 }
 
@@ -57,6 +70,7 @@ export function recordDuration(run: PresetRun, backend: string | null, ms: numbe
     const all = read();
     all[`${backend}:${run.preset}`] = { msPerWork: ms / run.work, at: Date.now() };
     localStorage.setItem(STORE_KEY, JSON.stringify(all));
+    useRecorded.setState((s) => ({ version: s.version + 1 }));
   } catch {
     // Storage full or disabled: the reference figure stays in use.
   }

@@ -3,7 +3,7 @@
  * "Run preset (≈ 40 s)". A completed run records its time, so the next estimate is this device's.
  */
 import type { ReactNode } from 'react';
-import { type PresetRun, expectedDuration, formatDuration, recordDuration } from '../state/presetTimes';
+import { type PresetRun, expectedDuration, formatDuration, recordDuration, useRecordedTimes } from '../state/presetTimes';
 import { useStore } from '../state/store';
 import { useBusy } from './useBusy';
 
@@ -21,6 +21,7 @@ export interface PresetButtonProps {
 export function PresetButton({ run, onRun, children, testId, primary = true, disabled = false, title }: PresetButtonProps) {
   const busy = useBusy();
   const backend = useStore((s) => s.backend?.backend ?? null);
+  useRecordedTimes();
   const expected = expectedDuration(run, backend);
   const where = expected ? (expected.measuredHere ? `measured in this browser on ${backend}` : 'measured on a 2-core machine with WASM; your first run measures it here') : '';
   const press = async () => {

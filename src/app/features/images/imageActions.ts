@@ -26,9 +26,20 @@ export async function importImageFiles(files: File[]): Promise<void> {
   if (view) useStore.setState({ imageDataset: view });
 }
 
-export async function loadBuiltinImages(): Promise<void> {
+export async function loadBuiltinImages(): Promise<boolean> {
   const view = await withJob('import', 'Loading the Fashion-MNIST subset', (jobId, progress) => worker().loadBuiltinImages(jobId, progressProxy(progress)));
   if (view) useStore.setState({ imageDataset: view });
+  return !!view;
+}
+
+/**
+ * The Images view's start: the shipped Fashion-MNIST subset (when no dataset is loaded), a CNN
+ * trained on it with the current settings, and that model attacked. Resolves true when all three ran.
+ */
+export async function runImagesStart(): Promise<boolean> {
+  if (!useStore.getState().imageDataset && !(await loadBuiltinImages())) return false;
+  const modelId = await trainImage();
+  return modelId ? attackImage(modelId) : false;
 }
 
 function storeImageModel(summary: ImageModelSummary): void {
@@ -36,10 +47,17 @@ function storeImageModel(summary: ImageModelSummary): void {
   useStore.setState({ imageModels: { ...s.imageModels, [summary.id]: summary }, activeImageModelId: summary.id });
 }
 
-export async function trainImage(): Promise<void> {
+/** Trains a CNN on the loaded images; resolves with the trained model's id (null when refused, cancelled or diverged). */
+export async function trainImage(): Promise<string | null> {
   const { imageConfig, imageErrors, imageDataset, pushMessage } = useStore.getState();
-  if (!imageDataset) return pushMessage('error', 'Load a dataset first (drop files, or use the Fashion-MNIST subset).');
-  if (Object.keys(imageErrors).length) return pushMessage('error', 'Fix the highlighted settings before training.');
+  if (!imageDataset) {
+    pushMessage('error', 'Load a dataset first (drop files, or use the Fashion-MNIST subset).');
+    return null;
+  }
+  if (Object.keys(imageErrors).length) {
+    pushMessage('error', 'Fix the highlighted settings before training.');
+    return null;
+  }
   const c = imageConfig;
   const modelId = `img-${c.model.kind}-${c.training.method}`;
   const name = `${c.model.kind.toUpperCase()} · ${METHOD_LABELS[c.training.method].split(' (')[0]} · ${imageDataset.name.split(' (')[0]}`;
@@ -65,18 +83,26 @@ export async function trainImage(): Promise<void> {
       }),
     ),
   );
-  if (!outcome) return;
+  if (!outcome) return null;
   pushMessage(outcome.status === 'diverged' ? 'error' : 'info', `${name}: ${outcome.message}`);
   if (outcome.model) storeImageModel(outcome.model);
+  return outcome.status === 'diverged' || !outcome.model ? null : outcome.model.id;
 }
 
-export async function attackImage(modelId: string): Promise<void> {
+/** Attacks a trained image model on the test images; resolves true when the attack ran. */
+export async function attackImage(modelId: string): Promise<boolean> {
   const { imageConfig, imageErrors, imageDataset, imageModels, pushMessage } = useStore.getState();
-  if (!imageDataset) return pushMessage('error', 'Load a dataset first.');
-  if (Object.keys(imageErrors).length) return pushMessage('error', 'Fix the highlighted settings first.');
+  if (!imageDataset) {
+    pushMessage('error', 'Load a dataset first.');
+    return false;
+  }
+  if (Object.keys(imageErrors).length) {
+    pushMessage('error', 'Fix the highlighted settings first.');
+    return false;
+  }
   const name = imageModels[modelId]?.name ?? modelId;
   const view = await withJob('attack-image', `Attacking ${name}`, (jobId, progress) => worker().attackImageModel(jobId, modelId, imageDataset.id, imageConfig, progressProxy(progress)));
-  if (!view) return;
+  if (!view) return false;
   useStore.setState({ imageAttacks: { ...useStore.getState().imageAttacks, [modelId]: view } });
   const a = view.attack;
   await recordRun(
@@ -84,6 +110,7 @@ export async function attackImage(modelId: string): Promise<void> {
     { model: name, set: 'test', n: view.split.n, naturalAccuracy: view.split.naturalAccuracy, robustAccuracy: view.split.robustAccuracy, robustInaccuracy: view.split.robustInaccuracy },
     { attack: a, dataset: imageDataset.name, counts: view.split.counts, fractions: view.split.fractions, elapsedMs: view.elapsedMs },
   );
+  return true;
 }
 
 /** Downloads model.json and weights.bin (the tfjs LayersModel format). */

@@ -7,7 +7,8 @@ import { useEffect } from 'react';
 import { useStore } from '../../state/store';
 import { useBusy } from '../../ui/useBusy';
 import { findLesson } from './content/lessons';
-import { closeLesson, openStep, openStepFromUrl, runStepAction, stepKey, useLesson } from './lessonStore';
+import { closeLesson, lessonRun, openStep, openStepFromUrl, runStepAction, stepKey, useLesson } from './lessonStore';
+import { expectedDuration, formatDuration, useRecordedTimes } from '../../state/presetTimes';
 import { CalloutBadges, useAnchorBoxes } from './CalloutBadges';
 import { LessonSentence } from './LessonSentence';
 import { PaperLink } from '../../ui/PaperLink';
@@ -76,9 +77,7 @@ export function LessonDock() {
             <button type="button" className="primary" data-testid="lesson-action" disabled={busy || !ready} onClick={() => void runStepAction(lesson.id, stepNo, step.action.run)} title="Set the workbench up for this step and run it.">
               {step.action.label}
             </button>
-            <span className="hint" title="Measured on the WASM backend of a two-core machine, on a fresh page (any model the step needs is trained first).">
-              about {step.action.seconds} s
-            </span>
+            <StepDuration lessonId={lesson.id} step={stepNo} seconds={step.action.seconds} />
             <span className="lesson-status" data-testid="lesson-action-status" data-status={status ?? 'idle'}>
               {status === 'running' ? 'running…' : status === 'done' ? 'finished — see the notes' : ''}
             </span>
@@ -113,5 +112,24 @@ export function LessonDock() {
       </div>
       <CalloutBadges callouts={callouts} boxes={boxes} />
     </section>
+  );
+}
+
+/** The step's expected duration: measured in this browser once it has run here, else the reference machine's. */
+function StepDuration({ lessonId, step, seconds }: { lessonId: string; step: number; seconds: number }) {
+  const backend = useStore((s) => s.backend?.backend ?? null);
+  // Re-read after each recorded run.
+  useRecordedTimes();
+  const expected = expectedDuration(lessonRun(lessonId, step, seconds), backend);
+  if (!expected) return null;
+  return (
+    <span
+      className="hint"
+      data-testid="lesson-action-duration"
+      title={expected.measuredHere ? `Measured in this browser on ${backend}, the last time this step ran.` : 'Measured on the WASM backend of a two-core machine, on a fresh page (any model the step needs is trained first); your first run measures it here.'}
+    >
+      {formatDuration(expected.ms)}
+      {expected.measuredHere ? '' : '*'}
+    </span>
   );
 }

@@ -2,20 +2,24 @@
 import { useStore } from '../../state/store';
 import { urlFor } from '../../state/urlState';
 import { LESSONS } from './content/lessons';
-import { openStep } from './lessonStore';
+import { lessonRun, openStep } from './lessonStore';
+import { expectedDuration, useRecordedTimes } from '../../state/presetTimes';
 import { PaperLink } from '../../ui/PaperLink';
 import type { Lesson } from './lessonTypes';
 import './lessons.css';
 
-/** The runs of all steps together, rounded up to half minutes. */
-function runTime(lesson: Lesson): string {
-  const seconds = lesson.steps.reduce((t, s) => t + s.action.seconds, 0);
+/** The runs of all steps together (each measured here once it has run, else the reference machine's), rounded up to half minutes. */
+function runTime(lesson: Lesson, backend: string | null): string {
+  const ms = lesson.steps.reduce((t, s, i) => t + (expectedDuration(lessonRun(lesson.id, i + 1, s.action.seconds), backend)?.ms ?? s.action.seconds * 1000), 0);
+  const seconds = Math.max(1, Math.round(ms / 1000));
   return seconds < 60 ? `about ${seconds} s of runs` : `about ${Math.ceil(seconds / 30) / 2} min of runs`;
 }
 
 function LessonCard({ lesson, index }: { lesson: Lesson; index: number }) {
   const config = useStore((s) => s.config);
   const backend = useStore((s) => s.requestedBackend);
+  const running = useStore((s) => s.backend?.backend ?? null);
+  useRecordedTimes();
   const first = lesson.steps[0];
   const href = urlFor(config, first.view, backend, { lesson: lesson.id, step: 1 });
   return (
@@ -36,7 +40,7 @@ function LessonCard({ lesson, index }: { lesson: Lesson; index: number }) {
       </ol>
       <div className="lesson-card-foot">
         <span className="hint" data-testid="lesson-card-meta">
-          {lesson.steps.length} steps · {runTime(lesson)}
+          {lesson.steps.length} steps · {runTime(lesson, running)}
         </span>
         <a
           className="lesson-start"

@@ -9,6 +9,8 @@ import { readLesson, writeUrl } from '../../state/urlState';
 import { findLesson } from './content/lessons';
 import type { LessonAction } from './lessonTypes';
 import { runLessonAction } from './lessonActions';
+import { stoppedJobCount } from '../../state/jobs';
+import { type PresetRun, recordDuration } from '../../state/presetTimes';
 
 export type ActionStatus = 'running' | 'done';
 
@@ -64,11 +66,18 @@ export function openStepFromUrl(): void {
 }
 
 /** Runs the open step's action and records that it ran. */
+/** A lesson step as a timed run: its reference time is the step's own estimate (seconds on the reference machine). */
+export const lessonRun = (lessonId: string, step: number, seconds: number): PresetRun => ({ preset: `lesson-${lessonId}-${step}`, work: 1, referenceMsPerWork: seconds * 1000 });
+
 export async function runStepAction(lessonId: string, step: number, action: LessonAction): Promise<void> {
   const key = stepKey(lessonId, step);
   useLesson.setState((s) => ({ status: { ...s.status, [key]: 'running' } }));
+  const stopped = stoppedJobCount();
+  const t0 = performance.now();
   try {
     await runLessonAction(action);
+    // Only a run that went through is timed: the next estimate is this browser's own.
+    if (stoppedJobCount() === stopped) recordDuration(lessonRun(lessonId, step, 0), useStore.getState().backend?.backend ?? null, performance.now() - t0);
   } finally {
     useLesson.setState((s) => ({ status: { ...s.status, [key]: 'done' } }));
   }

@@ -2,7 +2,10 @@
 import { useState } from 'react';
 import { useStore } from '../../state/store';
 import { type SmoothingSettings, importLog, runCertification, runSmoothedGrid, settingProblems, settingsProblems, useSmoothing } from './smoothing';
-import { runSmoothingComparison } from './smoothingCompare';
+import { presetWork, runSmoothingComparison, runSmoothingPreset } from './smoothingCompare';
+import { compareWork } from './compareWork';
+import { useNoiseRejection } from './noiseRejection';
+import { PresetButton } from '../../ui/PresetButton';
 import { type SettingBinding, SettingField } from '../../ui/SettingField';
 import { ModelSourcePicker } from '../../ui/ModelSourcePicker';
 import { Section } from '../../ui/Section';
@@ -30,8 +33,10 @@ function SourcePicker() {
 }
 
 export function SmoothingComparePanel() {
-  const busy = useBusy();
   const [withRejection, setWithRejection] = useState(true);
+  const config = useStore((s) => s.config);
+  const smoothing = useSmoothing((s) => s.settings);
+  const rejection = useNoiseRejection((s) => s.settings);
   return (
     <Section title="Compare training for smoothing (2-D)" testId="smoothing-compare">
       <p className="hint">
@@ -43,9 +48,18 @@ export function SmoothingComparePanel() {
         <span className="field-label">+ Gaussian with rejection (Sheikholeslami et al.)</span>
       </label>
       <div className="run-buttons">
-        <button type="button" data-testid="smoothing-compare-run" disabled={busy} onClick={() => void runSmoothingComparison(withRejection)} title="Train the three methods one after the other, then certify each (the smoothing settings above apply).">
-          Compare
-        </button>
+        <PresetButton run={{ preset: 'smoothing-compare', work: presetWork(config) }} testId="smoothing-compare-preset" onRun={runSmoothingPreset} title="At the preset's size: 500 points and 8 epochs per method, n = 10,000 draws on 100 test inputs, with rejection (it sets those fields).">
+          Compare (preset size)
+        </PresetButton>
+        <PresetButton
+          run={{ preset: 'smoothing-compare', work: compareWork(config, smoothing, rejection, withRejection) }}
+          testId="smoothing-compare-run"
+          primary={false}
+          onRun={() => runSmoothingComparison(withRejection)}
+          title="With your settings: the Playground's data, model and epochs and the smoothing settings above (the full size; it can take minutes)."
+        >
+          Compare with these settings
+        </PresetButton>
       </div>
     </Section>
   );

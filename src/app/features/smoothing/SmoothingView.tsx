@@ -14,6 +14,8 @@ import { radiusCaption, smoothedRegion, smoothedRegionLayout, smoothedRegionTrac
 import { RegionPlot } from '../../plots/RegionPlot';
 import { ViewIntro } from '../../ui/ViewIntro';
 import { QuickStart } from '../../ui/QuickStart';
+import { PresetButton } from '../../ui/PresetButton';
+import { presetWork, runSmoothingPreset } from './smoothingCompare';
 import { SettingField } from '../../ui/SettingField';
 import { LibraryPanel } from '../library/LibraryPanel';
 import { Section } from '../../ui/Section';
@@ -55,6 +57,7 @@ function RegionsPanel() {
 export function SmoothingView() {
   const runs = useSmoothing((s) => s.runs);
   const traces = useMemo(() => certifiedCurveTraces(runs), [runs]);
+  const config = useStore((s) => s.config);
   return (
     <ViewColumns
       intro={
@@ -63,7 +66,16 @@ export function SmoothingView() {
           title="Randomized smoothing: certified radii"
           idea="Randomized smoothing classifies many Gaussian-noisy copies of an input and answers with the class most copies get, or abstains when the vote is too close. The margin of the vote gives a certified l2 radius: no change of the input smaller than it can alter the answer."
           papers={['cohen', 'catrs', 'rejection']}
-          start={<QuickStart view="smoothing" />}
+          start={
+            <QuickStart
+              view="smoothing"
+              preset={
+                <PresetButton run={{ preset: 'smoothing-compare', work: presetWork(config) }} testId="smoothing-preset-top" onRun={runSmoothingPreset} title="Trains Gaussian augmentation (Cohen et al.), CAT-RS (Jeong et al.) and CRA (Merkli et al.) on 500 points, certifies each (n = 10,000 draws, 100 test inputs) and adds the Gaussian model with sample rejection (Sheikholeslami et al.): four certified-accuracy curves on one plot.">
+                  Compare the smoothing methods
+                </PresetButton>
+              }
+            />
+          }
         />
       }
       className="smoothing"

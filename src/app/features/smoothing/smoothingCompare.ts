@@ -5,31 +5,54 @@
  * add the Gaussian model with sample rejection (Sheikholeslami et al.): their certified-accuracy curves
  * end up on one plot. Each step is a job of its own; cancelling one stops the comparison.
  */
-import { DATASET2D_INFO, METHOD_LABELS, type TrainingMethodName, validateExperiment } from '../../../core/settings';
+import { DATASET2D_INFO, type ExperimentConfig, METHOD_LABELS, validateExperiment } from '../../../core/settings';
+import { COMPARE_METHODS, COMPARE_PRESET, compareWork } from './compareWork';
 import { trainModel } from '../../state/playgroundModels';
-import { jobWasCancelled, withJob } from '../../state/jobs';
-import { certifyWithNoiseRejection, trainNoiseRejection } from './noiseRejection';
-import { runCertification, settingsProblems, useSmoothing } from './smoothing';
+import { jobWasCancelled, stoppedJobCount, withJob } from '../../state/jobs';
+import { NOISE_REJECTION_SETTINGS_DEFAULTS, certifyWithNoiseRejection, trainNoiseRejection, useNoiseRejection } from './noiseRejection';
+import { SMOOTHING_SETTINGS_DEFAULTS, runCertification, settingsProblems, useSmoothing } from './smoothing';
 import { useStore } from '../../state/store';
 import { modelKey } from '../../../../workers/protocol';
 
-export const COMPARE_METHODS: readonly TrainingMethodName[] = ['gaussian', 'cat-rs', 'cra'];
 
-export const compareModelId = (method: TrainingMethodName) => `cmp-${method}`;
+export const compareModelId = (method: (typeof COMPARE_METHODS)[number]) => `cmp-${method}`;
 
 const lastRunStopped = () => {
   const runs = useSmoothing.getState().runs;
   return runs.length > 0 && runs[runs.length - 1].status === 'cancelled';
 };
 
-export async function runSmoothingComparison(withRejection: boolean): Promise<void> {
+/** The preset's work on the Playground's data settings (its size and epochs, the rest as set there). */
+export function presetWork(config: ExperimentConfig): number {
+  const c = { ...config, data: { ...config.data, size: COMPARE_PRESET.playground['data.size'] }, training: { ...config.training, epochs: COMPARE_PRESET.playground['training.epochs'] } };
+  return compareWork(c, { ...SMOOTHING_SETTINGS_DEFAULTS, ...COMPARE_PRESET.smoothing }, { ...NOISE_REJECTION_SETTINGS_DEFAULTS, ...COMPARE_PRESET.rejection }, true);
+}
+
+/** The smoothing preset: the comparison, with sample rejection, at the preset's size. Resolves true when every part ran. */
+export async function runSmoothingPreset(): Promise<boolean> {
+  const s = useStore.getState();
+  for (const [path, value] of Object.entries(COMPARE_PRESET.playground)) s.setField(path, value);
+  useSmoothing.setState((st) => ({ settings: { ...SMOOTHING_SETTINGS_DEFAULTS, sigma: st.settings.sigma, ...COMPARE_PRESET.smoothing } }));
+  useNoiseRejection.setState({ settings: { ...NOISE_REJECTION_SETTINGS_DEFAULTS, ...COMPARE_PRESET.rejection } });
+  return runSmoothingComparison(true);
+}
+
+/** Trains and certifies the three methods (and the Gaussian model with rejection); resolves true when every part ran. */
+export async function runSmoothingComparison(withRejection: boolean): Promise<boolean> {
   const { config, pushMessage } = useStore.getState();
   const { settings } = useSmoothing.getState();
   const smoothingProblems = settingsProblems(settings);
-  if (smoothingProblems.length) return pushMessage('error', `Smoothing settings refused: ${smoothingProblems.join('; ')}.`);
+  if (smoothingProblems.length) {
+    pushMessage('error', `Smoothing settings refused: ${smoothingProblems.join('; ')}.`);
+    return false;
+  }
   const configs = COMPARE_METHODS.map((method) => ({ method, config: { ...config, training: { ...config.training, method, sigma: settings.sigma } } }));
   const problems = validateExperiment(configs[0].config);
-  if (Object.keys(problems).length) return pushMessage('error', `Fix the playground settings first: ${Object.entries(problems).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
+  if (Object.keys(problems).length) {
+    pushMessage('error', `Fix the playground settings first: ${Object.entries(problems).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
+    return false;
+  }
+  const stopped = stoppedJobCount();
   const data = DATASET2D_INFO[config.data.kind].label.split(' (')[0];
   const trained = await withJob('compare', `Training for smoothing on ${data}: Gaussian, CAT-RS, CRA (σ = ${settings.sigma})`, async (jobId, progress) => {
     for (const [i, { method, config: c }] of configs.entries()) {
@@ -39,14 +62,16 @@ export async function runSmoothingComparison(withRejection: boolean): Promise<vo
     }
     return true;
   });
-  if (!trained) return;
+  if (!trained) return false;
   for (const { method } of configs) {
     useSmoothing.setState({ sourceKey: modelKey('2d', compareModelId(method)) });
     await runCertification('certify');
-    if (lastRunStopped()) return;
+    if (lastRunStopped()) return false;
   }
-  if (!withRejection) return;
-  useSmoothing.setState({ sourceKey: modelKey('2d', compareModelId('gaussian')) });
-  await trainNoiseRejection();
-  await certifyWithNoiseRejection();
+  if (withRejection) {
+    useSmoothing.setState({ sourceKey: modelKey('2d', compareModelId('gaussian')) });
+    await trainNoiseRejection();
+    await certifyWithNoiseRejection();
+  }
+  return stoppedJobCount() === stopped && !lastRunStopped();
 }
