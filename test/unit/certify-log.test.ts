@@ -46,6 +46,17 @@ describe('log format', () => {
     expect(() => parseCertificationLog(`${head}0\t1\t1\t0.5\t2\t0:00:01\n`)).toThrow(/correct must be 0 or 1/);
     expect(() => parseCertificationLog(`${head}0\t1\t-2\t0.5\t1\t0:00:01\n`)).toThrow(/predict must be a whole number ≥ -1/);
     expect(() => parseCertificationLog(`${head}0\t1\t1\t0.5\t1\tsoon\n`)).toThrow(/time must be a duration/);
+    // Row by row: correct must agree with predict and label (an abstention is never correct),
+    // idx must be present and unique, and line numbers are those of the file as written.
+    expect(() => parseCertificationLog(`${head}0\t1\t2\t0.5\t1\t0:00:01\n`)).toThrow(/Line 2: correct is 1 but predict 2 differs from label 1/);
+    expect(() => parseCertificationLog(`${head}0\t1\t1\t0.5\t0\t0:00:01\n`)).toThrow(/Line 2: correct is 0 but predict 1 equals label 1/);
+    expect(() => parseCertificationLog(`${head}0\t1\t-1\t0.0\t1\t0:00:01\n`)).toThrow(/correct is 1 but predict -1 differs/);
+    expect(() => parseCertificationLog(`${head}\t1\t1\t0.5\t1\t0:00:01\n`)).toThrow(/Line 2: idx must be a whole number ≥ 0, got ""/);
+    expect(() => parseCertificationLog(`${head}4\t1\t1\t0.5\t1\t0:00:01\n\n\n4\t0\t0\t0.5\t1\t0:00:01\n`)).toThrow(/Line 5: idx 4 appears twice \(first on line 2\)/);
+    expect(() => parseCertificationLog(`${head}\n\n0\t1\t1\t\t1\t0:00:01\n`)).toThrow(/^Line 4: radius must be a number ≥ 0, got ""/);
+    expect(() => parseCertificationLog(`${head}0\t1\t1\t0.5\t2\t0:00:01\n`, 'sigma_0.25.tsv')).toThrow(/^sigma_0\.25\.tsv, line 2: correct must be 0 or 1/);
+    // A UTF-8 byte-order mark (as some editors write) is accepted.
+    expect(parseCertificationLog(`\uFEFF${head}0\t1\t1\t0.5\t1\t0:00:01\n`).rows).toHaveLength(1);
     // Windows line ends and a trailing blank line are fine.
     expect(parseCertificationLog(`${head.replace('\n', '\r\n')}3\t1\t1\t0.5\t1\t0:00:01\r\n\r\n`).rows[0].radius).toBe(0.5);
   });

@@ -57,6 +57,39 @@ describe('zip of PNGs in class folders', () => {
     expect(() => parseDatasetFile('f.zip', zip({ 'x/1.png': png(20, 20, 1, 0), 'y/2.png': png(20, 20, 1, 0) }), { maxBytes: 600 })).toThrow(/too large/);
   });
 
+  test('entry paths that could escape or mislead are refused by name', () => {
+    const ok = png(2, 2, 1, 0);
+    expect(() => parseDatasetFile('p.zip', zip({ '../x/1.png': ok, 'y/2.png': ok }))).toThrow(/p\.zip: the entry "\.\.\/x\/1\.png" has a "\.\." folder/);
+    expect(() => parseDatasetFile('p.zip', zip({ 'a/./x/1.png': ok, 'y/2.png': ok }))).toThrow(/has a "\." folder/);
+    expect(() => parseDatasetFile('p.zip', zip({ '/abs/x/1.png': ok, 'y/2.png': ok }))).toThrow(/has an absolute path/);
+    expect(() => parseDatasetFile('p.zip', zip({ 'C:/x/1.png': ok, 'y/2.png': ok }))).toThrow(/has a drive path/);
+    expect(() => parseDatasetFile('p.zip', zip({ 'x\\1.png': ok, 'y/2.png': ok }))).toThrow(/has a backslash/);
+    expect(() => parseDatasetFile('p.zip', zip({ 'x//1.png': ok, 'y/2.png': ok }))).toThrow(/has an empty folder name/);
+  });
+
+  test('a PNG bomb (a small file whose header declares a huge image) is refused before decoding, in little memory', () => {
+    // A valid 2×2 PNG whose IHDR is rewritten to declare 60,000 × 60,000 pixels (10.8 GB as floats).
+    const bomb = png(2, 2, 1, 0).slice();
+    const view = new DataView(bomb.buffer, bomb.byteOffset, bomb.byteLength);
+    view.setUint32(16, 60_000);
+    view.setUint32(20, 60_000);
+    const file = zip({ 'x/1.png': png(2, 2, 1, 0), 'y/bomb.png': bomb });
+    expect(file.length).toBeLessThan(1000);
+    const rss = process.memoryUsage().rss;
+    expect(() => parseDatasetFile('bomb.zip', file)).toThrow(/bomb\.zip decodes to more than 300 MiB of pixels \(y\/bomb\.png declares 60000×60000\)/);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(500 * 2 ** 20);
+    // Many images each within the limit but too many together: the total is what counts.
+    const many: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 40; i++) {
+      const p = png(2, 2, 1, 0).slice();
+      const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+      v.setUint32(16, 2000);
+      v.setUint32(20, 2000);
+      many[`${i % 2 ? 'a' : 'b'}/${i}.png`] = p;
+    }
+    expect(() => parseDatasetFile('many.zip', zip(many))).toThrow(/decodes to more than 300 MiB of pixels/);
+  });
+
   test('a zip named "test" becomes the test set next to a training zip', () => {
     const a = parseDatasetFile('train.zip', zip({ 'x/1.png': png(2, 2, 1, 0), 'y/2.png': png(2, 2, 1, 9), 'y/3.png': png(2, 2, 1, 5) }));
     const b = parseDatasetFile('test.zip', zip({ 'x/4.png': png(2, 2, 1, 1), 'y/5.png': png(2, 2, 1, 2) }));

@@ -95,21 +95,27 @@ export interface ParsedLog {
 }
 
 /** Parses a log; throws an Error naming the line and the problem when it is malformed. */
-export function parseCertificationLog(text: string): ParsedLog {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '');
-  if (!lines.length) throw new Error('The log is empty: expected the header "idx label predict radius correct time".');
-  const header = lines[0].trim().split(/\t|\s+/);
+export function parseCertificationLog(text: string, source?: string): ParsedLog {
+  // Line numbers are those of the file as written: blank lines are skipped, never renumbered.
+  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const at = (line: number) => `${source ? `${source}, line` : 'Line'} ${line}`;
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0) throw new Error(`${source ? `${source}: the` : 'The'} log is empty: expected the header "idx label predict radius correct time".`);
+  const header = lines[first].trim().split(/\t|\s+/);
   const kind = header.join(' ') === CERTIFY_HEADER.join(' ') ? 'certify' : header.join(' ') === PREDICT_HEADER.join(' ') ? 'predict' : null;
-  if (!kind) throw new Error(`Line 1: expected the header "${CERTIFY_HEADER.join(' ')}" (or "${PREDICT_HEADER.join(' ')}"), got "${lines[0].slice(0, 80)}".`);
+  if (!kind) throw new Error(`${at(first + 1)}: expected the header "${CERTIFY_HEADER.join(' ')}" (or "${PREDICT_HEADER.join(' ')}"), got "${lines[first].slice(0, 80)}".`);
   const rows: CertificationRow[] = [];
-  for (let i = 1; i < lines.length; i++) {
+  const seen = new Map<number, number>();
+  for (let i = first + 1; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
     const cells = lines[i].split('\t');
-    const where = `Line ${i + 1}`;
+    const where = at(i + 1);
     if (cells.length !== header.length) throw new Error(`${where}: expected ${header.length} tab-separated fields, got ${cells.length}.`);
     const get = (name: string) => cells[header.indexOf(name)].trim();
     const int = (name: string, min: number) => {
-      const v = Number(get(name));
-      if (!Number.isInteger(v) || v < min) throw new Error(`${where}: ${name} must be a whole number ≥ ${min}, got "${get(name)}".`);
+      const raw = get(name);
+      const v = raw === '' ? NaN : Number(raw);
+      if (!Number.isInteger(v) || v < min) throw new Error(`${where}: ${name} must be a whole number ≥ ${min}, got "${raw}".`);
       return v;
     };
     const idx = int('idx', 0);
@@ -117,10 +123,16 @@ export function parseCertificationLog(text: string): ParsedLog {
     const predict = int('predict', -1);
     const correct = int('correct', 0);
     if (correct > 1) throw new Error(`${where}: correct must be 0 or 1, got "${get('correct')}".`);
+    // Cohen et al.'s logs write correct = int(predict == label); an abstention (-1) is never correct.
+    if (correct !== (predict === label ? 1 : 0)) throw new Error(`${where}: correct is ${correct} but predict ${predict} ${predict === label ? 'equals' : 'differs from'} label ${label}.`);
+    const before = seen.get(idx);
+    if (before !== undefined) throw new Error(`${where}: idx ${idx} appears twice (first on line ${before}).`);
+    seen.set(idx, i + 1);
     let radius: number | null = null;
     if (kind === 'certify') {
-      radius = Number(get('radius'));
-      if (!(radius >= 0) || !Number.isFinite(radius)) throw new Error(`${where}: radius must be a number ≥ 0, got "${get('radius')}".`);
+      const raw = get('radius');
+      radius = raw === '' ? NaN : Number(raw);
+      if (!(radius >= 0) || !Number.isFinite(radius)) throw new Error(`${where}: radius must be a number ≥ 0, got "${raw}".`);
     }
     const time = parseTimedelta(get('time'));
     if (!(time >= 0)) throw new Error(`${where}: time must be a duration such as 0:00:01.5, got "${get('time')}".`);
