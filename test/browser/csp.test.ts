@@ -3,6 +3,7 @@
  * and the worker), index.html carries it as a meta tag, and every view with a real job on the
  * WASM and WebGL backends runs with no violation — while an injected inline script is blocked.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
@@ -39,6 +40,8 @@ test('the preview server sends the policy for the page and the worker; index.htm
   expect(header).toContain("frame-ancestors 'none'");
   const meta = await page.$eval('meta[http-equiv=Content-Security-Policy]', (m) => m.getAttribute('content'));
   expect(meta).toBe(CONTENT_SECURITY_POLICY);
+  // The README gives a static host the same policy.
+  expect(readFileSync('README.md', 'utf8')).toContain(CONTENT_SECURITY_POLICY);
   await waitForBackend(page);
   const workerUrl = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).find((n) => /worker[^/]*\.js$/.test(n)) ?? '');
   expect(workerUrl).toMatch(/^http.*worker/);
