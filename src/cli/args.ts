@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CliError } from './errors';
+import { applyLimitFlags } from './limits';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
@@ -11,6 +12,8 @@ export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: st
 export const COMMON_OPTIONS = {
   backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  'max-file-mb': { type: 'string' },
+  'max-params': { type: 'string' },
 } as const satisfies OptionSpec;
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
@@ -21,13 +24,16 @@ export interface ParsedArgs {
 }
 
 export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
+  let parsed: ParsedArgs;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
-    return { values: { ...values } as ParsedArgs['values'], positionals };
+    parsed = { values: { ...values } as ParsedArgs['values'], positionals };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new CliError(`${command}: ${msg}\nRun "npm run cli -- ${command} --help" for the options.`);
   }
+  applyLimitFlags(parsed.values);
+  return parsed;
 }
 
 /** The single CONFIG.json positional argument of a command. */

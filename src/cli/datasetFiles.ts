@@ -1,13 +1,14 @@
 /**
  * Reading dataset files given by path (CIFAR-10/100 binary, IDX, either gzipped) through the
  * core's parser (src/core/data/datasetFile.ts, which never touches files). A file larger than
- * MAX_DATASET_BYTES is refused before it is read. Every problem is a CliError (exit status 2)
+ * the dataset limit (--max-file-mb) is refused before it is read, and while it is decompressed. Every problem is a CliError (exit status 2)
  * that names the file. No tfjs: `inspect` uses this too.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { cliLimits } from './limits';
 import { CliError } from './errors';
-import { DATASET_FORMAT_LABELS, MAX_DATASET_BYTES, type ParsedDatasetFile, parseDatasetFile, formatBytes, isDatasetFileError } from '../core';
+import { DATASET_FORMAT_LABELS, type ParsedDatasetFile, parseDatasetFile, formatBytes, isDatasetFileError } from '../core';
 
 export function readDatasetFile(path: string, cifar100Label: 'fine' | 'coarse' | undefined): ParsedDatasetFile {
   let bytes: Buffer;
@@ -15,7 +16,7 @@ export function readDatasetFile(path: string, cifar100Label: 'fine' | 'coarse' |
     const st = statSync(path);
     if (st.isDirectory()) throw new CliError(`${path} is a folder, not a dataset file`);
     // Refused before it is read into memory (the parser checks the decompressed size too).
-    if (st.size > MAX_DATASET_BYTES) throw new CliError(`file too large: ${path} has ${formatBytes(st.size)}, over the limit of ${formatBytes(MAX_DATASET_BYTES)} for a dataset file`);
+    if (st.size > cliLimits.datasetBytes) throw new CliError(`file too large: ${path} has ${formatBytes(st.size)}, over the limit of ${formatBytes(cliLimits.datasetBytes)} for a dataset file (raise it with --max-file-mb)`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof CliError) throw e;
@@ -24,7 +25,7 @@ export function readDatasetFile(path: string, cifar100Label: 'fine' | 'coarse' |
     throw new CliError(`Cannot read ${path}: ${why}`);
   }
   try {
-    return parseDatasetFile(path, bytes, { cifar100Label });
+    return parseDatasetFile(path, bytes, { cifar100Label, maxBytes: cliLimits.datasetBytes });
   } catch (e) {
     if (isDatasetFileError(e)) throw new CliError(e.message.includes(basename(path).replace(/\.gz$/i, '')) ? e.message : `${path}: ${e.message}`);
     throw e;

@@ -6,9 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment, isImageExperimentJson, normaliseImageExperiment, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts, modelHeads, type CsvRow, toCsv } from '../core';
+import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment, isImageExperimentJson, normaliseImageExperiment, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts, modelHeads, type CsvRow, toCsv, fileTooLarge } from '../core';
 import type { OutputFormat } from './args';
 import { CliError, EXIT } from './errors';
+import { cliLimits } from './limits';
 import { status } from './status';
 
 function describeFsError(e: unknown): string {
@@ -19,10 +20,14 @@ function describeFsError(e: unknown): string {
   return err instanceof Error ? err.message : String(e);
 }
 
+/** Reads a text file whole, refusing one over the text-file limit before reading it. */
 export function readTextFile(path: string, what: string): string {
   try {
+    const size = statSync(path).size;
+    if (size > cliLimits.textBytes) throw new CliError(`${fileTooLarge(path, size, cliLimits.textBytes, `${what}s`)} Raise the limit with --max-file-mb.`);
     return readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError(`Cannot read ${what} ${path}: ${describeFsError(e)}`);
   }
 }
@@ -168,6 +173,9 @@ export async function readModelDir(dir: string): Promise<LoadedModel> {
   if (missing.length) throw new CliError(`Model folder ${dir} is missing ${missing.map((p) => basename(p)).join(' and ')}`);
   const modelJson = parseJsonText(readTextFile(jsonPath, 'model file'), jsonPath, 'Model file');
   let weights: Buffer;
+  const weightBytes = statSync(weightsPath).size;
+  // Float32 weights: 4 bytes a parameter; the manifest is checked against the same limit.
+  if (weightBytes > 4 * cliLimits.params) throw new CliError(`${fileTooLarge(weightsPath, weightBytes, 4 * cliLimits.params, 'weight files')} Raise the limit with --max-params.`);
   try {
     weights = readFileSync(weightsPath);
   } catch (e) {
@@ -175,7 +183,7 @@ export async function readModelDir(dir: string): Promise<LoadedModel> {
   }
   let model: tf.LayersModel;
   try {
-    model = await modelFromArtifacts(modelJson, weights);
+    model = await modelFromArtifacts(modelJson, weights, { maxParams: cliLimits.params });
   } catch (e) {
     throw new CliError(`Cannot load the model in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -1,3 +1,5 @@
+import { MAX_DATASET_BYTES, MAX_MODEL_PARAMS, MAX_TEXT_FILE_BYTES } from '../core/settings';
+
 export const MAIN_USAGE = `Usage: npm run cli -- <command> CONFIG.json [options]
 
 Runs the workbench's experiments headless, from the same JSON experiment config the page
@@ -13,7 +15,7 @@ Commands:
   evaluate  split at eps, robustness-indicator selector at 2*eps, and with --compose-core
             the 2-compositional model             [--model DIR] [--compose-core DIR2]
   evaluate-rejection
-            paper 000's rejection metrics of a saved model (--model DIR): accuracy,
+            Pang et al.'s rejection metrics of a saved model (--model DIR): accuracy,
             TPR-95 accuracy, ROC-AUC and accuracy-coverage per rejector score (confidence,
             energy, R-Con, SelectiveNet's g), clean, under PGD and adaptive attacks, and
             the coupled rejector       [--count N --temperature T --xi X --eta E --per-input]
@@ -21,7 +23,7 @@ Commands:
             their tab-separated log (idx label predict radius correct time)
             (--sigma S [--n0 --n --alpha --batch --skip --max --seed --model DIR])
   predict   Cohen et al.'s PREDICT, the same way (idx label predict correct time)
-  verify    paper 004's verification of a saved model with K regular + M abstain outputs
+  verify    Baharlouei et al.'s verification of a saved model with K regular + M abstain outputs
             (--model DIR): IBP and CROWN (MLPs) certificates at eps, standard and verified
             error, and PGD with the abstain success rule   [--eps --bound ibp|crown|both
             --iterations --count --skip --max --pgd-steps --per-input FILE.tsv]
@@ -38,6 +40,9 @@ Options of train, attack and evaluate:
 Options for every command:
   --backend wasm|cpu   tfjs backend (default wasm; cpu is 30-60x slower)
   --help, -h           the command's own help
+  --max-file-mb N      read files up to N MB (default ${MAX_DATASET_BYTES / 2 ** 20} MiB for a dataset file,
+                       ${MAX_TEXT_FILE_BYTES / 2 ** 20} MiB for a config, log or model.json)
+  --max-params N       load models of up to N parameters (default ${MAX_MODEL_PARAMS.toLocaleString('en')})
 
 Results are JSON (or CSV), written to --out FILE or printed to stdout; progress goes to stderr.
 Models are folders with model.json + weights.bin (the tfjs layers-model format).

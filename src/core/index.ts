@@ -95,3 +95,4 @@ export { averageCertifiedRadius, certifiedAccuracyTable } from './metrics/certif
 export { type ImageSummary } from './data/imageDataset';
 export { type RejectionEvaluation } from './experiments/rconRejectionEval';
 export { type RejectionEvalConfig, withAdaptiveObjectives, rejectionEvalErrorList, REJECTION_EVAL_OBJECTIVES, type RejectionEvalDataKind, parseRejectionEvalConfig, defaultRejectionEvalConfig, validateRejectionEvalConfig } from './experiments/rconRejectionEvalConfig';
+export { MAX_TEXT_FILE_BYTES, MAX_MODEL_PARAMS, fileTooLarge, megabytes } from './limits';

@@ -56,3 +56,4 @@ export {
 export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments/coupledPreset';
 export { ABSTAIN_PRESET, ABSTAIN_PRESET_EPS, ABSTAIN_TRADEOFF_LAMBDAS, abstainPresetRuns, abstainTradeoffRuns, type AbstainPresetRun } from './experiments/abstainPreset';
 export { ABSTAIN_VERIFY_DEFAULTS } from './verify/verifyConfig';
+export { MAX_TEXT_FILE_BYTES, MAX_MODEL_PARAMS, fileTooLarge } from './limits';

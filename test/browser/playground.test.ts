@@ -192,6 +192,10 @@ test('the setup exports as the CLI config and imports back; a malformed file cha
   await page.locator('[data-testid=message-error]').filter({ hasText: 'Could not load bad.json' }).waitFor();
   expect(await page.inputValue('[data-testid="field-seed"]')).toBe('123');
   expect(await page.inputValue('[data-testid="field-data.size"]')).not.toBe('-3');
+  // One over the size limit is refused before it is read, naming the file, its size and the limit.
+  await page.setInputFiles('[data-testid=import-config-file]', { name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(17 * 2 ** 20, 32) });
+  await page.locator('[data-testid=message-error]').filter({ hasText: /huge\.json is 17\.8 MB; the workbench reads config files up to 16\.8 MB\. Nothing was changed\./ }).waitFor();
+  expect(await page.inputValue('[data-testid="field-seed"]')).toBe('123');
 });
 
 test('?backend=cpu forces the CPU backend and the badge says so', async () => {

@@ -215,6 +215,18 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(missing.stderr).toMatch(/does not exist/);
   });
 
+  test('limits on what is read: a config, a model and a weight file over the limit are refused by name, and the flags raise them', () => {
+    // A limit below the config's size: refused before reading, naming the file, its size and the limit.
+    const small = cli('verify', setup.config, '--model', setup.modelDir, '--max-file-mb', '0.00001');
+    expect(small.code).toBe(2);
+    expect(small.stderr).toMatch(/\.json is [0-9.]+ MB; the workbench reads config files up to 0\.0 MB\. Raise the limit with --max-file-mb/);
+    const params = cli('verify', setup.config, '--model', setup.modelDir, '--max-params', '10', '--count', '4');
+    expect(params.code).toBe(2);
+    expect(params.stderr).toMatch(/weights\.bin is [0-9.]+ MB; the workbench reads weight files up to 0\.0 MB\. Raise the limit with --max-params/);
+    expect(cli('verify', setup.config, '--model', setup.modelDir, '--max-params', '2.5').stderr).toMatch(/--max-params must be a whole number ≥ 1, got "2\.5"/);
+    expect(cli('verify', setup.config, '--model', setup.modelDir, '--max-file-mb', 'lots').stderr).toMatch(/--max-file-mb must be a number > 0 \(MB\), got "lots"/);
+  });
+
   test('Ctrl-C (SIGINT) exits with status 130 and writes the batches finished before it', async () => {
     const tsvPath = join(setup.dir, 'interrupted.tsv');
     // node --import tsx: the signal reaches the CLI itself (the tsx command would relay it).

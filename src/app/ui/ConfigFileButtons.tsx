@@ -3,6 +3,7 @@
  * image one in the Images view): the CLI reads the same files. A file that does not load changes
  * nothing and says why.
  */
+import { MAX_TEXT_FILE_BYTES, fileTooLarge } from '../../core/settings';
 import { useStore } from '../state/store';
 import { FileButton } from './FileButton';
 
@@ -23,6 +24,7 @@ export interface ConfigFileButtonsProps {
 export function ConfigFileButtons({ name, className, accept, exportTitle, importTitle, what, onExport, onImport }: ConfigFileButtonsProps) {
   const load = async (file: File) => {
     const { pushMessage } = useStore.getState();
+    if (file.size > MAX_TEXT_FILE_BYTES) return pushMessage('error', `${fileTooLarge(file.name, file.size, MAX_TEXT_FILE_BYTES, 'config files')} Nothing was changed.`);
     try {
       await onImport(JSON.parse(await file.text()));
       pushMessage('info', `Loaded ${what} from ${file.name}.`);

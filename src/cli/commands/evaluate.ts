@@ -20,7 +20,7 @@ export const EVALUATE_USAGE = `Usage: npm run cli -- evaluate CONFIG.json [--dat
 
 Evaluates a model on the test set of the config's data (an image config: the first
 evaluation.count test images of the --data files) under the config's evaluation attack
-(paper 001): the 4-way split at eps, and the robustness-indicator selector S (select x iff the
+(Merkli et al.): the 4-way split at eps, and the robustness-indicator selector S (select x iff the
 model is robust on B(x, eps)), with its robust selection measured at 2*eps.
 
   --model DIR          the (robust) model: DIR/model.json + DIR/weights.bin; without it a model

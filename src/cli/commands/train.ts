@@ -27,7 +27,7 @@ export const TRAIN_USAGE = `Usage: npm run cli -- train CONFIG.json [--data FILE
 
 Trains the model of an experiment config (the JSON the page exports; missing fields take
 their defaults), then evaluates the test set under the config's evaluation attack: the 4-way
-split of paper 001 (robust/non-robust x accurate/inaccurate). An image config ("kind":
+split of Merkli et al. (robust/non-robust x accurate/inaccurate). An image config ("kind":
 "image") trains on the --data files and attacks the first evaluation.count test images.
 
   --save-model DIR     save the trained model as DIR/model.json + DIR/weights.bin (tfjs format)

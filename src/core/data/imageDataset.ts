@@ -49,13 +49,7 @@ export const BYTE_TO_UNIT = (() => {
   return t;
 })();
 
-/**
- * Largest dataset file accepted, in bytes after decompression (300 MiB): CIFAR-100's training set
- * in one file (154 MB) fits, and 6× Fashion-MNIST's training images (47 MB). The images take 4×
- * this as float32. The page checks a file's size against it before reading it; the parsers
- * enforce it before and while decompressing.
- */
-export const MAX_DATASET_BYTES = 300 * 2 ** 20;
+export { MAX_DATASET_BYTES } from '../limits';
 
 /** Labels are refused at or beyond this many classes (a histogram of 2^31 classes is a bug). */
 export const MAX_NUM_CLASSES = 1000;

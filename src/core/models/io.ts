@@ -12,6 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFiniteWeights } from './weights';
+import { topologyProblems } from './topologyCheck';
+import { MAX_MODEL_PARAMS } from '../limits';
 
 /** The name of the weight file that model.json references. */
 export const WEIGHTS_FILE_NAME = 'weights.bin';
@@ -99,12 +101,16 @@ export function checkModelJson(modelJson: unknown): string[] {
 /**
  * Rebuilds a model from a model.json object and the content of its weight file. All weights of
  * the manifest are read from `weights` in manifest order (tfjs' own rule for several paths, which
- * are concatenated); the byte length must match the manifest exactly.
+ * are concatenated); the byte length must match the manifest exactly. The sizes model.json
+ * declares are checked first (topologyCheck.ts): at most `maxParams` parameters, and every layer's
+ * units or filters matching its kernel, so nothing is allocated beyond what the weights hold.
  */
-export async function modelFromArtifacts(modelJson: unknown, weights: ArrayBuffer | ArrayBufferView): Promise<tf.LayersModel> {
+export async function modelFromArtifacts(modelJson: unknown, weights: ArrayBuffer | ArrayBufferView, { maxParams = MAX_MODEL_PARAMS }: { maxParams?: number } = {}): Promise<tf.LayersModel> {
   const problems = checkModelJson(modelJson);
   if (problems.length) throw new Error(`Not a tfjs layers model: ${problems.join('; ')}`);
   const json = modelJson as ModelJson;
+  const sizes = topologyProblems(json.modelTopology, json.weightsManifest, maxParams);
+  if (sizes.length) throw new Error(`model.json cannot be loaded: ${sizes.join('; ')}`);
   const buffer =
     weights instanceof ArrayBuffer
       ? weights

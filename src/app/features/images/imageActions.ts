@@ -1,5 +1,5 @@
 /** The page's image workflow: import data, train, attack, export/import and save models and datasets. */
-import { MAX_DATASET_BYTES, METHOD_LABELS } from '../../../core/settings';
+import { MAX_DATASET_BYTES, MAX_MODEL_PARAMS, MAX_TEXT_FILE_BYTES, METHOD_LABELS, fileTooLarge } from '../../../core/settings';
 import type { ImageModelSummary, ImageTrainUpdate, LibraryItem } from '../../../../workers/protocol';
 import { download } from '../../ui/download';
 import { formatEpochDetail } from '../../ui/format';
@@ -131,6 +131,9 @@ export async function importImageModelFiles(files: File[]): Promise<void> {
   const json = files.find((f) => /\.json$/i.test(f.name));
   const bin = files.find((f) => /\.bin$/i.test(f.name));
   if (!json || !bin || files.length !== 2) return pushMessage('error', 'Choose two files: model.json and its weights file (.bin). Nothing was loaded.');
+  // Float32 weights: 4 bytes a parameter (model.json's manifest is checked against the limit too).
+  const tooLarge = json.size > MAX_TEXT_FILE_BYTES ? fileTooLarge(json.name, json.size, MAX_TEXT_FILE_BYTES, 'model.json files') : bin.size > 4 * MAX_MODEL_PARAMS ? fileTooLarge(bin.name, bin.size, 4 * MAX_MODEL_PARAMS, 'weight files') : null;
+  if (tooLarge) return pushMessage('error', `${tooLarge} Nothing was loaded.`);
   let modelJson: unknown;
   try {
     modelJson = JSON.parse(await json.text());

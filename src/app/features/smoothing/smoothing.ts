@@ -4,7 +4,7 @@
  * own, beside the main one; the worker does the sampling.
  */
 import { create } from 'zustand';
-import { type CertificationRow, SMOOTHING_DEFAULTS, averageCertifiedRadius, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems } from '../../../core/settings';
+import { type CertificationRow, MAX_TEXT_FILE_BYTES, SMOOTHING_DEFAULTS, fileTooLarge, averageCertifiedRadius, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems } from '../../../core/settings';
 import type { CertifyOutcome, ModelSource, SmoothedGridView } from '../../../../workers/protocol';
 import { download } from '../../ui/download';
 import { proxy, worker } from '../../workerClient';
@@ -205,6 +205,7 @@ export async function runSmoothedGrid(): Promise<void> {
 /** Reads a log in the reference code's format and adds it as a run. Malformed logs change nothing. */
 export async function importLog(file: File): Promise<void> {
   const { pushMessage } = useStore.getState();
+  if (file.size > MAX_TEXT_FILE_BYTES) return pushMessage('error', `${fileTooLarge(file.name, file.size, MAX_TEXT_FILE_BYTES, 'certification logs')} Nothing was imported.`);
   try {
     const parsed = parseCertificationLog(await file.text());
     const sigmaMatch = /(?:sigma|noise)[_-]?([0-9.]+)/i.exec(file.name);
