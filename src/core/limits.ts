@@ -23,6 +23,12 @@ export const MAX_TEXT_FILE_BYTES = 16 * 2 ** 20;
  */
 export const MAX_MODEL_PARAMS = 20_000_000;
 
+/**
+ * Most memory one batch of noisy copies may take in randomized smoothing (1 GiB): the WASM heap
+ * ends at 4 GiB, and a batch is estimated from the model's layer sizes (certify/batchMemory.ts).
+ */
+export const MAX_BATCH_BYTES = 2 ** 30;
+
 /** "12.3 MB" for messages. */
 export const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 

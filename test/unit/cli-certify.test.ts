@@ -67,5 +67,9 @@ describe('cli certify / predict', () => {
     const noSigma = cli('certify', setup.config, '--model', setup.modelDir);
     expect(noSigma.code).toBe(2);
     expect(noSigma.stderr).toMatch(/--sigma is required/);
+    // A batch whose noisy copies would not fit in memory is refused before the run, with the largest that fits.
+    const big = cli('certify', setup.config, '--model', setup.modelDir, '--sigma', '0.25', '--n', '1000000', '--batch', '1000000', '--max', '1');
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/--batch 1000000: batch size 1,000,000 needs about [0-9.]+ GB for this model \([0-9,]+ bytes per noisy copy\); the largest batch that fits in 1 GiB is [0-9,]+/);
   });
 });

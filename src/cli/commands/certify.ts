@@ -12,7 +12,7 @@ import { readAnyConfig, writeText } from '../files';
 import { loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { obtainImageModel } from '../imageSession';
 import { formatDuration, initBackend, interruptSignal, obtainModel, status } from '../session';
-import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, formatCertificationLog, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable, inputTensor } from '../../core';
+import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, formatCertificationLog, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable, inputTensor, checkBatchFits } from '../../core';
 
 const usage = (mode: 'certify' | 'predict') => `Usage: npm run cli -- ${mode} CONFIG.json --sigma S [--model DIR] [--data FILE ...] [options]
 
@@ -100,10 +100,16 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
   const signal = interruptSignal();
   const { model, x, labels } = await testSetOf(args, mode, signal);
   try {
+    const base = modelClassifier(model);
+    try {
+      checkBatchFits(base.bytesPerCopy, Math.min(options.batchSize, options.n));
+    } catch (e) {
+      throw new CliError(`--batch ${options.batchSize}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const indices = pickIndices(labels.length, skip, max);
     const t0 = performance.now();
     status.log(`${mode}: ${indices.length} inputs, sigma ${options.sigma}, ${mode === 'certify' ? `n0 ${options.n0}, ` : ''}n ${options.n}, alpha ${options.alpha}`);
-    const result = await runSmoothingOnSet(mode, modelClassifier(model), x, labels, indices, options, {
+    const result = await runSmoothingOnSet(mode, base, x, labels, indices, options, {
       signal,
       onProgress: (f) => {
         const elapsed = performance.now() - t0;

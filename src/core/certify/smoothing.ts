@@ -22,6 +22,7 @@
  * device and read once per input.
  */
 import * as tf from '@tensorflow/tfjs';
+import { bytesPerCopy, checkBatchFits } from './batchMemory';
 import { checkpoint } from '../cancel';
 import { checkedLogits } from '../models/forward';
 import { fixedOutputWidth } from '../models/outputWidth';
@@ -37,6 +38,8 @@ export const ABSTAIN = -1;
 export interface BaseClassifier {
   numClasses: number;
   classify(x: tf.Tensor): tf.Tensor1D;
+  /** Estimated bytes one classified copy takes (batchMemory.ts); a batch over the budget is refused. */
+  bytesPerCopy?: number;
 }
 
 /**
@@ -48,6 +51,7 @@ export function modelClassifier(model: tf.LayersModel): BaseClassifier {
   const numClasses = fixedOutputWidth(model, 'The model has no fixed number of classes.');
   return {
     numClasses,
+    bytesPerCopy: bytesPerCopy(model),
     classify: (x) =>
       tf.tidy(() => {
         const { logits: z, finite } = checkedLogits(model, x);
@@ -80,6 +84,7 @@ export async function sampleCounts(
   seed: number,
   control: SampleControl = {},
 ): Promise<number[]> {
+  checkBatchFits(base.bytesPerCopy, Math.min(batchSize, num));
   const one = x.shape[0] === 1 && x.rank > 1 ? tf.squeeze(x, [0]) : x.clone();
   let acc: tf.Tensor = tf.zeros([base.numClasses], 'int32');
   try {
