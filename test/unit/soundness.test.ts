@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ABSTAIN, Rng, certify, createMlp, modelFromArtifacts, modelToArtifacts, predict, verifyAbstain } from '../../src/core';
+import { ABSTAIN, Rng, SMOOTHING_DEFAULTS, certify, createMlp, modelClassifier, modelFromArtifacts, modelToArtifacts, predict, runSmoothingOnSet, verifyAbstain } from '../../src/core';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -106,6 +106,12 @@ describe('smoothing never certifies through a non-finite vote', () => {
     const p = await expectNoTensorLeak(() => predict(model, x, { sigma: 0.25, n: 200, alpha: 0.001, seed: 1 }));
     expect(p.prediction).toBe(ABSTAIN);
     expect(p.votesLost).toBe(200);
+    // A run's rows carry the count, for the page's runs table and the CLI.
+    const xs = tf.tensor2d([[0.2, 0.3]]);
+    const run = await runSmoothingOnSet('certify', modelClassifier(model), xs, [1], [0], { ...SMOOTHING_DEFAULTS, n0: 20, n: 200, seed: 1 }, {});
+    xs.dispose();
+    expect(run.rows[0].votesLost).toBe(200);
+    expect(run.rows[0].predict).toBe(ABSTAIN);
     model.dispose();
     x.dispose();
   });

@@ -121,7 +121,8 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
     const rows = result.rows;
     const abstained = rows.filter((r) => r.predict < 0).length;
     const correct = rows.filter((r) => r.correct === 1).length;
-    status.log(`${rows.length} inputs: ${correct} correct, ${abstained} abstained, ${rows.length - correct - abstained} wrong`);
+    const lost = rows.reduce((n, r) => n + (r.votesLost ?? 0), 0);
+    status.log(`${rows.length} inputs: ${correct} correct, ${abstained} abstained, ${rows.length - correct - abstained} wrong${lost ? `; ${lost} noisy draws lost to a non-finite forward pass (each voted for no class)` : ''}`);
     if (mode === 'certify') {
       const table = certifiedAccuracyTable(rows, SUMMARY_RADII);
       status.log(`certified accuracy: ${SUMMARY_RADII.map((r, i) => `r=${r}: ${(100 * table[i]).toFixed(1)}%`).join('  ')}`);

@@ -26,6 +26,8 @@ export interface CertificationRow {
   topClass?: number;
   pLower?: number;
   pValue?: number;
+  /** Noisy draws whose forward pass met NaN or ±Infinity: they voted for no class. */
+  votesLost?: number;
   /** Paper 003: samples whose top class was not rejected / rejected (certifyWithRejection). */
   countTop?: number;
   countRejected?: number;

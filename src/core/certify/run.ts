@@ -74,12 +74,12 @@ export async function runInputs(
 
 /** The row of one input's CERTIFY (the run adds idx, label, correct and time). */
 export function certifyOutcome(r: CertifyResult): InputOutcome {
-  return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower };
+  return { predict: r.prediction, radius: r.radius, counts: r.counts, topClass: r.topClass, pLower: r.pALower, votesLost: r.votesLost };
 }
 
 /** The row of one input's PREDICT (no radius). */
 export function predictOutcome(r: PredictResult): InputOutcome {
-  return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue };
+  return { predict: r.prediction, radius: null, counts: r.counts, pValue: r.pValue, votesLost: r.votesLost };
 }
 
 type OneInput = (xi: tf.Tensor, seed: number, control: SampleControl) => Promise<InputOutcome>;

@@ -18,7 +18,7 @@ export function CertRunsTable() {
             <tr>
               <th>run</th>
               <th title="Inputs done (of planned).">inputs</th>
-              <th title="Share of inputs where the smoothed classifier abstained.">abstain</th>
+              <th title="Share of inputs where the smoothed classifier abstained; draws lost to a non-finite forward pass (an overflow) are counted beside it.">abstain</th>
               {TABLE_RADII.map((r) => (
                 <th key={r} title={`Certified accuracy at radius ${r}: the share of inputs certified correct with a radius of at least ${r}.`}>
                   r={r}
@@ -49,6 +49,7 @@ function RunRow({ run, eps }: { run: CertRun; eps: number }) {
   const sel = certify ? smoothedSelection(run.rows, eps) : null;
   const abstained = run.rows.filter((row) => row.predict < 0).length;
   const accuracy = run.rows.filter((row) => row.correct === 1).length / (run.rows.length || 1);
+  const lost = run.rows.reduce((n, row) => n + (row.votesLost ?? 0), 0);
   return (
     <tr data-testid="certify-run">
       <td>
@@ -59,7 +60,15 @@ function RunRow({ run, eps }: { run: CertRun; eps: number }) {
         {run.rows.length}
         {run.planned ? ` / ${run.planned}` : ''}
       </td>
-      <td>{pct(abstained / (run.rows.length || 1))}</td>
+      <td>
+        {pct(abstained / (run.rows.length || 1))}
+        {lost ? (
+          <span className="error" data-testid="votes-lost" title="Noisy draws whose forward pass met NaN or ±Infinity (an overflow): each voted for no class, so it counted against the top class and can only have shrunk a certificate.">
+            {' '}
+            · {lost.toLocaleString('en')} votes lost
+          </span>
+        ) : null}
+      </td>
       {table ? table.map((v, i) => <td key={i}>{pct(v)}</td>) : TABLE_RADII.map((r, i) => <td key={i}>{i === 0 ? pct(accuracy) : '–'}</td>)}
       <td data-testid="acr">{certify ? averageCertifiedRadius(run.rows).toFixed(3) : '–'}</td>
       <td>{sel ? `${pct(sel.robustAccuracy)} / ${pct(sel.robustInaccuracy)}` : '–'}</td>
