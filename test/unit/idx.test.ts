@@ -87,6 +87,8 @@ describe('IDX', () => {
     expect(() => idxToImages(parseIdx(encodeIdx([2, 1, 2], [0, 1, 300, 2], 'int16')))).toThrow(/record 1 has pixel value 300, outside 0–255/);
     expect(() => idxToImages(parseIdx(encodeIdx([2, 1, 1], [0.5, 1.5], 'float32')))).toThrow(/record 1 has pixel value 1\.5, outside \[0, 1\]/);
     expect(() => idxToImages(parseIdx(encodeIdx([1, 1, 1], [NaN], 'float64')))).toThrow(/pixel value NaN/);
+    // Non-finite values are refused with the file and the record.
+    expect(() => idxToImages(parseIdx(encodeIdx([3, 1, 1], [0, 0.5, Infinity], 'float32')), 'x.idx')).toThrow(/^x\.idx: record 2 has pixel value Infinity, outside \[0, 1\]/);
   });
 
   test('a wrong magic number is refused and shown', () => {
@@ -124,6 +126,8 @@ describe('IDX', () => {
     expect(() => parseIdxLabels(encodeIdx([3], [1, -1, 2], 'int8'))).toThrow(/record 1 has label -1, out of range/);
     expect(() => parseIdxLabels(encodeIdx([2], [1, 5000], 'int32'))).toThrow(/record 1 has label 5000, out of range \(labels are whole numbers from 0 to 999\)/);
     expect(() => parseIdxLabels(encodeIdx([2], [1, 2.5], 'float32'))).toThrow(/record 1 has label 2\.5/);
+    expect(() => parseIdxLabels(encodeIdx([2], [NaN, 1], 'float32'))).toThrow(/record 0 has label NaN/);
+    expect(() => parseIdxLabels(encodeIdx([2], [1, -Infinity], 'float64'))).toThrow(/record 1 has label -Infinity/);
     expect(Array.from(parseIdxLabels(encodeIdx([2], [3, 4], 'float64')).labels)).toEqual([3, 4]);
   });
 });
