@@ -47,17 +47,19 @@ function storeImageModel(summary: ImageModelSummary): void {
   useStore.setState({ imageModels: { ...s.imageModels, [summary.id]: summary }, activeImageModelId: summary.id });
 }
 
+/** The loaded dataset when an image job can start; else null, with a message saying why (no dataset, settings with errors). */
+function startable() {
+  const { imageErrors, imageDataset, pushMessage } = useStore.getState();
+  const problem = !imageDataset ? 'Load a dataset first (drop files, or use the Fashion-MNIST subset).' : Object.keys(imageErrors).length ? 'Fix the highlighted settings first.' : null;
+  if (problem) pushMessage('error', problem);
+  return problem ? null : imageDataset;
+}
+
 /** Trains a CNN on the loaded images; resolves with the trained model's id (null when refused, cancelled or diverged). */
 export async function trainImage(): Promise<string | null> {
-  const { imageConfig, imageErrors, imageDataset, pushMessage } = useStore.getState();
-  if (!imageDataset) {
-    pushMessage('error', 'Load a dataset first (drop files, or use the Fashion-MNIST subset).');
-    return null;
-  }
-  if (Object.keys(imageErrors).length) {
-    pushMessage('error', 'Fix the highlighted settings before training.');
-    return null;
-  }
+  const imageDataset = startable();
+  if (!imageDataset) return null;
+  const { imageConfig, pushMessage } = useStore.getState();
   const c = imageConfig;
   const modelId = `img-${c.model.kind}-${c.training.method}`;
   const name = `${c.model.kind.toUpperCase()} · ${METHOD_LABELS[c.training.method].split(' (')[0]} · ${imageDataset.name.split(' (')[0]}`;
@@ -91,15 +93,9 @@ export async function trainImage(): Promise<string | null> {
 
 /** Attacks a trained image model on the test images; resolves true when the attack ran. */
 export async function attackImage(modelId: string): Promise<boolean> {
-  const { imageConfig, imageErrors, imageDataset, imageModels, pushMessage } = useStore.getState();
-  if (!imageDataset) {
-    pushMessage('error', 'Load a dataset first.');
-    return false;
-  }
-  if (Object.keys(imageErrors).length) {
-    pushMessage('error', 'Fix the highlighted settings first.');
-    return false;
-  }
+  const imageDataset = startable();
+  if (!imageDataset) return false;
+  const { imageConfig, imageModels } = useStore.getState();
   const name = imageModels[modelId]?.name ?? modelId;
   const view = await withJob('attack-image', `Attacking ${name}`, (jobId, progress) => worker().attackImageModel(jobId, modelId, imageDataset.id, imageConfig, progressProxy(progress)));
   if (!view) return false;
