@@ -30,7 +30,7 @@ export const MAX_MODEL_PARAMS = 20_000_000;
 export const MAX_BATCH_BYTES = 2 ** 30;
 
 /** "12.3 MB" for messages. */
-export const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+export const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
  * The error for a file over a limit, naming the file, its size and the limit: "config.json is 40.0
