@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors';
 import { applyLimitFlags } from './limits';
+import { checkWritable } from './outPath';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
@@ -99,8 +100,11 @@ export interface RunOptions {
 }
 
 export function runOptions(args: ParsedArgs): RunOptions {
+  const out = stringOption(args, 'out');
+  // Refused now rather than after the whole run.
+  checkWritable(out);
   return {
-    out: stringOption(args, 'out'),
+    out,
     format: formatOption(args),
     data: stringListOption(args, 'data'),
     cifar100Label: cifar100LabelOption(args),

@@ -23,3 +23,12 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** A file-system error in words: "no such file", "permission denied", … */
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'no such file';
+  if (err?.code === 'EISDIR') return 'is a directory, not a file';
+  if (err?.code === 'EACCES') return 'permission denied';
+  return err instanceof Error ? err.message : String(e);
+}

@@ -3,22 +3,16 @@
  * models as a folder with model.json + weights.bin (the tfjs layers-model format, built by
  * src/core/models/io.ts, which itself never touches files).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment, isImageExperimentJson, normaliseImageExperiment, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts, modelHeads, type CsvRow, toCsv, fileTooLarge } from '../core';
 import type { OutputFormat } from './args';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT, describeFsError } from './errors';
+import { makeDirs } from './outPath';
 import { cliLimits } from './limits';
 import { status } from './status';
 
-function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return 'no such file';
-  if (err?.code === 'EISDIR') return 'is a directory, not a file';
-  if (err?.code === 'EACCES') return 'permission denied';
-  return err instanceof Error ? err.message : String(e);
-}
 
 /** Reads a text file whole, refusing one over the text-file limit before reading it. */
 export function readTextFile(path: string, what: string): string {
@@ -115,7 +109,7 @@ export function writeText(text: string, out: string | undefined): void {
     return;
   }
   try {
-    mkdirSync(dirname(resolve(out)), { recursive: true });
+    makeDirs(dirname(resolve(out)));
     writeFileSync(out, text);
   } catch (e) {
     throw new CliError(`Cannot write ${out}: ${describeFsError(e)}`);
@@ -126,7 +120,7 @@ export function writeText(text: string, out: string | undefined): void {
 export async function saveModelDir(model: tf.LayersModel, dir: string, metadata?: Record<string, unknown>): Promise<void> {
   const { modelJson, weights } = await modelToArtifacts(model, metadata);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     writeFileSync(join(dir, MODEL_JSON_FILE_NAME), JSON.stringify(modelJson));
     writeFileSync(join(dir, WEIGHTS_FILE_NAME), new Uint8Array(weights));
   } catch (e) {

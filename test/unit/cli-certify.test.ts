@@ -3,11 +3,12 @@
  * them: their log parses as Cohen et al.'s format, agrees with the core run in-process on the same
  * model and seed, and bad flags are refused with a message and exit status 2.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { cli, useTrainedModel } from './cliRun';
+import { ROOT, cli, useTrainedModel } from './cliRun';
 import { parseCertificationLog } from '../../src/core/certify/log';
 import { pickIndices, runSmoothingOnSet } from '../../src/core/certify/run';
 import { modelClassifier } from '../../src/core/certify/smoothing';
@@ -48,6 +49,42 @@ describe('cli certify / predict', () => {
     });
     expect(log.rows.some((row) => row.predict >= 0 && (row.radius ?? 0) > 0)).toBe(true);
   });
+
+  test('rows are written as they are done: after kill -9, --resume finishes the log as an uninterrupted run writes it', async () => {
+    const flags = ['--sigma', '0.25', '--n0', '50', '--n', '20000', '--batch', '2000', '--max', '12', '--seed', '3'];
+    const killed = join(setup.dir, 'killed.tsv');
+    const rowsIn = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => /^\d/.test(l)).length : 0);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'certify', setup.config, '--model', setup.modelDir, ...flags, '--out', killed], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    // Kill the run outright (no handler runs) once three rows are on disk.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (rowsIn(killed) >= 3 || child.exitCode !== null) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 10);
+    });
+    await exited;
+    const kept = rowsIn(killed);
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(kept).toBeLessThan(12);
+    const resumed = cli('certify', setup.config, '--model', setup.modelDir, ...flags, '--out', killed, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`--resume: ${kept}|--resume: ${kept + 1}`));
+    const whole = join(setup.dir, 'whole.tsv');
+    expect(cli('certify', setup.config, '--model', setup.modelDir, ...flags, '--out', whole).code).toBe(0);
+    // Byte for byte but the time column (each run times its own inputs).
+    const withoutTime = (path: string) => readFileSync(path, 'utf8').split('\n').map((l) => l.split('\t').slice(0, -1).join('\t'));
+    expect(withoutTime(killed)).toEqual(withoutTime(whole));
+    expect(rowsIn(whole)).toBe(12);
+    // --resume needs a file; an unwritable --out is refused before anything runs.
+    expect(cli('certify', setup.config, '--model', setup.modelDir, ...flags, '--resume').stderr).toMatch(/--resume needs --out FILE/);
+    const unwritable = cli('certify', setup.config, '--model', setup.modelDir, ...flags, '--out', '/proc/nope/log.tsv');
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/Cannot write \/proc\/nope\/log\.tsv/);
+  }, 120_000);
 
   test('predict writes the predict.py log to stdout', () => {
     const r = cli('predict', setup.config, '--model', setup.modelDir, ...FLAGS);

@@ -215,4 +215,12 @@ describe('cli errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Unknown option '--epochs'/);
   });
+
+  test('an output that cannot be written is refused before the run, not after it (and never hangs)', () => {
+    const r = cli('train', config, '--out', '/proc/nope/result.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Cannot write \/proc\/nope\/result\.json: no such file/);
+    // Nothing was trained: the refusal came first.
+    expect(r.stderr).not.toMatch(/epoch/i);
+  });
 });

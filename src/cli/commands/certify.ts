@@ -8,11 +8,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ParsedArgs, RUN_OPTIONS, configPath, parseCommandArgs, runOptions, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
-import { readAnyConfig, writeText } from '../files';
+import { readAnyConfig } from '../files';
+import { openRowLog } from '../rowLog';
 import { loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { obtainImageModel } from '../imageSession';
 import { formatDuration, initBackend, interruptSignal, obtainModel, status } from '../session';
-import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, formatCertificationLog, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable, inputTensor, checkBatchFits } from '../../core';
+import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems, pickIndices, runSmoothingOnSet, modelClassifier, averageCertifiedRadius, certifiedAccuracyTable, inputTensor, checkBatchFits } from '../../core';
 
 const usage = (mode: 'certify' | 'predict') => `Usage: npm run cli -- ${mode} CONFIG.json --sigma S [--model DIR] [--data FILE ...] [options]
 
@@ -31,10 +32,14 @@ ${mode === 'certify' ? `  --n0 N           samples to pick the top class (defaul
   --model DIR      the base classifier (model.json + weights.bin); without it one is trained
                    from the config first
   --data FILE      image configs: the dataset files (repeatable), as for train
-  --out FILE       write the log there (default: stdout)
+  --out FILE       write the log there (default: stdout); each row is written as its input is
+                   done, so an interruption keeps every finished row
+  --resume         continue the log in --out FILE after an interruption, with the same flags:
+                   the inputs already there are skipped, and the log ends as an uninterrupted
+                   run's would (all but the time column)
   --backend NAME   wasm (default) or cpu`;
 
-const SMOOTHING_FLAGS = { sigma: { type: 'string' }, n0: { type: 'string' }, n: { type: 'string' }, alpha: { type: 'string' }, batch: { type: 'string' }, skip: { type: 'string' }, max: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } } as const;
+const SMOOTHING_FLAGS = { resume: { type: 'boolean' }, sigma: { type: 'string' }, n0: { type: 'string' }, n: { type: 'string' }, alpha: { type: 'string' }, batch: { type: 'string' }, skip: { type: 'string' }, max: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } } as const;
 
 function numberFlag(args: ParsedArgs, name: string): number | undefined {
   const text = stringOption(args, name);
@@ -97,6 +102,8 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
   }
   if (args.values.format !== undefined) throw new CliError(`${mode} writes the tab-separated log of Cohen et al.'s code; --format does not apply`);
   const { options, skip, max } = smoothingFlags(args);
+  // Opened before the model is loaded or trained: an unwritable --out is refused at once.
+  const log = openRowLog(stringOption(args, 'out'), mode, args.values.resume === true);
   const signal = interruptSignal();
   const { model, x, labels } = await testSetOf(args, mode, signal);
   try {
@@ -106,19 +113,21 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
     } catch (e) {
       throw new CliError(`--batch ${options.batchSize}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const indices = pickIndices(labels.length, skip, max);
+    const finished = new Set(log.done.map((r) => r.idx));
+    const indices = pickIndices(labels.length, skip, max).filter((i) => !finished.has(i));
+    if (log.done.length) status.log(`--resume: ${log.done.length} inputs already in the log; ${indices.length} to go`);
     const t0 = performance.now();
     status.log(`${mode}: ${indices.length} inputs, sigma ${options.sigma}, ${mode === 'certify' ? `n0 ${options.n0}, ` : ''}n ${options.n}, alpha ${options.alpha}`);
     const result = await runSmoothingOnSet(mode, base, x, labels, indices, options, {
       signal,
+      onRow: (row) => log.write(row),
       onProgress: (f) => {
         const elapsed = performance.now() - t0;
         status.update(`${mode}: ${(100 * f).toFixed(1)}%  ${formatDuration(elapsed)} elapsed, ~${formatDuration(f > 0 ? (elapsed * (1 - f)) / f : NaN)} left`);
       },
     });
     status.done();
-    writeText(formatCertificationLog(result.rows, mode), stringOption(args, 'out'));
-    const rows = result.rows;
+    const rows = [...log.done, ...result.rows];
     const abstained = rows.filter((r) => r.predict < 0).length;
     const correct = rows.filter((r) => r.correct === 1).length;
     const lost = rows.reduce((n, r) => n + (r.votesLost ?? 0), 0);
@@ -134,6 +143,7 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
     }
     return EXIT.ok;
   } finally {
+    log.close();
     model.dispose();
     x.dispose();
   }
