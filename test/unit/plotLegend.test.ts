@@ -36,6 +36,14 @@ describe('withHidden', () => {
     expect(out[0].marker).toBe(traces[0].marker);
     expect(withHidden(traces, new Set())).toBe(traces);
   });
+
+  test('an entry hidden with one count stays hidden when a new result changes the count', () => {
+    const before = [{ type: 'scatter', mode: 'markers', name: 'robust & accurate (197)' }, { type: 'scatter', mode: 'markers', name: 'robust & inaccurate (3)' }];
+    const key = legendEntries(before, {})[0].key;
+    expect(key).toBe('robust & accurate');
+    const after = [{ type: 'scatter', mode: 'markers', name: 'robust & accurate (1,204)' }, { type: 'scatter', mode: 'markers', name: 'robust & inaccurate (9)' }];
+    expect(withHidden(after, new Set([key])).map((t) => t.visible)).toEqual(['legendonly', undefined]);
+  });
 });
 
 describe('svgMarker', () => {

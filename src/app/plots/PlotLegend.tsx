@@ -31,6 +31,13 @@ interface TraceLike {
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/**
+ * What a legend click hides: the trace's legend group, else its name without a trailing count
+ * ("robust & accurate (197)" → "robust & accurate"), so a hidden entry stays hidden when a new
+ * result changes its count.
+ */
+const entryKey = (t: TraceLike): string | null => t.legendgroup || (t.name ? t.name.replace(/ \([\d,]+\)$/, '') : null);
+
 /** The legend's entries, as plotly would list them: named traces not marked showlegend: false. */
 export function legendEntries(data: Data[], layout: Layout): LegendEntry[] {
   if ((layout as { showlegend?: boolean }).showlegend === false) return [];
@@ -42,7 +49,7 @@ export function legendEntries(data: Data[], layout: Layout): LegendEntry[] {
     const color = text(t.line?.color) ?? text(t.marker?.color) ?? '#444';
     const mode = t.type === 'bar' ? 'box' : (t.mode ?? 'markers').includes('lines') ? ((t.mode ?? '').includes('markers') ? 'line+marker' : 'line') : 'marker';
     entries.push({
-      key: t.legendgroup || t.name,
+      key: entryKey(t)!,
       name: t.name,
       mode,
       color: mode === 'line' || mode === 'line+marker' ? color : (text(t.marker?.color) ?? color),
@@ -59,8 +66,7 @@ export function legendEntries(data: Data[], layout: Layout): LegendEntry[] {
 export function withHidden(data: Data[], hidden: ReadonlySet<string>): Data[] {
   if (!hidden.size) return data;
   return data.map((raw) => {
-    const t = raw as TraceLike;
-    const key = t.legendgroup || t.name;
+    const key = entryKey(raw as TraceLike);
     return key && hidden.has(key) ? ({ ...raw, visible: 'legendonly' } as Data) : raw;
   });
 }
