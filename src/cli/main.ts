@@ -1,5 +1,6 @@
 /**
- * The workbench's command line: `npm run cli -- <command> CONFIG.json [options]` (tsx). Runs
+ * The workbench's command line: `npm run cli -- <command> CONFIG.json [options]` (node --import
+ * tsx: one process, so Ctrl-C reaches the CLI itself and it writes what it finished). Runs
  * the same experiment configs as the page through the same core calls (src/core), in Node on
  * the tfjs WASM backend; `inspect FILE` summarises a dataset file (no tfjs). A config with
  * "kind": "image" runs on dataset files given with --data (./commands/*Images.ts). One file per

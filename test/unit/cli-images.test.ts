@@ -1,6 +1,6 @@
 /**
  * The command line on image experiments (a config with "kind": "image", dataset files given with
- * --data), run as a user runs it: `npx tsx src/cli/main.ts <command> …` in a child process, on
+ * --data), run as a user runs it: `npm run cli -- <command> …` (node --import tsx src/cli/main.ts) in a child process, on
  * the shipped Fashion-MNIST subset and a tiny CNN. Checks the result JSON, the model folder round
  * trip (train --save-model, then attack --model gives the same clean predictions), evaluate with
  * a core model, --format csv (images and 2-D points), and the messages for bad input.

@@ -261,6 +261,34 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(readTsv(tsvPath).rows).toHaveLength(json.n);
   });
 
+  test('Ctrl-C on `npm run cli` (SIGINT to the whole process group, as a terminal sends it) loses nothing', async () => {
+    const tsvPath = join(setup.dir, 'npm-interrupted.tsv');
+    const child = spawn('npm', ['run', '-s', 'cli', '--', 'verify', setup.config, '--model', setup.modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '5', '--per-input', tsvPath], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    let sent = false;
+    const poll = setInterval(() => {
+      if (sent || !existsSync(tsvPath) || readFileSync(tsvPath, 'utf8').trimEnd().split('\n').length < 2) return;
+      sent = true;
+      process.kill(-child.pid!, 'SIGINT');
+    }, 20);
+    // npm itself may end by the signal; the CLI under it must still write everything it finished.
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    clearInterval(poll);
+    expect(code === 130 || signal === 'SIGINT', `${code} ${signal} ${stderr}`).toBe(true);
+    expect(stderr).toMatch(/Interrupted: the results hold the \d+ of 60 inputs verified before the interruption/);
+    const json = JSON.parse(stdout);
+    expect(json.interrupted).toBe(true);
+    expect(json.n).toBeGreaterThan(0);
+    expect(readTsv(tsvPath).rows).toHaveLength(json.n);
+  });
+
   test('an interruption keeps the finished batches, equal to the first inputs of the full run', async () => {
     const { model } = await readModelDir(setup.modelDir);
     const { x, labels } = testSet();

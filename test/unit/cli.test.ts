@@ -1,5 +1,5 @@
 /**
- * The command line (src/cli), run as a user runs it: `npx tsx src/cli/main.ts <command> …` in a
+ * The command line (src/cli), run as a user runs it: `npm run cli -- <command> …` (node --import tsx src/cli/main.ts) in a
  * child process, on a tiny experiment written to a temporary folder. Checks exit statuses, the
  * result JSON, the model folder round trip (train --save-model, then evaluate/attack --model
  * reproduce the same predictions), and the messages for bad input.

@@ -1,4 +1,7 @@
-/** Runs the command line as a user does (`npx tsx src/cli/main.ts …`) for the CLI tests. */
+/**
+ * Runs the command line as `npm run cli` does (`node --import tsx src/cli/main.ts …`) for the CLI
+ * tests: one process, so a timeout kills the CLI itself and leaves nothing running behind.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +17,7 @@ export interface Run {
 }
 
 export function cli(...args: string[]): Run {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -3,10 +3,10 @@
  * the 2-D and image experiment configs: defaults filled into configs written before they existed,
  * range checks with a message, the URL round trip, and the CLI reading them from its config JSON.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cli } from './cliRun';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   CAT_RS_DEFAULTS,
@@ -72,8 +72,6 @@ describe('configs', () => {
 });
 
 describe('the CLI reads them from its config JSON', () => {
-  const ROOT = resolve(__dirname, '..', '..');
-  const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
   const write = (name: string, config: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, JSON.stringify(config));
@@ -90,7 +88,7 @@ describe('the CLI reads them from its config JSON', () => {
 
   test('train with CAT-RS (released variant) runs and reports the settings it used', () => {
     const r = cli('train', write('catrs.json', tiny({ method: 'cat-rs', sigma: 0.2, catRs: { variant: 'released', m: 2, steps: 2 } })));
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.config.training.method).toBe('cat-rs');
     expect(out.config.training.catRs).toEqual({ ...CAT_RS_DEFAULTS, variant: 'released', m: 2, steps: 2 });
@@ -99,7 +97,7 @@ describe('the CLI reads them from its config JSON', () => {
 
   test('a bad value is refused with exit status 2 and names the field', () => {
     const r = cli('train', write('bad.json', tiny({ method: 'cra', cra: { gamma: -1 } })));
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/training\.cra\.gamma must be > 0/);
   });
 });
