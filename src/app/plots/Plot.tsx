@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Plotly, { type Data, type Layout } from 'plotly.js-cartesian-dist-min';
 import { useStore } from '../state/store';
-import { recordDraw } from '../state/responsiveness';
+import { MIN_RECORDED_MS, recordDraw } from '../state/responsiveness';
 import { PlotLegend, legendEntries, withHidden } from './PlotLegend';
 
 export interface PlotProps {
@@ -93,7 +93,7 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData }: P
     const t0 = performance.now();
     const done = Plotly.react(el, next.data, { autosize: true, ...next.layout }, plotConfig);
     const cost = performance.now() - t0;
-    recordDraw(el.closest('section')?.querySelector('h2')?.textContent ?? testId ?? 'a plot', t0, cost);
+    if (cost >= MIN_RECORDED_MS) recordDraw(el.closest('section')?.querySelector('h2')?.textContent ?? testId ?? 'a plot', t0, cost);
     p.drawn = true;
     p.readyAt = performance.now() + Math.min(MAX_PAUSE_MS, REDRAW_GAP * cost);
     void done.then(() => {

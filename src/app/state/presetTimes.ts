@@ -40,14 +40,19 @@ interface Stored {
   [backendAndPreset: string]: { msPerWork: number; at: number };
 }
 
+/** The stored times, parsed once (every button showing a duration reads them on each render). */
+let cached: Stored | null = null;
+
 function read(): Stored {
+  if (cached) return cached;
   try {
     const raw = localStorage.getItem(STORE_KEY);
     const parsed: unknown = raw ? JSON.parse(raw) : {};
-    return parsed && typeof parsed === 'object' ? (parsed as Stored) : {};
+    cached = parsed && typeof parsed === 'object' ? (parsed as Stored) : {};
   } catch {
-    return {};
+    cached = {};
   }
+  return cached;
 }
 
 export interface Expected {
@@ -67,8 +72,8 @@ export function expectedDuration(run: PresetRun, backend: string | null): Expect
 export function recordDuration(run: PresetRun, backend: string | null, ms: number): void {
   if (!backend || !(ms > 0) || !(run.work > 0)) return;
   try {
-    const all = read();
-    all[`${backend}:${run.preset}`] = { msPerWork: ms / run.work, at: Date.now() };
+    const all = { ...read(), [`${backend}:${run.preset}`]: { msPerWork: ms / run.work, at: Date.now() } };
+    cached = all;
     localStorage.setItem(STORE_KEY, JSON.stringify(all));
     useRecorded.setState((s) => ({ version: s.version + 1 }));
   } catch {

@@ -76,9 +76,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
+/** Plot redraws shorter than this are not recorded (one frame). */
+export const MIN_RECORDED_MS = 16;
+
 /** Notes a plot's redraw (plots/Plot.tsx), so that a long task can be traced to the plot that drew in it. */
 export function recordDraw(plot: string, start: number, duration: number): void {
-  if (duration >= 16) push(draws, { plot, start, duration });
+  if (duration >= MIN_RECORDED_MS) push(draws, { plot, start, duration });
 }
 
 /** The plot redraws of 16 ms or more that began in [start, end], slowest first ("R-Con over the plane: 48 ms"). */

@@ -88,6 +88,11 @@ export function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => run(model, x));
 }
 
+/** Per row (the first axis), whether every value of `t` is finite: one flag a row (no tidy). */
+export function finiteRows(t: tf.Tensor): tf.Tensor1D {
+  return tf.all(tf.isFinite(tf.reshape(t, [t.shape[0] ?? 1, -1])), 1) as tf.Tensor1D;
+}
+
 /**
  * The logits and, per row, whether every step's values were finite on the way: each dense
  * layer's pre-activation (a ReLU turns the NaN of an overflow into a finite 0) and every other
@@ -97,7 +102,7 @@ export function checkedLogits(model: tf.LayersModel, x: tf.Tensor): { logits: tf
   return tf.tidy(() => {
     let ok: tf.Tensor = tf.ones([x.shape[0]], 'bool');
     const watch = (t: tf.Tensor) => {
-      ok = tf.logicalAnd(ok, tf.all(tf.isFinite(tf.reshape(t, [t.shape[0], -1])), 1));
+      ok = tf.logicalAnd(ok, finiteRows(t));
     };
     const z = run(model, x, watch);
     watch(z);

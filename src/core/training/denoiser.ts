@@ -31,7 +31,7 @@ import { crossEntropy } from '../attacks/common';
 import { gaussianNoise } from '../noise/gaussianNoise';
 import { denoise } from '../models/denoiser';
 import { logits } from '../models/forward';
-import { disposeAll, epochCheckpoint } from '../models/weights';
+import { disposeAll, epochCheckpoint, finiteWeightFlags } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import type { Prepared } from './method';
 import { TRAIN_DEFAULTS, cancelledOrRethrow, createOptimizer, disposeOptimizer, progressClock, type TrainStatus } from './trainer';
@@ -169,13 +169,6 @@ function optimizerFor(previous: { optimizer: tf.Optimizer; phase: LrPhase } | nu
   return createOptimizer({ ...TRAIN_DEFAULTS, optimizer: phase.optimizer, learningRate: phase.learningRate, momentum: phase.momentum });
 }
 
-async function allFinite(weights: tf.LayersModel): Promise<boolean> {
-  const flags = tf.tidy(() => tf.stack(weights.getWeights().map((w) => tf.all(tf.isFinite(w)))));
-  const ok = (await flags.data()).every((v) => v === 1);
-  flags.dispose();
-  return ok;
-}
-
 /**
  * Trains the trainable weights of `model` (and no other variable) through the stages in order,
  * on shuffled mini-batches of x (shuffle seed deriveSeed(seed, 'shuffle', epoch); batch seed
@@ -247,7 +240,7 @@ export async function trainStages(
             }
           }
           // The last update of the epoch may itself have sent the weights to Inf/NaN.
-          if (!(await allFinite(model))) {
+          if (!(await finiteWeightFlags(model)).every(Boolean)) {
             return rollback('diverged', `The weights became non-finite at the end of epoch ${epoch} (${stage.name}); stopped, and the model was reset to ${where()}. Try a smaller learning rate.`);
           }
           const stats: StageEpochStats = { epoch, stage: stage.name, learningRate: phase.learningRate, loss: lossSum / batches };

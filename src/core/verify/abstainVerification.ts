@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { assertInsideBox } from '../attacks/common';
-import { logits as modelLogits } from '../models/forward';
+import { finiteRows, logits as modelLogits } from '../models/forward';
 import { outputWidth } from '../models/outputWidth';
 import { assertFiniteWeights } from '../models/weights';
 import { assertFiniteInputs, checkVerifyEps } from './verifyRanges';
@@ -135,7 +135,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
   const T = K - 1;
   const { last } = splitLastAffine(verificationPlan(model));
   const out = emptyVerdicts(n, K, M, eps, bound);
-  const finiteRows = new Int32Array(n);
+  const finiteFlags = new Int32Array(n);
   for (let start = 0; start < n; start += batchSize) {
     await checkpoint(options.signal);
     const len = Math.min(batchSize, n - start);
@@ -158,7 +158,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
       // never verified. The box contains x, so a finite IBP pass also means a finite clean pass.
       const finite = tf.logicalAnd(
         ibp.finite,
-        tf.logicalAnd(tf.all(tf.isFinite(clean), 1), tf.logicalAnd(tf.all(tf.isFinite(h.mid), 1), tf.all(tf.isFinite(h.rad), 1))),
+        tf.logicalAnd(finiteRows(clean), tf.logicalAnd(finiteRows(h.mid), finiteRows(h.rad))),
       );
       return {
         pred: tf.argMax(clean, 1),
@@ -171,7 +171,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
     });
     try {
       const [pred, targets, bounds, lambda, finite] = await Promise.all([parts.pred.data(), parts.targets.data(), parts.bounds.data(), parts.lambda.data(), parts.finite.data()]);
-      finiteRows.set(finite as Int32Array, start);
+      finiteFlags.set(finite as Int32Array, start);
       const b = Float32Array.from(bounds);
       const l = Float32Array.from(lambda);
       if (M === 1 && options.exactSingleAbstain !== false) await exactM1(parts.h as Box, last.kernel(), last.bias(), labels, K, l, b);
@@ -186,7 +186,7 @@ export async function verifyAbstain(model: tf.LayersModel, x: tf.Tensor, y: Arra
   }
   for (let i = 0; i < n; i++) {
     let m = Infinity;
-    let finite = finiteRows[i] === 1;
+    let finite = finiteFlags[i] === 1;
     for (let t = 0; t < T; t++) {
       const b = out.bounds[i * T + t];
       if (!Number.isFinite(b)) finite = false;

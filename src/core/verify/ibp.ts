@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
-import { isTaped } from '../models/forward';
+import { finiteRows, isTaped } from '../models/forward';
 
 /** A box in centre/radius form: every x with |x − mid| ≤ rad (elementwise). */
 export interface Box {
@@ -131,12 +131,11 @@ export function propagateBox(steps: VerifyStep[], b: Box, watch?: AffineWatch): 
  */
 export function checkedPenultimateBox(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): { h: Box; kernel: tf.Tensor2D; bias: tf.Tensor1D | null; finite: tf.Tensor1D } {
   let ok: tf.Tensor = tf.ones([lower.shape[0]], 'bool');
-  const rowFinite = (t: tf.Tensor) => tf.all(tf.isFinite(tf.reshape(t, [t.shape[0], -1])), 1);
   const { body, last } = splitLastAffine(verificationPlan(model));
   const h = propagateBox(body, fromBounds(lower, upper), (mid, rad) => {
-    ok = tf.logicalAnd(ok, tf.logicalAnd(rowFinite(mid), rowFinite(rad)));
+    ok = tf.logicalAnd(ok, tf.logicalAnd(finiteRows(mid), finiteRows(rad)));
   });
-  const finite = tf.logicalAnd(ok, tf.logicalAnd(rowFinite(h.mid), rowFinite(h.rad))) as tf.Tensor1D;
+  const finite = tf.logicalAnd(ok, tf.logicalAnd(finiteRows(h.mid), finiteRows(h.rad))) as tf.Tensor1D;
   return { h, kernel: last.kernel(), bias: last.bias(), finite };
 }
 

@@ -4,6 +4,7 @@
  * beyond which float32 products overflow), and inputs without NaN or ±Infinity.
  */
 import * as tf from '@tensorflow/tfjs';
+import { finiteRows } from '../models/forward';
 
 /** The largest eps accepted without a box (input units). */
 export const EPS_MAX = 1e4;
@@ -18,7 +19,7 @@ export function checkVerifyEps(eps: number, box: readonly [number, number] | nul
 
 /** Refuses inputs with a NaN or ±Infinity, naming the first row that has one (one flag per row is read back, not the inputs). */
 export async function assertFiniteInputs(x: tf.Tensor, what: string): Promise<void> {
-  const ok = tf.tidy(() => tf.all(tf.isFinite(tf.reshape(x, [x.shape[0] ?? 1, -1])), 1));
+  const ok = tf.tidy(() => finiteRows(x));
   const rows = await ok.data();
   ok.dispose();
   const bad = rows.findIndex((v) => !v);

@@ -16,6 +16,10 @@ import { readScores } from './rconScores';
 const LOW = '#d55e00';
 const MID = '#f7f7f7';
 const HIGH = '#0072b2';
+const LOW_RGB = rgbOf(LOW);
+const MID_RGB = rgbOf(MID);
+const HIGH_RGB = rgbOf(HIGH);
+
 /** The scale as a CSS gradient, for the colour key drawn beside the plot (an image has no colour bar). */
 export const RCON_GRADIENT = `linear-gradient(to right, ${LOW}, ${MID}, ${HIGH})`;
 
@@ -28,7 +32,7 @@ export interface RconMap {
 /** R-Con's colour: LOW at 0, MID at 1/2, HIGH at 1. */
 export function rconColor(v: number): [number, number, number] {
   const t = Math.min(1, Math.max(0, v));
-  return t < 0.5 ? mix(rgbOf(LOW), rgbOf(MID), 2 * t) : mix(rgbOf(MID), rgbOf(HIGH), 2 * t - 1);
+  return t < 0.5 ? mix(LOW_RGB, MID_RGB, 2 * t) : mix(MID_RGB, HIGH_RGB, 2 * t - 1);
 }
 
 export function rconMap(grid: RConGridView, temperature: number, dataset: Dataset2d | null): RconMap {
