@@ -123,6 +123,32 @@ describe('every registered attack', () => {
     }
   });
 
+  test('a cancel inside a chunk takes effect within 200 ms, even with steps = 1e9, and leaves no tensors', async () => {
+    // One chunk of all inputs and a step count that would never end: only a check between steps can stop it.
+    const endless: Record<string, Record<string, unknown>> = {
+      pgd: { steps: 1e9 },
+      'apgd-ce': { steps: 1e9 },
+      adaptive: { steps: 1e9 },
+      'abstain-pgd': { numClasses: 3, steps: 1e9 },
+      'smooth-adv': { samples: 2, steps: 1e9 },
+    };
+    for (const [id, extra] of Object.entries(endless)) {
+      const x = tf.tensor2d(xs, [N, 2]);
+      const y = tf.tensor1d(ys, 'int32');
+      const ac = new AbortController();
+      let abortedAt = 0;
+      setTimeout(() => {
+        abortedAt = performance.now();
+        ac.abort();
+      }, 150);
+      await expectNoTensorLeak(() => expect(runAttack(modelFor(id), x, y, { kind: id, eps: 0.1, ...extra }, { signal: ac.signal })).rejects.toBeInstanceOf(CancelledError));
+      const late = performance.now() - abortedAt;
+      expect(abortedAt, id).toBeGreaterThan(0);
+      expect(late, `${id}: ms from the cancel to the rejection`).toBeLessThan(200);
+      tf.dispose([x, y]);
+    }
+  });
+
   test('a new attack plugs into the runner with one record', async () => {
     // "Move every input by +eps in its first coordinate": checks, chunks and the box come from the runner.
     const shift: Attack<AttackSettings & { factor: number }> = {
@@ -130,7 +156,10 @@ describe('every registered attack', () => {
       label: 'Shift',
       defaults: { norm: 'linf', box: null, seed: 0, factor: 1 },
       problems: (c) => (c.factor > 1 ? [`factor must be ≤ 1 (got ${c.factor})`] : []),
-      batch: (_m, x, _y, c) => tf.add(x, tf.mul(tf.tensor1d([c.eps * c.factor, 0]), tf.onesLike(x))),
+      // eslint-disable-next-line require-yield
+      *steps(_m, x, _y, c) {
+        return tf.add(x, tf.mul(tf.tensor1d([c.eps * c.factor, 0]), tf.onesLike(x)));
+      },
     };
     const x = tf.tensor2d([0.5, 0, 0.95, 0], [2, 2]);
     const y = tf.tensor1d([0, 1], 'int32');

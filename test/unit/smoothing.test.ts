@@ -142,6 +142,23 @@ describe('runs over a set', () => {
     model.dispose();
   });
 
+  test('a cancel during CERTIFY takes effect within 200 ms (checked at every batch of draws) and leaves no tensors', async () => {
+    const model = linearTwoClassModel(W, 0);
+    const x = tf.tensor1d([0.2, 0]);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 150);
+    // 1e9 draws would take hours: only the per-batch check can stop it.
+    await expectNoTensorLeak(() => expect(certify(model, x, { sigma: 0.25, n0: 100, n: 1e9, batchSize: 1000, seed: 1 }, { signal: controller.signal })).rejects.toThrow(/Cancelled/));
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(performance.now() - abortedAt, 'ms from the cancel to the rejection').toBeLessThan(200);
+    tf.dispose(x);
+    model.dispose();
+  });
+
   test('pickIndices takes every skip-th input up to max', () => {
     expect(pickIndices(10, 3)).toEqual([0, 3, 6, 9]);
     expect(pickIndices(10, 2, 3)).toEqual([0, 2, 4]);

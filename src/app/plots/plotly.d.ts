@@ -4,6 +4,7 @@ declare module 'plotly.js-cartesian-dist-min' {
   export type Layout = Record<string, unknown>;
   export type Config = Record<string, unknown>;
   export function react(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<unknown>;
+  export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<unknown>;
   export function purge(root: HTMLElement): void;
   /** Saves a figure ({ data, layout } or a drawn plot) as an image file. */
   export function downloadImage(figure: HTMLElement | { data: Data[]; layout: Layout }, options: { format: 'png' | 'svg'; filename: string; width?: number; height?: number }): Promise<string>;
@@ -12,6 +13,7 @@ declare module 'plotly.js-cartesian-dist-min' {
   }
   const Plotly: {
     react: typeof react;
+    newPlot: typeof newPlot;
     purge: typeof purge;
     downloadImage: typeof downloadImage;
     Plots: { resize(root: HTMLElement): void };

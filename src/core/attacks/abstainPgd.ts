@@ -28,7 +28,7 @@ import { logits as modelLogits } from '../models/forward';
 import { type ThreatModel, expandMask, project, randomStart, steepestDirection, valueAndInputGradient } from './common';
 import type { Box } from './config';
 import { effectiveStepSize, pgdProblems } from './pgd';
-import { type Attack, type RunControl, attackWith, checkAttackSettings, intAtLeast, numLogitsOf } from './runner';
+import { type Attack, type RunControl, type Steps, Held, attackWith, checkAttackSettings, intAtLeast, numLogitsOf, runSteps } from './runner';
 import { successSetOneHot } from '../verify/abstainSimplex';
 
 export interface AbstainPgdOptions extends ThreatModel {
@@ -114,64 +114,85 @@ interface Run {
   value: tf.Tensor1D;
 }
 
-function oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, allowed: tf.Tensor2D, o: AbstainPgdOptions, seed: number): Run {
+function* oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, allowed: tf.Tensor2D, o: AbstainPgdOptions, seed: number): Steps<Run> {
   const alpha = effectiveStepSize(o);
   const objective = (z: tf.Tensor2D) => abstainMargin(z, allowed);
-  let xAdv = o.randomStart ? randomStart(x, o, seed) : x.clone();
-  let hitAt = xAdv.clone();
-  let hit = tf.zeros([x.shape[0]]) as tf.Tensor1D;
-  const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
-    const [h, a] = tf.tidy(() => {
-      const now = successOf(z, allowed);
-      const first = tf.greater(tf.mul(now, tf.sub(1, hit)), 0.5) as tf.Tensor1D;
-      return [tf.maximum(hit, now), tf.where(expandMask(first, x), xa, hitAt)];
-    });
-    tf.dispose([hit, hitAt]);
-    hit = h as tf.Tensor1D;
-    hitAt = a;
-  };
-  for (let s = 0; s < o.steps; s++) {
-    const { value, grad, logits } = valueAndInputGradient(model, xAdv, y, objective);
-    remember(xAdv, logits);
-    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, o.norm))), x, o));
-    tf.dispose([value, grad, logits, xAdv]);
-    xAdv = next;
+  const held = new Held();
+  try {
+    held.set('xAdv', o.randomStart ? randomStart(x, o, seed) : x.clone());
+    held.set('hitAt', held.get('xAdv').clone());
+    held.set('hit', tf.zeros([x.shape[0]]));
+    const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
+      const hit = held.get<tf.Tensor1D>('hit');
+      const [h, a] = tf.tidy(() => {
+        const now = successOf(z, allowed);
+        const first = tf.greater(tf.mul(now, tf.sub(1, hit)), 0.5) as tf.Tensor1D;
+        return [tf.maximum(hit, now), tf.where(expandMask(first, x), xa, held.get('hitAt'))];
+      });
+      held.set('hit', h);
+      held.set('hitAt', a);
+    };
+    for (let s = 0; s < o.steps; s++) {
+      const xAdv = held.get('xAdv');
+      const { value, grad, logits } = valueAndInputGradient(model, xAdv, y, objective);
+      remember(xAdv, logits);
+      const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, o.norm))), x, o));
+      tf.dispose([value, grad, logits]);
+      held.set('xAdv', next);
+      yield;
+    }
+    const xAdv = held.get('xAdv');
+    const z = held.set('z', tf.tidy(() => modelLogits(model, xAdv)));
+    remember(xAdv, z);
+    const hit = held.take<tf.Tensor1D>('hit');
+    const point = tf.tidy(() => tf.where(expandMask(tf.greater(hit, 0.5) as tf.Tensor1D, x), held.get('hitAt'), xAdv));
+    return { point, success: hit, value: objective(z) };
+  } finally {
+    held.dispose();
   }
-  const z = tf.tidy(() => modelLogits(model, xAdv));
-  remember(xAdv, z);
-  const value = objective(z);
-  const point = tf.tidy(() => tf.where(expandMask(tf.greater(hit, 0.5) as tf.Tensor1D, x), hitAt, xAdv));
-  tf.dispose([z, xAdv, hitAt]);
-  return { point, success: hit, value };
 }
 
 /**
- * Synchronous abstain-aware PGD on one batch (all restarts). Returns the adversarial inputs and
- * the per-input success flags (float 0/1) as tracked during the runs.
+ * Abstain-aware PGD on one batch (all restarts), step by step. Returns the adversarial inputs
+ * and the per-input success flags (float 0/1) as tracked during the runs.
  */
-export function abstainPgdBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdOptions, numLogits: number): { adversarial: tf.Tensor; success: tf.Tensor1D } {
+export function* abstainPgdSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdOptions, numLogits: number): Steps<{ adversarial: tf.Tensor; success: tf.Tensor1D }> {
   const o = { ...ABSTAIN_PGD_DEFAULTS, ...options };
-  const allowed = abstainAllowedMask(y, o.numClasses, numLogits);
-  const restarts = o.randomStart ? Math.max(1, Math.floor(o.restarts)) : 1;
-  let best = oneRun(model, x, y, allowed, o, deriveSeed(o.seed, 'abstain-pgd', 0));
-  for (let r = 1; r < restarts; r++) {
-    const c = oneRun(model, x, y, allowed, o, deriveSeed(o.seed, 'abstain-pgd', r));
-    const merged = tf.tidy(() => {
-      // Better: succeeds where the best does not; or neither succeeds and a higher margin.
-      const neither = tf.mul(tf.sub(1, c.success), tf.sub(1, best.success));
-      const score = tf.add(tf.mul(c.success, tf.sub(1, best.success)), tf.mul(neither, tf.cast(tf.greater(c.value, best.value), 'float32')));
-      const better = tf.greater(score, 0.5) as tf.Tensor1D;
-      return {
-        point: tf.where(expandMask(better, x), c.point, best.point),
-        success: tf.where(better, c.success, best.success) as tf.Tensor1D,
-        value: tf.where(better, c.value, best.value) as tf.Tensor1D,
-      };
-    });
-    tf.dispose([best.point, best.success, best.value, c.point, c.success, c.value]);
-    best = merged;
+  const held = new Held();
+  try {
+    const allowed = held.set('allowed', abstainAllowedMask(y, o.numClasses, numLogits));
+    const restarts = o.randomStart ? Math.max(1, Math.floor(o.restarts)) : 1;
+    const keep = (prefix: string, r: Run) => {
+      held.set(`${prefix}.point`, r.point);
+      held.set(`${prefix}.success`, r.success);
+      held.set(`${prefix}.value`, r.value);
+    };
+    keep('best', yield* oneRun(model, x, y, allowed, o, deriveSeed(o.seed, 'abstain-pgd', 0)));
+    for (let r = 1; r < restarts; r++) {
+      keep('c', yield* oneRun(model, x, y, allowed, o, deriveSeed(o.seed, 'abstain-pgd', r)));
+      keep('best', tf.tidy(() => {
+        const [bp, bs, bv] = [held.get('best.point'), held.get<tf.Tensor1D>('best.success'), held.get<tf.Tensor1D>('best.value')];
+        const [cp, cs, cv] = [held.get('c.point'), held.get<tf.Tensor1D>('c.success'), held.get<tf.Tensor1D>('c.value')];
+        // Better: succeeds where the best does not; or neither succeeds and a higher margin.
+        const neither = tf.mul(tf.sub(1, cs), tf.sub(1, bs));
+        const score = tf.add(tf.mul(cs, tf.sub(1, bs)), tf.mul(neither, tf.cast(tf.greater(cv, bv), 'float32')));
+        const better = tf.greater(score, 0.5) as tf.Tensor1D;
+        return {
+          point: tf.where(expandMask(better, x), cp, bp),
+          success: tf.where(better, cs, bs) as tf.Tensor1D,
+          value: tf.where(better, cv, bv) as tf.Tensor1D,
+        };
+      }));
+    }
+    return { adversarial: held.take('best.point'), success: held.take<tf.Tensor1D>('best.success') };
+  } finally {
+    held.dispose();
   }
-  tf.dispose([allowed, best.value]);
-  return { adversarial: best.point, success: best.success };
+}
+
+/** Synchronous abstain-aware PGD on one batch (all restarts): the adversarial inputs and the per-input success flags. */
+export function abstainPgdBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AbstainPgdOptions, numLogits: number): { adversarial: tf.Tensor; success: tf.Tensor1D } {
+  return runSteps(abstainPgdSteps(model, x, y, options, numLogits));
 }
 
 function abstainProblems(o: AbstainPgdOptions, numLogits: number | null): string[] {
@@ -196,11 +217,14 @@ export const abstainPgdAttack: Attack<AbstainPgdOptions> = {
   chunk: 500,
   problems: (o, context) => abstainProblems(o, context?.numLogits ?? null),
   labelLimit: (o) => o.numClasses,
-  batch(model, x, y, o, { numLogits }) {
-    const { adversarial, success } = abstainPgdBatch(model, x, y, o, numLogits);
+  *steps(model, x, y, o, { numLogits }) {
+    const { adversarial, success } = yield* abstainPgdSteps(model, x, y, o, numLogits);
     success.dispose();
-    const z = modelLogits(model, adversarial);
-    return { adversarial, prediction: tf.argMax(z, 1), success: successOf(z, abstainAllowedMask(y, o.numClasses, numLogits)), clean: tf.argMax(modelLogits(model, x), 1) };
+    const rest = tf.tidy(() => {
+      const z = modelLogits(model, adversarial);
+      return { prediction: tf.argMax(z, 1), success: successOf(z, abstainAllowedMask(y, o.numClasses, numLogits)), clean: tf.argMax(modelLogits(model, x), 1) };
+    });
+    return { adversarial, ...rest };
   },
 };
 

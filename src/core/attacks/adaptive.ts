@@ -28,7 +28,7 @@ import { rrBcePerExample } from '../training/rconRejection';
 import { type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
 import { ADAPTIVE_LABELS, ADAPTIVE_OBJECTIVES, type AdaptiveObjective } from './config';
 import { effectiveStepSize, pgdProblems } from './pgd';
-import { type Attack, attackFunction, finiteAtLeast } from './runner';
+import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, runSteps } from './runner';
 
 export { ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, type AdaptiveObjective };
 
@@ -68,17 +68,22 @@ export function adaptiveObjectiveValue(model: tf.LayersModel, xAdv: tf.Tensor, y
   });
 }
 
-function oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AdaptiveOptions, seed: number, target?: tf.Tensor1D): tf.Tensor {
+function* oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AdaptiveOptions, seed: number, target?: tf.Tensor1D): Steps<tf.Tensor> {
   const alpha = effectiveStepSize(o);
-  let xAdv = randomStart(x, o, seed);
   const f = (xa: tf.Tensor) => tf.sum(adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target)) as tf.Scalar;
   const grad = tf.grad(f);
-  for (let s = 0; s < o.steps; s++) {
-    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad(xAdv), o.norm))), x, o));
-    xAdv.dispose();
-    xAdv = next;
+  const held = new Held();
+  try {
+    held.set('xAdv', randomStart(x, o, seed));
+    for (let s = 0; s < o.steps; s++) {
+      const xAdv = held.get('xAdv');
+      held.set('xAdv', tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad(xAdv), o.norm))), x, o)));
+      yield;
+    }
+    return held.take('xAdv');
+  } finally {
+    held.dispose();
   }
-  return xAdv;
 }
 
 /** Per input: (fooled, log R-Con, objective) of a candidate, for choosing among runs. */
@@ -90,52 +95,64 @@ function rank(model: tf.LayersModel, xa: tf.Tensor, y: tf.Tensor1D, o: AdaptiveO
   });
 }
 
-/** Synchronous adaptive PGD on one batch (all restarts and, for multi-target, all targets). */
-export function adaptiveBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AdaptiveOptions): tf.Tensor {
+/** Adaptive PGD on one batch (all restarts and, for multi-target, all targets), step by step. */
+export function* adaptiveSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AdaptiveOptions): Steps<tf.Tensor> {
   const o = { ...ADAPTIVE_DEFAULTS, ...options };
   const k = (model.outputs[0].shape[1] ?? 0) as number;
   const targets: Array<number | null> = o.objective === 'multi-target' ? Array.from({ length: k - 1 }, (_, i) => i) : [null];
-  let best: tf.Tensor | null = null;
-  let bestRank: ReturnType<typeof rank> | null = null;
-  for (const [ti, offset] of targets.entries()) {
-    // Target number `offset` among the classes other than y: t = offset, skipping y.
-    const target = offset === null ? undefined : tf.tidy(() => {
-      const t = tf.fill([y.shape[0]], offset, 'int32');
-      return tf.where(tf.greaterEqual(t, tf.cast(y, 'int32')), tf.add(t, tf.scalar(1, 'int32')), t) as tf.Tensor1D;
-    });
-    for (let r = 0; r < Math.max(1, Math.floor(o.restarts)); r++) {
-      const cand = oneRun(model, x, y, o, deriveSeed(o.seed, 'adaptive', ti, r), target);
-      const candRank = rank(model, cand, y, o, target);
-      if (!best || !bestRank) {
-        best = cand;
-        bestRank = candRank;
-        continue;
+  const held = new Held();
+  const keepRank = (prefix: string, r: ReturnType<typeof rank>) => {
+    held.set(`${prefix}.fooled`, r.fooled);
+    held.set(`${prefix}.logRCon`, r.logRCon);
+    held.set(`${prefix}.value`, r.value);
+  };
+  const rankOf = (prefix: string) => ({ fooled: held.get<tf.Tensor1D>(`${prefix}.fooled`), logRCon: held.get<tf.Tensor1D>(`${prefix}.logRCon`), value: held.get<tf.Tensor1D>(`${prefix}.value`) });
+  let first = true;
+  try {
+    for (const [ti, offset] of targets.entries()) {
+      // Target number `offset` among the classes other than y: t = offset, skipping y.
+      const target = offset === null ? undefined : held.set('target', tf.tidy(() => {
+        const t = tf.fill([y.shape[0]], offset, 'int32');
+        return tf.where(tf.greaterEqual(t, tf.cast(y, 'int32')), tf.add(t, tf.scalar(1, 'int32')), t) as tf.Tensor1D;
+      }));
+      for (let r = 0; r < Math.max(1, Math.floor(o.restarts)); r++) {
+        const cand = held.set(first ? 'best' : 'candidate', yield* oneRun(model, x, y, o, deriveSeed(o.seed, 'adaptive', ti, r), target));
+        keepRank(first ? 'best' : 'candidate', rank(model, cand, y, o, target));
+        if (first) {
+          first = false;
+          continue;
+        }
+        const [merged, mergedRank] = tf.tidy(() => {
+          const b = rankOf('best');
+          const c = rankOf('candidate');
+          // Better: fools where the best does not; or both fool and a higher R-Con; or neither and a higher objective.
+          const better = tf.logicalOr(
+            tf.logicalAnd(c.fooled, tf.logicalNot(b.fooled)),
+            tf.logicalOr(
+              tf.logicalAnd(tf.logicalAnd(c.fooled, b.fooled), tf.greater(c.logRCon, b.logRCon)),
+              tf.logicalAnd(tf.logicalAnd(tf.logicalNot(c.fooled), tf.logicalNot(b.fooled)), tf.greater(c.value, b.value)),
+            ),
+          ) as tf.Tensor1D;
+          const pick = <T extends tf.Tensor>(cv: T, cur: T) => tf.where(better, cv, cur) as T;
+          return [
+            tf.where(expandMask(better, x), cand, held.get('best')),
+            // tf.where on bool tensors corrupts memory on the wasm backend: pick the flags as int32.
+            { fooled: tf.cast(pick(tf.cast(c.fooled, 'int32'), tf.cast(b.fooled, 'int32')), 'bool') as tf.Tensor1D, logRCon: pick(c.logRCon, b.logRCon), value: pick(c.value, b.value) },
+          ] as const;
+        });
+        held.set('best', merged);
+        keepRank('best', mergedRank);
       }
-      const [merged, mergedRank] = tf.tidy(() => {
-        const b = bestRank!;
-        // Better: fools where the best does not; or both fool and a higher R-Con; or neither and a higher objective.
-        const better = tf.logicalOr(
-          tf.logicalAnd(candRank.fooled, tf.logicalNot(b.fooled)),
-          tf.logicalOr(
-            tf.logicalAnd(tf.logicalAnd(candRank.fooled, b.fooled), tf.greater(candRank.logRCon, b.logRCon)),
-            tf.logicalAnd(tf.logicalAnd(tf.logicalNot(candRank.fooled), tf.logicalNot(b.fooled)), tf.greater(candRank.value, b.value)),
-          ),
-        ) as tf.Tensor1D;
-        const pick = <T extends tf.Tensor>(c: T, cur: T) => tf.where(better, c, cur) as T;
-        return [
-          tf.where(expandMask(better, x), cand, best!),
-          // tf.where on bool tensors corrupts memory on the wasm backend: pick the flags as int32.
-          { fooled: tf.cast(pick(tf.cast(candRank.fooled, 'int32'), tf.cast(b.fooled, 'int32')), 'bool') as tf.Tensor1D, logRCon: pick(candRank.logRCon, b.logRCon), value: pick(candRank.value, b.value) },
-        ] as const;
-      });
-      tf.dispose([best, cand, bestRank.fooled, bestRank.logRCon, bestRank.value, candRank.fooled, candRank.logRCon, candRank.value]);
-      best = merged;
-      bestRank = mergedRank;
     }
-    target?.dispose();
+    return held.take('best');
+  } finally {
+    held.dispose();
   }
-  if (bestRank) tf.dispose([bestRank.fooled, bestRank.logRCon, bestRank.value]);
-  return best!;
+}
+
+/** Synchronous adaptive PGD on one batch (all restarts and, for multi-target, all targets). */
+export function adaptiveBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: AdaptiveOptions): tf.Tensor {
+  return runSteps(adaptiveSteps(model, x, y, options));
 }
 
 export const adaptiveRconAttack: Attack<AdaptiveOptions> = {
@@ -148,7 +165,7 @@ export const adaptiveRconAttack: Attack<AdaptiveOptions> = {
     ...pgdProblems(c),
     ...(!context || modelHeads(context.model) === 'rr' ? [] : ['the model has no Rectified Rejection head (an R-Con-aware attack needs one)']),
   ],
-  batch: adaptiveBatch,
+  steps: adaptiveSteps,
 };
 
 /** Adaptive PGD over any number of inputs, chunked and cancellable (seeds derived per chunk). */

@@ -25,7 +25,7 @@ import {
   steepestDirection,
   valueAndInputGradient,
 } from './common';
-import { type Attack, attackFunction, finiteAtLeast, intAtLeast } from './runner';
+import { type Attack, type Steps, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 import { bestOfRestarts } from './pgd';
 
 export interface ApgdOptions extends ThreatModel {
@@ -63,15 +63,16 @@ export function apgdCheckpointIntervals(n: number): number[] {
   return intervals;
 }
 
-function singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: ApgdOptions, seed: number): tf.Tensor {
+function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: ApgdOptions, seed: number): Steps<tf.Tensor> {
   const alpha = opts.momentum ?? 0.75;
   const rho = opts.rho ?? 0.75;
   const n = x.shape[0];
-  const yInt = tf.cast(y, 'int32');
+  // Kept out of the steps' tidy scopes (see Steps); freed in the finally below.
+  const yInt = tf.keep(tf.cast(y, 'int32'));
   const state: Record<string, tf.Tensor> = {};
   const set = (key: string, t: tf.Tensor) => {
-    state[key]?.dispose();
-    state[key] = t;
+    if (state[key] !== t) state[key]?.dispose();
+    state[key] = tf.keep(t);
   };
   try {
     set('xAdv', randomStart(x, opts, seed));
@@ -140,6 +141,7 @@ function singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: Ap
         set('xAdv', xNew);
         set('grad', grad);
       }
+      yield;
     }
     return tf.tidy(() => tf.where(expandMask(state.everFooled as tf.Tensor1D, x), state.xBestAdv, state.xBest));
   } finally {
@@ -148,9 +150,14 @@ function singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: Ap
   }
 }
 
+/** APGD-CE on one batch (all restarts), step by step. */
+export function apgdCeSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: ApgdOptions): Steps<tf.Tensor> {
+  return bestOfRestarts(model, y, Math.max(1, options.restarts), crossEntropy, (r) => singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', r)));
+}
+
 /** Synchronous APGD-CE on one batch (all restarts). */
 export function apgdCeBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: ApgdOptions): tf.Tensor {
-  return bestOfRestarts(model, y, Math.max(1, options.restarts), crossEntropy, (r) => singleRun(model, x, y, options, deriveSeed(options.seed, 'apgd', r)));
+  return runSteps(apgdCeSteps(model, x, y, options));
 }
 
 export const apgdCeAttack: Attack<ApgdOptions> = {
@@ -163,7 +170,7 @@ export const apgdCeAttack: Attack<ApgdOptions> = {
     ...(c.momentum === undefined ? [] : finiteAtLeast('momentum', c.momentum, 0)),
     ...(c.rho === undefined ? [] : finiteAtLeast('rho', c.rho, 0)),
   ],
-  batch: apgdCeBatch,
+  steps: apgdCeSteps,
 };
 
 /** APGD-CE over any number of inputs, chunked and cancellable. */

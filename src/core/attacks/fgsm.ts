@@ -19,7 +19,11 @@ export const fgsmAttack: Attack<AttackSettings> = {
   label: 'FGSM',
   defaults: { norm: 'linf', box: null, seed: 0 },
   problems: () => [],
-  batch: (model, x, y, c) => fgsmBatch(model, x, y, c),
+  // One step: nothing to interrupt.
+  // eslint-disable-next-line require-yield
+  *steps(model, x, y, c) {
+    return fgsmBatch(model, x, y, c);
+  },
 };
 
 /** FGSM over any number of inputs, chunked; returns the adversarial inputs. */

@@ -7,8 +7,8 @@
  * With `keepFooled` (what the evaluation attack and the 4-way split use) an input keeps the first
  * iterate that changed its prediction; otherwise PGD returns its final iterate, as in training.
  *
- * `pgdBatch` is the synchronous on-device kernel used inside training steps; `pgd` is the
- * public, chunked and cancellable version.
+ * `pgdSteps` attacks one batch step by step; `pgdBatch` runs it at once inside training steps;
+ * `pgd` is the public, chunked and cancellable version.
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
@@ -24,7 +24,7 @@ import {
   valueAndInputGradient,
 } from './common';
 import { logits as modelLogits } from '../models/forward';
-import { type Attack, attackFunction, finiteAtLeast, intAtLeast } from './runner';
+import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 
 export interface PgdOptions extends ThreatModel {
   steps: number;
@@ -58,77 +58,87 @@ export function effectiveStepSize(opts: Pick<PgdOptions, 'eps' | 'steps' | 'step
   return opts.stepSize > 0 ? opts.stepSize : (2.5 * opts.eps) / Math.max(1, opts.steps);
 }
 
-function singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, opts: PgdOptions, seed: number): tf.Tensor {
+function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, opts: PgdOptions, seed: number): Steps<tf.Tensor> {
   const objective = opts.objective ?? crossEntropy;
   const alpha = effectiveStepSize(opts);
-  let xAdv: tf.Tensor;
-  if (opts.initStd && opts.initStd > 0) {
-    xAdv = tf.tidy(() => project(tf.add(x, tf.randomNormal(x.shape, 0, opts.initStd, 'float32', seed)), x, opts));
-  } else if (opts.randomStart) {
-    xAdv = randomStart(x, opts, seed);
-  } else {
-    xAdv = x.clone();
-  }
-  if (!opts.keepFooled) {
-    for (let s = 0; s < opts.steps; s++) {
-      const next = tf.tidy(() => {
-        const g = inputGradient(model, xAdv, labels, objective);
-        return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
-      });
-      xAdv.dispose();
-      xAdv = next;
+  const held = new Held();
+  try {
+    if (opts.initStd && opts.initStd > 0) {
+      held.set('xAdv', tf.tidy(() => project(tf.add(x, tf.randomNormal(x.shape, 0, opts.initStd, 'float32', seed)), x, opts)));
+    } else if (opts.randomStart) {
+      held.set('xAdv', randomStart(x, opts, seed));
+    } else {
+      held.set('xAdv', x.clone());
     }
-    return xAdv;
+    if (!opts.keepFooled) {
+      for (let s = 0; s < opts.steps; s++) {
+        const xAdv = held.get('xAdv');
+        held.set('xAdv', tf.tidy(() => {
+          const g = inputGradient(model, xAdv, labels, objective);
+          return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
+        }));
+        yield;
+      }
+      return held.take('xAdv');
+    }
+    // Evaluation mode: remember the first iterate at which the prediction left the label.
+    const yInt = held.set('yInt', tf.cast(labels, 'int32'));
+    held.set('fooledAt', held.get('xAdv').clone());
+    held.set('everFooled', tf.zeros([x.shape[0]], 'bool'));
+    const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
+      const everFooled = held.get<tf.Tensor1D>('everFooled');
+      const [f, e] = tf.tidy(() => {
+        const now = tf.logicalAnd(tf.notEqual(tf.argMax(z, 1), yInt), tf.logicalNot(everFooled)) as tf.Tensor1D;
+        return [tf.where(expandMask(now, x), xa, held.get('fooledAt')), tf.logicalOr(everFooled, now)];
+      });
+      held.set('fooledAt', f);
+      held.set('everFooled', e);
+    };
+    for (let s = 0; s < opts.steps; s++) {
+      const xAdv = held.get('xAdv');
+      const { value, grad, logits } = valueAndInputGradient(model, xAdv, labels, objective);
+      remember(xAdv, logits);
+      const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, opts.norm))), x, opts));
+      tf.dispose([value, grad, logits]);
+      held.set('xAdv', next);
+      yield;
+    }
+    const xAdv = held.get('xAdv');
+    const finalLogits = tf.tidy(() => modelLogits(model, xAdv));
+    remember(xAdv, finalLogits);
+    finalLogits.dispose();
+    return tf.tidy(() => tf.where(expandMask(held.get<tf.Tensor1D>('everFooled'), x), held.get('fooledAt'), xAdv));
+  } finally {
+    held.dispose();
   }
-  // Evaluation mode: remember the first iterate at which the prediction left the label.
-  const yInt = tf.cast(labels, 'int32');
-  let fooledAt = xAdv.clone();
-  let everFooled = tf.zeros([x.shape[0]], 'bool') as tf.Tensor1D;
-  const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
-    const [f, e] = tf.tidy(() => {
-      const now = tf.logicalAnd(tf.notEqual(tf.argMax(z, 1), yInt), tf.logicalNot(everFooled)) as tf.Tensor1D;
-      return [tf.where(expandMask(now, x), xa, fooledAt), tf.logicalOr(everFooled, now)];
-    });
-    fooledAt.dispose();
-    everFooled.dispose();
-    fooledAt = f;
-    everFooled = e as tf.Tensor1D;
-  };
-  for (let s = 0; s < opts.steps; s++) {
-    const { value, grad, logits } = valueAndInputGradient(model, xAdv, labels, objective);
-    remember(xAdv, logits);
-    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, opts.norm))), x, opts));
-    tf.dispose([value, grad, logits]);
-    xAdv.dispose();
-    xAdv = next;
-  }
-  const finalLogits = tf.tidy(() => modelLogits(model, xAdv));
-  remember(xAdv, finalLogits);
-  finalLogits.dispose();
-  const out = tf.tidy(() => tf.where(expandMask(everFooled, x), fooledAt, xAdv));
-  tf.dispose([xAdv, fooledAt, everFooled, yInt]);
-  return out;
 }
 
-/** Synchronous PGD on one batch (all restarts). Returns the adversarial inputs. */
-export function pgdBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, options: PgdOptions): tf.Tensor {
+/** PGD on one batch (all restarts), step by step. Returns the adversarial inputs. */
+export function pgdSteps(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, options: PgdOptions): Steps<tf.Tensor> {
   const opts = { ...options };
   // Without a random start every restart would be the same run.
   const restarts = opts.randomStart || (opts.initStd ?? 0) > 0 ? Math.max(1, Math.floor(opts.restarts)) : 1;
   return bestOfRestarts(model, labels, restarts, opts.objective ?? crossEntropy, (r) => singleRun(model, x, labels, opts, deriveSeed(opts.seed, 'pgd', r)));
 }
 
+/** Synchronous PGD on one batch (all restarts), as training steps use it. Returns the adversarial inputs. */
+export function pgdBatch(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, options: PgdOptions): tf.Tensor {
+  return runSteps(pgdSteps(model, x, labels, options));
+}
+
 /** Runs `restarts` independent runs and keeps, per input, the better one (takeBetter). */
-export function bestOfRestarts(model: tf.LayersModel, labels: tf.Tensor1D, restarts: number, objective: Objective, run: (r: number) => tf.Tensor): tf.Tensor {
-  let best = run(0);
-  for (let r = 1; r < restarts; r++) {
-    const cand = run(r);
-    const merged = tf.tidy(() => takeBetter(model, best, cand, labels, objective));
-    best.dispose();
-    cand.dispose();
-    best = merged;
+export function* bestOfRestarts(model: tf.LayersModel, labels: tf.Tensor1D, restarts: number, objective: Objective, run: (r: number) => Steps<tf.Tensor>): Steps<tf.Tensor> {
+  const held = new Held();
+  try {
+    held.set('best', yield* run(0));
+    for (let r = 1; r < restarts; r++) {
+      const cand = held.set('candidate', yield* run(r));
+      held.set('best', tf.tidy(() => takeBetter(model, held.get('best'), cand, labels, objective)));
+    }
+    return held.take('best');
+  } finally {
+    held.dispose();
   }
-  return best;
 }
 
 /** Per input, the candidate that changes the prediction, else the one with the higher objective. */
@@ -175,7 +185,7 @@ export const pgdAttack: Attack<PgdOptions> = {
   label: 'PGD',
   defaults: { ...PGD_DEFAULTS, keepFooled: true },
   problems: pgdProblems,
-  batch: pgdBatch,
+  steps: pgdSteps,
 };
 
 /** PGD over any number of inputs, chunked, cancellable; returns the adversarial inputs (the final iterate unless keepFooled). */

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttackConfig } from './config';
-import { type Attack, type AttackSettings, type RunControl, adversarialOf, attackWith, numLogitsOf } from './runner';
+import { type Attack, type AttackSettings, type RunControl, adversarialOf, attackWith, numLogitsOf, runSteps } from './runner';
 import { fgsmAttack } from './fgsm';
 import { pgdAttack } from './pgd';
 import { apgdCeAttack } from './apgd';
@@ -34,7 +34,7 @@ type KindConfig = Pick<AttackConfig, 'eps'> & Partial<AttackSettings> & { kind: 
 /** Runs the attack named by config.kind on one batch, synchronously (no checks, no chunks). */
 export function attackBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, config: KindConfig): tf.Tensor {
   const attack = attackOf(config.kind);
-  const out = attack.batch(model, x, y, { ...attack.defaults, ...config } as AttackSettings, { model, numLogits: numLogitsOf(model, x) });
+  const out = runSteps(attack.steps(model, x, y, { ...attack.defaults, ...config } as AttackSettings, { model, numLogits: numLogitsOf(model, x) }));
   if (out instanceof tf.Tensor) return out;
   const { adversarial, ...rest } = out;
   tf.dispose(Object.values(rest));

@@ -1,11 +1,13 @@
 /**
  * The attack contract and its one runner. An attack is a record (`Attack`): its id and label,
- * its defaults, a `problems` check of its own settings, and a synchronous `batch` that attacks
- * one batch on the device. `attackWith` is the only way an attack runs over a data set: it
- * fills the defaults, checks the threat model, the attack's own settings and the data (shapes,
- * labels, inputs inside the box) before touching a tensor, then runs the batch chunk by chunk
- * (seed derived per chunk, abort signal checked and progress reported between chunks), clips
- * every adversarial input to the box, and disposes everything but the result. Adding an attack
+ * its defaults, a `problems` check of its own settings, and `steps`, which attacks one batch on
+ * the device step by step: a generator that yields after every step and returns the outputs.
+ * `attackWith` is the only way an attack runs over a data set: it fills the defaults, checks the
+ * threat model, the attack's own settings and the data (shapes, labels, inputs inside the box)
+ * before touching a tensor, then runs the steps chunk by chunk (seed derived per chunk), checking
+ * the abort signal and yielding to the event loop between steps so that a cancel takes effect
+ * within one step, clips every adversarial input to the box, and disposes everything but the
+ * result. Training runs the same steps to the end at once (`runSteps`). Adding an attack
  * is one file that exports an `Attack` plus one line in registry.ts.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -50,8 +52,80 @@ export interface Attack<C extends AttackSettings> {
   problems(config: C, context: AttackContext | null): string[];
   /** Labels must be integers in [0, labelLimit); by default the number of logits. */
   labelLimit?(config: C, context: AttackContext): number;
-  /** One batch, synchronously, on the device; x lies in the box. */
-  batch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, config: C, context: AttackContext): tf.Tensor | AttackOutput;
+  /** One batch on the device, step by step (x lies in the box). */
+  steps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, config: C, context: AttackContext): Steps<tf.Tensor | AttackOutput>;
+}
+
+/**
+ * An attack's work on one batch: a generator that yields after each step and returns its
+ * result. Each step runs inside a tf.tidy, so whatever a step makes and does not keep is freed
+ * when the step ends; what the attack carries to the next step it keeps in a `Held`, which it
+ * frees in a `finally`, so that a run ended early (a cancel: the runner calls `return()`) leaves
+ * no tensor behind.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** One step of the generator, inside a tidy (its result's tensors survive it). */
+function step<T>(steps: Steps<T>): IteratorResult<void, T> {
+  return tf.tidy(() => steps.next() as unknown as tf.TensorContainer) as unknown as IteratorResult<void, T>;
+}
+
+/** Runs the steps to the end at once (inside a training step, where nothing interrupts). */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = step(steps);
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs the steps, checking the signal and letting messages in between steps; a cancel ends the generator (its finally frees what it held). */
+async function driveSteps<T>(steps: Steps<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  let r: IteratorResult<void, T> = { done: false, value: undefined };
+  try {
+    r = step(steps);
+    while (!r.done) {
+      await checkpoint(signal);
+      r = step(steps);
+    }
+    return r.value;
+  } finally {
+    if (!r.done) steps.return(undefined as never);
+  }
+}
+
+/**
+ * Tensors an attack carries from one step to the next, by name, kept out of the steps' tidy
+ * scopes: `set` replaces (freeing the old one), `take` hands one out as an ordinary tensor of the
+ * current scope, `dispose` frees the rest — in a generator's `finally`, also when a cancel ends
+ * the run early.
+ */
+export class Held {
+  private readonly tensors: Record<string, tf.Tensor> = {};
+  set<T extends tf.Tensor>(key: string, t: T): T {
+    const old = this.tensors[key];
+    if (old && old !== t) old.dispose();
+    this.tensors[key] = tf.keep(t);
+    return t;
+  }
+  get<T extends tf.Tensor = tf.Tensor>(key: string): T {
+    const t = this.tensors[key];
+    if (!t) throw new Error(`internal: no tensor held as ${key}`);
+    return t as T;
+  }
+  take<T extends tf.Tensor = tf.Tensor>(key: string): T {
+    const t = this.get<T>(key);
+    delete this.tensors[key];
+    // A clone shares the data and, unlike the kept original, belongs to the caller's scope.
+    const out = t.clone();
+    t.dispose();
+    return out;
+  }
+  dispose(): void {
+    for (const key of Object.keys(this.tensors)) {
+      this.tensors[key].dispose();
+      delete this.tensors[key];
+    }
+  }
 }
 
 /** "name must be an integer ≥ min (got v)", or nothing. */
@@ -140,16 +214,21 @@ export async function attackWith<C extends AttackSettings>(
     for (let start = 0, k = 0; start < n; start += size, k++) {
       await checkpoint(control.signal);
       const len = Math.min(size, n - start);
-      parts.push(
-        tf.tidy(() => {
-          const whole = start === 0 && len === n;
-          const xb = whole ? x : tf.slice(x, start, len);
-          const yb = whole ? y : tf.slice(y, start, len);
-          const out = outputOf(attack.batch(model, xb, yb, { ...config, seed: deriveSeed(config.seed, 'chunk', k) }, context));
+      const whole = start === 0 && len === n;
+      const xb = whole ? x : tf.slice(x, start, len);
+      const yb = whole ? y : tf.slice(y, start, len);
+      try {
+        const out = outputOf(await driveSteps(attack.steps(model, xb, yb, { ...config, seed: deriveSeed(config.seed, 'chunk', k) }, context), control.signal));
+        if (box) {
           // The attacks project onto the box themselves; clipping again is exact (a no-op) for points already inside.
-          return box ? { ...out, adversarial: tf.clipByValue(out.adversarial, box[0], box[1]) } : out;
-        }),
-      );
+          const raw = out.adversarial;
+          out.adversarial = tf.clipByValue(raw, box[0], box[1]);
+          raw.dispose();
+        }
+        parts.push(out);
+      } finally {
+        if (!whole) tf.dispose([xb, yb]);
+      }
       control.onProgress?.((start + len) / n);
     }
     if (n === 0) {

@@ -18,7 +18,7 @@ import { logits as modelLogits } from '../models/forward';
 import { drawNoise, repeatCopies } from '../noise/draws';
 import { project, steepestDirection } from './common';
 import { effectiveStepSize } from './pgd';
-import { type Attack, type AttackSettings, attackFunction, finiteAtLeast, intAtLeast } from './runner';
+import { type Attack, type AttackSettings, type Steps, Held, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 
 export interface SmoothAdvOptions extends AttackSettings {
   /** Noise level σ of the smoothed classifier. */
@@ -43,21 +43,30 @@ export function smoothedCrossEntropy(model: tf.LayersModel, xAdv: tf.Tensor, y: 
   });
 }
 
+/** SmoothAdv PGD on one batch, step by step. */
+export function* smoothAdvSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: SmoothAdvOptions): Steps<tf.Tensor> {
+  const held = new Held();
+  try {
+    const noise = held.set('noise', drawNoise(x, o.samples, o.sigma, o.seed, 'smooth-adv'));
+    const alpha = effectiveStepSize(o);
+    held.set('xAdv', x.clone());
+    for (let s = 0; s < o.steps; s++) {
+      const xAdv = held.get('xAdv');
+      held.set('xAdv', tf.tidy(() => {
+        const g = tf.grad((xx: tf.Tensor) => tf.sum(smoothedCrossEntropy(model, xx, y, noise, o.samples)))(xAdv);
+        return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, o.norm))), x, o);
+      }));
+      yield;
+    }
+    return held.take('xAdv');
+  } finally {
+    held.dispose();
+  }
+}
+
 /** Synchronous SmoothAdv PGD on one batch. */
 export function smoothAdvBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: SmoothAdvOptions): tf.Tensor {
-  const noise = drawNoise(x, o.samples, o.sigma, o.seed, 'smooth-adv');
-  const alpha = effectiveStepSize(o);
-  let xAdv = x.clone();
-  for (let s = 0; s < o.steps; s++) {
-    const next = tf.tidy(() => {
-      const g = tf.grad((xx: tf.Tensor) => tf.sum(smoothedCrossEntropy(model, xx, y, noise, o.samples)))(xAdv);
-      return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, o.norm))), x, o);
-    });
-    xAdv.dispose();
-    xAdv = next;
-  }
-  noise.dispose();
-  return xAdv;
+  return runSteps(smoothAdvSteps(model, x, y, o));
 }
 
 export const smoothAdvAttack: Attack<SmoothAdvOptions> = {
@@ -72,7 +81,7 @@ export const smoothAdvAttack: Attack<SmoothAdvOptions> = {
     ...intAtLeast('steps', o.steps, 0),
     ...finiteAtLeast('stepSize', o.stepSize, 0, ', 0 = 2.5·eps/steps'),
   ],
-  batch: smoothAdvBatch,
+  steps: smoothAdvSteps,
 };
 
 /** SmoothAdv PGD over any number of inputs, chunked and cancellable; returns the adversarial inputs. */
