@@ -3,7 +3,7 @@
  * models as a folder with model.json + weights.bin (the tfjs layers-model format, built by
  * src/core/models/io.ts, which itself never touches files).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment, isImageExperimentJson, normaliseImageExperiment, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts, modelHeads, type CsvRow, toCsv, fileTooLarge } from '../core';
@@ -102,7 +102,12 @@ export function writeOutput(result: unknown, rows: CsvRow[], format: OutputForma
   return EXIT.ok;
 }
 
-/** Writes text to `out` (creating its folder), or to stdout when no file is given. */
+/**
+ * Writes text to `out` (creating its folder), or to stdout when no file is given. A regular file
+ * is written whole to a temporary file beside it and renamed over it, so that an interruption at
+ * any moment leaves either the old contents or the new, never half of them; a device or pipe
+ * (/dev/stdout, a FIFO) is written in place.
+ */
 export function writeText(text: string, out: string | undefined): void {
   if (!out || out === '-') {
     process.stdout.write(text);
@@ -110,7 +115,17 @@ export function writeText(text: string, out: string | undefined): void {
   }
   try {
     makeDirs(dirname(resolve(out)));
-    writeFileSync(out, text);
+    if (existsSync(out) && !statSync(out).isFile()) {
+      writeFileSync(out, text);
+      return;
+    }
+    const temp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp`);
+    try {
+      writeFileSync(temp, text);
+      renameSync(temp, out);
+    } finally {
+      if (existsSync(temp)) unlinkSync(temp);
+    }
   } catch (e) {
     throw new CliError(`Cannot write ${out}: ${describeFsError(e)}`);
   }

@@ -25,8 +25,11 @@ export interface ChunkOptions {
   iterations: number;
   batch: number;
   signal?: AbortSignal | null;
-  /** After each chunk: inputs done so far, of n, and the chunk's verdicts per bound (its input i is input start + i). */
-  onChunk?: (done: number, n: number, chunk: { start: number; verdicts: Partial<Record<BoundMethod, AbstainVerdicts>> }) => void;
+  /**
+   * After each chunk: inputs done so far, of n, the chunk's verdicts per bound (its input i is
+   * input start + i) and `runs()`, the totals over every input done so far (for a checkpoint).
+   */
+  onChunk?: (done: number, n: number, chunk: { start: number; verdicts: Partial<Record<BoundMethod, AbstainVerdicts>>; runs: () => ChunkedVerification['runs'] }) => void;
 }
 
 /**
@@ -72,11 +75,16 @@ export async function verifyInChunks(model: tf.LayersModel, x: tf.Tensor, labels
     }
     const start = done;
     done += len;
-    o.onChunk?.(done, n, { start, verdicts: Object.fromEntries(parts.map(([b, v]) => [b, v])) });
+    const upTo = done;
+    o.onChunk?.(done, n, { start, verdicts: Object.fromEntries(parts.map(([b, v]) => [b, v])), runs: () => runsOver(upTo) });
   }
-  const runs: ChunkedVerification['runs'] = {};
-  for (const [bound, a] of acc) runs[bound] = { verdicts: verdictsOver(a.v, labels, done, a.ms), totalMs: a.ms };
-  return { done, interrupted, runs };
+  return { done, interrupted, runs: runsOver(done) };
+
+  function runsOver(count: number): ChunkedVerification['runs'] {
+    const runs: ChunkedVerification['runs'] = {};
+    for (const [bound, a] of acc) runs[bound] = { verdicts: verdictsOver(a.v, labels, count, a.ms), totalMs: a.ms };
+    return runs;
+  }
 }
 
 /** One untimed one-input pass per bound, so that the first timed bound does not pay the start-up. */

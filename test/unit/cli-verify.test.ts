@@ -7,7 +7,7 @@
  * --bound crown refused), and Ctrl-C (exit status 130) keeping the finished batches.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
@@ -259,6 +259,36 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(json.n).toBeLessThan(N);
     expect(json.n % 4).toBe(0);
     expect(readTsv(tsvPath).rows).toHaveLength(json.n);
+  });
+
+  test('kill -9 mid-run leaves a whole totals JSON (a checkpoint per batch, written through a temporary file and a rename) that agrees with the TSV', async () => {
+    const tsvPath = join(setup.dir, 'killed.tsv');
+    const jsonPath = join(setup.dir, 'killed.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', setup.config, '--model', setup.modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '0', '--per-input', tsvPath, '--out', jsonPath], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const rows = () => (existsSync(tsvPath) ? readFileSync(tsvPath, 'utf8').trimEnd().split('\n').length - 1 : 0);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (rows() >= 8 || child.exitCode !== null) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 10);
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    const json = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    expect(json.interrupted).toBe(true);
+    expect(json.n).toBeGreaterThanOrEqual(4);
+    expect(json.n % 4).toBe(0);
+    // The JSON follows the TSV by at most the batch the kill fell between.
+    expect(rows() - json.n).toBeGreaterThanOrEqual(0);
+    expect(rows() - json.n).toBeLessThanOrEqual(4);
+    expect(json.verification.ibp.certified).toBeGreaterThanOrEqual(0);
+    // No temporary file is left beside it once a write completed.
+    expect(readdirSync(setup.dir).filter((f) => f.startsWith('.killed.json.'))).toHaveLength(0);
   });
 
   test('Ctrl-C on `npm run cli` (SIGINT to the whole process group, as a terminal sends it) loses nothing', async () => {

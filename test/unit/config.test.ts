@@ -149,6 +149,39 @@ describe('parseExperiment', () => {
   });
 });
 
+describe('the config schema (zod): one line per wrong field, with its path, the rule and the value given', () => {
+  test('a wrong container is one message, not one per field below it', () => {
+    expect(() => parseExperiment('{"training": 5}')).toThrow(/^Invalid config: training must be an object \(got 5\)$/);
+    expect(() => parseExperiment('{"evaluation": {"attack": []}}')).toThrow(/^Invalid config: evaluation\.attack must be an object \(got \[\]\)$/);
+    expect(Object.keys(validateExperiment({ ...defaultExperiment(), data: null }))).toEqual(['data']);
+  });
+
+  test('each field message names the path, what is allowed and the value', () => {
+    expect(() => parseExperiment('{"training": {"epochs": "5"}}')).toThrow(/^Invalid config: training\.epochs must be a number \(got "5"\)$/);
+    expect(() => parseExperiment('{"training": {"epochs": 5000, "optimizer": "rmsprop"}}')).toThrow(
+      /^Invalid config: training\.epochs must be between 1 and 1000 \(got 5000\); training\.optimizer must be one of sgd, adam \(got "rmsprop"\)$/,
+    );
+    expect(checkField('evaluation.attack.box', [1, 0])).toBe('must be null or [low, high] with low < high (got [1,0])');
+    expect(checkField('training.attack.eps', null)).toBe('must be a number (got null)');
+  });
+
+  test('every rule refuses a value of the wrong type with exactly one message at its own path (property)', () => {
+    const wrong = fc.oneof(fc.string(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.constant(Number.NaN), fc.dictionary(fc.string(), fc.integer()));
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(FIELD_RULES)), wrong, (path, value) => {
+        const rule = FIELD_RULES[path];
+        // A box accepts null; an enum accepts its own strings.
+        if (rule.type === 'box' && value === null) return;
+        if (rule.type === 'enum' && typeof value === 'string' && rule.values.includes(value)) return;
+        const errors = validateExperiment(withValue(path, value));
+        expect(Object.keys(errors)).toEqual([path]);
+        expect(errors[path]).toMatch(/^must be .* \(got .*\)$/s);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('URL search params', () => {
   test('the defaults round-trip', () => {
     const { config, errors } = experimentFromSearch(experimentToSearch(defaultExperiment()));

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ABSTAIN, Rng, SMOOTHING_DEFAULTS, certify, createMlp, modelClassifier, modelFromArtifacts, modelToArtifacts, predict, runSmoothingOnSet, verifyAbstain } from '../../src/core';
+import { ABSTAIN, Rng, SMOOTHING_DEFAULTS, certify, createMlp, crownBounds, inputBox, modelClassifier, modelFromArtifacts, modelToArtifacts, predict, runSmoothingOnSet, verifyAbstain } from '../../src/core';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -62,6 +62,24 @@ describe('verification refuses what it cannot mean', () => {
     await expectNoTensorLeak(() => expect(verifyAbstain(model, clean, [0], 0.1, { numClasses: K, box: [0, 1] })).rejects.toThrow(/weight "[^"]+" has 1 non-finite value .*index 3/));
     model.dispose();
     tf.dispose([x, clean]);
+  });
+
+  test('the lower-level bound functions check their arguments too: inputBox eps, crownBounds box shapes', async () => {
+    const model = mlp(1);
+    const x = tf.tensor2d([[0.2, 0.3]]);
+    await expectNoTensorLeak(() => {
+      expect(() => inputBox(x, 1e39, [0, 1])).toThrow(/eps 1e\+39 is larger than the input domain's width 1/);
+      expect(() => inputBox(x, Number.NaN, [0, 1])).toThrow(/eps must be a finite number ≥ 0 \(got NaN\)/);
+      expect(() => inputBox(x, -0.1, null)).toThrow(/eps must be a finite number ≥ 0 \(got -0.1\)/);
+      expect(() => inputBox(x, 1e308, null)).toThrow(/above 10000, the largest accepted without a box/);
+      const lower = tf.zeros([1, 2]);
+      const upper = tf.ones([1, 3]);
+      expect(() => crownBounds(model, lower, upper)).toThrow(/^crownBounds: lower 1,2 and upper 1,3 differ in shape/);
+      expect(() => crownBounds(model, upper, upper)).toThrow(/^crownBounds: inputs of shape \[3\] do not fit the model's input \[2\]/);
+      tf.dispose([lower, upper]);
+    });
+    tf.dispose(x);
+    model.dispose();
   });
 
   test('loading a model with NaN weights names the weight and keeps no tensor', async () => {

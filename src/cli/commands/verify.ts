@@ -31,7 +31,7 @@ import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, wri
 import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { checkImageModel } from '../imageSession';
 import { initBackend, interruptSignal, roundTimes, status } from '../session';
-import { verifyInChunks, warmUp } from '../verifyChunks';
+import { type ChunkedVerification, verifyInChunks, warmUp } from '../verifyChunks';
 import { appendText, logTable, perInputHeader, perInputRows, roundMs, share } from '../verifyReport';
 
 export { verifyInChunks, type BoundRun, type ChunkedVerification, type ChunkOptions } from '../verifyChunks';
@@ -263,57 +263,17 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         `bound ${bounds.join(' + ')}, ${plan.iterations} iterations, backend ${backend}`,
     );
 
-    // One untimed input per bound first, so the times per input leave out the first call's
-    // one-off costs (kernel set-up, memory growth), which would fall on the first bound alone.
-    await warmUp(inp.model, x, labels, plan.eps, bounds, K, plan.box);
-    if (perInputPath) writeText(perInputHeader(bounds, K), perInputPath);
-    const tv = performance.now();
-    const res = await verifyInChunks(inp.model, x, labels, plan.eps, bounds, {
-      numClasses: K,
-      box: plan.box,
-      iterations: plan.iterations,
-      batch: plan.batch,
-      signal,
-      onChunk: (done, n, chunk) => {
-        // The rows go out as their chunk finishes, so they survive even a hard kill.
-        if (perInputPath) appendText(perInputRows(indices, labels, chunk.start, chunk.verdicts, bounds), perInputPath);
-        const elapsed = performance.now() - tv;
-        status.update(`verifying (${bounds.join(' + ')}): ${done}/${n} inputs, ${(elapsed / 1000).toFixed(1)}s`);
-      },
-    });
-    status.done();
-    let interrupted = res.interrupted;
-
-    let pgd: (AbstainErrorTable & { msPerInput: number }) | null = null;
-    const pgdOptions = { norm: 'linf' as const, eps: plan.eps, numClasses: K, steps: plan.pgdSteps, stepSize: 0, restarts: 1, randomStart: true, box: plan.box, seed: plan.seed };
-    if (plan.pgdSteps > 0 && !interrupted) {
-      const y = tf.tensor1d(labels, 'int32');
-      const tp = performance.now();
-      try {
-        const table = await abstainErrorTable(inp.model, x, y, pgdOptions, { signal, onProgress: (f) => status.update(`PGD-${plan.pgdSteps}: ${(100 * f).toFixed(0)}%`) });
-        pgd = { ...table, msPerInput: (performance.now() - tp) / labels.length };
-      } catch (e) {
-        if (isCancelled(e)) interrupted = true;
-        else if (e instanceof Error && /outside the input box/.test(e.message)) throw new CliError(`verify: ${e.message}`);
-        else throw e;
-      } finally {
-        y.dispose();
-        status.done();
-      }
-    }
-
-    const done = res.done;
-    const first = res.runs[bounds[0]]!.verdicts;
-    if (done > 0) logTable(res, bounds, pgd, plan.pgdSteps);
-    const verification = Object.fromEntries(
-      bounds.map((b) => {
-        const run = res.runs[b]!;
-        return [b, { verifiedError: run.verdicts.verifiedError, certified: share(run.verdicts.certified), nonFinite: run.verdicts.nonFinite, msPerInput: done ? roundMs(run.totalMs / done) : NaN, totalMs: Math.round(run.totalMs) }];
-      }),
-    );
-    if (perInputPath && perInputPath !== '-') status.log(`wrote ${perInputPath}`);
-    writeResult(
-      {
+    // The totals JSON, from the inputs done so far: written at every chunk (as a checkpoint that
+    // a kill leaves in place, marked interrupted) and once more at the end.
+    const resultOf = (done: number, runs: ChunkedVerification['runs'], pgd: (AbstainErrorTable & { msPerInput: number }) | null, interrupted: boolean) => {
+      const first = runs[bounds[0]]!.verdicts;
+      const verification = Object.fromEntries(
+        bounds.map((b) => {
+          const run = runs[b]!;
+          return [b, { verifiedError: run.verdicts.verifiedError, certified: share(run.verdicts.certified), nonFinite: run.verdicts.nonFinite, msPerInput: done ? roundMs(run.totalMs / done) : NaN, totalMs: Math.round(run.totalMs) }];
+        }),
+      );
+      return {
         command: 'verify',
         config: read.config,
         backend,
@@ -350,9 +310,53 @@ export async function verifyCommand(argv: string[]): Promise<number> {
           : null,
         interrupted,
         timing: roundTimes({ totalMs: performance.now() - t0 }),
+      };
+    };
+
+    // One untimed input per bound first, so the times per input leave out the first call's
+    // one-off costs (kernel set-up, memory growth), which would fall on the first bound alone.
+    await warmUp(inp.model, x, labels, plan.eps, bounds, K, plan.box);
+    if (perInputPath) writeText(perInputHeader(bounds, K), perInputPath);
+    const tv = performance.now();
+    const res = await verifyInChunks(inp.model, x, labels, plan.eps, bounds, {
+      numClasses: K,
+      box: plan.box,
+      iterations: plan.iterations,
+      batch: plan.batch,
+      signal,
+      onChunk: (done, n, chunk) => {
+        // The rows go out as their chunk finishes, so they survive even a hard kill.
+        if (perInputPath) appendText(perInputRows(indices, labels, chunk.start, chunk.verdicts, bounds), perInputPath);
+        if (out && out !== '-') writeResult(resultOf(done, chunk.runs(), null, true), out);
+        const elapsed = performance.now() - tv;
+        status.update(`verifying (${bounds.join(' + ')}): ${done}/${n} inputs, ${(elapsed / 1000).toFixed(1)}s`);
       },
-      out,
-    );
+    });
+    status.done();
+    let interrupted = res.interrupted;
+
+    let pgd: (AbstainErrorTable & { msPerInput: number }) | null = null;
+    const pgdOptions = { norm: 'linf' as const, eps: plan.eps, numClasses: K, steps: plan.pgdSteps, stepSize: 0, restarts: 1, randomStart: true, box: plan.box, seed: plan.seed };
+    if (plan.pgdSteps > 0 && !interrupted) {
+      const y = tf.tensor1d(labels, 'int32');
+      const tp = performance.now();
+      try {
+        const table = await abstainErrorTable(inp.model, x, y, pgdOptions, { signal, onProgress: (f) => status.update(`PGD-${plan.pgdSteps}: ${(100 * f).toFixed(0)}%`) });
+        pgd = { ...table, msPerInput: (performance.now() - tp) / labels.length };
+      } catch (e) {
+        if (isCancelled(e)) interrupted = true;
+        else if (e instanceof Error && /outside the input box/.test(e.message)) throw new CliError(`verify: ${e.message}`);
+        else throw e;
+      } finally {
+        y.dispose();
+        status.done();
+      }
+    }
+
+    const done = res.done;
+    if (done > 0) logTable(res, bounds, pgd, plan.pgdSteps);
+    if (perInputPath && perInputPath !== '-') status.log(`wrote ${perInputPath}`);
+    writeResult(resultOf(done, res.runs, pgd, interrupted), out);
     if (out) status.log(`wrote ${out}`);
     if (interrupted) {
       status.log(`Interrupted: the results hold the ${done} of ${indices.length} inputs verified before the interruption${pgd ? '' : '; no PGD table'}.`);

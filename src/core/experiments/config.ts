@@ -10,6 +10,7 @@ import { TRAINING_METHODS } from '../training/method';
 import { CAT_RS_VARIANTS } from '../training/smoothedTrainingConfig';
 import { RR_STOP_GRADIENTS } from '../training/rejectionHeadsConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
+import { type FieldErrors, type FieldRule, checkFieldWith, getPath, hasErrorAt, shown, validateFields } from './fieldSchema';
 
 export interface ModelConfig {
   depth: number;
@@ -60,14 +61,7 @@ export function defaultExperiment(): ExperimentConfig {
   return structuredClone(EXPERIMENT_DEFAULTS);
 }
 
-export type FieldErrors = Record<string, string>;
-
-export type FieldRule =
-  | { type: 'int'; min: number; max: number }
-  | { type: 'num'; min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean }
-  | { type: 'enum'; values: readonly string[] }
-  | { type: 'bool' }
-  | { type: 'box' };
+export { type FieldErrors, type FieldRule, checkFieldWith, getPath } from './fieldSchema';
 
 /** The rules of the training and evaluation-attack fields, shared by the 2-D and image experiments. */
 export const TRAINING_AND_ATTACK_RULES: Record<string, FieldRule> = {
@@ -133,10 +127,6 @@ export const FIELD_RULES: Record<string, FieldRule> = {
   'evaluation.gridResolution': { type: 'int', min: 10, max: 400 },
 };
 
-export function getPath(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
-}
-
 export function setPath<T>(obj: T, path: string, value: unknown): T {
   const copy = structuredClone(obj) as Record<string, unknown>;
   const keys = path.split('.');
@@ -149,56 +139,22 @@ export function setPath<T>(obj: T, path: string, value: unknown): T {
   return copy as T;
 }
 
-function describeRange(r: { min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean }): string {
-  return `${r.minExclusive ? '>' : '≥'} ${r.min} and ${r.maxExclusive ? '<' : '≤'} ${r.max}`;
-}
-
 /** Checks one field of the 2-D experiment; returns an error message or null. */
 export function checkField(path: string, value: unknown): string | null {
   const rule = FIELD_RULES[path];
   return rule ? checkFieldWith(rule, value) : null;
 }
 
-/** Checks a value against a rule; returns an error message or null. */
-export function checkFieldWith(rule: FieldRule, value: unknown): string | null {
-  switch (rule.type) {
-    case 'int':
-      if (typeof value !== 'number' || Number.isNaN(value)) return 'must be a number';
-      if (!Number.isInteger(value)) return 'must be a whole number';
-      if (value < rule.min || value > rule.max) return `must be between ${rule.min} and ${rule.max}`;
-      return null;
-    case 'num':
-      if (typeof value !== 'number' || Number.isNaN(value)) return 'must be a number';
-      if (!Number.isFinite(value)) return 'must be finite';
-      if (value < rule.min || (rule.minExclusive && value === rule.min) || value > rule.max || (rule.maxExclusive && value === rule.max))
-        return `must be ${describeRange(rule)}`;
-      return null;
-    case 'enum':
-      return typeof value === 'string' && rule.values.includes(value) ? null : `must be one of ${rule.values.join(', ')}`;
-    case 'bool':
-      return typeof value === 'boolean' ? null : 'must be true or false';
-    case 'box':
-      if (value === null) return null;
-      if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) && value[0] < value[1])
-        return null;
-      return 'must be null or [low, high] with low < high';
-  }
-}
-
 /** Validates a whole config; an empty object means it is valid. */
 export function validateExperiment(config: unknown): FieldErrors {
-  const errors: FieldErrors = {};
-  if (!config || typeof config !== 'object') return { '': 'the config must be a JSON object' };
-  for (const path of Object.keys(FIELD_RULES)) {
-    const msg = checkField(path, getPath(config, path));
-    if (msg) errors[path] = msg;
-  }
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return { '': `the config must be a JSON object (got ${shown(config)})` };
+  const errors = validateFields(FIELD_RULES, config);
   const c = config as ExperimentConfig;
-  if (!errors['training.batchSize'] && !errors['data.size'] && !errors['data.testFraction']) {
+  if (!['training.batchSize', 'data.size', 'data.testFraction'].some((p) => hasErrorAt(errors, p))) {
     const nTrain = c.data.size - Math.round(c.data.size * c.data.testFraction);
     if (c.training.batchSize > nTrain) errors['training.batchSize'] = `must be at most the number of training points (${nTrain})`;
   }
-  if ((config as { version?: unknown }).version !== 1) errors.version = 'must be 1';
+  if ((config as { version?: unknown }).version !== 1) errors.version = `must be 1 (got ${shown((config as { version?: unknown }).version)})`;
   ibpScheduleErrors(c, errors);
   return errors;
 }
@@ -206,7 +162,7 @@ export function validateExperiment(config: unknown): FieldErrors {
 /** IBP's warm-up and ramp are shares of the run: together at most 1 (shared by the 2-D and image configs). */
 export function ibpScheduleErrors(c: { training?: { ibp?: { warmup: number; ramp: number } } }, errors: FieldErrors): void {
   const ibp = c.training?.ibp;
-  if (ibp && !errors['training.ibp.warmup'] && !errors['training.ibp.ramp'] && ibp.warmup + ibp.ramp > 1) {
+  if (ibp && !hasErrorAt(errors, 'training.ibp.warmup') && !hasErrorAt(errors, 'training.ibp.ramp') && ibp.warmup + ibp.ramp > 1) {
     errors['training.ibp.ramp'] = 'warm-up + ramp must be at most 1 (they are shares of the training steps)';
   }
 }

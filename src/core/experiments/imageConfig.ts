@@ -9,7 +9,8 @@ import { ATTACK_DEFAULTS, type AttackConfig } from '../attacks/config';
 import { CNN_DEFAULTS } from '../models/cnnConfig';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../training/config';
 import { SMOOTHED_TRAINING_SIGMA } from '../training/smoothedTrainingConfig';
-import { type FieldErrors, TRAINING_AND_ATTACK_RULES, checkFieldWith, getPath, ibpScheduleErrors, type FieldRule } from './config';
+import { type FieldErrors, TRAINING_AND_ATTACK_RULES, ibpScheduleErrors, type FieldRule } from './config';
+import { shown, validateFields } from './fieldSchema';
 
 export interface ImageModelConfig {
   kind: 'cnn' | 'mlp';
@@ -93,13 +94,10 @@ export const IMAGE_FIELD_RULES: Record<string, FieldRule> = {
 };
 
 export function validateImageExperiment(config: unknown): FieldErrors {
-  const errors: FieldErrors = {};
-  if (!config || typeof config !== 'object') return { '': 'the config must be a JSON object' };
-  for (const [path, rule] of Object.entries(IMAGE_FIELD_RULES)) {
-    const msg = checkFieldWith(rule, getPath(config, path));
-    if (msg) errors[path] = msg;
-  }
-  if ((config as { kind?: unknown }).kind !== 'image') errors.kind = 'must be "image"';
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return { '': `the config must be a JSON object (got ${shown(config)})` };
+  const errors = validateFields(IMAGE_FIELD_RULES, config);
+  const kind = (config as { kind?: unknown }).kind;
+  if (kind !== 'image') errors.kind = `must be "image" (got ${shown(kind)})`;
   ibpScheduleErrors(config as Parameters<typeof ibpScheduleErrors>[0], errors);
   return errors;
 }

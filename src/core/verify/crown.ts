@@ -169,6 +169,7 @@ function buildNet(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): Ne
  * inside the IBP bound of the same logit. Returns tensors [B, K + M] the caller disposes.
  */
 export function crownBounds(model: tf.LayersModel, lower: tf.Tensor, upper: tf.Tensor): { lower: tf.Tensor2D; upper: tf.Tensor2D } {
+  checkBoxShape(lower, upper, model, 'crownBounds');
   return tf.tidy(() => {
     const net = buildNet(model, lower, upper);
     const last = net.kernel.length - 1;

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
 import { finiteRows, isTaped } from '../models/forward';
+import { checkVerifyEps } from './verifyRanges';
 
 /** A box in centre/radius form: every x with |x − mid| ≤ rad (elementwise). */
 export interface Box {
@@ -20,9 +21,12 @@ export interface Box {
   rad: tf.Tensor;
 }
 
-/** The input region B(x, eps) of paper 004: the l_inf ball intersected with the input box (null = unbounded). */
+/**
+ * The input region B(x, eps) of paper 004: the l_inf ball intersected with the input box (null =
+ * unbounded). eps must be finite, ≥ 0 and at most the domain's width (checkVerifyEps).
+ */
 export function inputBox(x: tf.Tensor, eps: number, box: [number, number] | null): { lower: tf.Tensor; upper: tf.Tensor } {
-  if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`eps must be a finite number >= 0 (got ${eps})`);
+  checkVerifyEps(eps, box);
   return tf.tidy(() => {
     let lower = tf.sub(x, eps);
     let upper = tf.add(x, eps);
