@@ -4,6 +4,7 @@
  * the finished chunks. The verdicts equal those of one verifyAbstain call with that batch size.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ResumedRows } from './verifyReport';
 import { type AbstainVerdicts, type BoundMethod, emptyVerdicts, isCancelled, placeVerdicts, verdictsOver, verifyAbstain } from '../core';
 
 export interface BoundRun {
@@ -25,6 +26,8 @@ export interface ChunkOptions {
   iterations: number;
   batch: number;
   signal?: AbortSignal | null;
+  /** The verdicts of the first inputs, read back from an interrupted run (--resume): the run goes on after them. */
+  resume?: ResumedRows;
   /**
    * After each chunk: inputs done so far, of n, the chunk's verdicts per bound (its input i is
    * input start + i) and `runs()`, the totals over every input done so far (for a checkpoint).
@@ -44,7 +47,17 @@ export async function verifyInChunks(model: tf.LayersModel, x: tf.Tensor, labels
   const C = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
   const M = C - K;
   const acc = new Map<BoundMethod, { v: AbstainVerdicts; ms: number }>(bounds.map((b) => [b, { v: emptyVerdicts(n, K, M, eps, b), ms: 0 }]));
-  let done = 0;
+  let done = o.resume?.done ?? 0;
+  if (o.resume) {
+    for (const [bound, a] of acc) {
+      const r = o.resume.verdicts[bound];
+      if (!r) continue;
+      a.v.cleanPrediction.set(r.cleanPrediction);
+      a.v.certified.set(r.certified);
+      a.v.verified.set(r.verified);
+      a.v.margin.set(r.margin);
+    }
+  }
   let interrupted = false;
   while (done < n) {
     if (o.signal?.aborted) {

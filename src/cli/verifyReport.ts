@@ -1,5 +1,5 @@
 /** What the CLI's `verify` command writes: the per-input TSV rows and the table on stderr. */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AbstainErrorTable, AbstainVerdicts, BoundMethod } from '../core';
 import { CliError } from './errors';
 import { f32, status } from './session';
@@ -79,4 +79,49 @@ export function logTable(r: ChunkedVerification, bounds: BoundMethod[], pgd: (Ab
         (pgd.numAbstain > 0 ? `; detections per abstain class (clean-correct inputs): ${pgd.detectedPerClass.join(', ')}` : ''),
     );
   }
+}
+
+/** The per-input verdicts a resumed run takes from its TSV, per bound, for its first `done` inputs. */
+export interface ResumedRows {
+  done: number;
+  verdicts: Partial<Record<BoundMethod, Pick<AbstainVerdicts, 'cleanPrediction' | 'certified' | 'verified' | 'margin'>>>;
+}
+
+/**
+ * Reads back the per-input TSV of an interrupted run for --resume: the header must be this run's,
+ * each row's idx and label this run's input at that place (else the settings differ), a row cut
+ * off mid-write is dropped, and only whole batches are kept, so the resumed run verifies the
+ * same batches as an uninterrupted one. Rewrites the file to what is kept and returns it.
+ */
+export function resumePerInput(path: string, bounds: BoundMethod[], K: number, indices: ArrayLike<number>, labels: ArrayLike<number>, batch: number): ResumedRows {
+  const header = perInputHeader(bounds, K);
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+  if (lines.length === 0) {
+    writeFileSync(path, header);
+    return { done: 0, verdicts: {} };
+  }
+  if (lines[0] + '\n' !== header) throw new CliError(`--resume: ${path} has other columns than this run writes (a different --bound or dataset?); header ${JSON.stringify(lines[0].slice(0, 80))}`);
+  const rows = lines.slice(1);
+  if (rows.length > indices.length) throw new CliError(`--resume: ${path} has ${rows.length} rows but this run verifies ${indices.length} inputs: the settings differ`);
+  const done = Math.floor(rows.length / batch) * batch;
+  const n = done;
+  const verdicts: ResumedRows['verdicts'] = {};
+  for (const b of bounds) verdicts[b] = { cleanPrediction: new Int32Array(n), certified: new Uint8Array(n), verified: new Uint8Array(n), margin: new Float32Array(n) };
+  for (let i = 0; i < done; i++) {
+    const cells = rows[i].split('\t');
+    const line = i + 2;
+    if (Number(cells[0]) !== indices[i] || Number(cells[1]) !== labels[i]) {
+      throw new CliError(`--resume: ${path} line ${line} is input ${cells[0]} (label ${cells[1]}), but this run's input ${i} is ${indices[i]} (label ${labels[i]}): the settings differ`);
+    }
+    bounds.forEach((b, j) => {
+      const v = verdicts[b]!;
+      v.cleanPrediction[i] = Number(cells[2]);
+      v.certified[i] = Number(cells[4 + 3 * j]);
+      v.verified[i] = Number(cells[5 + 3 * j]);
+      v.margin[i] = cells[6 + 3 * j] === 'NaN' ? Number.NaN : Number(cells[6 + 3 * j]);
+    });
+  }
+  writeFileSync(path, [header.trimEnd(), ...rows.slice(0, done)].join('\n') + '\n');
+  return { done, verdicts };
 }

@@ -261,7 +261,7 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(readTsv(tsvPath).rows).toHaveLength(json.n);
   });
 
-  test('kill -9 mid-run leaves a whole totals JSON (a checkpoint per batch, written through a temporary file and a rename) that agrees with the TSV', async () => {
+  test('kill -9 mid-run leaves a whole totals JSON (a checkpoint per batch, written through a temporary file and a rename) that agrees with the TSV, and --resume ends as an uninterrupted run', async () => {
     const tsvPath = join(setup.dir, 'killed.tsv');
     const jsonPath = join(setup.dir, 'killed.json');
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', setup.config, '--model', setup.modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '0', '--per-input', tsvPath, '--out', jsonPath], {
@@ -289,7 +289,30 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
     expect(json.verification.ibp.certified).toBeGreaterThanOrEqual(0);
     // No temporary file is left beside it once a write completed.
     expect(readdirSync(setup.dir).filter((f) => f.startsWith('.killed.json.'))).toHaveLength(0);
-  });
+
+    // --resume keeps the whole batches and ends as an uninterrupted run: the TSV byte for byte, the JSON but its times.
+    const flags = ['--batch', '4', '--iterations', '1000', '--pgd-steps', '3'];
+    const resumed = cli('verify', setup.config, '--model', setup.modelDir, ...flags, '--per-input', tsvPath, '--out', jsonPath, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/--resume: (\d+) of 60 inputs kept/);
+    const kept = Number(/--resume: (\d+) of/.exec(resumed.stderr)![1]);
+    expect(kept).toBeGreaterThanOrEqual(4);
+    expect(kept % 4).toBe(0);
+    const wholeTsv = join(setup.dir, 'whole.tsv');
+    const wholeJson = join(setup.dir, 'whole.json');
+    expect(cli('verify', setup.config, '--model', setup.modelDir, ...flags, '--per-input', wholeTsv, '--out', wholeJson).code).toBe(0);
+    expect(readFileSync(tsvPath, 'utf8')).toBe(readFileSync(wholeTsv, 'utf8'));
+    const untimed = (path: string) => JSON.parse(readFileSync(path, 'utf8'), (k, v) => (/ms|Ms$/.test(k) ? undefined : v));
+    expect(untimed(jsonPath)).toEqual(untimed(wholeJson));
+    expect(untimed(jsonPath).interrupted).toBe(false);
+    expect(untimed(jsonPath).n).toBe(60);
+    // A TSV of another run is refused by name.
+    writeFileSync(tsvPath, readFileSync(wholeTsv, 'utf8').replace(/\n(\d+)\t/, '\n999\t'));
+    const other = cli('verify', setup.config, '--model', setup.modelDir, ...flags, '--per-input', tsvPath, '--resume');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--resume: .*killed\.tsv line 2 is input 999 .*the settings differ/);
+    expect(cli('verify', setup.config, '--model', setup.modelDir, '--resume').stderr).toMatch(/--resume needs --per-input FILE/);
+  }, 120_000);
 
   test('Ctrl-C on `npm run cli` (SIGINT to the whole process group, as a terminal sends it) loses nothing', async () => {
     const tsvPath = join(setup.dir, 'npm-interrupted.tsv');

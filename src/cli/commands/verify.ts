@@ -1,7 +1,7 @@
 /**
  * `verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both]
  * [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S]
- * [--out FILE.json] [--per-input FILE.tsv]`: paper 004's verification of a saved model with K
+ * [--out FILE.json] [--per-input FILE.tsv] [--resume]`: paper 004's verification of a saved model with K
  * regular and M abstain outputs (src/core/verify/abstainVerification.ts) on the config's test set,
  * next to PGD with the abstain success rule (src/core/attacks/abstainPgd.ts, abstainErrorTable).
  *
@@ -32,7 +32,7 @@ import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } f
 import { checkImageModel } from '../imageSession';
 import { initBackend, interruptSignal, roundTimes, status } from '../session';
 import { type ChunkedVerification, verifyInChunks, warmUp } from '../verifyChunks';
-import { appendText, logTable, perInputHeader, perInputRows, roundMs, share } from '../verifyReport';
+import { appendText, logTable, perInputHeader, perInputRows, resumePerInput, roundMs, share } from '../verifyReport';
 
 export { verifyInChunks, type BoundRun, type ChunkedVerification, type ChunkOptions } from '../verifyChunks';
 export { perInputHeader, perInputRows } from '../verifyReport';
@@ -42,7 +42,7 @@ export const VERIFY_PGD_STEPS = 20;
 /** Inputs per verifyAbstain call when --batch is not given (verifyAbstain's own default). */
 export const VERIFY_BATCH = 256;
 
-export const VERIFY_USAGE = `Usage: npm run cli -- verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both] [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S] [--out FILE.json] [--per-input FILE.tsv] [--backend wasm|cpu]
+export const VERIFY_USAGE = `Usage: npm run cli -- verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both] [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S] [--out FILE.json] [--per-input FILE.tsv] [--resume] [--backend wasm|cpu]
 
 Paper 004's verification of a saved model with K regular and M abstain outputs on the config's
 test set: an input x with label y is certified when every x' in B(x, eps) (the l_inf ball
@@ -71,6 +71,9 @@ training.ibp.abstainClasses = M builds them). Next to it, PGD with the abstain s
                        abstained certified_<b> verified_<b> margin_<b> (per bound b), then per
                        bound and target class t a column lambda_<b>_t<t>: the weights on
                        (y, a_1..a_M), comma-separated ("-" where t = y)
+  --resume             continue an interrupted run from its --per-input FILE: the whole batches
+                       in it are kept and the run goes on after them (same flags); the TSV and
+                       the JSON end as an uninterrupted run's, all but the times
   --data FILE          image configs only, repeatable: the dataset files (as for train)
   --cifar100-label K   fine (default) or coarse, for CIFAR-100 files
   --backend NAME       wasm (default) or cpu
@@ -95,6 +98,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   'per-input': { type: 'string' },
+  resume: { type: 'boolean' },
 } as const satisfies OptionSpec;
 
 export type BoundChoice = 'ibp' | 'crown' | 'both';
@@ -226,6 +230,8 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (read.kind === 'image') requireDataFiles('verify', stringListOption(args, 'data'));
   else refuseDataFiles(stringListOption(args, 'data'), cifar100LabelOption(args));
   if (perInputPath === '-' && (!out || out === '-')) throw new CliError('verify: --per-input - and the JSON would both go to stdout; give --out FILE (or a file for --per-input)');
+  const resume = args.values.resume === true;
+  if (resume && (!perInputPath || perInputPath === '-')) throw new CliError('verify: --resume needs --per-input FILE: the per-input rows of the run to continue');
   if (!modelDir) throw new CliError('verify: --model DIR is required (save one with: npm run cli -- train CONFIG.json --save-model DIR)');
   const plan = planOf(args, read);
 
@@ -316,7 +322,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     // One untimed input per bound first, so the times per input leave out the first call's
     // one-off costs (kernel set-up, memory growth), which would fall on the first bound alone.
     await warmUp(inp.model, x, labels, plan.eps, bounds, K, plan.box);
-    if (perInputPath) writeText(perInputHeader(bounds, K), perInputPath);
+    const resumed = resume && perInputPath ? resumePerInput(perInputPath, bounds, K, indices, labels, plan.batch) : undefined;
+    if (resumed) status.log(`--resume: ${resumed.done} of ${indices.length} inputs kept from ${perInputPath}`);
+    else if (perInputPath) writeText(perInputHeader(bounds, K), perInputPath);
     const tv = performance.now();
     const res = await verifyInChunks(inp.model, x, labels, plan.eps, bounds, {
       numClasses: K,
@@ -324,6 +332,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       iterations: plan.iterations,
       batch: plan.batch,
       signal,
+      resume: resumed,
       onChunk: (done, n, chunk) => {
         // The rows go out as their chunk finishes, so they survive even a hard kill.
         if (perInputPath) appendText(perInputRows(indices, labels, chunk.start, chunk.verdicts, bounds), perInputPath);
