@@ -96,7 +96,7 @@ test('the preset "Coupled rejection — paper 000, Figure 1" trains, evaluates a
   await page.waitForFunction(() => /Pang et al\., Fig\. 1/.test(document.querySelector('[data-testid=rr-metrics]')?.textContent ?? ''), undefined, { timeout: 240_000 });
   await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 120_000 });
   // Plots redraw a moment after their data changes (paced by their cost): poll.
-  const names = () => page.$eval('[data-testid=rr-scatter-plot]', (el) => (el as unknown as { data: Array<{ name: string }> }).data.map((t) => t.name));
+  const names = () => page.$$eval('.plot-box:has([data-testid=rr-scatter-plot]) .legend-entry', (els) => els.map((e) => (e.textContent ?? '').trim()));
   await expect.poll(async () => (await names()).every((n) => /^PGD-10 l_inf 0\.1, (correct|wrong)/.test(n))).toBe(true);
   expect((await shapesX())[1]).toBeCloseTo(1 / 1.8, 6);
   const rows = await metricRows();

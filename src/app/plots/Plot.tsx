@@ -21,6 +21,10 @@ export interface PlotProps {
   onDrawn?: (gd: HTMLElement) => void;
   /** The traces a downloaded image shows, when they differ from those plotly draws (markers drawn on a canvas). */
   exportData?: Data[];
+  /** The traces the legend lists, when they differ from those plotly draws (markers drawn on a canvas). */
+  legendData?: Data[];
+  /** Called with the legend keys the user has hidden (legendKey), whenever they change. */
+  onHidden?: (hidden: ReadonlySet<string>) => void;
 }
 
 /**
@@ -67,10 +71,13 @@ interface Pacer {
 
 const jobsRunning = () => Object.keys(useStore.getState().jobs).length > 0;
 
-export function Plot({ data, layout, className, testId, onDrawn, exportData }: PlotProps) {
+export function Plot({ data, layout, className, testId, onDrawn, exportData, legendData, onHidden }: PlotProps) {
   const ref = useRef<PlotlyElement>(null);
-  const entries = useMemo(() => legendEntries(data, layout), [data, layout]);
+  const entries = useMemo(() => legendEntries(legendData ?? data, layout), [legendData, data, layout]);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const hiddenSeen = useRef(onHidden);
+  hiddenSeen.current = onHidden;
+  useEffect(() => hiddenSeen.current?.(hidden), [hidden]);
   const figure = useRef({ data: exportData ?? data, layout });
   figure.current = { data: withHidden(exportData ?? data, hidden), layout };
   const plotConfig = useMemo(() => config(figure), []);
@@ -134,9 +141,14 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData }: P
       schedule.current();
     });
   };
+  const given = useRef<{ data: Data[]; layout: Layout } | null>(null);
   useEffect(() => {
+    const shown = withHidden(data, hidden);
+    // A legend click that hides nothing plotly draws (a canvas layer) leaves the plot as it is.
+    if (given.current && given.current.data === shown && given.current.layout === layout) return;
+    given.current = { data: shown, layout };
     // The legend is drawn in HTML below the plot (PlotLegend), never by plotly.
-    pacer.current.pending = { data: withHidden(data, hidden), layout: { ...layout, showlegend: false } };
+    pacer.current.pending = { data: shown, layout: { ...layout, showlegend: false } };
     schedule.current();
   }, [data, layout, hidden]);
   useEffect(() => {

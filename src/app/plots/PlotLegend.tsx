@@ -7,6 +7,7 @@
  */
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
 import { svgMarker } from './canvasPoints';
+import { legendKey } from './legendKey';
 
 export interface LegendEntry {
   /** What a click toggles: the trace's legend group, else its name. */
@@ -31,12 +32,7 @@ interface TraceLike {
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/**
- * What a legend click hides: the trace's legend group, else its name without a trailing count
- * ("robust & accurate (197)" → "robust & accurate"), so a hidden entry stays hidden when a new
- * result changes its count.
- */
-const entryKey = (t: TraceLike): string | null => t.legendgroup || (t.name ? t.name.replace(/ \([\d,]+\)$/, '') : null);
+const entryKey = (t: TraceLike): string | null => legendKey(t);
 
 /** The legend's entries, as plotly would list them: named traces not marked showlegend: false. */
 export function legendEntries(data: Data[], layout: Layout): LegendEntry[] {
@@ -65,10 +61,15 @@ export function legendEntries(data: Data[], layout: Layout): LegendEntry[] {
 /** The traces with those of hidden legend groups set to 'legendonly' (kept in the data, not drawn). */
 export function withHidden(data: Data[], hidden: ReadonlySet<string>): Data[] {
   if (!hidden.size) return data;
-  return data.map((raw) => {
+  let changed = false;
+  const out = data.map((raw) => {
     const key = entryKey(raw as TraceLike);
-    return key && hidden.has(key) ? ({ ...raw, visible: 'legendonly' } as Data) : raw;
+    if (!key || !hidden.has(key)) return raw;
+    changed = true;
+    return { ...raw, visible: 'legendonly' } as Data;
   });
+  // The same array when nothing is hidden in it (e.g. only canvas layers are), so the plot need not redraw.
+  return changed ? out : data;
 }
 
 const DASHES: Record<string, string> = { dash: '4 3', dot: '1.5 2', dashdot: '4 2 1.5 2', longdash: '7 3' };

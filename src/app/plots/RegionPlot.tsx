@@ -1,8 +1,8 @@
 /**
  * A 2-D plot whose plane is painted by an image of grid cells (regionImage.ts) and whose dense
  * marker traces are drawn on a canvas over it (canvasPoints.ts): a new grid swaps one image, a
- * toggled point set redraws one canvas, and plotly re-lays out only axes, legend and the few
- * traces left to it. Object URLs are revoked when their image is replaced.
+ * toggled or new point set redraws the canvas alone, and plotly re-lays out only the axes and
+ * the few traces left to it. Object URLs are revoked when their image is replaced.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
@@ -40,19 +40,24 @@ function useImageUrl(region: RegionBytes | null): string | null {
 
 interface PlotState {
   _fullLayout?: { xaxis?: AxisPx; yaxis?: AxisPx; width?: number; height?: number };
-  _fullData?: Array<{ name?: string; visible?: boolean | string }>;
 }
 
-/** The axes and the legend-hidden layer names of a drawn plot (null before its first draw). */
-function plotState(gd: HTMLElement | null): { xa: AxisPx; ya: AxisPx; width: number; height: number; hidden: Set<string> } | null {
+/** The axes of a drawn plot (null before its first draw). */
+function plotState(gd: HTMLElement | null): { xa: AxisPx; ya: AxisPx; width: number; height: number } | null {
   const full = (gd as unknown as PlotState | null)?._fullLayout;
   if (!gd || !full?.xaxis?.l2p || !full.yaxis?.l2p) return null;
-  const hidden = new Set(((gd as unknown as PlotState)._fullData ?? []).filter((t) => t.visible === 'legendonly').map((t) => String(t.name ?? '')));
-  return { xa: full.xaxis, ya: full.yaxis, width: full.width ?? gd.clientWidth, height: full.height ?? gd.clientHeight, hidden };
+  return { xa: full.xaxis, ya: full.yaxis, width: full.width ?? gd.clientWidth, height: full.height ?? gd.clientHeight };
 }
 
-/** The canvas, holding the layers it draws (read by the browser tests and handy in devtools). */
-type PointCanvas = HTMLCanvasElement & { pointLayers?: PointLayer[] };
+/** The canvas, holding the layers it draws and those the legend hides (read by the browser tests and handy in devtools). */
+type PointCanvas = HTMLCanvasElement & { pointLayers?: PointLayer[]; hiddenKeys?: ReadonlySet<string> };
+
+/** The same array as last time while it holds the same items, so that plotly is not asked to redraw for nothing. */
+function useStableList<T>(list: T[]): T[] {
+  const kept = useRef(list);
+  if (list.length !== kept.current.length || list.some((t, i) => t !== kept.current[i])) kept.current = list;
+  return kept.current;
+}
 
 export interface RegionPlotProps {
   traces: Data[];
@@ -70,9 +75,14 @@ export function RegionPlot({ traces, layout, region, className, testId, valueAt 
     () => (url && region ? { ...layout, images: [regionLayoutImage(url, region.bounds, region.n, region.opacity), ...((layout.images as unknown[] | undefined) ?? [])] } : layout),
     [layout, url, region],
   );
-  const { plotTraces, layers } = useMemo(() => toCanvasLayers(traces), [traces]);
+  const { plotTraces, legendTraces, layers } = useMemo(() => toCanvasLayers(traces), [traces]);
+  // A new point set changes the canvas and the legend, not what plotly draws.
+  const drawnTraces = useStableList(plotTraces);
   const layersRef = useRef<PointLayer[]>(layers);
   layersRef.current = layers;
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const hiddenRef = useRef(hidden);
+  hiddenRef.current = hidden;
   const canvas = useRef<PointCanvas>(null);
   const gdRef = useRef<HTMLElement | null>(null);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
@@ -80,26 +90,27 @@ export function RegionPlot({ traces, layout, region, className, testId, valueAt 
     gdRef.current = gd;
     const s = plotState(gd);
     if (!s || !canvas.current) return;
-    drawLayers(canvas.current, s.width, s.height, s.xa, s.ya, layersRef.current, s.hidden);
+    drawLayers(canvas.current, s.width, s.height, s.xa, s.ya, layersRef.current, hiddenRef.current);
     canvas.current.pointLayers = layersRef.current;
+    canvas.current.hiddenKeys = hiddenRef.current;
   }, []);
   useEffect(() => {
     if (gdRef.current) redraw(gdRef.current);
-  }, [layers, redraw]);
+  }, [layers, hidden, redraw]);
   const hover = (e: React.MouseEvent<HTMLDivElement>) => {
     const s = plotState(gdRef.current);
     if (!s) return;
     const box = e.currentTarget.getBoundingClientRect();
     const px = e.clientX - box.left;
     const py = e.clientY - box.top;
-    const hit = nearestPoint(s.xa, s.ya, layersRef.current, s.hidden, px, py);
+    const hit = nearestPoint(s.xa, s.ya, layersRef.current, hiddenRef.current, px, py);
     const inside = px >= s.xa._offset && px <= s.xa._offset + s.xa._length && py >= s.ya._offset && py <= s.ya._offset + s.ya._length;
     const text = hit ? hoverText(hit.layer, hit.index) : inside && valueAt ? valueAt(s.xa.p2l(px - s.xa._offset), s.ya.p2l(py - s.ya._offset)) : null;
     setTip(text ? { x: px, y: py, text } : null);
   };
   return (
     <div className="region-plot" onMouseMove={layers.length || valueAt ? hover : undefined} onMouseLeave={() => setTip(null)}>
-      <Plot data={plotTraces} layout={withImage} className={className} testId={testId} onDrawn={redraw} exportData={traces} />
+      <Plot data={drawnTraces} legendData={legendTraces} layout={withImage} className={className} testId={testId} onDrawn={redraw} exportData={traces} onHidden={setHidden} />
       <canvas ref={canvas} className="point-canvas" data-testid={testId ? `${testId}-points` : undefined} data-points={layers.reduce((n, l) => n + l.x.length, 0)} />
       {tip ? (
         <div className="point-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">

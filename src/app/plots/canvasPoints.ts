@@ -1,14 +1,18 @@
 /**
  * Scatter markers drawn on a canvas over the plot instead of as SVG nodes: plotly styles every
  * SVG marker one by one (about 80 ms for the playground's 1,000 points on these machines), a
- * canvas draws them in a few milliseconds. A marker trace keeps a legend-only stand-in in the
- * plot, so the legend and its clicks work as before; hover is answered from the same points.
+ * canvas draws them in a few milliseconds. Plotly never sees these traces: the HTML legend lists
+ * them (a stand-in without points) and hides them by its key, so showing, hiding or changing a
+ * point set redraws the canvas alone; hover is answered from the same points.
  */
 import type { Data } from 'plotly.js-cartesian-dist-min';
+import { legendKey } from './legendKey';
 
 export interface PointLayer {
-  /** The stand-in trace's name (its legend entry; hidden when the legend hides it). */
+  /** The trace's name (its legend entry). */
   name: string;
+  /** What hides it: its legend entry's key (legendKey). */
+  key: string;
   x: ArrayLike<number | null>;
   y: ArrayLike<number | null>;
   text: ArrayLike<string> | null;
@@ -29,21 +33,27 @@ interface Marker {
   line?: { color?: string; width?: number };
 }
 
-/** Marker traces of more than `min` points become canvas layers; the rest stay plotly traces. */
-export function toCanvasLayers(traces: Data[], min = 20): { plotTraces: Data[]; layers: PointLayer[] } {
+/**
+ * Marker traces of more than `min` points become canvas layers; the rest stay plotly traces.
+ * `legendTraces` lists them all in order for the legend: a layer by a stand-in without points.
+ */
+export function toCanvasLayers(traces: Data[], min = 20): { plotTraces: Data[]; legendTraces: Data[]; layers: PointLayer[] } {
   const plotTraces: Data[] = [];
+  const legendTraces: Data[] = [];
   const layers: PointLayer[] = [];
   for (const t of traces) {
     const x = t.x as ArrayLike<number | null> | undefined;
     const y = t.y as ArrayLike<number | null> | undefined;
     if (t.mode !== 'markers' || !x || !y || x.length <= min) {
       plotTraces.push(t);
+      legendTraces.push(t);
       continue;
     }
     const m = (t.marker ?? {}) as Marker;
     const name = String(t.name ?? '');
     layers.push({
       name,
+      key: legendKey(t) ?? name,
       x,
       y,
       text: (t.text as ArrayLike<string> | undefined) ?? null,
@@ -54,10 +64,11 @@ export function toCanvasLayers(traces: Data[], min = 20): { plotTraces: Data[]; 
       outlineWidth: m.line?.width ?? 0,
       opacity: m.opacity ?? 1,
     });
+    // The legend lists the layer like any trace; plotly never sees it.
     const { x: _x, y: _y, text: _t, ...rest } = t;
-    plotTraces.push({ ...rest, x: [null], y: [null], hoverinfo: 'skip' });
+    legendTraces.push({ ...rest, x: [null], y: [null], hoverinfo: 'skip' });
   }
-  return { plotTraces, layers };
+  return { plotTraces, legendTraces, layers };
 }
 
 /** The bits of a plotly axis the canvas needs: its pixel offset and linear-to-pixel map. */
@@ -127,7 +138,7 @@ export function svgMarker(symbol: string, x: number, y: number, r: number): { d:
 }
 
 /** Draws the visible layers in the plot area of (xa, ya); the canvas covers the whole plot. */
-export function drawLayers(canvas: HTMLCanvasElement, width: number, height: number, xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: Set<string>): void {
+export function drawLayers(canvas: HTMLCanvasElement, width: number, height: number, xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: ReadonlySet<string>): void {
   const ratio = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio);
@@ -143,7 +154,7 @@ export function drawLayers(canvas: HTMLCanvasElement, width: number, height: num
   ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
   ctx.clip();
   for (const layer of layers) {
-    if (hidden.has(layer.name)) continue;
+    if (hidden.has(layer.key)) continue;
     const r = layer.size / 2;
     const open = layer.symbol.endsWith('-open');
     const symbol = open ? layer.symbol.slice(0, -'-open'.length) : layer.symbol;
@@ -177,11 +188,11 @@ export function drawLayers(canvas: HTMLCanvasElement, width: number, height: num
 }
 
 /** The drawn point nearest to pixel (px, py) within `radius` pixels: its layer, index and distance. */
-export function nearestPoint(xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: Set<string>, px: number, py: number, radius = 8): { layer: PointLayer; index: number } | null {
+export function nearestPoint(xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: ReadonlySet<string>, px: number, py: number, radius = 8): { layer: PointLayer; index: number } | null {
   let best: { layer: PointLayer; index: number } | null = null;
   let bestD = radius * radius;
   for (const layer of layers) {
-    if (hidden.has(layer.name) || layer.symbol === 'line-ne') continue;
+    if (hidden.has(layer.key) || layer.symbol === 'line-ne') continue;
     for (let i = 0; i < layer.x.length; i++) {
       const xv = layer.x[i];
       const yv = layer.y[i];

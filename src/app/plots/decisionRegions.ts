@@ -118,7 +118,7 @@ function splitLegend(view: GridSplitView): Data[] {
 }
 
 /** What paints the plane: the grid's 4-way split when shown, else the decision regions. */
-export function regionBytes({ dataset, grid, gridSplit, display, abstainClasses = 0 }: Omit<RegionInputs, 'evaluation'>): RegionBytes | null {
+export function regionBytes({ dataset, grid, gridSplit, display, abstainClasses = 0 }: Omit<RegionInputs, 'evaluation' | 'display'> & { display: Pick<DisplayOptions, 'showGridSplit'> }): RegionBytes | null {
   if (gridSplit && display.showGridSplit) return splitRegionBytes(gridSplit);
   return grid ? classRegionBytes(grid, dataset?.numClasses ?? 2, abstainClasses) : null;
 }

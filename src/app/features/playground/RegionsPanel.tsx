@@ -16,7 +16,9 @@ export function RegionsPlot({ modelId, title, showLegend = true, testId }: { mod
   const numClasses = data?.numClasses ?? 2;
   // Separate memos: a live grid update during training changes the image (and the hatch of
   // abstain regions), never the point traces, so plotly re-lays out nothing else.
-  const region = useMemo(() => regionBytes({ dataset: data, grid, gridSplit, display, abstainClasses }), [data, grid, gridSplit, display, abstainClasses]);
+  // The plane's image reads one display option: the other toggles redraw the points alone.
+  const showGridSplit = display.showGridSplit;
+  const region = useMemo(() => regionBytes({ dataset: data, grid, gridSplit, display: { showGridSplit }, abstainClasses }), [data, grid, gridSplit, showGridSplit, abstainClasses]);
   const showingClasses = !(gridSplit && display.showGridSplit);
   const hatch = useMemo(() => abstainTraces(grid, numClasses, showingClasses), [grid, numClasses, showingClasses]);
   const points = useMemo(() => pointTraces({ dataset: data, evaluation, gridSplit, display }), [data, evaluation, gridSplit, display]);
