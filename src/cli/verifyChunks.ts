@@ -4,7 +4,6 @@
  * the finished chunks. The verdicts equal those of one verifyAbstain call with that batch size.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ResumedRows } from './verifyReport';
 import { type AbstainVerdicts, type BoundMethod, emptyVerdicts, isCancelled, placeVerdicts, verdictsOver, verifyAbstain } from '../core';
 
 export interface BoundRun {
@@ -18,6 +17,12 @@ export interface ChunkedVerification {
   done: number;
   interrupted: boolean;
   runs: Partial<Record<BoundMethod, BoundRun>>;
+}
+
+/** The per-input verdicts a resumed run takes from its TSV, per bound, for its first `done` inputs. */
+export interface ResumedRows {
+  done: number;
+  verdicts: Partial<Record<BoundMethod, Pick<AbstainVerdicts, 'cleanPrediction' | 'certified' | 'verified' | 'margin'>>>;
 }
 
 export interface ChunkOptions {

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import type { AbstainErrorTable, AbstainVerdicts, BoundMethod } from '../core';
 import { CliError } from './errors';
 import { f32, status } from './session';
-import type { ChunkedVerification } from './verifyChunks';
+import type { ChunkedVerification, ResumedRows } from './verifyChunks';
 
 export const roundMs = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
 
@@ -79,12 +79,6 @@ export function logTable(r: ChunkedVerification, bounds: BoundMethod[], pgd: (Ab
         (pgd.numAbstain > 0 ? `; detections per abstain class (clean-correct inputs): ${pgd.detectedPerClass.join(', ')}` : ''),
     );
   }
-}
-
-/** The per-input verdicts a resumed run takes from its TSV, per bound, for its first `done` inputs. */
-export interface ResumedRows {
-  done: number;
-  verdicts: Partial<Record<BoundMethod, Pick<AbstainVerdicts, 'cleanPrediction' | 'certified' | 'verified' | 'margin'>>>;
 }
 
 /**
