@@ -91,7 +91,9 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData, leg
     // While a job runs, a plot scrolled out of sight waits: it draws when it comes into view or
     // when the job ends, so a busy page spends its main thread on what the user sees.
     if (p.drawn && !p.visible && jobsRunning()) return;
-    p.timer = setTimeout(draw, Math.max(0, p.readyAt - performance.now()));
+    // Draw just after a frame: the frame lays out whatever the page changed (new panels, tables),
+    // which plotly's first measurement would otherwise force inside its own task.
+    p.timer = setTimeout(() => requestAnimationFrame(() => setTimeout(draw)), Math.max(0, p.readyAt - performance.now()));
   };
   const record = (el: HTMLElement, t0: number, cost: number) => {
     if (cost >= MIN_RECORDED_MS) recordDraw(el.closest('section')?.querySelector('h2')?.textContent ?? testId ?? 'a plot', t0, cost);
