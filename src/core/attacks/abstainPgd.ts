@@ -25,9 +25,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
 import { logits as modelLogits } from '../models/forward';
-import { type ThreatModel, expandMask, project, randomStart, steepestDirection, valueAndInputGradient } from './common';
+import { type ThreatModel, expandMask, randomStart } from './common';
 import type { Box } from './config';
-import { effectiveStepSize, pgdProblems } from './pgd';
+import { effectiveStepSize, pgdProblems, rememberingSteps } from './pgd';
 import { type Attack, type RunControl, type Steps, Held, attackWith, checkAttackSettings, intAtLeast, numLogitsOf, runSteps } from './runner';
 import { successSetOneHot } from '../verify/abstainSimplex';
 
@@ -132,15 +132,7 @@ function* oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, allowed: t
       held.set('hit', h);
       held.set('hitAt', a);
     };
-    for (let s = 0; s < o.steps; s++) {
-      const xAdv = held.get('xAdv');
-      const { value, grad, logits } = valueAndInputGradient(model, xAdv, y, objective);
-      remember(xAdv, logits);
-      const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, o.norm))), x, o));
-      tf.dispose([value, grad, logits]);
-      held.set('xAdv', next);
-      yield;
-    }
+    yield* rememberingSteps(model, x, y, objective, o.steps, alpha, o, held, remember);
     const xAdv = held.get('xAdv');
     const z = held.set('z', tf.tidy(() => modelLogits(model, xAdv)));
     remember(xAdv, z);

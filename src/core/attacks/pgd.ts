@@ -94,15 +94,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
       held.set('fooledAt', f);
       held.set('everFooled', e);
     };
-    for (let s = 0; s < opts.steps; s++) {
-      const xAdv = held.get('xAdv');
-      const { value, grad, logits } = valueAndInputGradient(model, xAdv, labels, objective);
-      remember(xAdv, logits);
-      const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, opts.norm))), x, opts));
-      tf.dispose([value, grad, logits]);
-      held.set('xAdv', next);
-      yield;
-    }
+    yield* rememberingSteps(model, x, labels, objective, opts.steps, alpha, opts, held, remember);
     const xAdv = held.get('xAdv');
     const finalLogits = tf.tidy(() => modelLogits(model, xAdv));
     remember(xAdv, finalLogits);
@@ -110,6 +102,33 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
     return tf.tidy(() => tf.where(expandMask(held.get<tf.Tensor1D>('everFooled'), x), held.get('fooledAt'), xAdv));
   } finally {
     held.dispose();
+  }
+}
+
+/**
+ * `steps` PGD steps on the iterate held as 'xAdv', showing each iterate and its logits to
+ * `remember` before stepping on (evaluation-mode PGD and the abstain attack keep the first
+ * iterate that succeeded).
+ */
+export function* rememberingSteps(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+  objective: Objective,
+  steps: number,
+  alpha: number,
+  threat: ThreatModel,
+  held: Held,
+  remember: (xa: tf.Tensor, z: tf.Tensor2D) => void,
+): Steps<void> {
+  for (let s = 0; s < steps; s++) {
+    const xAdv = held.get('xAdv');
+    const { value, grad, logits } = valueAndInputGradient(model, xAdv, labels, objective);
+    remember(xAdv, logits);
+    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, threat.norm))), x, threat));
+    tf.dispose([value, grad, logits]);
+    held.set('xAdv', next);
+    yield;
   }
 }
 
