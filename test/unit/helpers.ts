@@ -108,3 +108,17 @@ export function threeBlobs(size: number, seed: number): { xTrain: Float32Array; 
   const nTest = Math.round(size * 0.2);
   return { xTrain: xs.slice(2 * nTest), yTrain: ys.slice(nTest), xTest: xs.slice(0, 2 * nTest), yTest: ys.slice(0, nTest) };
 }
+
+/**
+ * An abort signal that fires after `ms` milliseconds; `sinceAbort()` is the time since it fired
+ * (Infinity before), for checking how soon a job stopped.
+ */
+export function abortLater(ms: number): { signal: AbortSignal; sinceAbort: () => number } {
+  const controller = new AbortController();
+  let at = 0;
+  setTimeout(() => {
+    at = performance.now();
+    controller.abort();
+  }, ms);
+  return { signal: controller.signal, sinceAbort: () => (at ? performance.now() - at : Infinity) };
+}
