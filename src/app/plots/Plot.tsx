@@ -69,6 +69,22 @@ interface Pacer {
   visible: boolean;
 }
 
+/**
+ * Plotly hides a linear axis's tick labels that pass the plot's edge by measuring every label
+ * against every other, once per label (getBoundingClientRect in a loop, a quarter of a small
+ * plot's draw); the margins here leave room for the labels, so they are drawn as they are.
+ */
+function drawnLayout(layout: Layout): Layout {
+  const out: Record<string, unknown> = { autosize: true, ...layout };
+  for (const key of Object.keys(out)) {
+    const ax = out[key];
+    if (/^[xy]axis\d*$/.test(key) && ax && typeof ax === 'object' && !('ticklabeloverflow' in ax)) out[key] = { ticklabeloverflow: 'allow', ...ax };
+  }
+  if (!out.xaxis) out.xaxis = { ticklabeloverflow: 'allow' };
+  if (!out.yaxis) out.yaxis = { ticklabeloverflow: 'allow' };
+  return out as Layout;
+}
+
 const jobsRunning = () => Object.keys(useStore.getState().jobs).length > 0;
 
 export function Plot({ data, layout, className, testId, onDrawn, exportData, legendData, onHidden }: PlotProps) {
@@ -119,7 +135,7 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData, leg
       // A plot's first draw builds its whole SVG scaffold (axes, layers, modebar) and costs about
       // twice a redraw: lay the empty frame out in one task and draw the data in the next.
       p.scaffold = true;
-      void Plotly.newPlot(el, [], { autosize: true, ...next.layout }, plotConfig);
+      void Plotly.newPlot(el, [], drawnLayout(next.layout), plotConfig);
       const cost = performance.now() - t0;
       record(el, t0, cost);
       p.readyAt = performance.now() + cost;
@@ -127,7 +143,7 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData, leg
       return;
     }
     p.pending = null;
-    const done = Plotly.react(el, next.data, { autosize: true, ...next.layout }, plotConfig);
+    const done = Plotly.react(el, next.data, drawnLayout(next.layout), plotConfig);
     const cost = performance.now() - t0;
     record(el, t0, cost);
     p.drawn = true;

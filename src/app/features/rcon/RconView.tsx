@@ -18,6 +18,7 @@ import { PresetButton } from '../../ui/PresetButton';
 import { RconMetricsTable } from './RconTables';
 import { RconCurvesPanel, RconMapPanel, RconScatterPanel } from './RconPlots';
 import { ViewColumns } from '../../ui/ViewColumns';
+import { useStaged } from '../../ui/useStaged';
 
 /** The sets re-read at the slider's temperature: Con and R-Con recomputed from the raw outputs. */
 function useLiveSets(): ScoredSet[] {
@@ -37,6 +38,8 @@ export function RconView() {
   const evaluation = useRcon((s) => s.evaluation);
   const sourceKey = useRcon((s) => s.sourceKey);
   const fresh = evaluation && sourceOfKey(sourceKey) && sourceKeyOf(evaluation.source) === sourceKey;
+  // A new evaluation mounts the scatter first, then the metrics, the curves and the map, a task each.
+  const stage = useStaged(evaluation, 4);
   return (
     <ViewColumns
       intro={
@@ -59,13 +62,13 @@ export function RconView() {
         <>
           {evaluation && !fresh ? <p className="hint">Showing the evaluation of {evaluation.modelName}; press “Evaluate rejectors” for the chosen model.</p> : null}
           <RconScatterPanel sets={sets} />
-          {evaluation ? <RconMetricsTable sets={sets} /> : null}
+          {evaluation && stage >= 2 ? <RconMetricsTable sets={sets} /> : null}
         </>
       }
       results={
         <>
-          <RconCurvesPanel sets={sets} />
-          <RconMapPanel />
+          {stage >= 3 ? <RconCurvesPanel sets={sets} /> : null}
+          {stage >= 4 ? <RconMapPanel /> : null}
         </>
       }
     />
