@@ -50,7 +50,7 @@ export {
   type RejectionEvalConfig, type RejectionEvalSetting, type RejectionEvalKind, type RejectionEvalDataKind, type RejectionEvalErrors,
 } from './experiments/rconRejectionEvalConfig';
 export {
-  scoreMetric, coupledSummary, rejectionMetrics, accuracyCoveragePoints, subsampleIndices, REJECTION_CURVE_POINTS,
+  scoreMetric, coupledSummary, rejectionMetrics, accuracyCoveragePoints, subsampleIndices, REJECTION_CURVE_POINTS, rejectedScore, nonFiniteRows, rejectNonFinite,
   type ScoredSet, type RejectionMetric, type CoupledSummary, type SkippedSetting, type RejectionEvaluation, type AccuracyCoveragePoints, type RejectionMetricOptions,
 } from './experiments/rconRejectionMetrics';
 export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments/coupledPreset';

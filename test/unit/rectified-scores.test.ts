@@ -39,3 +39,16 @@ test('Con and R-Con at several temperatures equal the core computation', () => {
   expect(readScores(logits, null, k, 1).rCon).toBeNull();
   expect(() => readScores(logits, aux, k, 0)).toThrow(/temperature must be a number > 0/);
 });
+
+test('the page rejects an input with a non-finite logit or auxiliary logit at every temperature, as the worker does', () => {
+  const logits = Float32Array.from([2, 0, NaN, 1, 0, 3]);
+  const aux = Float32Array.from([1, 0, -Infinity]);
+  for (const tau of [0.25, 1, 4]) {
+    const r = readScores(logits, aux, 2, tau);
+    expect(Array.from(r.predictions)).toEqual([0, -1, -1]);
+    expect(r.con[0]).toBeGreaterThan(0.5);
+    expect(r.con[1]).toBe(0);
+    expect(r.rCon![1]).toBe(0);
+    expect(r.rCon![2]).toBe(0);
+  }
+});

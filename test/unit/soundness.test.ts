@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ABSTAIN, Rng, SMOOTHING_DEFAULTS, certify, createMlp, crownBounds, inputBox, modelClassifier, modelFromArtifacts, modelToArtifacts, predict, runSmoothingOnSet, verifyAbstain } from '../../src/core';
+import { ABSTAIN, Rng, SMOOTHING_DEFAULTS, certify, coupledSummary, createMlp, createRrModel, evaluateRejection, rejectedScore, rejectionEvalDefaults2d, rejectNonFinite, scoreMetric, crownBounds, inputBox, modelClassifier, modelFromArtifacts, modelToArtifacts, predict, runSmoothingOnSet, verifyAbstain } from '../../src/core';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -145,6 +145,62 @@ describe('verification never verifies through an overflow', () => {
       expect(v.nonFinite).toBe(3);
       expect(Array.from(v.margin).every(Number.isNaN)).toBe(true);
       expect(v.verifiedError).toBe(1);
+    }
+    model.dispose();
+    x.dispose();
+  });
+});
+
+describe('Rectified Rejection never keeps an input through a non-finite score', () => {
+  test('a row with a NaN logit, head output or score is counted wrong and rejected by every score; the others are untouched', () => {
+    // Four inputs, two classes: row 1 has a NaN logit, row 2 an infinite auxiliary logit, row 3 an infinite energy.
+    const set = {
+      id: 's',
+      predictions: Int32Array.from([0, 1, 0, 1]),
+      correct: Uint8Array.from([1, 1, 1, 0]),
+      logits: Float32Array.from([3, 1, NaN, 2, 2, 0, 1, 4]),
+      aux: Float32Array.from([2, 1, Infinity, -1]),
+      selection: null,
+      scores: { confidence: Float32Array.from([0.88, 0.7, 0.9, 0.95]), rcon: Float32Array.from([0.8, 0.6, 0.9, 0.2]), energy: Float32Array.from([3.1, 2, 2.1, Infinity]) },
+    };
+    expect(rejectNonFinite(set, 2)).toBe(3);
+    expect(Array.from(set.predictions)).toEqual([0, -1, -1, -1]);
+    expect(Array.from(set.correct)).toEqual([1, 0, 0, 0]);
+    for (const [name, s] of Object.entries(set.scores)) {
+      expect(s[0]).toBeGreaterThan(0);
+      const r = rejectedScore(name as 'confidence' | 'rcon' | 'energy');
+      expect(Array.from(s.slice(1))).toEqual([r, r, r]);
+    }
+    expect(rejectedScore('energy')).toBeLessThan(-1e38);
+    expect(rejectedScore('rcon')).toBe(0);
+    // Every metric is now defined and keeps none of the three.
+    const m = scoreMetric(set, 'rcon', { tpr: 0.95 });
+    expect(m.tpr.threshold).toBeGreaterThanOrEqual(0);
+    expect(m.tpr.kept).toBe(m.tpr.keptCorrect);
+    expect(m.auc).toBe(1);
+    const c = coupledSummary(set, 0.2);
+    expect(c.counts.accepted).toBe(1);
+    expect(c.counts.rejectedStage1).toBe(3);
+  });
+
+  test('an RR model whose outputs overflow has every input rejected, counted, and no metric reads a non-finite number', async () => {
+    const model = createRrModel({ kind: 'mlp', inputDim: 2, numClasses: K, depth: 2, width: 8, seed: 2 });
+    // Every weight 1e20: the second layer's sums reach 1e40 and overflow float32.
+    model.setWeights(model.getWeights().map((w) => tf.tidy(() => tf.fill(w.shape, 1e20))));
+    const x = tf.tensor2d([[0.2, 0.3], [0.7, 0.1], [0.5, 0.5], [0.1, 0.9]]);
+    const config = { ...rejectionEvalDefaults2d(), count: 4 };
+    config.settings = config.settings.map((s) => (s.kind === 'clean' ? s : { ...s, steps: 2 }));
+    const ev = await expectNoTensorLeak(() => evaluateRejection(model, x, Int32Array.from([0, 1, 2, 0]), config, {}, null));
+    expect(ev.sets.length).toBeGreaterThan(1);
+    for (const set of ev.sets) {
+      expect(set.nonFinite, set.id).toBe(4);
+      expect(Array.from(set.correct)).toEqual([0, 0, 0, 0]);
+      for (const [name, s] of Object.entries(set.scores)) expect(Array.from(s!).every((v) => v === rejectedScore(name as 'rcon'))).toBe(true);
+    }
+    for (const c of ev.coupled) expect(c.counts.accepted).toBe(0);
+    for (const m of ev.metrics) {
+      expect(m.accuracy).toBe(0);
+      expect(m.tpr.kept).toBe(0);
     }
     model.dispose();
     x.dispose();

@@ -264,6 +264,7 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
     }
     const evaluateMs = performance.now() - te;
     for (const s of ev.skipped) status.log(`skipped ${s.label}: ${s.reason}`);
+    for (const s of ev.sets) if (s.nonFinite) status.log(`warning: ${s.label}: ${s.nonFinite} of ${s.correct.length} inputs have a NaN or infinite output or score; each is counted wrong and rejected by every score`);
     logTable(ev);
     const summaryOf = (id: string) => ev.metrics.find((m) => m.set === id);
     writeResult(
@@ -279,7 +280,7 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
         n: ev.n,
         scores: ev.scoreNames,
         skipped: ev.skipped,
-        sets: ev.sets.map((s) => ({ id: s.id, label: s.label, kind: s.kind, adversarial: s.adversarial, setting: s.setting, n: s.correct.length, accuracy: summaryOf(s.id)?.accuracy ?? NaN })),
+        sets: ev.sets.map((s) => ({ id: s.id, label: s.label, kind: s.kind, adversarial: s.adversarial, setting: s.setting, n: s.correct.length, nonFinite: s.nonFinite, accuracy: summaryOf(s.id)?.accuracy ?? NaN })),
         metrics: ev.metrics,
         coupled: ev.coupled,
         perInput: args.values['per-input'] ? perInputOf(ev) : undefined,

@@ -31,7 +31,7 @@ import { logits as modelLogits } from '../models/forward';
 import { rejectorScores } from '../metrics/rejectorScores';
 import { rejectorScoresOf } from '../metrics/rejectorScoreNames';
 import { type RejectionEvalConfig, type RejectionEvalSetting, rejectionEvalErrorList, rejectionEvalModelProblems, validateRejectionEvalConfig } from './rconRejectionEvalConfig';
-import { type RejectionEvaluation, type ScoredSet, type SkippedSetting, rejectionMetrics } from './rconRejectionMetrics';
+import { type RejectionEvaluation, type ScoredSet, type SkippedSetting, rejectNonFinite, rejectionMetrics } from './rconRejectionMetrics';
 
 export type { RejectionEvaluation } from './rconRejectionMetrics';
 
@@ -161,7 +161,7 @@ export async function evaluateRejection(
         const scores: ScoredSet['scores'] = { confidence: sc.confidence, energy: sc.energy };
         if (sc.rCon) scores.rcon = sc.rCon;
         if (sc.selection) scores.selection = sc.selection;
-        sets.push({
+        const set: ScoredSet = {
           id: s.id,
           label: s.label,
           kind: s.kind,
@@ -173,7 +173,10 @@ export async function evaluateRejection(
           aux: raw.aux,
           selection: raw.selection,
           scores,
-        });
+          nonFinite: 0,
+        };
+        set.nonFinite = rejectNonFinite(set, k);
+        sets.push(set);
       } finally {
         if (xe !== xs) xe.dispose();
       }

@@ -39,6 +39,54 @@ export interface ScoredSet {
   selection: Float32Array | null;
   /** Every score the model offers (rejectorScoresOf), at the config's temperature. */
   scores: Partial<Record<RejectorScoreName, Float32Array>>;
+  /** Inputs with a non-finite output or score: counted wrong and rejected by every score (rejectNonFinite). */
+  nonFinite: number;
+}
+
+/**
+ * The score of an input that has no trustworthy output: the lowest the score can take — 0 for
+ * the probabilities (confidence, R-Con, g), −float32 max for the energy score — so that every
+ * threshold rejects it (thresholds keep scores strictly above a value set by correct inputs, and
+ * such an input counts as wrong; the coupled rejector's stage 1 needs Con > 1/2).
+ */
+export function rejectedScore(score: RejectorScoreName): number {
+  return score === 'energy' ? -3.4028234663852886e38 : 0;
+}
+
+/** 1 for each of the n rows whose k values in `values` (row-major) are not all finite. */
+export function nonFiniteRows(values: ArrayLike<number>, n: number, k = 1, into: Uint8Array = new Uint8Array(n)): Uint8Array {
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      if (!Number.isFinite(values[i * k + c])) {
+        into[i] = 1;
+        break;
+      }
+    }
+  }
+  return into;
+}
+
+/**
+ * Sound or silent: an input whose logits, head outputs or any score is NaN or infinite (NaN
+ * weights, an overflow) gets no prediction (−1), counts as wrong, and every score of it becomes
+ * its rejectedScore, so that no metric reads a non-finite number and no rejector keeps it. Changes
+ * the set's arrays in place; returns how many inputs it rejected.
+ */
+export function rejectNonFinite(set: Pick<ScoredSet, 'predictions' | 'correct' | 'logits' | 'aux' | 'selection' | 'scores'>, numClasses: number): number {
+  const n = set.predictions.length;
+  const bad = nonFiniteRows(set.logits, n, numClasses);
+  if (set.aux) nonFiniteRows(set.aux, n, 1, bad);
+  if (set.selection) nonFiniteRows(set.selection, n, 1, bad);
+  for (const s of Object.values(set.scores)) if (s) nonFiniteRows(s, n, 1, bad);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (!bad[i]) continue;
+    count++;
+    set.predictions[i] = -1;
+    if (set.correct.length) set.correct[i] = 0;
+    for (const [name, s] of Object.entries(set.scores)) if (s) s[i] = rejectedScore(name as RejectorScoreName);
+  }
+  return count;
 }
 
 export interface AccuracyCoveragePoints {

@@ -74,6 +74,12 @@ export function RconMetricsTable({ sets }: { sets: ScoredSet[] }) {
         “–” in TPR acc.: no input is kept at that threshold — the scores are tied there (e.g. confidences saturated at 1 at a low τ), and the authors' rule keeps only
         scores strictly above it. “–” in ROC-AUC: the set has only correct (or only wrong) inputs.
       </p>
+      {sets.some((s) => s.nonFinite) ? (
+        <p className="hint warn" data-testid="rr-non-finite">
+          Non-finite outputs: {sets.filter((s) => s.nonFinite).map((s) => `${s.label} ${s.nonFinite} of ${s.correct.length}`).join(', ')} inputs have a NaN or infinite logit or score
+          (e.g. from NaN weights or an overflow). Each is counted wrong and rejected by every score, never kept.
+        </p>
+      ) : null}
       <p className="hint">
         {evaluation.n} test inputs of {evaluation.modelName}, read at τ = {useRcon.getState().temperature.toFixed(3)}; {(evaluation.elapsedMs / 1000).toFixed(1)} s.
       </p>
