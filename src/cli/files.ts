@@ -86,6 +86,11 @@ export function formatJson(value: unknown, indent = 0): string {
   return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${formatJson(v, indent + 1)}`).join(',\n')}\n${end}}`;
 }
 
+/** The whole lines of a file written line by line: a last line that an interruption cut off (no line end) is left out. */
+export function wholeLines(text: string): string {
+  return text.slice(0, text.lastIndexOf('\n') + 1);
+}
+
 /** Writes the result JSON to `out`, or to stdout when no file is given. */
 export function writeResult(result: unknown, out: string | undefined): void {
   writeText(formatJson(result) + '\n', out);

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { type CertificationRow, formatCertificationLog, parseCertificationLog } from '../core';
 import { CliError } from './errors';
 import { makeDirs } from './outPath';
+import { wholeLines } from './files';
 
 export interface RowLog {
   /** The rows already in the log (from the run that --resume continues). */
@@ -34,9 +35,8 @@ export function openRowLog(out: string | undefined, mode: 'certify' | 'predict',
     makeDirs(dirname(resolve(out)));
     let kept = '';
     if (resume && existsSync(out)) {
-      const text = readFileSync(out, 'utf8');
-      // A row cut off by the interruption has no line end: drop it, it is computed again.
-      kept = text.slice(0, text.lastIndexOf('\n') + 1);
+      // A row cut off by the interruption is computed again.
+      kept = wholeLines(readFileSync(out, 'utf8'));
     }
     if (kept.trim()) {
       const parsed = parseCertificationLog(kept, out);

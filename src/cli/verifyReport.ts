@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AbstainErrorTable, AbstainVerdicts, BoundMethod } from '../core';
 import { CliError } from './errors';
+import { wholeLines } from './files';
 import { f32, status } from './session';
 import type { ChunkedVerification, ResumedRows } from './verifyChunks';
 
@@ -90,7 +91,7 @@ export function logTable(r: ChunkedVerification, bounds: BoundMethod[], pgd: (Ab
 export function resumePerInput(path: string, bounds: BoundMethod[], K: number, indices: ArrayLike<number>, labels: ArrayLike<number>, batch: number): ResumedRows {
   const header = perInputHeader(bounds, K);
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+  const lines = wholeLines(text).split('\n').slice(0, -1);
   if (lines.length === 0) {
     writeFileSync(path, header);
     return { done: 0, verdicts: {} };

@@ -5,11 +5,12 @@
  * reaching the config), the per-input arrays against the logits, a plain model (confidence and
  * energy only, adaptive settings skipped), an image config, and exit status 2 for bad input.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli } from './cliRun';
+import { ROOT, cli } from './cliRun';
 
 
 
@@ -171,6 +172,58 @@ describe('cli evaluate-rejection on an RR model', () => {
     ]);
     expect(j.evaluation.settings[1]).toMatchObject({ eps: 0.5, steps: 4, restarts: 2 });
   });
+});
+
+describe('cli evaluate-rejection loses nothing to an interruption', () => {
+  test('kill -9 mid-run keeps every finished setting (JSON and sets log), and --resume ends as an uninterrupted run', async () => {
+    // Long settings (300 PGD steps each), so that the kill falls between two of them.
+    const evalFile = join(dir, 'slow.json');
+    const long = { steps: 300, restarts: 1 };
+    writeFileSync(evalFile, JSON.stringify({ count: 30, settings: [{ id: 'clean', kind: 'clean' }, { id: 'p1', kind: 'pgd', eps: 0.1, ...long }, { id: 'p2', kind: 'pgd', eps: 0.2, ...long }, { id: 'a', kind: 'adaptive', eps: 0.1, ...long }] }));
+    const flags = ['--model', rrModel, '--eval-config', evalFile, '--per-input'];
+    const out = join(dir, 'killed.json');
+    const setLog = `${out}.sets.jsonl`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'evaluate-rejection', config, ...flags, '--out', out], { cwd: ROOT, stdio: 'ignore' });
+    const finishedSets = () => (existsSync(setLog) ? readFileSync(setLog, 'utf8').split('\n').length - 2 : 0);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (finishedSets() >= 2 || child.exitCode !== null) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 10);
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    const partial = JSON.parse(readFileSync(out, 'utf8'));
+    const killedLog = readFileSync(setLog, 'utf8');
+    expect(partial.interrupted).toBe(true);
+    expect(partial.sets.length).toBeGreaterThanOrEqual(2);
+    expect(partial.sets.length).toBeLessThan(4);
+    expect(partial.sets[0].id).toBe('clean');
+    expect(partial.metrics.length).toBe(partial.sets.length * 3);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.killed.json.'))).toHaveLength(0);
+
+    const resumed = cli('evaluate-rejection', config, ...flags, '--out', out, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const kept = Number(/--resume: (\d+) of 4 settings kept/.exec(resumed.stderr)?.[1]);
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(existsSync(setLog), 'the sets log is removed once the run completes').toBe(false);
+    const whole = join(dir, 'whole.json');
+    expect(cli('evaluate-rejection', config, ...flags, '--out', whole).code).toBe(0);
+    const untimed = (path: string) => JSON.parse(readFileSync(path, 'utf8'), (k, v) => (/ms|Ms$/.test(k) ? undefined : v));
+    expect(untimed(out)).toEqual(untimed(whole));
+    expect(untimed(out).interrupted).toBe(false);
+    // Every per-input number is the same, bit for bit, whether computed or read back.
+    expect(readFileSync(out, 'utf8').replace(/"timing": \{[^}]*\}/, '')).toBe(readFileSync(whole, 'utf8').replace(/"timing": \{[^}]*\}/, ''));
+
+    // The log of another evaluation is refused by name; --resume needs --out.
+    writeFileSync(setLog, killedLog);
+    const other = cli('evaluate-rejection', config, ...flags, '--xi', '0.5', '--out', out, '--resume');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--resume: .*killed\.json\.sets\.jsonl line 1 is the log of another evaluation/);
+    expect(cli('evaluate-rejection', config, '--model', rrModel, '--resume').stderr).toMatch(/--resume needs --out FILE/);
+  }, 120_000);
 });
 
 describe('cli evaluate-rejection on a plain model', () => {

@@ -171,6 +171,19 @@ describe('evaluateRejection on an RR model', () => {
     expect(Array.from(b.sets[0].predictions)).toEqual(Array.from(a.sets[0].predictions));
     expect(a.metrics[0].curve).toBeUndefined();
   });
+
+  test('sets an interrupted run finished are kept, not computed again, and the rest come out as in one run', async () => {
+    const seen: string[] = [];
+    const resumed = await evaluateRejection(model, x, labels, config, { done: ev.sets.slice(0, 2), onSet: (s) => seen.push(s.id) });
+    expect(seen).toEqual(ev.sets.slice(2).map((s) => s.id));
+    expect(resumed.sets[0]).toBe(ev.sets[0]);
+    expect(resumed.metrics).toEqual(ev.metrics);
+    expect(resumed.coupled).toEqual(ev.coupled);
+    // Sets of other settings or inputs are refused by place.
+    await expect(evaluateRejection(model, x, labels, config, { done: [ev.sets[1]] })).rejects.toThrow(/control\.done\[0\] is the set "pgd\d+-linf-[^"]*" but the setting run at that place is "clean"/);
+    const short = { ...ev.sets[0], predictions: ev.sets[0].predictions.slice(1) };
+    await expect(evaluateRejection(model, x, labels, config, { done: [short] })).rejects.toThrow(/holds 69 inputs .* but this evaluation has 70 inputs/);
+  });
 });
 
 describe('evaluateRejection on models without RR head', () => {

@@ -1,23 +1,26 @@
 /**
  * `evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T]
- * [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE]`:
+ * [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]]`:
  * paper 000's rejection evaluation (Section 6; src/core/experiments/rconRejectionEval.ts) of a saved
  * model on the first N test inputs of the config's data: per setting (clean, PGD l_inf at two
  * eps, PGD l_2, adaptive attacks) and per rejector score (confidence, energy, and with the model's
  * heads R-Con or SelectiveNet's g), the accuracy, TPR-95 accuracy, ROC-AUC and accuracy–coverage
  * curve, and for RR models the coupled rejector of Theorem 1. Writes the metrics JSON; a short
- * table goes to stderr. 2-D configs generate their data; image configs read the --data files.
+ * table goes to stderr. With --out, each finished setting is saved at once (rejectionSetLog.ts)
+ * and the JSON rewritten with the settings so far (marked interrupted until the run completes),
+ * so an interrupted run keeps them and --resume goes on after them. 2-D configs generate their data; image configs read the --data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor } from '../../core';
+import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor, rejectionEvalModelProblems, rejectionMetrics, rejectorScoresOf, type ScoredSet } from '../../core';
 import { type ParsedArgs, type OptionSpec, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption, backendOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, readModelDir, readTextFile, writeResult } from '../files';
 import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { checkImageModel } from '../imageSession';
+import { openSetLog, setLogPath } from '../rejectionSetLog';
 import { f32, initBackend, interruptSignal, roundTimes, status } from '../session';
 
-export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE] [--backend wasm|cpu]
+export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]] [--backend wasm|cpu]
 
 Paper 000's rejection evaluation of a saved model (Rectified Rejection, SelectiveNet or a plain
 classifier) on the first N test inputs of the config's data (an image config: the --data files).
@@ -47,7 +50,13 @@ Images in [0, 1] use eps 8/255, 16/255 (l_inf) and 128/255 (l_2); 2-D data 0.1, 
                        auxiliary/selection logits) of every setting
   --data FILE          image configs only, repeatable: the dataset files (as for train)
   --cifar100-label K   fine (default) or coarse, for CIFAR-100 files
-  --out FILE           write the JSON there (default: stdout)
+  --out FILE           write the JSON there (default: stdout). It is rewritten after every
+                       setting (marked "interrupted": true until the run completes), and the
+                       finished settings' per-input arrays go to FILE.sets.jsonl as each
+                       finishes (removed at the end), so Ctrl-C or a crash keeps them
+  --resume             continue an interrupted run from FILE.sets.jsonl, with the same flags:
+                       the finished settings are kept, the others run, and FILE ends as an
+                       uninterrupted run's, all but the times
   --backend NAME       wasm (default) or cpu
 
 Adaptive attacks read R-Con, so they need an RR model; on other models they are skipped (and
@@ -67,6 +76,7 @@ const OPTIONS = {
   'eval-config': { type: 'string' },
   'per-input': { type: 'boolean' },
   out: { type: 'string' },
+  resume: { type: 'boolean' },
 } as const satisfies OptionSpec;
 
 function numberFlag(args: ParsedArgs, name: string): number | undefined {
@@ -216,6 +226,8 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
   const modelDir = stringOption(args, 'model');
   const backendFlag = backendOption(args);
   const out = stringOption(args, 'out');
+  const resume = args.values.resume === true;
+  if (resume && (!out || out === '-')) throw new CliError('evaluate-rejection: --resume needs --out FILE: the output of the run to continue');
   const read = readAnyConfig(path);
   if (read.kind === 'image') requireDataFiles('evaluate-rejection', stringListOption(args, 'data'));
   else refuseDataFiles(stringListOption(args, 'data'), cifar100LabelOption(args));
@@ -243,32 +255,14 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
           `reporting ${heads === 'none' ? 'confidence and energy' : 'confidence, energy and the selection score'}`,
       );
     }
-    let ev: RejectionEvaluation;
+    const problems = rejectionEvalModelProblems(config, heads);
+    const toRun = config.settings.filter((s) => !problems[s.id]);
+    const log = out && out !== '-' ? openSetLog(out, { evaluation: config, model: modelDir, labels: Array.from(inp.labels) }, toRun, resume) : null;
+    if (log?.done.length) status.log(`--resume: ${log.done.length} of ${toRun.length} settings kept from ${setLogPath(out!)}`);
     const te = performance.now();
-    try {
-      ev = await evaluateRejection(
-        inp.model,
-        inp.x,
-        inp.labels,
-        config,
-        { signal, onProgress: (f, stage) => status.update(`${stage.setting.label} (${stage.index + 1}/${stage.total}): ${(100 * f).toFixed(0)}% overall`) },
-        inp.box,
-      );
-      status.done();
-    } catch (e) {
-      status.done();
-      if (isCancelled(e)) throw new CliError('Cancelled during the rejection evaluation', EXIT.cancelled);
-      // The inputs outside the config's box (evaluation.attack.box) are the user's to fix.
-      if (e instanceof Error && /outside the input box/.test(e.message)) throw new CliError(e.message);
-      throw e;
-    }
-    const evaluateMs = performance.now() - te;
-    for (const s of ev.skipped) status.log(`skipped ${s.label}: ${s.reason}`);
-    for (const s of ev.sets) if (s.nonFinite) status.log(`warning: ${s.label}: ${s.nonFinite} of ${s.correct.length} inputs have a NaN or infinite output or score; each is counted wrong and rejected by every score`);
-    logTable(ev);
-    const summaryOf = (id: string) => ev.metrics.find((m) => m.set === id);
-    writeResult(
-      {
+    const resultOf = (ev: RejectionEvaluation, interrupted: boolean) => {
+      const summaryOf = (id: string) => ev.metrics.find((m) => m.set === id);
+      return {
         command: 'evaluate-rejection',
         config: read.config,
         evaluation: config,
@@ -280,14 +274,50 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
         n: ev.n,
         scores: ev.scoreNames,
         skipped: ev.skipped,
+        interrupted,
         sets: ev.sets.map((s) => ({ id: s.id, label: s.label, kind: s.kind, adversarial: s.adversarial, setting: s.setting, n: s.correct.length, nonFinite: s.nonFinite, accuracy: summaryOf(s.id)?.accuracy ?? NaN })),
         metrics: ev.metrics,
         coupled: ev.coupled,
         perInput: args.values['per-input'] ? perInputOf(ev) : undefined,
-        timing: roundTimes({ totalMs: performance.now() - t0, evaluateMs }),
-      },
-      out,
-    );
+        timing: roundTimes({ totalMs: performance.now() - t0, evaluateMs: performance.now() - te }),
+      };
+    };
+    // The settings finished so far, saved and written out the moment each is done.
+    const finished = [...(log?.done ?? [])];
+    const skipped = config.settings.filter((s) => problems[s.id]).map((s) => ({ id: s.id, label: s.label, reason: problems[s.id] }));
+    const onSet = (set: ScoredSet) => {
+      if (!log) return;
+      log.write(set);
+      finished.push(set);
+      const scoreNames = rejectorScoresOf(heads);
+      const partial = rejectionMetrics(finished, scoreNames, { tpr: config.tpr, xi: config.xi });
+      const ev = { numClasses: inp.model.outputs[0].shape[1] as number, n: set.predictions.length, heads, scoreNames, temperature: config.temperature, tpr: config.tpr, xi: config.xi, sets: finished, ...partial, skipped };
+      writeResult(resultOf(ev, true), out);
+    };
+    let ev: RejectionEvaluation;
+    try {
+      ev = await evaluateRejection(
+        inp.model,
+        inp.x,
+        inp.labels,
+        config,
+        { signal, done: log?.done, onSet, onProgress: (f, stage) => status.update(`${stage.setting.label} (${stage.index + 1}/${stage.total}): ${(100 * f).toFixed(0)}% overall`) },
+        inp.box,
+      );
+      status.done();
+    } catch (e) {
+      status.done();
+      log?.close();
+      if (isCancelled(e)) throw new CliError(`Cancelled during the rejection evaluation${finished.length ? `; the ${finished.length} finished setting(s) are in ${out} and ${setLogPath(out!)} (continue with --resume)` : ''}`, EXIT.cancelled);
+      // The inputs outside the config's box (evaluation.attack.box) are the user's to fix.
+      if (e instanceof Error && /outside the input box/.test(e.message)) throw new CliError(e.message);
+      throw e;
+    }
+    for (const s of ev.skipped) status.log(`skipped ${s.label}: ${s.reason}`);
+    for (const s of ev.sets) if (s.nonFinite) status.log(`warning: ${s.label}: ${s.nonFinite} of ${s.correct.length} inputs have a NaN or infinite output or score; each is counted wrong and rejected by every score`);
+    logTable(ev);
+    writeResult(resultOf(ev, false), out);
+    log?.finish();
     if (out) status.log(`wrote ${out}`);
     return EXIT.ok;
   } finally {

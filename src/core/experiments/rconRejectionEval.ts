@@ -51,6 +51,26 @@ export interface RejectionEvalControl {
   /** Include accuracy–coverage curves in the metrics (default true), with at most this many points (default 200). */
   curves?: boolean;
   curvePoints?: number;
+  /**
+   * Sets an interrupted run finished, to keep instead of computing them again: the first
+   * settings to run, in order, each over the same inputs (every attack's seed depends only on
+   * config.seed and its setting, so the sets after them come out as in an uninterrupted run).
+   */
+  done?: ScoredSet[];
+  /** Called with each set as soon as it is computed (not for those in `done`), e.g. to save it. */
+  onSet?: (set: ScoredSet, index: number) => void;
+}
+
+/** Refuses sets to keep that are not this run's first settings over its n inputs. */
+function checkDone(done: ScoredSet[], toRun: RejectionEvalSetting[], n: number, k: number): void {
+  if (done.length > toRun.length) throw new Error(`evaluateRejection: control.done holds ${done.length} sets but this evaluation runs ${toRun.length} settings`);
+  done.forEach((set, i) => {
+    const where = `evaluateRejection: control.done[${i}]`;
+    if (set.id !== toRun[i].id) throw new Error(`${where} is the set "${set.id}" but the setting run at that place is "${toRun[i].id}"`);
+    if (set.predictions.length !== n || set.correct.length !== n || set.logits.length !== n * k) {
+      throw new Error(`${where} ("${set.id}") holds ${set.predictions.length} inputs (${set.logits.length} logits) but this evaluation has ${n} inputs of ${k} classes`);
+    }
+  });
 }
 
 /** The classifier's logits [b, K] and the raw head outputs ([b] each) of a batch, by heads. */
@@ -146,12 +166,19 @@ export async function evaluateRejection(
   const xs = n === total ? x : tf.slice(x, 0, n);
   const ys = tf.tidy(() => (labels instanceof Int32Array ? tf.tensor1d(labels.subarray(0, n), 'int32') : (tf.cast(tf.slice(labels, 0, n), 'int32') as tf.Tensor1D)));
   const sets: ScoredSet[] = [];
+  const done = control.done ?? [];
   try {
+    checkDone(done, toRun, n, k);
     if (n > 0) await assertInsideBox(xs, box);
     for (const [i, s] of toRun.entries()) {
       await checkpoint(control.signal);
       const stage: RejectionEvalStage = { index: i, total: toRun.length, setting: s };
       const report = (f: number) => control.onProgress?.((i + Math.min(1, Math.max(0, f))) / toRun.length, stage);
+      if (i < done.length) {
+        sets.push(done[i]);
+        report(1);
+        continue;
+      }
       report(0);
       const adversarial = s.kind !== 'clean';
       const xe = adversarial && n > 0 ? await attackedInputs(model, xs, ys, s, deriveSeed(config.seed, 'rejection-eval', s.id), box, control, report) : xs;
@@ -177,6 +204,7 @@ export async function evaluateRejection(
         };
         set.nonFinite = rejectNonFinite(set, k);
         sets.push(set);
+        control.onSet?.(set, i);
       } finally {
         if (xe !== xs) xe.dispose();
       }
