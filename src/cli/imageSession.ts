@@ -4,7 +4,7 @@
  * result into per-image records (no pixel arrays) for the JSON and the CSV.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { type ImageAttackResult, type ImageExperimentConfig, SPLIT_CATEGORIES, type TrainResult, attackImages, buildImageModel, isCancelled, trainImageModel, type CsvRow, modelHeads } from '../core';
+import { type ImageAttackResult, type ImageExperimentConfig, SPLIT_CATEGORIES, type TrainResult, type TrainResume, attackImages, buildImageModel, isCancelled, trainImageModel, type CsvRow, modelHeads } from '../core';
 import { CliError, EXIT } from './errors';
 import { readModelDir } from './files';
 import { type ImageData, classNamesOf } from './imageData';
@@ -50,7 +50,7 @@ export function imageModelMetadata(config: ImageExperimentConfig, data: ImageDat
 }
 
 /** Builds the config's model for the data and trains it (progress on stderr). The caller owns the model. */
-export async function trainOnImages(config: ImageExperimentConfig, data: ImageData, signal: AbortSignal): Promise<{ model: tf.LayersModel; result: TrainResult; trainMs: number }> {
+export async function trainOnImages(config: ImageExperimentConfig, data: ImageData, signal: AbortSignal, resume?: TrainResume): Promise<{ model: tf.LayersModel; result: TrainResult; trainMs: number }> {
   const t0 = performance.now();
   let model: tf.LayersModel;
   try {
@@ -58,7 +58,7 @@ export async function trainOnImages(config: ImageExperimentConfig, data: ImageDa
   } catch (e) {
     throw new CliError(`Cannot build the config's model for ${dims(data.train.shape)} images: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const { result } = await trainImageModel(config, data.train, data.test, trainingProgress(), signal, model);
+  const { result } = await trainImageModel(config, data.train, data.test, trainingProgress(), signal, model, resume);
   status.done();
   return { model, result, trainMs: performance.now() - t0 };
 }

@@ -30,7 +30,8 @@ export { runAttack, attackBatch, ATTACKS } from './attacks/registry';
 export { smoothAdv, smoothAdvBatch, smoothedCrossEntropy, SMOOTH_ADV_DEFAULTS, type SmoothAdvOptions } from './attacks/smoothAdv';
 
 export { type LossParams } from './training/method';
-export { train, evaluateClean, METHODS, type TrainData } from './training/trainer';
+export { train, evaluateClean, METHODS, type TrainData, type TrainResume } from './training/trainer';
+export { type TrainCheckpoint, type NamedArray } from './training/trainCheckpoint';
 export { klLogits, klFromProbs, tradesLossPerExample } from './training/trades';
 export { bestOtherClass } from './training/era';
 

@@ -5,11 +5,12 @@
  * trip (train --save-model, then attack --model gives the same clean predictions), evaluate with
  * a core model, --format csv (images and 2-D points), and the messages for bad input.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli } from './cliRun';
+import { ROOT, cli } from './cliRun';
 
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 const FASHION = 'public/data/fashion-mnist-subset';
@@ -107,6 +108,35 @@ describe('cli train on image files', () => {
     expect(r.images.filter((i: any) => i.prediction === i.label).length / N).toBeCloseTo(m.naturalAccuracy, 12);
     expect(r.timing.totalMs).toBeGreaterThan(0);
   });
+
+  test('an image training killed after an epoch resumes from its checkpoint and ends as an uninterrupted run', async () => {
+    const longer = join(dir, 'four-epochs.json');
+    writeFileSync(longer, JSON.stringify({ ...TINY, training: { ...TINY.training, epochs: 4 } }));
+    const out = join(dir, 'killed-images.json');
+    const ckpt = `${out}.checkpoint.json`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', longer, ...DATA, '--out', out], { cwd: ROOT, stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(ckpt) || child.exitCode !== null) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 10);
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(existsSync(out)).toBe(false);
+    const kept = JSON.parse(readFileSync(ckpt, 'utf8')).epochs;
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(4);
+    const resumed = cli('train', longer, ...DATA, '--out', out, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`--resume: ${kept} of 4 epochs kept`));
+    const whole = join(dir, 'whole-images.json');
+    expect(cli('train', longer, ...DATA, '--out', whole).code).toBe(0);
+    const untimed = (path: string) => readFileSync(path, 'utf8').replace(/"timing": \{[^}]*\}/, '');
+    expect(untimed(out)).toBe(untimed(whole));
+  }, 120_000);
 
   test('--save-model stores the image config in model.json', () => {
     const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));

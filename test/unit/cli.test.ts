@@ -4,11 +4,12 @@
  * result JSON, the model folder round trip (train --save-model, then evaluate/attack --model
  * reproduce the same predictions), and the messages for bad input.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli } from './cliRun';
+import { ROOT, cli } from './cliRun';
 
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 
@@ -88,6 +89,46 @@ describe('cli train', () => {
     });
     expect(r.timing.totalMs).toBeGreaterThan(0);
   });
+
+  test('kill -9 mid-training keeps the last epoch (FILE.checkpoint.json), and --resume ends as an uninterrupted run', async () => {
+    const long = join(dir, 'long.json');
+    writeFileSync(long, JSON.stringify({ ...TINY, data: { ...TINY.data, size: 200 }, training: { ...TINY.training, method: 'pgd-at', epochs: 20, optimizer: 'adam', learningRate: 0.01, attack: { steps: 10 } } }));
+    const out = join(dir, 'killed-train.json');
+    const ckpt = `${out}.checkpoint.json`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', long, '--out', out], { cwd: ROOT, stdio: 'ignore' });
+    const epochsKept = () => (existsSync(ckpt) ? JSON.parse(readFileSync(ckpt, 'utf8')).epochs : 0);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (epochsKept() >= 3 || child.exitCode !== null) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 10);
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(existsSync(out), 'no result yet: the run was stopped in training').toBe(false);
+    const kept = epochsKept();
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(kept).toBeLessThan(20);
+    expect(readdirSync(dir).filter((f) => f.includes('checkpoint.json.') && f.endsWith('.tmp'))).toHaveLength(0);
+
+    const resumed = cli('train', long, '--out', out, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`--resume: ${kept} of 20 epochs kept`));
+    expect(existsSync(ckpt), 'the checkpoint is removed once the result is written').toBe(false);
+    const whole = join(dir, 'whole-train.json');
+    expect(cli('train', long, '--out', whole).code).toBe(0);
+    const untimed = (path: string) => readFileSync(path, 'utf8').replace(/"timing": \{[^}]*\}/, '');
+    expect(untimed(out)).toBe(untimed(whole));
+
+    // A checkpoint of another config is refused by name; --resume needs --out.
+    writeFileSync(ckpt, JSON.stringify({ format: 'train checkpoint', config: { other: 1 }, epochs: 1 }));
+    const other = cli('train', long, '--out', out, '--resume');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--resume: .*killed-train\.json\.checkpoint\.json is the checkpoint of another config/);
+    expect(cli('train', long, '--resume').stderr).toMatch(/--resume needs --out FILE/);
+  }, 120_000);
 
   test('--save-model writes model.json + weights.bin in the tfjs format', () => {
     const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));

@@ -11,6 +11,7 @@ import {
   TRAIN_DEFAULTS,
   bestOtherClass,
   crossEntropy,
+  type TrainCheckpoint,
   type TrainConfig,
   type TrainProgress,
   createMlp,
@@ -95,6 +96,51 @@ describe('standard training', () => {
     const r = await evaluateClean(model, tf.zeros([0, 2]), tf.zeros([0], 'int32') as tf.Tensor1D);
     expect(Number.isNaN(r.loss) && Number.isNaN(r.accuracy)).toBe(true);
     model.dispose();
+  });
+});
+
+describe('resuming from a checkpoint', () => {
+  test.each([
+    ['adam', { optimizer: 'adam', learningRate: 0.01, method: 'pgd-at' }],
+    ['momentum', { optimizer: 'sgd', momentum: 0.9, method: 'standard' }],
+    ['sgd', { optimizer: 'sgd', momentum: 0, method: 'trades' }],
+  ] as const)('%s: a run resumed from its epoch-2 checkpoint ends bit for bit as the run that was not stopped', async (_, over) => {
+    const c = config({ epochs: 4, ...over } as Partial<TrainConfig>);
+    const whole = newModel(5);
+    const checkpoints: TrainCheckpoint[] = [];
+    const full = await expectNoTensorLeak(() => train(whole, { x, y, xTest, yTest }, c, undefined, null, { onEpoch: (ck) => void checkpoints.push(ck) }));
+    expect(checkpoints.map((k) => k.epochs)).toEqual([1, 2, 3, 4]);
+    expect(checkpoints[1].optimizer[0]).toMatchObject({ name: 'iter', shape: [] });
+    expect(checkpoints[1].optimizer[0].values[0]).toBe(12); // 2 epochs of 6 batches
+    // A fresh model of another seed: everything it needs comes from the checkpoint.
+    const resumed = newModel(77);
+    const epochs: number[] = [];
+    const rest = await expectNoTensorLeak(() => train(resumed, { x, y, xTest, yTest }, c, (p) => void (p.kind === 'epoch' && epochs.push(p.epoch)), null, { from: checkpoints[1] }));
+    expect(epochs).toEqual([3, 4]);
+    expect(rest.status).toBe('completed');
+    expect(rest.history).toEqual(full.history);
+    expectSameWeights(weightsOf(resumed), weightsOf(whole));
+    // A checkpoint of the last epoch trains nothing more.
+    const done = newModel(78);
+    const none = await train(done, { x, y }, c, undefined, null, { from: checkpoints[3] });
+    expect(none.epochsCompleted).toBe(4);
+    expectSameWeights(weightsOf(done), weightsOf(whole));
+    for (const m of [whole, resumed, done]) m.dispose();
+  });
+
+  test('a checkpoint of another model or run is refused before anything changes', async () => {
+    const model = newModel(5);
+    const checkpoints: TrainCheckpoint[] = [];
+    await train(model, { x, y }, config({ epochs: 2 }), undefined, null, { onEpoch: (ck) => void checkpoints.push(ck) });
+    const wide = createMlp({ inputDim: 2, numClasses: 3, width: 17, seed: 1 });
+    const before = weightsOf(wide);
+    await expectNoTensorLeak(() => expect(train(wide, { x, y }, config({ epochs: 2 }), undefined, null, { from: checkpoints[0] })).rejects.toThrow(/weight 0 \("[^"]+"\) has shape \[2,\d+\] but the model's "[^"]+" has \[2,17\]: it is another model/));
+    expectSameWeights(weightsOf(wide), before);
+    await expect(train(model, { x, y }, config({ epochs: 1 }), undefined, null, { from: checkpoints[1] })).rejects.toThrow(/epochs must be a whole number from 0 to 1 \(got 2\)/);
+    const broken = { ...checkpoints[0], weights: checkpoints[0].weights.map((w, i) => (i ? w : { ...w, values: w.values.map(() => NaN) })) };
+    await expect(train(model, { x, y }, config({ epochs: 2 }), undefined, null, { from: broken })).rejects.toThrow(/has a non-finite value at index 0/);
+    model.dispose();
+    wide.dispose();
   });
 });
 

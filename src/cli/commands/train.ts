@@ -1,7 +1,8 @@
 /**
- * `train CONFIG.json [--out FILE] [--save-model DIR]`: trains the config's model on its data,
- * then splits the test set four ways (paper 001) under the config's evaluation attack. An image
- * config ("kind": "image") trains on the --data files (./trainImages).
+ * `train CONFIG.json [--out FILE [--resume]] [--save-model DIR]`: trains the config's model on its
+ * data, then splits the test set four ways (paper 001) under the config's evaluation attack. An
+ * image config ("kind": "image") trains on the --data files (./trainImages). With --out, every
+ * epoch's end is kept in FILE.checkpoint.json (trainCheckpointFile.ts) for --resume.
  */
 import { type ExperimentConfig, isCancelled, runTraining, splitPoints, rowsFromColumns } from '../../core';
 import { RUN_OPTIONS_USAGE, type RunOptions, stringOption } from '../args';
@@ -21,9 +22,10 @@ import {
   trainingProgress,
   trainingSummary,
 } from '../session';
-import { runTrainImages } from './trainImages';
+import { type TrainFlags, runTrainImages } from './trainImages';
+import { openTrainCheckpoint, trainCheckpointPath } from '../trainCheckpointFile';
 
-export const TRAIN_USAGE = `Usage: npm run cli -- train CONFIG.json [--data FILE ...] [--out FILE] [--format json|csv] [--save-model DIR] [--backend wasm|cpu]
+export const TRAIN_USAGE = `Usage: npm run cli -- train CONFIG.json [--data FILE ...] [--out FILE [--resume]] [--format json|csv] [--save-model DIR] [--backend wasm|cpu]
 
 Trains the model of an experiment config (the JSON the page exports; missing fields take
 their defaults), then evaluates the test set under the config's evaluation attack: the 4-way
@@ -31,6 +33,10 @@ split of Merkli et al. (robust/non-robust x accurate/inaccurate). An image confi
 "image") trains on the --data files and attacks the first evaluation.count test images.
 
   --save-model DIR     save the trained model as DIR/model.json + DIR/weights.bin (tfjs format)
+  --resume             continue an interrupted run, with the same config and flags: with --out
+                       FILE, the end of every epoch (weights, optimizer state, statistics) is
+                       kept in FILE.checkpoint.json until the result is written; --resume starts
+                       from it, and the result ends as an uninterrupted run's, all but the times
 ${RUN_OPTIONS_USAGE}
 
 Progress goes to stderr. Exit status 3 if the training diverged (the result is still written).`;
@@ -40,8 +46,8 @@ export function trainCommand(argv: string[]): Promise<number> {
     {
       name: 'train',
       usage: TRAIN_USAGE,
-      options: { 'save-model': { type: 'string' } },
-      extra: (args) => stringOption(args, 'save-model'),
+      options: { 'save-model': { type: 'string' }, resume: { type: 'boolean' } },
+      extra: (args): TrainFlags => ({ saveDir: stringOption(args, 'save-model'), resume: args.values.resume === true }),
       points: train2d,
       images: runTrainImages,
     },
@@ -49,14 +55,16 @@ export function trainCommand(argv: string[]): Promise<number> {
   );
 }
 
-async function train2d(config: ExperimentConfig, opts: RunOptions, saveDir: string | undefined): Promise<number> {
+async function train2d(config: ExperimentConfig, opts: RunOptions, { saveDir, resume }: TrainFlags): Promise<number> {
   const out = opts.out;
+  const checkpoints = openTrainCheckpoint(out, config, resume);
   const backend = await initBackend(opts.backend);
   const signal = interruptSignal();
   const t0 = performance.now();
 
   status.log(`train: ${config.training.method} on ${config.data.kind} (${config.data.size} points), ${config.training.epochs} epochs, backend ${backend}`);
-  const { dataset, model, result } = await runTraining(config, trainingProgress(), signal);
+  if (checkpoints.from) status.log(`--resume: ${checkpoints.from.epochs} of ${config.training.epochs} epochs kept from ${trainCheckpointPath(out!)}`);
+  const { dataset, model, result } = await runTraining(config, trainingProgress(), signal, undefined, checkpoints);
   status.done();
   const trainMs = performance.now() - t0;
   try {
@@ -112,6 +120,7 @@ async function train2d(config: ExperimentConfig, opts: RunOptions, saveDir: stri
       opts.format,
       out,
     );
+    checkpoints.finish();
     return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
   } finally {
     model.dispose();

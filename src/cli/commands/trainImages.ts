@@ -11,6 +11,13 @@ import { saveModelDir, writeOutput } from '../files';
 import { describeImageData, loadImageData } from '../imageData';
 import { attackTestImages, imageAttackOf, imageModelMetadata, imageRecords, noteAttackCount, trainOnImages } from '../imageSession';
 import { initBackend, interruptSignal, roundTimes, splitMetrics, status, trainingSummary } from '../session';
+import { openTrainCheckpoint, trainCheckpointPath } from '../trainCheckpointFile';
+
+/** The train command's own flags. */
+export interface TrainFlags {
+  saveDir: string | undefined;
+  resume: boolean;
+}
 
 export function describeImageModel(config: ImageExperimentConfig): string {
   const m = config.model;
@@ -19,7 +26,8 @@ export function describeImageModel(config: ImageExperimentConfig): string {
   return `${body}${m.normalize ? ' with Normalize' : ''}`;
 }
 
-export async function runTrainImages(config: ImageExperimentConfig, opts: RunOptions, saveDir: string | undefined): Promise<number> {
+export async function runTrainImages(config: ImageExperimentConfig, opts: RunOptions, { saveDir, resume }: TrainFlags): Promise<number> {
+  const checkpoints = openTrainCheckpoint(opts.out, config, resume);
   const data = loadImageData(opts.data, config, opts.cifar100Label);
   const backend = await initBackend(opts.backend);
   const signal = interruptSignal();
@@ -29,7 +37,8 @@ export async function runTrainImages(config: ImageExperimentConfig, opts: RunOpt
     `train: ${t.method}, ${describeImageModel(config)} on ${data.train.labels.length} ${data.train.shape.join('×')} images ` +
       `(${data.test.labels.length} test, ${data.train.numClasses} classes), ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}, backend ${backend}`,
   );
-  const { model, result, trainMs } = await trainOnImages(config, data, signal);
+  if (checkpoints.from) status.log(`--resume: ${checkpoints.from.epochs} of ${t.epochs} epochs kept from ${trainCheckpointPath(opts.out!)}`);
+  const { model, result, trainMs } = await trainOnImages(config, data, signal, checkpoints);
   try {
     status.log(`training ${result.status}: ${result.message}`);
     const saved = Boolean(saveDir && result.epochsCompleted > 0);
@@ -73,6 +82,7 @@ export async function runTrainImages(config: ImageExperimentConfig, opts: RunOpt
       opts.format,
       opts.out,
     );
+    checkpoints.finish();
     return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
   } finally {
     model.dispose();

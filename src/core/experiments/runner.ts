@@ -17,7 +17,7 @@ import { logits } from '../models/forward';
 import { abstainOutputsOf, methodHeads } from '../training/method';
 import { type RobustnessSplit, robustnessSplit } from '../metrics/robustness';
 import { splitFromPredictions } from '../metrics/split';
-import { type TrainProgress, type TrainResult, train } from '../training/trainer';
+import { type TrainProgress, type TrainResult, type TrainResume, train } from '../training/trainer';
 import { type ExperimentConfig, attackConfigOf, trainConfigOf } from './config';
 import type { ImageExperimentConfig } from './imageConfig';
 
@@ -99,11 +99,12 @@ async function trainOn(
   config: Parameters<typeof train>[2],
   onProgress?: (p: TrainProgress) => void | Promise<void>,
   signal?: AbortSignal | null,
+  resume?: TrainResume,
 ): Promise<TrainResult> {
   const tr = labelledTensors(trainSet);
   const te = testSet ? labelledTensors(testSet) : null;
   try {
-    return await train(model, { x: tr.x, y: tr.y, xTest: te?.x, yTest: te?.y }, config, onProgress, signal);
+    return await train(model, { x: tr.x, y: tr.y, xTest: te?.x, yTest: te?.y }, config, onProgress, signal, resume);
   } finally {
     tf.dispose([tr.x, tr.y, ...(te ? [te.x, te.y] : [])]);
   }
@@ -115,10 +116,11 @@ export async function runTraining(
   onProgress?: (p: TrainProgress) => void | Promise<void>,
   signal?: AbortSignal | null,
   model?: tf.LayersModel,
+  resume?: TrainResume,
 ): Promise<{ dataset: Dataset2d; model: tf.LayersModel; result: TrainResult }> {
   const dataset = makeDataset2d(config.data);
   const m = model ?? buildModel(config, dataset.numClasses);
-  const result = await trainOn(m, pointSet(dataset.xTrain, dataset.yTrain), pointSet(dataset.xTest, dataset.yTest), trainConfigOf(config), onProgress, signal);
+  const result = await trainOn(m, pointSet(dataset.xTrain, dataset.yTrain), pointSet(dataset.xTest, dataset.yTest), trainConfigOf(config), onProgress, signal, resume);
   return { dataset, model: m, result };
 }
 
@@ -130,9 +132,10 @@ export async function trainImageModel(
   onProgress?: (p: TrainProgress) => void | Promise<void>,
   signal?: AbortSignal | null,
   model?: tf.LayersModel,
+  resume?: TrainResume,
 ): Promise<{ model: tf.LayersModel; result: TrainResult }> {
   const m = model ?? buildImageModel(config, trainSet);
-  const result = await trainOn(m, imageSet(trainSet), testSet ? imageSet(testSet) : null, { ...config.training, seed: config.seed }, onProgress, signal);
+  const result = await trainOn(m, imageSet(trainSet), testSet ? imageSet(testSet) : null, { ...config.training, seed: config.seed }, onProgress, signal, resume);
   return { model: m, result };
 }
 

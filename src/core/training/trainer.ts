@@ -2,7 +2,9 @@
  * The training loop shared by every method: shuffled mini-batches (seeded), SGD or Adam, live
  * progress, cancellation between batches, and a stop on a non-finite loss. The weights at the
  * end of the last completed epoch are kept as a snapshot: a cancelled or diverged run rolls the
- * model back to it, so a model is never left half-updated.
+ * model back to it, so a model is never left half-updated. A run can hand each epoch's end to
+ * the caller as a checkpoint and start from one (trainCheckpoint.ts): an interrupted run goes on
+ * where it stopped and ends as one run would.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, isCancelled } from '../cancel';
@@ -12,8 +14,9 @@ import { disposeAll, epochCheckpoint } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import { METHOD_LABELS, type LossParams, type TrainingMethod, type TrainingMethodName } from './method';
 import { TRAIN_DEFAULTS, type TrainConfig } from './config';
+import { type EpochStats, type TrainCheckpoint, checkTrainCheckpoint, modelState, optimizerState, restoreTrainCheckpoint } from './trainCheckpoint';
 
-export { TRAIN_DEFAULTS, type TrainConfig };
+export { TRAIN_DEFAULTS, type TrainConfig, type EpochStats };
 import { standard } from './standard';
 import { pgdAt } from './pgdAt';
 import { trades } from './trades';
@@ -60,15 +63,6 @@ export interface TrainData {
   yTest?: tf.Tensor1D;
 }
 
-export interface EpochStats {
-  epoch: number;
-  /** Mean training objective of the method over the epoch's batches. */
-  objective: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number | null;
-  testAccuracy: number | null;
-}
 
 export type TrainProgress =
   | { kind: 'batch'; epoch: number; epochs: number; batch: number; batches: number; objective: number; elapsedMs: number; etaMs: number }
@@ -111,6 +105,14 @@ export async function evaluateClean(model: tf.LayersModel, x: tf.Tensor, y: tf.T
   return { loss: lossSum / n, accuracy: correct / n };
 }
 
+/** Going on from an interrupted run, and keeping each epoch's end so that a later run can. */
+export interface TrainResume {
+  /** The checkpoint to start from: its weights and optimizer state are set, its epochs skipped. */
+  from?: TrainCheckpoint | null;
+  /** Called (and awaited) at the end of every epoch with the run's checkpoint there. */
+  onEpoch?: (c: TrainCheckpoint) => void | Promise<void>;
+}
+
 /**
  * Trains `model` in place. Resolves with the run's status; never leaves the model in the middle
  * of an epoch (see the file comment). `onProgress` may be async (it is awaited).
@@ -121,16 +123,29 @@ export async function train(
   config: TrainConfig,
   onProgress?: (p: TrainProgress) => void | Promise<void>,
   signal?: AbortSignal | null,
+  resume: TrainResume = {},
 ): Promise<TrainResult> {
   const method = METHODS[config.method];
   if (!method) throw new Error(`Unknown training method "${config.method}"`);
+  if (resume.from) checkTrainCheckpoint(resume.from, model, config.epochs);
   const params = lossParamsOf(config);
   const n = data.x.shape[0];
   const batches = Math.ceil(n / config.batchSize);
   const optimizer = createOptimizer(config);
   const history: EpochStats[] = [];
+  if (resume.from) {
+    try {
+      await restoreTrainCheckpoint(resume.from, model, optimizer);
+    } catch (e) {
+      disposeOptimizer(optimizer);
+      throw e;
+    }
+    history.push(...resume.from.history.map((h) => ({ ...h })));
+  }
   const saved = epochCheckpoint(model);
   const clock = progressClock();
+  // The time left is estimated from this run's own pace (a resumed run did its first epochs before).
+  const skipped = history.length;
   const totalBatches = config.epochs * batches;
   const finish = (status: TrainStatus, message: string): TrainResult => {
     if (status !== 'completed') saved.restore();
@@ -138,7 +153,7 @@ export async function train(
   };
   try {
     await assertInsideBox(data.x, config.box);
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    for (let epoch = history.length + 1; epoch <= config.epochs; epoch++) {
       const order = new Rng(deriveSeed(config.seed, 'shuffle', epoch)).permutation(n);
       let objectiveSum = 0;
       for (let b = 0; b < batches; b++) {
@@ -163,7 +178,7 @@ export async function train(
         }
         objectiveSum += value;
         if (onProgress) {
-          const time = clock.batch((epoch - 1) * batches + b + 1, totalBatches);
+          const time = clock.batch((epoch - 1 - skipped) * batches + b + 1, totalBatches - skipped * batches);
           if (time) await onProgress({ kind: 'batch', epoch, epochs: config.epochs, batch: b + 1, batches, objective: objectiveSum / (b + 1), ...time });
         }
       }
@@ -188,7 +203,8 @@ export async function train(
       };
       history.push(stats);
       saved.save();
-      if (onProgress) await onProgress({ kind: 'epoch', epoch, epochs: config.epochs, stats, ...clock.at(epoch, config.epochs) });
+      if (resume.onEpoch) await resume.onEpoch({ epochs: epoch, history: history.map((h) => ({ ...h })), weights: await modelState(model), optimizer: await optimizerState(optimizer) });
+      if (onProgress) await onProgress({ kind: 'epoch', epoch, epochs: config.epochs, stats, ...clock.at(epoch - skipped, config.epochs - skipped) });
     }
     // The method in words (its label without the citation), as the page and the CLI show it.
     return finish('completed', `Trained ${config.epochs} epochs with ${METHOD_LABELS[config.method].split(' (')[0]}.`);
