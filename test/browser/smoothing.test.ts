@@ -46,10 +46,10 @@ const curveTraces = () => page.$eval('[data-testid=certified-curve-plot]', (el) 
 
 test('bad settings are flagged and block certification', async () => {
   await fill('sigma', '0');
-  await expect.poll(() => page.textContent('[data-testid=smoothing-error-sigma]')).toMatch(/sigma must be a number > 0/);
+  await expect.poll(() => page.textContent('[data-testid=smoothing-error-sigma]')).toMatch(/sigma must be > 0 and ≤ 10000/);
   expect(await page.isDisabled('[data-testid=certify]')).toBe(true);
   await fill('alpha', '1.5');
-  await expect.poll(() => page.textContent('[data-testid=smoothing-error-alpha]')).toMatch(/alpha must lie strictly between 0 and 1/);
+  await expect.poll(() => page.textContent('[data-testid=smoothing-error-alpha]')).toMatch(/alpha must be > 0 and < 1/);
   await fill('sigma', '0.25');
   await fill('alpha', '0.001');
   await expect.poll(() => page.isEnabled('[data-testid=certify]')).toBe(true);

@@ -98,9 +98,9 @@ describe('cli certify / predict', () => {
   test('bad settings are refused with every problem named', () => {
     const r = cli('certify', setup.config, '--model', setup.modelDir, '--sigma', '0', '--n', '0', '--alpha', '2');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/sigma must be a number > 0/);
-    expect(r.stderr).toMatch(/n must be a whole number ≥ 1/);
-    expect(r.stderr).toMatch(/alpha must lie strictly between 0 and 1/);
+    expect(r.stderr).toMatch(/sigma must be > 0 and ≤ 10000/);
+    expect(r.stderr).toMatch(/n must be between 1 and 1000000000 \(got 0\)/);
+    expect(r.stderr).toMatch(/alpha must be > 0 and < 1/);
     const noSigma = cli('certify', setup.config, '--model', setup.modelDir);
     expect(noSigma.code).toBe(2);
     expect(noSigma.stderr).toMatch(/--sigma is required/);

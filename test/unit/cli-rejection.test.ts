@@ -198,7 +198,8 @@ describe('cli evaluate-rejection loses nothing to an interruption', () => {
     const partial = JSON.parse(readFileSync(out, 'utf8'));
     const killedLog = readFileSync(setLog, 'utf8');
     expect(partial.interrupted).toBe(true);
-    expect(partial.sets.length).toBeGreaterThanOrEqual(2);
+    // The JSON follows the sets log by at most the setting the kill fell after.
+    expect(partial.sets.length).toBeGreaterThanOrEqual(1);
     expect(partial.sets.length).toBeLessThan(4);
     expect(partial.sets[0].id).toBe('clean');
     expect(partial.metrics.length).toBe(partial.sets.length * 3);
@@ -278,12 +279,12 @@ describe('cli evaluate-rejection on an image config', () => {
 
 describe('cli evaluate-rejection refuses bad input with exit status 2', () => {
   test.each([
-    [['--count', '0'], /--count must be a whole number >= 1/],
+    [['--count', '0'], /--count must be between 1 and 10000000 \(got 0\)/],
     [['--count', 'abc'], /--count must be a number/],
-    [['--temperature', '0'], /--temperature must be a finite number > 0/],
-    [['--xi', '1'], /--xi must be in \[0, 1\)/],
-    [['--tpr', '1.5'], /--tpr must be in \(0, 1\]/],
-    [['--eta=-1'], /--eta must be a finite number >= 0/],
+    [['--temperature', '0'], /--temperature must be > 0 and ≤ 1000000 \(got 0\)/],
+    [['--xi', '1'], /--xi must be ≥ 0 and < 1 \(got 1\)/],
+    [['--tpr', '1.5'], /--tpr must be > 0 and ≤ 1 \(got 1.5\)/],
+    [['--eta=-1'], /--eta must be ≥ 0 and ≤ 1000000 \(got -1\)/],
     [['--adaptive', 'nope'], /--adaptive must be/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%s', (flags, message) => {
@@ -307,7 +308,7 @@ describe('cli evaluate-rejection refuses bad input with exit status 2', () => {
     writeFileSync(file, JSON.stringify({ xi: 2, settings: [{ id: 'a', kind: 'pgd', steps: 0 }], extra: 1 }));
     const bad = cli('evaluate-rejection', config, '--model', rrModel, '--eval-config', file);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/xi must be in \[0, 1\)/);
+    expect(bad.stderr).toMatch(/xi must be ≥ 0 and < 1 \(got 2\)/);
     expect(bad.stderr).toMatch(/settings\.0\.steps/);
     expect(bad.stderr).toMatch(/extra is not a known field/);
   });

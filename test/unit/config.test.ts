@@ -238,6 +238,8 @@ describe('URL search params', () => {
               .filter(([a, b]) => a < b)
               .map(([a, b]) => [noNegZero(a), noNegZero(b)]),
           );
+        case 'text':
+          return fc.string({ minLength: 1 }).filter((t) => t.trim() !== '');
       }
     };
     const paths = Object.keys(FIELD_RULES);

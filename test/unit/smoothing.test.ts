@@ -82,10 +82,10 @@ describe('CERTIFY', () => {
   test('refuses bad settings with a message', async () => {
     const model = constantModel(0);
     const x = tf.tensor1d([0, 0]);
-    await expect(certify(model, x, { sigma: 0 })).rejects.toThrow(/sigma must be a number > 0/);
-    await expect(certify(model, x, { n0: 0 })).rejects.toThrow(/n0 must be a whole number/);
-    await expect(certify(model, x, { n: 2.5 })).rejects.toThrow(/n must be a whole number/);
-    await expect(certify(model, x, { alpha: 1 })).rejects.toThrow(/alpha must lie strictly between 0 and 1/);
+    await expect(certify(model, x, { sigma: 0 })).rejects.toThrow(/sigma must be > 0 and ≤ 10000 \(got 0\)/);
+    await expect(certify(model, x, { n0: 0 })).rejects.toThrow(/n0 must be between 1 and 1000000000 \(got 0\)/);
+    await expect(certify(model, x, { n: 2.5 })).rejects.toThrow(/n must be a whole number \(got 2.5\)/);
+    await expect(certify(model, x, { alpha: 1 })).rejects.toThrow(/alpha must be > 0 and < 1 \(got 1\)/);
     await expect(predict(model, x, { alpha: 0 })).rejects.toThrow(/alpha/);
     x.dispose();
     model.dispose();

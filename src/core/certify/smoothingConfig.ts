@@ -1,8 +1,9 @@
 /**
  * Settings of randomized-smoothing PREDICT and CERTIFY (Cohen et al. 2019, as used by papers
- * 001, 002 and 003) as plain data, with their checks: shared by the page, the worker and the CLI
- * (no tfjs import).
+ * 001, 002 and 003) as plain data, with their checks (the zod rules of fieldSchema.ts): shared by
+ * the page, the worker and the CLI (no tfjs import).
  */
+import { type FieldRule, validateFields } from '../experiments/fieldSchema';
 
 export interface SmoothingOptions {
   /** Standard deviation of the Gaussian noise (input units), in (0, SIGMA_MAX]. */
@@ -29,24 +30,28 @@ export const SMOOTHING_DEFAULTS: SmoothingOptions = {
   seed: 0,
 };
 
-const isCount = (v: number) => Number.isInteger(v) && v >= 1 && v <= 1e9;
-
 /**
  * The largest sigma accepted (input units): float32 noise stays finite far beyond it, and no
  * input domain the workbench reads is wider (pixels lie in [0, 1], the 2-D data in a unit box).
  */
 export const SIGMA_MAX = 1e4;
 
-/** The problem with each bad field (absent when the field is usable). */
+/** What each option allows. */
+export const SMOOTHING_RULES: Record<keyof SmoothingOptions, FieldRule> = {
+  sigma: { type: 'num', min: 0, max: SIGMA_MAX, minExclusive: true },
+  n0: { type: 'int', min: 1, max: 1e9 },
+  n: { type: 'int', min: 1, max: 1e9 },
+  alpha: { type: 'num', min: 0, max: 1, minExclusive: true, maxExclusive: true },
+  batchSize: { type: 'int', min: 1, max: 1_000_000 },
+  seed: { type: 'int', min: 0, max: 0xffffffff },
+};
+
+const NAMES: Record<keyof SmoothingOptions, string> = { sigma: 'sigma', n0: 'n0', n: 'n', alpha: 'alpha', batchSize: 'batch size', seed: 'seed' };
+
+/** The problem with each bad field (absent when the field is usable): `alpha must be > 0 and < 1 (got 1)`. */
 export function smoothingFieldProblems(o: SmoothingOptions): Partial<Record<keyof SmoothingOptions, string>> {
-  const out: Partial<Record<keyof SmoothingOptions, string>> = {};
-  if (!(Number.isFinite(o.sigma) && o.sigma > 0 && o.sigma <= SIGMA_MAX)) out.sigma = `sigma must be a number > 0 and at most ${SIGMA_MAX} (got ${o.sigma})`;
-  if (!isCount(o.n0)) out.n0 = `n0 must be a whole number ≥ 1 (got ${o.n0})`;
-  if (!isCount(o.n)) out.n = `n must be a whole number ≥ 1 (got ${o.n})`;
-  if (!(o.alpha > 0 && o.alpha < 1)) out.alpha = `alpha must lie strictly between 0 and 1 (got ${o.alpha})`;
-  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1 && o.batchSize <= 1_000_000)) out.batchSize = `batch size must be a whole number from 1 to 1,000,000 (got ${o.batchSize})`;
-  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) out.seed = `seed must be a whole number from 0 to 2^32 − 1 (got ${o.seed})`;
-  return out;
+  const errors = validateFields(SMOOTHING_RULES, o);
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, `${NAMES[k as keyof SmoothingOptions] ?? 'the smoothing settings'} ${v}`]));
 }
 
 /** The problems with a set of options, one message each (empty when they are usable). */

@@ -11,17 +11,28 @@ import { z } from 'zod';
 // compile fast parsers), which the browser reports as a violation even though zod catches it.
 z.config({ jitless: true });
 
-export type FieldRule =
+export type FieldRule = (
   | { type: 'int'; min: number; max: number }
   | { type: 'num'; min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'bool' }
-  | { type: 'box' };
+  | { type: 'box' }
+  /** A string with something in it besides spaces. */
+  | { type: 'text' }
+) & {
+  /** The field may be left out (undefined); when given it must follow the rule. */
+  optional?: boolean;
+};
 
 /** Field path → problem ("must be …", with the value given). Empty when the config is valid. */
 export type FieldErrors = Record<string, string>;
 
 function ruleSchema(rule: FieldRule): z.ZodType {
+  const base = requiredSchema(rule);
+  return rule.optional ? base.optional() : base;
+}
+
+function requiredSchema(rule: FieldRule): z.ZodType {
   switch (rule.type) {
     case 'int':
       return z.number().int().min(rule.min).max(rule.max);
@@ -36,6 +47,8 @@ function ruleSchema(rule: FieldRule): z.ZodType {
     case 'box':
       // z.number() refuses NaN and ±Infinity.
       return z.union([z.null(), z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi)]);
+    case 'text':
+      return z.string().refine((t) => t.trim() !== '');
   }
 }
 
@@ -70,13 +83,15 @@ function ruleProblem(rule: FieldRule, issue: z.core.$ZodIssue, value: unknown): 
       return typeof value === 'number' && !Number.isNaN(value) ? 'must be a whole number' : 'must be a number';
     case 'num':
       if (issue.code === 'too_small' || issue.code === 'too_big') return `must be ${range(rule)}`;
-      return typeof value === 'number' && !Number.isNaN(value) ? 'must be finite' : 'must be a number';
+      return typeof value === 'number' ? `must be a finite number ${range(rule)}` : 'must be a number';
     case 'enum':
       return `must be one of ${rule.values.join(', ')}`;
     case 'bool':
       return 'must be true or false';
     case 'box':
       return 'must be null or [low, high] with low < high';
+    case 'text':
+      return typeof value === 'string' ? 'must not be empty' : 'must be a string';
   }
 }
 

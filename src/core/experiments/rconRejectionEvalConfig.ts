@@ -13,6 +13,7 @@
  */
 import { ADAPTIVE_LABELS, ADAPTIVE_OBJECTIVES, type AdaptiveObjective } from '../attacks/config';
 import type { ModelHeads } from '../training/rejectionHeadsConfig';
+import { type FieldRule, shown, validateFields } from './fieldSchema';
 
 export type RejectionEvalKind = 'clean' | 'pgd' | 'adaptive';
 export const REJECTION_EVAL_KINDS: readonly RejectionEvalKind[] = ['clean', 'pgd', 'adaptive'];
@@ -157,49 +158,53 @@ export function withAdaptiveObjectives(config: RejectionEvalConfig, objectives: 
 
 export type RejectionEvalErrors = Record<string, string>;
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => isNum(v) && Number.isInteger(v);
+/** What the config's own fields allow (zod, fieldSchema.ts). */
+export const REJECTION_EVAL_RULES: Record<string, FieldRule> = {
+  count: { type: 'int', min: 1, max: 10_000_000 },
+  temperature: { type: 'num', min: 0, max: 1e6, minExclusive: true },
+  tpr: { type: 'num', min: 0, max: 1, minExclusive: true },
+  xi: { type: 'num', min: 0, max: 1, maxExclusive: true },
+  seed: { type: 'int', min: 0, max: 4294967295 },
+};
+
+/** What each setting's fields allow (stepSize 0 = 2.5·eps/steps). */
+export const REJECTION_SETTING_RULES: Record<string, FieldRule> = {
+  id: { type: 'text' },
+  label: { type: 'text' },
+  kind: { type: 'enum', values: REJECTION_EVAL_KINDS },
+  norm: { type: 'enum', values: ['linf', 'l2'] },
+  eps: { type: 'num', min: 0, max: 1e4 },
+  steps: { type: 'int', min: 1, max: 1_000_000 },
+  restarts: { type: 'int', min: 1, max: 1000 },
+  stepSize: { type: 'num', min: 0, max: 1e4, optional: true },
+  objective: { type: 'enum', values: REJECTION_EVAL_OBJECTIVES, optional: true },
+  eta: { type: 'num', min: 0, max: 1e6, optional: true },
+};
 
 /**
- * One message per bad field, keyed by its dotted path ('count', 'settings.2.eps', ...); empty when
- * the config is valid. That adaptive settings need an RR model is checked at run time
+ * One message per bad field, keyed by its dotted path ('count', 'settings.2.eps', ...), with what
+ * it allows and the value given (`must be ≥ 0 and ≤ 10000 (got -1)`); empty when the config is
+ * valid. That adaptive settings need an RR model is checked at run time
  * (rejectionEvalModelProblems), since it depends on the model.
  */
 export function validateRejectionEvalConfig(config: RejectionEvalConfig): RejectionEvalErrors {
-  const errors: RejectionEvalErrors = {};
-  const c = config as unknown as Record<string, unknown>;
-  if (!isInt(c.count) || (c.count as number) < 1) errors.count = `must be a whole number >= 1 (got ${String(c.count)})`;
-  if (!isNum(c.temperature) || !((c.temperature as number) > 0)) errors.temperature = `must be a finite number > 0 (got ${String(c.temperature)})`;
-  if (!isNum(c.tpr) || !((c.tpr as number) > 0 && (c.tpr as number) <= 1)) errors.tpr = `must be in (0, 1] (got ${String(c.tpr)})`;
-  if (!isNum(c.xi) || !((c.xi as number) >= 0 && (c.xi as number) < 1)) errors.xi = `must be in [0, 1) (got ${String(c.xi)})`;
-  if (!isInt(c.seed) || (c.seed as number) < 0 || (c.seed as number) > 4294967295) errors.seed = `must be a whole number from 0 to 4294967295 (got ${String(c.seed)})`;
-  if (!Array.isArray(c.settings)) {
-    errors.settings = 'must be a list of settings';
+  const errors: RejectionEvalErrors = validateFields(REJECTION_EVAL_RULES, config);
+  if (errors['']) return errors;
+  const settings = (config as unknown as Record<string, unknown>).settings;
+  if (!Array.isArray(settings)) {
+    errors.settings = `must be a list of settings (got ${shown(settings)})`;
     return errors;
   }
-  if (c.settings.length === 0) errors.settings = 'must hold at least one setting';
+  if (settings.length === 0) errors.settings = 'must hold at least one setting';
   const ids = new Set<string>();
-  (c.settings as unknown[]).forEach((raw, i) => {
+  settings.forEach((raw: unknown, i) => {
     const at = `settings.${i}`;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-      errors[at] = 'must be an object';
-      return;
+    for (const [k, v] of Object.entries(validateFields(REJECTION_SETTING_RULES, raw))) errors[k ? `${at}.${k}` : at] = v;
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && !errors[`${at}.id`]) {
+      if (ids.has(id)) errors[`${at}.id`] = `"${id}" is used by an earlier setting (ids must be unique)`;
+      ids.add(id);
     }
-    const s = raw as Record<string, unknown>;
-    if (typeof s.id !== 'string' || s.id.trim() === '') errors[`${at}.id`] = 'must be a non-empty string';
-    else if (ids.has(s.id)) errors[`${at}.id`] = `"${s.id}" is used by an earlier setting (ids must be unique)`;
-    else ids.add(s.id);
-    if (typeof s.label !== 'string') errors[`${at}.label`] = 'must be a string';
-    if (!REJECTION_EVAL_KINDS.includes(s.kind as RejectionEvalKind)) errors[`${at}.kind`] = `must be one of ${REJECTION_EVAL_KINDS.join(', ')} (got ${String(s.kind)})`;
-    if (s.norm !== 'linf' && s.norm !== 'l2') errors[`${at}.norm`] = `must be linf or l2 (got ${String(s.norm)})`;
-    if (!isNum(s.eps) || (s.eps as number) < 0) errors[`${at}.eps`] = `must be a finite number >= 0 (got ${String(s.eps)})`;
-    if (!isInt(s.steps) || (s.steps as number) < 1) errors[`${at}.steps`] = `must be a whole number >= 1 (got ${String(s.steps)})`;
-    if (!isInt(s.restarts) || (s.restarts as number) < 1) errors[`${at}.restarts`] = `must be a whole number >= 1 (got ${String(s.restarts)})`;
-    if (s.stepSize !== undefined && (!isNum(s.stepSize) || (s.stepSize as number) < 0)) errors[`${at}.stepSize`] = `must be a finite number >= 0 (0 = 2.5·eps/steps; got ${String(s.stepSize)})`;
-    if (s.objective !== undefined && !(REJECTION_EVAL_OBJECTIVES as readonly string[]).includes(s.objective as string)) {
-      errors[`${at}.objective`] = `must be one of ${REJECTION_EVAL_OBJECTIVES.join(', ')} (got ${String(s.objective)})`;
-    }
-    if (s.eta !== undefined && (!isNum(s.eta) || (s.eta as number) < 0)) errors[`${at}.eta`] = `must be a finite number >= 0 (got ${String(s.eta)})`;
   });
   return errors;
 }
