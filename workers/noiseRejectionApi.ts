@@ -34,6 +34,7 @@ import {
 } from '../src/core/index';
 import { denoiserTrainProblems, type DenoiserTrainConfig } from '../src/core/training/denoiser';
 import { rejectorTrainProblems, type RejectorTrainConfig } from '../src/core/training/noiseRejectors';
+import { type FieldRule, namedProblems } from '../src/core/experiments/fieldSchema';
 import { runJob, stagedProgress } from './jobs';
 import type { ModelSource, ProgressFn } from './protocol/common';
 import { sourceKey } from './protocol/modelKey';
@@ -84,17 +85,19 @@ function trainConfigs(s: RejectionTrainSettings): { denoiser: DenoiserTrainConfi
   };
 }
 
+/** The settings' own fields (the rest are checked by the core's denoiser and rejector training). */
+const TRAIN_SETTING_RULES: Record<string, FieldRule> = {
+  trainMax: { type: 'int', min: 1, max: 1_000_000 },
+  denoiserEpochs: { type: 'int', min: 0, max: 10_000 },
+  stabilityEpochs: { type: 'int', min: 0, max: 10_000 },
+  rejectorEpochs: { type: 'int', min: 1, max: 10_000 },
+  threshold: { type: 'num', min: 0, max: 1 },
+};
+const TRAIN_SETTING_NAMES = { trainMax: 'training inputs', denoiserEpochs: 'denoiser epochs', stabilityEpochs: 'stability epochs', rejectorEpochs: 'rejector epochs', threshold: 'the rejection threshold' };
+
 /** One message per problem with the settings (empty when they are usable). */
 export function rejectionTrainProblems(s: RejectionTrainSettings): string[] {
-  const out: string[] = [];
-  const whole = (v: number, min: number, what: string) => {
-    if (!(Number.isInteger(v) && v >= min)) out.push(`${what} must be a whole number ≥ ${min} (got ${v})`);
-  };
-  whole(s.trainMax, 1, 'training inputs');
-  whole(s.denoiserEpochs, 0, 'denoiser epochs');
-  whole(s.stabilityEpochs, 0, 'stability epochs');
-  whole(s.rejectorEpochs, 1, 'rejector epochs');
-  if (!(s.threshold >= 0 && s.threshold <= 1)) out.push(`the rejection threshold must lie in [0, 1] (got ${s.threshold})`);
+  const out = namedProblems(TRAIN_SETTING_RULES, s, TRAIN_SETTING_NAMES);
   const c = trainConfigs(s);
   return [...new Set([...out, ...denoiserTrainProblems(c.denoiser), ...rejectorTrainProblems(c.rejectors)])];
 }

@@ -293,3 +293,5 @@ export const experimentToSearch = gate('experimentToSearch', 'config: object', r
 export const experimentFromSearch = gate('experimentFromSearch', 'search: string', raw.experimentFromSearch);
 export const checkFieldWith = gate('checkFieldWith', 'rule: object, value: any', raw.checkFieldWith);
 export const getPath = gate('getPath', 'obj: any, path: string', raw.getPath);
+export const validateFields = gate('validateFields', 'rules: object, config: any', raw.validateFields);
+export const namedProblems = gate('namedProblems', 'rules: object, value: any, names?: object, prefix?: string', raw.namedProblems);

@@ -44,10 +44,10 @@ const lossRows = () => page.$$eval('[data-testid=rejection-losses] tbody tr', (t
 
 test('bad settings are flagged; certifying before training is refused with a message', async () => {
   await fill('noiseDraws', '0');
-  await expect.poll(() => page.textContent('[data-testid=rejection-error-noiseDraws]')).toMatch(/noise draws T must be a whole number from 1/);
+  await expect.poll(() => page.textContent('[data-testid=rejection-error-noiseDraws]')).toMatch(/noise draws T must be between 1 and 1000/);
   expect(await page.isDisabled('[data-testid=train-rejection]')).toBe(true);
   await fill('threshold', '1.5');
-  await expect.poll(() => page.textContent('[data-testid=rejection-error-threshold]')).toMatch(/threshold must lie in \[0, 1\]/);
+  await expect.poll(() => page.textContent('[data-testid=rejection-error-threshold]')).toMatch(/threshold must be ≥ 0 and ≤ 1/);
   await fill('noiseDraws', '4');
   await fill('threshold', '0.5');
   await expect.poll(() => page.isEnabled('[data-testid=train-rejection]')).toBe(true);

@@ -48,9 +48,9 @@ test('bad settings are refused with a message that names them', async () => {
   const source = addModel('bad');
   const bad = { ...SETTINGS, noiseDraws: 0, sigma: 0, rejectorEpochs: 0 };
   expect(rejectionTrainProblems(SETTINGS)).toEqual([]);
-  await expect(trainRejectionSystem('j-bad', source, bad, noProgress, noProgress)).rejects.toThrow(/Rejection training settings refused: .*rejector epochs must be a whole number ≥ 1.*sigma must be a number > 0.*noise draws T/);
+  await expect(trainRejectionSystem('j-bad', source, bad, noProgress, noProgress)).rejects.toThrow(/Rejection training settings refused: .*rejector epochs must be between 1 and 10000 \(got 0\).*sigma must be > 0 and ≤ 10000 \(got 0\).*noise draws T must be between 1 and 1000 \(got 0\)/);
   await expect(certifyRejectionSet('j-bad2', source, { mode: 'certify', options: OPTIONS, skip: 1, max: 5 }, noProgress, noProgress)).rejects.toThrow(/no denoiser and rejectors yet/);
-  await expect(certifyRejectionSet('j-bad3', source, { mode: 'certify', options: { ...OPTIONS, threshold: 2 }, skip: 1, max: 5 }, noProgress, noProgress)).rejects.toThrow(/threshold must lie in \[0, 1\]/);
+  await expect(certifyRejectionSet('j-bad3', source, { mode: 'certify', options: { ...OPTIONS, threshold: 2 }, skip: 1, max: 5 }, noProgress, noProgress)).rejects.toThrow(/the rejection threshold must be ≥ 0 and ≤ 1 \(got 2\)/);
 });
 
 test('train, certify with rejection, retrain, drop: only the system’s weights stay, then nothing', async () => {

@@ -44,6 +44,7 @@ import { deriveSeed } from '../random';
 import { ABSTAIN, type BaseClassifier, type CertifyResult, type SampleControl, modelClassifier, sampleCounts, selectThenEstimate, topTwo, votesLost } from './smoothing';
 import { SMOOTHING_DEFAULTS, type SmoothingOptions, smoothingProblems } from './smoothingConfig';
 import { binomTestTwoSided, clopperPearsonLower, normInv } from './stats';
+import { type FieldRule, namedProblems } from '../experiments/fieldSchema';
 import { type RunOnSet, certifyOutcome, predictOutcome, runModeOnSet } from './run';
 
 export interface NoiseRejectionOptions extends SmoothingOptions {
@@ -63,11 +64,10 @@ export const NOISE_REJECTION_DEFAULTS: NoiseRejectionOptions = {
   splitAlpha: false,
 };
 
+const NOISE_REJECTION_RULES: Record<string, FieldRule> = { threshold: { type: 'num', min: 0, max: 1 }, splitAlpha: { type: 'bool' } };
+
 export function noiseRejectionProblems(o: NoiseRejectionOptions): string[] {
-  const out = smoothingProblems(o);
-  if (!(o.threshold >= 0 && o.threshold <= 1)) out.push(`the rejection threshold must lie in [0, 1] (got ${o.threshold})`);
-  if (typeof o.splitAlpha !== 'boolean') out.push(`splitAlpha must be true or false (got ${String(o.splitAlpha)})`);
-  return out;
+  return [...smoothingProblems(o), ...namedProblems(NOISE_REJECTION_RULES, o, { threshold: 'the rejection threshold' })];
 }
 
 export function checkNoiseRejectionOptions(options: Partial<NoiseRejectionOptions>): NoiseRejectionOptions {

@@ -147,6 +147,14 @@ export function validateFields(rules: Record<string, FieldRule>, config: unknown
   return errors;
 }
 
+/**
+ * The problems of `value` under `rules` as lines that name each field as `names` says (else by
+ * its path), after `prefix`: `batch size must be between 1 and 1000000 (got 0)`.
+ */
+export function namedProblems(rules: Record<string, FieldRule>, value: unknown, names: Record<string, string> = {}, prefix = ''): string[] {
+  return Object.entries(validateFields(rules, value)).map(([path, problem]) => `${prefix}${names[path] ?? (path || 'the settings')} ${problem}`);
+}
+
 /** Whether `errors` holds a problem at `path` or at a container above it. */
 export function hasErrorAt(errors: FieldErrors, path: string): boolean {
   const keys = path.split('.');

@@ -35,6 +35,7 @@ import { disposeAll, epochCheckpoint, finiteWeightFlags } from '../models/weight
 import { Rng, deriveSeed } from '../random';
 import type { Prepared } from './method';
 import { TRAIN_DEFAULTS, cancelledOrRethrow, createOptimizer, disposeOptimizer, progressClock, type TrainStatus } from './trainer';
+import { type FieldRule, namedProblems, shown } from '../experiments/fieldSchema';
 
 /** A stretch of epochs with one optimizer and learning rate. */
 export interface LrPhase {
@@ -141,17 +142,26 @@ export interface StagedTrainResult {
   epochsCompleted: number;
 }
 
+/** What a learning-rate phase allows (zod, fieldSchema.ts). */
+const LR_PHASE_RULES: Record<string, FieldRule> = {
+  epochs: { type: 'int', min: 0, max: 10_000 },
+  optimizer: { type: 'enum', values: ['adam', 'sgd'] },
+  learningRate: { type: 'num', min: 0, max: 100, minExclusive: true },
+  momentum: { type: 'num', min: 0, max: 1, maxExclusive: true },
+};
+
 export function lrPhaseProblems(phases: LrPhase[], what: string): string[] {
-  const out: string[] = [];
-  phases.forEach((p, i) => {
-    const at = `${what} phase ${i + 1}`;
-    if (!(Number.isInteger(p.epochs) && p.epochs >= 0)) out.push(`${at}: epochs must be a whole number >= 0 (got ${p.epochs})`);
-    if (p.optimizer !== 'adam' && p.optimizer !== 'sgd') out.push(`${at}: optimizer must be "adam" or "sgd" (got ${String(p.optimizer)})`);
-    if (!(Number.isFinite(p.learningRate) && p.learningRate > 0)) out.push(`${at}: learning rate must be a number > 0 (got ${p.learningRate})`);
-    if (!(p.momentum >= 0 && p.momentum < 1)) out.push(`${at}: momentum must lie in [0, 1) (got ${p.momentum})`);
-  });
-  return out;
+  if (!Array.isArray(phases)) return [`${what} phases must be a list (got ${shown(phases)})`];
+  return phases.flatMap((p, i) => namedProblems(LR_PHASE_RULES, p, { learningRate: 'learning rate' }, `${what} phase ${i + 1}: `));
 }
+
+/** The seed, sigma and batch size of a training run of the denoiser or the rejectors. */
+export const NOISE_TRAINING_RULES: Record<string, FieldRule> = {
+  sigma: { type: 'num', min: 0, max: 1e4, minExclusive: true },
+  batchSize: { type: 'int', min: 1, max: 1_000_000 },
+  seed: { type: 'int', min: 0, max: 0xffffffff },
+};
+export const NOISE_TRAINING_NAMES: Record<string, string> = { batchSize: 'batch size' };
 
 /** The optimizer for a phase: the previous one with a new learning rate when it is of the same kind (its state kept, as torch's StepLR), else a new one. */
 function optimizerFor(previous: { optimizer: tf.Optimizer; phase: LrPhase } | null, phase: LrPhase): tf.Optimizer {
@@ -263,12 +273,7 @@ export async function trainStages(
 // The denoiser
 
 export function denoiserTrainProblems(c: DenoiserTrainConfig): string[] {
-  const out: string[] = [];
-  if (!(Number.isFinite(c.sigma) && c.sigma > 0)) out.push(`sigma must be a number > 0 (got ${c.sigma})`);
-  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) out.push(`batch size must be a whole number >= 1 (got ${c.batchSize})`);
-  if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff)) out.push(`seed must be a whole number from 0 to 2^32 − 1 (got ${c.seed})`);
-  out.push(...lrPhaseProblems(c.mse, 'MSE'), ...lrPhaseProblems(c.stability, 'stability'));
-  return out;
+  return [...namedProblems(NOISE_TRAINING_RULES, c, NOISE_TRAINING_NAMES), ...lrPhaseProblems(c.mse, 'MSE'), ...lrPhaseProblems(c.stability, 'stability')];
 }
 
 /** ε ~ N(0, σ² I) for a batch, from the batch seed. */

@@ -28,7 +28,8 @@ import { type BaseClassifier, modelClassifier } from '../certify/smoothing';
 import { type Denoiser, denoise } from '../models/denoiser';
 import { ownHead, rejectorLogits } from '../models/noiseRejectors';
 import { disposeAll } from '../models/weights';
-import { type LrPhase, type StageProgress, type StagedTrainResult, lrPhaseProblems, trainStages } from './denoiser';
+import { type LrPhase, NOISE_TRAINING_NAMES, NOISE_TRAINING_RULES, type StageProgress, type StagedTrainResult, lrPhaseProblems, trainStages } from './denoiser';
+import { type FieldRule, namedProblems } from '../experiments/fieldSchema';
 import { drawNoise, repeatCopies } from '../noise/draws';
 
 export interface RejectorTrainConfig {
@@ -55,14 +56,10 @@ export const REJECTOR_TRAINING_DEFAULTS: RejectorTrainConfig = {
   ],
 };
 
+const REJECTOR_TRAINING_RULES: Record<string, FieldRule> = { ...NOISE_TRAINING_RULES, noiseDraws: { type: 'int', min: 1, max: 1000 } };
+
 export function rejectorTrainProblems(c: RejectorTrainConfig): string[] {
-  const out: string[] = [];
-  if (!(Number.isFinite(c.sigma) && c.sigma > 0)) out.push(`sigma must be a number > 0 (got ${c.sigma})`);
-  if (!(Number.isInteger(c.noiseDraws) && c.noiseDraws >= 1 && c.noiseDraws <= 1000)) out.push(`noise draws T must be a whole number from 1 to 1000 (got ${c.noiseDraws})`);
-  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) out.push(`batch size must be a whole number >= 1 (got ${c.batchSize})`);
-  if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff)) out.push(`seed must be a whole number from 0 to 2^32 − 1 (got ${c.seed})`);
-  out.push(...lrPhaseProblems(c.phases, 'rejector'));
-  return out;
+  return [...namedProblems(REJECTOR_TRAINING_RULES, c, { ...NOISE_TRAINING_NAMES, noiseDraws: 'noise draws T' }), ...lrPhaseProblems(c.phases, 'rejector')];
 }
 
 export interface RejectionTargets {

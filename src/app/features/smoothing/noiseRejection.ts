@@ -8,6 +8,7 @@
  */
 import { create } from 'zustand';
 import type { RejectionSystemView, RejectionTrainSettings, RejectionTrainUpdate } from '../../../../workers/protocol';
+import { type FieldRule, validateFields } from '../../../core/settings';
 import { proxy, worker } from '../../workerClient';
 import { progressProxy, withJob } from '../../state/jobs';
 import { type CertRun, certifyOptionsOf, nextRunId, settingsProblems, streamRun, useSmoothing } from './smoothing';
@@ -51,24 +52,34 @@ export const NOISE_REJECTION_SETTINGS_DEFAULTS: NoiseRejectionSettings = {
 
 export type NumericNoiseRejectionSetting = Exclude<keyof NoiseRejectionSettings, 'stability' | 'splitAlpha'>;
 
-/** The problem with each bad setting (absent when usable); the worker checks them again. */
+/** What each numeric setting allows (the zod field rules of the configs); the worker checks them again. */
+const SETTING_RULES: Record<NumericNoiseRejectionSetting, FieldRule> = {
+  denoiserEpochs: { type: 'int', min: 0, max: 10_000 },
+  stabilityEpochs: { type: 'int', min: 0, max: 10_000 },
+  rejectorEpochs: { type: 'int', min: 1, max: 10_000 },
+  noiseDraws: { type: 'int', min: 1, max: 1000 },
+  trainBatchSize: { type: 'int', min: 1, max: 100_000 },
+  trainMax: { type: 'int', min: 1, max: 1_000_000 },
+  denoiserLearningRate: { type: 'num', min: 0, max: 100, minExclusive: true },
+  rejectorLearningRate: { type: 'num', min: 0, max: 100, minExclusive: true },
+  threshold: { type: 'num', min: 0, max: 1 },
+};
+
+const SETTING_NAMES: Record<NumericNoiseRejectionSetting, string> = {
+  denoiserEpochs: 'denoiser epochs',
+  stabilityEpochs: 'stability epochs',
+  rejectorEpochs: 'rejector epochs',
+  noiseDraws: 'noise draws T',
+  trainBatchSize: 'batch size',
+  trainMax: 'training inputs',
+  denoiserLearningRate: 'learning rate',
+  rejectorLearningRate: 'learning rate',
+  threshold: 'threshold',
+};
+
+/** The problem with each bad setting (absent when usable): `noise draws T must be between 1 and 1000 (got 0)`. */
 export function noiseRejectionSettingProblems(s: NoiseRejectionSettings): Partial<Record<NumericNoiseRejectionSetting, string>> {
-  const out: Partial<Record<NumericNoiseRejectionSetting, string>> = {};
-  const whole = (key: NumericNoiseRejectionSetting, min: number, max: number, what: string) => {
-    const v = s[key];
-    if (!(Number.isInteger(v) && v >= min && v <= max)) out[key] = `${what} must be a whole number from ${min} to ${max.toLocaleString('en')} (got ${v})`;
-  };
-  whole('denoiserEpochs', 0, 10_000, 'denoiser epochs');
-  whole('stabilityEpochs', 0, 10_000, 'stability epochs');
-  whole('rejectorEpochs', 1, 10_000, 'rejector epochs');
-  whole('noiseDraws', 1, 1000, 'noise draws T');
-  whole('trainBatchSize', 1, 100_000, 'batch size');
-  whole('trainMax', 1, 1_000_000, 'training inputs');
-  for (const key of ['denoiserLearningRate', 'rejectorLearningRate'] as const) {
-    if (!(Number.isFinite(s[key]) && s[key] > 0)) out[key] = `learning rate must be a number > 0 (got ${s[key]})`;
-  }
-  if (!(s.threshold >= 0 && s.threshold <= 1)) out.threshold = `threshold must lie in [0, 1] (got ${s.threshold})`;
-  return out;
+  return Object.fromEntries(Object.entries(validateFields(SETTING_RULES, s)).map(([k, v]) => [k, `${SETTING_NAMES[k as NumericNoiseRejectionSetting] ?? k} ${v}`]));
 }
 
 export interface EpochLoss {
