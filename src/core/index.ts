@@ -294,4 +294,5 @@ export const experimentFromSearch = gate('experimentFromSearch', 'search: string
 export const checkFieldWith = gate('checkFieldWith', 'rule: object, value: any', raw.checkFieldWith);
 export const getPath = gate('getPath', 'obj: any, path: string', raw.getPath);
 export const validateFields = gate('validateFields', 'rules: object, config: any', raw.validateFields);
+export const namedFieldProblems = gate('namedFieldProblems', 'rules: object, value: any, names?: object', raw.namedFieldProblems);
 export const namedProblems = gate('namedProblems', 'rules: object, value: any, names?: object, prefix?: string', raw.namedProblems);

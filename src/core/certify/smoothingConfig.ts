@@ -3,7 +3,7 @@
  * 001, 002 and 003) as plain data, with their checks (the zod rules of fieldSchema.ts): shared by
  * the page, the worker and the CLI (no tfjs import).
  */
-import { type FieldRule, validateFields } from '../experiments/fieldSchema';
+import { type FieldRule, namedFieldProblems } from '../experiments/fieldSchema';
 
 export interface SmoothingOptions {
   /** Standard deviation of the Gaussian noise (input units), in (0, SIGMA_MAX]. */
@@ -50,8 +50,7 @@ const NAMES: Record<keyof SmoothingOptions, string> = { sigma: 'sigma', n0: 'n0'
 
 /** The problem with each bad field (absent when the field is usable): `alpha must be > 0 and < 1 (got 1)`. */
 export function smoothingFieldProblems(o: SmoothingOptions): Partial<Record<keyof SmoothingOptions, string>> {
-  const errors = validateFields(SMOOTHING_RULES, o);
-  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, `${NAMES[k as keyof SmoothingOptions] ?? 'the smoothing settings'} ${v}`]));
+  return namedFieldProblems(SMOOTHING_RULES, o, NAMES);
 }
 
 /** The problems with a set of options, one message each (empty when they are usable). */

@@ -61,7 +61,7 @@ export function defaultExperiment(): ExperimentConfig {
   return structuredClone(EXPERIMENT_DEFAULTS);
 }
 
-export { type FieldErrors, type FieldRule, checkFieldWith, getPath, validateFields, namedProblems } from './fieldSchema';
+export { type FieldErrors, type FieldRule, checkFieldWith, getPath, validateFields, namedProblems, namedFieldProblems } from './fieldSchema';
 
 /** The rules of the training and evaluation-attack fields, shared by the 2-D and image experiments. */
 export const TRAINING_AND_ATTACK_RULES: Record<string, FieldRule> = {

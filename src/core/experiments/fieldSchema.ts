@@ -152,7 +152,12 @@ export function validateFields(rules: Record<string, FieldRule>, config: unknown
  * its path), after `prefix`: `batch size must be between 1 and 1000000 (got 0)`.
  */
 export function namedProblems(rules: Record<string, FieldRule>, value: unknown, names: Record<string, string> = {}, prefix = ''): string[] {
-  return Object.entries(validateFields(rules, value)).map(([path, problem]) => `${prefix}${names[path] ?? (path || 'the settings')} ${problem}`);
+  return Object.values(namedFieldProblems(rules, value, names)).map((p) => prefix + p);
+}
+
+/** The same lines by field path, for a form that shows each beside its field. */
+export function namedFieldProblems(rules: Record<string, FieldRule>, value: unknown, names: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(validateFields(rules, value)).map(([path, problem]) => [path, `${names[path] ?? (path || 'the settings')} ${problem}`]));
 }
 
 /** Whether `errors` holds a problem at `path` or at a container above it. */

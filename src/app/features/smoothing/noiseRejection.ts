@@ -8,7 +8,7 @@
  */
 import { create } from 'zustand';
 import type { RejectionSystemView, RejectionTrainSettings, RejectionTrainUpdate } from '../../../../workers/protocol';
-import { type FieldRule, validateFields } from '../../../core/settings';
+import { type FieldRule, namedFieldProblems } from '../../../core/settings';
 import { proxy, worker } from '../../workerClient';
 import { progressProxy, withJob } from '../../state/jobs';
 import { type CertRun, certifyOptionsOf, nextRunId, settingsProblems, streamRun, useSmoothing } from './smoothing';
@@ -79,7 +79,7 @@ const SETTING_NAMES: Record<NumericNoiseRejectionSetting, string> = {
 
 /** The problem with each bad setting (absent when usable): `noise draws T must be between 1 and 1000 (got 0)`. */
 export function noiseRejectionSettingProblems(s: NoiseRejectionSettings): Partial<Record<NumericNoiseRejectionSetting, string>> {
-  return Object.fromEntries(Object.entries(validateFields(SETTING_RULES, s)).map(([k, v]) => [k, `${SETTING_NAMES[k as NumericNoiseRejectionSetting] ?? k} ${v}`]));
+  return namedFieldProblems(SETTING_RULES, s, SETTING_NAMES);
 }
 
 export interface EpochLoss {

@@ -4,7 +4,7 @@
  * own, beside the main one; the worker does the sampling.
  */
 import { create } from 'zustand';
-import { type CertificationRow, MAX_TEXT_FILE_BYTES, SMOOTHING_DEFAULTS, fileTooLarge, averageCertifiedRadius, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems } from '../../../core/settings';
+import { type CertificationRow, MAX_TEXT_FILE_BYTES, SMOOTHING_DEFAULTS, fileTooLarge, averageCertifiedRadius, type SmoothingOptions, formatCertificationLog, parseCertificationLog, smoothingFieldProblems, type FieldRule, namedFieldProblems } from '../../../core/settings';
 import type { CertifyOutcome, ModelSource, SmoothedGridView } from '../../../../workers/protocol';
 import { download } from '../../ui/download';
 import { proxy, worker } from '../../workerClient';
@@ -58,15 +58,19 @@ export const SMOOTHING_SETTINGS_DEFAULTS: SmoothingSettings = {
   selectionEps: 0.25,
 };
 
+/** The page's own settings besides the smoothing options. */
+const PAGE_RULES: Record<string, FieldRule> = {
+  max: { type: 'int', min: 1, max: 1_000_000 },
+  skip: { type: 'int', min: 1, max: 1_000_000 },
+  gridN: { type: 'int', min: 1, max: 1e9 },
+  gridResolution: { type: 'int', min: 2, max: 400 },
+  selectionEps: { type: 'num', min: 0, max: 1e4 },
+};
+const PAGE_NAMES = { max: 'inputs', gridN: 'grid samples', gridResolution: 'grid resolution', selectionEps: 'eps' };
+
 /** The problem with each bad setting (absent when the setting is usable). */
 export function settingProblems(s: SmoothingSettings): Partial<Record<keyof SmoothingSettings, string>> {
-  const out: Partial<Record<keyof SmoothingSettings, string>> = smoothingFieldProblems(s);
-  if (!(Number.isInteger(s.max) && s.max >= 1)) out.max = `inputs must be a whole number ≥ 1 (got ${s.max})`;
-  if (!(Number.isInteger(s.skip) && s.skip >= 1)) out.skip = `skip must be a whole number ≥ 1 (got ${s.skip})`;
-  if (!(Number.isInteger(s.gridN) && s.gridN >= 1)) out.gridN = `grid samples must be a whole number ≥ 1 (got ${s.gridN})`;
-  if (!(Number.isInteger(s.gridResolution) && s.gridResolution >= 2 && s.gridResolution <= 400)) out.gridResolution = `grid resolution must be a whole number from 2 to 400 (got ${s.gridResolution})`;
-  if (!(s.selectionEps >= 0 && Number.isFinite(s.selectionEps))) out.selectionEps = `eps must be a number ≥ 0 (got ${s.selectionEps})`;
-  return out;
+  return { ...smoothingFieldProblems(s), ...namedFieldProblems(PAGE_RULES, s, PAGE_NAMES) };
 }
 
 /** One message per problem with the settings (empty when they are usable). */

@@ -5,7 +5,7 @@
  * table with the abstain success rule). A store of its own beside the main one.
  */
 import { create } from 'zustand';
-import { ABSTAIN_PRESET_EPS, ABSTAIN_VERIFY_DEFAULTS } from '../../../core/settings';
+import { ABSTAIN_PRESET_EPS, ABSTAIN_VERIFY_DEFAULTS, type FieldRule, namedFieldProblems } from '../../../core/settings';
 import type { AbstainPgdRequest, AbstainPgdView, VerifyBound, VerifyModelInfo, VerifyRequest, VerifyView } from '../../../../workers/protocol';
 import { worker } from '../../workerClient';
 import { type ProgressCallback, progressProxy, withJob } from '../../state/jobs';
@@ -75,18 +75,18 @@ export const useVerification = create<VerificationState>((setState) => ({
   set: (kind, patch) => setState((s) => ({ settings: { ...s.settings, [kind]: { ...s.settings[kind], ...patch } } })),
 }));
 
-const wholeIn = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
+const VERIFY_RULES: Record<string, FieldRule> = {
+  eps: { type: 'num', min: 0, max: 100 },
+  iterations: { type: 'int', min: 0, max: 1000 },
+  count: { type: 'int', min: 1, max: 100000 },
+  steps: { type: 'int', min: 1, max: 1000 },
+  restarts: { type: 'int', min: 1, max: 100 },
+  seed: { type: 'int', min: 0, max: 4294967295 },
+};
 
-/** The problem with each bad setting, by field (empty when all are usable). */
+/** The problem with each bad setting, by field (empty when all are usable): `steps must be between 1 and 1000 (got 0)`. */
 export function verifyProblems(s: VerifySettings): Partial<Record<keyof VerifySettings, string>> {
-  const p: Partial<Record<keyof VerifySettings, string>> = {};
-  if (!(Number.isFinite(s.eps) && s.eps >= 0 && s.eps <= 100)) p.eps = 'eps must be a number from 0 to 100';
-  if (!wholeIn(s.iterations, 0, 1000)) p.iterations = 'iterations must be a whole number from 0 to 1000';
-  if (!wholeIn(s.count, 1, 100000)) p.count = 'test inputs must be a whole number from 1 to 100000';
-  if (!wholeIn(s.steps, 1, 1000)) p.steps = 'steps must be a whole number from 1 to 1000';
-  if (!wholeIn(s.restarts, 1, 100)) p.restarts = 'restarts must be a whole number from 1 to 100';
-  if (!wholeIn(s.seed, 0, 4294967295)) p.seed = 'seed must be a whole number ≥ 0';
-  return p;
+  return namedFieldProblems(VERIFY_RULES, s, { count: 'test inputs' });
 }
 
 /** The bounds a choice runs on a model (CROWN only where it applies); a message when none can. */
