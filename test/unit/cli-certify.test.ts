@@ -3,12 +3,11 @@
  * them: their log parses as Cohen et al.'s format, agrees with the core run in-process on the same
  * model and seed, and bad flags are refused with a message and exit status 2.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { ROOT, cli, useTrainedModel } from './cliRun';
+import { cli, killWhen, useTrainedModel } from './cliRun';
 import { parseCertificationLog } from '../../src/core/certify/log';
 import { pickIndices, runSmoothingOnSet } from '../../src/core/certify/run';
 import { modelClassifier } from '../../src/core/certify/smoothing';
@@ -54,19 +53,8 @@ describe('cli certify / predict', () => {
     const flags = ['--sigma', '0.25', '--n0', '50', '--n', '20000', '--batch', '2000', '--max', '12', '--seed', '3'];
     const killed = join(setup.dir, 'killed.tsv');
     const rowsIn = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => /^\d/.test(l)).length : 0);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'certify', setup.config, '--model', setup.modelDir, ...flags, '--out', killed], { cwd: ROOT, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
     // Kill the run outright (no handler runs) once three rows are on disk.
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (rowsIn(killed) >= 3 || child.exitCode !== null) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 10);
-    });
-    await exited;
+    await killWhen(['certify', setup.config, '--model', setup.modelDir, ...flags, '--out', killed], () => rowsIn(killed) >= 3);
     const kept = rowsIn(killed);
     expect(kept).toBeGreaterThanOrEqual(3);
     expect(kept).toBeLessThan(12);

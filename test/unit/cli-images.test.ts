@@ -5,12 +5,11 @@
  * trip (train --save-model, then attack --model gives the same clean predictions), evaluate with
  * a core model, --format csv (images and 2-D points), and the messages for bad input.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cli } from './cliRun';
+import { cli, killWhen } from './cliRun';
 
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 const FASHION = 'public/data/fashion-mnist-subset';
@@ -114,17 +113,7 @@ describe('cli train on image files', () => {
     writeFileSync(longer, JSON.stringify({ ...TINY, training: { ...TINY.training, epochs: 4 } }));
     const out = join(dir, 'killed-images.json');
     const ckpt = `${out}.checkpoint.json`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', longer, ...DATA, '--out', out], { cwd: ROOT, stdio: 'ignore' });
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (existsSync(ckpt) || child.exitCode !== null) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 10);
-    });
-    await new Promise((resolve) => child.on('close', resolve));
+    await killWhen(['train', longer, ...DATA, '--out', out], () => existsSync(ckpt));
     expect(existsSync(out)).toBe(false);
     const kept = JSON.parse(readFileSync(ckpt, 'utf8')).epochs;
     expect(kept).toBeGreaterThanOrEqual(1);

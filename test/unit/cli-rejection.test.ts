@@ -5,12 +5,11 @@
  * reaching the config), the per-input arrays against the logits, a plain model (confidence and
  * energy only, adaptive settings skipped), an image config, and exit status 2 for bad input.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cli } from './cliRun';
+import { cli, killWhen } from './cliRun';
 
 
 
@@ -183,18 +182,8 @@ describe('cli evaluate-rejection loses nothing to an interruption', () => {
     const flags = ['--model', rrModel, '--eval-config', evalFile, '--per-input'];
     const out = join(dir, 'killed.json');
     const setLog = `${out}.sets.jsonl`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'evaluate-rejection', config, ...flags, '--out', out], { cwd: ROOT, stdio: 'ignore' });
     const finishedSets = () => (existsSync(setLog) ? readFileSync(setLog, 'utf8').split('\n').length - 2 : 0);
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (finishedSets() >= 2 || child.exitCode !== null) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 10);
-    });
-    await new Promise((resolve) => child.on('close', resolve));
+    await killWhen(['evaluate-rejection', config, ...flags, '--out', out], () => finishedSets() >= 2);
     const partial = JSON.parse(readFileSync(out, 'utf8'));
     const killedLog = readFileSync(setLog, 'utf8');
     expect(partial.interrupted).toBe(true);

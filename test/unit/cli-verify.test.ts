@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { ROOT, cli, useTrainedModel } from './cliRun';
+import { ROOT, cli, killWhen, useTrainedModel } from './cliRun';
 import { abstainErrorTable, makeDataset2d, normaliseExperiment, verifyAbstain, type AbstainVerdicts } from '../../src/core';
 import { readModelDir } from '../../src/cli/files';
 import { verifyInChunks } from '../../src/cli/commands/verify';
@@ -264,21 +264,8 @@ describe('cli verify on a 2-D IBP model with M = 2 abstain classes', () => {
   test('kill -9 mid-run leaves a whole totals JSON (a checkpoint per batch, written through a temporary file and a rename) that agrees with the TSV, and --resume ends as an uninterrupted run', async () => {
     const tsvPath = join(setup.dir, 'killed.tsv');
     const jsonPath = join(setup.dir, 'killed.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', setup.config, '--model', setup.modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '0', '--per-input', tsvPath, '--out', jsonPath], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
     const rows = () => (existsSync(tsvPath) ? readFileSync(tsvPath, 'utf8').trimEnd().split('\n').length - 1 : 0);
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (rows() >= 8 || child.exitCode !== null) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 10);
-    });
-    await new Promise((resolve) => child.on('close', resolve));
+    await killWhen(['verify', setup.config, '--model', setup.modelDir, '--batch', '4', '--iterations', '1000', '--pgd-steps', '0', '--per-input', tsvPath, '--out', jsonPath], () => rows() >= 8);
     const json = JSON.parse(readFileSync(jsonPath, 'utf8'));
     expect(json.interrupted).toBe(true);
     expect(json.n).toBeGreaterThanOrEqual(4);

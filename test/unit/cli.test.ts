@@ -4,12 +4,11 @@
  * result JSON, the model folder round trip (train --save-model, then evaluate/attack --model
  * reproduce the same predictions), and the messages for bad input.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cli } from './cliRun';
+import { cli, killWhen } from './cliRun';
 
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 
@@ -95,18 +94,8 @@ describe('cli train', () => {
     writeFileSync(long, JSON.stringify({ ...TINY, data: { ...TINY.data, size: 200 }, training: { ...TINY.training, method: 'pgd-at', epochs: 20, optimizer: 'adam', learningRate: 0.01, attack: { steps: 10 } } }));
     const out = join(dir, 'killed-train.json');
     const ckpt = `${out}.checkpoint.json`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', long, '--out', out], { cwd: ROOT, stdio: 'ignore' });
     const epochsKept = () => (existsSync(ckpt) ? JSON.parse(readFileSync(ckpt, 'utf8')).epochs : 0);
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (epochsKept() >= 3 || child.exitCode !== null) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 10);
-    });
-    await new Promise((resolve) => child.on('close', resolve));
+    await killWhen(['train', long, '--out', out], () => epochsKept() >= 3);
     expect(existsSync(out), 'no result yet: the run was stopped in training').toBe(false);
     const kept = epochsKept();
     expect(kept).toBeGreaterThanOrEqual(3);

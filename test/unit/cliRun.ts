@@ -2,7 +2,7 @@
  * Runs the command line as `npm run cli` does (`node --import tsx src/cli/main.ts …`) for the CLI
  * tests: one process, so a timeout kills the CLI itself and leaves nothing running behind.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,25 @@ export interface Run {
 export function cli(...args: string[]): Run {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the CLI in the background and kills it with SIGKILL (kill -9: no handler runs) as soon as
+ * `ready()` holds, polled every 10 ms (or once it has exited by itself); resolves when it is gone.
+ */
+export async function killWhen(args: string[], ready: () => boolean): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: 'ignore' });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (ready() || child.exitCode !== null) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        resolve();
+      }
+    }, 10);
+  });
+  await closed;
 }
 
 export interface TrainedModelDir {
