@@ -41,9 +41,21 @@ export interface BenchFamily {
   cases: readonly BenchCase[];
 }
 
+/**
+ * What an outside reference (bench/compare.ts with PyTorch) needs to do a case's work on the same
+ * numbers: the model (for a training case its weights at the start of every run) and the inputs,
+ * by name. Owned by the Prepared; nothing here is timed.
+ */
+export interface BenchExchange {
+  model?: tf.LayersModel;
+  inputs: Record<string, tf.Tensor>;
+}
+
 export interface Prepared {
   /** Units of work per run (the case's workUnits unless scaled down). */
   workUnits?: number;
+  /** The model and inputs of the case, for a reference run of the same work elsewhere. */
+  exchange?: BenchExchange;
   /** One timed run; resolves with its duration in ms. */
   run(signal?: AbortSignal | null): Promise<number>;
   /** Timed before each run (and the warm-up) of the case, interleaved; resolves with its duration in ms. */
@@ -94,8 +106,11 @@ export const scaled = (n: number, scale: number) => Math.max(1, Math.round(n * s
  * does the same work from the same weights. Owns x and y.
  */
 export function prepareEpoch(id: string, x: tf.Tensor, y: tf.Tensor1D, config: TrainConfig, build: () => tf.LayersModel, workUnits?: number): Prepared {
-  return owning([x, y], {
+  // Every run starts from these weights (build is seeded): the reference starts from them too.
+  const initial = build();
+  return owning([x, y, initial], {
     workUnits,
+    exchange: { model: initial, inputs: { x, y } },
     async run(signal) {
       const model = build();
       try {

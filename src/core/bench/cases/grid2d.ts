@@ -76,7 +76,7 @@ export const GRID2D_CASES: readonly BenchCase[] = [
     prepare() {
       const model = benchMlp();
       const x = tf.tensor2d(benchGrid(), [GRID_POINTS, 2]);
-      return owning([x, model], { run: forwardPass(model, x) });
+      return owning([x, model], { run: forwardPass(model, x), exchange: { model, inputs: { x } } });
     },
   },
   {
@@ -123,7 +123,8 @@ export const GRID2D_CASES: readonly BenchCase[] = [
       const grid = benchGrid();
       const labels = groundTruthLabels2d('gaussians3', grid);
       const x = tf.tensor2d(grid, [GRID_POINTS, 2]);
-      return owning([x, model], { run: timed((signal) => robustnessSplit(model, x, labels, BENCH_SPLIT_ATTACK, { signal })) });
+      const y = tf.tensor1d(labels, 'int32');
+      return owning([x, y, model], { run: timed((signal) => robustnessSplit(model, x, labels, BENCH_SPLIT_ATTACK, { signal })), exchange: { model, inputs: { x, y } } });
     },
   },
 ];

@@ -93,7 +93,7 @@ export const IMAGE_CASES: readonly BenchCase[] = [
       const model = benchCnn();
       const { x, y } = benchImages(n, 11);
       y.dispose();
-      return owning([x, model], { workUnits: n, run: forwardPass(model, x) });
+      return owning([x, model], { workUnits: n, run: forwardPass(model, x), exchange: { model, inputs: { x } } });
     },
   },
   {
@@ -135,7 +135,7 @@ export const IMAGE_CASES: readonly BenchCase[] = [
       const n = scaled(PGD_IMAGES, scale);
       const model = benchCnn();
       const { x, y } = benchImages(n, 13);
-      return owning([x, y, model], { workUnits: n, run: timed(async (signal) => readBack([await runAttack(model, x, y, BENCH_CNN_ATTACK, { signal })])) });
+      return owning([x, y, model], { workUnits: n, run: timed(async (signal) => readBack([await runAttack(model, x, y, BENCH_CNN_ATTACK, { signal })])), exchange: { model, inputs: { x, y } } });
     },
   },
 ];

@@ -24,6 +24,7 @@ function prepareCertify(model: tf.LayersModel, x: tf.Tensor, n: number, batchSiz
   let seed = 0;
   return owning([x, model], {
     workUnits: CERTIFY_N0 + n,
+    exchange: { model, inputs: { x } },
     run: timed((signal) => certify(model, x, { sigma: 0.25, n0: CERTIFY_N0, n, alpha: 0.001, batchSize, seed: seed++ }, { signal })),
   });
 }

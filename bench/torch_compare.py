@@ -1,0 +1,163 @@
+# The PyTorch side of `npm run bench:compare` (bench/compare.ts): a process that reads one JSON
+# request per line on stdin and answers one JSON line on stdout, so that the workbench and PyTorch
+# take turns on the same CPU in one run.
+#
+#   {"op": "init", "threads": N}                      -> {"torch": version, "threads": N}
+#   {"op": "prepare", "case": ID, "manifest": {...}}  -> {"ok": true, "maxAbsDiff": d | null}
+#   {"op": "run"}                                     -> {"ms": milliseconds}
+#
+# "prepare" reads the model the workbench wrote (its weights in order, raw little-endian float32)
+# and the inputs (raw float32 or int32), builds the same network in torch (the kernels transposed
+# to torch's layout; NHWC images to NCHW, and the first dense layer after the convolutions
+# re-ordered from (h, w, c) to (c, h, w) rows), and, where the workbench wrote the expected
+# logits, answers the largest difference to torch's (a check that both compute the same thing).
+# A run does the case's work as bench/torch_models.py does it and ends with the result on the host.
+import json, os, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import numpy as np
+import torch, torch.nn as nn, torch.nn.functional as F
+from torch_models import certify, pgd_linf
+
+
+def read(entry):
+    dtype = np.int32 if entry['dtype'] == 'int32' else np.float32
+    a = np.fromfile(entry['file'], dtype=dtype).reshape(entry['shape'])
+    return torch.from_numpy(a.astype(np.int64) if dtype == np.int32 else a.copy())
+
+
+def build(weights):
+    """The workbench's Sequential (dense / conv blocks) from its weights, in torch's layout."""
+    layers, channels = [], None
+    pairs = [(weights[i], weights[i + 1]) for i in range(0, len(weights), 2)]
+    dense_seen = 0
+    for k, (kernel, bias) in enumerate(pairs):
+        w, b = read(kernel), read(bias)
+        last = k == len(pairs) - 1
+        if w.dim() == 4:  # [kh, kw, in, out] -> Conv2d weight [out, in, kh, kw]; 'same', ReLU, 2x2 max-pool
+            conv = nn.Conv2d(w.shape[2], w.shape[3], w.shape[0], padding=w.shape[0] // 2)
+            conv.weight.data = w.permute(3, 2, 0, 1).contiguous()
+            conv.bias.data = b
+            layers += [conv, nn.ReLU(), nn.MaxPool2d(2)]
+            channels = w.shape[3]
+            continue
+        if channels is not None and dense_seen == 0:  # rows in (h, w, c) order -> (c, h, w)
+            side = int(round((w.shape[0] / channels) ** 0.5))
+            w = w.reshape(side, side, channels, -1).permute(2, 0, 1, 3).reshape(w.shape[0], -1)
+            layers.append(nn.Flatten())
+        dense_seen += 1
+        lin = nn.Linear(w.shape[0], w.shape[1])
+        lin.weight.data = w.t().contiguous()
+        lin.bias.data = b
+        layers.append(lin)
+        if not last: layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def nchw(x):
+    return x.permute(0, 3, 1, 2).contiguous() if x.dim() == 4 else x.permute(2, 0, 1).contiguous() if x.dim() == 3 else x
+
+
+def epoch(model, x, y, batch, opt, method, eps=None, beta=6.0):
+    """One training epoch (fresh shuffle), then the clean evaluation of the workbench's trainer."""
+    model.train()
+    order = torch.randperm(x.shape[0])
+    for s in range(0, x.shape[0], batch):
+        idx = order[s:s + batch]
+        xb, yb = x[idx], y[idx]
+        if method == 'pgd-at':
+            xb = pgd_linf(model, xb, yb, eps)
+            loss = F.cross_entropy(model(xb), yb)
+        elif method == 'trades':
+            with torch.no_grad(): p = F.softmax(model(xb), 1)
+            xa = xb + 0.001 * torch.randn_like(xb)
+            for _ in range(10):
+                xa.requires_grad_(True)
+                kl = F.kl_div(F.log_softmax(model(xa), 1), p, reduction='sum')
+                g, = torch.autograd.grad(kl, xa)
+                xa = torch.min(torch.max(xa.detach() + (eps / 4) * g.sign(), xb - eps), xb + eps)
+            z = model(xb)
+            loss = F.cross_entropy(z, yb) + beta * F.kl_div(F.log_softmax(model(xa.detach()), 1), F.softmax(z, 1), reduction='batchmean')
+        else:
+            loss = F.cross_entropy(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        z = torch.cat([model(x[s:s + 4096]) for s in range(0, x.shape[0], 4096)])
+        return F.cross_entropy(z, y).item(), (z.argmax(1) == y).float().mean().item()
+
+
+# Per case: how a run does the workbench's work (bench cases in src/core/bench/cases/*.ts).
+def runner(case, model, inputs):
+    x = inputs.get('x')
+    if case in ('cnn-forward-1k', 'cnn-pgd10-1k', 'cnn-epoch-5k', 'certify-cnn') and x is not None: x = nchw(x)
+    y = inputs.get('y')
+    if case in ('grid-forward', 'cnn-forward-1k'):
+        def run():
+            with torch.no_grad(): return model(x).cpu()
+        return run
+    if case == 'split-40k':
+        def run():
+            with torch.no_grad(): pred = model(x).argmax(1)
+            xa = pgd_linf(model, x, y, 0.1)
+            with torch.no_grad(): adv = model(xa).argmax(1)
+            return (adv == pred).cpu()
+        return run
+    if case == 'noise-1m':
+        return lambda: torch.randn(1_000_000)
+    if case == 'certify-mlp':
+        return lambda: certify(model, x, 100, 100_000, 10_000, 3)
+    if case == 'certify-cnn':
+        return lambda: certify(model, x, 100, 10_000, 1_000, 10)
+    if case == 'cnn-pgd10-1k':
+        return lambda: pgd_linf(model, x, y, 8 / 255, box=(0.0, 1.0))
+    if case in ('trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k'):
+        initial = {k: v.clone() for k, v in model.state_dict().items()}
+        def run():
+            model.load_state_dict(initial)  # every run from the same weights, as the workbench's
+            if case == 'cnn-epoch-5k':
+                return epoch(model, x, y, 64, torch.optim.Adam(model.parameters(), lr=1e-3), 'standard')
+            return epoch(model, x, y, 10, torch.optim.SGD(model.parameters(), lr=0.1), case[:-6], eps=0.1)
+        return run
+    raise ValueError(f'no PyTorch equivalent for the case {case}')
+
+
+def main():
+    state = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            if req['op'] == 'init':
+                torch.set_num_threads(int(req['threads']))
+                torch.manual_seed(1)
+                reply = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+            elif req['op'] == 'prepare':
+                m = req['manifest']
+                model = build(m['model']) if m.get('model') else None
+                if model is not None:
+                    for p in model.parameters(): p.requires_grad_(req['case'].endswith('epoch') or req['case'].endswith('-5k'))
+                    model.eval()
+                inputs = {k: read(v) for k, v in m.get('inputs', {}).items()}
+                diff = None
+                if m.get('expected') and model is not None:
+                    xs = inputs['x'][: m['expected']['shape'][0]]
+                    with torch.no_grad(): z = model(nchw(xs) if xs.dim() == 4 else xs)
+                    diff = (z - read(m['expected'])).abs().max().item()
+                state['run'] = runner(req['case'], model, inputs)
+                reply = {'ok': True, 'maxAbsDiff': diff}
+            elif req['op'] == 'run':
+                t0 = time.perf_counter()
+                state['run']()
+                reply = {'ms': (time.perf_counter() - t0) * 1000}
+            else:
+                reply = {'error': f"unknown op {req['op']}"}
+        except Exception as e:  # answered, so that the driver can say which case failed and why
+            reply = {'error': f'{type(e).__name__}: {e}'}
+        sys.stdout.write(json.dumps(reply) + '\n')
+        sys.stdout.flush()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,44 @@
+/**
+ * `npm run bench:compare` (bench/compare.ts with bench/torch_compare.py), run as a user runs it on
+ * two quick cases: the report holds both sides' medians and their ratio, and the logits of the
+ * two sides on the same inputs agree (the weights and inputs went across in the right layout:
+ * the MLP's kernels transposed, the CNN's NHWC images and flattened features re-ordered). Without
+ * PyTorch the command says how to install it and times the workbench alone.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { ROOT } from './cliRun';
+
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+
+test('bench:compare times both sides in turns on the same weights and inputs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+  try {
+    const out = join(dir, 'compare.json');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['grid-forward', 'cnn-forward-1k']);
+    for (const row of report.rows) {
+      expect(row.workbenchRunsMs).toHaveLength(2);
+      expect(row.workbenchMs).toBeGreaterThan(0);
+    }
+    if (!hasTorch) {
+      expect(r.stdout).toMatch(/PyTorch is not available .* apt-get install -y python3-torch/);
+      return;
+    }
+    expect(report.torch.threads).toBe(1);
+    for (const row of report.rows) {
+      expect(row.torchRunsMs).toHaveLength(2);
+      expect(row.ratio).toBeCloseTo(row.workbenchMs / row.torchMs, 10);
+      // float32 on both sides: the same network gives the same logits up to rounding.
+      expect(row.maxAbsDiff).toBeLessThan(1e-4);
+    }
+    expect(r.stdout).toMatch(/\| grid-forward +\| [\d.]+ ms +\| [\d.]+ ms +\| [\d.]+× +\| 1 \/ 1 /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
