@@ -29,9 +29,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 
 /** The cases with a PyTorch equivalent in bench/torch_compare.py. */
-const COMPARE_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-mlp', 'certify-cnn', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k'];
+const COMPARE_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-mlp', 'certify-cnn', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k', 'verify-ibp-mlp2d', 'verify-ibp-mlp784', 'verify-ibp-cnn'];
 /** Cases whose logits on the inputs are compared (forward passes of an inference model). */
-const LOGIT_CHECK = new Set(['grid-forward', 'split-40k', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k']);
+const LOGIT_CHECK = new Set(['grid-forward', 'split-40k', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k', 'verify-ibp-mlp2d', 'verify-ibp-mlp784', 'verify-ibp-cnn']);
 
 const USAGE = `Usage: npm run bench:compare [-- options]
 

@@ -89,10 +89,27 @@ def epoch(model, x, y, batch, opt, method, eps=None, beta=6.0):
         return F.cross_entropy(z, y).item(), (z.argmax(1) == y).float().mean().item()
 
 
+def ibp(model, lower, upper):
+    """Interval bound propagation through the Sequential: centre and radius through each affine
+    layer (|W| for the radius), ReLU and max-pooling on both ends (monotone), as verify/ibp.ts."""
+    for layer in model:
+        if isinstance(layer, (nn.Linear, nn.Conv2d)):
+            mid, rad = (upper + lower) / 2, (upper - lower) / 2
+            if isinstance(layer, nn.Linear):
+                mid, rad = F.linear(mid, layer.weight, layer.bias), F.linear(rad, layer.weight.abs())
+            else:
+                mid = F.conv2d(mid, layer.weight, layer.bias, padding=layer.padding)
+                rad = F.conv2d(rad, layer.weight.abs(), None, padding=layer.padding)
+            lower, upper = mid - rad, mid + rad
+        else:
+            lower, upper = layer(lower), layer(upper)
+    return lower, upper
+
+
 # Per case: how a run does the workbench's work (bench cases in src/core/bench/cases/*.ts).
 def runner(case, model, inputs):
     x = inputs.get('x')
-    if case in ('cnn-forward-1k', 'cnn-pgd10-1k', 'cnn-epoch-5k', 'certify-cnn') and x is not None: x = nchw(x)
+    if x is not None and x.dim() >= 3: x = nchw(x)
     y = inputs.get('y')
     if case in ('grid-forward', 'cnn-forward-1k'):
         def run():
@@ -120,6 +137,15 @@ def runner(case, model, inputs):
             if case == 'cnn-epoch-5k':
                 return epoch(model, x, y, 64, torch.optim.Adam(model.parameters(), lr=1e-3), 'standard')
             return epoch(model, x, y, 10, torch.optim.SGD(model.parameters(), lr=0.1), case[:-6], eps=0.1)
+        return run
+    if case.startswith('verify-ibp-'):
+        box = None if case.endswith('mlp2d') else (0.0, 1.0)
+        def run():
+            with torch.no_grad():
+                lo, hi = x - 0.1, x + 0.1
+                if box is not None: lo, hi = lo.clamp(*box), hi.clamp(*box)
+                lo, hi = ibp(model, lo, hi)
+                return lo.cpu(), hi.cpu()
         return run
     raise ValueError(f'no PyTorch equivalent for the case {case}')
 

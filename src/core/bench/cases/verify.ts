@@ -142,7 +142,7 @@ function verifyCase(kind: ModelKind, method: Method): BenchCase {
       const batch = scaled(n, scale);
       const model = m.build();
       const x = m.inputs(batch);
-      return owning([x, model], { workUnits: batch, run: methodRun(method, m, model, x, batch), reference: { label: 'forward', run: forwardPass(model, x) } });
+      return owning([x, model], { workUnits: batch, run: methodRun(method, m, model, x, batch), reference: { label: 'forward', run: forwardPass(model, x) }, exchange: { model, inputs: { x } } });
     },
   };
 }
