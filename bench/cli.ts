@@ -40,10 +40,10 @@ export function parseList(usage: string, value: string | undefined, allowed: rea
   return items;
 }
 
-/** A whole number >= 1 from --repeats; exits otherwise. */
-export function parseRepeats(usage: string, value: string | undefined, fallback: number): number {
+/** A whole number >= 1 from --repeats (or the option named `flag`); exits otherwise. */
+export function parseRepeats(usage: string, value: string | undefined, fallback: number, flag = '--repeats'): number {
   const repeats = value !== undefined ? Number(value) : fallback;
-  if (!Number.isInteger(repeats) || repeats < 1) fail(usage, `--repeats must be a whole number >= 1 (got "${value}")`);
+  if (!Number.isInteger(repeats) || repeats < 1) fail(usage, `${flag} must be a whole number >= 1 (got "${value}")`);
   return repeats;
 }
 

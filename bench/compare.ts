@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   });
   if (!values) return 0;
   const cases = parseList(USAGE, values.cases, COMPARE_CASES, 'case');
-  const rounds = parseRepeats(USAGE, values.rounds, 5);
+  const rounds = parseRepeats(USAGE, values.rounds, 5, '--rounds');
   const threads = values.threads === undefined ? 1 : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) fail(USAGE, `--threads must be a whole number >= 1 (got "${values.threads}")`);
   const out = resolve(values.out ?? join(here, 'results', 'compare.json'));

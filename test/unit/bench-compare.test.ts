@@ -42,3 +42,15 @@ test('bench:compare times both sides in turns on the same weights and inputs', (
     rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('bench:compare refuses a bad option by name, with exit status 2', () => {
+  for (const [args, message] of [
+    [['--rounds', '0'], /--rounds must be a whole number >= 1 \(got "0"\)/],
+    [['--threads', 'x'], /--threads must be a whole number >= 1 \(got "x"\)/],
+    [['--cases', 'nope'], /unknown case: nope; choose from grid-forward, /],
+  ] as const) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  }
+}, 120_000);
