@@ -3,7 +3,7 @@
  * models as a folder with model.json + weights.bin (the tfjs layers-model format, built by
  * src/core/models/io.ts, which itself never touches files).
  */
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { type ExperimentConfig, type ImageExperimentConfig, normaliseExperiment, isImageExperimentJson, normaliseImageExperiment, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, modelFromArtifacts, modelToArtifacts, modelHeads, type CsvRow, toCsv, fileTooLarge } from '../core';
@@ -107,11 +107,31 @@ export function writeOutput(result: unknown, rows: CsvRow[], format: OutputForma
   return EXIT.ok;
 }
 
+/** Whether process `pid` is still running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary files of `out` that a killed process left behind (kill -9 during a write). */
+function removeStaleTemps(dir: string, name: string): void {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`);
+  for (const f of readdirSync(dir)) {
+    const m = pattern.exec(f);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) unlinkSync(join(dir, f));
+  }
+}
+
 /**
  * Writes text to `out` (creating its folder), or to stdout when no file is given. A regular file
  * is written whole to a temporary file beside it and renamed over it, so that an interruption at
  * any moment leaves either the old contents or the new, never half of them; a device or pipe
- * (/dev/stdout, a FIFO) is written in place.
+ * (/dev/stdout, a FIFO) is written in place. A temporary file that a killed run left beside it
+ * is removed.
  */
 export function writeText(text: string, out: string | undefined): void {
   if (!out || out === '-') {
@@ -125,6 +145,7 @@ export function writeText(text: string, out: string | undefined): void {
       return;
     }
     const temp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp`);
+    removeStaleTemps(dirname(resolve(out)), basename(out));
     try {
       writeFileSync(temp, text);
       renameSync(temp, out);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cli, killWhen } from './cliRun';
+import { writeText } from '../../src/cli/files';
 
 const SPLIT_NAMES = ['robustAccurate', 'robustInaccurate', 'nonRobustAccurate', 'nonRobustInaccurate'];
 
@@ -253,4 +254,23 @@ describe('cli errors', () => {
     // Nothing was trained: the refusal came first.
     expect(r.stderr).not.toMatch(/epoch/i);
   });
+});
+
+test('writeText replaces a file through a temporary one and removes the temporaries of killed runs', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'write-text-'));
+  try {
+    const out = join(folder, 'r.json');
+    // Left by a run killed mid-write (no process has this pid), and one of another file.
+    const stale = join(folder, '.r.json.999999999.tmp');
+    const other = join(folder, '.q.json.999999999.tmp');
+    writeFileSync(stale, '{"half":');
+    writeFileSync(other, 'x');
+    writeText('{"whole": true}\n', out);
+    expect(readFileSync(out, 'utf8')).toBe('{"whole": true}\n');
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(other)).toBe(true);
+    expect(readdirSync(folder).sort()).toEqual(['.q.json.999999999.tmp', 'r.json']);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
