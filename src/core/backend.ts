@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmMatMulFastPath } from './kernels';
 import { installDeviceNoise } from './noise/deviceNoise';
+import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 
@@ -48,6 +49,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmMatMulFastPath();
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();
+      installWasmMaxPoolGrad();
     }
     return { name, ok: true };
   } catch (e) {

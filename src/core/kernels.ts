@@ -57,7 +57,7 @@ const validConv = (backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo) =>
  * Replaces the WASM kernel `kernelName` by `wrap(original)`, keeping the rest of its config;
  * false (nothing done) when this build lacks the kernel.
  */
-function replaceWasmKernel(kernelName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean {
+export function replaceWasmKernel(kernelName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean {
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) return false;
   tf.unregisterKernel(kernelName, 'wasm');

@@ -185,3 +185,37 @@ describe('WASM Conv2DBackpropInput as a convolution', () => {
     wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 2));
   });
 });
+
+describe('WASM MaxPoolGrad written over the heap', () => {
+  // Ties are the common case after a ReLU (windows of zeros): the gradient goes to the first
+  // maximum in row-major order on both backends; NaN and −∞ windows pass none.
+  const values = (n: number) => [...Array(n)].map((_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? NaN : i % 13 === 0 ? -Infinity : Math.round(4 * Math.sin(0.9 * i)) / 4));
+  test.each([
+    [2, 2, 'valid'],
+    [2, 2, 'same'],
+    [3, 1, 'same'],
+    [3, 2, 'valid'],
+    [3, 2, 'same'],
+  ] as const)('equals the cpu backend’s on ties, NaN and −∞ (window %i, stride %i, padding %s)', async (k, stride, pad) => {
+    const shape: [number, number, number, number] = [2, 7, 6, 3];
+    const x = values(2 * 7 * 6 * 3);
+    const gradOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const xt = tf.tensor4d(x, shape);
+      const g = tf.grad((xx: tf.Tensor) => {
+        const p = tf.maxPool(xx as tf.Tensor4D, k, stride, pad);
+        return tf.sum(tf.mul(p, tf.range(1, p.size + 1).reshape(p.shape)));
+      })(xt);
+      const out = Array.from(await g.data());
+      tf.dispose([xt, g]);
+      return out;
+    };
+    const cpu = await gradOn('cpu');
+    const before = tf.memory().numTensors;
+    const wasm = await gradOn('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(wasm).toHaveLength(x.length);
+    expect(cpu.some((v) => v !== 0)).toBe(true);
+    expect(wasm).toEqual(cpu);
+  });
+});

@@ -125,7 +125,8 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
           return tf.logicalOr(cond1, cond2) as tf.Tensor1D;
         });
         const mask = expandMask(reduce, x);
-        set('step', tf.tidy(() => tf.where(mask, tf.div(state.step, 2), state.step)));
+        // The step is one number per input: select with the mask in the step's own shape.
+        set('step', tf.tidy(() => tf.where(tf.reshape(reduce, state.step.shape), tf.div(state.step, 2), state.step)));
         set('xAdv', tf.tidy(() => tf.where(mask, state.xBest, xNew)));
         set('grad', tf.tidy(() => tf.where(mask, state.gradBest, grad)));
         mask.dispose();

