@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { wasmThreads } from './scripts/wasmThreadsPlugin';
 
 // Cross-origin isolation (COOP + COEP) lets the tfjs WASM backend use its threaded build
 // (SharedArrayBuffer) where the browser allows it.
@@ -36,10 +37,10 @@ const cspMeta = (): Plugin => ({
 });
 
 export default defineConfig({
-  plugins: [react(), cspMeta()],
+  plugins: [react(), cspMeta(), wasmThreads()],
   // The dev server runs Vite's inline client and eval-based reloads: no policy there.
   server: { headers: isolation },
   preview: { headers: { ...isolation, 'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'` }, port: 4173, strictPort: true },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wasmThreads()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
 });

@@ -5,13 +5,16 @@
  * whichever backend draws its noise.
  */
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BENCH_CASES, runBenchCase } from '../src/core/bench/suite';
 import { CancelledError, activateBackend } from '../src/core/index';
 import { runNoiseCheck } from '../src/core/noise/noiseCheck';
+import { calibrate } from '../src/core/bench/calibration';
 import { runJob } from './jobs';
 import type { BenchRow, NoiseCheckRow } from './protocol/bench';
 
 export const benchApi = {
+  calibrate: () => calibrate(),
   benchCases: () => BENCH_CASES.map(({ id, label, description }) => ({ id, label, description })),
   async bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]> {
     const original = tf.getBackend();
@@ -20,18 +23,19 @@ export const benchApi = {
       try {
         for (const backend of backends) {
           const ok = (await activateBackend(backend)).ok;
+          const threads = ok && backend === 'wasm' ? getThreadsCount() : null;
           for (const caseId of caseIds) {
             const label = BENCH_CASES.find((c) => c.id === caseId)?.label ?? caseId;
             let row: BenchRow;
             if (!ok) {
-              row = { caseId, label, backend, medianMs: null, runsMs: [], throughput: '', error: 'backend unavailable' };
+              row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: 'backend unavailable' };
             } else {
               try {
                 const r = await runBenchCase(caseId, { repeats, signal });
-                row = { caseId, label: r.label, backend, medianMs: r.medianMs, runsMs: r.runsMs, throughput: r.throughput };
+                row = { caseId, label: r.label, backend, threads, medianMs: r.medianMs, runsMs: r.runsMs, throughput: r.throughput };
               } catch (e) {
                 if (signal.aborted) throw e;
-                row = { caseId, label, backend, medianMs: null, runsMs: [], throughput: '', error: e instanceof Error ? e.message : String(e) };
+                row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: e instanceof Error ? e.message : String(e) };
               }
             }
             rows.push(row);

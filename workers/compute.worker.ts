@@ -8,13 +8,14 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { threadedGlueUrl, threadsUnavailable } from 'virtual:wasm-threads';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
 import { installDeviceNoise } from '../src/core/noise/deviceNoise';
-import { softwareBackends } from './softwareProbe';
+import { missingBackends, softwareBackends } from './softwareProbe';
 import { cancelJob } from './jobs';
 import { playgroundApi } from './playgroundApi';
 import { benchApi } from './bench';
@@ -32,10 +33,42 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-// The threaded WASM build starts pthread workers that load the main script with importScripts,
-// which fails inside this module worker ("e is not defined" in each pthread blob); use the
-// single-threaded SIMD build, which is what the Node benchmarks measure too.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+/**
+ * Why the WASM backend cannot use threads in this page (null when it can): the threaded build
+ * needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages, and the
+ * pthreads' glue that scripts/wasmThreadsPlugin.ts ships with the production build.
+ */
+function threadsBlocked(): string | null {
+  if (threadsUnavailable || !threadedGlueUrl) return threadsUnavailable ?? 'this build has no threaded WASM glue';
+  if (!self.crossOriginIsolated) return 'the page is not cross-origin isolated (its server must send Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this browser gives the page no SharedArrayBuffer';
+  return null;
+}
+
+const cores = () => Math.max(1, navigator.hardwareConcurrency || 1);
+
+/** The most threads WASM can use here: one per core (at most the 8 pthreads tfjs starts), or 1 where threads cannot run. */
+function maxThreads(): number {
+  return threadsBlocked() === null ? Math.min(8, cores()) : 1;
+}
+
+/**
+ * The most threads the page's own worker takes: one core is left to the main thread, which draws
+ * while jobs run (on a 2-core machine a second compute thread fights the drawing for its core and
+ * the playground's small training steps ran 2× slower).
+ */
+function pageThreads(): number {
+  return Math.min(maxThreads(), Math.max(1, cores() - 1));
+}
+
+/** The thread count a worker asked for `threads` (null: the page's default) gets, and why it is one thread when it is. */
+function threadPlan(threads: number | null): { count: number; note: string | null } {
+  const blocked = threadsBlocked();
+  if (blocked) return { count: 1, note: blocked };
+  const count = Math.min(maxThreads(), threads ?? pageThreads());
+  if (count > 1) return { count, note: null };
+  return { count, note: pageThreads() === 1 ? `the page leaves one of this machine's ${cores()} cores to drawing` : 'one thread was asked for: measured fastest here, or ?threads=1' };
+}
 
 // Randomized-smoothing noise drawn by a WGSL/GLSL Philox kernel on webgpu/webgl, so the noise is drawn on the device that runs the model.
 installDeviceNoise();
@@ -50,7 +83,11 @@ function watchDevice(onEvent: (e: WorkerEvent) => void): void {
 }
 
 const api: WorkerApi = {
-  async init(requested, onEvent) {
+  async init(requested, onEvent, threads = null) {
+    const plan = threadPlan(threads);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', plan.count > 1);
+    // tfjs's own default is half the cores (it assumes two hardware threads per core).
+    if (plan.count > 1) setThreadsCount(plan.count);
     const skipped = await softwareBackends();
     const order = BACKEND_ORDER.filter((b) => !skipped[b]);
     const choice = await selectBackend(requested, order);
@@ -62,9 +99,17 @@ const api: WorkerApi = {
       backend: choice.backend,
       attempts: [...passedOver, ...choice.attempts],
       requestFailed: choice.requestFailed,
-      wasmThreads: false,
+      wasmThreads: choice.backend === 'wasm' ? getThreadsCount() : 1,
+      threadsNote: choice.backend === 'wasm' ? plan.note : null,
+      maxThreads: maxThreads(),
     };
     return info;
+  },
+  async backendCandidates() {
+    const skipped = { ...(await softwareBackends()), ...(await missingBackends()) };
+    const threads = pageThreads();
+    const wasmThreads = threads > 1 ? [1, threads] : [1];
+    return BACKEND_ORDER.filter((b) => b !== 'cpu' && !skipped[b]).flatMap((backend: string) => (backend === 'wasm' ? wasmThreads : [1]).map((t) => ({ backend, threads: t })));
   },
   cancel: (jobId) => cancelJob(jobId),
   memory: () => {

@@ -43,3 +43,18 @@ export async function softwareBackends(): Promise<Record<string, string>> {
   if (gl) out.webgl = gl;
   return out;
 }
+
+/** Backends this browser cannot start at all (no WebGPU adapter, no WebGL context), with the reason. */
+export async function missingBackends(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  if (!adapter) out.webgpu = gpu ? 'no WebGPU adapter' : 'no WebGPU in this browser';
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    if (!(canvas.getContext('webgl2') ?? canvas.getContext('webgl'))) out.webgl = 'no WebGL context';
+  } catch {
+    out.webgl = 'no WebGL context';
+  }
+  return out;
+}

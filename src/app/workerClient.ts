@@ -7,12 +7,34 @@ import type { WorkerApi } from '../../workers/protocol';
 
 let remote: Comlink.Remote<WorkerApi> | null = null;
 
+function startComputeWorker(name: string): Worker {
+  return new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name });
+}
+
 export function worker(): Comlink.Remote<WorkerApi> {
-  if (!remote) {
-    const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: 'compute' });
-    remote = Comlink.wrap<WorkerApi>(w);
-  }
+  if (!remote) remote = Comlink.wrap<WorkerApi>(startComputeWorker('compute'));
   return remote;
+}
+
+export interface ExtraWorker {
+  remote: Comlink.Remote<WorkerApi>;
+  end: () => void;
+}
+
+/**
+ * A second compute worker of its own (the Bench view's one-thread WASM runs: a WASM backend's
+ * thread count is fixed when it starts). `end` stops it and frees its memory.
+ */
+export function extraWorker(name: string): ExtraWorker {
+  const w = startComputeWorker(name);
+  const r = Comlink.wrap<WorkerApi>(w);
+  return {
+    remote: r,
+    end: () => {
+      r[Comlink.releaseProxy]();
+      w.terminate();
+    },
+  };
 }
 
 export const proxy = Comlink.proxy;

@@ -1,8 +1,13 @@
 /** The in-page bench view: runs the core's bench cases in the worker and fills the table. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
-import { waitForBackend } from './page';
+import { backendLabel, waitForBackend } from './page';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -12,28 +17,123 @@ afterAll(async () => {
   await browser?.close();
 });
 
-test('the bench view times the grid forward pass and the 40k split on wasm', async () => {
+/** Leaves exactly the bench cases whose labels start with one of `labels` ticked. */
+async function chooseCases(page: Page, labels: string[]): Promise<void> {
+  for (const box of await page.locator('.bench label.toggle').all()) {
+    const input = box.locator('input[type=checkbox]');
+    if (!(await input.count()) || (await input.getAttribute('data-testid'))) continue;
+    const text = ((await box.textContent()) ?? '').trim();
+    const on = labels.some((l) => text.startsWith(l));
+    if ((await input.isChecked()) !== on) await input.click();
+  }
+}
+
+/** The rows of a table as cell texts. */
+const tableRows = (page: Page, testId: string) => page.$$eval(`[data-testid=${testId}] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+
+test('the bench view times the grid forward pass and the 40k split on wasm, with 1 thread and with 2, and compares them', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE_URL}?view=bench`);
   await waitForBackend(page);
+  // Threads need SharedArrayBuffer, which the preview server's isolation headers unlock.
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
-  // Keep wasm only and one timed run; untick the training epochs (TRADES, PGD-AT and their RR
-  // forms) and the CNN cases (the slow ones), and the noise case (test/browser/noise.test.ts
-  // covers the noise generator). A label text may match several cases ('TRADES epoch' also
-  // matches 'RR-TRADES epoch'): untick every match.
-  const repeats = page.locator('.bench input[type=number]').first();
-  await repeats.fill('1');
-  for (const label of ['TRADES epoch', 'RR-TRADES epoch', 'PGD-AT epoch', 'RR-PGD-AT epoch', 'CNN forward', 'CNN epoch', 'CNN PGD-10', 'CNN PGD-AT epoch', 'CNN RR-PGD-AT epoch', 'CERTIFY, 2-D MLP', 'CERTIFY, CNN', 'Gaussian noise']) {
-    for (const box of await page.locator('label', { hasText: label }).locator('input').all()) await box.uncheck();
-  }
+  await page.locator('.bench input[type=number]').first().fill('1');
+  await chooseCases(page, ['MLP forward', '4-way split']);
   await page.click('[data-testid=bench-run]');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=bench-table] tbody tr').length === 2, undefined, { timeout: 90_000 });
-  const rows = await page.$$eval('[data-testid=bench-table] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-  expect(rows.map((r) => r[1])).toEqual(['wasm', 'wasm']);
+  await page.waitForSelector('[data-testid=bench-speedup] tbody tr:nth-child(2)', { timeout: 120_000 });
+  const rows = await tableRows(page, 'bench-table');
+  expect(rows).toHaveLength(4);
+  expect(rows.map((r) => r[1])).toEqual(['wasm', 'wasm', 'wasm', 'wasm']);
+  // One thread and one per core (2 here) for each case: one count in the page's worker, the other in a worker of its own.
+  for (const label of ['MLP forward', '4-way split']) expect(rows.filter((r) => r[0].startsWith(label)).map((r) => r[2]).sort()).toEqual(['1', '2']);
   for (const r of rows) {
-    const ms = parseFloat(r[2]);
+    const ms = parseFloat(r[3]);
     expect(ms).toBeGreaterThan(0);
     expect(ms).toBeLessThan(60_000);
-    expect(r[4]).toMatch(/\/s/);
+    expect(r[5]).toMatch(/\/s/);
+  }
+  const speedups = await tableRows(page, 'bench-speedup');
+  expect(speedups).toHaveLength(2);
+  for (const [label, one, many, ratio] of speedups) {
+    const row = (threads: string) => rows.find((r) => r[0] === label && r[2] === threads)!;
+    expect(parseFloat(one)).toBeCloseTo(parseFloat(row('1')[3]), 0);
+    expect(many).toMatch(/\(2\)$/);
+    expect(parseFloat(ratio)).toBeCloseTo(parseFloat(row('1')[3]) / parseFloat(row('2')[3]), 1);
+  }
+  await page.context().close();
+});
+
+test('the first start times each backend it could use and runs on the fastest; a reload keeps the figures; ?threads= forces a count and a bad one is refused by name', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}?view=bench`);
+  const backend = await waitForBackend(page);
+  const badge = await backendLabel(page);
+  const figures = await tableRows(page, 'backend-figures');
+  const labels = figures.map((f) => f[0]);
+  // Software-rendered WebGPU and WebGL are passed over here, and on 2 cores the page's worker
+  // takes one thread (the other core draws): one candidate, which the Bench still times against 2.
+  expect(labels).toEqual(['wasm · 1 thread']);
+  expect(await page.getAttribute('[data-testid=backend-badge]', 'title')).toContain("leaves one of this machine's 2 cores to drawing");
+  const scores = figures.map((f) => parseFloat(f[3]));
+  for (const f of figures) {
+    expect(parseFloat(f[1])).toBeGreaterThan(0);
+    expect(parseFloat(f[2])).toBeGreaterThan(0);
+    expect(parseFloat(f[3])).toBeCloseTo(parseFloat(f[1]) + parseFloat(f[2]), 0);
+  }
+  const chosen = figures.find((f) => f[4] === '✓')!;
+  expect(parseFloat(chosen[3])).toBe(Math.min(...scores));
+  expect(chosen[0]).toBe(badge);
+  expect(backend).toBe('wasm');
+  const measured = await page.textContent('[data-testid=backend-choice] p:nth-of-type(2)');
+  // A reload starts at once on the remembered choice, with the same figures.
+  await page.reload();
+  await waitForBackend(page);
+  expect(await page.textContent('[data-testid=backend-choice] p:nth-of-type(2)')).toBe(measured);
+  expect(await backendLabel(page)).toBe(badge);
+  await page.goto(`${BASE_URL}?view=bench&threads=2`);
+  await waitForBackend(page);
+  expect(await page.textContent('[data-testid=backend-badge]')).toContain('wasm · 2 threads');
+  expect(await page.textContent('[data-testid=backend-forced]')).toContain('threads=2');
+  await page.goto(`${BASE_URL}?view=bench&threads=0`);
+  await waitForBackend(page);
+  expect(await page.textContent('.messages')).toContain('threads="0" in the address is not a whole number from 1 to 8');
+  await context.close();
+});
+
+test('served without cross-origin isolation, WASM falls back to one thread and says why', async () => {
+  // A static host that sends no COOP/COEP headers: the page cannot have SharedArrayBuffer.
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', process.env.PREVIEW_DIST ?? 'dist');
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path === '/' ? 'index.html' : path);
+    readFile(file)
+      .then((body) => {
+        res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+        res.end(body);
+      })
+      .catch(() => {
+        res.writeHead(404);
+        res.end();
+      });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?view=bench`);
+    await waitForBackend(page);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
+    expect(await page.textContent('[data-testid=backend-badge]')).toContain('wasm · 1 thread');
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'title')).toContain('not cross-origin isolated');
+    expect(await page.textContent('[data-testid=bench-threads]')).toContain('not cross-origin isolated');
+    // Nothing to choose between on WASM: the only candidate is one thread.
+    expect((await tableRows(page, 'backend-figures')).map((f) => f[0])).toEqual(['wasm · 1 thread']);
+  } finally {
+    await context.close();
+    server.close();
   }
 });

@@ -72,13 +72,15 @@ test('the bench view times noise-1m on webgpu, webgl and wasm', async () => {
     else for (const box of boxes) await box.uncheck();
   }
   await page.click('[data-testid=bench-run]');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=bench-table] tbody tr').length === 3, undefined, { timeout: 90_000 });
+  // WASM runs with one thread and with two (cross-origin isolated, 2 cores): four rows.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=bench-table] tbody tr').length === 4, undefined, { timeout: 90_000 });
   const rows = await page.$$eval('[data-testid=bench-table] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   console.log(rows.map((r) => r.join(' | ')).join('\n'));
-  expect(rows.map((r) => r[1]).sort()).toEqual(['wasm', 'webgl', 'webgpu']);
+  expect(rows.map((r) => r[1]).sort()).toEqual(['wasm', 'wasm', 'webgl', 'webgpu']);
+  expect(rows.filter((r) => r[1] === 'wasm').map((r) => r[2]).sort()).toEqual(['1', '2']);
   for (const r of rows) {
     expect(r[0]).toBe('Gaussian noise, 1M draws');
-    expect(parseFloat(r[2])).toBeGreaterThan(0);
-    expect(r[4]).toMatch(/M draws\/s|k draws\/s/);
+    expect(parseFloat(r[3])).toBeGreaterThan(0);
+    expect(r[5]).toMatch(/M draws\/s|k draws\/s/);
   }
 });

@@ -3,10 +3,14 @@ import type { Page } from 'playwright-core';
 
 /** Waits until the backend badge names a backend, and returns it. */
 export async function waitForBackend(page: Page): Promise<string> {
-  const badge = page.locator('[data-testid=backend-badge]');
-  await badge.filter({ hasText: 'backend:' }).waitFor({ timeout: 60_000 });
-  const text = (await badge.textContent()) ?? '';
-  return text.replace('backend:', '').trim().split(/\s/)[0];
+  const badge = page.locator('[data-testid=backend-badge][data-backend]');
+  await badge.waitFor({ timeout: 60_000 });
+  return (await badge.getAttribute('data-backend')) ?? '';
+}
+
+/** The backend badge's text, e.g. "wasm · 2 threads". */
+export async function backendLabel(page: Page): Promise<string> {
+  return ((await page.textContent('[data-testid=backend-badge]')) ?? '').trim();
 }
 
 /** A percentage shown in a metric element, as a number (e.g. "97.5%" → 97.5). */

@@ -1,10 +1,13 @@
 /** The worker's bench requests: time the benchmark cases per backend, and check the noise generator per backend. */
 import type { NoiseCheckResult } from '../../src/core/noise/noiseCheck';
+import type { CalibrationTimes } from '../../src/core/bench/calibration';
 
 export interface BenchRow {
   caseId: string;
   label: string;
   backend: string;
+  /** The WASM backend's thread count (null on the other backends). */
+  threads: number | null;
   medianMs: number | null;
   runsMs: number[];
   throughput: string;
@@ -15,6 +18,8 @@ export interface BenchRow {
 export type NoiseCheckRow = NoiseCheckResult | { backend: string; error: string };
 
 export interface BenchWorkerApi {
+  /** Times the page's representative job (an MLP PGD step, a CNN forward pass) on the active backend. */
+  calibrate(): Promise<CalibrationTimes>;
   benchCases(): Array<{ id: string; label: string; description: string }>;
   bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]>;
   /** Draws `draws` normals with gaussianNoise on each backend; statistics and the difference to the JavaScript reference. */

@@ -9,8 +9,12 @@ export interface BackendInfo {
   attempts: Array<{ name: string; ok: boolean; error?: string }>;
   /** Set when ?backend=NAME could not be used. */
   requestFailed?: string;
-  /** Whether the WASM backend runs multi-threaded (needs cross-origin isolation). */
-  wasmThreads: boolean;
+  /** How many threads the WASM backend computes on (1 on the other backends). */
+  wasmThreads: number;
+  /** On wasm, why it runs on one thread (null when it may use every core). */
+  threadsNote: string | null;
+  /** The most threads WASM could use in this page: one per core (at most 8), or 1 where threads cannot run. */
+  maxThreads: number;
 }
 
 /** Events the worker pushes outside of any job (e.g. the GPU device was lost). */
@@ -26,7 +30,14 @@ export type ModelSource = { kind: '2d'; modelId: string } | { kind: 'image'; mod
 
 /** What the worker does outside any one view: start, cancel a job, report its tensor memory. */
 export interface CommonWorkerApi {
-  init(requestedBackend: string | null, onEvent: (e: WorkerEvent) => void): Promise<BackendInfo>;
+  /** `threads`: the WASM backend's thread count (null: one per core, where the page may use threads). */
+  init(requestedBackend: string | null, onEvent: (e: WorkerEvent) => void, threads?: number | null): Promise<BackendInfo>;
+  /**
+   * What the page may choose among by measurement: each backend that would not run on a software
+   * rasteriser (cpu never wins), WASM with one thread and, where it may, with one per core but one
+   * (the main thread keeps a core for drawing; at most 8).
+   */
+  backendCandidates(): Promise<Array<{ backend: string; threads: number }>>;
   cancel(jobId: string): void;
   memory(): { numTensors: number; numBytes: number };
 }

@@ -13,13 +13,21 @@ function BackendBadge() {
   const backend = useStore((s) => s.backend);
   const error = useStore((s) => s.backendError);
   const lost = useStore((s) => s.deviceLost);
+  const measuring = useStore((s) => s.measuringBackend);
   if (error) return <span className="badge error" data-testid="backend-badge" title={error}>no backend</span>;
-  if (!backend) return <span className="badge" data-testid="backend-badge">starting…</span>;
+  if (!backend)
+    return (
+      <span className="badge" data-testid="backend-badge" title="At its first start on a device the page times a small job on each backend it could use and keeps the fastest (the Bench view shows the figures).">
+        {measuring ? `timing ${measuring}…` : 'starting…'}
+      </span>
+    );
   const tried = backend.attempts.map((a) => `${a.name}: ${a.ok ? 'ok' : a.error}`).join('\n');
-  const label = backend.backend === 'wasm' ? `wasm${backend.wasmThreads ? ' (threads)' : ''}` : backend.backend;
+  const wasm = backend.backend === 'wasm';
+  const label = wasm ? `wasm · ${backend.wasmThreads} thread${backend.wasmThreads === 1 ? '' : 's'}` : backend.backend;
+  const threadsWhy = wasm && backend.threadsNote ? `\nOne thread: ${backend.threadsNote}.` : '';
   return (
-    <span className={`badge backend-${backend.backend}${lost ? ' error' : ''}`} data-testid="backend-badge" title={`tfjs backend in use.\n${tried}\nForce one with ?backend=webgpu|webgl|wasm|cpu`}>
-      backend: {label}
+    <span className={`badge backend-${backend.backend}${lost ? ' error' : ''}`} data-testid="backend-badge" data-backend={backend.backend} aria-label={`tfjs backend: ${label}`} title={`tfjs backend in use.${threadsWhy}\n${tried}\nForce one with ?backend=webgpu|webgl|wasm|cpu, and WASM's thread count with ?threads=N`}>
+      {label}
     </span>
   );
 }

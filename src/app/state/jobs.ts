@@ -55,10 +55,23 @@ export function progressProxy(progress: ProgressCallback) {
 }
 
 const cancelledJobs = new Set<string>();
+/** Jobs that also run in a worker of their own, and how to cancel them there. */
+const extraCancels = new Map<string, () => void>();
 
 export function cancelJob(id: string): void {
   cancelledJobs.add(id);
   void worker().cancel(id);
+  extraCancels.get(id)?.();
+}
+
+/** While `fn` runs, Cancel on job `id` also calls `cancel` (for a part of the job running in another worker). */
+export async function alsoCancel<T>(id: string, cancel: () => void, fn: () => Promise<T>): Promise<T> {
+  extraCancels.set(id, cancel);
+  try {
+    return await fn();
+  } finally {
+    extraCancels.delete(id);
+  }
 }
 
 /** Whether the user pressed Cancel on this job (multi-part jobs check it between parts). */

@@ -18,6 +18,7 @@ import {
 } from '../../core/settings';
 import type { BackendInfo, CompositionView, EvalSet, EvaluationView, GridSplitView, ImageAttackView, ImageDatasetView, ImageModelSummary, LibraryItem, ModelSummary } from '../../../workers/protocol';
 import { type View, readUrl, writeUrl } from './urlState';
+import type { BackendChoice } from './backendChoice';
 
 export interface JobState {
   id: string;
@@ -52,6 +53,12 @@ export interface AppState {
   fieldErrors: FieldErrors;
   view: View;
   requestedBackend: string | null;
+  /** The WASM thread count the address forces (threads=N), or null. */
+  requestedThreads: number | null;
+  /** The figures the backend was chosen by (null: forced by the address, or none measured). */
+  backendChoice: BackendChoice | null;
+  /** The candidate being timed while the page chooses its backend at a first start. */
+  measuringBackend: string | null;
   backend: BackendInfo | null;
   backendError: string | null;
   deviceLost: string | null;
@@ -99,6 +106,9 @@ export const useStore = create<AppState>()((set, get) => ({
   fieldErrors: errorsFor(initialUrl!.config, initialUrl!.errors),
   view: initialUrl!.view,
   requestedBackend: initialUrl!.backend,
+  requestedThreads: initialUrl!.threads,
+  backendChoice: null,
+  measuringBackend: null,
   backend: null,
   backendError: null,
   deviceLost: null,
@@ -111,9 +121,10 @@ export const useStore = create<AppState>()((set, get) => ({
   gridSplits: {},
   composition: null,
   jobs: {},
-  messages: Object.keys(initialUrl!.errors).length
-    ? [{ id: ++messageCounter, kind: 'warning', text: `Some settings in the link could not be used and kept their defaults: ${Object.keys(initialUrl!.errors).join(', ')}.` }]
-    : [],
+  messages: [
+    ...(Object.keys(initialUrl!.errors).length ? [{ id: ++messageCounter, kind: 'warning' as const, text: `Some settings in the link could not be used and kept their defaults: ${Object.keys(initialUrl!.errors).join(', ')}.` }] : []),
+    ...(initialUrl!.threadsProblem ? [{ id: ++messageCounter, kind: 'warning' as const, text: initialUrl!.threadsProblem }] : []),
+  ],
   display: { showTrain: true, showTest: true, colourBySplit: true, arrows: 'non-robust', showGridSplit: true, evalSet: 'test' },
   compose: { robustId: null, coreId: null },
   library: { models: [], runs: [], datasets: [] },

@@ -1,6 +1,6 @@
 /**
  * The page keeps its setup in the URL (as TensorFlow Playground does): the experiment config as
- * dotted search params, plus the view and the forced backend. A copied link reproduces the setup.
+ * dotted search params, plus the view and the forced backend and WASM thread count. A copied link reproduces the setup.
  */
 import { type ExperimentConfig, type FieldErrors, experimentFromSearch, experimentToSearch } from '../../core/settings';
 
@@ -12,6 +12,21 @@ export interface UrlState {
   errors: FieldErrors;
   view: View;
   backend: string | null;
+  /** The WASM thread count `threads=N` asks for (null: chosen by measurement). */
+  threads: number | null;
+  /** Why `threads=` in the address could not be used (null when absent or fine). */
+  threadsProblem: string | null;
+}
+
+/** The most threads the WASM backend can use (it starts 8 pthreads). */
+export const MAX_WASM_THREADS = 8;
+
+/** `threads=N` read: a whole number from 1 to MAX_WASM_THREADS, or the reason it was refused. */
+function readThreads(raw: string | null): { threads: number | null; threadsProblem: string | null } {
+  if (raw === null) return { threads: null, threadsProblem: null };
+  const n = Number(raw);
+  if (raw.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= MAX_WASM_THREADS) return { threads: n, threadsProblem: null };
+  return { threads: null, threadsProblem: `threads=${JSON.stringify(raw)} in the address is not a whole number from 1 to ${MAX_WASM_THREADS}; the thread count is chosen by measurement instead.` };
 }
 
 export function readUrl(search: string = window.location.search): UrlState {
@@ -23,6 +38,7 @@ export function readUrl(search: string = window.location.search): UrlState {
     errors,
     view: (VIEWS as readonly string[]).includes(v ?? '') ? (v as View) : 'playground',
     backend: params.get('backend'),
+    ...readThreads(params.get('threads')),
   };
 }
 
@@ -51,6 +67,9 @@ export function urlFor(config: ExperimentConfig, view: View, backend: string | n
   const params = new URLSearchParams(experimentToSearch(config));
   if (view !== 'playground') params.set('view', view);
   if (backend) params.set('backend', backend);
+  // A forced thread count travels with the address, as the forced backend does.
+  const threads = new URLSearchParams(window.location.search).get('threads');
+  if (threads) params.set('threads', threads);
   if (lesson) {
     params.set('lesson', lesson.lesson);
     params.set('step', String(lesson.step));

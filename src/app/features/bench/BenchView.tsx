@@ -3,9 +3,11 @@ import { useEffect, useState } from 'react';
 import type { BenchRow } from '../../../../workers/protocol';
 import { useStore } from '../../state/store';
 import { worker } from '../../workerClient';
+import { otherWasmThreads, runBench, threadSpeedups } from './benchRun';
 import { BACKENDS, useRowStream } from './rowStream';
 import { NoiseCheckPanel } from './NoiseCheckPanel';
 import { ResponsivenessPanel } from './ResponsivenessPanel';
+import { BackendChoicePanel } from './BackendChoicePanel';
 import { ViewIntro } from '../../ui/ViewIntro';
 import { Section } from '../../ui/Section';
 import { type Column, ColumnTable } from '../../ui/ColumnTable';
@@ -14,14 +16,44 @@ import { useBusy } from '../../ui/useBusy';
 const BENCH_COLUMNS: Column<BenchRow>[] = [
   { head: 'case', cell: (r) => r.label },
   { head: 'backend', cell: (r) => r.backend },
+  { head: 'threads', cell: (r) => (r.threads === null ? '—' : String(r.threads)) },
   { head: 'median', cell: (r) => (r.medianMs === null ? '—' : `${r.medianMs.toFixed(1)} ms`) },
   { head: 'runs (ms)', cell: (r) => r.runsMs.map((x) => x.toFixed(0)).join(', ') },
   { head: 'throughput', cell: (r) => (r.error ? <span className="error">{r.error}</span> : r.throughput) },
 ];
 
+type Speedup = ReturnType<typeof threadSpeedups>[number];
+
+const SPEEDUP_COLUMNS: Column<Speedup>[] = [
+  { head: 'case', cell: (r) => r.label },
+  { head: '1 thread', cell: (r) => `${r.oneMs.toFixed(1)} ms` },
+  { head: 'all threads', cell: (r) => `${r.manyMs.toFixed(1)} ms (${r.threads})` },
+  { head: 'speed-up', cell: (r) => `${r.speedup.toFixed(2)}×` },
+];
+
+/** What the WASM backend computes on, in words. */
+function ThreadsLine() {
+  const backend = useStore((s) => s.backend);
+  if (!backend) return null;
+  const wasm = backend.backend === 'wasm';
+  return (
+    <p className="hint" data-testid="bench-threads">
+      {wasm ? (
+        <>
+          WASM computes on <strong>{backend.wasmThreads === 1 ? 'one thread' : `${backend.wasmThreads} threads`}</strong> here{backend.threadsNote ? ` (${backend.threadsNote})` : ''}.
+        </>
+      ) : (
+        <>The page computes on {backend.backend}.</>
+      )}{' '}
+      With WASM checked, each case runs on one thread and, where the page may use threads (cross-origin isolated), on one thread per core, each count in a worker of its own unless the page uses it; the speed-up table compares them.
+    </p>
+  );
+}
+
 export function BenchView() {
   const busy = useBusy();
   const active = useStore((s) => s.backend?.backend ?? null);
+  const pageThreads = useStore((s) => (s.backend?.backend === 'wasm' ? s.backend.wasmThreads : 1));
   const [cases, setCases] = useState<Array<{ id: string; label: string; description: string }>>([]);
   const [chosenCases, setChosenCases] = useState<string[]>([]);
   const [backends, setBackends] = useState<string[]>(['wasm']);
@@ -36,8 +68,14 @@ export function BenchView() {
       });
   }, []);
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
-  const run = () =>
-    stream('bench', 'Benchmark', backends.length * chosenCases.length, (row) => `${row.label} on ${row.backend}`, (jobId, onRow) => worker().bench(jobId, backends, chosenCases, repeats, onRow));
+  const run = async () => {
+    const others = otherWasmThreads(backends, active, pageThreads, useStore.getState().backend?.maxThreads ?? 1);
+    const total = (backends.filter((b) => b !== 'wasm' || active === 'wasm').length + others.length) * chosenCases.length;
+    await stream('bench', 'Benchmark', total, (row) => `${row.label} on ${row.backend}${row.threads ? ` (${row.threads} thread${row.threads === 1 ? '' : 's'})` : ''}`, (jobId, onRow) =>
+      runBench(jobId, backends, chosenCases, repeats, others, active, onRow),
+    );
+  };
+  const speedups = threadSpeedups(rows);
   return (
     <div className="bench" data-testid="bench-view">
       <ViewIntro
@@ -50,6 +88,7 @@ export function BenchView() {
         <p className="hint">
           Times the workbench's core operations on each tfjs backend in this browser (the page is using <strong>{active ?? '…'}</strong>). The same cases run in Node with <code>npm run bench</code>. CPU is 30–60× slower than WASM: expect minutes.
         </p>
+        <ThreadsLine />
         <div className="row">
           {BACKENDS.map((b) => (
             <label key={b} className="toggle">
@@ -70,8 +109,15 @@ export function BenchView() {
         <button type="button" className="primary" data-testid="bench-run" disabled={busy || !backends.length || !chosenCases.length} onClick={() => void run()}>
           Run benchmark
         </button>
-        <ColumnTable columns={BENCH_COLUMNS} rows={rows} rowKey={(r) => `${r.caseId}-${r.backend}`} testId="bench-table" />
+        <ColumnTable columns={BENCH_COLUMNS} rows={rows} rowKey={(r) => `${r.caseId}-${r.backend}-${r.threads ?? ''}`} testId="bench-table" />
+        {speedups.length ? (
+          <>
+            <p className="hint">Speed-up from threads: the one-thread median over the all-threads median of the same case (2 threads at best double the pace; memory-bound steps gain less).</p>
+            <ColumnTable columns={SPEEDUP_COLUMNS} rows={speedups} rowKey={(r) => r.caseId} testId="bench-speedup" />
+          </>
+        ) : null}
       </Section>
+      <BackendChoicePanel />
       <ResponsivenessPanel />
       <NoiseCheckPanel />
     </div>
