@@ -35,10 +35,13 @@ test('the Figure 1 preset trains three models and shows their regions, metrics a
 
   for (const m of ['standard', 'trades', 'era']) {
     const panel = `[data-testid=fig1-panel-${m}]`;
-    // Decision regions (an image of the grid) and point traces in each panel.
+    // Decision regions (an image of the grid) and point sets in each panel: marker sets are drawn
+    // on the canvas over the plot, the rest (outlines, arrows) by plotly.
     await waitForRegionImage(page, `[data-testid=fig1-plot-${m}]`);
     const types = await plotTraceTypes(page, `[data-testid=fig1-plot-${m}]`);
-    expect(types.filter((t) => t === 'scatter').length).toBeGreaterThanOrEqual(4);
+    const layers = await page.$eval(`[data-testid=fig1-plot-${m}-points]`, (el) => ((el as unknown as { pointLayers?: unknown[] }).pointLayers ?? []).length);
+    expect(layers).toBeGreaterThanOrEqual(3);
+    expect(types.filter((t) => t === 'scatter').length + layers).toBeGreaterThanOrEqual(4);
     const natural = await metricValue(page, `${panel} [data-testid=metric-natural]`);
     const robust = await metricValue(page, `${panel} [data-testid=metric-robust]`);
     const inacc = await metricValue(page, `${panel} [data-testid=metric-robust-inacc]`);

@@ -34,10 +34,12 @@ interface Marker {
 }
 
 /**
- * Marker traces of more than `min` points become canvas layers; the rest stay plotly traces.
- * `legendTraces` lists them all in order for the legend: a layer by a stand-in without points.
+ * Marker traces of more than `min` points become canvas layers (by default every one, however
+ * small: a new or changed point set then redraws the canvas, never plotly's SVG, which costs tens
+ * of milliseconds a draw); the rest stay plotly traces. `legendTraces` lists them all in order for
+ * the legend: a layer by a stand-in without points.
  */
-export function toCanvasLayers(traces: Data[], min = 20): { plotTraces: Data[]; legendTraces: Data[]; layers: PointLayer[] } {
+export function toCanvasLayers(traces: Data[], min = 0): { plotTraces: Data[]; legendTraces: Data[]; layers: PointLayer[] } {
   const plotTraces: Data[] = [];
   const legendTraces: Data[] = [];
   const layers: PointLayer[] = [];
