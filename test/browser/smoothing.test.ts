@@ -69,7 +69,7 @@ test('certify fills the curve and the table input by input', async () => {
   expect(acr).toBeGreaterThan(0.02); // three well-separated Gaussians, sigma 0.25
   expect(parseFloat(rows[0][3])).toBeGreaterThan(50); // certified accuracy at radius 0
   expect(rows[0][10]).toMatch(/draws\/s/);
-  expect(await curveTraces()).toBe(1);
+  await expect.poll(curveTraces).toBe(1);
   // The radii are drawn as circles around the certified test points.
   const circles = async () => Object.entries(await outlineCounts(page, '[data-testid=smoothed-regions-plot]')).filter(([name]) => name.startsWith('certified radius')).reduce((n, [, c]) => n + c, 0);
   await expect.poll(circles).toBeGreaterThan(5);
@@ -92,7 +92,7 @@ test('cancelling keeps the inputs already certified', async () => {
   expect(rows[1][0]).toMatch(/cancelled/);
   expect(done).toBeGreaterThanOrEqual(3);
   expect(done).toBeLessThan(200);
-  expect(await curveTraces()).toBe(2);
+  await expect.poll(curveTraces).toBe(2);
 });
 
 test('smoothed regions: PREDICT per grid cell with abstain in grey', async () => {
@@ -118,7 +118,7 @@ test('a log certified elsewhere is imported; a malformed one is refused; a run e
   const imported = (await runRows())[before];
   expect(imported[0]).toMatch(/noise_0\.25\.tsv/);
   expect(imported[1]).toBe(String(fixture.rows.length));
-  expect(await curveTraces()).toBe(3);
+  await expect.poll(curveTraces).toBe(3);
 
   await page.setInputFiles('[data-testid=import-log]', { name: 'bad.tsv', mimeType: 'text/plain', buffer: Buffer.from('idx\tlabel\tpredict\tradius\tcorrect\ttime\n0\t1\t1\t0.5\n') });
   await expect.poll(() => page.textContent('.messages')).toMatch(/bad\.tsv is not a certification log: Line 2: expected 6 tab-separated fields/);
@@ -169,7 +169,8 @@ test('certification runs are kept in the library and plotted again after a reloa
   await twenty.locator('[data-testid=library-load-certification]').click();
   await expect.poll(async () => (await runRows()).length).toBe(1);
   expect((await runRows())[0][1]).toBe('20');
-  expect(await curveTraces()).toBe(1);
+  // Plots draw in a task of their own after the next frame: wait for the curve, do not race it.
+  await expect.poll(curveTraces).toBe(1);
 });
 
 /** Trains and certifies a small 2-D model on one backend; returns the speed cell and the per-input rows. */
