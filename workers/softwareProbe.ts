@@ -6,11 +6,20 @@
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
+type Adapter = { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string } };
+const webgpuApi = () => (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+let adapterRequest: Promise<Adapter | null> | null = null;
+
+/** The WebGPU adapter, asked for once per worker (both probes below read it). */
+function gpuAdapter(): Promise<Adapter | null> {
+  const gpu = webgpuApi();
+  adapterRequest ??= gpu ? gpu.requestAdapter().then((a) => (a as Adapter | null) ?? null, () => null) : Promise.resolve(null);
+  return adapterRequest;
+}
+
 async function webgpuSoftware(): Promise<string | null> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return null;
   try {
-    const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string } } | null;
+    const adapter = await gpuAdapter();
     if (!adapter) return null;
     const info = adapter.info;
     const text = `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.description ?? ''}`;
@@ -47,9 +56,7 @@ export async function softwareBackends(): Promise<Record<string, string>> {
 /** Backends this browser cannot start at all (no WebGPU adapter, no WebGL context), with the reason. */
 export async function missingBackends(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
-  if (!adapter) out.webgpu = gpu ? 'no WebGPU adapter' : 'no WebGPU in this browser';
+  if (!(await gpuAdapter())) out.webgpu = webgpuApi() ? 'no WebGPU adapter' : 'no WebGPU in this browser';
   try {
     const canvas = new OffscreenCanvas(1, 1);
     if (!(canvas.getContext('webgl2') ?? canvas.getContext('webgl'))) out.webgl = 'no WebGL context';

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { Rng, TRAIN_DEFAULTS, createMlp, crossEntropy, logits, modelFromArtifacts, modelToArtifacts, pgd, train } from '../../src/core';
 import { createCnn } from '../../src/core/models/cnn';
 import { Normalize } from '../../src/core/models/normalize';
+import { expandMask } from '../../src/core/attacks/common';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -217,5 +218,22 @@ describe('WASM MaxPoolGrad written over the heap', () => {
     expect(wasm).toHaveLength(x.length);
     expect(cpu.some((v) => v !== 0)).toBe(true);
     expect(wasm).toEqual(cpu);
+  });
+});
+
+describe('per-input masks for tf.where', () => {
+  test('expandMask selects exactly what tf.where’s own broadcast of the [n, 1, 1, 1] mask selects, and leaves no tensor', () => {
+    const n = 7;
+    const mask = tf.tensor1d([true, false, false, true, true, false, true], 'bool');
+    const a = tf.randomUniform([n, 5, 4, 3], 0, 1, 'float32', 3);
+    const b = tf.randomUniform([n, 5, 4, 3], 0, 1, 'float32', 4);
+    const before = tf.memory().numTensors;
+    const fast = tf.tidy(() => tf.where(expandMask(mask, a), a, b));
+    const plain = tf.tidy(() => tf.where(tf.reshape(mask, [n, 1, 1, 1]), a, b));
+    expect(Array.from(fast.dataSync())).toEqual(Array.from(plain.dataSync()));
+    expect(fast.shape).toEqual(a.shape);
+    tf.dispose([fast, plain]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([mask, a, b]);
   });
 });
