@@ -48,42 +48,31 @@ export async function trainImageModel(page: Page, settings: Array<[string, strin
   await page.waitForSelector('[data-testid=attack-image]:not([disabled])', { timeout: 90_000 });
 }
 
-/** The pixels of the image that paints a region plot's plane (decoded in the page), or null when it has none. */
+/** The canvas a region plot draws its plane, lines and points on: `[data-testid=X]` → `[data-testid=X-points]`. */
+const canvasOf = (selector: string) => selector.replace(/\]$/, '-points]');
+
+/** The pixels of the image that paints a region plot's plane (the grid's bytes its canvas draws), or null when it has none. */
 export async function regionImagePixels(page: Page, selector: string): Promise<{ width: number; height: number; rgba: number[] } | null> {
-  return page.$eval(selector, async (el) => {
-    const source = (el as unknown as { layout?: { images?: Array<{ source?: string }> } }).layout?.images?.[0]?.source;
-    if (!source) return null;
-    const img = new Image();
-    img.src = source;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    return { width: canvas.width, height: canvas.height, rgba: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) };
+  return page.$eval(canvasOf(selector), (el) => {
+    const region = (el as unknown as { region?: { rgba: Uint8ClampedArray; n: number } | null }).region;
+    return region ? { width: region.n, height: region.n, rgba: Array.from(region.rgba) } : null;
   });
 }
 
-/** Per line trace of a plot, how many outlines (eps-boxes, radius circles) it draws: the paths between its gaps. */
+/** Per line layer of a region plot, how many outlines (eps-boxes, radius circles) it draws: the paths between its gaps. */
 export async function outlineCounts(page: Page, selector: string): Promise<Record<string, number>> {
-  return page.$eval(selector, (el) => {
+  return page.$eval(canvasOf(selector), (el) => {
     const out: Record<string, number> = {};
-    for (const t of (el as unknown as { data?: Array<{ mode?: string; name?: string; x?: Array<number | null> }> }).data ?? []) {
-      if (t.mode !== 'lines' || !t.x) continue;
-      out[t.name ?? ''] = t.x.length <= 1 ? 0 : t.x.filter((v) => v === null).length;
+    for (const t of (el as unknown as { lineLayers?: Array<{ name: string; x: ArrayLike<number | null> }> }).lineLayers ?? []) {
+      out[t.name] = t.x.length <= 1 ? 0 : Array.from(t.x).filter((v) => v === null).length;
     }
     return out;
   });
 }
 
-/** Waits until a region plot's plane is painted (its layout image is set). */
+/** Waits until a region plot's plane is painted (its canvas has drawn the grid's image). */
 export async function waitForRegionImage(page: Page, selector: string, timeout = 90_000): Promise<void> {
-  await page.waitForFunction(
-    (sel) => !!(document.querySelector(sel) as unknown as { layout?: { images?: Array<{ source?: string }> } } | null)?.layout?.images?.[0]?.source,
-    selector,
-    { timeout },
-  );
+  await page.waitForFunction((sel) => !!(document.querySelector(sel) as unknown as { region?: unknown } | null)?.region, canvasOf(selector), { timeout });
 }
 
 /** The distinct '#rrggbb' colours of a region image's pixels, with their counts. */

@@ -84,7 +84,7 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   expect(pixels.width).toBe(pixels.height);
   const colours = colourCounts(pixels);
   expect(colours.size).toBeGreaterThan(10); // a continuous scale, not a few flat classes
-  const level = await page.$eval('[data-testid=rr-map-plot]', (el) => ((el as unknown as { data?: Array<{ name?: string; x?: Array<number | null> }> }).data ?? []).find((t) => t.name === 'R-Con = 1/2')?.x ?? []);
+  const level = await page.$eval('[data-testid=rr-map-plot-points]', (el) => Array.from((el as unknown as { lineLayers?: Array<{ name: string; x: ArrayLike<number | null> }> }).lineLayers?.find((t) => t.name === 'R-Con = 1/2')?.x ?? []));
   expect(level.filter((v) => v !== null).length).toBeGreaterThan(4); // the rejector switches somewhere in the plane
   expect(await workerTensors(page)).toBe(tensors);
   await page.screenshot({ path: 'test-results/rectified-rejection.png', fullPage: true });

@@ -21,6 +21,8 @@ export interface PlotProps {
   onDrawn?: (gd: HTMLElement) => void;
   /** The traces a downloaded image shows, when they differ from those plotly draws (markers drawn on a canvas). */
   exportData?: Data[];
+  /** The layout of a downloaded image, when it differs from the one plotly draws (the plane drawn on a canvas). */
+  exportLayout?: Layout;
   /** The traces the legend lists, when they differ from those plotly draws (markers drawn on a canvas). */
   legendData?: Data[];
   /** Called with the legend keys the user has hidden (legendKey), whenever they change. */
@@ -87,15 +89,15 @@ function drawnLayout(layout: Layout): Layout {
 
 const jobsRunning = () => Object.keys(useStore.getState().jobs).length > 0;
 
-export function Plot({ data, layout, className, testId, onDrawn, exportData, legendData, onHidden }: PlotProps) {
+export function Plot({ data, layout, className, testId, onDrawn, exportData, exportLayout, legendData, onHidden }: PlotProps) {
   const ref = useRef<PlotlyElement>(null);
   const entries = useMemo(() => legendEntries(legendData ?? data, layout), [legendData, data, layout]);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const hiddenSeen = useRef(onHidden);
   hiddenSeen.current = onHidden;
   useEffect(() => hiddenSeen.current?.(hidden), [hidden]);
-  const figure = useRef({ data: exportData ?? data, layout });
-  figure.current = { data: withHidden(exportData ?? data, hidden), layout };
+  const figure = useRef({ data: exportData ?? data, layout: exportLayout ?? layout });
+  figure.current = { data: withHidden(exportData ?? data, hidden), layout: exportLayout ?? layout };
   const plotConfig = useMemo(() => config(figure), []);
   const drawn = useRef(onDrawn);
   drawn.current = onDrawn;
@@ -196,7 +198,7 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData, leg
   }, []);
   return (
     <div className="plot-box">
-      <div ref={ref} className={className ?? 'plot'} data-testid={testId} />
+      <div ref={ref} className={className ?? 'plot'} data-testid={testId} style={typeof layout.height === 'number' ? ({ '--plot-h': `${layout.height}px` } as React.CSSProperties) : undefined} />
       <FullScreenButton plot={ref} />
       <PlotLegend entries={entries} hidden={hidden} onChange={setHidden} />
     </div>

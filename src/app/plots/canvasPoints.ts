@@ -7,6 +7,8 @@
  */
 import type { Data } from 'plotly.js-cartesian-dist-min';
 import { legendKey } from './legendKey';
+import { type LineLayer, drawLines, toLineLayer } from './canvasLines';
+import type { AxisPx } from './axisPx';
 
 export interface PointLayer {
   /** The trace's name (its legend entry). */
@@ -36,14 +38,23 @@ interface Marker {
 /**
  * Marker traces of more than `min` points become canvas layers (by default every one, however
  * small: a new or changed point set then redraws the canvas, never plotly's SVG, which costs tens
- * of milliseconds a draw); the rest stay plotly traces. `legendTraces` lists them all in order for
- * the legend: a layer by a stand-in without points.
+ * of milliseconds a draw), and so do line traces without hover (canvasLines.ts); the rest stay
+ * plotly traces. `legendTraces` lists them all in order for the legend: a layer by a stand-in
+ * without points.
  */
-export function toCanvasLayers(traces: Data[], min = 0): { plotTraces: Data[]; legendTraces: Data[]; layers: PointLayer[] } {
+export function toCanvasLayers(traces: Data[], min = 0): { plotTraces: Data[]; legendTraces: Data[]; layers: PointLayer[]; lines: LineLayer[] } {
   const plotTraces: Data[] = [];
   const legendTraces: Data[] = [];
   const layers: PointLayer[] = [];
+  const lines: LineLayer[] = [];
   for (const t of traces) {
+    const line = toLineLayer(t);
+    if (line) {
+      lines.push(line);
+      const { x: _x, y: _y, ...rest } = t;
+      legendTraces.push({ ...rest, x: [null], y: [null] } as Data);
+      continue;
+    }
     const x = t.x as ArrayLike<number | null> | undefined;
     const y = t.y as ArrayLike<number | null> | undefined;
     if (t.mode !== 'markers' || !x || !y || x.length <= min) {
@@ -70,16 +81,9 @@ export function toCanvasLayers(traces: Data[], min = 0): { plotTraces: Data[]; l
     const { x: _x, y: _y, text: _t, ...rest } = t;
     legendTraces.push({ ...rest, x: [null], y: [null], hoverinfo: 'skip' });
   }
-  return { plotTraces, legendTraces, layers };
+  return { plotTraces, legendTraces, layers, lines };
 }
 
-/** The bits of a plotly axis the canvas needs: its pixel offset and linear-to-pixel map. */
-export interface AxisPx {
-  _offset: number;
-  _length: number;
-  l2p(v: number): number;
-  p2l(px: number): number;
-}
 
 /** What a marker's outline is traced on: a canvas context, or svgPath's recorder. */
 type PathSink = Pick<CanvasRenderingContext2D, 'moveTo' | 'lineTo' | 'rect' | 'arc' | 'closePath'>;
@@ -139,8 +143,11 @@ export function svgMarker(symbol: string, x: number, y: number, r: number): { d:
   return { d: parts.join(''), filled: filled && !open };
 }
 
-/** Draws the visible layers in the plot area of (xa, ya); the canvas covers the whole plot. */
-export function drawLayers(canvas: HTMLCanvasElement, width: number, height: number, xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: ReadonlySet<string>): void {
+/**
+ * Draws, in the plot area of (xa, ya), what `under` paints (the plane's image), then the visible
+ * line layers, then the point layers over them, as plotly stacked them; the canvas covers the whole plot.
+ */
+export function drawLayers(canvas: HTMLCanvasElement, width: number, height: number, xa: AxisPx, ya: AxisPx, layers: PointLayer[], hidden: ReadonlySet<string>, lines: LineLayer[] = [], under?: (ctx: CanvasRenderingContext2D) => void): void {
   const ratio = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio);
@@ -155,6 +162,8 @@ export function drawLayers(canvas: HTMLCanvasElement, width: number, height: num
   ctx.beginPath();
   ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
   ctx.clip();
+  under?.(ctx);
+  drawLines(ctx, xa, ya, lines, hidden);
   for (const layer of layers) {
     if (hidden.has(layer.key)) continue;
     const r = layer.size / 2;

@@ -5,6 +5,7 @@
  * training replaces one image and never re-lays out 40,000 heatmap cells.
  */
 import type { Bounds2d } from '../../core/settings';
+import type { AxisPx } from './axisPx';
 
 /** '#rrggbb' → [r, g, b]. */
 export function rgbOf(hex: string): [number, number, number] {
@@ -53,24 +54,47 @@ export async function rgbaUrl(rgba: Uint8ClampedArray<ArrayBuffer>, n: number): 
 }
 
 /**
- * The layout image of an n × n grid over `bounds`: grid points are cell centres (as a heatmap
- * draws them), so the image reaches half a cell beyond the bounds on every side.
+ * The rectangle an n × n grid over `bounds` paints: grid points are cell centres (as a heatmap
+ * draws them), so it reaches half a cell beyond the bounds on every side.
  */
-export function regionLayoutImage(source: string, bounds: Bounds2d, n: number, opacity = 1): Record<string, unknown> {
+function regionExtent(bounds: Bounds2d, n: number): { xMin: number; xMax: number; yMin: number; yMax: number } {
   const hx = (bounds.xMax - bounds.xMin) / (n - 1) / 2;
   const hy = (bounds.yMax - bounds.yMin) / (n - 1) / 2;
+  return { xMin: bounds.xMin - hx, xMax: bounds.xMax + hx, yMin: bounds.yMin - hy, yMax: bounds.yMax + hy };
+}
+
+/** The layout image of an n × n grid over `bounds` (for a downloaded plot, which plotly draws whole). */
+export function regionLayoutImage(source: string, bounds: Bounds2d, n: number, opacity = 1): Record<string, unknown> {
+  const e = regionExtent(bounds, n);
   return {
     source,
     xref: 'x',
     yref: 'y',
-    x: bounds.xMin - hx,
-    y: bounds.yMax + hy,
-    sizex: bounds.xMax - bounds.xMin + 2 * hx,
-    sizey: bounds.yMax - bounds.yMin + 2 * hy,
+    x: e.xMin,
+    y: e.yMax,
+    sizex: e.xMax - e.xMin,
+    sizey: e.yMax - e.yMin,
     sizing: 'stretch',
     xanchor: 'left',
     yanchor: 'top',
     layer: 'below',
     opacity,
   };
+}
+
+/**
+ * Paints the grid's image (its rows top first, as gridRgba writes them) on the plot's canvas, cell
+ * edges sharp as the layout image's pixelated rendering drew them; `ctx` is clipped to the plot area.
+ */
+export function drawRegionImage(ctx: CanvasRenderingContext2D, xa: AxisPx, ya: AxisPx, image: CanvasImageSource, bounds: Bounds2d, n: number, opacity: number): void {
+  const e = regionExtent(bounds, n);
+  const left = xa._offset + xa.l2p(e.xMin);
+  const right = xa._offset + xa.l2p(e.xMax);
+  const top = ya._offset + ya.l2p(e.yMax);
+  const bottom = ya._offset + ya.l2p(e.yMin);
+  ctx.save();
+  ctx.imageSmoothingEnabled = false;
+  ctx.globalAlpha = opacity;
+  ctx.drawImage(image, left, top, right - left, bottom - top);
+  ctx.restore();
 }

@@ -27,7 +27,9 @@ function wrap(text: string, width = 20): string {
 export function detectionTraces(rows: VerifyRow[]): Data[] {
   const shown = detectionRows(rows);
   const maxM = Math.max(0, ...shown.map((r) => r.pgd.numAbstain));
-  const x = shown.map((r) => `${wrap(r.modelName)}<br>eps ${r.eps}`);
+  // A narrow card gives each group about 48 characters' width shared out: labels wrap to fit it.
+  const width = Math.max(8, Math.min(20, Math.floor(48 / Math.max(1, shown.length))));
+  const x = shown.map((r) => `${wrap(r.modelName, width)}<br>eps ${r.eps}`);
   return Array.from({ length: maxM }, (_, m) => ({
     type: 'bar',
     name: `abstain a${m + 1}`,
