@@ -100,7 +100,8 @@ test('training draws regions and curves live, then the attack fills the metrics;
   await page.waitForSelector('[data-testid=metrics] [data-testid=split-table]', { timeout: 90_000 });
   await waitForRegionImage(page, '[data-testid=regions-plot]');
   expect((await regionImagePixels(page, '[data-testid=regions-plot]'))?.width).toBe(60); // gridResolution
-  const lossPoints = async () => Math.max(0, ...(await page.$eval('[data-testid=loss-plot]', (el) => ((el as unknown as { data: Array<{ x: number[] }> }).data ?? []).map((t) => t.x.length))));
+  // The curves are drawn on the plot's canvas: its marker layers hold the epochs drawn.
+  const lossPoints = async () => Math.max(0, ...(await page.$eval('[data-testid=loss-plot-points]', (el) => ((el as unknown as { pointLayers?: Array<{ x: ArrayLike<number> }> }).pointLayers ?? []).map((t) => t.x.length))));
   await expect.poll(lossPoints).toBe(2); // two epochs
   const natural = await metricValue(page, '[data-testid=metric-natural]');
   const robust = await metricValue(page, '[data-testid=metric-robust]');
@@ -156,8 +157,8 @@ test('cancelling mid-training keeps the model of the last completed epoch', asyn
   await page.click('[data-testid=train]');
   // Wait until at least one epoch completed, then cancel.
   await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid=loss-plot]') as unknown as { data?: Array<{ x: number[] }> } | null;
-    return !!el?.data?.some((t) => t.x.length >= 1);
+    const el = document.querySelector('[data-testid=loss-plot-points]') as unknown as { pointLayers?: Array<{ x: ArrayLike<number> }> } | null;
+    return !!el?.pointLayers?.some((t) => t.x.length >= 1);
   }, undefined, { timeout: 60_000 });
   await page.click('[data-testid=cancel-job]');
   const msg = page.locator('[data-testid=message-info]').filter({ hasText: 'Cancelled during epoch' });

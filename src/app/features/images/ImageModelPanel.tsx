@@ -2,8 +2,7 @@
 import { useMemo } from 'react';
 import type { ImageAttackView } from '../../../../workers/protocol';
 import { pct } from '../../ui/format';
-import { Plot } from '../../plots/Plot';
-import { accuracyTraces, curveLayout, lossTraces } from '../../plots/curves';
+import { TrainingCurves } from '../../plots/TrainingCurves';
 import { attackImage, exportImageModel, importImageModelFiles, saveImageModelToLibrary, trainImage } from './imageActions';
 import { useStore } from '../../state/store';
 import { ImageCanvas } from './ImageCanvas';
@@ -63,10 +62,6 @@ export function ImageModelPanel() {
   const attack = useStore((s) => (active ? s.imageAttacks[active] : undefined));
   const model = active ? models[active] : undefined;
   const history = model?.history;
-  const loss = useMemo(() => lossTraces(history ?? []), [history]);
-  const acc = useMemo(() => accuracyTraces(history ?? []), [history]);
-  const lossLayout = useMemo(() => curveLayout('loss'), []);
-  const accLayout = useMemo(() => curveLayout('accuracy (%)', [0, 100]), []);
   const valid = Object.keys(errors).length === 0;
   return (
     <>
@@ -109,8 +104,7 @@ export function ImageModelPanel() {
         )}
         {history?.length ? (
           <>
-            <Plot data={loss} layout={lossLayout} className="plot curve" testId="image-loss-plot" />
-            <Plot data={acc} layout={accLayout} className="plot curve" testId="image-accuracy-plot" />
+            <TrainingCurves history={history ?? []} testIdPrefix="image-" />
           </>
         ) : null}
       </Section>

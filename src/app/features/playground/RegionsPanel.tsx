@@ -1,7 +1,7 @@
 /** The decision-region plot of one model, with the display toggles of the robustness view. */
 import { useMemo } from 'react';
 import { abstainOutputsOf } from '../../../core/settings';
-import { RegionPlot } from '../../plots/RegionPlot';
+import { CanvasPlot } from '../../plots/CanvasPlot';
 import { abstainTraces, boundsKey, pointTraces, regionBytes, regionLayout } from '../../plots/decisionRegions';
 import { type DisplayOptions, datasetKey, useStore } from '../../state/store';
 
@@ -25,7 +25,7 @@ export function RegionsPlot({ modelId, title, showLegend = true, testId }: { mod
   const traces = useMemo(() => [...hatch, ...points], [hatch, points]);
   const bounds = grid?.bounds ?? data?.bounds ?? null;
   const layout = useMemo(() => regionLayout(bounds, title, showLegend), [bounds, title, showLegend]);
-  return <RegionPlot key={boundsKey(bounds)} traces={traces} layout={layout} region={region} className="plot regions" testId={testId ?? 'regions-plot'} />;
+  return <CanvasPlot key={boundsKey(bounds)} traces={traces} layout={layout} region={region} className="plot regions" testId={testId ?? 'regions-plot'} />;
 }
 
 function Toggle({ label, checked, onChange, tip }: { label: string; checked: boolean; onChange: (v: boolean) => void; tip: string }) {

@@ -9,7 +9,7 @@ import { Plot } from '../../plots/Plot';
 import { rconScatterLayout, rconScatterTraces, stageOneThreshold } from './rconScatter';
 import { coverageLayout, coverageTraces, rocLayout, rocTraces } from './rconRejectionCurves';
 import { RCON_GRADIENT, rconAt, rconMap, rconMapLayout } from './rconMap';
-import { RegionPlot } from '../../plots/RegionPlot';
+import { CanvasPlot } from '../../plots/CanvasPlot';
 import { boundsKey } from '../../plots/decisionRegions';
 import { Section } from '../../ui/Section';
 import { LabeledSelect } from '../../ui/Select';
@@ -56,7 +56,7 @@ export function RconScatterPanel({ sets }: { sets: ScoredSet[] }) {
           </label>
         ))}
       </div>
-      <RegionPlot traces={traces} layout={layout} region={null} testId="rr-scatter-plot" />
+      <CanvasPlot traces={traces} layout={layout} region={null} testId="rr-scatter-plot" />
       <CoupledTable sets={visible} />
     </Section>
   );
@@ -92,7 +92,7 @@ export function RconMapPanel() {
   if (!grid || !map || !layout || !model || grid.modelId !== model.id) return null;
   return (
     <Section title="R-Con over the plane" testId="rr-map">
-      <RegionPlot key={boundsKey(grid.bounds)} traces={map.traces} layout={layout} region={map.region} testId="rr-map-plot" valueAt={(x, y) => rconAt(grid, map.rCon, x, y)} />
+      <CanvasPlot key={boundsKey(grid.bounds)} traces={map.traces} layout={layout} region={map.region} testId="rr-map-plot" valueAt={(x, y) => rconAt(grid, map.rCon, x, y)} />
       <div className="color-key" aria-label="Colour key: R-Con from 0 to 1">
         <span>R-Con 0</span>
         <span className="color-key-bar" style={{ background: RCON_GRADIENT }} />

@@ -11,7 +11,7 @@ import { useSmoothing } from './smoothing';
 import { Plot } from '../../plots/Plot';
 import { certifiedCurveLayout, certifiedCurveTraces } from './certifiedCurve';
 import { radiusCaption, smoothedRegion, smoothedRegionLayout, smoothedRegionTraces } from './smoothedRegions';
-import { RegionPlot } from '../../plots/RegionPlot';
+import { CanvasPlot } from '../../plots/CanvasPlot';
 import { ViewIntro } from '../../ui/ViewIntro';
 import { QuickStart } from '../../ui/QuickStart';
 import { PresetButton } from '../../ui/PresetButton';
@@ -49,7 +49,7 @@ function RegionsPanel() {
         {grid ? `Regions: PREDICT with n = ${grid.n} per cell, σ = ${grid.sigma}, alpha = ${grid.alpha} (grey: abstain). ` : 'Press "Smoothed regions" to draw the smoothed classifier. '}
         {rows ? `Circles: certified l2 radius of each test point from the latest certification (${rows.length} points${caption ? `; ${caption} circles, evenly spread` : ''}).` : ''}
       </p>
-      <RegionPlot traces={traces} layout={layout} region={region} testId="smoothed-regions-plot" />
+      <CanvasPlot traces={traces} layout={layout} region={region} testId="smoothed-regions-plot" />
     </Section>
   );
 }

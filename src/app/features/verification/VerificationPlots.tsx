@@ -16,7 +16,7 @@ import { boundsKey } from '../../plots/decisionRegions';
 import { detectionLayout, detectionRows, detectionTraces } from './abstainDetections';
 import { tradeoffLayout, tradeoffTraces } from './verifiedTradeoff';
 import { boxCounts, verifiedBoxLayout, verifiedBoxRegion, verifiedBoxTraces, verifiedRegionTraces } from './verifiedBoxes';
-import { RegionPlot } from '../../plots/RegionPlot';
+import { CanvasPlot } from '../../plots/CanvasPlot';
 import { Section } from '../../ui/Section';
 import { playgroundModelIdOf } from '../../state/modelSource';
 import { useBusy } from '../../ui/useBusy';
@@ -108,7 +108,7 @@ export function BoxesPanel() {
           ))}
         </select>
       </label>
-      <RegionPlot key={boundsKey(dataset?.bounds ?? null)} traces={traces} layout={layout} region={region} className="plot regions" testId="verify-boxes-plot" />
+      <CanvasPlot key={boundsKey(dataset?.bounds ?? null)} traces={traces} layout={layout} region={region} className="plot regions" testId="verify-boxes-plot" />
       {counts.caption || allBoxes ? (
         <p className="hint" data-testid="verify-boxes-caption">
           {allBoxes ? `Boxes: all ${counts.total} test points. ` : `Boxes: ${counts.caption} test points, evenly spread, so that they do not hide one another. `}

@@ -1,9 +1,9 @@
 /**
- * A 2-D plot whose plane (an image of grid cells, regionImage.ts), line traces without hover
- * (canvasLines.ts) and marker traces (canvasPoints.ts) are drawn on a canvas over plotly's axes:
- * a new grid, a new or toggled point set or new eps-boxes redraw the canvas alone, in a
- * millisecond, and plotly draws the frame once (and again only on a zoom, a resize or a new
- * layout). A downloaded image is drawn by plotly whole, the plane as a layout image; object URLs
+ * A plot with fixed axes whose live content is drawn on a canvas over plotly's frame: on 2-D data
+ * the plane (an image of grid cells, regionImage.ts), and anywhere its line traces without hover
+ * (canvasLines.ts) and marker traces (canvasPoints.ts). A new grid, a new epoch, a new or toggled
+ * point set or new eps-boxes redraw the canvas alone, in a millisecond; plotly draws the frame
+ * once, and again only on a zoom, a resize or a new layout. A downloaded image is drawn by plotly whole, the plane as a layout image; object URLs
  * are revoked when their image is replaced.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -84,7 +84,7 @@ function useStableList<T>(list: T[]): T[] {
   return kept.current;
 }
 
-export interface RegionPlotProps {
+export interface CanvasPlotProps {
   traces: Data[];
   layout: Layout;
   region: RegionBytes | null;
@@ -94,7 +94,7 @@ export interface RegionPlotProps {
   valueAt?: (x: number, y: number) => string | null;
 }
 
-export function RegionPlot({ traces, layout, region, className, testId, valueAt }: RegionPlotProps) {
+export function CanvasPlot({ traces, layout, region, className, testId, valueAt }: CanvasPlotProps) {
   const url = useImageUrl(region);
   const plane = useRegionBitmap(region);
   const withImage = useMemo(
