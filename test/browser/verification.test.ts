@@ -140,7 +140,8 @@ test('the preset trains, verifies and attacks four models: four rows in each tab
     expect(Number(r['verified-ibp'])).toBeGreaterThanOrEqual(Number(r.standard));
     expect(Number(r['verified-crown'])).toBeLessThanOrEqual(Number(r['verified-ibp']) + 1e-9);
   }
-  const series = () => page.$eval('[data-testid=verify-tradeoff-plot]', (el) => ((el as unknown as { data?: Array<{ name: string }> }).data ?? []).map((t) => t.name));
+  // The points are drawn on the plot's canvas: one marker layer per model and bound.
+  const series = () => page.$eval('[data-testid=verify-tradeoff-plot-points]', (el) => ((el as unknown as { pointLayers?: Array<{ name: string }> }).pointLayers ?? []).map((t) => t.name));
   await expect.poll(async () => (await series()).filter((n) => preset.test(n)).length).toBe(8); // IBP and CROWN per preset model
   const groups = () => page.$eval('[data-testid=verify-detect-plot]', (el) => ((el as unknown as { data?: Array<{ x: string[] }> }).data ?? []).map((t) => t.x.length));
   await expect.poll(groups).toEqual([4, 4, 4]); // a1..a3, over our model and the three preset models with abstain classes

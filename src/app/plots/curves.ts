@@ -52,8 +52,9 @@ export function accuracyTraces(history: EpochStats[]): Data[] {
 export function niceCeil(v: number): number {
   if (!(v > 0) || !Number.isFinite(v)) return 1;
   const step = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * step >= v * (1 - 1e-12)) return m * step;
-  return 10 * step;
+  // toPrecision drops the binary noise of m · 10^k (0.15, not 0.15000000000000002): tick labels stay round.
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * step >= v * (1 - 1e-12)) return Number((m * step).toPrecision(12));
+  return Number((10 * step).toPrecision(12));
 }
 
 /** The last epoch the x axis shows: 5, 10, 20, 50, 100, … (the next step up from the epochs so far). */

@@ -14,7 +14,7 @@ import { runAbstainRuns } from './verificationPreset';
 import { Plot } from '../../plots/Plot';
 import { boundsKey } from '../../plots/decisionRegions';
 import { detectionLayout, detectionRows, detectionTraces } from './abstainDetections';
-import { tradeoffLayout, tradeoffTraces } from './verifiedTradeoff';
+import { errorAxisTop, tradeoffLayout, tradeoffTraces } from './verifiedTradeoff';
 import { boxCounts, verifiedBoxLayout, verifiedBoxRegion, verifiedBoxTraces, verifiedRegionTraces } from './verifiedBoxes';
 import { CanvasPlot } from '../../plots/CanvasPlot';
 import { Section } from '../../ui/Section';
@@ -26,9 +26,12 @@ export function TradeoffPanel() {
   const busy = useBusy();
   const iterationsBad = useVerification((s) => !!verifyProblems(s.settings['2d']).iterations);
   const traces = useMemo(() => tradeoffTraces(rows), [rows]);
+  const xTop = errorAxisTop(traces, 'x');
+  const yTop = errorAxisTop(traces, 'y');
+  const layout = useMemo(() => tradeoffLayout(xTop, yTop), [xTop, yTop]);
   return (
     <Section title="Standard vs verified error (Fig. 2-3)" testId="verify-tradeoff">
-      {traces.length ? <Plot data={traces} layout={tradeoffLayout} testId="verify-tradeoff-plot" /> : null}
+      {traces.length ? <CanvasPlot traces={traces} layout={layout} region={null} testId="verify-tradeoff-plot" /> : null}
       <p className="hint">Each verified model adds a point: filled circles with IBP, open diamonds with CROWN (never above IBP's).</p>
       <p className="hint">
         The sweep trains M = 1 and M = 3 regularised models on the preset's data with λ ∈ {'{'}
