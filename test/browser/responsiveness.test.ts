@@ -2,12 +2,12 @@
  * The page stays responsive while jobs run: for each job the main thread's long tasks and the
  * input latency (95th percentile over clicks made during the job) are measured with
  * PerformanceObserver in the page, written to test-results/responsiveness.json, and held to the
- * budget (no task over 50 ms, input within 100 ms) with a margin for these shared 2-core machines:
- * the longest task under 250 ms, the input 95th percentile under 200 ms. A plotly redraw cannot be
- * split, and a small result plot still takes 30–80 ms to redraw here while the worker computes, so
- * the preset jobs can show a task or two over 50 ms; the report names the slowest redraws (the
- * page's own record) so the next cause is found at once. The first minutes are timed too: the
- * moving boundary after Train and the full result.
+ * budget (no task over 50 ms, input within 100 ms) with a margin for these shared 2-core machines,
+ * whose speed swings by 2×: the longest task under 150 ms, the input 95th percentile under 200 ms.
+ * Live data is drawn on canvases over plotly's axes; what plotly still redraws (a new plot's first
+ * draw, a result bar chart) takes 20–45 ms here, and the report names the slowest redraws (the
+ * page's own record) so the next cause is found at once. The first minutes are timed too, with
+ * the same 2× margin: the moving boundary after Train (target 1 s) and the full result (15 s).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -41,7 +41,7 @@ const store = <T>(fn: string) => page.evaluate((f) => new Function('s', `return 
 function budget(f: JobFigures) {
   report.jobs.push(f);
   expect(f.interactions, `${f.job}: clicks made during the job`).toBeGreaterThan(3);
-  expect(f.longestTaskMs, `${f.job}: longest main-thread task`).toBeLessThan(250);
+  expect(f.longestTaskMs, `${f.job}: longest main-thread task`).toBeLessThan(150);
   expect(f.inputP95Ms, `${f.job}: input latency, 95th percentile`).toBeLessThan(200);
 }
 
@@ -73,6 +73,8 @@ test('Playground: Train with the defaults shows a moving boundary at once and a 
   report.firstMinutes.firstBoundaryMs = firstBoundary;
   report.firstMinutes.fullResultMs = f.wallMs;
   budget(f);
+  expect(firstBoundary, 'the first decision boundary after Train (ms)').toBeLessThan(2_000);
+  expect(f.wallMs, 'Train to the full result: trained, attacked, split shown (ms)').toBeLessThan(30_000);
   expect(await store<boolean>('(s) => Object.keys(s.evaluations).length === 1')).toBe(true);
   // The README's screenshot: the page after its first job, every point shown.
   for (const box of await page.locator('.toggles input[type=checkbox]').all()) if (!(await box.isChecked())) await box.check();
