@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:floors [-- --cases LIST] [--rounds N] [--compare FILE] [--out FILE]`
+ *
+ * The compute floor of each case on tfjs wasm in Node (one thread): the case's FLOPs, counted
+ * from the kernels of one profiled run (src/core/bench/flops.ts), divided by the peak of the
+ * backend's matrix product measured here in the same run (square products of 256, 512 and 1024,
+ * the fastest). A case's time over its floor says how far it is from what 128-bit WASM SIMD
+ * allows; PyTorch's time (from a `npm run bench:compare` report, by default
+ * bench/results/compare.json) over the same floor says whether PyTorch computes faster than
+ * WASM ever could, in which case 1.5× PyTorch is out of reach and 1.2× the floor is the target.
+ * Prints the table with each case's slowest kernels (tf.profile) and writes it as JSON
+ * (bench/results/floors.json).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../src/core';
+import { BENCH_CASES, median } from '../src/core/bench/suite';
+import { countFlops } from '../src/core/bench/flops';
+import { parseCommandLine, parseList, parseRepeats } from './cli';
+
+const USAGE = `usage: npm run bench:floors -- [--cases LIST] [--rounds N] [--compare FILE] [--out FILE]
+  --cases    comma-separated case ids (default: the cases of bench:compare)
+  --rounds   timed runs per case after a warm-up (default 3)
+  --compare  a bench:compare JSON report for the PyTorch column (default bench/results/compare.json)
+  --out      where the JSON report goes (default bench/results/floors.json)`;
+
+const DEFAULT_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-mlp', 'certify-cnn', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k'];
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The fastest matrix product here, in FLOP/ms: square products of 256, 512 and 1024, median of 5 each. */
+async function matmulPeak(): Promise<{ flopsPerMs: number; size: number }> {
+  let best = { flopsPerMs: 0, size: 0 };
+  for (const n of [256, 512, 1024]) {
+    const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+    const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+    const times: number[] = [];
+    for (let r = 0; r < 6; r++) {
+      const t0 = performance.now();
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+      if (r > 0) times.push(performance.now() - t0);
+    }
+    a.dispose();
+    b.dispose();
+    const rate = (2 * n ** 3) / median(times);
+    if (rate > best.flopsPerMs) best = { flopsPerMs: rate, size: n };
+  }
+  return best;
+}
+
+interface FloorRow {
+  case: string;
+  denseGflop: number;
+  otherGflop: number;
+  floorMs: number;
+  workbenchMs: number;
+  overFloor: number;
+  torchMs: number | null;
+  torchOverFloor: number | null;
+  topKernels: string[];
+}
+
+async function main(): Promise<void> {
+  const opts = parseCommandLine<{ cases?: string; rounds?: string; compare?: string; out?: string }>(USAGE, {
+    cases: { type: 'string' },
+    rounds: { type: 'string' },
+    compare: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!opts) return;
+  const cases = parseList(USAGE, opts.cases, BENCH_CASES.map((c) => c.id), 'case', DEFAULT_CASES);
+  const rounds = parseRepeats(USAGE, opts.rounds, 3, '--rounds');
+  const comparePath = resolve(opts.compare ?? resolve(here, 'results/compare.json'));
+  const torch = new Map<string, number>();
+  if (existsSync(comparePath)) {
+    for (const r of (JSON.parse(readFileSync(comparePath, 'utf8')) as { rows: Array<{ case: string; torchMs: number | null }> }).rows) if (r.torchMs) torch.set(r.case, r.torchMs);
+  } else if (opts.compare) {
+    process.stderr.write(`error: --compare ${opts.compare}: no such file\n`);
+    process.exit(2);
+  }
+  await selectBackend('wasm');
+  const before = await matmulPeak();
+  const rows: FloorRow[] = [];
+  for (const id of cases) {
+    const c = BENCH_CASES.find((k) => k.id === id)!;
+    process.stderr.write(`${id}: `);
+    const prepared = c.prepare(1);
+    try {
+      await prepared.run();
+      const profile = await tf.profile(async () => {
+        await prepared.run();
+      });
+      const { dense, other } = countFlops(profile.kernels.map((k) => ({ name: k.name, inputShapes: k.inputShapes, outputShapes: k.outputShapes })));
+      const byKernel = new Map<string, number>();
+      for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+      const kernelTotal = [...byKernel.values()].reduce((a, b) => a + b, 0);
+      const topKernels = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, ms]) => `${k} ${Math.round((100 * ms) / kernelTotal)}%`);
+      const times: number[] = [];
+      for (let r = 0; r < rounds; r++) times.push(await prepared.run());
+      const workbenchMs = median(times);
+      process.stderr.write(`${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+      rows.push({ case: id, denseGflop: dense / 1e9, otherGflop: other / 1e9, floorMs: 0, workbenchMs, overFloor: 0, torchMs: torch.get(id) ?? null, torchOverFloor: null, topKernels });
+    } finally {
+      prepared.dispose();
+    }
+  }
+  const after = await matmulPeak();
+  const peak = before.flopsPerMs >= after.flopsPerMs ? before : after;
+  for (const r of rows) {
+    r.floorMs = ((r.denseGflop + r.otherGflop) * 1e9) / peak.flopsPerMs;
+    r.overFloor = r.workbenchMs / r.floorMs;
+    r.torchOverFloor = r.torchMs === null ? null : r.torchMs / r.floorMs;
+  }
+  console.log(`wasm matmul peak: ${(peak.flopsPerMs / 1e6).toFixed(1)} GFLOP/s (${peak.size}×${peak.size}, 1 thread; ${(before.flopsPerMs / 1e6).toFixed(1)} before the cases, ${(after.flopsPerMs / 1e6).toFixed(1)} after)`);
+  console.log('| case | GFLOP (matmul/conv + other) | floor | workbench | / floor | PyTorch | PyTorch / floor | slowest kernels |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const torchCells = r.torchMs === null ? '— | —' : `${r.torchMs.toFixed(0)} ms | ${r.torchOverFloor!.toFixed(2)}×`;
+    console.log(`| ${r.case} | ${r.denseGflop.toFixed(3)} + ${r.otherGflop.toFixed(3)} | ${r.floorMs.toFixed(1)} ms | ${r.workbenchMs.toFixed(0)} ms | ${r.overFloor.toFixed(1)}× | ${torchCells} | ${r.topKernels.join(', ')} |`);
+  }
+  const out = resolve(opts.out ?? resolve(here, 'results/floors.json'));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ bench: 'floors', date: new Date().toISOString(), tfjs: tf.version.tfjs, peakGflops: peak.flopsPerMs / 1e6, peakSize: peak.size, compare: existsSync(comparePath) ? comparePath : null, rows }, null, 2)}\n`);
+  console.log(`JSON: ${out}`);
+}
+
+await main();
