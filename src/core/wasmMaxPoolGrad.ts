@@ -22,10 +22,59 @@ interface MaxPoolGradAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/**
+ * The common case, 2 × 2 windows with stride 2 that all lie inside the input: the windows are
+ * disjoint, so each element of dx is written once (dy or 0) without a running maximum per
+ * channel; rows and columns past the last window stay 0. The same first-maximum rule.
+ */
+function maxPoolGrad2x2Into(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  if (outHeight * 2 !== inHeight || outWidth * 2 !== inWidth) dx.fill(0);
+  const row = inWidth * c;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yR = 0; yR < outHeight; yR++) {
+      for (let yC = 0; yC < outWidth; yC++) {
+        const i0 = b * inHeight * row + 2 * yR * row + 2 * yC * c;
+        const i1 = i0 + c;
+        const i2 = i0 + row;
+        const i3 = i2 + c;
+        const o = ((b * outHeight + yR) * outWidth + yC) * c;
+        for (let d = 0; d < c; d++) {
+          const v0 = x[i0 + d];
+          const v1 = x[i1 + d];
+          const v2 = x[i2 + d];
+          const v3 = x[i3 + d];
+          // Selects without branches (the maxima of random data defeat branch prediction).
+          const c0 = v0 > -Infinity;
+          let best = c0 ? v0 : -Infinity;
+          let k = c0 ? 0 : -1;
+          const c1 = v1 > best;
+          best = c1 ? v1 : best;
+          k = c1 ? 1 : k;
+          const c2 = v2 > best;
+          best = c2 ? v2 : best;
+          k = c2 ? 2 : k;
+          k = v3 > best ? 3 : k;
+          const g = dy[o + d];
+          dx[i0 + d] = k === 0 ? g : 0;
+          dx[i1 + d] = k === 1 ? g : 0;
+          dx[i2 + d] = k === 2 ? g : 0;
+          dx[i3 + d] = k === 3 ? g : 0;
+        }
+      }
+    }
+  }
+}
+
 /** dx for max pooling: the same shape as x, each dy entry added at its window's first maximum. */
 export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const { top, left } = info.padInfo;
+  const inside = top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth;
+  if (effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && inside) {
+    maxPoolGrad2x2Into(x, dy, dx, info);
+    return;
+  }
   dx.fill(0);
   const best = new Float32Array(c);
   const at = new Int32Array(c);
