@@ -1,8 +1,9 @@
 /**
- * Decision regions drawn as one image under the plot's traces instead of a plotly heatmap: the
- * grid's colours are written into RGBA bytes, encoded off the main thread (OffscreenCanvas
- * .convertToBlob) and placed as a layout image in data coordinates, so a live update during
- * training replaces one image and never re-lays out 40,000 heatmap cells.
+ * Decision regions drawn as one image instead of a plotly heatmap: the grid's colours are
+ * written into RGBA bytes and painted on the plot's canvas in data coordinates (drawRegionImage),
+ * so a live update during training redraws one image and never re-lays out 40,000 heatmap cells
+ * or plotly's axes. A downloaded plot carries the same bytes as a PNG layout image (encoded off
+ * the main thread by OffscreenCanvas.convertToBlob).
  */
 import type { Bounds2d } from '../../core/settings';
 import type { AxisPx } from './axisPx';
