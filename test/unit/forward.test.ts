@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { createCnn, createMlp, isTaped, logits } from '../../src/core';
 import { createRrModel } from '../../src/core/models/heads';
+import { finiteRows } from '../../src/core/models/forward';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -64,5 +65,30 @@ describe('logits: the one forward pass', () => {
     expect(isTaped()).toBe(false);
     x.dispose();
     model.dispose();
+  });
+});
+
+describe('finiteRows', () => {
+  test.each(['wasm', 'cpu'])('flags exactly the rows whose values are all finite on %s: ±∞ and NaN anywhere, never large finite values', async (backend) => {
+    await tf.setBackend(backend);
+    const max = 3.4028234663852886e38; // the largest float32: 0·v is still 0
+    const rows = [
+      [1, 2, 3, 4],
+      [max, -max, max, max],
+      [1, Infinity, 0, 0],
+      [-Infinity, 0, 0, 0],
+      [0, 0, 0, NaN],
+      [-0, 1e-45, -1e-45, 0],
+    ];
+    const t = tf.tensor3d(rows.flat(), [6, 2, 2]);
+    const before = tf.memory().numTensors;
+    const flags = tf.tidy(() => finiteRows(t));
+    expect(flags.dtype).toBe('bool');
+    expect(Array.from(flags.dataSync())).toEqual(rows.map((r) => (r.every(Number.isFinite) ? 1 : 0)));
+    expect(Array.from(flags.dataSync())).toEqual([1, 1, 0, 0, 0, 1]);
+    flags.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    t.dispose();
+    await tf.setBackend('wasm');
   });
 });
