@@ -19,7 +19,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core';
 import { BENCH_CASES, median } from '../src/core/bench/suite';
 import { countFlops } from '../src/core/bench/flops';
-import { parseCommandLine, parseList, parseRepeats } from './cli';
+import { parseCommandLine, parseList, parseRepeats, timeCase } from './cli';
 
 const USAGE = `usage: npm run bench:floors -- [--cases LIST] [--rounds N] [--compare FILE] [--out FILE]
   --cases    comma-separated case ids (default: the cases of bench:compare)
@@ -120,19 +120,13 @@ async function main(): Promise<void> {
   const before = await matmulPeak();
   const rows: FloorRow[] = [];
   for (const id of cases) {
-    process.stderr.write(`${id}: `);
+    process.stderr.write(`${id}: profiling\n`);
     try {
       const flops = await caseFlops(id);
-      const prepared = BENCH_CASES.find((k) => k.id === id)!.prepare(1);
-      const times: number[] = [];
-      try {
-        await prepared.run();
-        for (let r = 0; r < rounds; r++) times.push(await prepared.run());
-      } finally {
-        prepared.dispose();
-      }
-      const workbenchMs = median(times);
-      process.stderr.write(`${times.map((t) => t.toFixed(0)).join(', ')} ms${flops.scale < 1 ? ` (profiled at scale ${flops.scale})` : ''}\n`);
+      const timing = await timeCase(id, `${id}`, '', { repeats: rounds });
+      if ('error' in timing) continue;
+      const workbenchMs = timing.result.medianMs;
+      if (flops.scale < 1) process.stderr.write(`  (profiled at scale ${flops.scale})\n`);
       rows.push({ case: id, denseGflop: flops.dense / 1e9, otherGflop: flops.other / 1e9, floorMs: 0, workbenchMs, overFloor: 0, torchMs: torch.get(id) ?? null, torchOverFloor: null, topKernels: flops.topKernels });
     } catch (e) {
       process.stderr.write(`failed: ${e instanceof Error ? e.message : String(e)}\n`);

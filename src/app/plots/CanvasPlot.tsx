@@ -3,8 +3,8 @@
  * the plane (an image of grid cells, regionImage.ts), and anywhere its line traces without hover
  * (canvasLines.ts) and marker traces (canvasPoints.ts). A new grid, a new epoch, a new or toggled
  * point set or new eps-boxes redraw the canvas alone, in a millisecond; plotly draws the frame
- * once, and again only on a zoom, a resize or a new layout. A downloaded image is drawn by plotly whole, the plane as a layout image; object URLs
- * are revoked when their image is replaced.
+ * once, and again only on a zoom, a resize or a new layout. A downloaded image is drawn by plotly
+ * whole, the plane as a layout image encoded when the download is asked for.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Data, Layout } from 'plotly.js-cartesian-dist-min';
@@ -14,33 +14,6 @@ import { drawRegionImage, regionLayoutImage, rgbaUrl } from './regionImage';
 import { type PointLayer, drawLayers, hoverText, nearestPoint, toCanvasLayers } from './canvasPoints';
 import type { LineLayer } from './canvasLines';
 import type { AxisPx } from './axisPx';
-
-function revoke(url: string): void {
-  if (url.startsWith('blob:')) URL.revokeObjectURL(url);
-}
-
-function useImageUrl(region: RegionBytes | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!region) {
-      setUrl(null);
-      return;
-    }
-    let live = true;
-    let made: string | null = null;
-    void rgbaUrl(region.rgba, region.n).then((u) => {
-      made = u;
-      if (live) setUrl(u);
-      else revoke(u);
-    });
-    return () => {
-      live = false;
-      // The next image replaces this one a moment later; revoke once it has been drawn.
-      if (made) setTimeout(revoke, 2000, made);
-    };
-  }, [region]);
-  return region ? url : null;
-}
 
 /** The grid's bytes as a bitmap the canvas can draw (decoded off the main thread), with the region it shows. */
 function useRegionBitmap(region: RegionBytes | null): { bitmap: ImageBitmap; region: RegionBytes } | null {
@@ -95,12 +68,14 @@ export interface CanvasPlotProps {
 }
 
 export function CanvasPlot({ traces, layout, region, className, testId, valueAt }: CanvasPlotProps) {
-  const url = useImageUrl(region);
   const plane = useRegionBitmap(region);
-  const withImage = useMemo(
-    () => (url && region ? { ...layout, images: [regionLayoutImage(url, region.bounds, region.n, region.opacity), ...((layout.images as unknown[] | undefined) ?? [])] } : layout),
-    [layout, url, region],
-  );
+  // A download is drawn by plotly whole: the plane goes in as a PNG layout image, encoded then.
+  const exportLayout = useCallback(async () => {
+    if (!region) return { layout, release: () => undefined };
+    const url = await rgbaUrl(region.rgba, region.n);
+    const images = [regionLayoutImage(url, region.bounds, region.n, region.opacity), ...((layout.images as unknown[] | undefined) ?? [])];
+    return { layout: { ...layout, images } as Layout, release: () => url.startsWith('blob:') && URL.revokeObjectURL(url) };
+  }, [layout, region]);
   const { plotTraces, legendTraces, layers, lines } = useMemo(() => toCanvasLayers(traces), [traces]);
   // A new point set changes the canvas and the legend, not what plotly draws.
   const drawnTraces = useStableList(plotTraces);
@@ -140,7 +115,7 @@ export function CanvasPlot({ traces, layout, region, className, testId, valueAt 
   };
   return (
     <div className="region-plot" onMouseMove={layers.length || valueAt ? hover : undefined} onMouseLeave={() => setTip(null)}>
-      <Plot data={drawnTraces} legendData={legendTraces} layout={layout} className={className} testId={testId} onDrawn={redraw} exportData={traces} exportLayout={withImage} onHidden={setHidden} />
+      <Plot data={drawnTraces} legendData={legendTraces} layout={layout} className={className} testId={testId} onDrawn={redraw} exportData={traces} exportLayout={exportLayout} onHidden={setHidden} />
       <canvas ref={canvas} className="point-canvas" data-testid={testId ? `${testId}-points` : undefined} data-points={layers.reduce((n, l) => n + l.x.length, 0)} />
       {tip ? (
         <div className="point-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">

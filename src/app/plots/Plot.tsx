@@ -21,8 +21,11 @@ export interface PlotProps {
   onDrawn?: (gd: HTMLElement) => void;
   /** The traces a downloaded image shows, when they differ from those plotly draws (markers drawn on a canvas). */
   exportData?: Data[];
-  /** The layout of a downloaded image, when it differs from the one plotly draws (the plane drawn on a canvas). */
-  exportLayout?: Layout;
+  /**
+   * The layout of a downloaded image, when it differs from the one plotly draws (the plane drawn
+   * on a canvas), made when the image is asked for; `release` frees what it holds (an object URL).
+   */
+  exportLayout?: () => Promise<{ layout: Layout; release(): void }>;
   /** The traces the legend lists, when they differ from those plotly draws (markers drawn on a canvas). */
   legendData?: Data[];
   /** Called with the legend keys the user has hidden (legendKey), whenever they change. */
@@ -33,7 +36,7 @@ export interface PlotProps {
  * The modebar's camera button saves the plot as a PNG with its legend drawn by plotly (the page
  * shows an HTML legend) and every marker (some are drawn on a canvas over the plot on the page).
  */
-function config(figure: { current: { data: Data[]; layout: Layout } }) {
+function config(figure: { current: { data: Data[]; layout: Layout; exportLayout?: () => Promise<{ layout: Layout; release(): void }> } }) {
   return {
     displaylogo: false,
     responsive: true,
@@ -42,10 +45,16 @@ function config(figure: { current: { data: Data[]; layout: Layout } }) {
       {
         name: 'Download the plot as a PNG',
         icon: Plotly.Icons.camera,
-        click: (gd: HTMLElement) => {
-          const { data, layout } = figure.current;
+        click: async (gd: HTMLElement) => {
+          const { data, layout: drawn, exportLayout } = figure.current;
+          const made = exportLayout ? await exportLayout() : { layout: drawn, release: () => undefined };
+          const { layout } = made;
           const size = { width: gd.clientWidth, height: gd.clientHeight };
-          void Plotly.downloadImage({ data, layout: { ...layout, ...size, showlegend: legendEntries(data, layout).length > 0 } }, { format: 'png', filename: 'plot', ...size });
+          try {
+            await Plotly.downloadImage({ data, layout: { ...layout, ...size, showlegend: legendEntries(data, layout).length > 0 } }, { format: 'png', filename: 'plot', ...size });
+          } finally {
+            made.release();
+          }
         },
       },
     ],
@@ -96,8 +105,8 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData, exp
   const hiddenSeen = useRef(onHidden);
   hiddenSeen.current = onHidden;
   useEffect(() => hiddenSeen.current?.(hidden), [hidden]);
-  const figure = useRef({ data: exportData ?? data, layout: exportLayout ?? layout });
-  figure.current = { data: withHidden(exportData ?? data, hidden), layout: exportLayout ?? layout };
+  const figure = useRef({ data: exportData ?? data, layout, exportLayout });
+  figure.current = { data: withHidden(exportData ?? data, hidden), layout, exportLayout };
   const plotConfig = useMemo(() => config(figure), []);
   const drawn = useRef(onDrawn);
   drawn.current = onDrawn;
@@ -198,7 +207,7 @@ export function Plot({ data, layout, className, testId, onDrawn, exportData, exp
   }, []);
   return (
     <div className="plot-box">
-      <div ref={ref} className={className ?? 'plot'} data-testid={testId} style={typeof layout.height === 'number' ? ({ '--plot-h': `${layout.height}px` } as React.CSSProperties) : undefined} />
+      <div ref={ref} className={className ?? 'plot'} data-testid={testId} />
       <FullScreenButton plot={ref} />
       <PlotLegend entries={entries} hidden={hidden} onChange={setHidden} />
     </div>
