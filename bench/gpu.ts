@@ -3,7 +3,7 @@
  * Node addon (the `webgpu` npm package): locally on SwiftShader (software Vulkan, slow: it only
  * proves the path), on a lent GPU machine on the real GPU (bench/README.md has the command).
  *
- *   node .gpu/bench.cjs [--cases LIST] [--repeats N] [--scale S] [--quick] [--out FILE]
+ *   node .gpu/bench.cjs [--cases LIST] [--repeats N] [--scale S] [--quick] [--out FILE] [--torch PYTHON]
  *   (the bundle of this file: npm run bench:gpu-bundle; `npx tsx bench/gpu.ts ...` runs it unbundled)
  *
  * Dawn comes from `require(process.env.WEBGPU_NODE || 'webgpu')`: on the GPU machine WEBGPU_NODE
@@ -19,8 +19,13 @@
  * Prints progress on stderr, then on stdout the table of bench/run.ts (bench/table.ts) and, as
  * the last line, the whole report as one JSON object. Exit status: 0, or 1 when a case failed or
  * leaked tensors, 2 for bad arguments, 3 when WebGPU could not be had.
+ *
+ * With --torch PYTHON the cases run side by side with PyTorch instead (./sideBySide.ts, the
+ * protocol of `npm run bench:compare`): PYTHON runs bench/torch_compare.py (found from the
+ * working directory, the repository root) on CUDA, the two sides take turns on the same weights
+ * and inputs, and the table has both medians, the ratio webgpu / PyTorch and the logit check.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -28,6 +33,7 @@ import { selectBackend } from '../src/core/backend';
 import { BENCH_CASES } from '../src/core/bench/suite';
 import { noiseSource } from '../src/core/noise/gaussianNoise';
 import { fail, parseCommandLine, parseList, parseRepeats, timeCase } from './cli';
+import { COMPARE_CASES, runSideBySide } from './sideBySide';
 import { type Row, failedRow, fmtMs, printTable } from './table';
 import { useNodeWebgpu } from './webgpuNode';
 
@@ -44,6 +50,11 @@ const USAGE = `Usage: node .gpu/bench.cjs [options]     (or: npx tsx bench/gpu.t
                  (default 1)
   --quick        --repeats 1 --scale 0.1 unless given: a smoke test (e.g. on SwiftShader)
   --out FILE     also write the JSON report to FILE
+  --torch PYTHON side by side with PyTorch on CUDA instead, in turns (the bench:compare protocol):
+                 PYTHON runs bench/torch_compare.py from the repository root; cases from
+                 ${COMPARE_CASES.join(', ')}
+                 (default: all of them); --repeats is the number of rounds; the report goes to
+                 --out (default: bench/results/compare-webgpu.json)
   --help
 
 Environment: WEBGPU_NODE=/path/to/dawn.node (default: the 'webgpu' package), VK_DRIVER_FILES or
@@ -105,15 +116,19 @@ async function diagnose(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const values = parseCommandLine<{ cases?: string; repeats?: string; scale?: string; quick?: boolean; out?: string }>(USAGE, {
+  const values = parseCommandLine<{ cases?: string; repeats?: string; scale?: string; quick?: boolean; out?: string; torch?: string }>(USAGE, {
     cases: { type: 'string' },
     repeats: { type: 'string' },
     scale: { type: 'string' },
     quick: { type: 'boolean' },
     out: { type: 'string' },
+    torch: { type: 'string' },
   });
   if (!values) return 0;
-  const cases = parseList(USAGE, values.cases, ALL_CASES, 'case', DEFAULT_CASES);
+  const withTorch = values.torch !== undefined;
+  const cases = withTorch ? parseList(USAGE, values.cases, COMPARE_CASES, 'case') : parseList(USAGE, values.cases, ALL_CASES, 'case', DEFAULT_CASES);
+  const torchScript = resolve('bench', 'torch_compare.py');
+  if (withTorch && !existsSync(torchScript)) fail(USAGE, `--torch: ${torchScript} is missing; run from the repository root`);
   const repeats = parseRepeats(USAGE, values.repeats, values.quick ? 1 : DEFAULT_REPEATS);
   const scale = values.scale !== undefined ? Number(values.scale) : values.quick ? 0.1 : 1;
   if (!(scale > 0 && scale <= 1)) fail(USAGE, `--scale must be in (0, 1] (got "${values.scale}")`);
@@ -139,6 +154,20 @@ async function main(): Promise<number> {
   console.log(
     `adapter: ${[adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' | ') || '(no info)'}; maxStorageBufferBindingSize ${adapter.maxStorageBufferBindingSize ?? '?'}`,
   );
+  if (withTorch) {
+    return runSideBySide({
+      cases,
+      rounds: repeats,
+      threads: 1,
+      python: values.torch!,
+      script: torchScript,
+      device: 'cuda',
+      scale,
+      workbenchThreads: '-',
+      out: resolve(values.out ?? 'bench/results/compare-webgpu.json'),
+      notesFor: (id) => (id === 'noise-1m' || id.startsWith('certify-') ? { 'noise drawn by': noiseSource() === 'device' ? 'the WGSL kernel' : 'JavaScript (not the WGSL kernel)' } : undefined),
+    });
+  }
   console.log(`cases: ${cases.join(', ')}; ${repeats} timed run(s) after one warm-up${scale !== 1 ? `; scale ${scale}` : ''}\n`);
 
   const rows: GpuRow[] = [];

@@ -2,7 +2,8 @@
 # request per line on stdin and answers one JSON line on stdout, so that the workbench and PyTorch
 # take turns on the same CPU in one run.
 #
-#   {"op": "init", "threads": N}                      -> {"torch": version, "threads": N}
+#   {"op": "init", "threads": N, "device": D}         -> {"torch": version, "threads": N, "device": name,
+#                                                         "deviceKind": "cpu" | "cuda", "note"?: why not D}
 #   {"op": "prepare", "case": ID, "manifest": {...}}  -> {"ok": true, "maxAbsDiff": d | null}
 #   {"op": "run"}                                     -> {"ms": milliseconds}
 #
@@ -12,6 +13,9 @@
 # re-ordered from (h, w, c) to (c, h, w) rows), and, where the workbench wrote the expected
 # logits, answers the largest difference to torch's (a check that both compute the same thing).
 # A run does the case's work as bench/torch_models.py does it and ends with the result on the host.
+# With "device": "cuda" (bench/gpu.ts --torch) the model and inputs live on the GPU, a run is timed
+# between torch.cuda.synchronize() calls, and TF32 is off (tfjs computes in float32); without CUDA
+# it runs on the CPU and says so in "note".
 import json, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
@@ -20,10 +24,17 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch_models import certify, pgd_linf
 
 
+DEVICE = torch.device('cpu')
+
+
+def sync():
+    if DEVICE.type == 'cuda': torch.cuda.synchronize()
+
+
 def read(entry):
     dtype = np.int32 if entry['dtype'] == 'int32' else np.float32
     a = np.fromfile(entry['file'], dtype=dtype).reshape(entry['shape'])
-    return torch.from_numpy(a.astype(np.int64) if dtype == np.int32 else a.copy())
+    return torch.from_numpy(a.astype(np.int64) if dtype == np.int32 else a.copy()).to(DEVICE)
 
 
 def build(weights):
@@ -61,7 +72,7 @@ def nchw(x):
 def epoch(model, x, y, batch, opt, method, eps=None, beta=6.0):
     """One training epoch (fresh shuffle), then the clean evaluation of the workbench's trainer."""
     model.train()
-    order = torch.randperm(x.shape[0])
+    order = torch.randperm(x.shape[0], device=x.device)
     for s in range(0, x.shape[0], batch):
         idx = order[s:s + batch]
         xb, yb = x[idx], y[idx]
@@ -123,13 +134,13 @@ def runner(case, model, inputs):
             return (adv == pred).cpu()
         return run
     if case == 'noise-1m':
-        return lambda: torch.randn(1_000_000)
+        return lambda: torch.randn(1_000_000, device=DEVICE).cpu()
     if case == 'certify-mlp':
         return lambda: certify(model, x, 100, 100_000, 10_000, 3)
     if case == 'certify-cnn':
         return lambda: certify(model, x, 100, 10_000, 1_000, 10)
     if case == 'cnn-pgd10-1k':
-        return lambda: pgd_linf(model, x, y, 8 / 255, box=(0.0, 1.0))
+        return lambda: pgd_linf(model, x, y, 8 / 255, box=(0.0, 1.0)).cpu()
     if case in ('trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k'):
         initial = {k: v.clone() for k, v in model.state_dict().items()}
         def run():
@@ -150,21 +161,38 @@ def runner(case, model, inputs):
     raise ValueError(f'no PyTorch equivalent for the case {case}')
 
 
+def init(threads, device):
+    global DEVICE
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    reply = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+    if device == 'cuda' and not torch.cuda.is_available():
+        reply['note'] = 'CUDA is not available to PyTorch; it runs on the CPU instead'
+        device = 'cpu'
+    DEVICE = torch.device(device)
+    if device == 'cuda':
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        reply['device'] = f'CUDA: {torch.cuda.get_device_name(0)} (CUDA {torch.version.cuda}, TF32 off)'
+    else:
+        reply['device'] = 'CPU'
+    reply['deviceKind'] = device
+    return reply
+
+
 def main():
     state = {}
     for line in sys.stdin:
         req = json.loads(line)
         try:
             if req['op'] == 'init':
-                torch.set_num_threads(int(req['threads']))
-                torch.manual_seed(1)
-                reply = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+                reply = init(int(req['threads']), req.get('device', 'cpu'))
             elif req['op'] == 'prepare':
                 m = req['manifest']
                 model = build(m['model']) if m.get('model') else None
                 if model is not None:
                     for p in model.parameters(): p.requires_grad_(req['case'].endswith('epoch') or req['case'].endswith('-5k'))
-                    model.eval()
+                    model.to(DEVICE).eval()
                 inputs = {k: read(v) for k, v in m.get('inputs', {}).items()}
                 diff = None
                 if m.get('expected') and model is not None:
@@ -174,8 +202,10 @@ def main():
                 state['run'] = runner(req['case'], model, inputs)
                 reply = {'ok': True, 'maxAbsDiff': diff}
             elif req['op'] == 'run':
+                sync()
                 t0 = time.perf_counter()
                 state['run']()
+                sync()
                 reply = {'ms': (time.perf_counter() - t0) * 1000}
             else:
                 reply = {'error': f"unknown op {req['op']}"}

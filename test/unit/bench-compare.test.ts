@@ -54,3 +54,37 @@ test('bench:compare refuses a bad option by name, with exit status 2', () => {
     expect(r.stderr).toMatch(message);
   }
 }, 120_000);
+
+// The GPU machine's one command (bench/README.md) runs bench/gpu.ts --torch: WebGPU (here Dawn on
+// SwiftShader) against PyTorch on CUDA, which this machine lacks, so PyTorch says it fell back to
+// the CPU. Same protocol and report as bench:compare.
+test('bench/gpu.ts --torch runs WebGPU and PyTorch in turns and says where PyTorch ran', (ctx) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-compare-gpu-'));
+  try {
+    const out = join(dir, 'compare.json');
+    const env = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? dir };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/gpu.ts', '--torch', '/usr/bin/python3', '--cases', 'noise-1m,verify-ibp-mlp2d', '--repeats', '2', '--scale', '0.1', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 170_000, env });
+    if (r.status === 3) ctx.skip(); // no WebGPU adapter here (the test of fastpaths-webgpu says why)
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.backend).toBe('webgpu');
+    expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['noise-1m', 'verify-ibp-mlp2d']);
+    expect(report.rows[0].notes).toEqual({ 'noise drawn by': 'the WGSL kernel' });
+    if (!hasTorch) {
+      expect(r.stdout).toMatch(/PyTorch is not available .* apt-get install -y python3-torch/);
+      for (const row of report.rows) expect(row.workbenchRunsMs).toHaveLength(2);
+      return;
+    }
+    expect(report.torch.deviceKind).toBe('cpu');
+    expect(report.torch.note).toMatch(/CUDA is not available/);
+    for (const row of report.rows) {
+      expect(row.workbenchRunsMs).toHaveLength(2);
+      expect(row.torchRunsMs).toHaveLength(2);
+      expect(row.ratio).toBeCloseTo(row.workbenchMs / row.torchMs, 10);
+    }
+    expect(report.rows[1].maxAbsDiff).toBeLessThan(1e-4);
+    expect(r.stdout).toMatch(/\| case +\| workbench \(webgpu\) +\| PyTorch CPU +\| workbench \/ PyTorch/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);
