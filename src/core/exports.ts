@@ -53,7 +53,7 @@ export { clopperPearsonLower, clopperPearsonUpper, normInv, normCdf, binomTestTw
 export { certify, predict, certifyBase, predictBase, sampleCounts, modelClassifier, ABSTAIN, type BaseClassifier, type CertifyResult, type PredictResult, type SampleControl } from './certify/smoothing';
 export { runSmoothingOnSet, pickIndices, type RunSetControl, type RunSetResult } from './certify/run';
 export { predictMany, type ManyPredictions } from './certify/smoothedGrid';
-export { gaussianNoise, noiseSource, registerDeviceNoise, type NoiseOptions } from './noise/gaussianNoise';
+export { gaussianNoise, noiseSource, registerDeviceNoise, type NoiseOptions, type NoiseSource } from './noise/gaussianNoise';
 export { philoxNormals, philox4x32 } from './noise/philox';
 
 // Paper 003: denoiser, rejectors, and smoothing with sample rejection.

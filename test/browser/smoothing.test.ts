@@ -202,7 +202,7 @@ test('on webgl the noise is drawn by the GPU kernel and the certificates match t
   const wasm = await certifyOn('wasm');
   expect(gl.run[1]).toBe('8 / 8');
   expect(gl.run[10]).toMatch(/^webgl, noise on GPU/);
-  expect(wasm.run[10]).toMatch(/^wasm, noise on CPU/);
+  expect(wasm.run[10]).toMatch(/^wasm, noise on CPU \(WASM SIMD\)/);
   // Same seed: the same noise (to float32 rounding) on a model trained the same way, so the same
   // predictions and nearly the same radii (the two trainings differ in float rounding, which moves
   // a few of the 2,000 votes).

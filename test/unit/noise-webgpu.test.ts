@@ -4,7 +4,8 @@
  * on SwiftShader's Vulkan driver (bench/webgpuNode.ts, shared with bench/gpu.ts). Compares the
  * kernel element by element with the float64 JavaScript reference philoxNormals (tolerance 1e-5;
  * observed ≤ 5e-7), for vec4 and scalar stores, any shape, sigma, 32-bit seeds, a counter offset
- * and a dispatch beyond 65,535 workgroups; checks mean/variance/lag-1, that one pipeline serves
+ * and a dispatch beyond 65,535 workgroups; on SwiftShader (IEEE float32) the kernel equals the CPU's
+ * WASM SIMD generator (simd.ts, the same float32 arithmetic) bit for bit; checks mean/variance/lag-1, that one pipeline serves
  * every seed and size, and that the generated tensor is the only one left.
  * Skipped, with the reason, where WebGPU cannot be had (no SwiftShader ICD or Vulkan loader).
  */
@@ -15,6 +16,7 @@ import { maxAbsDifference, runNoiseCheck } from '../../src/core/noise/noiseCheck
 import { installDeviceNoise } from '../../src/core/noise/deviceNoise';
 import { webgpuNoise } from '../../src/core/noise/webgpu';
 import { philoxNormals } from '../../src/core/noise/philox';
+import { simdNormals } from '../../src/core/noise/simd';
 import { useNodeWebgpu } from '../../bench/webgpuNode';
 
 const webgpu = await useNodeWebgpu();
@@ -50,6 +52,18 @@ describe.skipIf(!webgpu.ok)('WGSL Philox noise kernel (Dawn + SwiftShader)', () 
       const diff = maxAbsDifference(v, philoxNormals(new Float32Array(n), seed, stream));
       expect(diff, `n ${n}, seed ${seed}, stream ${stream}`).toBeLessThanOrEqual(TOLERANCE);
     }
+  });
+
+  test('equals the WASM SIMD generator bit for bit (both IEEE float32 here)', async () => {
+    const n = 1 << 18;
+    const v = await read(gaussianNoise([n], { seed: 42, stream: 3, sigma: 0.5 }));
+    const cpu = new Float32Array(n);
+    expect(simdNormals(cpu, 42, 3, 0.5)).toBe(true);
+    const a = new Uint32Array(v.buffer, v.byteOffset, n);
+    const b = new Uint32Array(cpu.buffer);
+    let differing = 0;
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) differing++;
+    expect(differing).toBe(0);
   });
 
   test('any shape, sigma, and a counter offset', async () => {

@@ -15,7 +15,7 @@ export interface CertifyOutcome {
   cancelled: boolean;
   /** The backend that ran it and where its noise came from. */
   backend: string;
-  noise: 'device' | 'javascript';
+  noise: 'device' | 'wasm' | 'javascript';
   elapsedMs: number;
   /** Noise draws (forward passes on noisy inputs) per second. */
   drawsPerSecond: number;

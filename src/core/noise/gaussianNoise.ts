@@ -6,10 +6,12 @@
  * seed gives the same noise on every backend (up to float32 rounding of log/sin/cos on GPUs).
  *
  * Backends: webgpu and webgl run the generator as a custom kernel on the GPU; wasm and cpu
- * compute it in JavaScript into one buffer (the device is the CPU there anyway).
+ * compute it on the CPU (the device there anyway) in WebAssembly SIMD (simd.ts: the GPU kernels'
+ * float32 arithmetic), or, where that module cannot run, in JavaScript (philox.ts, float64).
  */
 import * as tf from '@tensorflow/tfjs';
 import { philoxNormals } from './philox';
+import { simdNormals } from './simd';
 
 export interface NoiseOptions {
   /** Standard deviation of every coordinate. */
@@ -30,25 +32,32 @@ export function registerDeviceNoise(backend: string, generator: DeviceNoise): vo
   deviceGenerators.set(backend, generator);
 }
 
-let lastSource: { backend: string; source: 'device' | 'javascript' } | null = null;
+/** Where draws are made: a GPU kernel, WebAssembly SIMD on the CPU, or JavaScript on the CPU. */
+export type NoiseSource = 'device' | 'wasm' | 'javascript';
+
+let lastSource: { backend: string; source: NoiseSource } | null = null;
 
 /**
- * Where `gaussianNoise` drew its last numbers on the active backend ('device' or 'javascript'; a
- * device generator falls back to JavaScript for sizes it cannot hold), or, before any draw there,
- * where it would draw.
+ * Where `gaussianNoise` drew its last numbers on the active backend (a device generator falls back
+ * to the CPU for sizes it cannot hold), or, before any draw there, where it would draw.
  */
-export function noiseSource(): 'device' | 'javascript' {
+export function noiseSource(): NoiseSource {
   const backend = tf.getBackend();
   if (lastSource?.backend === backend) return lastSource.source;
-  return deviceGenerators.has(backend) ? 'device' : 'javascript';
+  return deviceGenerators.has(backend) ? 'device' : 'wasm';
 }
 
 /** sigma · N(0, I) of the given shape, as float32, from the (seed, stream) Philox stream. */
 export function gaussianNoise(shape: number[], options: NoiseOptions): tf.Tensor {
   const backend = tf.getBackend();
   const onDevice = deviceGenerators.get(backend)?.(shape, options);
-  lastSource = { backend, source: onDevice ? 'device' : 'javascript' };
-  if (onDevice) return onDevice;
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(philoxNormals(new Float32Array(size), options.seed >>> 0, options.stream >>> 0, options.sigma), shape, 'float32');
+  if (onDevice) {
+    lastSource = { backend, source: 'device' };
+    return onDevice;
+  }
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const simd = simdNormals(values, options.seed, options.stream, options.sigma);
+  if (!simd) philoxNormals(values, options.seed >>> 0, options.stream >>> 0, options.sigma);
+  lastSource = { backend, source: simd ? 'wasm' : 'javascript' };
+  return tf.tensor(values, shape, 'float32');
 }

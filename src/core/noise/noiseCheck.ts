@@ -7,11 +7,11 @@
  *  - the first 4,096 draws, and two small draws of other shapes (4 × 32 × 32, and 5 × 819, whose
  *    size is no multiple of 4: the kernels' other store path), against the float64 JavaScript
  *    reference `philoxNormals`: the largest absolute difference must stay ≤ 1e-4 (observed:
- *    2.4e-7 on SwiftShader's webgpu and webgl, 0 in JavaScript).
+ *    2.4e-7 on SwiftShader's webgpu and webgl, up to 5e-7 in WASM SIMD, 0 in JavaScript).
  * Used by the page's bench view (in the worker, once per backend) and by the tests. Pure core.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gaussianNoise, noiseSource } from './gaussianNoise';
+import { type NoiseSource, gaussianNoise, noiseSource } from './gaussianNoise';
 import { philoxNormals } from './philox';
 
 export const NOISE_CHECK_SEED = 20261122;
@@ -33,7 +33,7 @@ export interface NoiseStats {
 
 export interface NoiseCheckResult extends NoiseStats {
   backend: string;
-  source: 'device' | 'javascript';
+  source: NoiseSource;
   draws: number;
   /** Generation and read-back of all draws (after a warm-up draw that compiles the kernel). */
   ms: number;

@@ -10,6 +10,11 @@
  *   element 4g + 0 = r0 cos(2π v1), 4g + 1 = r0 sin(2π v1),   r0 = sqrt(-2 ln u0),
  *   element 4g + 2 = r2 cos(2π v3), 4g + 3 = r2 sin(2π v3),   r2 = sqrt(-2 ln u2).
  * The 24-bit uniforms cap |z| at sqrt(2·24·ln 2) ≈ 5.77 (a tail of mass 8e-9 is cut).
+ *
+ * philoxNormals computes this in float64 and is the reference the generators are checked against;
+ * the backends draw with float32 code: WGSL and GLSL kernels on the GPU, WebAssembly SIMD on the
+ * CPU (simd.ts), all with the arithmetic of shaderMath.ts. It is also what the CPU falls back to
+ * where WebAssembly SIMD cannot run.
  */
 
 export const PHILOX_M0 = 0xd2511f53;

@@ -21,7 +21,7 @@ export function NoiseCheckPanel() {
   return (
     <Section title="Noise generator check" testId="noise-check">
       <p className="hint">
-        Randomized-smoothing certification draws its Gaussian noise with Philox4x32-10 and Box–Muller, on the GPU where the backend allows it. This draws the given number of N(0, 1) values on every backend of this browser and checks mean, variance and lag-1 correlation (failed beyond 5 standard errors) and the first 4,096 draws, plus two small draws of other shapes, against the JavaScript reference (failed beyond 1e-4).
+        Randomized-smoothing certification draws its Gaussian noise with Philox4x32-10 and Box–Muller, on the GPU where the backend allows it and in WebAssembly SIMD on the CPU otherwise (source "device", "wasm"; "javascript" where SIMD is missing). This draws the given number of N(0, 1) values on every backend of this browser and checks mean, variance and lag-1 correlation (failed beyond 5 standard errors) and the first 4,096 draws, plus two small draws of other shapes, against the float64 JavaScript reference (failed beyond 1e-4).
       </p>
       <div className="row">
         <label className="toggle">

@@ -72,7 +72,7 @@ function RunRow({ run, eps }: { run: CertRun; eps: number }) {
       {table ? table.map((v, i) => <td key={i}>{pct(v)}</td>) : TABLE_RADII.map((r, i) => <td key={i}>{i === 0 ? pct(accuracy) : '–'}</td>)}
       <td data-testid="acr">{certify ? averageCertifiedRadius(run.rows).toFixed(3) : '–'}</td>
       <td>{sel ? `${pct(sel.robustAccuracy)} / ${pct(sel.robustInaccuracy)}` : '–'}</td>
-      <td>{run.backend ? `${run.backend}, noise on ${run.noise === 'device' ? 'GPU' : 'CPU (JS)'}, ${Math.round(run.drawsPerSecond ?? 0).toLocaleString()} draws/s` : run.origin === 'imported' ? 'imported' : '…'}</td>
+      <td>{run.backend ? `${run.backend}, noise on ${run.noise === 'device' ? 'GPU' : run.noise === 'wasm' ? 'CPU (WASM SIMD)' : 'CPU (JS)'}, ${Math.round(run.drawsPerSecond ?? 0).toLocaleString()} draws/s` : run.origin === 'imported' ? 'imported' : '…'}</td>
       <td>
         <button type="button" data-testid="export-log" disabled={!run.rows.length} onClick={() => exportLog(run)} title="Download the run as a log in the reference code's format.">
           Export log

@@ -27,7 +27,7 @@ export interface CertRun {
   rows: CertificationRow[];
   status: 'running' | 'done' | 'cancelled' | 'imported';
   backend?: string;
-  noise?: 'device' | 'javascript';
+  noise?: 'device' | 'wasm' | 'javascript';
   drawsPerSecond?: number;
   elapsedMs?: number;
   /** Inputs planned (for runs made here). */

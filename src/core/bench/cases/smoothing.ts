@@ -1,7 +1,7 @@
 /**
  * The randomized-smoothing family:
  *  - noise-1m: 1,000,000 N(0, 1) draws with gaussianNoise (Philox4x32-10 + Box–Muller; a WGSL or
- *    GLSL kernel on webgpu/webgl, JavaScript on wasm/cpu) and their read-back, in draws/s. Each
+ *    GLSL kernel on webgpu/webgl, WebAssembly SIMD on wasm/cpu) and their read-back, in draws/s. Each
  *    run draws a new stream (the run's number), so no run can reuse an earlier one's numbers.
  *  - certify-mlp / certify-cnn: Cohen et al.'s CERTIFY of one input — noise on the device,
  *    forward passes, class counts, Clopper–Pearson — with the default MLP (n = 100,000 in batches
@@ -35,7 +35,7 @@ export const SMOOTHING_CASES: readonly BenchCase[] = [
     family: 'smoothing',
     label: 'Gaussian noise, 1M draws',
     description:
-      'gaussianNoise: 1,000,000 N(0, 1) draws (Philox4x32-10 + Box–Muller; a WGSL/GLSL kernel on webgpu/webgl, JavaScript on wasm/cpu) and their read-back: the noise of randomized-smoothing certification.',
+      'gaussianNoise: 1,000,000 N(0, 1) draws (Philox4x32-10 + Box–Muller; a WGSL/GLSL kernel on webgpu/webgl, WebAssembly SIMD on wasm/cpu) and their read-back: the noise of randomized-smoothing certification.',
     workUnits: NOISE_DRAWS,
     unit: 'draws',
     prepare() {
