@@ -12,6 +12,7 @@
  * chain (a residual denoiser) runs through `model.apply`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { OVERFLOW_SAFE_BOUND, chainMagnitudeBound } from './magnitudeBound';
 
 /** True while a gradient tape records: ops here will be differentiated, so fused kernels and in-place shortcuts are avoided. */
 export function isTaped(): boolean {
@@ -107,9 +108,22 @@ export function finiteRows(t: tf.Tensor): tf.Tensor1D {
  * The logits and, per row, whether every step's values were finite on the way: each dense
  * layer's pre-activation (a ReLU turns the NaN of an overflow into a finite 0) and every other
  * layer's output. Without a tape; both tensors are the caller's to dispose.
+ *
+ * On WASM and cpu, where reading the weights and max|x| costs little, a chain of dense,
+ * convolution and pooling layers first tries to prove that no step can overflow
+ * (magnitudeBound.ts); when it can, only the inputs are checked and the pass runs with fused
+ * kernels, since a finite input then has finite values all the way. Otherwise, and on the GPU
+ * backends, every step is checked.
  */
 export function checkedLogits(model: tf.LayersModel, x: tf.Tensor): { logits: tf.Tensor2D; finite: tf.Tensor1D } {
   return tf.tidy(() => {
+    const backend = tf.getBackend();
+    const layers = forwardPlan(model) ? firstOutputLayers(model) : null;
+    if (layers && (backend === 'wasm' || backend === 'cpu')) {
+      // The largest finite |x|: rows with a NaN or ±∞ are flagged by finiteRows(x), and the proof covers the others.
+      const inputMax = tf.max(tf.abs(tf.where(tf.isFinite(x), x, tf.zerosLike(x)))).dataSync()[0];
+      if (chainMagnitudeBound(layers, inputMax) <= OVERFLOW_SAFE_BOUND) return { logits: run(model, x), finite: finiteRows(x) };
+    }
     let ok: tf.Tensor = tf.ones([x.shape[0]], 'bool');
     const watch = (t: tf.Tensor) => {
       ok = tf.logicalAnd(ok, finiteRows(t));
