@@ -4,7 +4,8 @@
  * is batched: one call handles a whole batch of inputs on the device.
  */
 import * as tf from '@tensorflow/tfjs';
-import { logits as modelLogits } from '../models/forward';
+import { denseChain, isTaped, logits as modelLogits } from '../models/forward';
+import { denseCrossEntropyGradient } from './denseGradient';
 
 import type { AttackNorm, Box } from './config';
 
@@ -97,6 +98,12 @@ export function inputGradient(
   labels: tf.Tensor1D,
   objective: Objective,
 ): tf.Tensor {
+  const chain = objective === crossEntropy && !isTaped() ? denseChain(model) : null;
+  if (chain) {
+    const { value, grad, logits } = denseCrossEntropyGradient(chain, x, labels);
+    tf.dispose([value, logits]);
+    return grad;
+  }
   return tf.tidy(() => tf.grad((xx: tf.Tensor) => tf.sum(objective(modelLogits(model, xx), labels)))(x));
 }
 
@@ -107,6 +114,9 @@ export function valueAndInputGradient(
   labels: tf.Tensor1D,
   objective: Objective,
 ): { value: tf.Tensor1D; grad: tf.Tensor; logits: tf.Tensor2D } {
+  // MLPs under cross-entropy: the hand-derived backward pass (same ops as tfjs's gradients, no tape).
+  const chain = objective === crossEntropy && !isTaped() ? denseChain(model) : null;
+  if (chain) return denseCrossEntropyGradient(chain, x, labels);
   let value: tf.Tensor1D | null = null;
   let out: tf.Tensor2D | null = null;
   const grad = tf.tidy(() =>

@@ -81,6 +81,29 @@ function stepOf(layer: tf.layers.Layer): ForwardStep {
   return { kind: 'layer', layer };
 }
 
+/** A dense layer of a chain, as `denseChain` gives it: its weights and its activation. */
+export interface DenseStep {
+  kernel: tf.Tensor2D;
+  bias: tf.Tensor1D | undefined;
+  activation: 'relu' | 'tanh' | 'linear';
+}
+
+/**
+ * The dense layers of a model whose path to its first output is nothing but dense layers (after
+ * at most a leading Flatten): an MLP. Null for anything else. The tensors are the layers'
+ * variables (not copies).
+ */
+export function denseChain(model: tf.LayersModel): DenseStep[] | null {
+  const plan = forwardPlan(model);
+  if (!plan || plan.length === 0) return null;
+  const steps = plan[0].kind === 'flatten' ? plan.slice(1) : plan;
+  if (steps.some((s) => s.kind !== 'dense')) return null;
+  return steps.map((s) => {
+    const { layer, activation } = s as Extract<ForwardStep, { kind: 'dense' }>;
+    return { kernel: layer.kernel!.read() as tf.Tensor2D, bias: layer.bias ? (layer.bias.read() as tf.Tensor1D) : undefined, activation };
+  });
+}
+
 /**
  * Logits of a batch (no softmax). For a model with several outputs these are its first output,
  * the classifier's logits, computed without the other heads.
