@@ -8,8 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { createCnn, createMlp } from '../../src/core';
-import { crossEntropy } from '../../src/core/attacks/common';
-import { denseCrossEntropyGradient } from '../../src/core/attacks/denseGradient';
+import { type Objective, crossEntropy } from '../../src/core/attacks/common';
+import { denseInputGradient } from '../../src/core/attacks/denseGradient';
+import { klObjective } from '../../src/core/training/trades';
 import { createRrModel } from '../../src/core/models/heads';
 import { denseChain, logits as modelLogits } from '../../src/core/models/forward';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
@@ -20,12 +21,12 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-/** The tape's answer: tf.grad of Σ cross-entropy through the plain forward pass. */
-function taped(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D) {
+/** The tape's answer: tf.grad of Σ objective through the plain forward pass. */
+function taped(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, objective: Objective) {
   return tf.tidy(() => {
     const z = modelLogits(model, x);
-    const grad = tf.grad((xx: tf.Tensor) => tf.sum(crossEntropy(modelLogits(model, xx), y)))(x);
-    return { value: crossEntropy(z, y), grad, logits: z };
+    const grad = tf.grad((xx: tf.Tensor) => tf.sum(objective(modelLogits(model, xx), y)))(x);
+    return { value: objective(z, y), grad, logits: z };
   });
 }
 
@@ -44,15 +45,19 @@ const mlps: Array<[string, () => tf.LayersModel, number[], number]> = [
 
 describe('hand-derived MLP gradient against the tape', () => {
   for (const [name, build, shape, k] of mlps) {
-    test(name, async () => {
+    for (const objectiveName of ['cross-entropy', "TRADES' KL from the clean probabilities"]) {
+    test(`${name}, ${objectiveName}`, async () => {
       const model = build();
       const chain = denseChain(model);
       expect(chain).not.toBeNull();
       const x = tf.randomUniform(shape, -1, 1, 'float32', 6);
       const y = tf.tensor1d(Array.from({ length: shape[0] }, (_, i) => i % k), 'int32');
-      const ref = taped(model, x, y);
+      // TRADES attacks KL(f(x) || f(x')) from x + noise; here p = softmax of other logits.
+      const probs = tf.tidy(() => tf.softmax(tf.randomNormal([shape[0], k], 0, 2, 'float32', 8)) as tf.Tensor2D);
+      const objective = objectiveName === 'cross-entropy' ? crossEntropy : klObjective(probs);
+      const ref = taped(model, x, y, objective);
       await expectNoTensorLeak(() => {
-        const got = denseCrossEntropyGradient(chain!, x, y);
+        const got = denseInputGradient(chain!, x, y, objective.logitGradient!);
         expect(got.grad.shape).toEqual(x.shape);
         expect(maxAbsDiff(got.grad, ref.grad)).toBeLessThan(1e-5);
         expect(maxAbsDiff(got.value, ref.value)).toBeLessThan(1e-5);
@@ -61,8 +66,9 @@ describe('hand-derived MLP gradient against the tape', () => {
         expect(tf.tidy(() => tf.max(tf.abs(ref.grad)).dataSync()[0])).toBeGreaterThan(1e-3);
         tf.dispose([got.value, got.grad, got.logits]);
       });
-      tf.dispose([model, x, y, ref.value, ref.grad, ref.logits] as never);
+      tf.dispose([model, x, y, probs, ref.value, ref.grad, ref.logits] as never);
     });
+    }
   }
 
   test('a CNN is not an MLP: it keeps the tape', () => {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { denseChain, isTaped, logits as modelLogits } from '../models/forward';
-import { denseCrossEntropyGradient } from './denseGradient';
+import { denseInputGradient } from './denseGradient';
 
 import type { AttackNorm, Box } from './config';
 
@@ -17,8 +17,14 @@ export interface ThreatModel {
   box?: Box;
 }
 
-/** A per-example objective to maximise, from logits and integer labels. */
-export type Objective = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D;
+/**
+ * An objective's per-example value and its gradient in the logits, dz = ∂(Σ value)/∂z, in closed
+ * form: with it the attacks differentiate an MLP by hand (denseGradient.ts) instead of by tape.
+ */
+export type LogitGradient = (logits: tf.Tensor2D, labels: tf.Tensor1D) => { value: tf.Tensor1D; dz: tf.Tensor2D };
+
+/** A per-example objective to maximise, from logits and integer labels (optionally with its logit gradient). */
+export type Objective = ((logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D) & { logitGradient?: LogitGradient };
 
 /** Per-example cross-entropy of logits against integer labels. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
@@ -28,6 +34,14 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tenso
     return tf.neg(tf.sum(tf.mul(onehot, logp), 1)) as tf.Tensor1D;
   });
 }
+
+/** Cross-entropy and softmax(z) − onehot(y), the gradient tfjs's logSoftmax gradient gives. */
+crossEntropy.logitGradient = ((logits, labels) =>
+  tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
+    return { value: tf.neg(tf.sum(tf.mul(onehot, logp), 1)) as tf.Tensor1D, dz: tf.sub(tf.exp(logp), onehot) as tf.Tensor2D };
+  })) as LogitGradient;
 
 /** Axes of all non-batch dimensions (for per-example norms of images and points alike). */
 export function featureAxes(x: tf.Tensor): number[] {
@@ -98,9 +112,9 @@ export function inputGradient(
   labels: tf.Tensor1D,
   objective: Objective,
 ): tf.Tensor {
-  const chain = objective === crossEntropy && !isTaped() ? denseChain(model) : null;
+  const chain = objective.logitGradient && !isTaped() ? denseChain(model) : null;
   if (chain) {
-    const { value, grad, logits } = denseCrossEntropyGradient(chain, x, labels);
+    const { value, grad, logits } = denseInputGradient(chain, x, labels, objective.logitGradient!);
     tf.dispose([value, logits]);
     return grad;
   }
@@ -114,9 +128,9 @@ export function valueAndInputGradient(
   labels: tf.Tensor1D,
   objective: Objective,
 ): { value: tf.Tensor1D; grad: tf.Tensor; logits: tf.Tensor2D } {
-  // MLPs under cross-entropy: the hand-derived backward pass (same ops as tfjs's gradients, no tape).
-  const chain = objective === crossEntropy && !isTaped() ? denseChain(model) : null;
-  if (chain) return denseCrossEntropyGradient(chain, x, labels);
+  // MLPs under an objective with a closed-form logit gradient: the hand-derived backward pass.
+  const chain = objective.logitGradient && !isTaped() ? denseChain(model) : null;
+  if (chain) return denseInputGradient(chain, x, labels, objective.logitGradient!);
   let value: tf.Tensor1D | null = null;
   let out: tf.Tensor2D | null = null;
   const grad = tf.tidy(() =>

@@ -26,10 +26,21 @@ export function klLogits(zNat: tf.Tensor2D, zAdv: tf.Tensor2D): tf.Tensor1D {
   });
 }
 
+/**
+ * KL(p || softmax(z)) as an attack objective, with its logit gradient softmax(z) · Σp − p (what
+ * tfjs's logSoftmax gradient gives; Σp = 1 up to rounding).
+ */
+export function klObjective(p: tf.Tensor2D): Objective {
+  return Object.assign((z: tf.Tensor2D) => klFromProbs(p, z), {
+    logitGradient: (z: tf.Tensor2D) =>
+      tf.tidy(() => ({ value: klFromProbs(p, z), dz: tf.sub(tf.mul(tf.softmax(z), tf.sum(p, 1, true)), p) as tf.Tensor2D })),
+  });
+}
+
 /** x' ≈ argmax_{x' in B} KL(f(x) || f(x')). */
 export function tradesAdversary(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, p: LossParams, seed: number): tf.Tensor {
   const probs = tf.tidy(() => tf.softmax(logits(model, x)) as tf.Tensor2D);
-  const objective: Objective = (z) => klFromProbs(probs, z);
+  const objective = klObjective(probs);
   try {
     return pgdBatch(model, x, y, {
       norm: p.attack.norm,
