@@ -23,7 +23,7 @@ import {
   project,
   randomStart,
   steepestDirection,
-  valueAndInputGradient,
+  GradientSession,
 } from './common';
 import { type Attack, type Steps, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 import { bestOfRestarts } from './pgd';
@@ -74,9 +74,10 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
     if (state[key] !== t) state[key]?.dispose();
     state[key] = tf.keep(t);
   };
+  const grads = new GradientSession(model, crossEntropy);
   try {
     set('xAdv', randomStart(x, opts, seed));
-    const first = valueAndInputGradient(model, state.xAdv, y, crossEntropy);
+    const first = grads.valueAndGrad(state.xAdv, y);
     set('grad', first.grad);
     set('loss', first.value);
     set('everFooled', tf.tidy(() => tf.notEqual(tf.argMax(first.logits, 1), yInt)));
@@ -104,7 +105,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
         return project(mixed, x, opts);
       });
       set('xOld', state.xAdv.clone());
-      const { value, grad, logits } = valueAndInputGradient(model, xNew, y, crossEntropy);
+      const { value, grad, logits } = grads.valueAndGrad(xNew, y);
       const fooled = tf.tidy(() => tf.notEqual(tf.argMax(logits, 1), yInt));
       logits.dispose();
       set('xBestAdv', tf.tidy(() => tf.where(expandMask(fooled as tf.Tensor1D, x), xNew, state.xBestAdv)));
@@ -148,6 +149,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
   } finally {
     for (const t of Object.values(state)) t.dispose();
     yInt.dispose();
+    grads.dispose();
   }
 }
 

@@ -16,8 +16,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { DenseStep } from '../models/forward';
 import type { LogitGradient } from './common';
 
-/** Logits, the per-example objective and its input gradient; all three are the caller's to dispose. */
-export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, labels: tf.Tensor1D, logitGradient: LogitGradient): { value: tf.Tensor1D; grad: tf.Tensor; logits: tf.Tensor2D } {
+/**
+ * Logits and the input gradient of Σ objective; both are the caller's to dispose. `transposed`,
+ * if given, holds each kernel transposed (GradientSession keeps them for an attack's steps).
+ */
+export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, labels: tf.Tensor1D, logitGradient: LogitGradient, transposed?: readonly tf.Tensor2D[]): { grad: tf.Tensor; logits: tf.Tensor2D } {
   return tf.tidy(() => {
     // The layers' outputs, from the (flattened) input.
     const outputs: tf.Tensor2D[] = [tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D];
@@ -27,16 +30,15 @@ export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, la
       outputs.push(z as tf.Tensor2D);
     }
     const logits = outputs[outputs.length - 1];
-    const { value, dz } = logitGradient(logits, labels);
-    let g = dz;
+    let g = logitGradient(logits, labels);
     for (let l = chain.length - 1; l >= 0; l--) {
-      g = tf.matMul(g, chain[l].kernel, false, true);
+      g = transposed ? tf.matMul(g, transposed[l]) : tf.matMul(g, chain[l].kernel, false, true);
       if (l === 0) break;
       const h = outputs[l];
       const below = chain[l - 1].activation;
       if (below === 'relu') g = tf.mul(g, tf.step(h));
       else if (below === 'tanh') g = tf.mul(g, tf.sub(1, tf.square(h)));
     }
-    return { value, grad: tf.reshape(g, x.shape), logits };
+    return { grad: tf.reshape(g, x.shape), logits };
   });
 }

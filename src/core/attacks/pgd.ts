@@ -12,17 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import {
-  type Objective,
-  type ThreatModel,
-  crossEntropy,
-  expandMask,
-  inputGradient,
-  project,
-  randomStart,
-  steepestDirection,
-  valueAndInputGradient,
-} from './common';
+import { GradientSession, type Objective, type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
 import { logits as modelLogits } from '../models/forward';
 import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 
@@ -71,13 +61,18 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
       held.set('xAdv', x.clone());
     }
     if (!opts.keepFooled) {
-      for (let s = 0; s < opts.steps; s++) {
-        const xAdv = held.get('xAdv');
-        held.set('xAdv', tf.tidy(() => {
-          const g = inputGradient(model, xAdv, labels, objective);
-          return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
-        }));
-        yield;
+      const grads = new GradientSession(model, objective);
+      try {
+        for (let s = 0; s < opts.steps; s++) {
+          const xAdv = held.get('xAdv');
+          held.set('xAdv', tf.tidy(() => {
+            const g = grads.grad(xAdv, labels);
+            return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
+          }));
+          yield;
+        }
+      } finally {
+        grads.dispose();
       }
       return held.take('xAdv');
     }
@@ -121,14 +116,19 @@ export function* rememberingSteps(
   held: Held,
   remember: (xa: tf.Tensor, z: tf.Tensor2D) => void,
 ): Steps<void> {
-  for (let s = 0; s < steps; s++) {
-    const xAdv = held.get('xAdv');
-    const { value, grad, logits } = valueAndInputGradient(model, xAdv, labels, objective);
-    remember(xAdv, logits);
-    const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, threat.norm))), x, threat));
-    tf.dispose([value, grad, logits]);
-    held.set('xAdv', next);
-    yield;
+  const grads = new GradientSession(model, objective);
+  try {
+    for (let s = 0; s < steps; s++) {
+      const xAdv = held.get('xAdv');
+      const { value, grad, logits } = grads.valueAndGrad(xAdv, labels);
+      remember(xAdv, logits);
+      const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, threat.norm))), x, threat));
+      tf.dispose([value, grad, logits]);
+      held.set('xAdv', next);
+      yield;
+    }
+  } finally {
+    grads.dispose();
   }
 }
 

@@ -32,8 +32,7 @@ export function klLogits(zNat: tf.Tensor2D, zAdv: tf.Tensor2D): tf.Tensor1D {
  */
 export function klObjective(p: tf.Tensor2D): Objective {
   return Object.assign((z: tf.Tensor2D) => klFromProbs(p, z), {
-    logitGradient: (z: tf.Tensor2D) =>
-      tf.tidy(() => ({ value: klFromProbs(p, z), dz: tf.sub(tf.mul(tf.softmax(z), tf.sum(p, 1, true)), p) as tf.Tensor2D })),
+    logitGradient: (z: tf.Tensor2D) => tf.tidy(() => tf.sub(tf.mul(tf.softmax(z), tf.sum(p, 1, true)), p) as tf.Tensor2D),
   });
 }
 
