@@ -81,6 +81,42 @@ export function steepestDirection(grad: tf.Tensor, norm: AttackNorm): tf.Tensor 
   );
 }
 
+/**
+ * An attack's ascent step xAdv ← Π(xAdv + α · dir(g)) onto B_p(x, eps) ∩ box, for all its steps
+ * from one x. For l_inf the interval of each coordinate, [max(x − eps, lo), min(x + eps, hi)], is
+ * computed once: the same numbers as `project` (both clamp to that interval; max and min are
+ * exact, and x lies in the box) in 5 kernels a step instead of 9. l_2 steps go through `project`.
+ */
+export class AscentStep {
+  /** Kept (tf.keep): an attack's steps run in tidy scopes of their own (runner.ts Steps). */
+  private readonly bounds: [tf.Tensor, tf.Tensor] | null;
+
+  constructor(
+    private readonly x: tf.Tensor,
+    private readonly threat: ThreatModel,
+  ) {
+    const { norm, eps, box } = threat;
+    this.bounds =
+      norm === 'linf'
+        ? (tf.tidy(() => {
+            const lo = tf.sub(x, eps);
+            const hi = tf.add(x, eps);
+            return box ? [tf.maximum(lo, box[0]), tf.minimum(hi, box[1])] : [lo, hi];
+          }) as [tf.Tensor, tf.Tensor]).map((t) => tf.keep(t)) as [tf.Tensor, tf.Tensor]
+        : null;
+  }
+
+  apply(xAdv: tf.Tensor, grad: tf.Tensor, alpha: number): tf.Tensor {
+    if (!this.bounds) return tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, this.threat.norm))), this.x, this.threat));
+    const [lo, hi] = this.bounds;
+    return tf.tidy(() => tf.minimum(tf.maximum(tf.add(xAdv, tf.mul(alpha, tf.sign(grad))), lo), hi));
+  }
+
+  dispose(): void {
+    if (this.bounds) tf.dispose(this.bounds);
+  }
+}
+
 /** A uniform draw from B_p(x, eps) (then clipped to the box). */
 export function randomStart(x: tf.Tensor, threat: ThreatModel, seed: number): tf.Tensor {
   return tf.tidy(() => {

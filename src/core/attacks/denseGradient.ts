@@ -23,7 +23,7 @@ import type { LogitGradient } from './common';
 export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, labels: tf.Tensor1D, logitGradient: LogitGradient, transposed?: readonly tf.Tensor2D[]): { grad: tf.Tensor; logits: tf.Tensor2D } {
   return tf.tidy(() => {
     // The layers' outputs, from the (flattened) input.
-    const outputs: tf.Tensor2D[] = [tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D];
+    const outputs: tf.Tensor2D[] = [(x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1])) as tf.Tensor2D];
     for (const { kernel, bias, activation } of chain) {
       const h = outputs[outputs.length - 1];
       const z = activation === 'tanh' ? tf.tanh(tf.fused.matMul({ a: h, b: kernel, bias })) : tf.fused.matMul({ a: h, b: kernel, bias, activation });
@@ -39,6 +39,6 @@ export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, la
       if (below === 'relu') g = tf.mul(g, tf.step(h));
       else if (below === 'tanh') g = tf.mul(g, tf.sub(1, tf.square(h)));
     }
-    return { grad: tf.reshape(g, x.shape), logits };
+    return { grad: x.rank === 2 ? g : tf.reshape(g, x.shape), logits };
   });
 }

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import { GradientSession, type Objective, type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
+import { AscentStep, GradientSession, type Objective, type ThreatModel, crossEntropy, expandMask, project, randomStart } from './common';
 import { logits as modelLogits } from '../models/forward';
 import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 
@@ -62,17 +62,18 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
     }
     if (!opts.keepFooled) {
       const grads = new GradientSession(model, objective);
+      const ascent = new AscentStep(x, opts);
       try {
         for (let s = 0; s < opts.steps; s++) {
           const xAdv = held.get('xAdv');
-          held.set('xAdv', tf.tidy(() => {
-            const g = grads.grad(xAdv, labels);
-            return project(tf.add(xAdv, tf.mul(alpha, steepestDirection(g, opts.norm))), x, opts);
-          }));
+          const g = grads.grad(xAdv, labels);
+          held.set('xAdv', ascent.apply(xAdv, g, alpha));
+          g.dispose();
           yield;
         }
       } finally {
         grads.dispose();
+        ascent.dispose();
       }
       return held.take('xAdv');
     }
@@ -117,18 +118,20 @@ export function* rememberingSteps(
   remember: (xa: tf.Tensor, z: tf.Tensor2D) => void,
 ): Steps<void> {
   const grads = new GradientSession(model, objective);
+  const ascent = new AscentStep(x, threat);
   try {
     for (let s = 0; s < steps; s++) {
       const xAdv = held.get('xAdv');
       const { value, grad, logits } = grads.valueAndGrad(xAdv, labels);
       remember(xAdv, logits);
-      const next = tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, threat.norm))), x, threat));
+      const next = ascent.apply(xAdv, grad, alpha);
       tf.dispose([value, grad, logits]);
       held.set('xAdv', next);
       yield;
     }
   } finally {
     grads.dispose();
+    ascent.dispose();
   }
 }
 
