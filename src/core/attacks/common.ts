@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type DenseStep, denseChain, isTaped, logits as modelLogits } from '../models/forward';
-import { denseInputGradient } from './denseGradient';
+import { type LogitGradient, denseInputGradient } from './denseGradient';
 
 import type { AttackNorm, Box } from './config';
 
@@ -16,12 +16,6 @@ export interface ThreatModel {
   eps: number;
   box?: Box;
 }
-
-/**
- * An objective's gradient in the logits, dz = ∂(Σ value)/∂z, in closed form: with it the attacks
- * differentiate an MLP by hand (denseGradient.ts) instead of by tape.
- */
-export type LogitGradient = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor2D;
 
 /** A per-example objective to maximise, from logits and integer labels (optionally with its logit gradient). */
 export type Objective = ((logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D) & { logitGradient?: LogitGradient };

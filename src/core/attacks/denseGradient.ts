@@ -14,7 +14,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStep } from '../models/forward';
-import type { LogitGradient } from './common';
+
+/**
+ * An objective's gradient in the logits, dz = ∂(Σ value)/∂z, in closed form (attacks/common.ts
+ * `Objective.logitGradient`): with it the attacks differentiate an MLP by hand instead of by tape.
+ */
+export type LogitGradient = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor2D;
 
 /**
  * Logits and the input gradient of Σ objective; both are the caller's to dispose. `transposed`,
