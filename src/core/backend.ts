@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmMatMulFastPath } from './kernels';
 import { installDeviceNoise } from './noise/deviceNoise';
 import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
+import { installWasmAttackSteps } from './wasmAttackSteps';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 
@@ -50,6 +51,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();
       installWasmMaxPoolGrad();
+      installWasmAttackSteps();
     }
     return { name, ok: true };
   } catch (e) {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { replaceWasmKernel } from './kernels';
 
 /** The part of tfjs-backend-wasm's BackendWasm that a kernel written in JavaScript needs. */
-interface WasmHeap {
+export interface WasmHeap {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }

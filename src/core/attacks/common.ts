@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type DenseStep, denseChain, isTaped, logits as modelLogits } from '../models/forward';
 import { type LogitGradient, denseInputGradient } from './denseGradient';
+import { signStep } from '../wasmAttackSteps';
 
 import type { AttackNorm, Box } from './config';
 
@@ -79,7 +80,8 @@ export function steepestDirection(grad: tf.Tensor, norm: AttackNorm): tf.Tensor 
  * An attack's ascent step xAdv ← Π(xAdv + α · dir(g)) onto B_p(x, eps) ∩ box, for all its steps
  * from one x. For l_inf the interval of each coordinate, [max(x − eps, lo), min(x + eps, hi)], is
  * computed once: the same numbers as `project` (both clamp to that interval; max and min are
- * exact, and x lies in the box) in 5 kernels a step instead of 9. l_2 steps go through `project`.
+ * exact, and x lies in the box) in one kernel a step on WASM (wasmAttackSteps.ts), 5 elsewhere,
+ * instead of 9. l_2 steps go through `project`.
  */
 export class AscentStep {
   /** Kept (tf.keep): an attack's steps run in tidy scopes of their own (runner.ts Steps). */
@@ -103,7 +105,7 @@ export class AscentStep {
   apply(xAdv: tf.Tensor, grad: tf.Tensor, alpha: number): tf.Tensor {
     if (!this.bounds) return tf.tidy(() => project(tf.add(xAdv, tf.mul(alpha, steepestDirection(grad, this.threat.norm))), this.x, this.threat));
     const [lo, hi] = this.bounds;
-    return tf.tidy(() => tf.minimum(tf.maximum(tf.add(xAdv, tf.mul(alpha, tf.sign(grad))), lo), hi));
+    return signStep(xAdv, grad, alpha, lo, hi);
   }
 
   dispose(): void {

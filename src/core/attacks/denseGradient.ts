@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStep } from '../models/forward';
+import { reluMask } from '../wasmAttackSteps';
 
 /**
  * An objective's gradient in the logits, dz = ∂(Σ value)/∂z, in closed form (attacks/common.ts
@@ -41,7 +42,7 @@ export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, la
       if (l === 0) break;
       const h = outputs[l];
       const below = chain[l - 1].activation;
-      if (below === 'relu') g = tf.mul(g, tf.step(h));
+      if (below === 'relu') g = reluMask(g, h) as tf.Tensor2D;
       else if (below === 'tanh') g = tf.mul(g, tf.sub(1, tf.square(h)));
     }
     return { grad: x.rank === 2 ? g : tf.reshape(g, x.shape), logits };

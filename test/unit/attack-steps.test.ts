@@ -1,0 +1,70 @@
+/**
+ * The attacks' fused element-wise steps on WASM (wasmAttackSteps.ts) against the tfjs kernels
+ * they stand in for, bit for bit (NaN, ±0, ±∞ and random values; an α that float32 rounds):
+ * reluMask against Multiply(g, Step(h)), signStep against Minimum(Maximum(Add(x, Multiply(α,
+ * Sign(g))), lo), hi); shapes that broadcast take the tfjs kernels; no tensor is left behind.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expect, test } from 'vitest';
+import { reluMask, signStep } from '../../src/core/wasmAttackSteps';
+import { expectNoTensorLeak, useWasmBackend } from './helpers';
+
+useWasmBackend();
+
+// 2^-23 and just below it: where tfjs wasm's Sign turns from 0 to ±1.
+const SPECIAL = [NaN, -0, 0, 1e-40, -1e-40, 2 ** -23, -(2 ** -23), 1.1920928e-7, -1.1920928e-7, 1, -1, Infinity, -Infinity, 3.5, -2.25, 1e30, -1e30];
+
+/** Bits of a float32 tensor's values (so that NaN equals NaN and −0 differs from 0). */
+const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
+
+/** Every pair of special values, then random ones, as two tensors of one shape. */
+function operands(seed: number): [tf.Tensor, tf.Tensor] {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (const u of SPECIAL) {
+    for (const v of SPECIAL) {
+      a.push(u);
+      b.push(v);
+    }
+  }
+  const n = a.length;
+  const ra = tf.randomNormal([n], 0, 2, 'float32', seed).dataSync();
+  const rb = tf.randomNormal([n], 0, 2, 'float32', seed + 1).dataSync();
+  return [tf.tensor2d([...a, ...ra], [2, n]), tf.tensor2d([...b, ...rb], [2, n])];
+}
+
+test('reluMask equals Multiply(g, Step(h)) bit for bit', async () => {
+  const [g, h] = operands(1);
+  await expectNoTensorLeak(() => {
+    const fused = reluMask(g, h);
+    const plain = tf.tidy(() => tf.mul(g, tf.step(h)));
+    expect(bits(fused)).toEqual(bits(plain));
+    tf.dispose([fused, plain]);
+  });
+  tf.dispose([g, h]);
+});
+
+test('signStep equals the l_inf step of tfjs kernels bit for bit', async () => {
+  const [x, g] = operands(3);
+  // Bounds around x, some crossing it, some non-finite.
+  const [d1, d2] = operands(5);
+  const lo = tf.tidy(() => tf.sub(x, tf.abs(d1)));
+  const hi = tf.tidy(() => tf.add(x, tf.abs(d2)));
+  await expectNoTensorLeak(() => {
+    for (const alpha of [0.1, 0.25, 1e-3, 0]) {
+      const fused = signStep(x, g, alpha, lo, hi);
+      const plain = tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(alpha, tf.sign(g))), lo), hi));
+      expect(bits(fused), `alpha ${alpha}`).toEqual(bits(plain));
+      tf.dispose([fused, plain]);
+    }
+  });
+  tf.dispose([x, g, lo, hi, d1, d2]);
+});
+
+test('broadcasting shapes take the tfjs kernels', () => {
+  const g = tf.tensor2d([[1, -2], [3, -4]]);
+  const h = tf.tensor1d([1, -1]);
+  const out = reluMask(g, h);
+  expect(Array.from(out.dataSync())).toEqual([1, -0, 3, -0]);
+  tf.dispose([g, h, out]);
+});
