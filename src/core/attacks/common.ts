@@ -80,8 +80,8 @@ export function steepestDirection(grad: tf.Tensor, norm: AttackNorm): tf.Tensor 
  * An attack's ascent step xAdv ← Π(xAdv + α · dir(g)) onto B_p(x, eps) ∩ box, for all its steps
  * from one x. For l_inf the interval of each coordinate, [max(x − eps, lo), min(x + eps, hi)], is
  * computed once: the same numbers as `project` (both clamp to that interval; max and min are
- * exact, and x lies in the box) in one kernel a step on WASM (wasmAttackSteps.ts), 5 elsewhere,
- * instead of 9. l_2 steps go through `project`.
+ * exact, and x lies in the box), in one kernel a step for small tensors on WASM
+ * (wasmAttackSteps.ts) and 5 otherwise, instead of 9. l_2 steps go through `project`.
  */
 export class AscentStep {
   /** Kept (tf.keep): an attack's steps run in tidy scopes of their own (runner.ts Steps). */
