@@ -6,6 +6,14 @@
  * the kernel it stands in for (tested against the cpu backend).
  */
 import * as tf from '@tensorflow/tfjs';
+import { singleChannelPatches } from './im2col';
+
+/** The part of tfjs-backend-wasm's BackendWasm that a kernel written in JavaScript needs. */
+export interface WasmHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
 
 /** A WASM kernel function by name (throws if this build lacks it). */
 function wasmKernel(name: string): tf.KernelFunc {
@@ -180,8 +188,9 @@ let convFilterGradInstalled = false;
  * workbench — it is itself a convolution, run by the fast WASM Conv2D kernel:
  *   dW[kh, kw, ci, co] = Σ_{n,h,w} xPad[n, h+kh, w+kw, ci] · dy[n, h, w, co]
  *                      = conv2d(input = xPadᵀ [ci, Hp, Wp, n], filter = dyᵀ [Ho, Wo, n, co], 'valid'),
- * transposed back to [kh, kw, ci, co]. Other strides, dilations or layouts use the CPU kernel
- * (installCpuFallbacks).
+ * transposed back to [kh, kw, ci, co]. With one input channel (a grey-scale first layer) that
+ * convolution is slow, and the gradient is the matrix product of the patch matrix with dy
+ * instead (im2col.ts). Other strides, dilations or layouts use the CPU kernel.
  */
 export function installWasmConv2DBackpropFilter(): void {
   if (convFilterGradInstalled || tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
@@ -197,6 +206,7 @@ export function installWasmConv2DBackpropFilter(): void {
       if (!isStrideOneNhwc(attrs)) return delegateToCpu(cpuGrad, args);
       const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
       const { top, bottom, left, right } = info.padInfo;
+      if (info.inChannels === 1 && x.dtype === 'float32' && dy.dtype === 'float32') return singleChannelFilterGrad(args.backend, x, dy, info);
       return withTemps(args.backend, (run) => {
         const xPad = top || bottom || left || right ? run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
         const xT = run('Transpose', { x: xPad }, { perm: [3, 1, 2, 0] });
@@ -207,6 +217,32 @@ export function installWasmConv2DBackpropFilter(): void {
     },
   });
   convFilterGradInstalled = true;
+}
+
+/** The weight gradient of a one-channel stride-1 convolution: patches(x) · dy, one product. */
+function singleChannelFilterGrad(backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const heap = backend as WasmHeap;
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, outChannels } = info;
+  const taps = filterHeight * filterWidth;
+  const pixels = batchSize * outHeight * outWidth;
+  const patches = heap.makeOutput([taps, pixels], 'float32');
+  try {
+    // Views taken after the allocation: a growing heap would leave earlier views stale.
+    const xs = heap.typedArrayFromHeap(x);
+    const ps = heap.typedArrayFromHeap(patches);
+    const mem = new Float32Array(xs.buffer);
+    const { top, left } = info.padInfo;
+    singleChannelPatches(mem, xs.byteOffset / 4, ps.byteOffset / 4, { batch: batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, top, left });
+    const product = wasmKernel('BatchMatMul')({
+      inputs: { a: { ...patches, shape: [1, taps, pixels] }, b: { ...dy, shape: [1, pixels, outChannels] } },
+      attrs: { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap,
+      backend: backend as tf.KernelBackend,
+    }) as tf.TensorInfo;
+    // The product's own data, handed over under the filter's shape (as tfjs-wasm's Reshape does).
+    return { dataId: product.dataId, shape: [filterHeight, filterWidth, 1, outChannels], dtype: 'float32' };
+  } finally {
+    heap.disposeData(patches.dataId);
+  }
 }
 
 let convInputGradInstalled = false;

@@ -13,7 +13,7 @@
  * dtypes, broadcasting shapes and tensors too large for a loop to pay take the tfjs kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WasmHeap } from './wasmMaxPoolGrad';
+import type { WasmHeap } from './kernels';
 
 /** tfjs-backend-wasm's Sign is 0 for |x| < 2^-23 (float32's epsilon), not only at 0: measured, and matched here. */
 const SIGN_EPSILON = 2 ** -23;

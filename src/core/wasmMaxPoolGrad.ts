@@ -1,19 +1,15 @@
 /**
- * The gradient of max pooling (MaxPoolGrad) on WASM, written over the backend's heap in
+ * The gradient of max pooling (MaxPoolGrad) on WASM, written over the backend's heap: 2 × 2
+ * windows of stride 2 with channels in fours by the SIMD loop of heapSimdSource.ts, the rest in
  * JavaScript. tfjs-backend-wasm 4.22's own kernel takes 40% of a PGD step on the default image
  * CNN (4.0 of 11.2 s for PGD-10 on 1,000 images here) and runs on one thread whatever the thread
- * count; this loop visits each window once and takes the same numbers: the whole gradient of a
+ * count; these loops visit each window once and take the same numbers: the whole gradient of a
  * window goes to its first maximum in row-major order (a strict `>` from −∞, as the cpu backend's
  * maxPoolPositions), and a window with no number above −∞ (all NaN or −∞) passes none.
  */
 import * as tf from '@tensorflow/tfjs';
-import { replaceWasmKernel } from './kernels';
-
-/** The part of tfjs-backend-wasm's BackendWasm that a kernel written in JavaScript needs. */
-export interface WasmHeap {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
+import { replaceWasmKernel, type WasmHeap } from './kernels';
+import { heapSimd, type HeapSimd } from './heapSimd';
 
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
@@ -109,6 +105,21 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
   }
 }
 
+/** The 2 × 2, stride-2, inside-the-input case with channels in fours: the SIMD loop's. */
+function simdCase(info: tf.backend_util.Conv2DInfo): boolean {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const { top, left } = info.padInfo;
+  return (
+    effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth && inChannels % 4 === 0
+  );
+}
+
+/** The loop that runs MaxPoolGrad for these windows on this backend. */
+export function maxPoolGradLoop(backend: unknown, info: tf.backend_util.Conv2DInfo): HeapSimd | 'javascript' {
+  return (simdCase(info) && heapSimd(backend)) || 'javascript';
+}
+
 let installed = false;
 
 /** Replaces WASM's MaxPoolGrad by maxPoolGradInto (NHWC float32, no dilation: all MaxPoolGrad takes). */
@@ -122,7 +133,14 @@ export function installWasmMaxPoolGrad(): void {
     const heap = args.backend as unknown as WasmHeap;
     const out = heap.makeOutput(input.shape, 'float32');
     // Views taken after the allocation: a growing heap would leave earlier views stale.
-    maxPoolGradInto(heap.typedArrayFromHeap(input), heap.typedArrayFromHeap(dy), heap.typedArrayFromHeap(out), info);
+    const [xs, dys, dxs] = [heap.typedArrayFromHeap(input), heap.typedArrayFromHeap(dy), heap.typedArrayFromHeap(out)];
+    const simd = maxPoolGradLoop(args.backend, info);
+    if (simd !== 'javascript') {
+      if (info.outHeight * 2 !== info.inHeight || info.outWidth * 2 !== info.inWidth) dxs.fill(0);
+      simd.grad2x2(xs.byteOffset, dys.byteOffset, dxs.byteOffset, info.batchSize, info.inHeight, info.inWidth, info.outHeight, info.outWidth, info.inChannels);
+    } else {
+      maxPoolGradInto(xs, dys, dxs, info);
+    }
     return out;
   });
 }

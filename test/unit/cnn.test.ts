@@ -3,12 +3,20 @@
  * loading with the custom layer, training and attacking on image-shaped inputs with
  * image-scale eps inside the [0, 1] box.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { Rng, TRAIN_DEFAULTS, createMlp, crossEntropy, logits, modelFromArtifacts, modelToArtifacts, pgd, train } from '../../src/core';
 import { createCnn } from '../../src/core/models/cnn';
 import { Normalize } from '../../src/core/models/normalize';
 import { expandMask } from '../../src/core/attacks/common';
+import { maxPoolGradInto, maxPoolGradLoop } from '../../src/core/wasmMaxPoolGrad';
+import { type HeapSimd } from '../../src/core/heapSimd';
+import { HEAP_SIMD_SHARED_WASM } from '../../src/core/heapSimdModule';
+import { base64Bytes } from '../../src/core/wasmBytes';
+import { assembleHeapSimdWasm, heapSimdModuleSource } from '../../scripts/wasmModules';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -135,19 +143,16 @@ describe('training and attacks on images', () => {
 });
 
 describe('WASM Conv2DBackpropFilter (missing from tfjs-backend-wasm)', () => {
-  test.each([
-    ['same', 1],
-    ['valid', 1],
-    ['same', 2],
-  ] as const)('the convolution weight gradient on wasm equals the cpu backend’s (padding %s, stride %i)', async (pad, stride) => {
-    const x = [...Array(2 * 7 * 6 * 2)].map((_, i) => Math.sin(i));
-    const f = [...Array(3 * 3 * 2 * 4)].map((_, i) => Math.cos(i));
+  /** The weight gradient of sum(conv(x, f)²) on both backends, with the wasm run's tensor count checked. */
+  async function weightGradients(xShape: [number, number, number, number], fShape: [number, number, number, number], stride: number, pad: 'same' | 'valid' | tf.backend_util.ExplicitPadding) {
+    const x = [...Array(tf.util.sizeFromShape(xShape))].map((_, i) => Math.sin(1.3 * i));
+    const f = [...Array(tf.util.sizeFromShape(fShape))].map((_, i) => Math.cos(0.7 * i));
     const gradOn = async (backend: string) => {
       await tf.setBackend(backend);
-      const xt = tf.tensor4d(x, [2, 7, 6, 2]);
-      const ft = tf.tensor4d(f, [3, 3, 2, 4]);
-      const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt, ff as tf.Tensor4D, stride, pad))))(ft);
-      const out = Array.from(await g.data());
+      const xt = tf.tensor4d(x, xShape);
+      const ft = tf.tensor4d(f, fShape);
+      const g = tf.grad((ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt, ff as tf.Tensor4D, stride, pad as 'same'))))(ft);
+      const out = { shape: g.shape, values: Array.from(await g.data()) };
       tf.dispose([xt, ft, g]);
       return out;
     };
@@ -155,8 +160,27 @@ describe('WASM Conv2DBackpropFilter (missing from tfjs-backend-wasm)', () => {
     const before = tf.memory().numTensors;
     const wasm = await gradOn('wasm');
     expect(tf.memory().numTensors).toBe(before);
-    expect(wasm).toHaveLength(72);
-    wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
+    expect(wasm.shape).toEqual(fShape);
+    expect(wasm.values).toHaveLength(tf.util.sizeFromShape(fShape));
+    wasm.values.forEach((v, i) => expect(Math.abs(v - cpu.values[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(cpu.values[i]))));
+  }
+
+  test.each([
+    ['same', 1],
+    ['valid', 1],
+    ['same', 2],
+  ] as const)('the convolution weight gradient on wasm equals the cpu backend’s (padding %s, stride %i)', async (pad, stride) => {
+    await weightGradients([2, 7, 6, 2], [3, 3, 2, 4], stride, pad);
+  });
+
+  // One input channel takes the patch-matrix product (im2col.ts) instead of the convolution.
+  test.each([
+    ['same', 3, 3],
+    ['valid', 2, 4],
+    [[[0, 0], [2, 0], [1, 1], [0, 0]], 3, 2],
+    ['same', 5, 1],
+  ] as const)('one input channel: the weight gradient on wasm equals the cpu backend’s (padding %j, kernel %i, %i filters)', async (pad, k, cout) => {
+    await weightGradients([3, 7, 6, 1], [k, k, 1, cout], 1, pad as tf.backend_util.ExplicitPadding);
   });
 });
 
@@ -194,17 +218,22 @@ describe('WASM MaxPoolGrad written over the heap', () => {
   // 2 × 2 windows with stride 2 inside the input take a loop of their own: on 7 × 6 (a row past
   // the last window), on 8 × 6 (exact), and with 'same' on 7 × 6 (a last window cut by the edge:
   // the general loop).
+  // With channels in fours that loop is WebAssembly SIMD (heapSimdSource.ts).
   test.each([
-    [2, 2, 'valid', 7],
-    [2, 2, 'valid', 8],
-    [2, 2, 'same', 7],
-    [2, 2, 'same', 8],
-    [3, 1, 'same', 7],
-    [3, 2, 'valid', 7],
-    [3, 2, 'same', 7],
-  ] as const)('equals the cpu backend’s on ties, NaN and −∞ (window %i, stride %i, padding %s, height %i)', async (k, stride, pad, height) => {
-    const shape: [number, number, number, number] = [2, height, 6, 3];
-    const x = values(2 * height * 6 * 3);
+    [2, 2, 'valid', 7, 3],
+    [2, 2, 'valid', 8, 3],
+    [2, 2, 'same', 7, 3],
+    [2, 2, 'same', 8, 3],
+    [3, 1, 'same', 7, 3],
+    [3, 2, 'valid', 7, 3],
+    [3, 2, 'same', 7, 3],
+    [2, 2, 'valid', 7, 8],
+    [2, 2, 'valid', 8, 4],
+    [2, 2, 'same', 8, 12],
+    [2, 2, 'same', 7, 8],
+  ] as const)('equals the cpu backend’s on ties, NaN and −∞ (window %i, stride %i, padding %s, height %i, %i channels)', async (k, stride, pad, height, channels) => {
+    const shape: [number, number, number, number] = [2, height, 6, channels];
+    const x = values(2 * height * 6 * channels);
     const gradOn = async (backend: string) => {
       await tf.setBackend(backend);
       const xt = tf.tensor4d(x, shape);
@@ -223,6 +252,41 @@ describe('WASM MaxPoolGrad written over the heap', () => {
     expect(wasm).toHaveLength(x.length);
     expect(cpu.some((v) => v !== 0)).toBe(true);
     expect(wasm).toEqual(cpu);
+  });
+
+  test('2 × 2 windows of stride 2 with channels in fours run the SIMD loop on tfjs-wasm’s own memory', async () => {
+    await tf.setBackend('wasm');
+    const info = (c: number, pad: 'valid' | 'same', height: number) => tf.backend_util.computePool2DInfo([2, height, 6, c], 2, 2, 1, pad);
+    expect(typeof maxPoolGradLoop(tf.backend(), info(8, 'valid', 7))).toBe('object');
+    expect(typeof maxPoolGradLoop(tf.backend(), info(8, 'same', 8))).toBe('object');
+    // A last window cut by the edge, or channels not in fours: the JavaScript loop.
+    expect(maxPoolGradLoop(tf.backend(), info(8, 'same', 7))).toBe('javascript');
+    expect(maxPoolGradLoop(tf.backend(), info(3, 'valid', 7))).toBe('javascript');
+    expect(maxPoolGradLoop(tf.backend(), tf.backend_util.computePool2DInfo([2, 7, 6, 8], 3, 2, 1, 'valid'))).toBe('javascript');
+  });
+
+  test('the variant for the threaded build’s shared memory gives the JavaScript loop’s gradient', () => {
+    const [n, h, w, c] = [2, 7, 6, 8];
+    const x = Float32Array.from(values(n * h * w * c));
+    const info = tf.backend_util.computePool2DInfo([n, h, w, c], 2, 2, 1, 'valid');
+    const dy = Float32Array.from({ length: n * info.outHeight * info.outWidth * c }, (_, i) => i + 1);
+    const want = new Float32Array(x.length);
+    maxPoolGradInto(x, dy, want, info);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const simd = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(HEAP_SIMD_SHARED_WASM)), { env: { memory } }).exports as unknown as HeapSimd;
+    const heap = new Float32Array(memory.buffer);
+    const [xAt, dyAt, dxAt] = [0, x.length, x.length + dy.length];
+    heap.set(x, xAt);
+    heap.set(dy, dyAt);
+    heap.fill(0, dxAt, dxAt + x.length); // the row past the last window
+    simd.grad2x2(4 * xAt, 4 * dyAt, 4 * dxAt, n, h, w, info.outHeight, info.outWidth, c);
+    expect(want.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(heap.subarray(dxAt, dxAt + x.length))).toEqual(Array.from(want));
+  });
+
+  test('the committed SIMD module is what heapSimdSource.ts assembles to (npm run build:wasm)', async () => {
+    const committed = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../src/core/heapSimdModule.ts'), 'utf8');
+    expect(committed).toBe(heapSimdModuleSource(await assembleHeapSimdWasm()));
   });
 });
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { assembleNoiseWasm, noiseModuleSource } from '../../scripts/noiseWasm';
+import { assembleNoiseWasm, noiseModuleSource } from '../../scripts/wasmModules';
 import { gaussianNoise, noiseSource } from '../../src/core/noise/gaussianNoise';
 import { maxAbsDifference } from '../../src/core/noise/noiseCheck';
 import { philox4x32, philoxNormals } from '../../src/core/noise/philox';
@@ -85,7 +85,7 @@ function bitDifferences(a: Float32Array, b: Float32Array, limit = 5): number[] {
 }
 
 describe('WASM SIMD Gaussian generator', () => {
-  test('the committed module is what simdSource.ts assembles to (npm run build:noise-wasm)', async () => {
+  test('the committed module is what simdSource.ts assembles to (npm run build:wasm)', async () => {
     const committed = readFileSync(join(ROOT, 'src/core/noise/simdModule.ts'), 'utf8');
     expect(committed).toBe(noiseModuleSource(await assembleNoiseWasm()));
   });

@@ -9,6 +9,7 @@
  * runs); where WebAssembly SIMD or a synchronous compile is not available, `simdNormals` answers
  * false and the caller keeps the JavaScript reference.
  */
+import { base64Bytes } from '../wasmBytes';
 import { PHILOX_SIMD_WASM } from './simdModule';
 
 interface SimdGenerator {
@@ -21,17 +22,10 @@ const CHUNK_BLOCKS = 16384;
 
 let generator: SimdGenerator | null | undefined;
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 function load(): SimdGenerator | null {
   if (generator !== undefined) return generator;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(decode(PHILOX_SIMD_WASM)));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(PHILOX_SIMD_WASM)));
     const exports = instance.exports as unknown as SimdGenerator;
     const pages = Math.ceil((CHUNK_BLOCKS * 16) / 65536) - exports.memory.buffer.byteLength / 65536;
     if (pages > 0) exports.memory.grow(pages);

@@ -11,7 +11,7 @@
  * (i64x2.extmul_*_i32x4_u) and two shuffles that pick the low and high words, and the float32
  * polynomials run on four lanes at once.
  *
- * Used only at development time: scripts/build-noise-wasm.ts assembles this text with wabt into
+ * Used only at development time: scripts/build-wasm.ts assembles this text with wabt into
  * simdModule.ts (the bytes, base64), and test/unit/noise-simd.test.ts checks that the committed
  * bytes are what this text assembles to.
  *

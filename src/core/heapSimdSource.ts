@@ -1,0 +1,90 @@
+/**
+ * The WebAssembly text of the workbench's SIMD kernels over tfjs-backend-wasm's heap
+ * (heapSimd.ts), four float32 lanes per instruction:
+ *  - grad2x2(x, dy, dx, batch, inH, inW, outH, outW, c): the max-pooling gradient for 2 × 2
+ *    windows of stride 2 inside the input (wasmMaxPoolGrad.ts), the rule of maxPoolGrad2x2Into
+ *    with compares and lane selects instead of branches. A JavaScript loop over random data pays
+ *    a mispredicted branch per compare (about 5 ns an element); here a window of four channels is
+ *    five loads, six compares and selects, and four stores. x [batch, inH, inW, c], dy
+ *    [batch, outH, outW, c], dx x's shape; rows and columns past the last window are the
+ *    caller's to zero.
+ * Pointers are byte offsets into the heap; c is a multiple of 4.
+ *
+ * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
+ * they live, without copies; `shared` assembles the variant for the threaded build, whose memory
+ * is a shared one.
+ *
+ * Used only at development time: scripts/build-wasm.ts assembles this text with wabt into
+ * heapSimdModule.ts (both variants, base64), and test/unit/cnn.test.ts checks that the committed
+ * bytes are what this text assembles to.
+ */
+
+const get = (name: string) => `(local.get $${name})`;
+const set = (name: string, value: string) => `(local.set $${name} ${value})`;
+const load = (addr: string) => `(v128.load ${addr})`;
+const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
+const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
+
+/** One counted loop: `i` from 0 to `n` (exclusive) by `step`. */
+function loop(i: string, n: string, step: string, body: string): string {
+  return `${set(i, '(i32.const 0)')}
+    (block $${i}_done (loop $${i}_next
+      (br_if $${i}_done (i32.ge_u ${get(i)} ${n}))
+      ${body}
+      ${set(i, add(get(i), step))}
+      (br $${i}_next)))`;
+}
+
+export function heapSimdText(shared: boolean): string {
+  const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
+  // Per window: the four inputs at p, p + c, p + row, p + row + c (bytes); dx at the same places + delta.
+  const window = `
+        ${set('v0', load(add(get('p'), get('d'))))}
+        ${set('v1', load(add(add(get('p'), get('cb')), get('d'))))}
+        ${set('v2', load(add(add(get('p'), get('row')), get('d'))))}
+        ${set('v3', load(add(add(add(get('p'), get('row')), get('cb')), get('d'))))}
+        ${set('g', load(add(get('q'), get('d'))))}
+        ;; The first maximum in row-major order, by a strict > from -inf (NaN never wins).
+        ${set('m0', `(f32x4.gt ${get('v0')} (v128.const f32x4 -inf -inf -inf -inf))`)}
+        ${set('best', `(v128.bitselect ${get('v0')} (v128.const f32x4 -inf -inf -inf -inf) ${get('m0')})`)}
+        ${set('m1', `(f32x4.gt ${get('v1')} ${get('best')})`)}
+        ${set('best', `(v128.bitselect ${get('v1')} ${get('best')} ${get('m1')})`)}
+        ${set('m2', `(f32x4.gt ${get('v2')} ${get('best')})`)}
+        ${set('best', `(v128.bitselect ${get('v2')} ${get('best')} ${get('m2')})`)}
+        ${set('m3', `(f32x4.gt ${get('v3')} ${get('best')})`)}
+        ;; Window element j wins when its compare held and no later one did.
+        ${set('later', get('m3'))}
+        (v128.store ${add(add(add(add(get('p'), get('row')), get('cb')), get('d')), get('delta'))} (v128.and ${get('g')} ${get('m3')}))
+        (v128.store ${add(add(add(get('p'), get('row')), get('d')), get('delta'))} (v128.and ${get('g')} (v128.andnot ${get('m2')} ${get('later')})))
+        ${set('later', `(v128.or ${get('later')} ${get('m2')})`)}
+        (v128.store ${add(add(add(get('p'), get('cb')), get('d')), get('delta'))} (v128.and ${get('g')} (v128.andnot ${get('m1')} ${get('later')})))
+        ${set('later', `(v128.or ${get('later')} ${get('m1')})`)}
+        (v128.store ${add(add(get('p'), get('d')), get('delta'))} (v128.and ${get('g')} (v128.andnot ${get('m0')} ${get('later')})))`;
+  return `(module
+  (import "env" "memory" ${memory})
+  (func (export "grad2x2") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $c i32)
+    (local $cb i32) (local $row i32) (local $delta i32) (local $rows i32)
+    (local $r i32) (local $yc i32) (local $d i32) (local $p i32) (local $q i32) (local $xRow i32) (local $dyRow i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $g v128) (local $best v128)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $later v128)
+    ${set('cb', mul(get('c'), '(i32.const 4)'))}
+    ${set('row', mul(get('inW'), get('cb')))}
+    ${set('delta', `(i32.sub ${get('dx')} ${get('x')})`)}
+    ;; Output rows over the whole batch: row r = (b, yR) starts at input row b·inH + 2·yR.
+    ${set('rows', mul(get('batch'), get('outH')))}
+    ${loop(
+      'r',
+      get('rows'),
+      '(i32.const 1)',
+      `${set('xRow', add(get('x'), mul(add(mul(`(i32.div_u ${get('r')} ${get('outH')})`, get('inH')), mul('(i32.const 2)', `(i32.rem_u ${get('r')} ${get('outH')})`)), get('row'))))}
+      ${set('dyRow', add(get('dy'), mul(mul(get('r'), get('outW')), get('cb'))))}
+      ${loop(
+        'yc',
+        get('outW'),
+        '(i32.const 1)',
+        `${set('p', add(get('xRow'), mul(mul('(i32.const 2)', get('yc')), get('cb'))))}
+        ${set('q', add(get('dyRow'), mul(get('yc'), get('cb'))))}
+        ${loop('d', get('cb'), '(i32.const 16)', window)}`,
+      )}`,
+    )}))`;
+}
