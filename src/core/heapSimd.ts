@@ -10,6 +10,7 @@ import { base64Bytes } from './wasmBytes';
 
 export interface HeapSimd {
   grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
+  col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }
 
 const byMemory = new WeakMap<WebAssembly.Memory, HeapSimd | null>();

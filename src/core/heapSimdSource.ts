@@ -8,6 +8,10 @@
  *    five loads, six compares and selects, and four stores. x [batch, inH, inW, c], dy
  *    [batch, outH, outW, c], dx x's shape; rows and columns past the last window are the
  *    caller's to zero.
+ *  - col2im(t, dx, batch, inH, inW, outH, outW, kh, kw, top, left): the input gradient of a
+ *    stride-1 convolution with one input channel (kernels.ts) from t = dy · Wᵀ, the gradient of
+ *    each output pixel's kh·kw taps: dx[n, r, c] = Σ_{i, j} t[(n, r + top − i, c + left − j), (i, j)]
+ *    over the taps whose pixel exists, summed in (i, j) order. Scalar: its reads are strided.
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -86,5 +90,44 @@ export function heapSimdText(shared: boolean): string {
         ${set('q', add(get('dyRow'), mul(get('yc'), get('cb'))))}
         ${loop('d', get('cb'), '(i32.const 16)', window)}`,
       )}`,
+    )})
+  (func (export "col2im") (param $t i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $kh i32) (param $kw i32) (param $top i32) (param $left i32)
+    (local $taps i32) (local $n i32) (local $r i32) (local $c i32) (local $i i32) (local $j i32) (local $h i32) (local $w i32) (local $acc f32)
+    ${set('taps', mul(get('kh'), get('kw')))}
+    ${loop(
+      'n',
+      get('batch'),
+      '(i32.const 1)',
+      loop(
+        'r',
+        get('inH'),
+        '(i32.const 1)',
+        loop(
+          'c',
+          get('inW'),
+          '(i32.const 1)',
+          `${set('acc', '(f32.const 0)')}
+          ${loop(
+            'i',
+            get('kh'),
+            '(i32.const 1)',
+            `${set('h', `(i32.sub ${add(get('r'), get('top'))} ${get('i')})`)}
+            ;; Unsigned compares: a negative row or column is out of range too.
+            (if (i32.lt_u ${get('h')} ${get('outH')})
+              (then
+                ${loop(
+                  'j',
+                  get('kw'),
+                  '(i32.const 1)',
+                  `${set('w', `(i32.sub ${add(get('c'), get('left'))} ${get('j')})`)}
+                  (if (i32.lt_u ${get('w')} ${get('outW')})
+                    (then
+                      ${set('acc', `(f32.add ${get('acc')} (f32.load ${add(get('t'), mul(add(mul(add(mul(add(mul(get('n'), get('outH')), get('h')), get('outW')), get('w')), get('taps')), add(mul(get('i'), get('kw')), get('j'))), '(i32.const 4)'))}))`)}))`,
+                )}))`,
+          )}
+          (f32.store ${get('dx')} ${get('acc')})
+          ${set('dx', add(get('dx'), '(i32.const 4)'))}`,
+        ),
+      ),
     )}))`;
 }
