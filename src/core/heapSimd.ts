@@ -10,6 +10,8 @@ import { base64Bytes } from './wasmBytes';
 
 export interface HeapSimd {
   grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
+  reluMask(g: number, h: number, out: number, bytes: number): void;
+  signStep(x: number, g: number, lo: number, hi: number, out: number, bytes: number, alpha: number): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }
 

@@ -12,6 +12,9 @@
  *    stride-1 convolution with one input channel (kernels.ts) from t = dy · Wᵀ, the gradient of
  *    each output pixel's kh·kw taps: dx[n, r, c] = Σ_{i, j} t[(n, r + top − i, c + left − j), (i, j)]
  *    over the taps whose pixel exists, summed in (i, j) order. Scalar: its reads are strided.
+ *  - reluMask(g, h, out, bytes) and signStep(x, g, lo, hi, out, bytes, alpha): the attacks'
+ *    element-wise steps of wasmAttackSteps.ts, with the numbers of the tfjs kernels they stand in
+ *    for, over the first `bytes` bytes (a multiple of 16; the caller does the last few floats).
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -28,6 +31,13 @@ const set = (name: string, value: string) => `(local.set $${name} ${value})`;
 const load = (addr: string) => `(v128.load ${addr})`;
 const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
 const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
+
+/** tfjs-backend-wasm's Sign is 0 below this magnitude (float32's epsilon; wasmAttackSteps.ts). */
+export const SIGN_EPSILON = 2 ** -23;
+const f32x4 = (x: number) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
+const ZERO = f32x4(0);
+/** The NaN a JavaScript store into a Float32Array writes (0x7fc00000). */
+const F32_NAN = '(v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)';
 
 /** One counted loop: `i` from 0 to `n` (exclusive) by `step`. */
 function loop(i: string, n: string, step: string, body: string): string {
@@ -129,5 +139,36 @@ export function heapSimdText(shared: boolean): string {
           ${set('dx', add(get('dx'), '(i32.const 4)'))}`,
         ),
       ),
+    )})
+  (func (export "reluMask") (param $g i32) (param $h i32) (param $out i32) (param $bytes i32)
+    (local $at i32) (local $hv v128) (local $gv v128)
+    ${loop(
+      'at',
+      get('bytes'),
+      '(i32.const 16)',
+      `${set('hv', load(add(get('h'), get('at'))))}
+      ${set('gv', load(add(get('g'), get('at'))))}
+      ;; g where h > 0; NaN where h is NaN; g · 0 (a signed zero, or NaN for g = ±inf or NaN) elsewhere.
+      (v128.store ${add(get('out'), get('at'))}
+        (v128.bitselect ${get('gv')}
+          (v128.bitselect ${F32_NAN} (f32x4.mul ${get('gv')} ${ZERO}) (f32x4.ne ${get('hv')} ${get('hv')}))
+          (f32x4.gt ${get('hv')} ${ZERO})))`,
+    )})
+  (func (export "signStep") (param $x i32) (param $g i32) (param $lo i32) (param $hi i32) (param $out i32) (param $bytes i32) (param $alpha f32)
+    (local $at i32) (local $a v128) (local $na v128) (local $gv v128) (local $v v128) (local $l v128) (local $u v128) (local $m v128)
+    ${set('a', `(f32x4.splat ${get('alpha')})`)}
+    ${set('na', `(f32x4.neg ${get('a')})`)}
+    ${loop(
+      'at',
+      get('bytes'),
+      '(i32.const 16)',
+      `${set('gv', load(add(get('g'), get('at'))))}
+      ;; x + alpha · sign(g), with tfjs-wasm's sign: 0 for |g| < 2^-23 and for NaN.
+      ${set('v', `(f32x4.add ${load(add(get('x'), get('at')))} (v128.bitselect ${get('a')} (v128.bitselect ${get('na')} ${ZERO} (f32x4.le ${get('gv')} ${f32x4(-SIGN_EPSILON)})) (f32x4.ge ${get('gv')} ${f32x4(SIGN_EPSILON)})))`)}
+      ;; Maximum(v, lo) = v < lo ? lo : v, then Minimum(m, hi) = hi < m ? hi : m, as tfjs's kernels.
+      ${set('l', load(add(get('lo'), get('at'))))}
+      ${set('m', `(v128.bitselect ${get('l')} ${get('v')} (f32x4.lt ${get('v')} ${get('l')}))`)}
+      ${set('u', load(add(get('hi'), get('at'))))}
+      (v128.store ${add(get('out'), get('at'))} (v128.bitselect ${get('u')} ${get('m')} (f32x4.lt ${get('u')} ${get('m')})))`,
     )}))`;
 }

@@ -1,7 +1,8 @@
 /**
  * Two element-wise steps of the gradient attacks, each one pass over the WASM heap instead of a
- * chain of tfjs kernels, for small tensors: on a 10-point training batch a kernel's cost is its
- * call, not its arithmetic, and an MLP's PGD step makes these five times:
+ * chain of tfjs kernels (in WebAssembly SIMD, heapSimdSource.ts, or for small tensors where that
+ * cannot run, in JavaScript): on a 10-point training batch a kernel's cost is its call, not its
+ * arithmetic, and an MLP's PGD step makes these five times:
  *  - reluMask(g, h) = g ⊙ step(h), the gradient through a ReLU from its output h
  *    (denseGradient.ts): tfjs's Step then Multiply;
  *  - signStep(x, g, α, lo, hi) = min(max(x + α · sign(g), lo), hi), the l_inf ascent step
@@ -13,10 +14,10 @@
  * dtypes, broadcasting shapes and tensors too large for a loop to pay take the tfjs kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapSimd } from './heapSimd';
+import { SIGN_EPSILON } from './heapSimdSource';
 import type { WasmHeap } from './kernels';
 
-/** tfjs-backend-wasm's Sign is 0 for |x| < 2^-23 (float32's epsilon), not only at 0: measured, and matched here. */
-const SIGN_EPSILON = 2 ** -23;
 const RELU_MASK = 'WorkbenchReluMask';
 const SIGN_STEP = 'WorkbenchSignStep';
 
@@ -36,7 +37,10 @@ export function installWasmAttackSteps(): void {
       const gv = heap.typedArrayFromHeap(g);
       const hv = heap.typedArrayFromHeap(h);
       const ov = heap.typedArrayFromHeap(out);
-      for (let i = 0; i < ov.length; i++) {
+      const simd = heapSimd(backend);
+      const done = simd ? ov.length & ~3 : 0;
+      simd?.reluMask(gv.byteOffset, hv.byteOffset, ov.byteOffset, 4 * done);
+      for (let i = done; i < ov.length; i++) {
         const hi = hv[i];
         ov[i] = hi > 0 ? gv[i] : hi !== hi ? NaN : gv[i] * 0;
       }
@@ -56,7 +60,10 @@ export function installWasmAttackSteps(): void {
       const lv = heap.typedArrayFromHeap(lo);
       const hv = heap.typedArrayFromHeap(hi);
       const ov = heap.typedArrayFromHeap(out);
-      for (let i = 0; i < ov.length; i++) {
+      const simd = heapSimd(backend);
+      const done = simd ? ov.length & ~3 : 0;
+      simd?.signStep(xv.byteOffset, gv.byteOffset, lv.byteOffset, hv.byteOffset, ov.byteOffset, 4 * done, alpha);
+      for (let i = done; i < ov.length; i++) {
         const gi = gv[i];
         const step = gi >= SIGN_EPSILON ? alpha : gi <= -SIGN_EPSILON ? -alpha : 0;
         const v = Math.fround(xv[i] + step);
@@ -73,22 +80,30 @@ export function installWasmAttackSteps(): void {
 const sameFloatShapes = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, ts[0].shape));
 
 /**
- * Sizes up to which the loops here beat the tfjs kernels: a JavaScript loop costs about 6 ns an
- * element against well under 1 ns for tfjs's SIMD kernels, which pay instead about 15 µs a call
- * (measured on this project's 2-core machines: 10 × 64 masks 12 against 19 µs, 8,192 × 64 masks
- * 7.8 against 0.23 ms; an 8,192 × 2 ascent step 90 against 295 µs).
+ * Sizes up to which the JavaScript loops beat the tfjs kernels, where the SIMD loops of
+ * heapSimdSource.ts cannot run: a JavaScript loop costs about 6 ns an element against well under
+ * 1 ns for tfjs's SIMD kernels, which pay instead about 15 µs a call (measured on this project's
+ * 2-core machines: 10 × 64 masks 12 against 19 µs, 8,192 × 64 masks 7.8 against 0.23 ms; an
+ * 8,192 × 2 ascent step 90 against 295 µs). The SIMD loops beat the kernel chains at every size:
+ * one pass instead of two or five.
  */
 const RELU_MASK_MAX_SIZE = 2048;
 const SIGN_STEP_MAX_SIZE = 16384;
 
+/** Whether the loops run for a tensor of this size on the active backend. */
+function ownLoop(size: number, javascriptMax: number): boolean {
+  if (!installed || tf.getBackend() !== 'wasm') return false;
+  return size <= javascriptMax || heapSimd(tf.backend()) !== null;
+}
+
 /** g ⊙ step(h), h a ReLU's output (so h > 0 exactly where its input was). */
 export function reluMask(g: tf.Tensor, h: tf.Tensor): tf.Tensor {
-  if (installed && g.size <= RELU_MASK_MAX_SIZE && tf.getBackend() === 'wasm' && sameFloatShapes(g, h)) return tf.engine().runKernel(RELU_MASK, { g, h }) as tf.Tensor;
+  if (ownLoop(g.size, RELU_MASK_MAX_SIZE) && sameFloatShapes(g, h)) return tf.engine().runKernel(RELU_MASK, { g, h }) as tf.Tensor;
   return tf.tidy(() => tf.mul(g, tf.step(h)));
 }
 
 /** min(max(x + α · sign(g), lo), hi), all of one shape. */
 export function signStep(x: tf.Tensor, g: tf.Tensor, alpha: number, lo: tf.Tensor, hi: tf.Tensor): tf.Tensor {
-  if (installed && x.size <= SIGN_STEP_MAX_SIZE && tf.getBackend() === 'wasm' && sameFloatShapes(x, g, lo, hi)) return tf.engine().runKernel(SIGN_STEP, { x, g, lo, hi }, { alpha }) as tf.Tensor;
+  if (ownLoop(x.size, SIGN_STEP_MAX_SIZE) && sameFloatShapes(x, g, lo, hi)) return tf.engine().runKernel(SIGN_STEP, { x, g, lo, hi }, { alpha }) as tf.Tensor;
   return tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(alpha, tf.sign(g))), lo), hi));
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
+import { heapSimd } from '../../src/core/heapSimd';
 import { reluMask, signStep } from '../../src/core/wasmAttackSteps';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
@@ -17,8 +18,8 @@ const SPECIAL = [NaN, -0, 0, 1e-40, -1e-40, 2 ** -23, -(2 ** -23), 1.1920928e-7,
 /** Bits of a float32 tensor's values (so that NaN equals NaN and −0 differs from 0). */
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
 
-/** Every pair of special values, then random ones, as two tensors of one shape. */
-function operands(seed: number): [tf.Tensor, tf.Tensor] {
+/** Every pair of special values, then random ones, as two tensors of one shape ([2 · rows, 289]). */
+function operands(seed: number, rows = 1): [tf.Tensor, tf.Tensor] {
   const a: number[] = [];
   const b: number[] = [];
   for (const u of SPECIAL) {
@@ -28,13 +29,20 @@ function operands(seed: number): [tf.Tensor, tf.Tensor] {
     }
   }
   const n = a.length;
-  const ra = tf.randomNormal([n], 0, 2, 'float32', seed).dataSync();
-  const rb = tf.randomNormal([n], 0, 2, 'float32', seed + 1).dataSync();
-  return [tf.tensor2d([...a, ...ra], [2, n]), tf.tensor2d([...b, ...rb], [2, n])];
+  const ra = tf.randomNormal([n * (2 * rows - 1)], 0, 2, 'float32', seed).dataSync();
+  const rb = tf.randomNormal([n * (2 * rows - 1)], 0, 2, 'float32', seed + 1).dataSync();
+  return [tf.tensor2d([...a, ...ra], [2 * rows, n]), tf.tensor2d([...b, ...rb], [2 * rows, n])];
 }
 
-test('reluMask equals Multiply(g, Step(h)) bit for bit', async () => {
-  const [g, h] = operands(1);
+// 578 floats: past the JavaScript loops' sizes, 100 times as many (the SIMD loops alone run there).
+const SIZES = [1, 100];
+
+test('the SIMD loops are there on this backend (else the large sizes test the tfjs kernels against themselves)', () => {
+  expect(heapSimd(tf.backend())).not.toBeNull();
+});
+
+test.each(SIZES)('reluMask equals Multiply(g, Step(h)) bit for bit (%i× 578 floats)', async (rows) => {
+  const [g, h] = operands(1, rows);
   await expectNoTensorLeak(() => {
     const fused = reluMask(g, h);
     const plain = tf.tidy(() => tf.mul(g, tf.step(h)));
@@ -44,10 +52,10 @@ test('reluMask equals Multiply(g, Step(h)) bit for bit', async () => {
   tf.dispose([g, h]);
 });
 
-test('signStep equals the l_inf step of tfjs kernels bit for bit', async () => {
-  const [x, g] = operands(3);
+test.each(SIZES)('signStep equals the l_inf step of tfjs kernels bit for bit (%i× 578 floats)', async (rows) => {
+  const [x, g] = operands(3, rows);
   // Bounds around x, some crossing it, some non-finite.
-  const [d1, d2] = operands(5);
+  const [d1, d2] = operands(5, rows);
   const lo = tf.tidy(() => tf.sub(x, tf.abs(d1)));
   const hi = tf.tidy(() => tf.add(x, tf.abs(d2)));
   await expectNoTensorLeak(() => {
