@@ -11,6 +11,8 @@ import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2D
 import { installDeviceNoise } from './noise/deviceNoise';
 import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { installWasmAttackSteps } from './wasmAttackSteps';
+import { installWasmBiasKernels } from './wasmBiasKernels';
+import { installWasmGather } from './wasmGather';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 
@@ -52,6 +54,8 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmConv2DBackpropInput();
       installWasmMaxPoolGrad();
       installWasmAttackSteps();
+      installWasmBiasKernels();
+      installWasmGather();
     }
     return { name, ok: true };
   } catch (e) {

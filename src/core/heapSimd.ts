@@ -5,13 +5,24 @@
  * build's as asm.memory. Null where an instance cannot be had (no WebAssembly SIMD, another
  * build): callers then keep their JavaScript or tfjs path, with the same numbers.
  */
+import type * as tf from '@tensorflow/tfjs';
 import { HEAP_SIMD_SHARED_WASM, HEAP_SIMD_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
+
+/** The part of tfjs-backend-wasm's BackendWasm that a kernel written outside it needs. */
+export interface WasmHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
 
 export interface HeapSimd {
   grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
   reluMask(g: number, h: number, out: number, bytes: number): void;
   signStep(x: number, g: number, lo: number, hi: number, out: number, bytes: number, alpha: number): void;
+  biasAdd(a: number, b: number, out: number, rows: number, cb: number): void;
+  columnSums(x: number, out: number, rows: number, cb: number): void;
+  tapRows(xT: number, out: number, planes: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }
 

@@ -15,6 +15,13 @@
  *  - reluMask(g, h, out, bytes) and signStep(x, g, lo, hi, out, bytes, alpha): the attacks'
  *    element-wise steps of wasmAttackSteps.ts, with the numbers of the tfjs kernels they stand in
  *    for, over the first `bytes` bytes (a multiple of 16; the caller does the last few floats).
+ *  - biasAdd(a, b, out, rows, cb) and columnSums(x, out, rows, cb): a bias added to every row
+ *    of a [rows, c] tensor, and the sums of its columns accumulated row by row from 0
+ *    (wasmBiasKernels.ts); cb = 4c bytes.
+ *  - tapRows(xT, out, planes, hp, wp, outH, outW, kh, kw): the transposed patch matrix of a
+ *    stride-1 convolution (kernels.ts, the weight gradient) from the padded input transposed to
+ *    planes [ci·N, hp, wp]: row (i, j, plane) is the plane's window at offset (i, j), outH rows
+ *    of outW ≥ 4 floats, copied four at a time.
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -170,5 +177,54 @@ export function heapSimdText(shared: boolean): string {
       ${set('m', `(v128.bitselect ${get('l')} ${get('v')} (f32x4.lt ${get('v')} ${get('l')}))`)}
       ${set('u', load(add(get('hi'), get('at'))))}
       (v128.store ${add(get('out'), get('at'))} (v128.bitselect ${get('u')} ${get('m')} (f32x4.lt ${get('u')} ${get('m')})))`,
+    )})
+  (func (export "biasAdd") (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $cb i32)
+    (local $r i32) (local $d i32)
+    ${loop(
+      'r',
+      get('rows'),
+      '(i32.const 1)',
+      `${loop('d', get('cb'), '(i32.const 16)', `(v128.store ${add(get('out'), get('d'))} (f32x4.add ${load(add(get('a'), get('d')))} ${load(add(get('b'), get('d')))}))`)}
+      ${set('a', add(get('a'), get('cb')))}
+      ${set('out', add(get('out'), get('cb')))}`,
+    )})
+  (func (export "columnSums") (param $x i32) (param $out i32) (param $rows i32) (param $cb i32)
+    (local $r i32) (local $d i32)
+    ${loop('d', get('cb'), '(i32.const 16)', `(v128.store ${add(get('out'), get('d'))} ${ZERO})`)}
+    ${loop(
+      'r',
+      get('rows'),
+      '(i32.const 1)',
+      `${loop('d', get('cb'), '(i32.const 16)', `(v128.store ${add(get('out'), get('d'))} (f32x4.add ${load(add(get('out'), get('d')))} ${load(add(get('x'), get('d')))}))`)}
+      ${set('x', add(get('x'), get('cb')))}`,
+    )})
+  (func (export "tapRows") (param $xT i32) (param $out i32) (param $planes i32) (param $hp i32) (param $wp i32) (param $outH i32) (param $outW i32) (param $kh i32) (param $kw i32)
+    (local $i i32) (local $j i32) (local $q i32) (local $h i32) (local $d i32) (local $src i32) (local $rb i32) (local $last i32)
+    ${set('rb', mul(get('outW'), '(i32.const 4)'))}
+    ;; The last whole vector of a row ends at its end (it may overlap the one before: the same floats).
+    ${set('last', `(i32.sub ${get('rb')} (i32.const 16))`)}
+    ${loop(
+      'i',
+      get('kh'),
+      '(i32.const 1)',
+      loop(
+        'j',
+        get('kw'),
+        '(i32.const 1)',
+        loop(
+          'q',
+          get('planes'),
+          '(i32.const 1)',
+          loop(
+            'h',
+            get('outH'),
+            '(i32.const 1)',
+            `${set('src', add(get('xT'), mul(add(mul(add(mul(get('q'), get('hp')), add(get('h'), get('i'))), get('wp')), get('j')), '(i32.const 4)')))}
+            ${loop('d', get('last'), '(i32.const 16)', `(v128.store ${add(get('out'), get('d'))} ${load(add(get('src'), get('d')))})`)}
+            (v128.store ${add(get('out'), get('last'))} ${load(add(get('src'), get('last')))})
+            ${set('out', add(get('out'), get('rb')))}`,
+          ),
+        ),
+      ),
     )}))`;
 }

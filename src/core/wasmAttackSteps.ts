@@ -14,9 +14,8 @@
  * dtypes, broadcasting shapes and tensors too large for a loop to pay take the tfjs kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapSimd } from './heapSimd';
+import { heapSimd, type WasmHeap } from './heapSimd';
 import { SIGN_EPSILON } from './heapSimdSource';
-import type { WasmHeap } from './kernels';
 
 const RELU_MASK = 'WorkbenchReluMask';
 const SIGN_STEP = 'WorkbenchSignStep';

@@ -8,8 +8,8 @@
  * maxPoolPositions), and a window with no number above −∞ (all NaN or −∞) passes none.
  */
 import * as tf from '@tensorflow/tfjs';
-import { replaceWasmKernel, type WasmHeap } from './kernels';
-import { heapSimd, type HeapSimd } from './heapSimd';
+import { heapSimd, type HeapSimd, type WasmHeap } from './heapSimd';
+import { replaceWasmKernel } from './kernels';
 
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
