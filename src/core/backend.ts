@@ -13,6 +13,7 @@ import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { installWasmAttackSteps } from './wasmAttackSteps';
 import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
+import { installWasmReluBox } from './verify/reluBox';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 
@@ -56,6 +57,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmAttackSteps();
       installWasmBiasKernels();
       installWasmGather();
+      installWasmReluBox();
     }
     return { name, ok: true };
   } catch (e) {

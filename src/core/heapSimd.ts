@@ -23,6 +23,7 @@ export interface HeapSimd {
   biasAdd(a: number, b: number, out: number, rows: number, cb: number): void;
   columnSums(x: number, out: number, rows: number, cb: number): void;
   tapRows(xT: number, out: number, planes: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
+  reluBox(mid: number, rad: number, outMid: number, outRad: number, bytes: number): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }
 

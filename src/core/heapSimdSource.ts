@@ -22,6 +22,10 @@
  *    stride-1 convolution (kernels.ts, the weight gradient) from the padded input transposed to
  *    planes [ci·N, hp, wp]: row (i, j, plane) is the plane's window at offset (i, j), outH rows
  *    of outW ≥ 4 floats, copied four at a time.
+ *  - reluBox(mid, rad, outMid, outRad, bytes): interval bound propagation through a ReLU in
+ *    centre/radius form (verify/ibp.ts): lo = relu(mid − rad), hi = relu(mid + rad), and the
+ *    next affine layer's (hi + lo) / 2 and (hi − lo) / 2, the numbers of tfjs's kernels for the
+ *    same steps; over the first `bytes` bytes (the caller does the last few floats).
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -226,5 +230,19 @@ export function heapSimdText(shared: boolean): string {
           ),
         ),
       ),
+    )})
+  (func (export "reluBox") (param $mid i32) (param $rad i32) (param $outMid i32) (param $outRad i32) (param $bytes i32)
+    (local $at i32) (local $m v128) (local $r v128) (local $lo v128) (local $hi v128)
+    ${loop(
+      'at',
+      get('bytes'),
+      '(i32.const 16)',
+      `${set('m', load(add(get('mid'), get('at'))))}
+      ${set('r', load(add(get('rad'), get('at'))))}
+      ;; tfjs-wasm's Relu is an integer max with 0 on the float's bits: 0 for every float with its sign bit set.
+      ${set('lo', `(i32x4.max_s (f32x4.sub ${get('m')} ${get('r')}) ${ZERO})`)}
+      ${set('hi', `(i32x4.max_s (f32x4.add ${get('m')} ${get('r')}) ${ZERO})`)}
+      (v128.store ${add(get('outMid'), get('at'))} (f32x4.div (f32x4.add ${get('hi')} ${get('lo')}) ${f32x4(2)}))
+      (v128.store ${add(get('outRad'), get('at'))} (f32x4.div (f32x4.sub ${get('hi')} ${get('lo')}) ${f32x4(2)}))`,
     )}))`;
 }

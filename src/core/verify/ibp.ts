@@ -11,8 +11,9 @@
  * runs twice (centre and radius), i.e. about two forward passes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
+import { type Activation, applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
 import { finiteRows, isTaped } from '../models/forward';
+import { reluBox } from './reluBox';
 import { checkVerifyEps } from './verifyRanges';
 
 /** A box in centre/radius form: every x with |x − mid| ≤ rad (elementwise). */
@@ -75,7 +76,21 @@ function addBias(t: tf.Tensor, bias: tf.Tensor1D | undefined): tf.Tensor {
 /** Called with each affine step's pre-activation box (mid, rad), before an activation can hide a NaN. */
 export type AffineWatch = (mid: tf.Tensor, rad: tf.Tensor) => void;
 
-function step(st: VerifyStep, s: Interval, watch?: AffineWatch): Interval {
+/**
+ * An activation of the box, kept in centre/radius form when the next step wants that form and a
+ * ReLU can go there in one pass (reluBox.ts); otherwise through the bounds.
+ */
+function activate(s: Interval, activation: Activation, centredNext: boolean): Interval {
+  if (activation === 'linear') return s;
+  if (activation === 'relu' && centredNext && !s.lo) {
+    const fused = reluBox(s.mid!, s.rad!);
+    if (fused) return fused;
+  }
+  return monotone(s, (t) => applyActivation(t, activation));
+}
+
+/** `centredNext`: the step after this one (or the end) takes the box in centre/radius form. */
+function step(st: VerifyStep, s: Interval, centredNext: boolean, watch?: AffineWatch): Interval {
   switch (st.kind) {
     case 'dense': {
       const b = centred(s);
@@ -85,7 +100,7 @@ function step(st: VerifyStep, s: Interval, watch?: AffineWatch): Interval {
       const mid = isTaped() ? addBias(tf.matMul(b.mid as tf.Tensor2D, w), bias) : tf.fused.matMul({ a: b.mid as tf.Tensor2D, b: w, bias });
       const rad = tf.matMul(b.rad as tf.Tensor2D, tf.abs(w));
       watch?.(mid, rad);
-      return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
+      return activate({ mid, rad }, st.activation, centredNext);
     }
     case 'conv2d': {
       const b = centred(s);
@@ -97,10 +112,10 @@ function step(st: VerifyStep, s: Interval, watch?: AffineWatch): Interval {
         : tf.fused.conv2d({ x: b.mid as tf.Tensor4D, filter: w, strides: st.strides, pad: st.padding, dataFormat: 'NHWC', dilations: st.dilation, bias });
       const rad = conv(b.rad, tf.abs(w));
       watch?.(mid, rad);
-      return st.activation === 'linear' ? { mid, rad } : monotone({ mid, rad }, (t) => applyActivation(t, st.activation));
+      return activate({ mid, rad }, st.activation, centredNext);
     }
     case 'activation':
-      return st.activation === 'linear' ? s : monotone(s, (t) => applyActivation(t, st.activation));
+      return activate(s, st.activation, centredNext);
     case 'flatten':
       return both(s, (t) => tf.reshape(t, [t.shape[0], -1]));
     case 'maxpool':
@@ -118,13 +133,16 @@ function step(st: VerifyStep, s: Interval, watch?: AffineWatch): Interval {
 
 /** One step of IBP on a box in centre/radius form (no tidy: the caller's tidy or tape owns the intermediates). */
 export function ibpStep(st: VerifyStep, b: Box): Box {
-  return centred(step(st, b));
+  return centred(step(st, b, true));
 }
 
 /** Pushes a box through a list of steps (no tidy; see ibpStep). */
 export function propagateBox(steps: VerifyStep[], b: Box, watch?: AffineWatch): Box {
   let s: Interval = b;
-  for (const st of steps) s = step(st, s, watch);
+  steps.forEach((st, i) => {
+    const next = steps[i + 1];
+    s = step(st, s, !next || next.kind === 'dense' || next.kind === 'conv2d', watch);
+  });
   return centred(s);
 }
 
