@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmMatMulFastPath } from './kernels';
 import { installDeviceNoise } from './noise/deviceNoise';
+import { installHeapNoise } from './noise/heapNoise';
 import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { installWasmAttackSteps } from './wasmAttackSteps';
 import { installWasmBiasKernels } from './wasmBiasKernels';
@@ -58,6 +59,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmBiasKernels();
       installWasmGather();
       installWasmReluBox();
+      installHeapNoise();
     }
     return { name, ok: true };
   } catch (e) {

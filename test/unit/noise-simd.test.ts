@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { assembleNoiseWasm, noiseModuleSource } from '../../scripts/wasmModules';
 import { gaussianNoise, noiseSource } from '../../src/core/noise/gaussianNoise';
+import { heapNormals } from '../../src/core/noise/heapNoise';
 import { maxAbsDifference } from '../../src/core/noise/noiseCheck';
 import { philox4x32, philoxNormals } from '../../src/core/noise/philox';
 import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES } from '../../src/core/noise/shaderMath';
@@ -135,5 +136,17 @@ describe('WASM SIMD Gaussian generator', () => {
       expect(bitDifferences(v, emulated(v.length, 77, 2, 0.5))).toEqual([]);
     }
     await tf.setBackend('wasm');
+  });
+
+  test('on wasm it draws into the tensor’s own memory, the same bits across the module’s chunks', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const drawn = heapNormals([200_003], { seed: 5, stream: 6, sigma: 2 });
+    expect(drawn).not.toBeNull();
+    expect(drawn!.simd).toBe(true);
+    const v = (await drawn!.tensor.data()) as Float32Array;
+    drawn!.tensor.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(bitDifferences(v, emulated(v.length, 5, 6, 2))).toEqual([]);
   });
 });

@@ -7,9 +7,11 @@
  *
  * Backends: webgpu and webgl run the generator as a custom kernel on the GPU; wasm and cpu
  * compute it on the CPU (the device there anyway) in WebAssembly SIMD (simd.ts: the GPU kernels'
- * float32 arithmetic), or, where that module cannot run, in JavaScript (philox.ts, float64).
+ * float32 arithmetic), or, where that module cannot run, in JavaScript (philox.ts, float64); on
+ * wasm straight into the tensor's memory (heapNoise.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapNormals } from './heapNoise';
 import { philoxNormals } from './philox';
 import { simdNormals } from './simd';
 
@@ -54,6 +56,11 @@ export function gaussianNoise(shape: number[], options: NoiseOptions): tf.Tensor
   if (onDevice) {
     lastSource = { backend, source: 'device' };
     return onDevice;
+  }
+  const inHeap = heapNormals(shape, options);
+  if (inHeap) {
+    lastSource = { backend, source: inHeap.simd ? 'wasm' : 'javascript' };
+    return inHeap.tensor;
   }
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   const simd = simdNormals(values, options.seed, options.stream, options.sigma);
