@@ -20,6 +20,7 @@ import { selectBackend } from '../src/core';
 import { BENCH_CASES, median } from '../src/core/bench/suite';
 import { countFlops } from '../src/core/bench/flops';
 import { parseCommandLine, parseList, parseRepeats, timeCase } from './cli';
+import { COMPARE_CASES } from './sideBySide';
 
 const USAGE = `usage: npm run bench:floors -- [--cases LIST] [--rounds N] [--compare FILE] [--out FILE]
   --cases    comma-separated case ids (default: the cases of bench:compare)
@@ -27,7 +28,6 @@ const USAGE = `usage: npm run bench:floors -- [--cases LIST] [--rounds N] [--com
   --compare  a bench:compare JSON report for the PyTorch column (default bench/results/compare.json)
   --out      where the JSON report goes (default bench/results/floors.json)`;
 
-const DEFAULT_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-mlp', 'certify-cnn', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k'];
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     out: { type: 'string' },
   });
   if (!opts) return;
-  const cases = parseList(USAGE, opts.cases, BENCH_CASES.map((c) => c.id), 'case', DEFAULT_CASES);
+  const cases = parseList(USAGE, opts.cases, BENCH_CASES.map((c) => c.id), 'case', COMPARE_CASES);
   const rounds = parseRepeats(USAGE, opts.rounds, 3, '--rounds');
   const comparePath = resolve(opts.compare ?? resolve(here, 'results/compare.json'));
   const torch = new Map<string, number>();

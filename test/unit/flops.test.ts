@@ -26,3 +26,7 @@ test('other kernels count one operation per output element; the totals add up', 
   ]);
   expect(total).toEqual({ dense: 48, other: 9 });
 });
+
+test('the Gaussian generator counts none (its work is Philox and Box–Muller, not these FLOPs): noise has no floor', () => {
+  expect(kernelFlops({ name: 'WorkbenchHeapNormals', inputShapes: [], outputShapes: [[1_000_000]] })).toEqual({ flops: 0, dense: false });
+});

@@ -44,6 +44,8 @@ export function kernelFlops(k: KernelShapes): { flops: number; dense: boolean } 
     const f = k.outputShapes[0]!;
     return { flops: (2 * size(k.inputShapes[1]) * size(f)) / f[3], dense: true };
   }
+  // The Gaussian generator's work is integer hashing (Philox) and Box–Muller, not counted here.
+  if (k.name === 'WorkbenchHeapNormals') return { flops: 0, dense: false };
   return { flops: out, dense: false };
 }
 
