@@ -7,7 +7,7 @@
  * wasm and sets the wasm paths; Node imports wasm); this file only chooses among them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmMatMulFastPath } from './kernels';
+import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmIdentitySharing, installWasmMatMulFastPath } from './kernels';
 import { installDeviceNoise } from './noise/deviceNoise';
 import { installHeapNoise } from './noise/heapNoise';
 import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
@@ -52,6 +52,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     await tf.ready();
     if (name === 'wasm') {
       installWasmMatMulFastPath();
+      installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();
       installWasmMaxPoolGrad();

@@ -89,6 +89,25 @@ export function installReluGradient(): void {
   reluGradientInstalled = true;
 }
 
+let identityShared = false;
+
+/**
+ * tfjs-wasm's Identity copies its input, and the gradient tape clones every tensor it keeps for
+ * the backward pass (tfjs-core's saveTensorsForBackwardMode): a CNN attack copied each layer's
+ * activations at every step, 7% of cnn-pgd10-1k. Tensors are immutable, so the clone shares the
+ * data instead, with one more reference on it, as tfjs's Reshape does on wasm and its Identity
+ * on cpu and webgl.
+ */
+export function installWasmIdentitySharing(): void {
+  if (identityShared) return;
+  identityShared = replaceWasmKernel('Identity', (original) => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if (x.dtype === 'string') return original.kernelFunc(args);
+    (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
+}
+
 let wasmPatched = false;
 
 /**
