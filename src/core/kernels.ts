@@ -8,6 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { heapSimd, type HeapSimd, type WasmHeap } from './heapSimd';
 import { singleChannelPatches } from './im2col';
+import { isTaped } from './models/forward';
+import { reluMask } from './wasmAttackSteps';
 
 /** A WASM kernel function by name (throws if this build lacks it). */
 function wasmKernel(name: string): tf.KernelFunc {
@@ -47,11 +49,15 @@ const isStrideOneNhwc = (a: ConvGradAttrs) => {
   return a.dataFormat === 'NHWC' && s[0] === 1 && s[1] === 1;
 };
 
-/** The 'valid' convolution used by both gradient fast paths (it is not a temporary: it is returned). */
-const validConv = (backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo) =>
+/**
+ * The stride-1 convolution of the input-gradient fast path, with zero padding (top, bottom,
+ * left, right) done inside the kernel rather than by a padded copy (it is not a temporary: it is
+ * returned).
+ */
+const paddedConv = (backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, pads: number[]) =>
   wasmKernel('Conv2D')({
     inputs: { x, filter },
-    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap,
+    attrs: { strides: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap,
     backend: backend as tf.KernelBackend,
   }) as tf.TensorInfo;
 
@@ -73,7 +79,8 @@ let reluGradientInstalled = false;
  * tfjs' ReLU gradient is dy · cast(step(x), 'float32'); the cast of a float32 tensor is a full
  * copy (an Identity kernel) on WASM, about 11% of an input-gradient pass of the MLP on 40k
  * points. step(x) is already float32 for float32 x, so this registers the same gradient without
- * the cast. Identical numbers on every backend.
+ * the cast; on WASM, outside a tape, the mask is one pass (wasmAttackSteps.ts, reluMask: the
+ * bits of Step then Multiply). Identical numbers on every backend.
  */
 export function installReluGradient(): void {
   if (reluGradientInstalled) return;
@@ -83,7 +90,9 @@ export function installReluGradient(): void {
     gradFunc: (dy, saved) => {
       const [x] = saved;
       const d = dy as tf.Tensor;
-      return { x: () => (x.dtype === 'float32' ? tf.mul(d, tf.step(x)) : tf.mul(d, tf.cast(tf.step(x), 'float32'))) };
+      if (x.dtype !== 'float32') return { x: () => tf.mul(d, tf.cast(tf.step(x), 'float32')) };
+      // Outside a tape (no gradient of this gradient), WASM's one-pass mask: the same bits.
+      return { x: () => (isTaped() ? tf.mul(d, tf.step(x)) : reluMask(d, x)) };
     },
   });
   reluGradientInstalled = true;
@@ -325,7 +334,8 @@ function singleChannelInputGrad(backend: unknown, dy: tf.TensorInfo, filter: tf.
  * step on a CNN) is about 13× slower in tfjs-backend-wasm's own kernel than the same numbers
  * computed as a convolution, for stride 1 (measured: 196 ms vs 14.6 ms on a 14×14×16 → 32 layer):
  *   dx = conv2d(dyPad, W′, 'valid'),  W′[i, j, co, ci] = W[kh−1−i, kw−1−j, ci, co],
- * with dy padded by (kh−1−top, kh−1−bottom, kw−1−left, kw−1−right). With one input channel (a
+ * with dy padded by (kh−1−top, kh−1−bottom, kw−1−left, kw−1−right) inside the convolution (a
+ * padded copy of dy was a single-threaded pass over it). With one input channel (a
  * grey-scale first layer) that convolution has one output channel, which runs at a tenth of the
  * matrix-product speed (78 ms for 1,000 images of 28 × 28 from 16 filters), so there the taps'
  * gradients are one product, t = dy · Wᵀ, and each pixel sums its taps (col2im in
@@ -346,10 +356,9 @@ export function installWasmConv2DBackpropInput(): void {
     const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
     if (pads.some((p) => p < 0)) return original.kernelFunc(args);
     return withTemps(args.backend, (run) => {
-      const dyPad = pads.some((p) => p > 0) ? run('PadV2', { x: dy }, { paddings: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], constantValue: 0 }) : dy;
       const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
       const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-      return validConv(args.backend, dyPad, swapped);
+      return paddedConv(args.backend, dy, swapped, pads);
     });
   });
   if (replaced) convInputGradInstalled = true;

@@ -76,3 +76,25 @@ test('broadcasting shapes take the tfjs kernels', () => {
   expect(Array.from(out.dataSync())).toEqual([1, -0, 3, -0]);
   tf.dispose([g, h, out]);
 });
+
+test('the ReLU gradient takes the one-pass mask outside a tape and tfjs’s ops inside one: first- and second-order gradients equal the cpu backend’s', async () => {
+  const f = (x: tf.Tensor) => tf.sum(tf.mul(tf.square(tf.relu(x)), tf.relu(tf.neg(x)).add(1)));
+  const gradsOn = async (backend: string) => {
+    await tf.setBackend(backend);
+    const x = tf.tensor1d([1.5, -2, 0, 0.25, -0.5, 3, NaN, -0]);
+    const first = tf.grad(f)(x);
+    // The outer tape records the inner gradient's ops, so they must have gradients themselves.
+    const second = tf.grad((xx: tf.Tensor) => tf.sum(tf.grad(f)(xx)))(x);
+    // Values, not bits: the backends' NaN payloads and zero signs differ (reluMask's bits are checked above).
+    const values = async (t: tf.Tensor) => Array.from(await t.data()).map((v) => (Number.isNaN(v) ? 'NaN' : v === 0 ? 0 : v));
+    const out = { first: await values(first), second: await values(second) };
+    tf.dispose([x, first, second]);
+    return out;
+  };
+  const cpu = await gradsOn('cpu');
+  const before = tf.memory().numTensors;
+  const wasm = await gradsOn('wasm');
+  expect(tf.memory().numTensors).toBe(before);
+  expect(wasm.first).toEqual(cpu.first);
+  expect(wasm.second).toEqual(cpu.second);
+});
