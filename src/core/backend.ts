@@ -7,7 +7,8 @@
  * wasm and sets the wasm paths; Node imports wasm); this file only chooses among them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installReluGradient, installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput, installWasmIdentitySharing, installWasmMatMulFastPath } from './kernels';
+import { installReluGradient, installWasmIdentitySharing, installWasmMatMulFastPath } from './kernels';
+import { installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput } from './wasmConvGradients';
 import { installDeviceNoise } from './noise/deviceNoise';
 import { installHeapNoise } from './noise/heapNoise';
 import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';

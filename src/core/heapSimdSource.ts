@@ -9,9 +9,10 @@
  *    [batch, outH, outW, c], dx x's shape; rows and columns past the last window are the
  *    caller's to zero.
  *  - col2im(t, dx, batch, inH, inW, outH, outW, kh, kw, top, left): the input gradient of a
- *    stride-1 convolution with one input channel (kernels.ts) from t = dy · Wᵀ, the gradient of
- *    each output pixel's kh·kw taps: dx[n, r, c] = Σ_{i, j} t[(n, r + top − i, c + left − j), (i, j)]
- *    over the taps whose pixel exists, summed in (i, j) order. Scalar: its reads are strided.
+ *    stride-1 convolution with one input channel (wasmConvGradients.ts) from t = dy · Wᵀ, the
+ *    gradient of each output pixel's kh·kw taps:
+ *    dx[n, r, c] = Σ_{i, j} t[(n, r + top − i, c + left − j), (i, j)] over the taps whose pixel
+ *    exists, summed in (i, j) order. Scalar: its reads are strided.
  *  - reluMask(g, h, out, bytes) and signStep(x, g, lo, hi, out, bytes, alpha): the attacks'
  *    element-wise steps of wasmAttackSteps.ts, with the numbers of the tfjs kernels they stand in
  *    for, over the first `bytes` bytes (a multiple of 16; the caller does the last few floats).
@@ -19,9 +20,9 @@
  *    of a [rows, c] tensor, and the sums of its columns accumulated row by row from 0
  *    (wasmBiasKernels.ts); cb = 4c bytes.
  *  - tapRows(xT, out, planes, hp, wp, outH, outW, kh, kw): the transposed patch matrix of a
- *    stride-1 convolution (kernels.ts, the weight gradient) from the padded input transposed to
- *    planes [ci·N, hp, wp]: row (i, j, plane) is the plane's window at offset (i, j), outH rows
- *    of outW ≥ 4 floats, copied four at a time.
+ *    stride-1 convolution (wasmConvGradients.ts, the weight gradient) from the padded input
+ *    transposed to planes [ci·N, hp, wp]: row (i, j, plane) is the plane's window at offset
+ *    (i, j), outH rows of outW ≥ 4 floats, copied four at a time.
  *  - reluBox(mid, rad, outMid, outRad, bytes): interval bound propagation through a ReLU in
  *    centre/radius form (verify/ibp.ts): lo = relu(mid − rad), hi = relu(mid + rad), and the
  *    next affine layer's (hi + lo) / 2 and (hi − lo) / 2, the numbers of tfjs's kernels for the
