@@ -9,6 +9,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { HEAP_SIMD_SHARED_WASM, HEAP_SIMD_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
+/** tfjs-backend-wasm's Sign is 0 below this magnitude (float32's epsilon), not only at 0: measured; the ascent step keeps it. */
+export const SIGN_EPSILON = 2 ** -23;
+
 /** The part of tfjs-backend-wasm's BackendWasm that a kernel written outside it needs. */
 export interface WasmHeap {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;

@@ -38,14 +38,14 @@
  * bytes are what this text assembles to.
  */
 
+import { SIGN_EPSILON } from './heapSimd';
+
 const get = (name: string) => `(local.get $${name})`;
 const set = (name: string, value: string) => `(local.set $${name} ${value})`;
 const load = (addr: string) => `(v128.load ${addr})`;
 const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
 const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
 
-/** tfjs-backend-wasm's Sign is 0 below this magnitude (float32's epsilon; wasmAttackSteps.ts). */
-export const SIGN_EPSILON = 2 ** -23;
 const f32x4 = (x: number) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
 const ZERO = f32x4(0);
 /** The NaN a JavaScript store into a Float32Array writes (0x7fc00000). */

@@ -14,8 +14,7 @@
  * dtypes, broadcasting shapes and tensors too large for a loop to pay take the tfjs kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapSimd, type WasmHeap } from './heapSimd';
-import { SIGN_EPSILON } from './heapSimdSource';
+import { SIGN_EPSILON, heapSimd, type WasmHeap } from './heapSimd';
 
 const RELU_MASK = 'WorkbenchReluMask';
 const SIGN_STEP = 'WorkbenchSignStep';

@@ -63,11 +63,18 @@ function maxPoolGrad2x2Into(x: Float32Array, dy: Float32Array, dx: Float32Array,
 }
 
 /** dx for max pooling: the same shape as x, each dy entry added at its window's first maximum. */
+/** 2 × 2 windows with stride 2, all inside the input: disjoint windows that the fast loops take. */
+function disjointWindows(info: tf.backend_util.Conv2DInfo): boolean {
+  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const { top, left } = info.padInfo;
+  const inside = top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth;
+  return effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && inside;
+}
+
 export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const { top, left } = info.padInfo;
-  const inside = top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth;
-  if (effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && inside) {
+  if (disjointWindows(info)) {
     maxPoolGrad2x2Into(x, dy, dx, info);
     return;
   }
@@ -105,19 +112,11 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
   }
 }
 
-/** The 2 × 2, stride-2, inside-the-input case with channels in fours: the SIMD loop's. */
-function simdCase(info: tf.backend_util.Conv2DInfo): boolean {
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
-  const { top, left } = info.padInfo;
-  return (
-    effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
-    top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth && inChannels % 4 === 0
-  );
-}
 
 /** The loop that runs MaxPoolGrad for these windows on this backend. */
 export function maxPoolGradLoop(backend: unknown, info: tf.backend_util.Conv2DInfo): HeapSimd | 'javascript' {
-  return (simdCase(info) && heapSimd(backend)) || 'javascript';
+  // The SIMD loop takes the disjoint windows with channels in fours.
+  return (disjointWindows(info) && info.inChannels % 4 === 0 && heapSimd(backend)) || 'javascript';
 }
 
 let installed = false;

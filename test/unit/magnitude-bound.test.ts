@@ -45,6 +45,13 @@ describe('chainMagnitudeBound', () => {
     ]);
     // Columns: |1| + |3| = 4, |−2| + |4| = 6; 2 · 6 + 1 = 13; then 13 · 2 + 2 = 28.
     expect(chainMagnitudeBound(firstOutputLayers(model)!, 2)).toBe(28);
+    // New weights give a new bound (the weights' figures are kept per value, not per layer).
+    const [, , k2, b2] = model.getWeights();
+    const [k1, b1] = [tf.tensor2d([[10, -2], [3, 4]]), tf.tensor1d([0.5, -1])];
+    model.setWeights([k1, b1, k2, b2]);
+    tf.dispose([k1, b1]);
+    // Columns: 13, 6; 2 · 13 + 1 = 27; then 27 · 2 + 2 = 56.
+    expect(chainMagnitudeBound(firstOutputLayers(model)!, 2)).toBe(56);
     model.dispose();
   });
 

@@ -13,7 +13,6 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { assembleNoiseWasm, noiseModuleSource } from '../../scripts/wasmModules';
 import { gaussianNoise, noiseSource } from '../../src/core/noise/gaussianNoise';
-import { heapNormals } from '../../src/core/noise/heapNoise';
 import { maxAbsDifference } from '../../src/core/noise/noiseCheck';
 import { philox4x32, philoxNormals } from '../../src/core/noise/philox';
 import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES } from '../../src/core/noise/shaderMath';
@@ -141,11 +140,16 @@ describe('WASM SIMD Gaussian generator', () => {
   test('on wasm it draws into the tensor’s own memory, the same bits across the module’s chunks', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numTensors;
-    const drawn = heapNormals([200_003], { seed: 5, stream: 6, sigma: 2 });
-    expect(drawn).not.toBeNull();
-    expect(drawn!.simd).toBe(true);
-    const v = (await drawn!.tensor.data()) as Float32Array;
-    drawn!.tensor.dispose();
+    let drawn: tf.Tensor | undefined;
+    const profile = await tf.profile(() => {
+      drawn = gaussianNoise([200_003], { seed: 5, stream: 6, sigma: 2 });
+      return drawn;
+    });
+    // One kernel, the heap generator: no array filled in JavaScript and uploaded.
+    expect(profile.kernelNames).toEqual(['WorkbenchHeapNormals']);
+    expect(noiseSource()).toBe('wasm');
+    const v = (await drawn!.data()) as Float32Array;
+    drawn!.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(bitDifferences(v, emulated(v.length, 5, 6, 2))).toEqual([]);
   });

@@ -143,7 +143,8 @@ export function checkedLogits(model: tf.LayersModel, x: tf.Tensor): { logits: tf
     const backend = tf.getBackend();
     const layers = forwardPlan(model) ? firstOutputLayers(model) : null;
     if (layers && (backend === 'wasm' || backend === 'cpu')) {
-      // The largest finite |x|: rows with a NaN or ±∞ are flagged by finiteRows(x), and the proof covers the others.
+      // The largest finite |x|: rows with a NaN or ±∞ are flagged by finiteRows(x), and the proof
+      // covers the others. A synchronous read, which on wasm and cpu is a copy of one float.
       const inputMax = tf.max(tf.abs(tf.where(tf.isFinite(x), x, tf.zerosLike(x)))).dataSync()[0];
       if (chainMagnitudeBound(layers, inputMax) <= OVERFLOW_SAFE_BOUND) return { logits: run(model, x), finite: finiteRows(x) };
     }

@@ -10,8 +10,9 @@
  * absorbs for any layer here. Certification (certify/smoothing.ts) then needs to check only the
  * inputs for finiteness, not every layer's values.
  *
- * The bound is computed in float64 from the weights as they are now, at each call; a layer of
- * another kind, another activation or a non-finite weight gives Infinity (no proof).
+ * The bound is computed in float64 from the weights as they are now (each kernel and bias read
+ * once per value it takes); a layer of another kind, another activation or a non-finite weight
+ * gives Infinity (no proof).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Normalize } from './normalize';
@@ -25,35 +26,55 @@ type WeightedLayer = tf.layers.Layer & {
   activation?: { getClassName(): string };
 };
 
+/**
+ * A weight tensor's figure, read once per set of weights: keyed by its data, which every update
+ * of a variable replaces, so a certification's batches read each kernel once, not once a batch.
+ */
+function perWeights(figure: (values: ArrayLike<number>, t: tf.Tensor) => number): (t: tf.Tensor) => number {
+  const cache = new WeakMap<object, number>();
+  return (t) => {
+    let v = cache.get(t.dataId);
+    if (v === undefined) {
+      v = figure(t.dataSync(), t);
+      cache.set(t.dataId, v);
+    }
+    return v;
+  };
+}
+
 /** max over output units of Σ|w| feeding it (kernels are [..., in, out]: the last axis is the output). */
-function maxAbsColumnSum(kernel: tf.Tensor): number {
-  const w = kernel.dataSync();
+const maxAbsColumnSum = perWeights((w, kernel) => {
   const out = kernel.shape[kernel.shape.length - 1] ?? 1;
   const sums = new Float64Array(out);
   for (let i = 0; i < w.length; i++) sums[i % out] += Math.abs(w[i]);
   let m = 0;
   for (const s of sums) if (!(s <= m)) m = s; // NaN propagates
   return m;
-}
+});
 
-function maxAbs(t: tf.Tensor): number {
+const maxAbs = perWeights((values) => {
   let m = 0;
-  for (const v of t.dataSync()) {
-    const a = Math.abs(v);
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
     if (!(a <= m)) m = a;
   }
   return m;
-}
+});
+
+/** Where reading weights synchronously is a copy from memory; on a GPU backend it would stall or fail. */
+const readsInMemory = () => tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
 
 const PASS_THROUGH = new Set(['InputLayer', 'Flatten', 'Dropout', 'MaxPooling2D', 'AveragePooling2D', 'MaxPooling1D', 'AveragePooling1D']);
 
 /**
  * An upper bound on |value| at every step of `layers` (and of their outputs) for inputs with
  * |x| ≤ inputMax: the largest of the steps' bounds, Infinity where a layer is not covered, NaN
- * where inputMax or a weight is NaN. Reads the weights (synchronously).
+ * where inputMax or a weight is NaN. Reads the weights synchronously, so only on wasm and cpu
+ * (Infinity, no proof, elsewhere).
  */
 export function chainMagnitudeBound(layers: readonly tf.layers.Layer[], inputMax: number): number {
   if (!(inputMax >= 0)) return NaN;
+  if (!readsInMemory()) return Infinity;
   let bound = inputMax;
   let largest = inputMax;
   for (const layer of layers) {

@@ -11,7 +11,6 @@
  * wasm straight into the tensor's memory (heapNoise.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapNormals } from './heapNoise';
 import { philoxNormals } from './philox';
 import { simdNormals } from './simd';
 
@@ -24,18 +23,21 @@ export interface NoiseOptions {
   stream: number;
 }
 
-/** A generator that runs on a backend's device; returns null to fall back to JavaScript. */
+/** A generator that writes into a backend's own memory; returns null to fall back to the CPU array. */
 export type DeviceNoise = (shape: number[], options: NoiseOptions) => tf.Tensor | null;
-
-const deviceGenerators = new Map<string, DeviceNoise>();
-
-/** Installs a device-side generator for one backend (see noiseWebgpu.ts, noiseWebgl.ts). */
-export function registerDeviceNoise(backend: string, generator: DeviceNoise): void {
-  deviceGenerators.set(backend, generator);
-}
 
 /** Where draws are made: a GPU kernel, WebAssembly SIMD on the CPU, or JavaScript on the CPU. */
 export type NoiseSource = 'device' | 'wasm' | 'javascript';
+
+const deviceGenerators = new Map<string, { draw: DeviceNoise; source: () => NoiseSource }>();
+
+/**
+ * Installs a generator for one backend's memory: the GPU kernels (webgpu.ts, webgl.ts), which
+ * are the 'device' source, and wasm's heap (heapNoise.ts), which says which CPU code drew.
+ */
+export function registerDeviceNoise(backend: string, draw: DeviceNoise, source: () => NoiseSource = () => 'device'): void {
+  deviceGenerators.set(backend, { draw, source });
+}
 
 let lastSource: { backend: string; source: NoiseSource } | null = null;
 
@@ -46,21 +48,17 @@ let lastSource: { backend: string; source: NoiseSource } | null = null;
 export function noiseSource(): NoiseSource {
   const backend = tf.getBackend();
   if (lastSource?.backend === backend) return lastSource.source;
-  return deviceGenerators.has(backend) ? 'device' : 'wasm';
+  return deviceGenerators.get(backend)?.source() ?? 'wasm';
 }
 
 /** sigma · N(0, I) of the given shape, as float32, from the (seed, stream) Philox stream. */
 export function gaussianNoise(shape: number[], options: NoiseOptions): tf.Tensor {
   const backend = tf.getBackend();
-  const onDevice = deviceGenerators.get(backend)?.(shape, options);
+  const generator = deviceGenerators.get(backend);
+  const onDevice = generator?.draw(shape, options);
   if (onDevice) {
-    lastSource = { backend, source: 'device' };
+    lastSource = { backend, source: generator!.source() };
     return onDevice;
-  }
-  const inHeap = heapNormals(shape, options);
-  if (inHeap) {
-    lastSource = { backend, source: inHeap.simd ? 'wasm' : 'javascript' };
-    return inHeap.tensor;
   }
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   const simd = simdNormals(values, options.seed, options.stream, options.sigma);

@@ -7,17 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmHeap } from '../heapSimd';
+import { type NoiseOptions, registerDeviceNoise } from './gaussianNoise';
 import { philoxNormals } from './philox';
 import { simdNormals } from './simd';
 
 const HEAP_NORMALS = 'WorkbenchHeapNormals';
-
-/** gaussianNoise's options (sigma, and the Philox key: seed and stream). */
-interface Draws {
-  sigma: number;
-  seed: number;
-  stream: number;
-}
 
 let installed = false;
 /** Whether the last kernel run drew with the SIMD module (else the JavaScript reference). */
@@ -31,7 +25,7 @@ export function installHeapNoise(): void {
     kernelName: HEAP_NORMALS,
     backendName: 'wasm',
     kernelFunc: ({ backend, attrs }) => {
-      const { shape, sigma, seed, stream } = attrs as unknown as Draws & { shape: number[] };
+      const { shape, sigma, seed, stream } = attrs as unknown as NoiseOptions & { shape: number[] };
       const heap = backend as unknown as WasmHeap;
       const out = heap.makeOutput(shape, 'float32');
       // The view is taken after the allocation, and the generators allocate nothing on this heap.
@@ -41,12 +35,12 @@ export function installHeapNoise(): void {
       return out;
     },
   });
+  registerDeviceNoise('wasm', heapNormals, () => (lastSimd ? 'wasm' : 'javascript'));
 }
 
-/** The draws of gaussianNoise as a wasm tensor, and where they were made; null on other backends. */
-export function heapNormals(shape: number[], options: Draws): { tensor: tf.Tensor; simd: boolean } | null {
+/** The draws of gaussianNoise as a wasm tensor; null on other backends. */
+function heapNormals(shape: number[], options: NoiseOptions): tf.Tensor | null {
   if (!installed || tf.getBackend() !== 'wasm') return null;
   const { sigma, seed, stream } = options;
-  const tensor = tf.engine().runKernel(HEAP_NORMALS, {}, { shape, sigma, seed, stream } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  return { tensor, simd: lastSimd };
+  return tf.engine().runKernel(HEAP_NORMALS, {}, { shape, sigma, seed, stream } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
