@@ -8,9 +8,9 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core';
+import { threadsProblem, wasmThreadCount, withWasmThreads } from '../src/cli/wasmThreads';
 import { fail, parseCommandLine, parseList, parseRepeats } from './cli';
 import { COMPARE_CASES, runSideBySide } from './sideBySide';
 
@@ -20,7 +20,7 @@ const USAGE = `Usage: npm run bench:compare [-- options]
 
   --cases LIST    comma-separated, from: ${COMPARE_CASES.join(', ')} (default: all)
   --rounds N      timed runs of each side per case, taking turns, after one warm-up each (default 5)
-  --threads N     PyTorch's thread count (default 1; the workbench's tfjs wasm runs on 1 thread in Node)
+  --threads N     the thread count of both sides, 1 to 8 (default 1): tfjs wasm's threaded build and torch.set_num_threads
   --out FILE      the JSON report (default: bench/results/compare.json)
   --help`;
 
@@ -35,9 +35,11 @@ async function main(): Promise<number> {
   const cases = parseList(USAGE, values.cases, COMPARE_CASES, 'case');
   const rounds = parseRepeats(USAGE, values.rounds, 5, '--rounds');
   const threads = values.threads === undefined ? 1 : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 1) fail(USAGE, `--threads must be a whole number >= 1 (got "${values.threads}")`);
-  await selectBackend('wasm', ['wasm']);
-  const wasmThreads = (tf.backend() as unknown as { getThreadsCount?: () => number }).getThreadsCount?.() ?? 1;
+  const problem = threadsProblem('--threads', threads, `"${values.threads}"`);
+  if (problem) fail(USAGE, problem);
+  await withWasmThreads(threads, () => selectBackend('wasm', ['wasm']));
+  const wasmThreads = wasmThreadCount();
+  if (wasmThreads !== threads) process.stderr.write(`note: tfjs wasm runs on ${wasmThreads} thread(s), not the ${threads} asked for\n`);
   return runSideBySide({
     cases,
     rounds,

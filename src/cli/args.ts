@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { CliError } from './errors';
 import { applyLimitFlags } from './limits';
 import { checkWritable } from './outPath';
+import { cliThreads, threadsProblem } from './wasmThreads';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
@@ -15,6 +16,7 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   'max-file-mb': { type: 'string' },
   'max-params': { type: 'string' },
+  threads: { type: 'string' },
 } as const satisfies OptionSpec;
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
@@ -34,7 +36,18 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
     throw new CliError(`${command}: ${msg}\nRun "npm run cli -- ${command} --help" for the options.`);
   }
   applyLimitFlags(parsed.values);
+  applyThreadsFlag(parsed.values);
   return parsed;
+}
+
+/** Applies --threads N (the wasm backend's thread count) when given; anything but 1..8 is refused by name. */
+function applyThreadsFlag(values: Record<string, unknown>): void {
+  const v = values.threads;
+  if (typeof v !== 'string') return;
+  const count = v.trim() === '' ? NaN : Number(v);
+  const problem = threadsProblem('--threads', count, `"${v}"`);
+  if (problem) throw new CliError(problem);
+  cliThreads.count = count;
 }
 
 /** The single CONFIG.json positional argument of a command. */
@@ -122,4 +135,5 @@ export const RUN_OPTIONS_USAGE = `  --out FILE           write the result there 
                        Names with "test" or "t10k" are the test set; without one the last 20%
                        of the training records are held out
   --cifar100-label K   fine (100 classes, default) or coarse (20) for CIFAR-100 files
-  --backend NAME       wasm (default) or cpu (30-60x slower)`;
+  --backend NAME       wasm (default) or cpu (30-60x slower)
+  --threads N          wasm's threads, 1 to 8 (default 1; more pays on large batches)`;

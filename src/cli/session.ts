@@ -19,6 +19,7 @@ import {
 import { EXIT, CliError } from './errors';
 import { loadModelDir } from './files';
 import { status } from './status';
+import { cliThreads, wasmThreadCount, withWasmThreads } from './wasmThreads';
 
 export { status };
 
@@ -33,10 +34,15 @@ export function formatDuration(ms: number): string {
 
 const pct = (v: number | null | undefined) => (v == null || Number.isNaN(v) ? '  -  ' : `${(100 * v).toFixed(1)}%`);
 
-/** Activates --backend (default wasm), falling back to the other Node backend if it fails. */
+/** Activates --backend (default wasm) on --threads threads, falling back to the other Node backend if it fails. */
 export async function initBackend(requested: string | undefined): Promise<string> {
-  const choice = await selectBackend(requested ?? 'wasm', ['wasm', 'cpu']);
+  const wanted = requested ?? 'wasm';
+  const choice = await withWasmThreads(wanted === 'wasm' ? cliThreads.count : 1, () => selectBackend(wanted, ['wasm', 'cpu']));
   if (choice.requestFailed) status.log(`warning: backend ${choice.requestFailed}; using ${choice.backend}`);
+  if (choice.backend === 'wasm') {
+    const threads = wasmThreadCount();
+    status.log(`backend wasm · ${threads} thread${threads === 1 ? '' : 's'}${threads < cliThreads.count ? ` (asked for ${cliThreads.count})` : ''}`);
+  }
   return choice.backend;
 }
 

@@ -1,4 +1,5 @@
 import { MAX_DATASET_BYTES, MAX_MODEL_PARAMS, MAX_TEXT_FILE_BYTES } from '../core/settings';
+import { coreCount } from './wasmThreads';
 
 export const MAIN_USAGE = `Usage: npm run cli -- <command> CONFIG.json [options]
 
@@ -39,6 +40,9 @@ Options of train, attack and evaluate:
 
 Options for every command:
   --backend wasm|cpu   tfjs backend (default wasm; cpu is 30-60x slower)
+  --threads N          wasm's threads, 1 to 8 (default 1; ${coreCount()} = every core here). More
+                       threads pay on large batches (CNN attacks, certification) and cost time
+                       on small ones; the numbers are the same on any count
   --help, -h           the command's own help
   --max-file-mb N      read files up to N MB (default ${MAX_DATASET_BYTES / 2 ** 20} MiB for a dataset file,
                        ${MAX_TEXT_FILE_BYTES / 2 ** 20} MiB for a config, log or model.json)

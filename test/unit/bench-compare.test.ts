@@ -14,14 +14,16 @@ import { ROOT } from './cliRun';
 
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
 
-test('bench:compare times both sides in turns on the same weights and inputs', () => {
+// At 2 threads: tfjs wasm's threaded build (src/cli/wasmThreads.ts) against torch.set_num_threads(2).
+test('bench:compare times both sides in turns on the same weights, inputs and thread count', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   try {
     const out = join(dir, 'compare.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--threads', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['grid-forward', 'cnn-forward-1k']);
+    expect(report.workbenchThreads).toBe('2');
     for (const row of report.rows) {
       expect(row.workbenchRunsMs).toHaveLength(2);
       expect(row.workbenchMs).toBeGreaterThan(0);
@@ -30,14 +32,14 @@ test('bench:compare times both sides in turns on the same weights and inputs', (
       expect(r.stdout).toMatch(/PyTorch is not available .* apt-get install -y python3-torch/);
       return;
     }
-    expect(report.torch.threads).toBe(1);
+    expect(report.torch.threads).toBe(2);
     for (const row of report.rows) {
       expect(row.torchRunsMs).toHaveLength(2);
       expect(row.ratio).toBeCloseTo(row.workbenchMs / row.torchMs, 10);
       // float32 on both sides: the same network gives the same logits up to rounding.
       expect(row.maxAbsDiff).toBeLessThan(1e-4);
     }
-    expect(r.stdout).toMatch(/\| grid-forward +\| [\d.]+ ms +\| [\d.]+ ms +\| [\d.]+× +\| 1 \/ 1 /);
+    expect(r.stdout).toMatch(/\| grid-forward +\| [\d.]+ ms +\| [\d.]+ ms +\| [\d.]+× +\| 2 \/ 2 /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -46,7 +48,7 @@ test('bench:compare times both sides in turns on the same weights and inputs', (
 test('bench:compare refuses a bad option by name, with exit status 2', () => {
   for (const [args, message] of [
     [['--rounds', '0'], /--rounds must be a whole number >= 1 \(got "0"\)/],
-    [['--threads', 'x'], /--threads must be a whole number >= 1 \(got "x"\)/],
+    [['--threads', 'x'], /--threads must be a whole number from 1 to 8 \(got "x"\)/],
     [['--cases', 'nope'], /unknown case: nope; choose from grid-forward, /],
   ] as const) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });

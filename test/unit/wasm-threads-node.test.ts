@@ -1,0 +1,70 @@
+/**
+ * The threaded WASM build in Node (src/cli/wasmThreads.ts): the backend gets the threads it is
+ * asked for, its numbers are bit for bit those of one thread, the process still exits by itself,
+ * and the CLI's --threads flag is checked by name.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ROOT, cli } from './cliRun';
+
+function probe(threads: number): { backend: string; threads: number; grad: number[]; product: number[] } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/wasmThreadsProbe.ts', String(threads)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  // A pthread that kept the process alive would end in the timeout (status null).
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+describe('wasm threads in Node', () => {
+  test('two threads give the same bits as one, for a CNN gradient and a matrix product', () => {
+    const one = probe(1);
+    const two = probe(2);
+    expect(one.backend).toBe('wasm');
+    expect(two.backend).toBe('wasm');
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(two.grad.length).toBe(16 * 28 * 28);
+    expect(two.product.length).toBe(300 * 200);
+    expect(two.grad).toEqual(one.grad);
+    expect(two.product).toEqual(one.product);
+  }, 120_000);
+});
+
+describe('cli --threads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-threads-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, 'tiny.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      version: 1,
+      seed: 5,
+      data: { kind: 'moons', size: 60, testFraction: 0.25 },
+      training: { method: 'pgd-at', epochs: 2, batchSize: 10, attack: { steps: 3 } },
+      evaluation: { attack: { kind: 'pgd', steps: 5 } },
+    }),
+  );
+
+  test('a training run on 2 threads writes what it writes on 1, and says how many threads ran', () => {
+    const runs = [1, 2].map((n) => {
+      const out = join(dir, `t${n}.json`);
+      const r = cli('train', config, '--threads', String(n), '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`backend wasm · ${n} thread${n === 1 ? '' : 's'}`);
+      const result = JSON.parse(readFileSync(out, 'utf8'));
+      return { metrics: result.metrics, history: result.training.history.map((h: { objective: number }) => h.objective) };
+    });
+    expect(runs[1].history).toEqual(runs[0].history);
+    expect(runs[1].metrics).toEqual(runs[0].metrics);
+  }, 120_000);
+
+  test.each(['0', '9', '1.5', 'two', ''])('--threads %j is refused by name, before anything runs', (v) => {
+    const out = join(dir, `bad.json`);
+    const r = cli('train', config, '--threads', v, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--threads must be a whole number from 1 to 8 (got "${v}")`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
