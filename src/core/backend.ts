@@ -16,6 +16,7 @@ import { installWasmAttackSteps } from './wasmAttackSteps';
 import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
 import { installWasmReluBox } from './verify/reluBox';
+import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
 
 export { installCpuFallbacks, installWasmMatMulFastPath } from './kernels';
 
@@ -63,6 +64,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmReluBox();
       installHeapNoise();
     }
+    if (name === 'webgpu') installWebgpuConv2DBackpropFilter();
     return { name, ok: true };
   } catch (e) {
     return { name, ok: false, error: e instanceof Error ? e.message : String(e) };

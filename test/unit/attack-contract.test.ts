@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ATTACKS, CancelledError, attackWith, createMlp, runAttack, smoothAdv, smoothedCrossEntropy, type Attack, type AttackSettings } from '../../src/core';
+import { defaultChunk } from '../../src/core/attacks/runner';
 import { createRrModel } from '../../src/core/models/heads';
 import { abortLater, expectNoTensorLeak, linearTwoClassModel, useWasmBackend } from './helpers';
 
@@ -193,5 +194,27 @@ describe('SmoothAdv PGD on the soft smoothed classifier', () => {
     await expect(smoothAdv(mlp, x, y, { eps: 0.1, samples: 0 })).rejects.toThrow(/SmoothAdv PGD: samples must be an integer ≥ 1 \(got 0\)/);
     await expect(smoothAdv(mlp, x, y, { eps: 0.1, sigma: -1 })).rejects.toThrow(/sigma must be a finite number ≥ 0 \(got -1\)/);
     tf.dispose([x, y]);
+  });
+});
+
+describe('defaultChunk', () => {
+  test('8,192 inputs on wasm and cpu; on a GPU backend as many as fit 2^22 floats in the widest activation', () => {
+    const wide = createMlp({ inputDim: 2, numClasses: 3, depth: 2, width: 1024, seed: 1 });
+    const x2 = tf.zeros([10, 2]);
+    const x784 = tf.zeros([10, 784]);
+    try {
+      expect(defaultChunk(mlp, x2, 'wasm')).toBe(8192);
+      expect(defaultChunk(mlp, x2, 'cpu')).toBe(8192);
+      // The 2-D MLP of width 16: its widest activation has 16 floats.
+      expect(defaultChunk(mlp, x2, 'webgpu')).toBe(2 ** 22 / 16);
+      expect(defaultChunk(mlp, x2, 'webgl')).toBe(2 ** 22 / 16);
+      expect(defaultChunk(wide, x2, 'webgpu')).toBe(8192);
+      // The inputs count as an activation too.
+      expect(defaultChunk(mlp, x784, 'webgpu')).toBe(8192);
+      expect(defaultChunk(rr, x2, 'webgpu')).toBe(2 ** 22 / 16);
+    } finally {
+      tf.dispose([x2, x784]);
+      wide.dispose();
+    }
   });
 });
