@@ -14,6 +14,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
+import { setHeapHelperStarter } from '../src/core/heapLanes';
 import { installDeviceNoise } from '../src/core/noise/deviceNoise';
 import { missingBackends, softwareBackends } from './softwareProbe';
 import { cancelJob } from './jobs';
@@ -88,6 +89,8 @@ const api: WorkerApi = {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', plan.count > 1);
     // tfjs's own default is half the cores (it assumes two hardware threads per core).
     if (plan.count > 1) setThreadsCount(plan.count);
+    // The workbench's own SIMD heap loops get a helper thread of their own (heapLanes.ts).
+    setHeapHelperStarter(plan.count > 1 ? (init) => new Worker(new URL('./heapHelper.worker.ts', import.meta.url), { type: 'module', name: 'heap helper' }).postMessage(init) : null);
     const skipped = await softwareBackends();
     const order = BACKEND_ORDER.filter((b) => !skipped[b]);
     const choice = await selectBackend(requested, order);

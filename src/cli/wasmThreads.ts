@@ -8,17 +8,21 @@
  * hardware threads per core) and would leave a 2-core machine one thread — the page's build
  * (scripts/wasmThreadsPlugin.ts) lifts the same cap. The threads' results are bit for bit those of
  * one thread (XNNPACK splits the outputs, never a sum), which test/unit/wasm-threads-node.test.ts
- * checks.
+ * checks. With more than one thread the workbench's own SIMD heap loops get a helper thread
+ * (heapHelper.ts, src/core/heapLanes.ts).
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setHeapHelperStarter } from '../core/heapLanes';
 
 /** tfjs's build creates 8 pthreads at start; XNNPACK can use them all, with the calling thread. */
 export const MAX_WASM_THREADS = 8;
 
 const PTHREAD_FILE = fileURLToPath(new URL('./wasmPthread.cjs', import.meta.url));
+const HEAP_HELPER_FILE = fileURLToPath(new URL('./heapHelper.ts', import.meta.url));
 
 /** Every core of this machine, up to MAX_WASM_THREADS: what the help suggests for large batches. */
 export function coreCount(): number {
@@ -54,6 +58,14 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
   if (count === 1) return start();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   setThreadsCount(count);
+  // The workbench's own SIMD loops get a helper thread too: a TypeScript file like the rest of the
+  // CLI, so the thread registers tsx first. A helper that fails only leaves the loops to this thread.
+  setHeapHelperStarter((init) => {
+    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(HEAP_HELPER_FILE).href)}); })`;
+    const helper = new Worker(boot, { eval: true, workerData: init });
+    helper.on('error', () => {});
+    helper.unref();
+  });
   const createObjectURL = URL.createObjectURL;
   const cpus = os.cpus;
   // tfjs makes one Blob per pthread for its pthread script; the glue's own Blob goes to the pthreads untouched.

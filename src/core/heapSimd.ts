@@ -6,6 +6,8 @@
  * build): callers then keep their JavaScript or tfjs path, with the same numbers.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { withHelper } from './heapLanes';
+import type { HeapSimd } from './heapSimdKernels';
 import { HEAP_SIMD_SHARED_WASM, HEAP_SIMD_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
@@ -19,16 +21,7 @@ export interface WasmHeap {
   disposeData(dataId: object): boolean;
 }
 
-export interface HeapSimd {
-  grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
-  reluMask(g: number, h: number, out: number, bytes: number): void;
-  signStep(x: number, g: number, lo: number, hi: number, out: number, bytes: number, alpha: number): void;
-  biasAdd(a: number, b: number, out: number, rows: number, cb: number): void;
-  columnSums(x: number, out: number, rows: number, cb: number): void;
-  tapRows(xT: number, out: number, planes: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
-  reluBox(mid: number, rad: number, outMid: number, outRad: number, bytes: number): void;
-  col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
-}
+export type { HeapSimd } from './heapSimdKernels';
 
 const byMemory = new WeakMap<WebAssembly.Memory, HeapSimd | null>();
 
@@ -42,6 +35,8 @@ export function heapSimd(backend: unknown): HeapSimd | null {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       const bytes = base64Bytes(shared ? HEAP_SIMD_SHARED_WASM : HEAP_SIMD_WASM);
       kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as HeapSimd;
+      // On the threaded build a helper thread takes half of each large call (heapLanes.ts).
+      if (shared) kernels = withHelper(kernels, memory);
     } catch {
       kernels = null;
     }

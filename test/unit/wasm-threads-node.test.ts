@@ -10,25 +10,31 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT, cli } from './cliRun';
 
-function probe(threads: number): { backend: string; threads: number; grad: number[]; product: number[] } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/wasmThreadsProbe.ts', String(threads)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+function probe(threads: number): { backend: string; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[] } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/wasmThreadsProbe.ts', String(threads)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   // A pthread that kept the process alive would end in the timeout (status null).
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 describe('wasm threads in Node', () => {
-  test('two threads give the same bits as one, for a CNN gradient and a matrix product', () => {
+  test('two threads give the same bits as one, for a CNN gradient, the element-wise heap kernels (the heap helper taking half of each) and a matrix product', () => {
     const one = probe(1);
     const two = probe(2);
     expect(one.backend).toBe('wasm');
     expect(two.backend).toBe('wasm');
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
-    expect(two.grad.length).toBe(16 * 28 * 28);
+    // The heap helper took half of the large SIMD calls on 2 threads, and none on 1.
+    expect(one.helperJobs).toBe(0);
+    // The pooling gradient, col2im, and the ReLU mask, ascent step and ReLU box below.
+    expect(two.helperJobs).toBeGreaterThanOrEqual(5);
+    expect(two.grad.length).toBe(64 * 28 * 28);
     expect(two.product.length).toBe(300 * 200);
     expect(two.grad).toEqual(one.grad);
     expect(two.product).toEqual(one.product);
+    expect(two.elementwise).toHaveLength(4);
+    expect(two.elementwise).toEqual(one.elementwise);
   }, 120_000);
 });
 

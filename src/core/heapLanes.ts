@@ -1,0 +1,177 @@
+/**
+ * A second thread for the SIMD heap kernels (heapSimd.ts) on the threaded WASM build.
+ *
+ * tfjs's pthreads run only XNNPACK's kernels (products, convolutions, pooling); the workbench's
+ * own loops over the heap — the max-pooling gradient, the one-channel col2im, the ReLU mask and the
+ * ascent step — ran on the calling thread alone, a quarter of a 2-thread CNN PGD step. Where the
+ * heap is a shared memory, a helper (a worker that the environment starts: the page's compute
+ * worker, or the CLI) instantiates the same module on the same memory and takes half of each
+ * large call: the caller posts the kernel and the helper's half through a small shared control
+ * block, does its own half, and waits for the helper with Atomics. Each half writes its own
+ * outputs and reads only inputs, so the numbers are the one-thread numbers bit for bit.
+ *
+ * Calls below a size threshold, and every call before the helper has said it is ready, run on
+ * the calling thread alone; a helper that does not answer within HELPER_TIMEOUT_MS is given up
+ * and its half done by the caller (recomputing a half writes the same values again).
+ */
+import type { HeapSimd } from './heapSimdKernels';
+import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
+import { base64Bytes } from './wasmBytes';
+
+/** What a helper needs: the heap it shares and the control block. */
+export interface HeapHelperInit {
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+}
+
+/** Starts a helper thread that calls runHeapHelper(init); set by the environment. */
+export type HeapHelperStarter = (init: HeapHelperInit) => void;
+
+// Control block: Int32 slots, then the arguments as float64 (pointers, sizes and alpha fit exactly).
+const SEQ = 0;
+const DONE = 1;
+const READY = 2;
+const KERNEL = 3;
+const FAILED = 4;
+const ARGS_OFFSET = 64;
+const MAX_ARGS = 16;
+const CONTROL_BYTES = ARGS_OFFSET + 8 * MAX_ARGS;
+
+/** The kernels a helper runs, by index in the control block. */
+const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im'] as const;
+type SplitKernel = (typeof KERNELS)[number];
+
+/**
+ * Below these many bytes of output a call is not worth the hand-over, which costs 40–100 µs (the
+ * helper's wake-up): the pooling gradient and col2im do arithmetic per byte and pay from 256 KiB;
+ * the element-wise loops are bound by memory bandwidth, which a second thread barely adds to
+ * (the ReLU mask, timed alone: 161 → 201 µs at 2 MiB, 837 → 784 µs at 8 MiB).
+ */
+const MIN_SPLIT_BYTES = 1 << 18;
+const MIN_SPLIT_BYTES_ELEMENTWISE = 1 << 23;
+const HELPER_TIMEOUT_MS = 5000;
+
+let starter: HeapHelperStarter | null = null;
+let jobs = 0;
+/** The control block of the last helper started in this thread. */
+let lastControl: Int32Array | null = null;
+
+/** Sets (or clears) how helpers are started; heap kernels made after this call use it. */
+export function setHeapHelperStarter(start: HeapHelperStarter | null): void {
+  starter = start;
+}
+
+/** How many calls a helper has taken half of, in this thread (for tests and the Bench view). */
+export function heapHelperJobs(): number {
+  return jobs;
+}
+
+/** Whether the last helper started in this thread is ready to take calls. */
+export function heapHelperReady(): boolean {
+  return lastControl !== null && Atomics.load(lastControl, READY) === 1;
+}
+
+/** A helper's loop: runs each posted kernel on its half until the thread ends. Blocks its thread. */
+export function runHeapHelper(init: HeapHelperInit): never {
+  const control = new Int32Array(init.control, 0, ARGS_OFFSET / 4);
+  const args = new Float64Array(init.control, ARGS_OFFSET, MAX_ARGS);
+  let kernels: Record<string, (...a: number[]) => void>;
+  try {
+    kernels = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(HEAP_SIMD_SHARED_WASM)), { env: { memory: init.memory } }).exports as unknown as Record<string, (...a: number[]) => void>;
+  } catch {
+    Atomics.store(control, FAILED, 1);
+    throw new Error('heap helper: the SIMD module could not be instantiated on the shared memory');
+  }
+  Atomics.store(control, READY, 1);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(control, SEQ, seen);
+    const seq = Atomics.load(control, SEQ);
+    if (seq === seen) continue;
+    seen = seq;
+    const name = KERNELS[Atomics.load(control, KERNEL)];
+    const n = kernels[name].length;
+    kernels[name](...Array.from(args.subarray(0, n)));
+    Atomics.store(control, DONE, seq);
+    Atomics.notify(control, DONE);
+  }
+}
+
+/** The kernels with a helper taking half of each large call of the split ones. */
+export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory): HeapSimd {
+  if (!starter || typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer) || typeof Atomics.wait !== 'function') return simd;
+  const block = new SharedArrayBuffer(CONTROL_BYTES);
+  const control = new Int32Array(block, 0, ARGS_OFFSET / 4);
+  const args = new Float64Array(block, ARGS_OFFSET, MAX_ARGS);
+  try {
+    starter({ memory, control: block });
+  } catch {
+    return simd;
+  }
+  lastControl = control;
+  let seq = 0;
+  let alive = true;
+  const alone = (kernel: SplitKernel, a: number[]) => (simd[kernel] as (...v: number[]) => void)(...a);
+
+  /** Posts `kernel(helperArgs)` to the helper, runs `own`, and waits for the helper; alone when the helper is not there. */
+  const split = (kernel: SplitKernel, helperArgs: number[], own: () => void): void => {
+    if (!alive || Atomics.load(control, READY) !== 1) {
+      own();
+      alone(kernel, helperArgs);
+      return;
+    }
+    args.set(helperArgs);
+    Atomics.store(control, KERNEL, KERNELS.indexOf(kernel));
+    seq++;
+    Atomics.store(control, SEQ, seq);
+    Atomics.notify(control, SEQ);
+    own();
+    const start = Date.now();
+    let done: number;
+    while ((done = Atomics.load(control, DONE)) !== seq) {
+      if (Date.now() - start > HELPER_TIMEOUT_MS) {
+        alive = false;
+        alone(kernel, helperArgs);
+        return;
+      }
+      Atomics.wait(control, DONE, done, 100);
+    }
+    jobs++;
+  };
+
+  /** Splits an element-wise call over `bytes` at a 16-byte boundary near the middle. */
+  const halves = (bytes: number) => (bytes >= MIN_SPLIT_BYTES_ELEMENTWISE ? Math.floor(bytes / 32) * 16 : 0);
+
+  return {
+    ...simd,
+    reluMask(g, h, out, bytes) {
+      const a = halves(bytes);
+      if (!a) return simd.reluMask(g, h, out, bytes);
+      split('reluMask', [g + a, h + a, out + a, bytes - a], () => simd.reluMask(g, h, out, a));
+    },
+    signStep(x, g, lo, hi, out, bytes, alpha) {
+      const a = halves(bytes);
+      if (!a) return simd.signStep(x, g, lo, hi, out, bytes, alpha);
+      split('signStep', [x + a, g + a, lo + a, hi + a, out + a, bytes - a, alpha], () => simd.signStep(x, g, lo, hi, out, a, alpha));
+    },
+    reluBox(mid, rad, outMid, outRad, bytes) {
+      const a = halves(bytes);
+      if (!a) return simd.reluBox(mid, rad, outMid, outRad, bytes);
+      split('reluBox', [mid + a, rad + a, outMid + a, outRad + a, bytes - a], () => simd.reluBox(mid, rad, outMid, outRad, a));
+    },
+    grad2x2(x, dy, dx, batch, inH, inW, outH, outW, c) {
+      const first = batch >> 1;
+      if (batch < 2 || 4 * batch * inH * inW * c < MIN_SPLIT_BYTES) return simd.grad2x2(x, dy, dx, batch, inH, inW, outH, outW, c);
+      const image = 4 * inH * inW * c;
+      const pooled = 4 * outH * outW * c;
+      split('grad2x2', [x + first * image, dy + first * pooled, dx + first * image, batch - first, inH, inW, outH, outW, c], () => simd.grad2x2(x, dy, dx, first, inH, inW, outH, outW, c));
+    },
+    col2im(t, dx, batch, inH, inW, outH, outW, kh, kw, top, left) {
+      const first = batch >> 1;
+      if (batch < 2 || 4 * batch * inH * inW * kh * kw < MIN_SPLIT_BYTES) return simd.col2im(t, dx, batch, inH, inW, outH, outW, kh, kw, top, left);
+      const taps = 4 * outH * outW * kh * kw;
+      const image = 4 * inH * inW;
+      split('col2im', [t + first * taps, dx + first * image, batch - first, inH, inW, outH, outW, kh, kw, top, left], () => simd.col2im(t, dx, first, inH, inW, outH, outW, kh, kw, top, left));
+    },
+  };
+}

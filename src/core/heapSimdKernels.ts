@@ -1,0 +1,15 @@
+/**
+ * The exports of the workbench's SIMD heap module (heapSimdSource.ts says what each computes):
+ * pointers are byte offsets into tfjs-backend-wasm's heap. Its own file so that heapSimd.ts (which
+ * instantiates the module) and heapLanes.ts (which splits calls with a helper thread) share it.
+ */
+export interface HeapSimd {
+  grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
+  reluMask(g: number, h: number, out: number, bytes: number): void;
+  signStep(x: number, g: number, lo: number, hi: number, out: number, bytes: number, alpha: number): void;
+  biasAdd(a: number, b: number, out: number, rows: number, cb: number): void;
+  columnSums(x: number, out: number, rows: number, cb: number): void;
+  tapRows(xT: number, out: number, planes: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
+  reluBox(mid: number, rad: number, outMid: number, outRad: number, bytes: number): void;
+  col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
+}
