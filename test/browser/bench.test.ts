@@ -64,6 +64,30 @@ test('the bench view times the grid forward pass and the 40k split on wasm, with
   await page.context().close();
 });
 
+// The SIMD heap loops' helper thread (src/core/heapLanes.ts) is a worker the compute worker starts
+// on the threaded build at the first heap kernel; the CSP and the bundling of a worker inside a
+// worker must let it load. Its numbers and its share of the work are tested in Node
+// (wasm-threads-node.test.ts).
+test('with 2 threads a CNN attack starts the heap helper worker, and the bench still times both counts', async () => {
+  const page = await browser.newPage();
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto(`${BASE_URL}?view=bench&threads=2`);
+  await waitForBackend(page);
+  expect(await backendLabel(page)).toContain('wasm · 2 threads');
+  await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
+  expect(workers.some((u) => /heapHelper\.worker/.test(u))).toBe(false);
+  await page.locator('.bench input[type=number]').first().fill('1');
+  await chooseCases(page, ['CNN PGD-10']);
+  await page.click('[data-testid=bench-run]');
+  await page.waitForSelector('[data-testid=bench-speedup] tbody tr', { timeout: 240_000 });
+  expect(workers.filter((u) => /heapHelper\.worker/.test(u))).toHaveLength(1);
+  const rows = await tableRows(page, 'bench-table');
+  expect(rows.map((r) => r[2]).sort()).toEqual(['1', '2']);
+  for (const r of rows) expect(parseFloat(r[3])).toBeGreaterThan(0);
+  await page.context().close();
+});
+
 test('the first start times each backend it could use and runs on the fastest; a reload keeps the figures; ?threads= forces a count and a bad one is refused by name', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
