@@ -61,7 +61,8 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
   // The workbench's own SIMD loops get a helper thread too: a TypeScript file like the rest of the
   // CLI, so the thread registers tsx first. A helper that fails only leaves the loops to this thread.
   setHeapHelperStarter((init) => {
-    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(HEAP_HELPER_FILE).href)}); })`;
+    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+    const boot = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(HEAP_HELPER_FILE).href)}); })`;
     const helper = new Worker(boot, { eval: true, workerData: init });
     helper.on('error', () => {});
     helper.unref();
@@ -76,8 +77,10 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
   } finally {
     URL.createObjectURL = createObjectURL;
     os.cpus = cpus;
-    // Idle pthreads must not keep the process alive once the command is done.
-    const pthreads = (tf.findBackend('wasm') as unknown as { wasm?: { PThread?: Pthreads } } | null)?.wasm?.PThread;
+    // Idle pthreads must not keep the process alive once the command is done. The engine's
+    // registry holds only started backends (tf.findBackend would start wasm again after a failure).
+    const started = (tf.engine() as unknown as { registry: Record<string, { wasm?: { PThread?: Pthreads } } | undefined> }).registry.wasm;
+    const pthreads = started?.wasm?.PThread;
     if (pthreads) for (const w of [...pthreads.unusedWorkers, ...pthreads.runningWorkers]) w.unref();
   }
 }

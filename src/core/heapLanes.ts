@@ -11,8 +11,11 @@
  * outputs and reads only inputs, so the numbers are the one-thread numbers bit for bit.
  *
  * Calls below a size threshold, and every call before the helper has said it is ready, run on
- * the calling thread alone; a helper that does not answer within HELPER_TIMEOUT_MS is given up
- * and its half done by the caller (recomputing a half writes the same values again).
+ * the calling thread alone. The helper claims each call before it touches memory: a call it has
+ * not claimed within HELPER_TIMEOUT_MS is withdrawn (a compare-and-swap on the claim slot) and
+ * done by the caller, and the helper is given up; a claimed call is always waited for, since the
+ * tensors it reads and writes may be freed once the caller returns. A kernel that throws in the
+ * helper marks it failed; the caller then does that half itself and stops using the helper.
  */
 import type { HeapSimd } from './heapSimdKernels';
 import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
@@ -33,6 +36,8 @@ const DONE = 1;
 const READY = 2;
 const KERNEL = 3;
 const FAILED = 4;
+/** The call the helper has claimed (its SEQ), or −SEQ for a call the caller withdrew. */
+const CLAIM = 5;
 const ARGS_OFFSET = 64;
 const MAX_ARGS = 16;
 const CONTROL_BYTES = ARGS_OFFSET + 8 * MAX_ARGS;
@@ -89,16 +94,22 @@ export function runHeapHelper(init: HeapHelperInit): never {
     const seq = Atomics.load(control, SEQ);
     if (seq === seen) continue;
     seen = seq;
-    const name = KERNELS[Atomics.load(control, KERNEL)];
-    const n = kernels[name].length;
-    kernels[name](...Array.from(args.subarray(0, n)));
+    // Claim the call, unless the caller has withdrawn it (CLAIM = −seq) meanwhile.
+    const before = Atomics.load(control, CLAIM);
+    if (before === -seq || Atomics.compareExchange(control, CLAIM, before, seq) !== before) continue;
+    try {
+      const name = KERNELS[Atomics.load(control, KERNEL)];
+      kernels[name](...Array.from(args.subarray(0, kernels[name].length)));
+    } catch {
+      Atomics.store(control, FAILED, 1);
+    }
     Atomics.store(control, DONE, seq);
     Atomics.notify(control, DONE);
   }
 }
 
 /** The kernels with a helper taking half of each large call of the split ones. */
-export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory): HeapSimd {
+export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs = HELPER_TIMEOUT_MS): HeapSimd {
   if (!starter || typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer) || typeof Atomics.wait !== 'function') return simd;
   const block = new SharedArrayBuffer(CONTROL_BYTES);
   const control = new Int32Array(block, 0, ARGS_OFFSET / 4);
@@ -122,19 +133,33 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory): HeapSimd
     }
     args.set(helperArgs);
     Atomics.store(control, KERNEL, KERNELS.indexOf(kernel));
+    const unclaimed = Atomics.load(control, CLAIM);
     seq++;
     Atomics.store(control, SEQ, seq);
     Atomics.notify(control, SEQ);
-    own();
-    const start = Date.now();
+    let ownError: unknown = null;
+    try {
+      own();
+    } catch (e) {
+      ownError = e;
+    }
+    // Even when `own` threw: the helper may be using the call's memory until it says done.
+    const start = performance.now();
     let done: number;
+    let helped = true;
     while ((done = Atomics.load(control, DONE)) !== seq) {
-      if (Date.now() - start > HELPER_TIMEOUT_MS) {
-        alive = false;
-        alone(kernel, helperArgs);
-        return;
+      if (performance.now() - start > timeoutMs && Atomics.compareExchange(control, CLAIM, unclaimed, -seq) === unclaimed) {
+        // Withdrawn before the helper claimed it: the helper will not touch it.
+        helped = false;
+        break;
       }
       Atomics.wait(control, DONE, done, 100);
+    }
+    if (ownError !== null) throw ownError;
+    if (!helped || Atomics.load(control, FAILED) === 1) {
+      alive = false;
+      alone(kernel, helperArgs);
+      return;
     }
     jobs++;
   };

@@ -198,20 +198,27 @@ describe('SmoothAdv PGD on the soft smoothed classifier', () => {
 });
 
 describe('defaultChunk', () => {
-  test('8,192 inputs on wasm and cpu; on a GPU backend as many as fit 2^22 floats in the widest activation', () => {
+  test('8,192 inputs on wasm and cpu; on a GPU backend as many as keep every activation of the chunk within 2^24 floats, up to 65,536', () => {
     const wide = createMlp({ inputDim: 2, numClasses: 3, depth: 2, width: 1024, seed: 1 });
     const x2 = tf.zeros([10, 2]);
     const x784 = tf.zeros([10, 784]);
+    // The layers' outputs per input: the 2-D MLP of width 16 and 4 classes.
+    const floats = (m: tf.LayersModel) => m.layers.reduce((s, l) => s + (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1), 0);
     try {
       expect(defaultChunk(mlp, x2, 'wasm')).toBe(8192);
       expect(defaultChunk(mlp, x2, 'cpu')).toBe(8192);
-      // The 2-D MLP of width 16: its widest activation has 16 floats.
-      expect(defaultChunk(mlp, x2, 'webgpu')).toBe(2 ** 22 / 16);
-      expect(defaultChunk(mlp, x2, 'webgl')).toBe(2 ** 22 / 16);
+      // Small inputs and a narrow model: the cap.
+      expect(defaultChunk(mlp, x2, 'webgpu')).toBe(65536);
+      expect(defaultChunk(mlp, x2, 'webgl')).toBe(65536);
+      // 784 inputs: the budget over inputs and activations.
+      expect(defaultChunk(mlp, x784, 'webgpu')).toBe(Math.floor(2 ** 24 / (784 + floats(mlp))));
+      expect(defaultChunk(mlp, x784, 'webgpu')).toBeGreaterThan(8192);
+      // Two layers of 1,024: never below the default.
+      expect(floats(wide)).toBeGreaterThan(2048);
       expect(defaultChunk(wide, x2, 'webgpu')).toBe(8192);
-      // The inputs count as an activation too.
-      expect(defaultChunk(mlp, x784, 'webgpu')).toBe(8192);
-      expect(defaultChunk(rr, x2, 'webgpu')).toBe(2 ** 22 / 16);
+      const rrChunk = defaultChunk(rr, x2, 'webgpu');
+      expect(rrChunk).toBeGreaterThanOrEqual(8192);
+      expect(rrChunk).toBeLessThanOrEqual(65536);
     } finally {
       tf.dispose([x2, x784]);
       wide.dispose();

@@ -26,31 +26,51 @@ export interface RunControl {
 
 export const DEFAULT_CHUNK = 8192;
 
-/** On a GPU backend a chunk's widest activation may hold this many floats (16 MiB). */
-const GPU_CHUNK_FLOATS = 2 ** 22;
+/** On a GPU backend a chunk's activations, every layer's together, may hold this many floats (64 MiB). */
+const GPU_CHUNK_FLOATS = 2 ** 24;
+/** The most inputs a chunk takes on a GPU backend, however small they are. */
+const GPU_CHUNK_MAX = 65536;
 
-/**
- * Inputs per chunk when neither the caller nor the attack says: DEFAULT_CHUNK, and on webgpu and
- * webgl more where the inputs and the model's layers are narrow. A GPU backend spends most of a
- * small model's step dispatching kernels, whatever their size: on an H200, the 4-way split of the
- * 40,000 grid points took 260–365 ms in chunks of 8,192 and 61–68 ms in one chunk. The chunk's
- * seed is derived from its index, so past DEFAULT_CHUNK inputs the random starts on a GPU differ
- * from WASM's (each backend still repeats its own numbers).
- */
-export function defaultChunk(model: tf.LayersModel, x: tf.Tensor, backend: string = tf.getBackend()): number {
-  if (backend !== 'webgpu' && backend !== 'webgl') return DEFAULT_CHUNK;
-  let widest = x.shape.slice(1).reduce((a, b) => a * b, 1);
+/** Floats per input over the outputs of every layer, nested models' layers included; null if a layer has no single shape. */
+function activationFloats(model: tf.LayersModel): number | null {
+  let total = 0;
   for (const layer of model.layers) {
+    if (layer instanceof tf.LayersModel) {
+      const inner = activationFloats(layer);
+      if (inner === null) return null;
+      total += inner;
+      continue;
+    }
     let shapes: (number | null)[][];
     try {
       shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as (number | null)[][];
     } catch {
-      // A layer called on inputs of several shapes has no single output shape: keep the default.
-      return DEFAULT_CHUNK;
+      // A layer called on inputs of several shapes has no single output shape.
+      return null;
     }
-    for (const shape of shapes) widest = Math.max(widest, shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1));
+    for (const shape of shapes) {
+      if (shape.slice(1).some((d) => d === null)) return null;
+      total += shape.slice(1).reduce<number>((a, b) => a * (b as number), 1);
+    }
   }
-  return Math.max(DEFAULT_CHUNK, Math.floor(GPU_CHUNK_FLOATS / widest));
+  return total;
+}
+
+/**
+ * Inputs per chunk when neither the caller nor the attack says: DEFAULT_CHUNK, and on webgpu and
+ * webgl more where the model is small: as many as keep the chunk's activations (the inputs and
+ * every layer's output, taped for the gradient) within GPU_CHUNK_FLOATS, up to GPU_CHUNK_MAX. A
+ * GPU backend spends most of a small model's step dispatching kernels, whatever their size: on an
+ * H200, the 4-way split of the 40,000 grid points took 260–365 ms in chunks of 8,192 and 61–68 ms
+ * in one chunk. The chunk's seed is derived from its index, so past DEFAULT_CHUNK inputs the
+ * random starts on a GPU differ from WASM's (each backend still repeats its own numbers).
+ */
+export function defaultChunk(model: tf.LayersModel, x: tf.Tensor, backend: string = tf.getBackend()): number {
+  if (backend !== 'webgpu' && backend !== 'webgl') return DEFAULT_CHUNK;
+  const layers = activationFloats(model);
+  if (layers === null) return DEFAULT_CHUNK;
+  const perInput = x.shape.slice(1).reduce((a, b) => a * b, 1) + layers;
+  return Math.min(GPU_CHUNK_MAX, Math.max(DEFAULT_CHUNK, Math.floor(GPU_CHUNK_FLOATS / perInput)));
 }
 
 /** What an attack's checks and batches may know about the model besides the config. */

@@ -1,0 +1,99 @@
+/**
+ * The hand-over protocol of the heap helper (src/core/heapLanes.ts), without threads: a stand-in
+ * kernel object records each half it is asked to compute, and a stand-in starter plays the
+ * helper's side of the control block (ready, claim, fail) or plays dead. The real helper thread,
+ * and bit-equality with one thread, are tested in wasm-threads-node.test.ts.
+ */
+import { afterEach, expect, test } from 'vitest';
+import type { HeapSimd } from '../../src/core/heapSimdKernels';
+import { type HeapHelperInit, setHeapHelperStarter, withHelper } from '../../src/core/heapLanes';
+
+// The control block's slots, as heapLanes.ts lays them out.
+const SEQ = 0;
+const READY = 2;
+const FAILED = 4;
+const CLAIM = 5;
+const BIG = 1 << 24; // bytes: above the element-wise threshold (8 MiB)
+
+function recorder() {
+  const calls: number[][] = [];
+  const record = (...a: number[]) => void calls.push(a);
+  const simd = { reluMask: record, signStep: record, reluBox: record, grad2x2: record, col2im: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
+  return { simd, calls };
+}
+
+const sharedMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+
+afterEach(() => setHeapHelperStarter(null));
+
+test('no starter, or a helper that is not ready: the caller computes both halves, the helper\'s with its offsets', () => {
+  const { simd, calls } = recorder();
+  expect(withHelper(simd, sharedMemory())).toBe(simd); // no starter set
+  setHeapHelperStarter(() => {}); // started, never ready
+  const split = withHelper(simd, sharedMemory());
+  split.reluMask(1000, 2000, 3000, BIG);
+  expect(calls).toEqual([
+    [1000, 2000, 3000, BIG / 2],
+    [1000 + BIG / 2, 2000 + BIG / 2, 3000 + BIG / 2, BIG / 2],
+  ]);
+  // Below the threshold: one call, unsplit.
+  split.reluMask(0, 16, 32, 1 << 20);
+  expect(calls[2]).toEqual([0, 16, 32, 1 << 20]);
+});
+
+test('a ready helper that never claims the call: withdrawn after the timeout, done by the caller, and the helper given up', () => {
+  const { simd, calls } = recorder();
+  let control!: Int32Array;
+  setHeapHelperStarter((init: HeapHelperInit) => {
+    control = new Int32Array(init.control, 0, 16);
+    Atomics.store(control, READY, 1);
+  });
+  const split = withHelper(simd, sharedMemory(), 200);
+  const t0 = performance.now();
+  split.grad2x2(0, 100_000, 200_000, 8, 28, 28, 14, 14, 16);
+  expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+  const image = 4 * 28 * 28 * 16;
+  const pooled = 4 * 14 * 14 * 16;
+  expect(calls).toEqual([
+    [0, 100_000, 200_000, 4, 28, 28, 14, 14, 16],
+    [4 * image, 100_000 + 4 * pooled, 200_000 + 4 * image, 4, 28, 28, 14, 14, 16],
+  ]);
+  // The call is marked withdrawn, so a late helper would not touch it.
+  expect(Atomics.load(control, CLAIM)).toBe(-Atomics.load(control, SEQ));
+  // Given up: the next large call runs alone at once, and is not posted.
+  const posted = Atomics.load(control, SEQ);
+  const t1 = performance.now();
+  split.reluMask(0, 16, 32, BIG);
+  expect(performance.now() - t1).toBeLessThan(100);
+  expect(Atomics.load(control, SEQ)).toBe(posted);
+  expect(calls).toHaveLength(4);
+});
+
+test('a helper that claims the call and then fails: the caller waits for it, redoes its half, and stops using it', () => {
+  const { simd, calls } = recorder();
+  let control!: Int32Array;
+  setHeapHelperStarter((init: HeapHelperInit) => {
+    control = new Int32Array(init.control, 0, 16);
+    Atomics.store(control, READY, 1);
+  });
+  const split = withHelper(simd, sharedMemory(), 200);
+  // Play the helper inside the caller's own half: claim, fail, say done.
+  const own = simd.reluMask;
+  let claimed = false;
+  (simd as { reluMask: unknown }).reluMask = (...a: number[]) => {
+    if (!claimed) {
+      claimed = true;
+      const seq = Atomics.load(control, SEQ);
+      Atomics.store(control, CLAIM, seq);
+      Atomics.store(control, FAILED, 1);
+      Atomics.store(control, 1, seq); // DONE
+    }
+    (own as (...v: number[]) => void)(...a);
+  };
+  split.reluMask(0, 16, 32, BIG);
+  expect(calls.map((c) => c[3])).toEqual([BIG / 2, BIG / 2]);
+  expect(calls[1][0]).toBe(BIG / 2);
+  const posted = Atomics.load(control, SEQ);
+  split.reluMask(0, 16, 32, BIG);
+  expect(Atomics.load(control, SEQ)).toBe(posted);
+});
