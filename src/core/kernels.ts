@@ -34,16 +34,19 @@ export function withTemps(backend: unknown, body: (run: (name: string, inputs: t
   }
 }
 /**
- * Replaces the WASM kernel `kernelName` by `wrap(original)`, keeping the rest of its config;
- * false (nothing done) when this build lacks the kernel.
+ * Replaces the kernel `kernelName` of `backendName` by `wrap(original)`, keeping the rest of its
+ * config; false (nothing done) when this build lacks the kernel.
  */
-export function replaceWasmKernel(kernelName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean {
-  const original = tf.getKernel(kernelName, 'wasm');
+export function replaceKernel(kernelName: string, backendName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean {
+  const original = tf.getKernel(kernelName, backendName);
   if (!original) return false;
-  tf.unregisterKernel(kernelName, 'wasm');
+  tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({ ...original, kernelFunc: wrap(original) });
   return true;
 }
+
+/** replaceKernel on the WASM backend. */
+export const replaceWasmKernel = (kernelName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean => replaceKernel(kernelName, 'wasm', wrap);
 
 let reluGradientInstalled = false;
 

@@ -17,6 +17,7 @@
  * through the kernel's arguments, as in noise/webgpu.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceKernel } from './kernels';
 
 const WORKGROUP = 256;
 
@@ -89,31 +90,14 @@ let installed = false;
 /** Replaces tfjs-backend-webgpu's Conv2DBackpropFilter for NHWC float32 (called when webgpu is activated). */
 export function installWebgpuConv2DBackpropFilter(): void {
   if (installed) return;
-  const original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
-  if (!original) return;
-  tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const attrs = args.attrs as unknown as FilterGradAttrs;
-      const x = args.inputs.x as tf.TensorInfo;
-      const dy = args.inputs.dy as tf.TensorInfo;
-      const backend = args.backend as unknown as WebGPUBackendLike;
-      if (attrs.dataFormat !== 'NHWC' || x.dtype !== 'float32' || dy.dtype !== 'float32' || typeof backend.runWebGPUProgram !== 'function') return original.kernelFunc(args);
-      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-      return backend.runWebGPUProgram(new ConvFilterGradProgram(info.filterShape), [x, dy], 'float32', [
-        { type: 'int32', data: [info.padInfo.top, info.padInfo.left] },
-        { type: 'int32', data: [info.strideHeight, info.strideWidth] },
-        { type: 'int32', data: [info.batchSize] },
-        { type: 'int32', data: [info.outHeight] },
-        { type: 'int32', data: [info.outWidth] },
-        { type: 'int32', data: [info.inHeight] },
-        { type: 'int32', data: [info.inWidth] },
-        { type: 'int32', data: [info.inChannels] },
-        { type: 'int32', data: [info.outChannels] },
-        { type: 'int32', data: [info.filterWidth] },
-      ]);
-    },
+  installed = replaceKernel('Conv2DBackpropFilter', 'webgpu', (original) => (args) => {
+    const attrs = args.attrs as unknown as FilterGradAttrs;
+    const x = args.inputs.x as tf.TensorInfo;
+    const dy = args.inputs.dy as tf.TensorInfo;
+    const backend = args.backend as unknown as WebGPUBackendLike;
+    if (attrs.dataFormat !== 'NHWC' || x.dtype !== 'float32' || dy.dtype !== 'float32' || typeof backend.runWebGPUProgram !== 'function') return original.kernelFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const ints = [[info.padInfo.top, info.padInfo.left], [info.strideHeight, info.strideWidth], [info.batchSize], [info.outHeight], [info.outWidth], [info.inHeight], [info.inWidth], [info.inChannels], [info.outChannels], [info.filterWidth]];
+    return backend.runWebGPUProgram(new ConvFilterGradProgram(info.filterShape), [x, dy], 'float32', ints.map((data) => ({ type: 'int32', data })));
   });
-  installed = true;
 }

@@ -26,6 +26,18 @@ const sharedMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 1, shar
 
 afterEach(() => setHeapHelperStarter(null));
 
+/** The kernels split with a stand-in helper that says it is ready and does nothing more (timeout 200 ms); its control block to play the rest. */
+function readyHelper(simd: HeapSimd): { control: Int32Array; split: HeapSimd } {
+  let control: Int32Array | null = null;
+  setHeapHelperStarter((init: HeapHelperInit) => {
+    control = new Int32Array(init.control, 0, 16);
+    Atomics.store(control, READY, 1);
+  });
+  const split = withHelper(simd, sharedMemory(), 200);
+  if (!control) throw new Error('the starter was not called');
+  return { control, split };
+}
+
 test('no starter, or a helper that is not ready: the caller computes both halves, the helper\'s with its offsets', () => {
   const { simd, calls } = recorder();
   expect(withHelper(simd, sharedMemory())).toBe(simd); // no starter set
@@ -43,12 +55,7 @@ test('no starter, or a helper that is not ready: the caller computes both halves
 
 test('a ready helper that never claims the call: withdrawn after the timeout, done by the caller, and the helper given up', () => {
   const { simd, calls } = recorder();
-  let control!: Int32Array;
-  setHeapHelperStarter((init: HeapHelperInit) => {
-    control = new Int32Array(init.control, 0, 16);
-    Atomics.store(control, READY, 1);
-  });
-  const split = withHelper(simd, sharedMemory(), 200);
+  const { control, split } = readyHelper(simd);
   const t0 = performance.now();
   split.grad2x2(0, 100_000, 200_000, 8, 28, 28, 14, 14, 16);
   expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
@@ -71,12 +78,7 @@ test('a ready helper that never claims the call: withdrawn after the timeout, do
 
 test('a helper that claims the call and then fails: the caller waits for it, redoes its half, and stops using it', () => {
   const { simd, calls } = recorder();
-  let control!: Int32Array;
-  setHeapHelperStarter((init: HeapHelperInit) => {
-    control = new Int32Array(init.control, 0, 16);
-    Atomics.store(control, READY, 1);
-  });
-  const split = withHelper(simd, sharedMemory(), 200);
+  const { control, split } = readyHelper(simd);
   // Play the helper inside the caller's own half: claim, fail, say done.
   const own = simd.reluMask;
   let claimed = false;
