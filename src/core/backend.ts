@@ -13,6 +13,7 @@ import { installDeviceNoise } from './noise/deviceNoise';
 import { installHeapNoise } from './noise/heapNoise';
 import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { installWasmAttackSteps } from './wasmAttackSteps';
+import { installWasmAdamStep } from './wasmAdamStep';
 import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
 import { installWasmReluBox } from './verify/reluBox';
@@ -59,6 +60,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmConv2DBackpropInput();
       installWasmMaxPoolGrad();
       installWasmAttackSteps();
+      installWasmAdamStep();
       installWasmBiasKernels();
       installWasmGather();
       installWasmReluBox();

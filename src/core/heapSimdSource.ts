@@ -27,6 +27,11 @@
  *    centre/radius form (verify/ibp.ts): lo = relu(mid − rad), hi = relu(mid + rad), and the
  *    next affine layer's (hi + lo) / 2 and (hi − lo) / 2, the numbers of tfjs's kernels for the
  *    same steps; over the first `bytes` bytes (the caller does the last few floats).
+ *  - adamStep(g, m, v, w, outM, outV, outW, bytes, b1, c1, b2, c2, d1, d2, eps, negLr): one step
+ *    of Adam for one variable (training/adam.ts), the float32 operations of tfjs's AdamOptimizer
+ *    in its order: m′ = m·β₁ + g·(1 − β₁), v′ = v·β₂ + g²·(1 − β₂),
+ *    w′ = ((m′ / d₁) / (√(v′ / d₂) + ε))·(−lr) + w, with d = 1 − βᵗ; over the first `bytes` bytes
+ *    (the caller does the last few floats).
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -245,5 +250,24 @@ export function heapSimdText(shared: boolean): string {
       ${set('hi', `(i32x4.max_s (f32x4.add ${get('m')} ${get('r')}) ${ZERO})`)}
       (v128.store ${add(get('outMid'), get('at'))} (f32x4.div (f32x4.add ${get('hi')} ${get('lo')}) ${f32x4(2)}))
       (v128.store ${add(get('outRad'), get('at'))} (f32x4.div (f32x4.sub ${get('hi')} ${get('lo')}) ${f32x4(2)}))`,
+    )})
+  (func (export "adamStep") (param $g i32) (param $m i32) (param $v i32) (param $w i32) (param $outM i32) (param $outV i32) (param $outW i32) (param $bytes i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $d1 f32) (param $d2 f32) (param $eps f32) (param $negLr f32)
+    (local $at i32) (local $gv v128) (local $mn v128) (local $vn v128)
+    (local $B1 v128) (local $C1 v128) (local $B2 v128) (local $C2 v128) (local $D1 v128) (local $D2 v128) (local $E v128) (local $L v128)
+    ${['B1:b1', 'C1:c1', 'B2:b2', 'C2:c2', 'D1:d1', 'D2:d2', 'E:eps', 'L:negLr'].map((p) => set(p.split(':')[0], `(f32x4.splat ${get(p.split(':')[1])})`)).join('\n    ')}
+    ${loop(
+      'at',
+      get('bytes'),
+      '(i32.const 16)',
+      `${set('gv', load(add(get('g'), get('at'))))}
+      ${set('mn', `(f32x4.add (f32x4.mul ${load(add(get('m'), get('at')))} ${get('B1')}) (f32x4.mul ${get('gv')} ${get('C1')}))`)}
+      ${set('vn', `(f32x4.add (f32x4.mul ${load(add(get('v'), get('at')))} ${get('B2')}) (f32x4.mul (f32x4.mul ${get('gv')} ${get('gv')}) ${get('C2')}))`)}
+      (v128.store ${add(get('outM'), get('at'))} ${get('mn')})
+      (v128.store ${add(get('outV'), get('at'))} ${get('vn')})
+      (v128.store ${add(get('outW'), get('at'))}
+        (f32x4.add
+          (f32x4.mul (f32x4.div (f32x4.div ${get('mn')} ${get('D1')}) (f32x4.add (f32x4.sqrt (f32x4.div ${get('vn')} ${get('D2')})) ${get('E')})) ${get('L')})
+          ${load(add(get('w'), get('at')))}))`,
     )}))`;
 }

@@ -14,6 +14,7 @@ import { disposeAll, epochCheckpoint } from '../models/weights';
 import { Rng, deriveSeed } from '../random';
 import { METHOD_LABELS, type LossParams, type TrainingMethod, type TrainingMethodName } from './method';
 import { TRAIN_DEFAULTS, type TrainConfig } from './config';
+import { adam } from './adam';
 import { type EpochStats, type TrainCheckpoint, checkTrainCheckpoint, modelState, optimizerState, restoreTrainCheckpoint } from './trainCheckpoint';
 
 export { TRAIN_DEFAULTS, type TrainConfig, type EpochStats };
@@ -79,7 +80,7 @@ export interface TrainResult {
 }
 
 export function createOptimizer(config: TrainConfig): tf.Optimizer {
-  if (config.optimizer === 'adam') return tf.train.adam(config.learningRate);
+  if (config.optimizer === 'adam') return adam(config.learningRate);
   return config.momentum > 0 ? tf.train.momentum(config.learningRate, config.momentum) : tf.train.sgd(config.learningRate);
 }
 
