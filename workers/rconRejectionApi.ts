@@ -11,14 +11,28 @@ import { checkGridResolution, inputsOf, planeGridOf, resolveSource } from './sou
 import type { ModelSource, ProgressFn } from './protocol/common';
 import type { RConGridView, RconRejectionWorkerApi, RejectionEvaluationView } from './protocol/rconRejection';
 
+/**
+ * The page reads Con and R-Con at its slider's temperature after the run, so its config keeps
+ * τ = 1; an adaptive setting that names no temperature of its own attacks R-Con at the model's RR
+ * training τ (the one A_phi was trained at), and says so in its label.
+ */
+export function attackingAtTrainedTemperature(config: RejectionEvalConfig, trained: number | null): RejectionEvalConfig {
+  const tau = trained ?? config.temperature;
+  return {
+    ...config,
+    settings: config.settings.map((s) => (s.kind === 'adaptive' && s.attackTemperature === undefined ? { ...s, attackTemperature: tau, label: `${s.label} · R-Con at τ=${tau}` } : s)),
+  };
+}
+
 export async function evaluateRejectionOf(jobId: string, source: ModelSource, config: RejectionEvalConfig, onProgress: ProgressFn): Promise<RejectionEvaluationView> {
   const about = resolveSource(source);
   return runJob(jobId, async (signal) => {
     const t0 = Date.now();
+    const trained = about.training?.rr?.temperature ?? null;
     const { model, x, labels } = inputsOf(source, 'test', config.count);
     try {
-      const evaluation = await evaluateRejection(model, x, labels, config, { signal, onProgress: stagedProgress(onProgress, [1])(0) }, about.box);
-      return { ...evaluation, source, modelName: about.name, trainedTemperature: about.training?.rr?.temperature ?? null, elapsedMs: Date.now() - t0 };
+      const evaluation = await evaluateRejection(model, x, labels, attackingAtTrainedTemperature(config, trained), { signal, onProgress: stagedProgress(onProgress, [1])(0) }, about.box);
+      return { ...evaluation, source, modelName: about.name, trainedTemperature: trained, elapsedMs: Date.now() - t0 };
     } finally {
       x.dispose();
     }

@@ -62,7 +62,7 @@ export function selectorMetrics(r: SelectorRuns<SplitLike>) {
     selector: selectorSummary(r),
     // Without a core model: F_robust with S, abstaining elsewhere (abstaining = not correct).
     abstainModel: r.hasCore ? undefined : c.composition,
-    composition: r.hasCore ? { composition: c.composition, robustModel: c.robustModel, coreModel: c.coreModel, coreAtEps: splitMetrics(r.coreAtEps!) } : undefined,
+    composition: r.hasCore ? { composition: c.composition, authorsRobustAccuracy: c.authorsRobustAccuracy, robustModel: c.robustModel, coreModel: c.coreModel, coreAtEps: splitMetrics(r.coreAtEps!) } : undefined,
   };
 }
 
@@ -89,7 +89,7 @@ export function logSelector(r: SelectorRuns<SplitLike>, eps: number): void {
   );
   if (r.hasCore) {
     status.log(
-      `composition: natural ${pct(c.composition.naturalAccuracy)}, robust ${pct(c.composition.robustAccuracy)}; ` +
+      `composition: natural ${pct(c.composition.naturalAccuracy)}, robust ${pct(c.composition.robustAccuracy)} (lower bound; the authors' measure ${pct(c.authorsRobustAccuracy)}); ` +
         `core alone: natural ${pct(c.coreModel.naturalAccuracy)}, robust ${pct(c.coreModel.robustAccuracy)}`,
     );
   }

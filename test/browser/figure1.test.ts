@@ -58,6 +58,12 @@ test('the Figure 1 preset trains three models and shows their regions, metrics a
   }
   const composedNatural = await metricValue(page, '[data-testid=composed-natural]');
   expect(composedNatural).toBeGreaterThan(75);
+  // The authors' robust accuracy of H sits next to the lower bound, never below it, with its definition shown.
+  const composedRobust = await metricValue(page, '[data-testid=composed-robust]');
+  const authors = await metricValue(page, '[data-testid=composed-robust-authors]');
+  expect(authors).toBeGreaterThanOrEqual(composedRobust - 1e-9);
+  expect(authors).toBeLessThanOrEqual(100);
+  expect(await page.isVisible('[data-testid=composed-authors-definition]')).toBe(true);
 
   // Jobs leave the worker's tensor count where they found it (the three stored models aside).
   const models = await page.evaluate(() => (window as unknown as { __workbench: { listModels(): Promise<unknown[]> } }).__workbench.listModels());

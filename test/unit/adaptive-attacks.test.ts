@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ADAPTIVE_OBJECTIVES, adaptiveAttack, adaptiveObjectiveValue } from '../../src/core/attacks/adaptive';
 import { pgd } from '../../src/core/attacks/pgd';
 import { createRrModel } from '../../src/core/models/heads';
-import { rConTensor } from '../../src/core/metrics/rejectorScores';
+import { logRConFromOutputs, rConTensor } from '../../src/core/metrics/rejectorScores';
+import { twoHeadOutputs } from '../../src/core/models/heads';
+import { crossEntropy } from '../../src/core/attacks/common';
+import { rrBcePerExample } from '../../src/core/training/rconRejection';
 import { TRAIN_DEFAULTS, train } from '../../src/core/training/trainer';
 import { threeBlobs, useWasmBackend } from './helpers';
 
@@ -50,6 +53,31 @@ describe('adaptive attacks', () => {
       expect(raised).toBeGreaterThanOrEqual(0.8);
     }
     xAdv.dispose();
+  });
+
+  test('the rejector term reads R-Con at the temperature given (default 1); the CE term does not move', () => {
+    const value = (objective: 'ce-logrcon' | 'ce-rr', t?: number) => adaptiveObjectiveValue(model, x, y, objective, 1, undefined, t).arraySync() as number[];
+    const { logits: z, auxLogit } = twoHeadOutputs(model, x);
+    const ce = crossEntropy(z, y).arraySync() as number[];
+    for (const t of [1, 0.25]) {
+      const logR = logRConFromOutputs(z, auxLogit, t).arraySync() as number[];
+      value('ce-logrcon', t).forEach((v, i) => expect(v).toBeCloseTo(ce[i] + logR[i], 4));
+    }
+    expect(value('ce-logrcon')).toEqual(value('ce-logrcon', 1));
+    // L_RR at τ: its per-example BCE with the same temperature.
+    const bce = rrBcePerExample(z, auxLogit, y, { temperature: 0.25, stopGradient: 'target-only' }).arraySync() as number[];
+    value('ce-rr', 0.25).forEach((v, i) => expect(v).toBeCloseTo(ce[i] + bce[i], 4));
+    expect(value('ce-rr', 0.25)).not.toEqual(value('ce-rr', 1));
+    tf.dispose([z, auxLogit]);
+  });
+
+  test('an attack at another temperature goes elsewhere; a temperature ≤ 0 is refused by name', async () => {
+    const opts = { objective: 'ce-logrcon' as const, eta: 4, norm: 'linf' as const, eps: EPS, steps: 5, stepSize: 0, restarts: 1, seed: 1, box: null };
+    const [a, b] = [await adaptiveAttack(model, x, y, { ...opts, temperature: 1 }), await adaptiveAttack(model, x, y, { ...opts, temperature: 0.25 })];
+    const moved = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    expect(moved).toBeGreaterThan(1e-4);
+    tf.dispose([a, b]);
+    await expect(adaptiveAttack(model, x, y, { ...opts, temperature: 0 })).rejects.toThrow(/temperature must be a finite number > 0 \(got 0\)/);
   });
 
   test('the log R-Con term raises R-Con on the inputs it fools, beyond what plain PGD on CE gives', async () => {

@@ -138,6 +138,10 @@ describe('cli evaluate-rejection on an RR model', () => {
       ['ce-logrcon', 2],
       ['con-rr', 2],
     ]);
+    // Without --attack-temperature the attacks read R-Con at the scoring temperature (absent = config.temperature).
+    expect(adaptive.every((s: any) => s.attackTemperature === undefined)).toBe(true);
+    const authors = JSON.parse(cli('evaluate-rejection', config, '--model', rrModel, '--count', '12', '--adaptive', 'ce-logrcon', '--attack-temperature', '1').stdout);
+    expect(authors.evaluation.settings.filter((s: any) => s.kind === 'adaptive').map((s: any) => s.attackTemperature)).toEqual([1]);
     expect(j.coupled.every((c: any) => c.xi === 0.1)).toBe(true);
     expect(j.metrics.every((m: any) => m.tpr.target === 0.9)).toBe(true);
     expect(j.perInput.map((p: any) => p.id)).toEqual(j.sets.map((s: any) => s.id));
@@ -275,6 +279,7 @@ describe('cli evaluate-rejection refuses bad input with exit status 2', () => {
     [['--xi', '1'], /--xi must be ≥ 0 and < 1 \(got 1\)/],
     [['--tpr', '1.5'], /--tpr must be > 0 and ≤ 1 \(got 1.5\)/],
     [['--eta=-1'], /--eta must be ≥ 0 and ≤ 1000000 \(got -1\)/],
+    [['--attack-temperature', '0'], /--attack-temperature must be > 0 and ≤ 1000000 \(got 0\)/],
     [['--adaptive', 'nope'], /--adaptive must be/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%s', (flags, message) => {

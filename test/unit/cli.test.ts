@@ -172,6 +172,9 @@ describe('cli evaluate and attack on a saved model', () => {
     expect(c.composition.naturalAccuracy).toBeCloseTo(trained.metrics.naturalAccuracy, 12);
     expect(c.robustModel.naturalAccuracy).toBeCloseTo(trained.metrics.naturalAccuracy, 12);
     expect(c.coreModel.robustAccuracy).toBeCloseTo(trained.metrics.robustAccuracy, 12);
+    // The authors' measure with F_core = F_robust: where S leaves an input to the core, that model
+    // is not robust there, so only the robust and accurate inputs count: the model's R_acc.
+    expect(c.authorsRobustAccuracy).toBeCloseTo(trained.metrics.robustAccuracy, 12);
     expect(e.points.compositionPredictions).toEqual(trained.points.predictions);
   });
 

@@ -51,6 +51,25 @@ describe('composeModels', () => {
     });
     // Core: accurate on 0 1 2 4 5 6; robust among those: 0 2 4 6.
     expect(r.coreModel).toEqual({ naturalAccuracy: 6 / 8, robustAccuracy: 4 / 8 });
+    // The authors' measure: selected (0 1 2 4 6) → robust model robust & accurate: 0 1 (2, 4 and 6
+    // are robust but wrong); left to the core (3 5 7) → core robust & accurate: none (3 and 7 are
+    // wrong, 5 flips). Today's lower bound counts 0 and 1 too (robust at 2·eps as well).
+    expect(r.authorsRobustAccuracy).toBe(2 / 8);
+  });
+
+  test("the authors' measure credits inputs left to a robust and accurate core model; the lower bound does not", () => {
+    const r = composeModels({
+      labels,
+      robustAtEps: split(labels, robustPred, advAtEps),
+      robustAtTwoEps: split(labels, robustPred, advAtTwoEps),
+      corePredictions: i32(labels),
+      // A core model right and robust everywhere.
+      coreAtEps: split(labels, labels, labels),
+    });
+    // Selected 0 1 2 4 6: robust & accurate 0 1; left to the core 3 5 7: all credited.
+    expect(r.authorsRobustAccuracy).toBe(5 / 8);
+    expect(r.composition.robustAccuracy).toBe(2 / 8);
+    expect(composeModels({ labels, robustAtEps: split(labels, robustPred, advAtEps), robustAtTwoEps: split(labels, robustPred, advAtTwoEps), corePredictions: i32(corePred) }).authorsRobustAccuracy).toBeNull();
   });
 
   test('a robust model robust everywhere is used everywhere; one robust nowhere never', () => {
@@ -106,11 +125,11 @@ describe('composeModels', () => {
   test('invariants on random splits', () => {
     const arb = fc.integer({ min: 1, max: 30 }).chain((n) => {
       const cls = fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n });
-      return fc.tuple(cls, cls, cls, cls, cls);
+      return fc.tuple(cls, cls, cls, cls, cls, cls);
     });
     fc.assert(
-      fc.property(arb, ([lab, rp, a1, a2, cp]) => {
-        const r = composeModels({ labels: lab, robustAtEps: split(lab, rp, a1), robustAtTwoEps: split(lab, rp, a2), corePredictions: i32(cp) });
+      fc.property(arb, ([lab, rp, a1, a2, cp, ca]) => {
+        const r = composeModels({ labels: lab, robustAtEps: split(lab, rp, a1), robustAtTwoEps: split(lab, rp, a2), corePredictions: i32(cp), coreAtEps: split(lab, cp, ca) });
         const n = lab.length;
         for (let i = 0; i < n; i++) {
           expect(r.predictions[i]).toBe(a1[i] === rp[i] ? rp[i] : cp[i]);
@@ -126,6 +145,10 @@ describe('composeModels', () => {
         expect(r.composition.robustAccuracy).toBeLessThanOrEqual(r.robustSelection + 1e-12);
         expect(r.robustSelection).toBeLessThanOrEqual(r.selectionRate + 1e-12);
         expect(r.composition.naturalAccuracy).toBe(r.predictions.filter((p, i) => p === lab[i]).length / n);
+        // The authors' measure, written out from eval/comp.py's indicators, and never below the lower bound.
+        const credited = lab.filter((y, i) => (a1[i] === rp[i] ? rp[i] === y : cp[i] === y && ca[i] === cp[i])).length;
+        expect(r.authorsRobustAccuracy).toBeCloseTo(credited / n, 12);
+        expect(r.authorsRobustAccuracy!).toBeGreaterThanOrEqual(r.composition.robustAccuracy - 1e-12);
       }),
       { numRuns: 200, seed: 42 },
     );

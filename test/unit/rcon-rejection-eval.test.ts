@@ -172,6 +172,18 @@ describe('evaluateRejection on an RR model', () => {
     expect(a.metrics[0].curve).toBeUndefined();
   });
 
+  test("adaptive attacks read R-Con at the config's temperature unless the setting names its own (1: the authors' attack)", async () => {
+    const adaptive = config.settings.find((s) => s.kind === 'adaptive')!;
+    expect(adaptive.attackTemperature).toBeUndefined();
+    const run = async (attackTemperature?: number) => (await evaluateRejection(model, x, labels, { ...config, settings: [{ ...adaptive, ...(attackTemperature === undefined ? {} : { attackTemperature }) }] }, { curves: false })).sets[0].logits;
+    // config.temperature is 0.5: the default attacks at 0.5, the same points as naming 0.5.
+    const byDefault = await run();
+    expect(Array.from(byDefault)).toEqual(Array.from(ev.sets.find((s) => s.id === adaptive.id)!.logits));
+    expect(Array.from(await run(0.5))).toEqual(Array.from(byDefault));
+    expect(Array.from(await run(1))).not.toEqual(Array.from(byDefault));
+    expect(validateRejectionEvalConfig({ ...config, settings: [{ ...adaptive, attackTemperature: 0 }] })['settings.0.attackTemperature']).toMatch(/got 0/);
+  });
+
   test('sets an interrupted run finished are kept, not computed again, and the rest come out as in one run', async () => {
     const seen: string[] = [];
     const resumed = await evaluateRejection(model, x, labels, config, { done: ev.sets.slice(0, 2), onSet: (s) => seen.push(s.id) });

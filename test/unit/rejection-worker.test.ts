@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
-import { Rng, createCnn, createMlp, defaultExperiment } from '../../src/core';
+import { Rng, createCnn, createMlp, defaultExperiment, rejectionEvalDefaults2d } from '../../src/core';
+import { attackingAtTrainedTemperature } from '../../workers/rconRejectionApi';
 import { cancelJob } from '../../workers/jobs';
 import { imageModels, playgroundModels } from '../../workers/modelStore';
 import { putImageDataset } from '../../workers/imageDatasets';
@@ -147,4 +148,22 @@ test('an image model gets a DnCNN denoiser and CNN rejectors, trained on at most
   expect(out.rows.every((r) => r.countTop! + r.countRejected! <= 40)).toBe(true);
   dropRejectionSystem(source);
   expect(tf.memory().numTensors).toBe(start);
+});
+
+test("the page's adaptive settings without a temperature attack R-Con at the model's RR training τ, and say so", () => {
+  const config = rejectionEvalDefaults2d();
+  const adaptive = config.settings.filter((s) => s.kind === 'adaptive');
+  expect(adaptive.length).toBeGreaterThan(0);
+  const resolved = attackingAtTrainedTemperature(config, 0.25);
+  for (const s of resolved.settings) {
+    if (s.kind !== 'adaptive') continue;
+    expect(s.attackTemperature).toBe(0.25);
+    expect(s.label).toMatch(/R-Con at τ=0\.25$/);
+  }
+  // A setting that names its temperature keeps it; without a trained τ the config's applies.
+  const named = { ...config, settings: config.settings.map((s) => (s.kind === 'adaptive' ? { ...s, attackTemperature: 1 } : s)) };
+  expect(attackingAtTrainedTemperature(named, 0.25).settings.filter((s) => s.kind === 'adaptive').map((s) => s.attackTemperature)).toEqual(adaptive.map(() => 1));
+  expect(attackingAtTrainedTemperature(config, null).settings.find((s) => s.kind === 'adaptive')!.attackTemperature).toBe(config.temperature);
+  // The other settings are untouched.
+  expect(resolved.settings.filter((s) => s.kind !== 'adaptive')).toEqual(config.settings.filter((s) => s.kind !== 'adaptive'));
 });

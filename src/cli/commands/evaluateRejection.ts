@@ -1,6 +1,6 @@
 /**
  * `evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T]
- * [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]]`:
+ * [--xi X] [--eta E] [--attack-temperature T] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]]`:
  * paper 000's rejection evaluation (Section 6; src/core/experiments/rconRejectionEval.ts) of a saved
  * model on the first N test inputs of the config's data: per setting (clean, PGD l_inf at two
  * eps, PGD l_2, adaptive attacks) and per rejector score (confidence, energy, and with the model's
@@ -20,7 +20,7 @@ import { checkImageModel } from '../imageSession';
 import { openSetLog, setLogPath } from '../rejectionSetLog';
 import { f32, initBackend, interruptSignal, roundTimes, status } from '../session';
 
-export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]] [--backend wasm|cpu]
+export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--attack-temperature T] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]] [--backend wasm|cpu]
 
 Paper 000's rejection evaluation of a saved model (Rectified Rejection, SelectiveNet or a plain
 classifier) on the first N test inputs of the config's data (an image config: the --data files).
@@ -40,6 +40,10 @@ Images in [0, 1] use eps 8/255, 16/255 (l_inf) and 128/255 (l_2); 2-D data 0.1, 
   --xi X               xi of the coupled rejector, in [0, 1) (default 0.2)
   --tpr P              share of the correct inputs the TPR threshold keeps, in (0, 1] (default 0.95)
   --eta E              weight of the rejector term of every adaptive attack (default 1)
+  --attack-temperature T
+                       softmax temperature of R-Con inside every adaptive attack's objective
+                       (default: the temperature the scores are read at, see --temperature;
+                       1 is the authors' attack, which reads softmax(z) whatever the training τ)
   --adaptive LIST      the adaptive objectives to run, comma-separated, "all" or "none":
                        ${REJECTION_EVAL_OBJECTIVES.join(', ')} (default ce-logrcon)
   --seed S             seed of the attacks' random starts (default: the config's seed)
@@ -71,6 +75,7 @@ const OPTIONS = {
   xi: { type: 'string' },
   tpr: { type: 'string' },
   eta: { type: 'string' },
+  'attack-temperature': { type: 'string' },
   adaptive: { type: 'string' },
   seed: { type: 'string' },
   'eval-config': { type: 'string' },
@@ -136,6 +141,7 @@ function planOf(args: ParsedArgs, read: AnyExperimentConfig): Plan {
   const xi = numberFlag(args, 'xi');
   const tpr = numberFlag(args, 'tpr');
   const eta = numberFlag(args, 'eta');
+  const attackTemperature = numberFlag(args, 'attack-temperature');
   const seed = numberFlag(args, 'seed');
   if (count !== undefined) config.count = count;
   if (temperature !== undefined) config.temperature = temperature;
@@ -143,12 +149,14 @@ function planOf(args: ParsedArgs, read: AnyExperimentConfig): Plan {
   if (tpr !== undefined) config.tpr = tpr;
   if (seed !== undefined) config.seed = seed;
   if (eta !== undefined) config.settings = config.settings.map((s) => (s.kind === 'adaptive' ? { ...s, eta } : s));
+  if (attackTemperature !== undefined) config.settings = config.settings.map((s) => (s.kind === 'adaptive' ? { ...s, attackTemperature } : s));
   const errors = validateRejectionEvalConfig(config);
   // Name the flag where a flag set the field.
   const flagOf: Record<string, string> = { count: '--count', temperature: '--temperature', xi: '--xi', tpr: '--tpr', seed: '--seed' };
   const problems = Object.entries(errors).map(([k, v]) => {
     if (flagOf[k] && stringOption(args, k) !== undefined) return `${flagOf[k]} ${v}`;
     if (k.endsWith('.eta') && eta !== undefined) return `--eta ${v}`;
+    if (k.endsWith('.attackTemperature') && attackTemperature !== undefined) return `--attack-temperature ${v}`;
     return `${k} ${v}`;
   });
   if (problems.length) throw new CliError(`evaluate-rejection: refused:\n${[...new Set(problems)].map((p) => `  - ${p}`).join('\n')}`);

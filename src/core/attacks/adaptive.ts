@@ -16,6 +16,12 @@
  * class, log max_{c≠y} f(x')_c (for the multi-target version, log f(x')_t of the target t) —
  * the paper gives no formula; the log keeps the gradient alive where the softmax saturates.
  *
+ * Temperature (`temperature`, τ): R-Con's confidence f_τ(x')[y_m] inside log R-Con and L_RR is
+ * softmax(z / τ), the confidence the rejector is scored with. An evaluation attacks R-Con at the
+ * τ it reads the scores at (by default the model's RR training τ: A_phi learns A* at that τ);
+ * τ = 1 is what the authors' attack computes (their attack_pgd reads softmax(z) whatever tempC
+ * the model was trained with), kept as an option. The first term (CE or L_Con) stays at τ = 1.
+ *
  * Each run keeps its final iterate (as the authors' PGD); with restarts or several targets an
  * input keeps the candidate that fools the classifier with the highest R-Con (an evasion the
  * rejector is least likely to catch), else the one with the highest objective.
@@ -41,9 +47,11 @@ export interface AdaptiveOptions extends ThreatModel {
   stepSize: number;
   restarts: number;
   seed: number;
+  /** Softmax temperature τ of R-Con's confidence in the rejector term (1 by default; see above). */
+  temperature: number;
 }
 
-export const ADAPTIVE_DEFAULTS: Omit<AdaptiveOptions, 'eps' | 'box'> = { objective: 'ce-logrcon', eta: 1, norm: 'linf', steps: 10, stepSize: 0, restarts: 1, seed: 0 };
+export const ADAPTIVE_DEFAULTS: Omit<AdaptiveOptions, 'eps' | 'box'> = { objective: 'ce-logrcon', eta: 1, norm: 'linf', steps: 10, stepSize: 0, restarts: 1, seed: 0, temperature: 1 };
 
 /** log of the largest softmax probability among the classes marked 1 in `allowed` [b, K]. */
 function logMaxOver(z: tf.Tensor2D, allowed: tf.Tensor2D): tf.Tensor1D {
@@ -52,7 +60,7 @@ function logMaxOver(z: tf.Tensor2D, allowed: tf.Tensor2D): tf.Tensor1D {
 }
 
 /** The attacker's per-example objective at x' (to maximise), for labels y and, for multi-target, target t. */
-export function adaptiveObjectiveValue(model: tf.LayersModel, xAdv: tf.Tensor, y: tf.Tensor1D, objective: AdaptiveObjective, eta: number, target?: tf.Tensor1D): tf.Tensor1D {
+export function adaptiveObjectiveValue(model: tf.LayersModel, xAdv: tf.Tensor, y: tf.Tensor1D, objective: AdaptiveObjective, eta: number, target?: tf.Tensor1D, temperature = 1): tf.Tensor1D {
   return tf.tidy(() => {
     const { logits: z, auxLogit } = twoHeadOutputs(model, xAdv);
     const k = z.shape[1];
@@ -63,14 +71,14 @@ export function adaptiveObjectiveValue(model: tf.LayersModel, xAdv: tf.Tensor, y
         : objective === 'multi-target'
           ? logMaxOver(z, tf.oneHot(tf.cast(target!, 'int32'), k) as tf.Tensor2D)
           : logMaxOver(z, tf.sub(1, yHot) as tf.Tensor2D);
-    const second = objective === 'ce-logrcon' || objective === 'con-logrcon' ? logRConFromOutputs(z, auxLogit) : rrBcePerExample(z, auxLogit, y, { stopGradient: 'target-only' });
+    const second = objective === 'ce-logrcon' || objective === 'con-logrcon' ? logRConFromOutputs(z, auxLogit, temperature) : rrBcePerExample(z, auxLogit, y, { stopGradient: 'target-only', temperature });
     return tf.add(first, tf.mul(eta, second)) as tf.Tensor1D;
   });
 }
 
 function* oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, o: AdaptiveOptions, seed: number, target?: tf.Tensor1D): Steps<tf.Tensor> {
   const alpha = effectiveStepSize(o);
-  const f = (xa: tf.Tensor) => tf.sum(adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target)) as tf.Scalar;
+  const f = (xa: tf.Tensor) => tf.sum(adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target, o.temperature)) as tf.Scalar;
   const grad = tf.grad(f);
   const held = new Held();
   try {
@@ -91,7 +99,7 @@ function rank(model: tf.LayersModel, xa: tf.Tensor, y: tf.Tensor1D, o: AdaptiveO
   return tf.tidy(() => {
     const { logits: z, auxLogit } = twoHeadOutputs(model, xa);
     const fooled = tf.notEqual(tf.argMax(z, 1), tf.cast(y, 'int32')) as tf.Tensor1D;
-    return { fooled, logRCon: logRConFromOutputs(z, auxLogit), value: adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target) };
+    return { fooled, logRCon: logRConFromOutputs(z, auxLogit, o.temperature), value: adaptiveObjectiveValue(model, xa, y, o.objective, o.eta, target, o.temperature) };
   });
 }
 
@@ -162,6 +170,7 @@ export const adaptiveRconAttack: Attack<AdaptiveOptions> = {
   problems: (c, context) => [
     ...(ADAPTIVE_OBJECTIVES.includes(c.objective) ? [] : [`objective must be one of ${ADAPTIVE_OBJECTIVES.join(', ')} (got ${String(c.objective)})`]),
     ...finiteAtLeast('eta', c.eta, 0),
+    ...(Number.isFinite(c.temperature) && c.temperature > 0 ? [] : [`temperature must be a finite number > 0 (got ${String(c.temperature)})`]),
     ...pgdProblems(c),
     ...(!context || modelHeads(context.model) === 'rr' ? [] : ['the model has no Rectified Rejection head (an R-Con-aware attack needs one)']),
   ],

@@ -16,7 +16,9 @@
  *    first iterate that fools, which lands near the decision boundary with a low confidence and
  *    would flatter every confidence-based rejector.
  *  - 'adaptive': attacks/adaptive.ts adaptiveAttack with the setting's objective and eta (RR
- *    models only; on other models the setting is skipped and listed in `skipped`).
+ *    models only; on other models the setting is skipped and listed in `skipped`), attacking
+ *    R-Con at the temperature the scores are read at (config.temperature) unless the setting
+ *    names its own (attackTemperature: 1 is the authors' attack).
  * Every attack's seed is derived from config.seed and the setting's id. Attacks run with the
  * label y (untargeted), inside B_p(x, eps) ∩ box.
  */
@@ -119,6 +121,7 @@ async function attackedInputs(
   box: [number, number] | null,
   control: RejectionEvalControl,
   onProgress: (f: number) => void,
+  scoringTemperature: number,
 ): Promise<tf.Tensor> {
   const run = { signal: control.signal, onProgress, ...(control.batchSize ? { batchSize: control.batchSize } : {}) };
   const threat = { norm: s.norm, eps: s.eps, box };
@@ -129,7 +132,7 @@ async function attackedInputs(
     model,
     x,
     y,
-    { ...threat, objective: s.objective ?? 'ce-logrcon', eta: s.eta ?? 1, steps: s.steps, stepSize: s.stepSize ?? 0, restarts: s.restarts, seed },
+    { ...threat, objective: s.objective ?? 'ce-logrcon', eta: s.eta ?? 1, steps: s.steps, stepSize: s.stepSize ?? 0, restarts: s.restarts, seed, temperature: s.attackTemperature ?? scoringTemperature },
     run,
   );
 }
@@ -181,7 +184,7 @@ export async function evaluateRejection(
       }
       report(0);
       const adversarial = s.kind !== 'clean';
-      const xe = adversarial && n > 0 ? await attackedInputs(model, xs, ys, s, deriveSeed(config.seed, 'rejection-eval', s.id), box, control, report) : xs;
+      const xe = adversarial && n > 0 ? await attackedInputs(model, xs, ys, s, deriveSeed(config.seed, 'rejection-eval', s.id), box, control, report, config.temperature) : xs;
       try {
         const sc = await rejectorScores(model, xe, { labels: ys, temperature: config.temperature, signal: control.signal, ...(control.batchSize ? { batchSize: control.batchSize } : {}) });
         const raw = await readRawOutputs(model, heads, xe, k, control);

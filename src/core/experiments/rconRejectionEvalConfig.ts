@@ -40,6 +40,11 @@ export interface RejectionEvalSetting {
   eta?: number;
   /** Step size; absent or 0 = 2.5·eps/steps (2/255 for PGD-10 at 8/255, the authors' alpha). */
   stepSize?: number;
+  /**
+   * 'adaptive' only: the softmax temperature τ of R-Con inside the attacker's objective; absent =
+   * the config's `temperature`, the one the scores are read at; 1 = the authors' attack.
+   */
+  attackTemperature?: number;
 }
 
 export interface RejectionEvalConfig {
@@ -179,6 +184,7 @@ export const REJECTION_SETTING_RULES: Record<string, FieldRule> = {
   stepSize: { type: 'num', min: 0, max: 1e4, optional: true },
   objective: { type: 'enum', values: REJECTION_EVAL_OBJECTIVES, optional: true },
   eta: { type: 'num', min: 0, max: 1e6, optional: true },
+  attackTemperature: { type: 'num', min: 0, max: 1e6, minExclusive: true, optional: true },
 };
 
 /**
@@ -214,7 +220,7 @@ export function rejectionEvalErrorList(errors: RejectionEvalErrors): string[] {
   return Object.entries(errors).map(([k, v]) => `${k} ${v}`);
 }
 
-const SETTING_FIELDS = ['id', 'label', 'kind', 'norm', 'eps', 'steps', 'restarts', 'objective', 'eta', 'stepSize'];
+const SETTING_FIELDS = ['id', 'label', 'kind', 'norm', 'eps', 'steps', 'restarts', 'objective', 'eta', 'stepSize', 'attackTemperature'];
 const CONFIG_FIELDS = ['count', 'temperature', 'tpr', 'xi', 'seed', 'settings'];
 
 /**

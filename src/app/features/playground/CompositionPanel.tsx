@@ -63,6 +63,9 @@ export function CompositionPanel() {
               <tr><th>robust model</th><td>{pct(r.robustModel.naturalAccuracy)}</td><td>{pct(r.robustModel.robustAccuracy)}</td></tr>
               <tr><th>core model</th><td>{pct(r.coreModel.naturalAccuracy)}</td><td>{pct(r.coreModel.robustAccuracy)}</td></tr>
               <tr className="composed"><th>composition H</th><td data-testid="composed-natural">{pct(r.composition.naturalAccuracy)}</td><td data-testid="composed-robust">{pct(r.composition.robustAccuracy)}</td></tr>
+              {r.authorsRobustAccuracy === null ? null : (
+                <tr className="composed"><th>H, authors' measure</th><td>{pct(r.composition.naturalAccuracy)}</td><td data-testid="composed-robust-authors">{pct(r.authorsRobustAccuracy)}</td></tr>
+              )}
             </tbody>
           </table>
           <ul className="selector-stats">
@@ -73,6 +76,11 @@ export function CompositionPanel() {
           <p className="hint">
             Robust accuracy of H counts an input when the selector robustly picks the robust model and it is correct; abstained inputs are counted as not robust (a lower bound).
           </p>
+          {r.authorsRobustAccuracy === null ? null : (
+            <p className="hint" data-testid="composed-authors-definition">
+              The authors' measure (their code, robust-abstain's compositional accuracy) counts an input when the model the selector picks on the clean input — the robust model where it is robust, else the core model — is correct and robust there, without asking the selector to stay put under attack.
+            </p>
+          )}
         </div>
       ) : null}
     </Section>

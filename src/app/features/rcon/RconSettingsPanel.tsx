@@ -8,6 +8,7 @@ import { Section } from '../../ui/Section';
 import type { ModelKind } from '../../../../workers/protocol';
 import { useBusy } from '../../ui/useBusy';
 import { PresetButton } from '../../ui/PresetButton';
+import { LabeledSelect } from '../../ui/Select';
 
 
 function useKind(): ModelKind {
@@ -15,7 +16,7 @@ function useKind(): ModelKind {
 }
 
 /** A number setting of the Rectified Rejection form, for the chosen model's kind of data. */
-function useRconSetting(name: Exclude<keyof RconSettings, 'adaptive'>): SettingBinding {
+function useRconSetting(name: Exclude<keyof RconSettings, 'adaptive' | 'attackTau'>): SettingBinding {
   const kind = useKind();
   const value = useRcon((s) => s.settings[kind][name]);
   const set = useRcon((s) => s.set);
@@ -59,6 +60,17 @@ export function RconSettingsPanel() {
             <span className="field-label">{ADAPTIVE_LABELS[o]}</span>
           </label>
         ))}
+        <LabeledSelect
+          label="R-Con in the attack"
+          testId="rr-attack-tau"
+          value={settings.attackTau ?? 'model'}
+          options={[
+            { value: 'model', label: "at the model's training τ" },
+            { value: 'one', label: "at τ = 1 (the authors' attack)" },
+          ]}
+          onChange={(v) => set(kind, { attackTau: v === 'one' ? 'one' : 'model' })}
+        />
+        <p className="hint">The adaptive attacks push up R-Con read at this temperature: the model's training τ attacks the score as it is read here; τ = 1 is what Pang et al.'s code attacks.</p>
       </fieldset>
       {problems.length ? (
         <p className="field-error" role="alert" data-testid="rr-problems">

@@ -36,14 +36,16 @@ export interface RconSettings {
   /** Adaptive objectives to run at eps (l_inf). */
   adaptive: AdaptiveObjective[];
   eta: number;
+  /** R-Con's temperature inside the adaptive attacks: the model's RR training τ, or 1 (the authors' attack). */
+  attackTau: 'model' | 'one';
   tpr: number;
   seed: number;
 }
 
 
 export const RCON_SETTINGS_DEFAULTS: Record<ModelKind, RconSettings> = {
-  '2d': { count: 1000, eps: 0.1, eps2: 0.2, l2eps: 0.2, steps: 10, adaptive: ['ce-logrcon'], eta: 1, tpr: 0.95, seed: 0 },
-  image: { count: 500, eps: 8 / 255, eps2: 16 / 255, l2eps: 128 / 255, steps: 10, adaptive: ['ce-logrcon'], eta: 1, tpr: 0.95, seed: 0 },
+  '2d': { count: 1000, eps: 0.1, eps2: 0.2, l2eps: 0.2, steps: 10, adaptive: ['ce-logrcon'], eta: 1, attackTau: 'model', tpr: 0.95, seed: 0 },
+  image: { count: 500, eps: 8 / 255, eps2: 16 / 255, l2eps: 128 / 255, steps: 10, adaptive: ['ce-logrcon'], eta: 1, attackTau: 'model', tpr: 0.95, seed: 0 },
 };
 
 interface RconState {
@@ -85,7 +87,11 @@ export function rconEvalConfig(kind: ModelKind, s: RconSettings): RejectionEvalC
       pgdSetting('linf', s.eps, s.steps, kind),
       pgdSetting('linf', s.eps2, s.steps, kind),
       pgdSetting('l2', s.l2eps, s.steps, kind),
-      ...s.adaptive.map((o) => adaptiveSetting(o, 'linf', s.eps, { eta: s.eta, steps: s.steps, dataKind: kind })),
+      // Without attackTemperature the worker attacks R-Con at the model's training τ.
+      ...s.adaptive.map((o) => {
+        const setting = adaptiveSetting(o, 'linf', s.eps, { eta: s.eta, steps: s.steps, dataKind: kind });
+        return s.attackTau === 'one' ? { ...setting, attackTemperature: 1, label: `${setting.label} · R-Con at τ=1` } : setting;
+      }),
     ],
   };
 }
