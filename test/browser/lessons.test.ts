@@ -217,7 +217,9 @@ test('actions run the workbench: adversarial examples, ERA, the selector', async
   await runStep('selector', 3);
   const composed = parseFloat((await page.textContent('[data-testid=composed-natural]')) ?? '');
   expect(composed).toBeGreaterThan(50);
-  expect(await page.locator('[data-testid=composition-result] tbody tr').count()).toBe(3);
+  // The robust model, the core model, and H twice: the lower bound and the authors' measure.
+  expect(await page.locator('[data-testid=composition-result] tbody tr').count()).toBe(4);
+  expect(await metricValue(page, '[data-testid=composed-robust-authors]')).toBeGreaterThanOrEqual(await metricValue(page, '[data-testid=composed-robust]'));
   expect(await badgeOn(1, '[data-testid=composition-result]')).toBe(true);
   expect(pageErrors).toEqual([]);
 }, 240_000);
