@@ -3,7 +3,8 @@
  * are what its text (simdSource.ts) assembles to; every draw equals, bit for bit, a float32
  * emulation in JavaScript of the GPU kernels' arithmetic (Philox4x32-10 words of philox.ts,
  * Box–Muller with shaderMath.ts's log and sincos, every operation rounded with Math.fround);
- * the draws stay within 1e-6 of the float64 reference philoxNormals; counter offsets, sizes
+ * the draws stay within 1e-6 of the float64 reference philoxNormals, also in the radius's finer
+ * grids of the tail; counter offsets, sizes
  * that are not a multiple of 16, sigma, 32-bit seeds and streams; and gaussianNoise uses it
  * on the wasm and cpu backends.
  */
@@ -14,8 +15,8 @@ import { describe, expect, test } from 'vitest';
 import { assembleNoiseWasm, noiseModuleSource } from '../../scripts/wasmModules';
 import { gaussianNoise, noiseSource } from '../../src/core/noise/gaussianNoise';
 import { maxAbsDifference } from '../../src/core/noise/noiseCheck';
-import { philox4x32, philoxNormals } from '../../src/core/noise/philox';
-import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES } from '../../src/core/noise/shaderMath';
+import { philox4x32, philoxNormals, radiusUniform } from '../../src/core/noise/philox';
+import { COS_SERIES, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES } from '../../src/core/noise/shaderMath';
 import { simdNormals } from '../../src/core/noise/simd';
 import { ROOT } from './cliRun';
 import { useWasmBackend } from './helpers';
@@ -65,8 +66,9 @@ function emulated(n: number, seed: number, stream: number, sigma: number, first 
   const w = new Uint32Array(4);
   for (let i = 0; i < n; i += 4) {
     philox4x32((first + i) / 4, 0, 0, 0, seed, stream, w, 0);
-    const r0 = fr(fr(sigma) * fr(Math.sqrt(fr(-2 * logF32(fr(((w[0] >>> 8) + 1) * INV_2_24))))));
-    const r2 = fr(fr(sigma) * fr(Math.sqrt(fr(-2 * logF32(fr(((w[2] >>> 8) + 1) * INV_2_24))))));
+    // radiusUniform's values are exact in float32 (fr checks nothing is lost).
+    const r0 = fr(fr(sigma) * fr(Math.sqrt(fr(-2 * logF32(fr(radiusUniform(w[0], w[1])))))));
+    const r2 = fr(fr(sigma) * fr(Math.sqrt(fr(-2 * logF32(fr(radiusUniform(w[2], w[3])))))));
     const [s1, c1] = sinCosF32(w[1] >>> 8);
     const [s3, c3] = sinCosF32(w[3] >>> 8);
     const block = [r0 * c1, r0 * s1, r2 * c3, r2 * s3];
@@ -111,6 +113,53 @@ describe('WASM SIMD Gaussian generator', () => {
     simdNormals(wrapped, 9, 1, 1, 4 * (2 ** 32 - 8));
     expect(bitDifferences(wrapped, emulated(64, 9, 1, 1, 4 * (2 ** 32 - 8)))).toEqual([]);
     expect(() => simdNormals(new Float32Array(4), 9, 1, 1, 2)).toThrow(/multiple of 4/);
+  });
+
+  test('the radius uniform’s finer grids in the tail: bit for bit the emulation, within 1e-6 of the reference, further out than 24 bits', () => {
+    // Blocks whose radius word is below 2^24 (32-bit grid) or 2^16 (40-bit grid, the far tail).
+    const w = new Uint32Array(4);
+    const found: Record<'32' | '40', number[]> = { '32': [], '40': [] };
+    for (let g = 0; found['40'].length < 2 && g < 1 << 20; g++) {
+      philox4x32(g, 0, 0, 0, 7, 1, w, 0);
+      for (const k of [0, 2]) if (w[k] < 2 ** 24) found[w[k] < 2 ** 16 ? '40' : '32'].push(4 * g + k);
+    }
+    expect(found['40'].length).toBe(2);
+    for (const at of [...found['40'], ...found['32'].slice(0, 20)]) {
+      const first = at - (at % 4);
+      const got = new Float32Array(4);
+      expect(simdNormals(got, 7, 1, 1, first)).toBe(true);
+      expect(bitDifferences(got, emulated(4, 7, 1, 1, first))).toEqual([]);
+      expect(maxAbsDifference(got, philoxNormals(new Float32Array(4), 7, 1, 1, first))).toBeLessThanOrEqual(1e-6);
+    }
+    // In the far tail (u ≤ 2^-16, r ≥ sqrt(32 ln 2) ≈ 4.71) the pair's radius comes from the 40-bit
+    // uniform, further out than the 24-bit one it replaced, which stopped at sqrt(48 ln 2) ≈ 5.77.
+    for (const at of found['40']) {
+      const first = at - (at % 4);
+      const z = philoxNormals(new Float32Array(4), 7, 1, 1, first);
+      philox4x32(first / 4, 0, 0, 0, 7, 1, w, 0);
+      const lane = at % 4;
+      const u = radiusUniform(w[lane], w[lane + 1]);
+      expect(Math.hypot(z[lane], z[lane + 1])).toBeCloseTo(Math.sqrt(-2 * Math.log(u)), 6);
+      expect(u).toBeLessThanOrEqual(2 ** -16);
+      expect(u).toBeLessThan(((w[lane] >>> 8) + 1) * 2 ** -24);
+    }
+    expect(Math.sqrt(-2 * Math.log(radiusUniform(0, 0)))).toBeCloseTo(Math.sqrt(80 * Math.LN2), 12);
+    expect(Math.sqrt(80 * Math.LN2)).toBeGreaterThan(7.44);
+  });
+
+  test('radiusUniform: three exact grids that meet without gap or overlap', () => {
+    const exact = (u: number) => Math.fround(u) === u && Number.isInteger(u * 2 ** 40);
+    for (const [w, a] of [[0, 0], [0, 255], [0xffff, 0xff], [0x10000, 0], [0xffffff, 0], [0x1000000, 0], [0xffffffff, 0xffffffff], [12345, 0x1234567]]) expect(exact(radiusUniform(w, a))).toBe(true);
+    expect(radiusUniform(0, 0)).toBe(2 ** -40);
+    // Each grid's top is the next one's bottom, one step below.
+    expect(radiusUniform(0xffff, 0xff)).toBe(2 ** -16);
+    expect(radiusUniform(0x10000, 0)).toBe(2 ** -16 + 2 ** -32);
+    expect(radiusUniform(0xffffff, 0)).toBe(2 ** -8);
+    expect(radiusUniform(0x1000000, 0)).toBe(2 ** -8 + 2 ** -24);
+    expect(radiusUniform(0xffffffff, 0)).toBe(1);
+    // The angle word counts only in the far tail, and only its low byte.
+    expect(radiusUniform(0x20000, 0xff)).toBe(radiusUniform(0x20000, 0));
+    expect(radiusUniform(5, 0x1ff)).toBe(radiusUniform(5, 0xff));
   });
 
   test('stays within 1e-6 of the float64 reference philoxNormals', () => {

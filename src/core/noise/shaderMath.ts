@@ -7,7 +7,8 @@
  * for log on [0.5, 2] and 2^-11 for sin/cos on [-π, π] (GLSL ES says even less). Near u = 1,
  * r = sqrt(-2 ln u) turns an absolute log error δ into an error of about δ / r, which is ~1e-3
  * for the largest uniforms, and 2^-11 in cos would be 5e-4 by itself. So:
- *  - ln u: u = 2^e · m with m ∈ [√½, √2) read from the float's bits (u is exact: k · 2^-24),
+ *  - ln u: u = 2^e · m with m ∈ [√½, √2) read from the float's bits (u is exact: k · 2^-24,
+ *    k · 2^-32 or k · 2^-40 with k < 2^24 + 1, philox.ts),
  *    ln m = 2 atanh(s), s = (m − 1)/(m + 1) (m − 1 is exact), a series to s^11 (|s| ≤ 0.172,
  *    truncation < 1e-10), and e · ln 2 with ln 2 split into a 17-bit head and a tail (fdlibm's
  *    logf), so the result has a relative error of a few float32 ulps everywhere.
@@ -22,8 +23,10 @@ export const LN2_HI = 6.9313812256e-1;
 export const LN2_LO = 9.0580006145e-6;
 /** π/4 · 2^-21: one step of the 21-bit position inside an octant. */
 export const OCTANT_STEP = Math.PI / 4 / 2 ** 21;
-/** 2^-24, exactly. */
+/** 2^-24, 2^-32 and 2^-40, exactly: the steps of the radius uniform's three grids (philox.ts). */
 export const INV_2_24 = 2 ** -24;
+export const INV_2_32 = 2 ** -32;
+export const INV_2_40 = 2 ** -40;
 
 /** A float literal both WGSL and GLSL ES 3.0 accept, with enough digits to round to the float32 we mean. */
 export function floatLiteral(x: number): string {

@@ -19,7 +19,7 @@
  * multiple of 4) Philox blocks first, first + 1, … of the key (seed, stream), 4 float32 draws
  * each, written at byte offset `out` in the order of philox.ts (block g's draws at 4g..4g+3).
  */
-import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral } from './shaderMath';
+import { COS_SERIES, INV_2_24, INV_2_32, INV_2_40, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral } from './shaderMath';
 import { PHILOX_M0, PHILOX_M1, PHILOX_ROUNDS, PHILOX_W0, PHILOX_W1 } from './philox';
 
 const f32 = (x: number) => {
@@ -67,10 +67,18 @@ function round(): string {
   ].join('\n');
 }
 
-/** $dst = sigma · sqrt(−2 ln u), u = ((w >> 8) + 1) · 2^-24: the shader's philoxLog, lane by lane. */
-function radius(w: string, dst: string): string {
+/**
+ * $dst = sigma · sqrt(−2 ln u), u = radiusUniform(w, a) of philox.ts (the three grids chosen lane
+ * by lane; each candidate's integer is below 2^24 + 1 where it is chosen, so exact): the shader's
+ * philoxLog, lane by lane.
+ */
+function radius(w: string, a: string, dst: string): string {
   return [
     set('u', `(f32x4.mul (f32x4.convert_i32x4_u (i32x4.add (i32x4.shr_u ${w} (i32.const 8)) ${i32(1)})) ${f32(INV_2_24)})`),
+    set('e', `(f32x4.mul (f32x4.convert_i32x4_u (i32x4.add ${w} ${i32(1)})) ${f32(INV_2_32)})`),
+    set('u', `(v128.bitselect ${get('u')} ${get('e')} (i32x4.ge_u ${w} ${i32(0x1000000)}))`),
+    set('e', `(f32x4.mul (f32x4.convert_i32x4_u (i32x4.add (v128.or (i32x4.shl ${w} (i32.const 8)) (v128.and ${a} ${i32(0xff)})) ${i32(1)})) ${f32(INV_2_40)})`),
+    set('u', `(v128.bitselect ${get('u')} ${get('e')} (i32x4.ge_u ${w} ${i32(0x10000)}))`),
     set('e', `(i32x4.sub (i32x4.shr_u ${get('u')} (i32.const 23)) ${i32(127)})`),
     set('m', `(v128.or (v128.and ${get('u')} ${i32(0x007fffff)}) ${i32(0x3f800000)})`),
     set('mask', `(f32x4.gt ${get('m')} ${f32(1.41421356)})`),
@@ -131,8 +139,8 @@ export function philoxSimdText(): string {
         ${set('k0', '(i32x4.splat (local.get $seed))')}
         ${set('k1', '(i32x4.splat (local.get $stream))')}
 ${rounds}
-${radius(get('x0'), 'r0')}
-${radius(get('x2'), 'r2')}
+${radius(get('x0'), get('x1'), 'r0')}
+${radius(get('x2'), get('x3'), 'r2')}
 ${sinCos(get('x1'), 'sin1', 'cos1')}
 ${sinCos(get('x3'), 'sin3', 'cos3')}
         ;; lanes are blocks g..g+3; memory wants block by block: a 4x4 transpose of (a, b, c, d).

@@ -2,7 +2,7 @@
  * Gaussian noise on the tfjs WebGL2 backend: a GPGPU fragment program in GLSL
  * ES 3.0 that yields exactly the draws of `philoxNormals` (philox.ts): Philox4x32-10 (Salmon et
  * al., SC 2011) with 32-bit highp uints (mulhi through 16-bit halves: ES 3.0 has no
- * umulExtended), 24-bit uniforms, Box–Muller with the float32 log/sincos of noiseShaderMath.ts.
+ * umulExtended), the uniforms of philox.ts (radiusUniform), Box–Muller with the float32 log/sincos of noiseShaderMath.ts.
  *
  * Dispatch: when the size is a multiple of 4, one fragment per Philox block: a packed output of
  * logical shape [size / 2, 2], whose RGBA texel at rows 2g, 2g + 1 holds elements 4g..4g+3
@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NoiseOptions } from './gaussianNoise';
-import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './shaderMath';
+import { COS_SERIES, INV_2_24, INV_2_32, INV_2_40, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './shaderMath';
 import { tensorOfShape } from './webgpu';
 
 /** The parts of tfjs-backend-webgl's GPGPUProgram and MathBackendWebGL used here. */
@@ -79,10 +79,15 @@ vec2 philoxSinCos(uint k) {
   float cs = swap ? sb : cb;
   return vec2(q >= 2u ? -sn : sn, (q == 1u || q == 2u) ? -cs : cs);
 }
+float radiusUniform(uint w, uint a) {
+  if (w >= 0x1000000u) return float((w >> 8u) + 1u) * ${f(INV_2_24)};
+  if (w >= 0x10000u) return float(w + 1u) * ${f(INV_2_32)};
+  return float(((w << 8u) | (a & 0xffu)) + 1u) * ${f(INV_2_40)};
+}
 vec4 philoxNormals4(int block) {
   uvec4 w = philox4x32(uvec4(uint(block) + uint(noiseFirst), 0u, 0u, 0u), uvec2(uint(noiseSeed), uint(noiseStream)));
-  float r0 = noiseSigma * sqrt(-2.0 * philoxLog(float((w.x >> 8u) + 1u) * ${f(INV_2_24)}));
-  float r2 = noiseSigma * sqrt(-2.0 * philoxLog(float((w.z >> 8u) + 1u) * ${f(INV_2_24)}));
+  float r0 = noiseSigma * sqrt(-2.0 * philoxLog(radiusUniform(w.x, w.y)));
+  float r2 = noiseSigma * sqrt(-2.0 * philoxLog(radiusUniform(w.z, w.w)));
   vec2 a1 = philoxSinCos(w.y >> 8u);
   vec2 a3 = philoxSinCos(w.w >> 8u);
   return vec4(r0 * a1.y, r0 * a1.x, r2 * a3.y, r2 * a3.x);
@@ -93,7 +98,7 @@ float philoxNormal(int index) {
   uvec4 w = philox4x32(uvec4(g, 0u, 0u, 0u), uvec2(uint(noiseSeed), uint(noiseStream)));
   uint wr = lane < 2 ? w.x : w.z;
   uint wa = lane < 2 ? w.y : w.w;
-  float r = noiseSigma * sqrt(-2.0 * philoxLog(float((wr >> 8u) + 1u) * ${f(INV_2_24)}));
+  float r = noiseSigma * sqrt(-2.0 * philoxLog(radiusUniform(wr, wa)));
   vec2 sc = philoxSinCos(wa >> 8u);
   return r * ((lane & 1) == 0 ? sc.y : sc.x);
 }

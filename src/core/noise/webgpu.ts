@@ -1,7 +1,7 @@
 /**
  * Gaussian noise on the tfjs WebGPU backend: a WGSL compute kernel that yields
  * exactly the draws of `philoxNormals` (philox.ts): Philox4x32-10 (Salmon et al., SC 2011) of
- * counter (g, 0, 0, 0) under key (seed, stream), 24-bit uniforms, Box–Muller, elements 4g..4g+3.
+ * counter (g, 0, 0, 0) under key (seed, stream), the uniforms of philox.ts (radiusUniform), Box–Muller, elements 4g..4g+3.
  * WGSL has no 64-bit integers, so mulhi goes through 16-bit halves as in philox.ts; log, sin and
  * cos are float32 code of our own (noiseShaderMath.ts explains why).
  *
@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NoiseOptions } from './gaussianNoise';
-import { COS_SERIES, INV_2_24, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './shaderMath';
+import { COS_SERIES, INV_2_24, INV_2_32, INV_2_40, LN2_HI, LN2_LO, LOG_SERIES, OCTANT_STEP, SIN_SERIES, floatLiteral as f, horner } from './shaderMath';
 
 /** The parts of tfjs-backend-webgpu's WebGPUProgram and WebGPUBackend used here. */
 interface WebGPUProgramLike {
@@ -83,10 +83,15 @@ fn philoxSinCos(k : u32) -> vec2<f32> {
   let cs = select(cb, sb, swap);
   return vec2<f32>(select(sn, -sn, q >= 2u), select(cs, -cs, q == 1u || q == 2u));
 }
+fn radiusUniform(w : u32, a : u32) -> f32 {
+  if (w >= 0x1000000u) { return f32((w >> 8u) + 1u) * ${f(INV_2_24)}; }
+  if (w >= 0x10000u) { return f32(w + 1u) * ${f(INV_2_32)}; }
+  return f32(((w << 8u) | (a & 0xffu)) + 1u) * ${f(INV_2_40)};
+}
 fn philoxNormals(g : u32) -> vec4<f32> {
   let w = philox4x32(vec4<u32>(g, 0u, 0u, 0u), vec2<u32>(uniforms.seed, uniforms.stream));
-  let r0 = uniforms.sigma * sqrt(-2.0 * philoxLog(f32((w.x >> 8u) + 1u) * ${f(INV_2_24)}));
-  let r2 = uniforms.sigma * sqrt(-2.0 * philoxLog(f32((w.z >> 8u) + 1u) * ${f(INV_2_24)}));
+  let r0 = uniforms.sigma * sqrt(-2.0 * philoxLog(radiusUniform(w.x, w.y)));
+  let r2 = uniforms.sigma * sqrt(-2.0 * philoxLog(radiusUniform(w.z, w.w)));
   let a1 = philoxSinCos(w.y >> 8u);
   let a3 = philoxSinCos(w.w >> 8u);
   return vec4<f32>(r0 * a1.y, r0 * a1.x, r2 * a3.y, r2 * a3.x);
