@@ -24,6 +24,9 @@ Commands:
             their tab-separated log (idx label predict radius correct time)
             (--sigma S [--n0 --n --alpha --batch --skip --max --seed --model DIR])
   predict   Cohen et al.'s PREDICT, the same way (idx label predict correct time)
+            certify and predict take --shard i/N: part i of N of the inputs
+  merge     join the logs of a run's shards into the log of one run
+            (npm run cli -- merge FILE... [--out FILE])
   verify    Baharlouei et al.'s verification of a saved model with K regular + M abstain outputs
             (--model DIR): IBP and CROWN (MLPs) certificates at eps, standard and verified
             error, and PGD with the abstain success rule   [--eps --bound ibp|crown|both

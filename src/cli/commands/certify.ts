@@ -10,6 +10,7 @@ import { type ParsedArgs, RUN_OPTIONS, configPath, parseCommandArgs, runOptions,
 import { CliError, EXIT } from '../errors';
 import { readAnyConfig } from '../files';
 import { openRowLog } from '../rowLog';
+import { SHARD_OPTION, SHARD_USAGE, shardFlag, shardOf } from '../shard';
 import { loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { obtainImageModel } from '../imageSession';
 import { formatDuration, initBackend, interruptSignal, obtainModel, status } from '../session';
@@ -29,6 +30,7 @@ ${mode === 'certify' ? `  --n0 N           samples to pick the top class (defaul
   --skip K         use every K-th test input (default 1)
   --max M          at most M inputs (default: all)
   --seed S         seed of the noise (default ${SMOOTHING_DEFAULTS.seed}; input i uses a seed derived from S and i)
+${SHARD_USAGE}
   --model DIR      the base classifier (model.json + weights.bin); without it one is trained
                    from the config first
   --data FILE      image configs: the dataset files (repeatable), as for train
@@ -39,7 +41,7 @@ ${mode === 'certify' ? `  --n0 N           samples to pick the top class (defaul
                    run's would (all but the time column)
   --backend NAME   wasm (default) or cpu`;
 
-const SMOOTHING_FLAGS = { resume: { type: 'boolean' }, sigma: { type: 'string' }, n0: { type: 'string' }, n: { type: 'string' }, alpha: { type: 'string' }, batch: { type: 'string' }, skip: { type: 'string' }, max: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } } as const;
+const SMOOTHING_FLAGS = { ...SHARD_OPTION, resume: { type: 'boolean' }, sigma: { type: 'string' }, n0: { type: 'string' }, n: { type: 'string' }, alpha: { type: 'string' }, batch: { type: 'string' }, skip: { type: 'string' }, max: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' } } as const;
 
 function numberFlag(args: ParsedArgs, name: string): number | undefined {
   const text = stringOption(args, name);
@@ -102,6 +104,7 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
   }
   if (args.values.format !== undefined) throw new CliError(`${mode} writes the tab-separated log of Cohen et al.'s code; --format does not apply`);
   const { options, skip, max } = smoothingFlags(args);
+  const shard = shardFlag(args);
   // Opened before the model is loaded or trained: an unwritable --out is refused at once.
   const log = openRowLog(stringOption(args, 'out'), mode, args.values.resume === true);
   const signal = interruptSignal();
@@ -114,7 +117,10 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
       throw new CliError(`--batch ${options.batchSize}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const finished = new Set(log.done.map((r) => r.idx));
-    const indices = pickIndices(labels.length, skip, max).filter((i) => !finished.has(i));
+    // Input i's noise comes from a seed derived from --seed and i, so a shard's rows are those of one run.
+    const picked = shardOf(pickIndices(labels.length, skip, max), shard);
+    if (shard) status.log(`shard ${shard.index}/${shard.count}: ${picked.length} inputs${picked.length ? `, test indices ${picked[0]} to ${picked[picked.length - 1]}` : ''}`);
+    const indices = picked.filter((i) => !finished.has(i));
     if (log.done.length) status.log(`--resume: ${log.done.length} inputs already in the log; ${indices.length} to go`);
     const t0 = performance.now();
     status.log(`${mode}: ${indices.length} inputs, sigma ${options.sigma}, ${mode === 'certify' ? `n0 ${options.n0}, ` : ''}n ${options.n}, alpha ${options.alpha}`);

@@ -1,0 +1,62 @@
+/**
+ * `merge FILE... [--out FILE]`: joins the logs that `certify --shard i/N` or `predict --shard i/N`
+ * wrote into the log one run writes: the header once, then every row in the order of the inputs
+ * (by idx). Each row is kept as its shard wrote it, so the merge equals one run's log byte for
+ * byte but for the time column (each input's own wall time). Logs of different kinds, a row
+ * that two logs both hold, and malformed logs are refused with the file and line named.
+ */
+// settings.ts: the log's parser and formatter without loading tfjs.
+import { formatCertificationLog, parseCertificationLog } from '../../core/settings';
+import { type ParsedArgs, parseCommandArgs, stringOption } from '../args';
+import { CliError, EXIT } from '../errors';
+import { readTextFile, writeText } from '../files';
+import { status } from '../status';
+
+export const MERGE_USAGE = `Usage: npm run cli -- merge FILE... [--out FILE]
+
+Joins the tab-separated logs of certify or predict runs over parts of one test set (each run
+with --shard i/N and otherwise the same flags) into the log of one run: the header once, then
+the rows in the order of the inputs. Every row is kept as written, so the result is one run's
+log byte for byte except the time column. Refuses logs of different kinds (certify and predict)
+and an input that two logs both hold.
+
+  --out FILE       write the merged log there (default: stdout)`;
+
+/** The merged log of `texts` (each with its file name for messages). */
+export function mergeLogs(files: { path: string; text: string }[]): { text: string; rows: number; kind: 'certify' | 'predict' } {
+  if (files.length === 0) throw new CliError('merge: give at least one log to merge');
+  let kind: 'certify' | 'predict' | null = null;
+  const rows = new Map<number, { line: string; path: string }>();
+  for (const { path, text } of files) {
+    let parsed;
+    try {
+      parsed = parseCertificationLog(text, path);
+    } catch (e) {
+      throw new CliError(`merge: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (kind !== null && parsed.kind !== kind) throw new CliError(`merge: ${path} is a ${parsed.kind} log but ${files[0].path} is a ${kind} log`);
+    kind = parsed.kind;
+    // The data lines in order, as parseCertificationLog read them (blank lines skipped).
+    const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '').slice(1);
+    parsed.rows.forEach((row, i) => {
+      const before = rows.get(row.idx);
+      if (before) throw new CliError(`merge: input ${row.idx} is in both ${before.path} and ${path} (shards of one run hold disjoint inputs)`);
+      rows.set(row.idx, { line: lines[i], path });
+    });
+  }
+  const ordered = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => `${r.line}\n`);
+  return { text: formatCertificationLog([], kind!) + ordered.join(''), rows: ordered.length, kind: kind! };
+}
+
+export async function mergeCommand(argv: string[]): Promise<number> {
+  const args: ParsedArgs = parseCommandArgs('merge', argv, { out: { type: 'string' } });
+  if (args.values.help) {
+    process.stdout.write(MERGE_USAGE + '\n');
+    return EXIT.ok;
+  }
+  const files = args.positionals.map((path) => ({ path, text: readTextFile(path, 'log') }));
+  const merged = mergeLogs(files);
+  writeText(merged.text, stringOption(args, 'out'));
+  status.log(`merged ${files.length} ${merged.kind} logs: ${merged.rows} inputs`);
+  return EXIT.ok;
+}
