@@ -41,7 +41,7 @@ for n in [1, 2, 3, 10, 100, 1000, 10000, 100000]:
     if n == 100:
         ks |= {50, 51, 99}
     for k in sorted(k for k in ks if 0 <= k <= n):
-        for alpha in [0.001, 0.01, 0.05]:
+        for alpha in [0.001, 0.01, 0.025, 0.05]:
             cp_cases.append(cp(k, n, alpha))
 
 norm_inv_ps = [1e-300, 1e-100, 1e-20, 1e-12, 1e-9, 1e-6, 1e-4, 0.001, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3,
