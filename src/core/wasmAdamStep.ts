@@ -56,7 +56,7 @@ export interface AdamConstants {
   learningRate: number;
 }
 
-/** Whether `adamStep` runs here for these tensors: the WASM backend, float32, one shape. */
+/** Whether `adamStep` runs here for these tensors: the WASM backend and float32 (the caller checks shapes). */
 export function adamStepFusable(tensors: tf.Tensor[]): boolean {
   return installed && tf.getBackend() === 'wasm' && tensors.every((t) => t.dtype === 'float32');
 }

@@ -74,6 +74,8 @@ describe('abstainOutcomes', () => {
     expect(() => abstainOutcomes({ labels: [0, 1], clean: [0, 1], attacked: [[0]] })).toThrow(/attacked\[0\] has 1 decisions for 2 labels/);
     expect(() => abstainOutcomes({ labels: [0], clean: [-2], attacked: [] })).toThrow(/clean\[0\] is -2, not a class index or -1/);
     expect(() => abstainOutcomes({ labels: [0], clean: [0], attacked: [[0.5]] })).toThrow(/attacked\[0\]\[0\] is 0.5/);
+    // A label of −1 would count every clean abstention as correct.
+    expect(() => abstainOutcomes({ labels: [-1], clean: [-1], attacked: [] })).toThrow(/labels\[0\] is -1, not a class index/);
   });
 
   test('every measure has a label and a one-sentence definition', () => {

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
 import { WorkbenchAdam } from '../../src/core/training/adam';
 import { heapSimd } from '../../src/core/heapSimd';
+import { adamStep } from '../../src/core/wasmAdamStep';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -92,11 +93,19 @@ test('its state restores through setWeights and the next step equals tfjs Adam r
   [fused, plain, ...resumed].forEach((o) => o.dispose());
 });
 
-test('a gradient of the wrong shape is refused by name before anything changes', () => {
+test('a gradient of the wrong shape is refused by name before any variable moves', async () => {
+  const first = tf.variable(tf.ones([3]), true, 'shapeCheckFirst');
   const v = tf.variable(tf.ones([4]), true, 'shapeCheck');
   const opt = new WorkbenchAdam(1e-3, 0.9, 0.999);
-  expect(() => opt.applyGradients({ shapeCheck: tf.ones([5]) as tf.Variable })).toThrow(/adamStep: g, m and v must have the weights' shape \[4\]; got \[5\]/);
+  const good = tf.ones([3]);
+  const bad = tf.ones([5]);
+  expect(() => opt.applyGradients([{ name: first.name, tensor: good }, { name: v.name, tensor: bad }])).toThrow(/Adam: the gradient of "shapeCheck" has shape \[5\] but the variable has \[4\]/);
+  // The first variable, listed before the bad gradient, did not move either; nor did the step count.
+  expect(Array.from(first.dataSync())).toEqual([1, 1, 1]);
   expect(Array.from(v.dataSync())).toEqual([1, 1, 1, 1]);
-  v.dispose();
+  expect(opt.iterations).toBe(0);
+  // The kernel's own check, for callers of adamStep.
+  expect(() => adamStep(bad, v, v, v, tf.scalar(0.1), tf.scalar(0.001), { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, learningRate: 1e-3 })).toThrow(/adamStep: g, m and v must have the weights' shape \[4\]; got \[5\]/);
+  tf.dispose([first, v, good, bad]);
   opt.dispose();
 });

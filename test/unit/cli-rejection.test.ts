@@ -280,6 +280,7 @@ describe('cli evaluate-rejection refuses bad input with exit status 2', () => {
     [['--tpr', '1.5'], /--tpr must be > 0 and ≤ 1 \(got 1.5\)/],
     [['--eta=-1'], /--eta must be ≥ 0 and ≤ 1000000 \(got -1\)/],
     [['--attack-temperature', '0'], /--attack-temperature must be > 0 and ≤ 1000000 \(got 0\)/],
+    [['--adaptive', 'none', '--attack-temperature', '1'], /--attack-temperature applies to the adaptive attacks, and this run has none/],
     [['--adaptive', 'nope'], /--adaptive must be/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%s', (flags, message) => {

@@ -78,6 +78,18 @@ describe('certify --shard and merge', () => {
     expect(cli('merge').stderr).toMatch(/at least one log/);
   });
 
+  test('a last line cut off mid-write is left out with a warning; the summary names the inputs merged', () => {
+    const cut = join(setup.dir, 'cut.tsv');
+    const whole = join(setup.dir, 'whole.tsv');
+    writeFileSync(cut, 'idx\tlabel\tpredict\tradius\tcorrect\ttime\n2\t1\t1\t0.5\t1\t0:00:00.1\n4\t0\t0\t0.');
+    writeFileSync(whole, 'idx\tlabel\tpredict\tradius\tcorrect\ttime\n6\t1\t1\t0.25\t1\t0:00:00.2\n');
+    const r = cli('merge', cut, whole);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/cut\.tsv ends in a line cut off mid-write; it is left out/);
+    expect(r.stderr).toMatch(/merged 2 certify logs: 2 inputs, test indices 2 to 6/);
+    expect(r.stdout).toBe('idx\tlabel\tpredict\tradius\tcorrect\ttime\n2\t1\t1\t0.5\t1\t0:00:00.1\n6\t1\t1\t0.25\t1\t0:00:00.2\n');
+  });
+
   test.each([['0/3'], ['4/3'], ['2'], ['a/b'], ['1/0']])('--shard %s is refused by name', (value) => {
     const r = cli('certify', setup.config, '--model', setup.modelDir, ...FLAGS, '--shard', value);
     expect(r.code).toBe(2);

@@ -1,7 +1,7 @@
 /**
  * Randomized-smoothing noise in Node: Philox4x32-10 (Salmon et al., SC 2011)
  * against the Random123 known-answer vectors (kat_vectors, philox4x32_10), and `gaussianNoise`
- * (Box–Muller on 24-bit uniforms; the WASM SIMD generator, noise-simd.test.ts) on the wasm backend: moments, a Kolmogorov–Smirnov test
+ * (Box–Muller on philox.ts's uniforms; the WASM SIMD generator, noise-simd.test.ts) on the wasm backend: moments, a Kolmogorov–Smirnov test
  * against Φ, correlations (lag 1, the lanes of a block, two streams, two seeds),
  * reproducibility, the `first` offset, sigma, shapes and tensor counts; and the noise check of the
  * bench view (noiseCheck.ts) and the noise-1m bench case on wasm. Tolerances are 5 standard errors of the sample size (the

@@ -182,6 +182,8 @@ describe('evaluateRejection on an RR model', () => {
     expect(Array.from(await run(0.5))).toEqual(Array.from(byDefault));
     expect(Array.from(await run(1))).not.toEqual(Array.from(byDefault));
     expect(validateRejectionEvalConfig({ ...config, settings: [{ ...adaptive, attackTemperature: 0 }] })['settings.0.attackTemperature']).toMatch(/got 0/);
+    const pgdOne = config.settings.find((s) => s.kind === 'pgd')!;
+    expect(validateRejectionEvalConfig({ ...config, settings: [{ ...pgdOne, attackTemperature: 1 }] })['settings.0.attackTemperature']).toBe('applies to adaptive settings only (this one is "pgd")');
   });
 
   test('sets an interrupted run finished are kept, not computed again, and the rest come out as in one run', async () => {

@@ -105,6 +105,9 @@ async function runSmoothingCommand(mode: 'certify' | 'predict', argv: string[]):
   if (args.values.format !== undefined) throw new CliError(`${mode} writes the tab-separated log of Cohen et al.'s code; --format does not apply`);
   const { options, skip, max } = smoothingFlags(args);
   const shard = shardFlag(args);
+  if (shard && stringOption(args, 'model') === undefined) {
+    status.log(`note: --shard without --model: this shard trains the config's model first (every shard trains the same one, from the config's seed on one backend); train it once with "train --save-model DIR" and pass --model DIR`);
+  }
   // Opened before the model is loaded or trained: an unwritable --out is refused at once.
   const log = openRowLog(stringOption(args, 'out'), mode, args.values.resume === true);
   const signal = interruptSignal();

@@ -149,7 +149,10 @@ function planOf(args: ParsedArgs, read: AnyExperimentConfig): Plan {
   if (tpr !== undefined) config.tpr = tpr;
   if (seed !== undefined) config.seed = seed;
   if (eta !== undefined) config.settings = config.settings.map((s) => (s.kind === 'adaptive' ? { ...s, eta } : s));
-  if (attackTemperature !== undefined) config.settings = config.settings.map((s) => (s.kind === 'adaptive' ? { ...s, attackTemperature } : s));
+  if (attackTemperature !== undefined) {
+    if (!config.settings.some((s) => s.kind === 'adaptive')) throw new CliError('evaluate-rejection: --attack-temperature applies to the adaptive attacks, and this run has none (see --adaptive)');
+    config.settings = config.settings.map((s) => (s.kind === 'adaptive' ? { ...s, attackTemperature } : s));
+  }
   const errors = validateRejectionEvalConfig(config);
   // Name the flag where a flag set the field.
   const flagOf: Record<string, string> = { count: '--count', temperature: '--temperature', xi: '--xi', tpr: '--tpr', seed: '--seed' };

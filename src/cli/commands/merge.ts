@@ -3,13 +3,14 @@
  * wrote into the log one run writes: the header once, then every row in the order of the inputs
  * (by idx). Each row is kept as its shard wrote it, so the merge equals one run's log byte for
  * byte but for the time column (each input's own wall time). Logs of different kinds, a row
- * that two logs both hold, and malformed logs are refused with the file and line named.
+ * that two logs both hold, and malformed logs are refused with the file and line named; a last
+ * line cut off mid-write is left out with a warning, as certify --resume would compute it again.
  */
 // settings.ts: the log's parser and formatter without loading tfjs.
 import { formatCertificationLog, parseCertificationLog } from '../../core/settings';
 import { type ParsedArgs, parseCommandArgs, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
-import { readTextFile, writeText } from '../files';
+import { readTextFile, wholeLines, writeText } from '../files';
 import { status } from '../status';
 
 export const MERGE_USAGE = `Usage: npm run cli -- merge FILE... [--out FILE]
@@ -23,12 +24,19 @@ and an input that two logs both hold.
   --out FILE       write the merged log there (default: stdout)`;
 
 /** The merged log of `texts` (each with its file name for messages). */
-export function mergeLogs(files: { path: string; text: string }[]): { text: string; rows: number; kind: 'certify' | 'predict' } {
+export function mergeLogs(files: { path: string; text: string }[]): { text: string; rows: number; kind: 'certify' | 'predict'; first?: number; last?: number } {
   if (files.length === 0) throw new CliError('merge: give at least one log to merge');
   let kind: 'certify' | 'predict' | null = null;
   const rows = new Map<number, { line: string; path: string }>();
-  for (const { path, text } of files) {
+  for (const file of files) {
+    const { path } = file;
+    let { text } = file;
     let parsed;
+    if (text !== '' && !text.endsWith('\n')) {
+      // What a run writes ends each row with a newline: a last line without one was cut off.
+      status.log(`warning: ${path} ends in a line cut off mid-write; it is left out (run that shard again with --resume to finish it)`);
+      text = wholeLines(text);
+    }
     try {
       parsed = parseCertificationLog(text, path);
     } catch (e) {
@@ -45,7 +53,8 @@ export function mergeLogs(files: { path: string; text: string }[]): { text: stri
     });
   }
   const ordered = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => `${r.line}\n`);
-  return { text: formatCertificationLog([], kind!) + ordered.join(''), rows: ordered.length, kind: kind! };
+  const idx = [...rows.keys()].sort((a, b) => a - b);
+  return { text: formatCertificationLog([], kind!) + ordered.join(''), rows: ordered.length, kind: kind!, first: idx[0], last: idx[idx.length - 1] };
 }
 
 export async function mergeCommand(argv: string[]): Promise<number> {
@@ -57,6 +66,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const files = args.positionals.map((path) => ({ path, text: readTextFile(path, 'log') }));
   const merged = mergeLogs(files);
   writeText(merged.text, stringOption(args, 'out'));
-  status.log(`merged ${files.length} ${merged.kind} logs: ${merged.rows} inputs`);
+  // A shard that failed or was cut short leaves its inputs out: the count is for the user to check.
+  status.log(`merged ${files.length} ${merged.kind} logs: ${merged.rows} inputs${merged.rows ? `, test indices ${merged.first} to ${merged.last}` : ''} (check this against the inputs the run takes: a shard that failed leaves its inputs out)`);
   return EXIT.ok;
 }

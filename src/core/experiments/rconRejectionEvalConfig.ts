@@ -206,6 +206,10 @@ export function validateRejectionEvalConfig(config: RejectionEvalConfig): Reject
   settings.forEach((raw: unknown, i) => {
     const at = `settings.${i}`;
     for (const [k, v] of Object.entries(validateFields(REJECTION_SETTING_RULES, raw))) errors[k ? `${at}.${k}` : at] = v;
+    const kind = (raw as { kind?: unknown } | null)?.kind;
+    if (kind !== 'adaptive' && (raw as { attackTemperature?: unknown } | null)?.attackTemperature !== undefined && !errors[`${at}.attackTemperature`]) {
+      errors[`${at}.attackTemperature`] = `applies to adaptive settings only (this one is ${JSON.stringify(kind)})`;
+    }
     const id = (raw as { id?: unknown } | null)?.id;
     if (typeof id === 'string' && !errors[`${at}.id`]) {
       if (ids.has(id)) errors[`${at}.id`] = `"${id}" is used by an earlier setting (ids must be unique)`;

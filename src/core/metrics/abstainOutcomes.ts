@@ -15,8 +15,8 @@
  *  - robust error with abstention as success (paper 004): not [c = y and every a_j ∈ {y, ⊥}] —
  *    an attack that only makes the model abstain has failed, a clean error or abstention counts.
  * An attack's point stands for B(x, eps) only as far as the attack found the worst of it: these
- * are empirical (upper bounds on robust accuracy, lower bounds on robust error); certified and
- * verified shares come from the certificates themselves and are passed in as counts.
+ * are empirical (upper bounds on robust accuracy, lower bounds on robust error). Certified and
+ * verified shares come from the certificates themselves; `share` gives them the same interval.
  *
  * Each share has its 95% Clopper–Pearson interval (two-sided: each bound at 2.5%), the
  * uncertainty of the test set's size, not of the attack's strength.
@@ -37,7 +37,7 @@ export interface Share {
 export const ABSTAIN_MEASURES = ['cleanAccuracy', 'cleanAbstention', 'acceptedAccuracy', 'robustAccuracy', 'robustInaccuracy', 'robustErrorAbstainSuccess'] as const;
 export type AbstainMeasure = (typeof ABSTAIN_MEASURES)[number];
 
-/** Each measure in one sentence, as the page shows it under the table. */
+/** Each measure's label and one-sentence definition, for the tables that report it. */
 export const ABSTAIN_MEASURE_DEFINITIONS: Record<AbstainMeasure, { label: string; definition: string }> = {
   cleanAccuracy: { label: 'clean accuracy', definition: 'Share of test inputs the model answers with the right class (an abstention is not right).' },
   cleanAbstention: { label: 'clean abstention', definition: 'Share of clean test inputs the model declines to answer: the price of abstaining.' },
@@ -81,6 +81,7 @@ export function abstainOutcomes(d: AbstainDecisions): AbstainOutcomes {
   let robustSafe = 0;
   for (let i = 0; i < n; i++) {
     const y = d.labels[i];
+    if (!(Number.isInteger(y) && y >= 0)) throw new Error(`abstainOutcomes: labels[${i}] is ${y}, not a class index (a whole number ≥ 0)`);
     const c = d.clean[i];
     if (!isDecision(c)) throw new Error(`abstainOutcomes: clean[${i}] is ${c}, not a class index or ${ABSTAIN_DECISION} (abstain)`);
     let allEqualC = true;

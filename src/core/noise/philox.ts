@@ -20,9 +20,13 @@
  *    mass that collapses onto the cap is 2^-40 per pair, (d/2) · 2^-40 per input of d numbers —
  *    1.4e-9 at d = 3072, against 6.9e-5 for the smallest 1 − pA_lower that CERTIFY can resolve
  *    (n = 10^5, alpha = 10^-3);
- *  - the grid: a pair lies within 3.5e-4 · sigma (in its plane) of the Box–Muller pair of exact
- *    uniforms in the same grid cells; the largest move is at the centre, where r's first step is
- *    sqrt(-2 ln(1 − 2^-24)) ≈ 3.5e-4, elsewhere it is below 1e-6 · sigma.
+ *  - the grid: inside one cell of its grid (width 2^-24, 2^-32 or 2^-40 at u) the radius spans
+ *    about width / (u · r), the most a pair can sit from the Box–Muller pair of an exact uniform in
+ *    that cell. That is below 1e-5 · sigma for 0.006 < r < 6.0 (below 5e-6 · sigma for
+ *    0.02 < r < 4.7); it is larger at the two ends: the innermost cell, r < 3.5e-4 (mass 2^-24 per
+ *    pair), and the outermost cells of the 40-bit grid, where the cell at u = k · 2^-40 spans about
+ *    1 / (k · r) (0.094 · sigma at k = 2; the cells with k < 2^14, r > 6.0, hold 2^-26 of the mass
+ *    per pair). The angle's grid (2π · 2^-24) moves a pair by at most 3e-6 · sigma at r = 7.45.
  *
  * philoxNormals computes this in float64 and is the reference the generators are checked against;
  * the backends draw with float32 code: WGSL and GLSL kernels on the GPU, WebAssembly SIMD on the

@@ -1,7 +1,8 @@
 /**
  * Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) as tfjs's
  * AdamOptimizer computes it, with the per-variable update fused into one kernel on WASM
- * (wasmAdamStep.ts): the same numbers bit for bit, about a tenth of the time. Everything else —
+ * (wasmAdamStep.ts): the same numbers bit for bit, in about a fifth of the time (0.4 against
+ * 2.0–2.5 ms a step for the default CNN's eight variables). Everything else —
  * the moments' names and variables, β₁ᵗ and β₂ᵗ, the iteration count, getWeights/setWeights and
  * the class name 'Adam' — is tfjs's own, so checkpoints and trainCheckpoint.ts read it unchanged;
  * where the kernel cannot run (other backends or dtypes) tfjs's own update runs.
@@ -28,6 +29,13 @@ export class WorkbenchAdam extends tf.AdamOptimizer {
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     const gradientOf = (name: string, i: number): tf.Tensor | undefined => (Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name]);
     const engineVariables = tf.engine().registeredVariables;
+    // Every gradient is checked before any variable moves, so a bad one leaves the optimizer as it was.
+    names.forEach((name, i) => {
+      const value = engineVariables[name];
+      const gradient = gradientOf(name, i);
+      if (!value) throw new Error(`Adam: no variable is named "${name}"`);
+      if (gradient != null && !tf.util.arraysEqual(gradient.shape, value.shape)) throw new Error(`Adam: the gradient of "${name}" has shape [${gradient.shape.join(', ')}] but the variable has [${value.shape.join(', ')}]`);
+    });
     const tensors = names.flatMap((name, i) => [engineVariables[name], gradientOf(name, i)].filter((t): t is tf.Tensor => t != null));
     if (!adamStepFusable(tensors)) {
       super.applyGradients(variableGradients);
