@@ -116,6 +116,28 @@ describe('cli evaluate-rejection on an RR model', () => {
       expect(c.counts.acceptedCorrect + c.counts.acceptedWrong).toBe(c.counts.accepted);
       expect(c.accepted).toBeUndefined(); // counts only
     }
+
+    // Each rejector on the arena's footing: one clean threshold; the attacks grouped by threat model.
+    expect(r.footing.map((f: any) => f.score)).toEqual(r.scores);
+    for (const f of r.footing) {
+      expect(f.threats.map((t: any) => [t.norm, t.eps, t.sets.length])).toEqual([
+        ['linf', 0.1, 2],
+        ['linf', 0.2, 1],
+        ['l2', 0.2, 1],
+      ]);
+      for (const t of f.threats) {
+        const o = t.outcomes;
+        expect(o.cleanAccuracy.n).toBe(N_TEST);
+        expect(o.robustAccuracy.k).toBeLessThanOrEqual(N_TEST - o.robustErrorAbstainSuccess.k);
+        expect(N_TEST - o.robustErrorAbstainSuccess.k).toBeLessThanOrEqual(o.cleanAccuracy.k);
+        expect(o.robustAccuracy.lower).toBeLessThanOrEqual(o.robustAccuracy.value);
+        expect(o.robustAccuracy.upper).toBeGreaterThanOrEqual(o.robustAccuracy.value);
+      }
+      // The clean threshold keeps about tpr of the right clean inputs: the clean measures agree with the set's TPR row.
+      const cleanMetric = r.metrics.find((m: any) => m.set === 'clean' && m.score === f.score);
+      expect(f.threshold).toBe(cleanMetric.tpr.threshold);
+      expect(f.threats[0].outcomes.cleanAccuracy.k).toBe(cleanMetric.tpr.keptCorrect);
+    }
   });
 
   test('prints a short table on stderr', () => {

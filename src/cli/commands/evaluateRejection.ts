@@ -11,7 +11,7 @@
  * so an interrupted run keeps them and --resume goes on after them. 2-D configs generate their data; image configs read the --data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor, rejectionEvalModelProblems, rejectionMetrics, rejectorScoresOf, type ScoredSet } from '../../core';
+import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor, rejectionEvalModelProblems, rejectionMetrics, rejectorFooting, rejectorScoresOf, type ScoredSet } from '../../core';
 import { type ParsedArgs, type OptionSpec, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption, backendOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, readModelDir, readTextFile, writeResult } from '../files';
@@ -289,6 +289,8 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
         sets: ev.sets.map((s) => ({ id: s.id, label: s.label, kind: s.kind, adversarial: s.adversarial, setting: s.setting, n: s.correct.length, nonFinite: s.nonFinite, accuracy: summaryOf(s.id)?.accuracy ?? NaN })),
         metrics: ev.metrics,
         coupled: ev.coupled,
+        // Each rejector with one threshold set on the clean inputs and held under attack (the arena's measures).
+        footing: rejectorFooting(ev),
         perInput: args.values['per-input'] ? perInputOf(ev) : undefined,
         timing: roundTimes({ totalMs: performance.now() - t0, evaluateMs: performance.now() - te }),
       };
