@@ -5,7 +5,7 @@
  * re-read Con and R-Con at any temperature without another round trip.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type RejectionEvalConfig, evaluateRejection, twoHeadOutputs } from '../src/core/index';
+import { type RejectionEvalConfig, evaluateRejection, rejectorFooting, twoHeadOutputs } from '../src/core/index';
 import { runJob, stagedProgress } from './jobs';
 import { checkGridResolution, inputsOf, planeGridOf, resolveSource } from './sources';
 import type { ModelSource, ProgressFn } from './protocol/common';
@@ -55,4 +55,4 @@ export async function rConGrid(modelId: string, resolution: number): Promise<RCo
   }
 }
 
-export const rconRejectionApi: RconRejectionWorkerApi = { evaluateRejection: evaluateRejectionOf, rConGrid };
+export const rconRejectionApi: RconRejectionWorkerApi = { evaluateRejection: evaluateRejectionOf, rConGrid, rejectorFooting: async (request) => rejectorFooting(request) };

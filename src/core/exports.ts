@@ -76,9 +76,10 @@ export { selectiveNetPgdAt, selectiveNetLoss } from './training/selectiveNet';
 export { rCon, rConTensor, rejectorScores, selectionTensor, confidenceFromLogits, logConfidenceFromLogits, logConfidenceParts, trueConfidenceFromLogits, energyFromLogits, rConFromOutputs, logRConFromOutputs, softplus, logSigmoid, type RejectorScores, type ScoreRunOptions, type TemperatureOption } from './metrics/rejectorScores';
 export { adaptiveAttack, adaptiveBatch, adaptiveObjectiveValue, ADAPTIVE_OBJECTIVES, ADAPTIVE_LABELS, ADAPTIVE_DEFAULTS, type AdaptiveObjective, type AdaptiveOptions } from './attacks/adaptive';
 export { evaluateRejection, type RejectionEvalControl, type RejectionEvalStage } from './experiments/rconRejectionEval';
-// Not in ./settings: the intervals need @stdlib's Beta quantile, whose code generation the page's Content-Security-Policy refuses.
-export { rejectorFooting, type RejectorFooting, type ThreatFooting } from './experiments/rejectorFooting';
-export { ABSTAIN_DECISION, ABSTAIN_MEASURES, ABSTAIN_MEASURE_DEFINITIONS, abstainOutcomes, share, type AbstainMeasure, type AbstainOutcomes, type AbstainDecisions, type Share } from './metrics/abstainOutcomes';
+// Not in ./settings (which has their names and shapes): the intervals need @stdlib's Beta quantile,
+// whose code generation the page's Content-Security-Policy refuses.
+export { rejectorFooting } from './experiments/rejectorFooting';
+export { abstainOutcomes, share, type AbstainDecisions } from './metrics/abstainOutcomes';
 
 // Paper 004: PGD on abstain models
 export { abstainPgd, abstainPgdBatch, abstainErrorTable, abstainMargin, abstainAllowedMask, checkAbstainPgdOptions, ABSTAIN_PGD_DEFAULTS, type AbstainPgdOptions, type AbstainPgdInput, type AbstainPgdResult, type AbstainErrorTable } from './attacks/abstainPgd';

@@ -53,6 +53,7 @@ export {
   scoreMetric, coupledSummary, rejectionMetrics, accuracyCoveragePoints, subsampleIndices, REJECTION_CURVE_POINTS, rejectedScore, nonFiniteRows, rejectNonFinite,
   type ScoredSet, type RejectionMetric, type CoupledSummary, type SkippedSetting, type RejectionEvaluation, type AccuracyCoveragePoints, type RejectionMetricOptions,
 } from './experiments/rconRejectionMetrics';
+export { ABSTAIN_DECISION, ABSTAIN_MEASURES, ABSTAIN_MEASURE_DEFINITIONS, type AbstainMeasure, type AbstainOutcomes, type Share, type RejectorFooting, type ThreatFooting } from './metrics/abstainMeasures';
 export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments/coupledPreset';
 export { ABSTAIN_PRESET, ABSTAIN_PRESET_EPS, ABSTAIN_TRADEOFF_LAMBDAS, abstainPresetRuns, abstainTradeoffRuns, type AbstainPresetRun } from './experiments/abstainPreset';
 export { ABSTAIN_VERIFY_DEFAULTS } from './verify/verifyConfig';

@@ -57,6 +57,15 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
   const cleanAcc = parseFloat(rows[0][2]);
   const pgd2 = rows.find((r) => /PGD-10 l_inf 0\.2/.test(r[0]))!;
   expect(parseFloat(pgd2[2])).toBeLessThanOrEqual(cleanAcc);
+  // Each rejector as deployed: one row per score and threat model (l∞ 0.1 with PGD and the adaptive
+  // attack, l∞ 0.2, l₂ 0.2), robust accuracy at most the clean accuracy, with the definitions shown.
+  await page.waitForSelector('[data-testid=rr-footing-table]');
+  const footingRows = await page.$$eval('[data-testid=rr-footing-table] tbody tr', (trs) => trs.length);
+  expect(footingRows).toBe(9);
+  const cell = (id: string) => page.$eval(`[data-testid=${id}]`, (td) => parseFloat(td.textContent ?? ''));
+  expect(await cell('rr-footing-rcon-robustAccuracy')).toBeLessThanOrEqual(await cell('rr-footing-rcon-cleanAccuracy'));
+  expect(await page.textContent('[data-testid=rr-footing-table] thead')).toMatch(/robust error \(abstain = success\)/);
+  expect(await page.isVisible('[data-testid=rr-footing-definitions]')).toBe(true);
   // Every point lies under the diagonal: R-Con = Con · A ≤ Con.
   // The markers are drawn on the canvas over the plot; it holds the layers it drew.
   const scatter = () => page.$eval('[data-testid=rr-scatter-plot-points]', (el) => ((el as unknown as { pointLayers?: Array<{ x: number[]; y: number[] }> }).pointLayers ?? []).flatMap((t) => Array.from(t.x, (x, i) => [x, t.y[i]])));

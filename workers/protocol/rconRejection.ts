@@ -1,5 +1,5 @@
 /** The worker's Rectified Rejection requests (paper 000): what the page sends and gets back. */
-import type { Bounds2d, RejectionEvalConfig, RejectionEvaluation } from '../../src/core/settings';
+import type { Bounds2d, RejectionEvalConfig, RejectionEvaluation, RejectorFooting } from '../../src/core/settings';
 import type { ModelSource, ProgressFn } from './common';
 
 export interface RejectionEvaluationView extends RejectionEvaluation {
@@ -24,4 +24,6 @@ export interface RConGridView {
 export interface RconRejectionWorkerApi {
   evaluateRejection(jobId: string, source: ModelSource, config: RejectionEvalConfig, onProgress: ProgressFn): Promise<RejectionEvaluationView>;
   rConGrid(modelId: string, resolution: number): Promise<RConGridView>;
+  /** Each rejector on the arena's footing for sets the page has re-read (e.g. at another τ): the intervals need the worker's statistics. */
+  rejectorFooting(request: Pick<RejectionEvaluation, 'numClasses' | 'scoreNames' | 'tpr' | 'sets'>): Promise<RejectorFooting[]>;
 }

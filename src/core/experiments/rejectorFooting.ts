@@ -10,27 +10,12 @@
  * whose output is not finite (rejectNonFinite) answers nothing on a clean input, and counts as a
  * wrong answer at an attack's point: a non-finite output under attack is not a detection.
  */
-import { ABSTAIN_DECISION, type AbstainOutcomes, abstainOutcomes } from '../metrics/abstainOutcomes';
-import type { RejectorScoreName } from '../metrics/rejectorScoreNames';
+import { abstainOutcomes } from '../metrics/abstainOutcomes';
+import { ABSTAIN_DECISION, type RejectorFooting } from '../metrics/abstainMeasures';
+
+export type { RejectorFooting } from '../metrics/abstainMeasures';
 import { tprAccuracy } from '../metrics/selective';
 import type { RejectionEvaluation, ScoredSet } from './rconRejectionMetrics';
-
-export interface ThreatFooting {
-  norm: 'linf' | 'l2';
-  eps: number;
-  /** The attacked sets of this threat model (their ids), all counted per input. */
-  sets: string[];
-  outcomes: AbstainOutcomes;
-}
-
-export interface RejectorFooting {
-  score: RejectorScoreName;
-  /** Kept iff score `keepRule` threshold (set on the clean set). */
-  threshold: number;
-  keepRule: '>' | '>=';
-  tpr: number;
-  threats: ThreatFooting[];
-}
 
 /**
  * Each score's footing, or an empty list without a clean set or without a correctly classified

@@ -16,6 +16,7 @@ import { ViewIntro } from '../../ui/ViewIntro';
 import { QuickStart } from '../../ui/QuickStart';
 import { PresetButton } from '../../ui/PresetButton';
 import { RconMetricsTable } from './RconTables';
+import { RconFootingTable } from './RconFootingTable';
 import { RconCurvesPanel, RconMapPanel, RconScatterPanel } from './RconPlots';
 import { ViewColumns } from '../../ui/ViewColumns';
 import { useStaged } from '../../ui/useStaged';
@@ -63,6 +64,7 @@ export function RconView() {
           {evaluation && !fresh ? <p className="hint">Showing the evaluation of {evaluation.modelName}; press “Evaluate rejectors” for the chosen model.</p> : null}
           <RconScatterPanel sets={sets} />
           {evaluation && stage >= 2 ? <RconMetricsTable sets={sets} /> : null}
+          {evaluation && stage >= 2 ? <RconFootingTable sets={sets} /> : null}
         </>
       }
       results={
