@@ -9,9 +9,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { createCnn, createMlp } from '../../src/core';
-import { checkedLogits, firstOutputLayers } from '../../src/core/models/forward';
+import { checkedLogits, finiteMaxAbs, firstOutputLayers, provesNoOverflow } from '../../src/core/models/forward';
 import { OVERFLOW_SAFE_BOUND, chainMagnitudeBound } from '../../src/core/models/magnitudeBound';
 import { expectNoTensorLeak, fixedDenseModel, useWasmBackend } from './helpers';
+import { modelClassifier, sampleCounts } from '../../src/core/certify/smoothing';
+import { gaussianNoise } from '../../src/core/noise/gaussianNoise';
+import { NORMAL_DRAW_CAP } from '../../src/core/noise/philox';
 
 useWasmBackend();
 
@@ -38,57 +41,58 @@ function actualLargest(model: tf.LayersModel, x: tf.Tensor): number {
 }
 
 describe('chainMagnitudeBound', () => {
-  test('a dense layer: m · max column Σ|w| + max|b|, through ReLU to the next', () => {
+  test('a dense layer: m · max column Σ|w| + max|b|, through ReLU to the next', async () => {
     const model = fixedDenseModel([
       { kernel: [[1, -2], [3, 4]], bias: [0.5, -1], activation: 'relu' },
       { kernel: [[1], [-1]], bias: [2] },
     ]);
     // Columns: |1| + |3| = 4, |−2| + |4| = 6; 2 · 6 + 1 = 13; then 13 · 2 + 2 = 28.
-    expect(chainMagnitudeBound(firstOutputLayers(model)!, 2)).toBe(28);
+    expect(await chainMagnitudeBound(firstOutputLayers(model)!, 2)).toBe(28);
     // New weights give a new bound (the weights' figures are kept per value, not per layer).
     const [, , k2, b2] = model.getWeights();
     const [k1, b1] = [tf.tensor2d([[10, -2], [3, 4]]), tf.tensor1d([0.5, -1])];
     model.setWeights([k1, b1, k2, b2]);
     tf.dispose([k1, b1]);
     // Columns: 13, 6; 2 · 13 + 1 = 27; then 27 · 2 + 2 = 56.
-    expect(chainMagnitudeBound(firstOutputLayers(model)!, 2)).toBe(56);
+    expect(await chainMagnitudeBound(firstOutputLayers(model)!, 2)).toBe(56);
     model.dispose();
   });
 
-  test('bounds every step of an MLP and of a CNN with Normalize', () => {
+  test('bounds every step of an MLP and of a CNN with Normalize', async () => {
     const mlp = createMlp({ inputDim: 2, numClasses: 3, seed: 4 });
     const x = tf.randomUniform([512, 2], -3, 3, 'float32', 5);
-    const bound = chainMagnitudeBound(firstOutputLayers(mlp)!, 3);
+    const bound = await chainMagnitudeBound(firstOutputLayers(mlp)!, 3);
     expect(bound).toBeLessThan(OVERFLOW_SAFE_BOUND);
     expect(actualLargest(mlp, x)).toBeLessThanOrEqual(bound);
 
     const cnn = createCnn({ inputShape: [8, 8, 1], numClasses: 4, filters: 4, dense: 8, normalize: { mean: [0.5], std: [0.25] }, seed: 6 });
     const images = tf.randomUniform([64, 8, 8, 1], 0, 1, 'float32', 7);
-    const cnnBound = chainMagnitudeBound(firstOutputLayers(cnn)!, 1);
+    const cnnBound = await chainMagnitudeBound(firstOutputLayers(cnn)!, 1);
     expect(cnnBound).toBeLessThan(OVERFLOW_SAFE_BOUND);
     expect(actualLargest(cnn, images)).toBeLessThanOrEqual(cnnBound);
     tf.dispose([mlp, x, cnn, images] as never);
   });
 
-  test('no proof for other layers, activations, non-finite weights or inputs', () => {
+  test('no proof for other layers, activations, non-finite weights or inputs', async () => {
     const sigmoid = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, activation: 'sigmoid' })] });
-    expect(chainMagnitudeBound(sigmoid.layers, 1)).toBe(Infinity);
+    expect(await chainMagnitudeBound(sigmoid.layers, 1)).toBe(Infinity);
     const bn = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [2] })] });
-    expect(chainMagnitudeBound(bn.layers, 1)).toBe(Infinity);
+    expect(await chainMagnitudeBound(bn.layers, 1)).toBe(Infinity);
     const mlp = fixedDenseModel([{ kernel: [[1], [NaN]], bias: [0] }]);
-    expect(chainMagnitudeBound(mlp.layers, 1)).toBeNaN();
+    expect(await chainMagnitudeBound(mlp.layers, 1)).toBeNaN();
     const ok = fixedDenseModel([{ kernel: [[1], [1]], bias: [0] }]);
-    expect(chainMagnitudeBound(ok.layers, NaN)).toBeNaN();
-    expect(chainMagnitudeBound(ok.layers, Infinity)).toBe(Infinity);
+    expect(await chainMagnitudeBound(ok.layers, NaN)).toBeNaN();
+    expect(await chainMagnitudeBound(ok.layers, Infinity)).toBe(Infinity);
     tf.dispose([sigmoid, bn, mlp, ok] as never);
   });
 });
 
 /** checkedLogits and the names of the kernels it ran. */
 async function profiledCheck(model: tf.LayersModel, x: tf.Tensor) {
+  const proven = await provesNoOverflow(model, await finiteMaxAbs(x));
   let out: { logits: tf.Tensor2D; finite: tf.Tensor1D } | null = null;
   const profile = await tf.profile(() => {
-    out = checkedLogits(model, x);
+    out = checkedLogits(model, x, proven);
     return [out.logits, out.finite];
   });
   return { ...out!, kernelNames: [...profile.kernelNames] };
@@ -119,7 +123,7 @@ describe('checkedLogits with and without the proof', () => {
       { kernel: [[big, big], [big, big]], bias: [0, 0], activation: 'relu' },
       { kernel: [[big], [big]], bias: [0] },
     ]);
-    expect(chainMagnitudeBound(model.layers, 1)).toBeGreaterThan(OVERFLOW_SAFE_BOUND);
+    expect(await chainMagnitudeBound(model.layers, 1)).toBeGreaterThan(OVERFLOW_SAFE_BOUND);
     const x = tf.tensor2d([[1, 1], [0, 0]]);
     await expectNoTensorLeak(async () => {
       const { logits, finite, kernelNames } = await profiledCheck(model, x);
@@ -129,5 +133,34 @@ describe('checkedLogits with and without the proof', () => {
       tf.dispose([logits, finite]);
     });
     tf.dispose([model, x] as never);
+  });
+});
+
+describe('certification uses the proof', () => {
+  test('sampleCounts proves once from max|x| and the noise cap: no per-step checks; a model that can overflow keeps them', async () => {
+    const names = async (model: tf.LayersModel) => {
+      const x = tf.tensor1d([0.3, -0.2]);
+      const profile = await tf.profile(async () => {
+        await sampleCounts(modelClassifier(model), x, 200, 0.5, 100, 3);
+      });
+      x.dispose();
+      return profile.kernelNames;
+    };
+    const mlp = createMlp({ inputDim: 2, numClasses: 3, seed: 8 });
+    expect(await names(mlp)).not.toContain('LogicalAnd');
+    const big = fixedDenseModel([
+      { kernel: [[1e30, 1e30], [1e30, 1e30]], bias: [0, 0], activation: 'relu' },
+      { kernel: [[1e30, 1e30], [1e30, 1e30]], bias: [0, 0] },
+    ]);
+    expect(await names(big)).toContain('LogicalAnd');
+    tf.dispose([mlp, big] as never);
+  });
+
+  test('no noise draw exceeds the cap the proof assumes', () => {
+    const z = gaussianNoise([1 << 20], { sigma: 1, seed: 12, stream: 4 });
+    const largest = tf.tidy(() => tf.max(tf.abs(z)).dataSync()[0]);
+    z.dispose();
+    expect(largest).toBeGreaterThan(4);
+    expect(largest).toBeLessThanOrEqual(NORMAL_DRAW_CAP);
   });
 });

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../cancel';
 import { deriveSeed } from '../random';
 import { gaussianNoise } from '../noise/gaussianNoise';
-import { ABSTAIN, type BaseClassifier } from './smoothing';
+import { ABSTAIN, type BaseClassifier, provenForNoise } from './smoothing';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import { binomTestTwoSided } from './stats';
 
@@ -35,6 +35,7 @@ export async function predictMany(
   const predictions = new Int32Array(count);
   const topShare = new Float32Array(count);
   const seed = deriveSeed(o.seed, 'predict-many');
+  const proven = await provenForNoise(base, x, o.sigma);
   for (let start = 0, block = 0; start < count; start += perPass, block++) {
     await checkpoint(control.signal);
     const p = Math.min(perPass, count - start);
@@ -42,7 +43,7 @@ export async function predictMany(
       const xs = tf.expandDims(tf.slice(x, start, p), 1); // [p, 1, ...shape]
       const noise = gaussianNoise([p, o.n, ...shape], { sigma: o.sigma, seed, stream: block });
       const noisy = tf.reshape(tf.add(xs, noise), [p * o.n, ...shape]);
-      const votes = tf.oneHot(base.classify(noisy), K, 1, 0, 'int32');
+      const votes = tf.oneHot(base.classify(noisy, proven), K, 1, 0, 'int32');
       return tf.sum(tf.reshape(votes, [p, o.n, K]), 1);
     });
     const c = await counts.data();

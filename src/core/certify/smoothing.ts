@@ -24,7 +24,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { bytesPerCopy, checkBatchFits } from './batchMemory';
 import { checkpoint } from '../cancel';
-import { checkedLogits } from '../models/forward';
+import { checkedLogits, finiteMaxAbs, provesNoOverflow } from '../models/forward';
+import { NORMAL_DRAW_CAP } from '../noise/philox';
 import { fixedOutputWidth } from '../models/outputWidth';
 import { deriveSeed } from '../random';
 import { gaussianNoise } from '../noise/gaussianNoise';
@@ -37,7 +38,10 @@ export const ABSTAIN = -1;
 /** A base classifier f: noisy inputs [b, ...shape] → class indices [b] in [0, numClasses). */
 export interface BaseClassifier {
   numClasses: number;
-  classify(x: tf.Tensor): tf.Tensor1D;
+  /** `proven`: proveNoOverflow said yes for a bound on every finite |x| of this batch. */
+  classify(x: tf.Tensor, proven?: boolean): tf.Tensor1D;
+  /** Whether the classifier can check its inputs alone, not every step, for inputs with |x| ≤ inputMax. */
+  proveNoOverflow?(inputMax: number): Promise<boolean>;
   /** Estimated bytes one classified copy takes (batchMemory.ts); a batch over the budget is refused. */
   bytesPerCopy?: number;
 }
@@ -52,9 +56,10 @@ export function modelClassifier(model: tf.LayersModel): BaseClassifier {
   return {
     numClasses,
     bytesPerCopy: bytesPerCopy(model),
-    classify: (x) =>
+    proveNoOverflow: (inputMax) => provesNoOverflow(model, inputMax),
+    classify: (x, proven = false) =>
       tf.tidy(() => {
-        const { logits: z, finite } = checkedLogits(model, x);
+        const { logits: z, finite } = checkedLogits(model, x, proven);
         return tf.where(finite, tf.argMax(z, 1), tf.fill([z.shape[0]], -1, 'int32')) as tf.Tensor1D;
       }),
   };
@@ -63,6 +68,16 @@ export function modelClassifier(model: tf.LayersModel): BaseClassifier {
 /** Draws of `counts` (out of `total`) that voted for no class: their output was not finite. */
 export function votesLost(counts: number[], total: number): number {
   return total - counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Whether `base` may check only the inputs of x + δ for noise of level sigma: every draw is at
+ * most NORMAL_DRAW_CAP · sigma in each coordinate (philox.ts), so the noisy inputs' finite values
+ * stay below max|x| + that, with room for float32 rounding.
+ */
+export async function provenForNoise(base: BaseClassifier, x: tf.Tensor, sigma: number): Promise<boolean> {
+  if (!base.proveNoOverflow) return false;
+  return base.proveNoOverflow(((await finiteMaxAbs(x)) + NORMAL_DRAW_CAP * sigma) * (1 + 2 ** -16));
 }
 
 export interface SampleControl {
@@ -88,12 +103,13 @@ export async function sampleCounts(
   const one = x.shape[0] === 1 && x.rank > 1 ? tf.squeeze(x, [0]) : x.clone();
   let acc: tf.Tensor = tf.zeros([base.numClasses], 'int32');
   try {
+    const proven = await provenForNoise(base, one, sigma);
     for (let done = 0, k = 0; done < num; k++) {
       await checkpoint(control.signal);
       const len = Math.min(batchSize, num - done);
       const next = tf.tidy(() => {
         const noise = gaussianNoise([len, ...one.shape], { sigma, seed, stream: k });
-        const predicted = base.classify(tf.add(tf.expandDims(one, 0), noise));
+        const predicted = base.classify(tf.add(tf.expandDims(one, 0), noise), proven);
         return tf.add(acc, tf.sum(tf.oneHot(predicted, base.numClasses, 1, 0, 'int32'), 0));
       });
       acc.dispose();

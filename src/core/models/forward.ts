@@ -132,22 +132,13 @@ export function finiteRows(t: tf.Tensor): tf.Tensor1D {
  * layer's pre-activation (a ReLU turns the NaN of an overflow into a finite 0) and every other
  * layer's output. Without a tape; both tensors are the caller's to dispose.
  *
- * On WASM and cpu, where reading the weights and max|x| costs little, a chain of dense,
- * convolution and pooling layers first tries to prove that no step can overflow
- * (magnitudeBound.ts); when it can, only the inputs are checked and the pass runs with fused
- * kernels, since a finite input then has finite values all the way. Otherwise, and on the GPU
- * backends, every step is checked.
+ * With `proven` (from provesNoOverflow for a bound on every finite |x|), only the inputs are
+ * checked and the pass runs with fused kernels, since a finite input then has finite values all
+ * the way. Otherwise every step is checked.
  */
-export function checkedLogits(model: tf.LayersModel, x: tf.Tensor): { logits: tf.Tensor2D; finite: tf.Tensor1D } {
+export function checkedLogits(model: tf.LayersModel, x: tf.Tensor, proven = false): { logits: tf.Tensor2D; finite: tf.Tensor1D } {
   return tf.tidy(() => {
-    const backend = tf.getBackend();
-    const layers = forwardPlan(model) ? firstOutputLayers(model) : null;
-    if (layers && (backend === 'wasm' || backend === 'cpu')) {
-      // The largest finite |x|: rows with a NaN or ±∞ are flagged by finiteRows(x), and the proof
-      // covers the others. A synchronous read, which on wasm and cpu is a copy of one float.
-      const inputMax = tf.max(tf.abs(tf.where(tf.isFinite(x), x, tf.zerosLike(x)))).dataSync()[0];
-      if (chainMagnitudeBound(layers, inputMax) <= OVERFLOW_SAFE_BOUND) return { logits: run(model, x), finite: finiteRows(x) };
-    }
+    if (proven && forwardPlan(model)) return { logits: run(model, x), finite: finiteRows(x) };
     let ok: tf.Tensor = tf.ones([x.shape[0]], 'bool');
     const watch = (t: tf.Tensor) => {
       ok = tf.logicalAnd(ok, finiteRows(t));
@@ -156,6 +147,29 @@ export function checkedLogits(model: tf.LayersModel, x: tf.Tensor): { logits: tf
     watch(z);
     return { logits: z, finite: ok as tf.Tensor1D };
   });
+}
+
+/**
+ * Whether the weights prove (magnitudeBound.ts) that no step of the model's pass can overflow for
+ * inputs with |x| ≤ inputMax, so that checkedLogits may check the inputs alone. On wasm and cpu,
+ * where the per-step checks are passes over memory of their own; the GPU backends keep checking
+ * every step. Reads the weights once per set of weights.
+ */
+export async function provesNoOverflow(model: tf.LayersModel, inputMax: number): Promise<boolean> {
+  const backend = tf.getBackend();
+  const layers = forwardPlan(model) ? firstOutputLayers(model) : null;
+  if (!layers || (backend !== 'wasm' && backend !== 'cpu')) return false;
+  return (await chainMagnitudeBound(layers, inputMax)) <= OVERFLOW_SAFE_BOUND;
+}
+
+/** The largest finite |x| (0 when none is finite): non-finite entries are flagged by finiteRows instead. */
+export async function finiteMaxAbs(x: tf.Tensor): Promise<number> {
+  const m = tf.tidy(() => tf.max(tf.abs(tf.where(tf.isFinite(x), x, tf.zerosLike(x)))));
+  try {
+    return (await m.data())[0];
+  } finally {
+    m.dispose();
+  }
 }
 
 /** The forward pass (no tidy); `watch` sees each step's values before an activation. */

@@ -30,12 +30,12 @@ type WeightedLayer = tf.layers.Layer & {
  * A weight tensor's figure, read once per set of weights: keyed by its data, which every update
  * of a variable replaces, so a certification's batches read each kernel once, not once a batch.
  */
-function perWeights(figure: (values: ArrayLike<number>, t: tf.Tensor) => number): (t: tf.Tensor) => number {
+function perWeights(figure: (values: ArrayLike<number>, t: tf.Tensor) => number): (t: tf.Tensor) => Promise<number> {
   const cache = new WeakMap<object, number>();
-  return (t) => {
+  return async (t) => {
     let v = cache.get(t.dataId);
     if (v === undefined) {
-      v = figure(t.dataSync(), t);
+      v = figure(await t.data(), t);
       cache.set(t.dataId, v);
     }
     return v;
@@ -61,20 +61,15 @@ const maxAbs = perWeights((values) => {
   return m;
 });
 
-/** Where reading weights synchronously is a copy from memory; on a GPU backend it would stall or fail. */
-const readsInMemory = () => tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
-
 const PASS_THROUGH = new Set(['InputLayer', 'Flatten', 'Dropout', 'MaxPooling2D', 'AveragePooling2D', 'MaxPooling1D', 'AveragePooling1D']);
 
 /**
  * An upper bound on |value| at every step of `layers` (and of their outputs) for inputs with
  * |x| ≤ inputMax: the largest of the steps' bounds, Infinity where a layer is not covered, NaN
- * where inputMax or a weight is NaN. Reads the weights synchronously, so only on wasm and cpu
- * (Infinity, no proof, elsewhere).
+ * where inputMax or a weight is NaN. Reads each weight tensor once (await data(), on any backend).
  */
-export function chainMagnitudeBound(layers: readonly tf.layers.Layer[], inputMax: number): number {
+export async function chainMagnitudeBound(layers: readonly tf.layers.Layer[], inputMax: number): Promise<number> {
   if (!(inputMax >= 0)) return NaN;
-  if (!readsInMemory()) return Infinity;
   let bound = inputMax;
   let largest = inputMax;
   for (const layer of layers) {
@@ -90,7 +85,7 @@ export function chainMagnitudeBound(layers: readonly tf.layers.Layer[], inputMax
     if ((cls !== 'Dense' && cls !== 'Conv2D') || !l.kernel) return Infinity;
     const activation = l.activation?.getClassName() ?? 'linear';
     if (activation !== 'relu' && activation !== 'linear' && activation !== 'tanh') return Infinity;
-    const pre = bound * maxAbsColumnSum(l.kernel.read()) + (l.bias ? maxAbs(l.bias.read()) : 0);
+    const pre = bound * (await maxAbsColumnSum(l.kernel.read())) + (l.bias ? await maxAbs(l.bias.read()) : 0);
     if (!(pre < Infinity)) return pre; // Infinity or NaN: no proof
     largest = Math.max(largest, pre);
     bound = activation === 'tanh' ? Math.min(pre, 1) : pre;

@@ -34,6 +34,9 @@
  * where WebAssembly SIMD cannot run.
  */
 
+/** The largest |z| a draw of N(0, 1) can take here: the radius cap sqrt(2 · 40 · ln 2) (header). */
+export const NORMAL_DRAW_CAP = Math.sqrt(80 * Math.LN2);
+
 export const PHILOX_M0 = 0xd2511f53;
 export const PHILOX_M1 = 0xcd9e8d57;
 export const PHILOX_W0 = 0x9e3779b9;
