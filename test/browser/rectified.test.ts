@@ -54,6 +54,9 @@ test('evaluating fills the scatter, the table, the curves and the map; the slide
     expect(acc).toBeGreaterThanOrEqual(0);
     expect(acc).toBeLessThanOrEqual(100);
   }
+  // The adaptive attack read R-Con at the model's training τ (the default of "R-Con in the attack"), and its label says so.
+  expect(await page.inputValue('[data-testid=rr-attack-tau]')).toBe('model');
+  expect(rows.filter((r) => /^Adaptive .* · R-Con at τ=1$/.test(r[0]))).toHaveLength(3);
   const cleanAcc = parseFloat(rows[0][2]);
   const pgd2 = rows.find((r) => /PGD-10 l_inf 0\.2/.test(r[0]))!;
   expect(parseFloat(pgd2[2])).toBeLessThanOrEqual(cleanAcc);
