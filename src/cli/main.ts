@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./commands/certify')).predictCommand,
   verify: async () => (await import('./commands/verify')).verifyCommand,
   inspect: async () => (await import('./commands/inspect')).inspectCommand,
+  arena: async () => (await import('./commands/arena')).arenaCommand,
   merge: async () => (await import('./commands/merge')).mergeCommand,
 };
 

@@ -31,6 +31,9 @@ Commands:
             (--model DIR): IBP and CROWN (MLPs) certificates at eps, standard and verified
             error, and PGD with the abstain success rule   [--eps --bound ibp|crown|both
             --iterations --count --skip --max --pgd-steps --per-input FILE.tsv]
+  arena     the abstain arena from an arena config (the page's Arena view exports one):
+            one model per way of abstaining, trained and attacked on one footing, with
+            the common measures and their 95% intervals   [--out FILE.json --csv FILE.csv]
   inspect   summarise a dataset file instead of a config: CIFAR-10/100 .bin, IDX (MNIST,
             Fashion-MNIST), .gz: records, classes, shape, value range
             (npm run cli -- inspect FILE [LABELS_FILE] [--json])

@@ -105,3 +105,4 @@ export { type RejectionEvaluation } from './experiments/rconRejectionEval';
 export { type RejectionEvalConfig, withAdaptiveObjectives, rejectionEvalErrorList, REJECTION_EVAL_OBJECTIVES, type RejectionEvalDataKind, parseRejectionEvalConfig, defaultRejectionEvalConfig, validateRejectionEvalConfig } from './experiments/rconRejectionEvalConfig';
 export { MAX_TEXT_FILE_BYTES, MAX_MODEL_PARAMS, MAX_BATCH_BYTES, fileTooLarge, megabytes } from './limits';
 export { bytesPerCopy, checkBatchFits } from './certify/batchMemory';
+export { runArena, type ArenaControl, type ArenaProgress } from './experiments/arena';

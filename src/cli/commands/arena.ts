@@ -1,0 +1,90 @@
+/**
+ * `arena CONFIG.json [--out FILE.json] [--csv FILE.csv] [--backend wasm|cpu]`: the abstain arena
+ * (src/core/experiments/arena.ts) from an arena config, the one the page's Arena view exports.
+ * The JSON is rewritten after every family (with "complete": false until the last), so Ctrl-C or
+ * a crash keeps the rows finished so far; the CSV is the table (one line per family).
+ */
+import { type ArenaResult, type ArenaRow, arenaCsv, isCancelled, parseArenaConfig, runArena } from '../../core';
+import { type OptionSpec, backendOption, configPath, parseCommandArgs, stringOption } from '../args';
+import { CliError, EXIT } from '../errors';
+import { readTextFile, writeResult, writeText } from '../files';
+import { initBackend, interruptSignal, status } from '../session';
+
+export const ARENA_USAGE = `Usage: npm run cli -- arena CONFIG.json [--out FILE.json] [--csv FILE.csv] [--backend wasm|cpu]
+
+The abstain arena: trains one model per family (standard, PGD-AT, TRADES, ERA with the
+robustness selector, PGD-AT + Rectified Rejection, Gaussian augmentation and CAT-RS smoothed,
+IBP with one and with three abstain classes) on the config's 2-D data with the same seed and
+budget, attacks each with PGD, APGD-CE and its family's adaptive attack at the config's threat
+model, and reports per family: clean accuracy, clean abstention, accuracy on accepted inputs,
+robust accuracy, robust inaccuracy and robust error with abstention as success (each with a 95%
+Clopper-Pearson interval), the certified or verified shares, the paper's own measure and the
+training cost. Fields left out of CONFIG.json take their defaults; the page's Arena view
+exports a complete one.
+
+  --out FILE     the result JSON (default: stdout); rewritten after each family
+  --csv FILE     the table as CSV, one line per family
+  --backend NAME wasm (default) or cpu`;
+
+const OPTIONS = { out: { type: 'string' }, csv: { type: 'string' } } as const satisfies OptionSpec;
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
+
+function logRow(row: ArenaRow): void {
+  if (row.status !== 'done' || !row.outcomes) {
+    status.log(`${row.label}: ${row.status}${row.note ? ` — ${row.note}` : ''}`);
+    return;
+  }
+  const o = row.outcomes;
+  const cost = row.cost ? ` (trained ${row.cost.trainSeconds.toFixed(1)} s, evaluated ${row.cost.evaluateSeconds.toFixed(1)} s)` : '';
+  status.log(
+    `${row.label}: clean ${pct(o.cleanAccuracy.value)}, abstains ${pct(o.cleanAbstention.value)}, robust ${pct(o.robustAccuracy.value)} [${pct(o.robustAccuracy.lower)}, ${pct(o.robustAccuracy.upper)}], robust inaccuracy ${pct(o.robustInaccuracy.value)}, robust error (abstain = success) ${pct(o.robustErrorAbstainSuccess.value)}${cost}`,
+  );
+}
+
+export async function arenaCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(ARENA_USAGE + '\n');
+    return EXIT.ok;
+  }
+  const args = parseCommandArgs('arena', argv, OPTIONS);
+  const path = configPath('arena', args);
+  const out = stringOption(args, 'out');
+  const csv = stringOption(args, 'csv');
+  let config;
+  try {
+    config = parseArenaConfig(readTextFile(path, 'arena config'));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
+  }
+  const backend = await initBackend(backendOption(args));
+  const signal = interruptSignal();
+  const rows: ArenaRow[] = [];
+  const partial = (): Partial<ArenaResult> & { complete: boolean } => ({ complete: false, config, backend, rows });
+  let result: ArenaResult;
+  try {
+    result = await runArena(config, {
+      signal,
+      onProgress: (p) => status.update(`${p.index + 1}/${p.count} ${p.family}: ${p.stage} ${p.detail} ${(100 * p.fraction).toFixed(0)}%`),
+      onRow: (row) => {
+        rows.push(row);
+        logRow(row);
+        if (out && out !== '-') writeResult(partial(), out);
+      },
+    });
+  } catch (e) {
+    status.done();
+    if (isCancelled(e)) {
+      if (out && out !== '-') writeResult(partial(), out);
+      status.log(`interrupted: ${rows.length} famil${rows.length === 1 ? 'y' : 'ies'} finished${out ? ` and written to ${out}` : ''}`);
+      return EXIT.cancelled;
+    }
+    throw e;
+  }
+  status.done();
+  writeResult({ complete: true, ...result }, out);
+  if (csv) writeText(arenaCsv(result), csv);
+  status.log(`arena finished in ${result.elapsedSeconds.toFixed(1)} s on ${result.backend}${out && out !== '-' ? `; wrote ${out}` : ''}${csv ? ` and ${csv}` : ''}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,314 @@
+/**
+ * The abstain arena: every way of abstaining of the five papers trained on the same 2-D data from
+ * the same seed with the same budget, attacked at the same threat model, and counted by one rule
+ * (metrics/abstainOutcomes.ts): per input, the decision on the clean point and at each attack's
+ * point, the worst attack per input. Beside the common measures each row has the certified or
+ * verified share where the family has a certificate and its paper's own measure. A row is reported
+ * (onRow) as soon as its family is done, so a cancelled run keeps the rows it finished.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CancelledError, checkpoint, isCancelled } from '../cancel';
+import { runSmoothingOnSet } from '../certify/run';
+import { modelClassifier } from '../certify/smoothing';
+import { type Bounds2d, makeGrid2d } from '../data/synthetic2d';
+import { abstainOutcomes, share } from '../metrics/abstainOutcomes';
+import { averageCertifiedRadius } from '../metrics/certified';
+import { composeModels } from '../metrics/composition';
+import { robustnessSplit } from '../metrics/robustness';
+import { rCon } from '../metrics/rejectorScores';
+import { tprAccuracy } from '../metrics/selective';
+import { verifyAbstain } from '../verify/abstainVerification';
+import type { TrainProgress } from '../training/trainer';
+import { ARENA_FAMILY_INFO, type ArenaConfig, type ArenaFamily, familyUnavailable, normaliseArenaConfig, orderedFamilies } from './arenaConfig';
+import { ARENA_TPR, type ArenaDecider, arenaPredictOptions, familyDecider, logitDecisions } from './arenaDecisions';
+import type { ArenaCost, ArenaFigure, ArenaResult, ArenaRow } from './arenaResults';
+import { familyExperiment, trainingAttackStepsOf } from './arenaTraining';
+import { accuracyCoveragePoints } from './rconRejectionMetrics';
+import { runTraining } from './runner';
+
+export interface ArenaProgress {
+  family: ArenaFamily;
+  /** 0-based position of the family among those run, and their number. */
+  index: number;
+  count: number;
+  stage: 'train' | 'attack' | 'certify' | 'grid';
+  /** Progress within the stage, 0..1. */
+  fraction: number;
+  detail: string;
+}
+
+export interface ArenaControl {
+  signal?: AbortSignal | null;
+  onProgress?: (p: ArenaProgress) => void;
+  /** Each finished row, as soon as it is done (a cancelled run keeps these). */
+  onRow?: (row: ArenaRow) => void;
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+function emptyRow(family: ArenaFamily): ArenaRow {
+  const info = ARENA_FAMILY_INFO[family];
+  return { family, ...info, status: 'done', note: null, cost: null, attacks: [], outcomes: null, guarantees: [], guaranteeNote: null, paperMeasure: null, coverage: null, decisions: null, grid: null };
+}
+
+interface Trained {
+  model: tf.LayersModel;
+  rrTemperature: number;
+}
+
+/** Runs the arena; returns every row (failed and not-run ones included). Throws on a bad config before training anything. */
+export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {}): Promise<ArenaResult> {
+  const config = normaliseArenaConfig(rawConfig);
+  const started = now();
+  const families = orderedFamilies(config);
+  const rows: ArenaRow[] = [];
+  const models = new Map<ArenaFamily, tf.LayersModel>();
+  let labels: Int32Array | null = null;
+  let points: Float32Array | null = null;
+  let numClasses = 0;
+  try {
+    for (const [index, family] of families.entries()) {
+      await checkpoint(control.signal);
+      const report = (stage: ArenaProgress['stage'], fraction: number, detail: string) => control.onProgress?.({ family, index, count: families.length, stage, fraction, detail });
+      const row = emptyRow(family);
+      const unavailable = familyUnavailable(family, config);
+      if (unavailable) {
+        row.status = 'not-run';
+        row.note = unavailable;
+      } else {
+        const exp = familyExperiment(config, family);
+        const t0 = now();
+        const onTrain = (p: TrainProgress) => report('train', (p.epoch - 1 + (p.kind === 'batch' ? p.batch / p.batches : 1)) / p.epochs, `epoch ${p.epoch} of ${p.epochs}`);
+        const { dataset, model, result } = await runTraining(exp, onTrain, control.signal);
+        models.set(family, model);
+        if (result.status === 'cancelled') throw new CancelledError('The arena was cancelled.');
+        const trainMs = now() - t0;
+        numClasses = dataset.numClasses;
+        const count = config.count > 0 ? Math.min(config.count, dataset.yTest.length) : dataset.yTest.length;
+        labels ??= dataset.yTest.slice(0, count);
+        points ??= dataset.xTest.slice(0, count * 2);
+        const cost: ArenaCost = {
+          epochs: result.epochsCompleted,
+          optimizerSteps: result.epochsCompleted * Math.ceil((dataset.yTrain.length) / exp.training.batchSize),
+          trainingAttackSteps: trainingAttackStepsOf(exp),
+          optimizer: exp.training.optimizer,
+          learningRate: exp.training.learningRate,
+          batchSize: exp.training.batchSize,
+          seed: exp.seed,
+          trainSeconds: seconds(trainMs),
+          evaluateSeconds: 0,
+          trainStatus: result.status,
+        };
+        row.cost = cost;
+        if (result.status === 'diverged') {
+          row.status = 'failed';
+          row.note = `Training stopped: ${result.message}`;
+        } else {
+          const t1 = now();
+          try {
+            await evaluateFamily(row, { family, model, rrTemperature: exp.training.rr.temperature }, config, labels, points, numClasses, dataset.bounds, models, control, report);
+          } catch (e) {
+            if (isCancelled(e)) throw e;
+            row.status = 'failed';
+            row.note = e instanceof Error ? e.message : String(e);
+          }
+          cost.evaluateSeconds = seconds(now() - t1);
+        }
+      }
+      rows.push(row);
+      control.onRow?.(row);
+    }
+  } finally {
+    for (const m of models.values()) m.dispose();
+  }
+  return {
+    config,
+    backend: tf.getBackend(),
+    versions: { tfjs: tf.version.tfjs },
+    numClasses,
+    labels: Array.from(labels ?? []),
+    points: Array.from(points ?? []),
+    rows,
+    elapsedSeconds: seconds(now() - started),
+  };
+}
+
+async function decideAll(decider: ArenaDecider, x: tf.Tensor, control: ArenaControl): Promise<Int32Array> {
+  return decider.decide(x, { signal: control.signal });
+}
+
+async function evaluateFamily(
+  row: ArenaRow,
+  trained: Trained & { family: ArenaFamily },
+  config: ArenaConfig,
+  labels: Int32Array,
+  points: Float32Array,
+  numClasses: number,
+  bounds: Bounds2d,
+  models: Map<ArenaFamily, tf.LayersModel>,
+  control: ArenaControl,
+  report: (stage: ArenaProgress['stage'], fraction: number, detail: string) => void,
+): Promise<void> {
+  const { family, model } = trained;
+  const n = labels.length;
+  const x = tf.tensor2d(points, [n, 2]);
+  const y = tf.tensor1d(labels, 'int32');
+  try {
+    const decider = await familyDecider(family, model, config, numClasses, x, labels, trained.rrTemperature);
+    const clean = await decideAll(decider, x, control);
+    const attacked: Int32Array[] = [];
+    const adversarial: tf.Tensor[] = [];
+    try {
+      for (const [j, attack] of decider.attacks.entries()) {
+        report('attack', j / decider.attacks.length, attack.label);
+        const xAdv = await attack.run(x, y, { signal: control.signal });
+        adversarial.push(xAdv);
+        attacked.push(await decideAll(decider, xAdv, control));
+      }
+      row.outcomes = abstainOutcomes({ labels, clean, attacked });
+      row.attacks = decider.attacks.map((a, j) => ({ id: a.id, label: a.label, robustAccuracy: abstainOutcomes({ labels, clean, attacked: [attacked[j]] }).robustAccuracy }));
+      row.decisions = { clean: Array.from(clean), attacked: attacked.map((a) => Array.from(a)) };
+      if (decider.score && attacked.length) {
+        const worst = row.attacks.reduce((w, a, j) => (a.robustAccuracy.k < row.attacks[w].robustAccuracy.k ? j : w), 0);
+        const scores = await decider.score.scores(adversarial[worst]);
+        // The score ranks the answers the model would give: the smoothed classifier's own decisions, the logits' argmax otherwise.
+        const answers = family === 'gaussian' || family === 'cat-rs' ? attacked[worst] : await logitDecisions(model, adversarial[worst], numClasses);
+        const curve = accuracyCoveragePoints(scores, Uint8Array.from(answers, (p, i) => Number(p === labels[i])));
+        row.coverage = { score: decider.score.name, attack: row.attacks[worst].label, coverage: curve.coverage, accuracy: curve.accuracy };
+      }
+      await paperMeasure(row, trained, config, x, labels, adversarial, numClasses, models, control, report);
+    } finally {
+      tf.dispose(adversarial);
+    }
+    await guarantees(row, trained, config, x, labels, numClasses, control, report);
+    if (config.gridResolution > 0) {
+      report('grid', 0, 'decision regions');
+      const r = config.gridResolution;
+      const grid = tf.tensor2d(makeGrid2d(bounds, r), [r * r, 2]);
+      try {
+        row.grid = { resolution: r, bounds, decisions: Array.from(await decideAll(decider, grid, control)) };
+      } finally {
+        grid.dispose();
+      }
+    }
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+async function paperMeasure(
+  row: ArenaRow,
+  trained: Trained & { family: ArenaFamily },
+  config: ArenaConfig,
+  x: tf.Tensor,
+  labels: Int32Array,
+  adversarial: tf.Tensor[],
+  numClasses: number,
+  models: Map<ArenaFamily, tf.LayersModel>,
+  control: ArenaControl,
+  report: (stage: ArenaProgress['stage'], fraction: number, detail: string) => void,
+): Promise<void> {
+  const { family, model } = trained;
+  const { norm, eps } = config.threat;
+  const attack = { kind: 'pgd' as const, norm, eps, steps: config.budget.attackSteps, stepSize: 0, restarts: config.budget.attackRestarts, randomStart: true, box: null, seed: config.seed };
+  if (family === 'era-selector') {
+    const core = models.get('standard');
+    if (!core) return;
+    report('attack', 1, 'composition with the standard model');
+    const rc = { signal: control.signal };
+    const robustAtEps = await robustnessSplit(model, x, labels, attack, rc);
+    const robustAtTwoEps = await robustnessSplit(model, x, labels, { ...attack, eps: 2 * eps }, rc);
+    const coreAtEps = await robustnessSplit(core, x, labels, attack, rc);
+    const c = composeModels({ labels, robustAtEps, robustAtTwoEps, corePredictions: coreAtEps.predictions, coreAtEps });
+    row.paperMeasure = {
+      label: 'composition robust accuracy (authors\' measure)',
+      value: c.authorsRobustAccuracy ?? NaN,
+      definition: 'Paper 001\'s 2-compositional model: the ERA model where the selector accepts, the standard model elsewhere, credited per input with the robust accuracy of whichever model answers (ymerkli/robust-abstain\'s compositional accuracy).',
+    };
+  } else if (family === 'rr') {
+    const adaptive = row.attacks.findIndex((a) => a.id === 'adaptive');
+    if (adaptive < 0) return;
+    const scores = await rCon(model, adversarial[adaptive], { temperature: trained.rrTemperature });
+    const answers = await logitDecisions(model, adversarial[adaptive], numClasses);
+    const correct = Uint8Array.from(answers, (p, i) => Number(p === labels[i]));
+    const value = correct.some((c) => c === 1) ? tprAccuracy(scores, correct, ARENA_TPR).accuracy : 0;
+    row.paperMeasure = {
+      label: 'TPR-95 accuracy under the adaptive attack',
+      value,
+      definition: 'Paper 000\'s measure: accuracy on the attacked inputs R-Con keeps, with the threshold set anew on the attacked set so that it keeps 95% of its correctly classified inputs.',
+    };
+  }
+}
+
+async function guarantees(
+  row: ArenaRow,
+  trained: Trained & { family: ArenaFamily },
+  config: ArenaConfig,
+  x: tf.Tensor,
+  labels: Int32Array,
+  numClasses: number,
+  control: ArenaControl,
+  report: (stage: ArenaProgress['stage'], fraction: number, detail: string) => void,
+): Promise<void> {
+  const { family, model } = trained;
+  const { norm, eps } = config.threat;
+  const n = labels.length;
+  const figures: ArenaFigure[] = [];
+  if (family === 'gaussian' || family === 'cat-rs') {
+    report('certify', 0, 'CERTIFY');
+    // An l∞ ball of radius eps in d dimensions lies inside the l2 ball of radius eps·√d.
+    const radius = norm === 'l2' ? eps : eps * Math.sqrt(2);
+    const o = arenaPredictOptions(config, family, 'certify');
+    const { rows, cancelled } = await runSmoothingOnSet('certify', modelClassifier(model), x, labels, Array.from({ length: n }, (_, i) => i), { ...o, n: config.smoothing.certifyN }, {
+      signal: control.signal,
+      onProgress: (f) => report('certify', f, 'CERTIFY'),
+    });
+    if (cancelled) throw new CancelledError('The arena was cancelled.');
+    const k = rows.filter((r) => r.correct === 1 && (r.radius ?? 0) >= radius).length;
+    figures.push({
+      id: 'certified',
+      label: norm === 'l2' ? 'certified (radius ≥ eps)' : 'certified (l2 radius ≥ eps·√2)',
+      definition: `Share of inputs whose smoothed prediction is right with a certified l2 radius of at least ${Number(radius.toPrecision(4))} (CERTIFY, n = ${config.smoothing.certifyN}, alpha = ${config.smoothing.alpha})${norm === 'linf' ? ': the l∞ ball of radius eps lies inside it' : ''}.`,
+      share: share(k, n),
+    });
+    row.paperMeasure = {
+      label: 'average certified radius (ACR)',
+      value: averageCertifiedRadius(rows),
+      definition: 'Paper 002\'s measure: the mean l2 radius CERTIFY gives the correctly classified inputs, the others counting 0.',
+    };
+  } else if (family === 'rr') {
+    row.guaranteeNote = 'No certificate: neither paper 000 nor the verifiers here bound the R-Con rejector.';
+  } else if (norm !== 'linf') {
+    row.guaranteeNote = 'IBP and CROWN bound l∞ boxes here; under an l2 threat model no verified figure is given.';
+  } else {
+    const ibpClasses = family === 'ibp-m1' || family === 'ibp-m3';
+    // The selector answers F(x) on all of B(x, eps) wherever F is verified constant on B(x, 2·eps).
+    const radius = family === 'era-selector' ? 2 * eps : eps;
+    for (const bound of ['ibp', 'crown'] as const) {
+      report('certify', bound === 'ibp' ? 0 : 0.5, `${bound.toUpperCase()} verification`);
+      const v = await verifyAbstain(model, x, labels, radius, { numClasses, bound, box: null, signal: control.signal });
+      let k = 0;
+      for (let i = 0; i < n; i++) k += v.verified[i];
+      const name = bound === 'ibp' ? 'IBP' : 'CROWN';
+      figures.push({
+        id: `verified-${bound}`,
+        label: family === 'era-selector' ? `verified (${name} at 2·eps)` : `verified (${name})`,
+        definition: ibpClasses
+          ? `Share of inputs classified right whose every point in the eps-ball provably lands in the right class or an abstain class (${name} bounds).`
+          : family === 'era-selector'
+            ? `Share of inputs classified right where ${name} proves the ERA model constant on the 2·eps-ball, so the selector answers the same right class on the whole eps-ball.`
+            : `Share of inputs classified right whose every point in the eps-ball provably gets the same class (${name} bounds).`,
+        share: share(k, n),
+      });
+      if (ibpClasses && bound === 'ibp') {
+        row.paperMeasure = {
+          label: 'verified error, abstain = success (IBP)',
+          value: v.verifiedError,
+          definition: 'Paper 004\'s measure: share of inputs not proven to land, everywhere in the eps-ball, in the right class or an abstain class.',
+        };
+      }
+    }
+  }
+  row.guarantees = figures;
+}

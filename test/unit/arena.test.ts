@@ -1,0 +1,140 @@
+/**
+ * The abstain arena: its config refuses bad fields by name; each family's decisions are what its
+ * rule says (hand-built models); every column of a run's table is the function it summarises
+ * applied to the run's own per-input decisions; a certificate never claims more than the attacks
+ * leave; the same seed gives the same table; a cancel keeps the finished rows; nothing leaks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, test } from 'vitest';
+import { ABSTAIN_DECISION, type ArenaConfig, type ArenaRow, abstainOutcomes, arenaCsv, defaultArenaConfig, isCancelled, normaliseArenaConfig, runArena } from '../../src/core';
+import { logitDecisions, towards } from '../../src/core/experiments/arenaDecisions';
+import { fixedDenseModel, useWasmBackend } from './helpers';
+
+useWasmBackend();
+
+function small(families: ArenaConfig['families']): ArenaConfig {
+  const c = defaultArenaConfig();
+  c.data = { ...c.data, size: 200 };
+  c.budget = { epochs: 3, trainingAttackSteps: 5, attackSteps: 10, attackRestarts: 1 };
+  c.smoothing = { ...c.smoothing, predictSamples: 200, certifyN0: 20, certifyN: 1000 };
+  c.gridResolution = 8;
+  c.families = families;
+  return c;
+}
+
+describe('arena config', () => {
+  test('the defaults are valid and run every family', () => {
+    const c = normaliseArenaConfig({});
+    expect(c.families).toHaveLength(9);
+    expect(c.threat).toEqual({ norm: 'linf', eps: 0.1 });
+  });
+  test('bad fields are refused by name, with the value and what is allowed', () => {
+    expect(() => normaliseArenaConfig({ threat: { eps: 0 } })).toThrow(/threat\.eps must be > 0.*\(got 0\)/);
+    expect(() => normaliseArenaConfig({ families: ['standard', 'svm'] })).toThrow(/families has "svm"; allowed: standard, pgd-at/);
+    expect(() => normaliseArenaConfig({ families: ['rr', 'rr'] })).toThrow(/families names a family twice/);
+    expect(() => normaliseArenaConfig({ families: [] })).toThrow(/families must be a non-empty list/);
+    expect(() => normaliseArenaConfig({ budget: { epochs: 1.5 } })).toThrow(/budget\.epochs/);
+    expect(() => normaliseArenaConfig({ colour: 'red' })).toThrow(/colour is not a known field/);
+  });
+});
+
+describe('arena decisions', () => {
+  test('an abstain-class output means abstain, a non-finite row is a wrong answer (K + M)', async () => {
+    // Logits = x·I over 3 outputs (K = 2 regular classes, 1 abstain class).
+    const model = fixedDenseModel([{ kernel: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], bias: [0, 0, 0] }]);
+    const x = tf.tensor2d([[3, 1, 0], [0, 2, 1], [0, 1, 5], [NaN, 0, 0]]);
+    expect(Array.from(await logitDecisions(model, x, 2))).toEqual([0, 1, ABSTAIN_DECISION, 3]);
+    tf.dispose([x]);
+    model.dispose();
+  });
+  test('the selector attack’s point lies on the segment to the far point, at most eps from x', async () => {
+    const x = tf.tensor2d([[0, 0], [1, 1], [0, 0]]);
+    const far = tf.tensor2d([[0.4, -0.1], [1.05, 1], [0.3, 0.4]]);
+    const linf = await towards(x, far, 'linf', 0.2).array();
+    expect(linf[0][0]).toBeCloseTo(0.2, 6);
+    expect(linf[0][1]).toBeCloseTo(-0.05, 6);
+    expect(linf[1]).toEqual([expect.closeTo(1.05, 6), 1]);
+    const l2 = await towards(x, far, 'l2', 0.25).array();
+    expect(l2[2][0]).toBeCloseTo(0.15, 6);
+    expect(l2[2][1]).toBeCloseTo(0.2, 6);
+    tf.dispose([x, far]);
+  });
+});
+
+/** Checks one finished row against the functions it summarises. */
+function checkRow(row: ArenaRow, labels: number[]): void {
+  expect(row.status, `${row.family}: ${row.note}`).toBe('done');
+  const d = row.decisions!;
+  expect(d.clean).toHaveLength(labels.length);
+  expect(row.outcomes).toEqual(abstainOutcomes({ labels, clean: d.clean, attacked: d.attacked }));
+  row.attacks.forEach((a, j) => expect(a.robustAccuracy).toEqual(abstainOutcomes({ labels, clean: d.clean, attacked: [d.attacked[j]] }).robustAccuracy));
+  // The worst attack per input leaves no more than the strongest single attack.
+  expect(row.outcomes!.robustAccuracy.k).toBeLessThanOrEqual(Math.min(...row.attacks.map((a) => a.robustAccuracy.k)));
+  const o = row.outcomes!;
+  for (const g of row.guarantees) {
+    // A certificate covers the whole ball, so it cannot claim more than the attacks leave.
+    const empiricalSafe = row.family.startsWith('ibp') ? o.robustErrorAbstainSuccess.n - o.robustErrorAbstainSuccess.k : row.family === 'gaussian' ? o.cleanAccuracy.k : o.robustAccuracy.k;
+    expect(g.share.k, `${row.family} ${g.id}`).toBeLessThanOrEqual(empiricalSafe);
+  }
+  expect(row.grid!.decisions).toHaveLength(64);
+  expect(row.cost!.epochs).toBe(3);
+}
+
+describe('a small arena', () => {
+  test('every column is the function it summarises, on the run’s own decisions; the tensor count is unchanged', async () => {
+    const config = small(['standard', 'era-selector', 'rr', 'gaussian', 'ibp-m3']);
+    const before = tf.memory().numTensors;
+    const seen: string[] = [];
+    const result = await runArena(config, { onRow: (r) => seen.push(r.family) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(seen).toEqual(['standard', 'era-selector', 'rr', 'gaussian', 'ibp-m3']);
+    expect(result.labels).toHaveLength(40);
+    for (const row of result.rows) checkRow(row, result.labels);
+    const byFamily = Object.fromEntries(result.rows.map((r) => [r.family, r]));
+    expect(byFamily.standard.outcomes!.cleanAbstention.k).toBe(0);
+    expect(byFamily.rr.attacks.map((a) => a.id)).toEqual(['pgd', 'apgd-ce', 'adaptive']);
+    expect(byFamily['era-selector'].attacks.map((a) => a.id)).toEqual(['pgd', 'apgd-ce', 'selector']);
+    expect(byFamily['ibp-m3'].attacks.map((a) => a.id)).toEqual(['pgd', 'apgd-ce', 'abstain-pgd']);
+    expect(byFamily.gaussian.guarantees.map((g) => g.id)).toEqual(['certified']);
+    expect(byFamily.standard.guarantees.map((g) => g.id)).toEqual(['verified-ibp', 'verified-crown']);
+    expect(byFamily.rr.guaranteeNote).toMatch(/No certificate/);
+    // The composition needs the standard model, which ran first.
+    expect(byFamily['era-selector'].paperMeasure!.value).toBeGreaterThanOrEqual(0);
+    expect(byFamily['ibp-m3'].paperMeasure!.label).toMatch(/verified error/);
+    // Rectified Rejection keeps 95% of the correct clean inputs: its clean abstention is small but its threshold is set.
+    expect(byFamily.rr.outcomes!.cleanAbstention.value).toBeLessThan(0.2);
+    const csv = arenaCsv(result).trim().split('\n');
+    expect(csv).toHaveLength(6);
+    expect(csv[0].split(',').slice(0, 6)).toEqual(['family', 'label', 'status', 'cleanAccuracy', 'cleanAccuracy_lower', 'cleanAccuracy_upper']);
+    expect(Number(csv[1].split(',')[3])).toBe(byFamily.standard.outcomes!.cleanAccuracy.value);
+  }, 120_000);
+
+  test('the same seed gives the same table; another seed another', async () => {
+    const config = small(['pgd-at']);
+    const a = await runArena(config);
+    const b = await runArena(config);
+    expect(b.rows[0].decisions).toEqual(a.rows[0].decisions);
+    expect(b.rows[0].outcomes).toEqual(a.rows[0].outcomes);
+    const c = await runArena({ ...config, seed: 2 });
+    expect(c.rows[0].grid!.decisions).not.toEqual(a.rows[0].grid!.decisions);
+  }, 60_000);
+
+  test('under l2, the IBP families say why they are not run, and the rest run', async () => {
+    const config = small(['standard', 'ibp-m1']);
+    config.threat = { norm: 'l2', eps: 0.1 };
+    const r = await runArena(config);
+    expect(r.rows[1]).toMatchObject({ family: 'ibp-m1', status: 'not-run', note: expect.stringMatching(/l∞ boxes/) });
+    expect(r.rows[0].guaranteeNote).toMatch(/l2 threat model/);
+  }, 60_000);
+
+  test('a cancel stops the run with the finished rows reported and no tensor left', async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const rows: ArenaRow[] = [];
+    const run = runArena(small(['standard', 'trades', 'ibp-m1']), { signal: controller.signal, onRow: (r) => (rows.push(r), controller.abort()) });
+    const error = await run.catch((e: unknown) => e);
+    expect(isCancelled(error)).toBe(true);
+    expect(rows.map((r) => r.family)).toEqual(['standard']);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
