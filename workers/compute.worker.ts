@@ -26,6 +26,7 @@ import { verifyApi } from './verifyApi';
 import { noiseRejectionApi } from './noiseRejectionApi';
 import { libraryApi } from './libraryApi';
 import { imageApi } from './imageApi';
+import { arenaApi } from './arenaApi';
 import type { BackendInfo, WorkerApi, WorkerEvent } from './protocol';
 
 setWasmPaths({
@@ -127,6 +128,7 @@ const api: WorkerApi = {
   ...noiseRejectionApi,
   ...libraryApi,
   ...imageApi,
+  ...arenaApi,
 };
 
 Comlink.expose(api);

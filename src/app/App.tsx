@@ -6,6 +6,7 @@ import { Header } from './shell/Header';
 import { SmoothingView } from './features/smoothing/SmoothingView';
 import { RconView } from './features/rcon/RconView';
 import { VerificationView } from './features/verification/VerificationView';
+import { ArenaView } from './features/arena/ArenaView';
 import { ImagesView } from './features/images/ImagesView';
 import { JobBar } from './shell/JobBar';
 import { Messages } from './shell/Messages';
@@ -48,7 +49,7 @@ export function App() {
       ) : null}
       <JobBar />
       <LessonDock />
-      {view === 'lessons' ? <LessonsIndex /> : view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RconView /> : view === 'verify' ? <VerificationView /> : <BenchView />}
+      {view === 'lessons' ? <LessonsIndex /> : view === 'playground' ? <PlaygroundView /> : view === 'figure1' ? <Figure1View /> : view === 'images' ? <ImagesView /> : view === 'smoothing' ? <SmoothingView /> : view === 'rejection' ? <RconView /> : view === 'verify' ? <VerificationView /> : view === 'arena' ? <ArenaView /> : <BenchView />}
       <footer className="footer">
         Implements{' '}
         {PAPER_ORDER.map((id, i) => (

@@ -50,11 +50,11 @@ describe('arena decisions', () => {
   test('the selector attack’s point lies on the segment to the far point, at most eps from x', async () => {
     const x = tf.tensor2d([[0, 0], [1, 1], [0, 0]]);
     const far = tf.tensor2d([[0.4, -0.1], [1.05, 1], [0.3, 0.4]]);
-    const linf = await towards(x, far, 'linf', 0.2).array();
+    const linf = (await towards(x, far, 'linf', 0.2).array()) as number[][];
     expect(linf[0][0]).toBeCloseTo(0.2, 6);
     expect(linf[0][1]).toBeCloseTo(-0.05, 6);
     expect(linf[1]).toEqual([expect.closeTo(1.05, 6), 1]);
-    const l2 = await towards(x, far, 'l2', 0.25).array();
+    const l2 = (await towards(x, far, 'l2', 0.25).array()) as number[][];
     expect(l2[2][0]).toBeCloseTo(0.15, 6);
     expect(l2[2][1]).toBeCloseTo(0.2, 6);
     tf.dispose([x, far]);

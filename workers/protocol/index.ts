@@ -13,6 +13,7 @@ import type { SmoothingWorkerApi } from './smoothing';
 import type { NoiseRejectionWorkerApi } from './noiseRejection';
 import type { RconRejectionWorkerApi } from './rconRejection';
 import type { VerifyWorkerApi } from './verify';
+import type { ArenaWorkerApi } from './arena';
 
 export type * from './common';
 export type * from './playground';
@@ -23,6 +24,7 @@ export type * from './smoothing';
 export type * from './noiseRejection';
 export type * from './rconRejection';
 export type * from './verify';
+export type * from './arena';
 export * from './modelKey';
 
 export interface WorkerApi
@@ -34,4 +36,5 @@ export interface WorkerApi
     SmoothingWorkerApi,
     NoiseRejectionWorkerApi,
     RconRejectionWorkerApi,
-    VerifyWorkerApi {}
+    VerifyWorkerApi,
+    ArenaWorkerApi {}

@@ -9,5 +9,6 @@ export const VIEW_LABELS: Record<View, string> = {
   smoothing: 'Smoothing',
   rejection: 'Rectified Rejection',
   verify: 'Verification',
+  arena: 'Arena',
   bench: 'Bench',
 };

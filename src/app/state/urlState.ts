@@ -4,7 +4,7 @@
  */
 import { type ExperimentConfig, type FieldErrors, experimentFromSearch, experimentToSearch } from '../../core/settings';
 
-export const VIEWS = ['playground', 'figure1', 'images', 'smoothing', 'rejection', 'verify', 'bench', 'lessons'] as const;
+export const VIEWS = ['playground', 'figure1', 'images', 'smoothing', 'rejection', 'verify', 'arena', 'bench', 'lessons'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface UrlState {

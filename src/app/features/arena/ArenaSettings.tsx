@@ -1,0 +1,57 @@
+/** The arena's settings: data, threat model, budget, the smoothed classifiers' sampling, and which families enter (each with why it cannot run, where it cannot). */
+import { ARENA_FAMILIES, ARENA_FAMILY_INFO, DATASET2D_INFO, DATASET2D_KINDS, type Dataset2dKind, familyUnavailable, getPath } from '../../../core/settings';
+import { Checkbox } from '../../ui/Checkbox';
+import { LabeledSelect } from '../../ui/Select';
+import { Section } from '../../ui/Section';
+import { type SettingBinding, SettingField } from '../../ui/SettingField';
+import { arenaProblems, useArena } from './arenaState';
+
+function useArenaSetting(path: string): SettingBinding {
+  const value = useArena((s) => getPath(s.config, path) as number);
+  const error = useArena((s) => arenaProblems(s.config)[path]);
+  const setField = useArena((s) => s.setField);
+  return { value, error, onValue: (v) => setField(path, v) };
+}
+
+function Field({ path, label, tip, unit }: { path: string; label: string; tip: string; unit?: string }) {
+  return <SettingField name={path} useSetting={useArenaSetting} label={label} tip={tip} unit={unit} testId={`arena-${path.replace(/\./g, '-')}`} errorTestId={`arena-error-${path.replace(/\./g, '-')}`} labelInError />;
+}
+
+export function ArenaSettings() {
+  const config = useArena((s) => s.config);
+  const setField = useArena((s) => s.setField);
+  const setFamily = useArena((s) => s.setFamily);
+  const familiesError = arenaProblems(config).families;
+  return (
+    <>
+      <Section title="Data and threat model" testId="arena-data">
+        <LabeledSelect label="2-D data" tip="The toy data every family trains and is tested on (20% of the points are held out)." value={config.data.kind} testId="arena-data-kind" options={DATASET2D_KINDS.map((k) => ({ value: k, label: DATASET2D_INFO[k].label }))} onChange={(v) => setField('data.kind', v as Dataset2dKind)} />
+        <Field path="data.size" label="points" tip="Points generated, 20% of them held out for testing." />
+        <LabeledSelect label="norm" tip="The threat model's norm: every attack, and the certificates, use it." value={config.threat.norm} testId="arena-norm" options={[{ value: 'linf', label: 'l∞' }, { value: 'l2', label: 'l2' }]} onChange={(v) => setField('threat.norm', v)} />
+        <Field path="threat.eps" label="eps" tip="Radius of the threat model's ball B(x, eps), in input units: every family trains for it (where it trains adversarially) and is attacked at it." />
+        <Field path="seed" label="seed" tip="Seeds every family's initial weights, shuffles and attacks: the same seed gives the same table on the same backend." />
+      </Section>
+      <Section title="Budget (the same for every family)" testId="arena-budget">
+        <Field path="budget.epochs" label="epochs" tip="Training epochs of every family." />
+        <Field path="budget.trainingAttackSteps" label="training attack steps" tip="PGD steps inside each training step of PGD-AT, TRADES, ERA, RR and CAT-RS." />
+        <Field path="budget.attackSteps" label="attack steps" tip="Iterations of every evaluation attack: PGD, APGD-CE and each family's adaptive attack." />
+        <Field path="smoothing.sigma" label="σ (smoothing)" tip="Noise level of Gaussian augmentation and CAT-RS, and of their smoothed classifiers." />
+        <Field path="smoothing.predictSamples" label="PREDICT samples" tip="Noisy copies per input behind a smoothed classifier's decision (clean and attacked)." />
+        <Field path="smoothing.certifyN" label="CERTIFY samples" tip="Noisy copies per input behind the certified radius." />
+      </Section>
+      <Section title="Families" testId="arena-families">
+        {ARENA_FAMILIES.map((f) => {
+          const why = familyUnavailable(f, config);
+          return (
+            <div key={f}>
+              <Checkbox label={ARENA_FAMILY_INFO[f].paper === '—' ? ARENA_FAMILY_INFO[f].label : `${ARENA_FAMILY_INFO[f].label} — ${ARENA_FAMILY_INFO[f].paper}`} tip={ARENA_FAMILY_INFO[f].abstains} checked={config.families.includes(f)} testId={`arena-family-${f}`} onChange={(on) => setFamily(f, on)} />
+              {why && config.families.includes(f) ? <p className="hint">{why}</p> : null}
+            </div>
+          );
+        })}
+        {familiesError ? <p className="field-error" role="alert" data-testid="arena-error-families">Families {familiesError}</p> : null}
+        <p className="hint">Not in the arena yet: the denoiser with sample rejection (Sheikholeslami et al.), image data, and models from the library; the Smoothing and Images views run them one at a time.</p>
+      </Section>
+    </>
+  );
+}

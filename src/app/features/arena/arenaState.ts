@@ -1,0 +1,68 @@
+/**
+ * The Arena view's state and actions: the arena config the form edits (the one the CLI reads), the
+ * rows as the worker finishes them, the whole result at the end, and the downloads (table as CSV
+ * and JSON, the config for `npm run cli -- arena`).
+ */
+import { create } from 'zustand';
+import { type ArenaConfig, type ArenaFamily, type ArenaResult, type ArenaRow, arenaCsv, defaultArenaConfig, setPath, validateArenaConfig } from '../../../core/settings';
+import { proxy, worker } from '../../workerClient';
+import { progressProxy, updateJob, withJob } from '../../state/jobs';
+import { useStore } from '../../state/store';
+import { download, downloadJson } from '../../ui/download';
+
+interface ArenaState {
+  config: ArenaConfig;
+  /** The config of the rows shown (the form may have moved on since). */
+  ranConfig: ArenaConfig | null;
+  rows: ArenaRow[];
+  result: ArenaResult | null;
+  setField: (path: string, value: unknown) => void;
+  setFamily: (family: ArenaFamily, on: boolean) => void;
+}
+
+export const useArena = create<ArenaState>((set) => ({
+  config: defaultArenaConfig(),
+  ranConfig: null,
+  rows: [],
+  result: null,
+  setField: (path, value) => set((s) => ({ config: setPath(s.config, path, value) })),
+  setFamily: (family, on) => set((s) => ({ config: { ...s.config, families: on ? [...s.config.families.filter((f) => f !== family), family] : s.config.families.filter((f) => f !== family) } })),
+}));
+
+/** The problems of the form's config, by field path (empty when it can run). */
+export function arenaProblems(config: ArenaConfig): Record<string, string> {
+  return validateArenaConfig(config);
+}
+
+export async function runArena(): Promise<void> {
+  const { config } = useArena.getState();
+  const problems = Object.entries(arenaProblems(config));
+  if (problems.length) return useStore.getState().pushMessage('error', `Arena refused: ${problems.map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  const ran = structuredClone(config);
+  useArena.setState({ rows: [], result: null, ranConfig: ran });
+  const label = `Abstain arena: ${ran.families.length} famil${ran.families.length === 1 ? 'y' : 'ies'} at ${ran.threat.norm === 'linf' ? 'l∞' : 'l2'} eps ${ran.threat.eps}`;
+  const result = await withJob('arena', label, (jobId, progress) =>
+    worker().runArena(
+      jobId,
+      ran,
+      progressProxy(progress),
+      proxy((row: ArenaRow) => useArena.setState((s) => ({ rows: [...s.rows, row] }))),
+      proxy((text: string) => updateJob(jobId, { detail: text })),
+    ),
+  );
+  if (result) useArena.setState({ result, rows: result.rows });
+}
+
+export function downloadArenaCsv(): void {
+  download('arena.csv', arenaCsv({ rows: useArena.getState().rows }), 'text/csv');
+}
+
+export function downloadArenaJson(): void {
+  const { result, rows, ranConfig } = useArena.getState();
+  downloadJson('arena.json', result ? { complete: true, ...result } : { complete: false, config: ranConfig, rows });
+}
+
+/** The config of the form, for `npm run cli -- arena arena-config.json` (the same numbers on the same backend). */
+export function downloadArenaConfig(): void {
+  downloadJson('arena-config.json', useArena.getState().config);
+}

@@ -1,0 +1,117 @@
+/**
+ * The Arena view as a user drives it: a bad setting is named and blocks the run; a small arena
+ * over all nine families fills the table row by row with the six measures and their intervals,
+ * the definitions, both plots and the decision regions; the CSV, the JSON and the config download
+ * agree with the table; the worker's tensor count is unchanged; a cancel keeps the finished rows.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { BASE_URL, launchBrowser } from './launch';
+import { waitForBackend, workerTensors } from './page';
+
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+const jobsIdle = () => page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 180_000 });
+const rowCells = () =>
+  page.$$eval('[data-testid=arena-table] [data-testid=arena-row]', (trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [td.dataset.col ?? String(i), td.textContent ?? '']))));
+
+const SMALL: Array<[string, string]> = [
+  ['data-size', '200'],
+  ['budget-epochs', '3'],
+  ['budget-trainingAttackSteps', '3'],
+  ['budget-attackSteps', '5'],
+  ['smoothing-predictSamples', '200'],
+  ['smoothing-certifyN', '1000'],
+];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${BASE_URL}?view=arena`);
+  await waitForBackend(page);
+  await page.waitForSelector('[data-testid=arena-view]');
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('a bad setting is named under its field and blocks the run', async () => {
+  await page.fill('[data-testid=arena-threat-eps]', '-1');
+  await expect.poll(() => page.textContent('[data-testid=arena-error-threat-eps]')).toMatch(/eps must be > 0 and ≤ 10 \(got -1\)/);
+  expect(await page.isDisabled('[data-testid=arena-run]')).toBe(true);
+  await page.fill('[data-testid=arena-threat-eps]', '0.1');
+  for (const f of ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'ibp-m1', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
+  await expect.poll(() => page.textContent('[data-testid=arena-error-families]')).toMatch(/must be a non-empty list/);
+  expect(await page.isDisabled('[data-testid=arena-run]')).toBe(true);
+  for (const f of ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'ibp-m1', 'ibp-m3']) await page.check(`[data-testid=arena-family-${f}]`);
+  await expect.poll(() => page.isEnabled('[data-testid=arena-run]')).toBe(true);
+});
+
+test('a small arena fills the table, the definitions, both plots and the regions; the downloads agree with it', async () => {
+  for (const [field, value] of SMALL) await page.fill(`[data-testid=arena-${field}]`, value);
+  const tensors = await workerTensors(page);
+  await page.click('[data-testid=arena-run]');
+  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
+  await jobsIdle();
+  const rows = await rowCells();
+  expect(rows).toHaveLength(9);
+  const share = (text: string) => Number(/^([\d.]+)%/.exec(text)![1]) / 100;
+  for (const r of rows) {
+    for (const m of ['cleanAccuracy', 'cleanAbstention', 'acceptedAccuracy', 'robustAccuracy', 'robustInaccuracy', 'robustErrorAbstainSuccess']) {
+      // Accuracy on accepted inputs is undefined where a model declined every clean input.
+      expect(r[m], `${r.family} ${m}`).toMatch(m === 'acceptedAccuracy' && share(r.cleanAbstention) === 1 ? /^— \(no input\)$/ : /^\d+\.\d% \[\d+\.\d%, \d+\.\d%\]$/);
+    }
+    // Robust and accurate is a part of accurate.
+    expect(share(r.robustAccuracy)).toBeLessThanOrEqual(share(r.cleanAccuracy));
+  }
+  expect(rows[0].family).toMatch(/^Standard training/);
+  expect(share(rows[0].cleanAbstention)).toBe(0);
+  expect(rows[4].guarantees).toMatch(/No certificate/);
+  expect(rows[5].guarantees).toMatch(/certified \(l2 radius ≥ eps·√2\): \d/);
+  expect(rows[7].paper).toMatch(/verified error, abstain = success \(IBP\)/);
+  const definitions = await page.textContent('[data-testid=arena-definitions]');
+  expect(definitions).toMatch(/robust inaccuracy.*wrong answer no attack could move/);
+  expect(definitions).toMatch(/an attack that only causes an abstention fails/);
+  expect(await page.$$eval('[data-testid=arena-tradeoff-plot] .scatterlayer .trace', (t) => t.length)).toBe(9);
+  // Confidence for the three plain models, R-Con, and the two smoothed classifiers' vote shares.
+  expect(await page.$$eval('[data-testid=arena-coverage-plot] .scatterlayer .trace', (t) => t.length)).toBe(6);
+  const abstainShares = await page.$$eval('[data-testid=arena-regions] canvas', (cs) => cs.map((c) => Number(c.getAttribute('data-abstain-share'))));
+  expect(abstainShares).toHaveLength(9);
+  expect(abstainShares[0]).toBe(0); // standard training never abstains
+  expect(Math.max(...abstainShares)).toBeGreaterThan(0); // some family abstains somewhere on the plane
+  expect(await workerTensors(page)).toBe(tensors);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-csv]')]);
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+  expect(lines).toHaveLength(10);
+  const header = lines[0].split(',');
+  const standard = lines[1].split(',');
+  expect(standard[0]).toBe('standard');
+  expect(Number(standard[header.indexOf('robustAccuracy')])).toBeCloseTo(share(rows[0].robustAccuracy), 3);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-json]')]);
+  const result = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  expect(result.complete).toBe(true);
+  expect(result.rows).toHaveLength(9);
+  expect(result.labels).toHaveLength(40);
+  const [cfg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-config]')]);
+  const config = JSON.parse(readFileSync((await cfg.path())!, 'utf8'));
+  expect(config).toMatchObject({ version: 1, data: { size: 200 }, budget: { epochs: 3, attackSteps: 5 }, threat: { norm: 'linf', eps: 0.1 } });
+  expect(config).toEqual(result.config);
+});
+
+test('cancelling keeps the families already finished', async () => {
+  await page.fill('[data-testid=arena-budget-epochs]', '30');
+  await page.click('[data-testid=arena-run]');
+  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
+  await page.click('[data-testid=cancel-job]');
+  await jobsIdle();
+  await expect.poll(() => page.textContent('.messages')).toMatch(/Abstain arena.*: cancelled/);
+  const rows = await rowCells();
+  expect(rows.length).toBeGreaterThanOrEqual(1);
+  expect(rows.length).toBeLessThan(9);
+  expect(errors).toEqual([]);
+});

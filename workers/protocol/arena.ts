@@ -1,0 +1,11 @@
+/** The worker's abstain-arena request: the arena config in, each family's row as it finishes, the whole result at the end. Plain data only. */
+import type { ArenaConfig, ArenaResult, ArenaRow } from '../../src/core/settings';
+import type { ProgressFn } from './common';
+
+export interface ArenaWorkerApi {
+  /**
+   * Runs the arena as job `jobId`: `onRow` gets each family's row as soon as it is done (a
+   * cancelled run keeps those), `onStage` what runs now (family and stage, for the job bar).
+   */
+  runArena(jobId: string, config: ArenaConfig, onProgress: ProgressFn, onRow: (row: ArenaRow) => void, onStage: (text: string) => void): Promise<ArenaResult>;
+}
