@@ -101,6 +101,20 @@ test('a small arena fills the table, the definitions, both plots and the regions
   const config = JSON.parse(readFileSync((await cfg.path())!, 'utf8'));
   expect(config).toMatchObject({ version: 1, data: { size: 200 }, budget: { epochs: 3, attackSteps: 5 }, threat: { norm: 'linf', eps: 0.1 } });
   expect(config).toEqual(result.config);
+
+  const [md] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-report]')]);
+  const report = readFileSync((await md.path())!, 'utf8');
+  expect(report.startsWith('# Abstain arena report')).toBe(true);
+  const tableLines = report.split('\n').filter((l) => l.startsWith('| '));
+  expect(tableLines).toHaveLength(2 + 9);
+  expect(tableLines[2]).toContain(rows[0].robustAccuracy);
+  // Two plots as PNG and SVG, and the nine families' regions as PNG, all embedded.
+  expect(report.match(/\(data:image\/png;base64,[A-Za-z0-9+/=]{100,}\)/g)).toHaveLength(2 + 9);
+  expect(report.match(/\(data:image\/svg\+xml,/g)).toHaveLength(2);
+  const block = /```json\n([\s\S]*?)\n```/.exec(report)![1];
+  expect(JSON.parse(block)).toEqual(result.config);
+  expect(report).toMatch(/npm run cli -- arena arena-config\.json/);
+  expect(report).toMatch(/- tfjs: \d+\.\d+\.\d+/);
 });
 
 test('cancelling keeps the families already finished', async () => {

@@ -1,19 +1,21 @@
 /**
  * `npm run cli -- arena CONFIG.json`: the config the page exports reproduces the in-process run's
- * numbers (same backend, same seed); the JSON is complete, the CSV has one line per family; a bad
- * config is refused with exit status 2, naming the field.
+ * numbers (same backend, same seed); the JSON is complete, the CSV has one line per family; shards
+ * of the families merge into the single run's JSON; a bad config is refused with exit status 2,
+ * naming the field.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { defaultArenaConfig, runArena } from '../../src/core';
-import { cli } from './cliRun';
+import { cli, start } from './cliRun';
 import { useWasmBackend } from './helpers';
 
 useWasmBackend();
 const dir = mkdtempSync(join(tmpdir(), 'cli-arena-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 
 describe('cli arena', () => {
   test('the exported config gives the same table through the CLI as in the page’s core call', async () => {
@@ -37,6 +39,42 @@ describe('cli arena', () => {
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines.map((l) => l.split(',')[0])).toEqual(['family', 'trades', 'rr', 'ibp-m1']);
   }, 120_000);
+
+  test('three shards merge into the single run’s JSON, byte for byte but the times', async () => {
+    const config = defaultArenaConfig();
+    config.data = { ...config.data, size: 150 };
+    config.budget = { epochs: 2, trainingAttackSteps: 3, attackSteps: 5, attackRestarts: 1 };
+    config.gridResolution = 6;
+    // The ERA row's composition needs the standard model, which its shard trains for itself.
+    config.families = ['standard', 'era-selector', 'rr', 'ibp-m1'];
+    const path = join(dir, 'shards.json');
+    writeFileSync(path, JSON.stringify(config));
+    const single = join(dir, 'single.json');
+    expect(cli('arena', path, '--out', single).code).toBe(0);
+    const parts = [1, 2, 3].map((i) => join(dir, `part${i}.json`));
+    const runs = await Promise.all(parts.map((out, i) => start(['arena', path, '--shard', `${i + 1}/3`, '--out', out])));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(parts[1], 'utf8')).rows.map((r: { family: string }) => r.family)).toEqual(['era-selector']);
+    const merged = join(dir, 'merged.json');
+    const m = cli('merge', parts[2], parts[0], parts[1], '--out', merged);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stderr).toMatch(/merged 3 arena shards: standard, era-selector, rr, ibp-m1/);
+    const untimed = (text: string) => text.replace(/"(trainSeconds|evaluateSeconds|elapsedSeconds)": [\d.e+-]+/g, '"$1": 0');
+    expect(untimed(readFileSync(merged, 'utf8'))).toBe(untimed(readFileSync(single, 'utf8')));
+    // The same family twice, and shards of another config, are refused by name.
+    const twice = cli('merge', parts[0], parts[0]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/family standard is in both/);
+    const other = JSON.parse(readFileSync(parts[1], 'utf8'));
+    other.config.seed = 9;
+    writeFileSync(join(dir, 'other.json'), JSON.stringify(other));
+    const mixed = cli('merge', parts[0], join(dir, 'other.json'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/other\.json ran another config/);
+    const empty = cli('arena', path, '--shard', '1/5');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/this part is empty; use at most 4 shards/);
+  }, 180_000);
 
   test('a bad config is refused by field, before anything trains', () => {
     const path = join(dir, 'bad.json');

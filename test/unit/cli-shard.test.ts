@@ -5,28 +5,17 @@
  * byte but for the time column; the shard blocks partition the inputs; bad flags and logs that
  * cannot be joined are refused with exit status 2 and a message naming them.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { shardOf } from '../../src/cli/shard';
-import { ROOT, cli, useTrainedModel } from './cliRun';
+import { cli, start, useTrainedModel } from './cliRun';
 
 const TINY = { version: 1, seed: 4, data: { kind: 'gaussians3', size: 80, testFraction: 0.25 }, training: { method: 'standard', epochs: 3, batchSize: 10 } };
 const setup = useTrainedModel('cli-shard-', TINY);
 
 const FLAGS = ['--sigma', '0.25', '--n0', '20', '--n', '400', '--alpha', '0.01', '--batch', '200', '--seed', '11'];
-
-/** Runs the CLI without waiting for it (so that shards run side by side); resolves with its exit code. */
-function start(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
 
 /** The log with each row's time column (the last) blanked: what one run and its merge share. */
 const untimed = (text: string) => text.replace(/\t\d+:\d{2}:\d{2}(\.\d+)?\n/g, '\t-\n');

@@ -21,6 +21,16 @@ export function cli(...args: string[]): Run {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the CLI without waiting for it (so that shards run side by side); resolves with its exit code and standard error. */
+export function start(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
 /**
  * Runs the CLI in the background and kills it with SIGKILL (kill -9: no handler runs) as soon as
  * `ready()` holds, polled every 10 ms (or once it has exited by itself); resolves when it is gone.

@@ -8,6 +8,8 @@ declare module 'plotly.js-cartesian-dist-min' {
   export function purge(root: HTMLElement): void;
   /** Saves a figure ({ data, layout } or a drawn plot) as an image file. */
   export function downloadImage(figure: HTMLElement | { data: Data[]; layout: Layout }, options: { format: 'png' | 'svg'; filename: string; width?: number; height?: number }): Promise<string>;
+  /** Renders a figure off-screen into an image's data URL (png: base64; svg: URI-encoded). */
+  export function toImage(figure: { data: Data[]; layout: Layout }, options: { format: 'png' | 'svg'; width?: number; height?: number }): Promise<string>;
   export namespace Plots {
     function resize(root: HTMLElement): void;
   }
@@ -16,6 +18,7 @@ declare module 'plotly.js-cartesian-dist-min' {
     newPlot: typeof newPlot;
     purge: typeof purge;
     downloadImage: typeof downloadImage;
+    toImage: typeof toImage;
     Plots: { resize(root: HTMLElement): void };
     Icons: Record<string, { width: number; height: number; path: string }>;
   };

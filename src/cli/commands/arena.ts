@@ -4,13 +4,14 @@
  * The JSON is rewritten after every family (with "complete": false until the last), so Ctrl-C or
  * a crash keeps the rows finished so far; the CSV is the table (one line per family).
  */
-import { type ArenaResult, type ArenaRow, arenaCsv, isCancelled, parseArenaConfig, runArena } from '../../core';
+import { type ArenaResult, type ArenaRow, arenaCsv, isCancelled, orderedFamilies, parseArenaConfig, runArena } from '../../core';
 import { type OptionSpec, backendOption, configPath, parseCommandArgs, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { readTextFile, writeResult, writeText } from '../files';
 import { initBackend, interruptSignal, status } from '../session';
+import { SHARD_OPTION, shardFlag, shardOf } from '../shard';
 
-export const ARENA_USAGE = `Usage: npm run cli -- arena CONFIG.json [--out FILE.json] [--csv FILE.csv] [--backend wasm|cpu]
+export const ARENA_USAGE = `Usage: npm run cli -- arena CONFIG.json [--out FILE.json] [--csv FILE.csv] [--shard i/N] [--backend wasm|cpu]
 
 The abstain arena: trains one model per family (standard, PGD-AT, TRADES, ERA with the
 robustness selector, PGD-AT + Rectified Rejection, Gaussian augmentation and CAT-RS smoothed,
@@ -24,9 +25,12 @@ exports a complete one.
 
   --out FILE     the result JSON (default: stdout); rewritten after each family
   --csv FILE     the table as CSV, one line per family
+  --shard i/N    run only part i of N of the config's families (a contiguous block, in the
+                 table's order); "npm run cli -- merge" joins the parts' JSON into the JSON
+                 one run writes (each family's row does not depend on the others)
   --backend NAME wasm (default) or cpu`;
 
-const OPTIONS = { out: { type: 'string' }, csv: { type: 'string' } } as const satisfies OptionSpec;
+const OPTIONS = { out: { type: 'string' }, csv: { type: 'string' }, ...SHARD_OPTION } as const satisfies OptionSpec;
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
@@ -58,14 +62,20 @@ export async function arenaCommand(argv: string[]): Promise<number> {
     if (e instanceof CliError) throw e;
     throw new CliError(`${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
   }
+  const shard = shardFlag(args);
+  const only = shard ? shardOf(orderedFamilies(config), shard) : undefined;
+  if (only && only.length === 0) throw new CliError(`--shard ${shard!.index}/${shard!.count}: the config has ${config.families.length} famil${config.families.length === 1 ? 'y' : 'ies'}, so this part is empty; use at most ${config.families.length} shards`);
   const backend = await initBackend(backendOption(args));
+  if (only) status.log(`shard ${shard!.index}/${shard!.count}: ${only.join(', ')}`);
   const signal = interruptSignal();
   const rows: ArenaRow[] = [];
-  const partial = (): Partial<ArenaResult> & { complete: boolean } => ({ complete: false, config, backend, rows });
+  const shardField = shard ? { shard: { index: shard.index, count: shard.count, families: only } } : {};
+  const partial = (): Partial<ArenaResult> & { complete: boolean } => ({ complete: false, ...shardField, config, backend, rows });
   let result: ArenaResult;
   try {
     result = await runArena(config, {
       signal,
+      only,
       onProgress: (p) => status.update(`${p.index + 1}/${p.count} ${p.family}: ${p.stage} ${p.detail} ${(100 * p.fraction).toFixed(0)}%`),
       onRow: (row) => {
         rows.push(row);
@@ -83,7 +93,7 @@ export async function arenaCommand(argv: string[]): Promise<number> {
     throw e;
   }
   status.done();
-  writeResult({ complete: true, ...result }, out);
+  writeResult({ complete: true, ...shardField, ...result }, out);
   if (csv) writeText(arenaCsv(result), csv);
   status.log(`arena finished in ${result.elapsedSeconds.toFixed(1)} s on ${result.backend}${out && out !== '-' ? `; wrote ${out}` : ''}${csv ? ` and ${csv}` : ''}`);
   return EXIT.ok;

@@ -10,7 +10,8 @@
 import { formatCertificationLog, parseCertificationLog } from '../../core/settings';
 import { type ParsedArgs, parseCommandArgs, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
-import { readTextFile, wholeLines, writeText } from '../files';
+import { readTextFile, wholeLines, writeResult, writeText } from '../files';
+import { mergeArenaShards } from '../arenaMerge';
 import { status } from '../status';
 
 export const MERGE_USAGE = `Usage: npm run cli -- merge FILE... [--out FILE]
@@ -20,6 +21,10 @@ with --shard i/N and otherwise the same flags) into the log of one run: the head
 the rows in the order of the inputs. Every row is kept as written, so the result is one run's
 log byte for byte except the time column. Refuses logs of different kinds (certify and predict)
 and an input that two logs both hold.
+
+Given the JSON files of arena --shard i/N runs, joins their rows into the JSON of one run (equal
+to it but for the times); refuses shards of different configs or backends and a family that two
+shards both hold.
 
   --out FILE       write the merged log there (default: stdout)`;
 
@@ -64,6 +69,12 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const files = args.positionals.map((path) => ({ path, text: readTextFile(path, 'log') }));
+  if (files.length && files.every((f) => f.text.trimStart().startsWith('{'))) {
+    const arena = mergeArenaShards(files);
+    writeResult(arena.result, stringOption(args, 'out'));
+    status.log(`merged ${files.length} arena shards: ${arena.families.join(', ')}${arena.missing.length ? `; missing: ${arena.missing.join(', ')} (their shard failed or was not given)` : ''}`);
+    return EXIT.ok;
+  }
   const merged = mergeLogs(files);
   writeText(merged.text, stringOption(args, 'out'));
   // A shard that failed or was cut short leaves its inputs out: the count is for the user to check.

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CancelledError } from '../cancel';
 import { type TrainConfig, train } from '../training/trainer';
 
-type BenchFamilyId = 'grid2d' | 'image' | 'smoothing' | 'verify';
+type BenchFamilyId = 'grid2d' | 'image' | 'smoothing' | 'verify' | 'arena';
 
 export interface BenchCase {
   id: string;

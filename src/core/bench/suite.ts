@@ -9,6 +9,7 @@ import { GRID2D_CASES } from './cases/grid2d';
 import { IMAGE_CASES } from './cases/image';
 import { SMOOTHING_CASES } from './cases/smoothing';
 import { VERIFY_CASES } from './cases/verify';
+import { ARENA_CASES } from './cases/arena';
 import { type BenchOptions, type BenchResult, runCase } from './runner';
 
 export type { BenchCase } from './case';
@@ -24,6 +25,7 @@ const BENCH_FAMILIES: readonly BenchFamily[] = [
   { id: 'image', label: 'Default image CNN, 28×28×1', cases: IMAGE_CASES },
   { id: 'smoothing', label: 'Randomized smoothing', cases: SMOOTHING_CASES },
   { id: 'verify', label: 'Verification', cases: VERIFY_CASES },
+  { id: 'arena', label: 'Abstain arena', cases: ARENA_CASES },
 ];
 
 export const BENCH_CASES: readonly BenchCase[] = BENCH_FAMILIES.flatMap((f) => f.cases);

@@ -42,6 +42,11 @@ export interface ArenaControl {
   onProgress?: (p: ArenaProgress) => void;
   /** Each finished row, as soon as it is done (a cancelled run keeps these). */
   onRow?: (row: ArenaRow) => void;
+  /**
+   * Runs only these of the config's families (a shard of the run: `cli arena --shard`); each
+   * family's row does not depend on which others run, so the shards' rows are the whole run's.
+   */
+  only?: readonly ArenaFamily[];
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -61,7 +66,9 @@ interface Trained {
 export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {}): Promise<ArenaResult> {
   const config = normaliseArenaConfig(rawConfig);
   const started = now();
-  const families = orderedFamilies(config);
+  const only = control.only;
+  if (only && only.some((f) => !config.families.includes(f))) throw new Error(`runArena: only names ${only.filter((f) => !config.families.includes(f)).join(', ')}, which the config's families (${config.families.join(', ')}) do not hold`);
+  const families = orderedFamilies(config).filter((f) => !only || only.includes(f));
   const rows: ArenaRow[] = [];
   const models = new Map<ArenaFamily, tf.LayersModel>();
   let labels: Int32Array | null = null;
@@ -213,9 +220,11 @@ async function paperMeasure(
   const { norm, eps } = config.threat;
   const attack = { kind: 'pgd' as const, norm, eps, steps: config.budget.attackSteps, stepSize: 0, restarts: config.budget.attackRestarts, randomStart: true, box: null, seed: config.seed };
   if (family === 'era-selector') {
-    const core = models.get('standard');
-    if (!core) return;
+    if (!config.families.includes('standard')) return;
     report('attack', 1, 'composition with the standard model');
+    // A shard without the standard family trains it here: the same config and seed give the same model.
+    const core = models.get('standard') ?? (await runTraining(familyExperiment(config, 'standard'), undefined, control.signal)).model;
+    if (!models.has('standard')) models.set('standard', core);
     const rc = { signal: control.signal };
     const robustAtEps = await robustnessSplit(model, x, labels, attack, rc);
     const robustAtTwoEps = await robustnessSplit(model, x, labels, { ...attack, eps: 2 * eps }, rc);

@@ -60,6 +60,15 @@ function drawRegions(canvas: HTMLCanvasElement, row: ArenaRow, points: readonly 
   }
 }
 
+/** A canvas with the row's regions and the test points, for the report. */
+export function regionCanvas(row: ArenaRow, points: readonly number[], labels: readonly number[]): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = SIZE;
+  canvas.height = SIZE;
+  drawRegions(canvas, row, points, labels);
+  return canvas;
+}
+
 function RegionCanvas({ row, points, labels }: { row: ArenaRow; points: readonly number[]; labels: readonly number[] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {

@@ -11,7 +11,7 @@ import { ArenaRegions } from './ArenaRegions';
 import { ArenaSettings } from './ArenaSettings';
 import { ArenaTable } from './ArenaTable';
 import { coverageLayout, coverageTraces, tradeoffLayout, tradeoffTraces } from './arenaPlots';
-import { arenaProblems, downloadArenaConfig, downloadArenaCsv, downloadArenaJson, runArena, useArena } from './arenaState';
+import { arenaProblems, downloadArenaConfig, downloadArenaCsv, downloadArenaJson, downloadArenaReport, runArena, useArena } from './arenaState';
 
 export function ArenaView() {
   const busy = useBusy();
@@ -48,22 +48,26 @@ export function ArenaView() {
               JSON
             </button>
           </div>
-          <p className="hint">A Markdown report with the plots is not built yet: download the plots with each plot's camera button.</p>
+          <div className="row">
+            <button type="button" className="small" data-testid="arena-download-report" disabled={!result} onClick={() => void downloadArenaReport()} title="One Markdown file for an appendix: the setup, the table with intervals, the definitions, each family's details, the plots as PNG and SVG and the regions as PNG (embedded), the config for the CLI and the versions.">
+              Report (Markdown)
+            </button>
+          </div>
         </aside>
         <main className="arena-main">
           {rows.length ? <ArenaTable rows={rows} /> : <p className="hint" data-testid="arena-empty">Run the arena: each family's row appears as soon as it is trained and attacked.</p>}
-          {rows.length ? (
-            <div className="arena-plots">
-              <figure>
-                <figcaption>Robust accuracy against clean abstention, one point per model (bars: 95% intervals)</figcaption>
-                <Plot data={tradeoffTraces(rows)} layout={tradeoffLayout} testId="arena-tradeoff-plot" />
-              </figure>
-              <figure>
-                <figcaption>Accuracy on the accepted inputs against coverage, under the attack that hurt each model most (score-based rejectors)</figcaption>
-                {coverage.length ? <Plot data={coverage} layout={coverageLayout} testId="arena-coverage-plot" /> : <p className="hint">No score-based rejector has run yet.</p>}
-              </figure>
-            </div>
-          ) : null}
+          {/* The plots are drawn from the start (empty), so plotly's first layout is not paid while the rows arrive. */}
+          <div className="arena-plots">
+            <figure>
+              <figcaption>Robust accuracy against clean abstention, one point per model (bars: 95% intervals)</figcaption>
+              <Plot data={tradeoffTraces(rows)} layout={tradeoffLayout} testId="arena-tradeoff-plot" />
+            </figure>
+            <figure>
+              <figcaption>Accuracy on the accepted inputs against coverage, under the attack that hurt each model most (score-based rejectors)</figcaption>
+              <Plot data={coverage} layout={coverageLayout} testId="arena-coverage-plot" />
+              {coverage.length ? null : <p className="hint">Drawn when a score-based rejector (a plain classifier's confidence, R-Con, a smoothed classifier's vote share) has run.</p>}
+            </figure>
+          </div>
           <ArenaRegions rows={rows} points={result?.points ?? []} labels={result?.labels ?? []} />
         </main>
       </div>

@@ -62,6 +62,14 @@ export function downloadArenaJson(): void {
   downloadJson('arena.json', result ? { complete: true, ...result } : { complete: false, config: ranConfig, rows });
 }
 
+/** The self-contained Markdown report of the finished arena (arenaReport.ts). */
+export async function downloadArenaReport(): Promise<void> {
+  const { result } = useArena.getState();
+  if (!result) return;
+  const { arenaReport } = await import('./arenaReport');
+  download('arena-report.md', await arenaReport(result, { userAgent: navigator.userAgent, date: new Date() }), 'text/markdown');
+}
+
 /** The config of the form, for `npm run cli -- arena arena-config.json` (the same numbers on the same backend). */
 export function downloadArenaConfig(): void {
   downloadJson('arena-config.json', useArena.getState().config);
