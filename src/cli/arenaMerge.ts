@@ -8,7 +8,7 @@
 import { type ArenaResult, type ArenaRow, orderedFamilies } from '../core/settings';
 import { CliError } from './errors';
 
-type ShardJson = Partial<ArenaResult> & { complete?: boolean; shard?: unknown };
+type ShardJson = Partial<ArenaResult> & { complete?: boolean; shard?: unknown; dataset?: unknown };
 
 function parseShard(path: string, text: string): ShardJson {
   let v: unknown;
@@ -59,12 +59,15 @@ export function mergeArenaShards(files: { path: string; text: string }[]): Merge
   const config = first.json.config!;
   const order = orderedFamilies(config);
   const missing = order.filter((f) => !rows.has(f));
+  if (shards.some((sh) => !same(sh.json.dataset, first.json.dataset))) throw new CliError('merge: the shards read different image files (their "dataset" differs)');
   const result = {
     complete: complete && missing.length === 0,
+    ...(first.json.dataset !== undefined ? { dataset: first.json.dataset } : {}),
     config,
     backend: first.json.backend,
     versions: first.json.versions,
     numClasses,
+    inputShape: first.json.inputShape,
     labels,
     points,
     rows: order.filter((f) => rows.has(f)).map((f) => rows.get(f)!.row),

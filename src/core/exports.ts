@@ -89,7 +89,7 @@ export { intervalBounds, ibpBounds, inputBox, penultimateBox, propagateBox, type
 export { verificationPlan, type VerifyStep } from './verify/layers';
 export { maximiseOverSimplex, exactSegmentMax, degeneracyPenalty, degeneracyAscentTerm, boxSpecBound, specVectors, successSetOneHot, targetClasses, type DegeneracyRegulariser, type SimplexOptions, type SimplexResult } from './verify/abstainSimplex';
 export { verifyAbstain, abstainClassesOf, emptyVerdicts, placeVerdicts, verdictsOver, ABSTAIN_VERIFY_DEFAULTS, type AbstainVerdicts, type VerifyAbstainOptions, type BoundMethod } from './verify/abstainVerification';
-export { crownBounds, crownPenultimateBox, crownSpecLowerBound } from './verify/crown';
+export { crownBounds, crownPenultimateBox, crownRefusal, crownSpecLowerBound } from './verify/crown';
 export { ibp as ibpTraining, abstainCrossEntropy } from './training/ibp';
 
 // What the CLI reads and writes besides the science: dataset files, configs, CSV, certification logs.
@@ -105,4 +105,5 @@ export { type RejectionEvaluation } from './experiments/rconRejectionEval';
 export { type RejectionEvalConfig, withAdaptiveObjectives, rejectionEvalErrorList, REJECTION_EVAL_OBJECTIVES, type RejectionEvalDataKind, parseRejectionEvalConfig, defaultRejectionEvalConfig, validateRejectionEvalConfig } from './experiments/rconRejectionEvalConfig';
 export { MAX_TEXT_FILE_BYTES, MAX_MODEL_PARAMS, MAX_BATCH_BYTES, fileTooLarge, megabytes } from './limits';
 export { bytesPerCopy, checkBatchFits } from './certify/batchMemory';
-export { runArena, type ArenaControl, type ArenaProgress } from './experiments/arena';
+export { runArena, type ArenaControl, type ArenaProgress, type ArenaImageData } from './experiments/arena';
+export { familyImageExperiment } from './experiments/arenaTraining';

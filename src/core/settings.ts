@@ -58,5 +58,5 @@ export { COUPLED_REJECTION_PRESET, COUPLED_PRESET_MODEL_ID } from './experiments
 export { ABSTAIN_PRESET, ABSTAIN_PRESET_EPS, ABSTAIN_TRADEOFF_LAMBDAS, abstainPresetRuns, abstainTradeoffRuns, type AbstainPresetRun } from './experiments/abstainPreset';
 export { ABSTAIN_VERIFY_DEFAULTS } from './verify/verifyConfig';
 export { MAX_TEXT_FILE_BYTES, MAX_MODEL_PARAMS, fileTooLarge } from './limits';
-export { ARENA_FAMILIES, ARENA_FAMILY_INFO, ARENA_DEFAULTS, ARENA_RULES, defaultArenaConfig, validateArenaConfig, normaliseArenaConfig, parseArenaConfig, orderedFamilies, familyUnavailable, type ArenaConfig, type ArenaFamily, type ArenaThreat, type ArenaBudget, type ArenaSmoothing } from './experiments/arenaConfig';
+export { ARENA_FAMILIES, ARENA_FAMILY_INFO, ARENA_DEFAULTS, ARENA_RULES, defaultArenaConfig, arenaSourceDefaults, arenaBox, validateArenaConfig, normaliseArenaConfig, parseArenaConfig, orderedFamilies, familyUnavailable, type ArenaConfig, type ArenaFamily, type ArenaThreat, type ArenaBudget, type ArenaSmoothing } from './experiments/arenaConfig';
 export { arenaCsv, type ArenaResult, type ArenaRow, type ArenaFigure, type ArenaCost } from './experiments/arenaResults';

@@ -129,3 +129,27 @@ test('cancelling keeps the families already finished', async () => {
   expect(rows.length).toBeLessThan(9);
   expect(errors).toEqual([]);
 });
+
+test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions, and CROWN saying why it has no figure', async () => {
+  await page.selectOption('[data-testid=arena-source]', 'images');
+  await expect.poll(() => page.inputValue('[data-testid=arena-threat-eps]')).toBe('8/255');
+  await expect.poll(() => page.textContent('[data-testid=arena-image-dataset]')).toMatch(/No image data set is loaded/);
+  await page.click('[data-testid=arena-load-subset]');
+  await expect.poll(() => page.textContent('[data-testid=arena-image-dataset]'), { timeout: 60_000 }).toMatch(/Fashion-MNIST.*2000 training, 500 test records of 28 × 28 × 1, 10 classes/);
+  for (const [field, value] of [['images-trainLimit', '100'], ['count', '20'], ['budget-epochs', '1'], ['budget-attackSteps', '3'], ['smoothing-predictSamples', '50'], ['smoothing-certifyN', '200']]) await page.fill(`[data-testid=arena-${field}]`, value);
+  for (const f of ['pgd-at', 'trades', 'era-selector', 'rr', 'cat-rs', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
+  const tensors = await workerTensors(page);
+  await page.click('[data-testid=arena-run]');
+  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
+  await jobsIdle();
+  const rows = await rowCells();
+  expect(rows).toHaveLength(3);
+  expect(rows[0].family).toMatch(/^Standard training/);
+  expect(rows[1].family).toMatch(/^Gaussian augmentation, smoothed/);
+  expect(rows[2].family).toMatch(/^IBP, one abstain class/);
+  expect(rows[0].guarantees).toMatch(/CROWN bounds MLPs only/);
+  expect(rows[1].guarantees).toMatch(/certified \(l2 radius ≥ eps·√784\)/);
+  expect(await page.$$('[data-testid=arena-regions] canvas')).toHaveLength(0);
+  expect(await workerTensors(page)).toBe(tensors);
+  expect(errors).toEqual([]);
+});

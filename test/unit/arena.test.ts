@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { ABSTAIN_DECISION, type ArenaConfig, type ArenaRow, abstainOutcomes, arenaCsv, defaultArenaConfig, isCancelled, normaliseArenaConfig, runArena } from '../../src/core';
-import { logitDecisions, towards } from '../../src/core/experiments/arenaDecisions';
+import { familyDecider, logitDecisions, towards } from '../../src/core/experiments/arenaDecisions';
 import { fixedDenseModel, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -137,4 +137,31 @@ describe('a small arena', () => {
     expect(rows.map((r) => r.family)).toEqual(['standard']);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
+});
+
+describe('arena decisions on images', () => {
+  test('every attack of every family keeps its points in the pixel box [0, 1]', async () => {
+    const config = defaultArenaConfig();
+    config.source = 'images';
+    config.threat = { norm: 'linf', eps: 0.5 };
+    config.budget = { ...config.budget, attackSteps: 3 };
+    // A linear "image" model over 3 pixels (K = 2), inputs near the box's edges.
+    const model = fixedDenseModel([{ kernel: [[1, -1], [2, -2], [-1, 1]], bias: [0, 0] }]);
+    const x = tf.tensor2d([[0.05, 0.9, 0.5], [0.95, 0.1, 0.0], [0.5, 0.5, 1.0]]);
+    const y = tf.tensor1d([1, 0, 0], 'int32');
+    const before = tf.memory().numTensors;
+    for (const family of ['standard', 'era-selector'] as const) {
+      const decider = await familyDecider(family, model, config, 2, x, new Int32Array([1, 0, 0]), 1);
+      for (const attack of decider.attacks) {
+        const adv = await attack.run(x, y, {});
+        const v = await adv.data();
+        adv.dispose();
+        expect(Math.min(...v), `${family} ${attack.id}`).toBeGreaterThanOrEqual(0);
+        expect(Math.max(...v), `${family} ${attack.id}`).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
 });

@@ -76,6 +76,36 @@ describe('cli arena', () => {
     expect(empty.stderr).toMatch(/this part is empty; use at most 4 shards/);
   }, 180_000);
 
+  test('on image files (--data): the CNN families run in the box [0, 1], CROWN says why it has no figure, CERTIFY scales eps by √d', () => {
+    const config = { source: 'images', images: { trainLimit: 100, model: { kind: 'cnn', convLayers: 1, filters: 4, dense: 0 } }, threat: { eps: 8 / 255 }, budget: { epochs: 1, trainingAttackSteps: 2, attackSteps: 3 }, smoothing: { sigma: 0.25, predictSamples: 50, certifyN: 200 }, count: 20, families: ['standard', 'gaussian', 'ibp-m1'] };
+    const path = join(dir, 'images.json');
+    writeFileSync(path, JSON.stringify(config));
+    const refused = cli('arena', path);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/needs its dataset files: give them with --data FILE/);
+    const out = join(dir, 'images-result.json');
+    const fashion = 'public/data/fashion-mnist-subset';
+    const data = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].flatMap((f) => ['--data', `${fashion}/${f}`]);
+    const r = cli('arena', path, ...data, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.inputShape).toEqual([28, 28, 1]);
+    expect(result.labels).toHaveLength(20);
+    expect(result.points).toEqual([]);
+    expect(result.dataset.train.records).toBe(2000);
+    const [standard, gaussian, ibp] = result.rows;
+    for (const row of result.rows) expect(row.status, row.note).toBe('done');
+    expect(standard.grid).toBeNull();
+    expect(standard.guarantees.map((g: { id: string }) => g.id)).toEqual(['verified-ibp']);
+    expect(standard.guaranteeNote).toMatch(/CROWN bounds MLPs only/);
+    expect(gaussian.guarantees[0].label).toBe('certified (l2 radius ≥ eps·√784)');
+    expect(ibp.paperMeasure.label).toMatch(/verified error/);
+    expect(standard.decisions.attacked).toHaveLength(2);
+    const points = join(dir, 'points.json');
+    writeFileSync(points, JSON.stringify({ families: ['standard'] }));
+    expect(cli('arena', points, '--data', 'x.bin').stderr).toMatch(/--data is for image configs/);
+  }, 120_000);
+
   test('a bad config is refused by field, before anything trains', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ threat: { norm: 'l1' }, families: ['rr', 'svm'] }));

@@ -5,7 +5,8 @@ import type { ProgressFn } from './common';
 export interface ArenaWorkerApi {
   /**
    * Runs the arena as job `jobId`: `onRow` gets each family's row as soon as it is done (a
-   * cancelled run keeps those), `onStage` what runs now (family and stage, for the job bar).
+   * cancelled run keeps those), `onStage` what runs now (family and stage, for the job bar). An
+   * arena on images ("source": "images") runs on the loaded image data set `datasetId`.
    */
-  runArena(jobId: string, config: ArenaConfig, onProgress: ProgressFn, onRow: (row: ArenaRow) => void, onStage: (text: string) => void): Promise<ArenaResult>;
+  runArena(jobId: string, config: ArenaConfig, onProgress: ProgressFn, onRow: (row: ArenaRow) => void, onStage: (text: string) => void, datasetId: string | null): Promise<ArenaResult>;
 }

@@ -4,25 +4,31 @@
  * The JSON is rewritten after every family (with "complete": false until the last), so Ctrl-C or
  * a crash keeps the rows finished so far; the CSV is the table (one line per family).
  */
-import { type ArenaResult, type ArenaRow, arenaCsv, isCancelled, orderedFamilies, parseArenaConfig, runArena } from '../../core';
-import { type OptionSpec, backendOption, configPath, parseCommandArgs, stringOption } from '../args';
+import { type ArenaResult, type ArenaRow, arenaCsv, familyImageExperiment, isCancelled, orderedFamilies, parseArenaConfig, runArena } from '../../core';
+import { type OptionSpec, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
+import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { CliError, EXIT } from '../errors';
 import { readTextFile, writeResult, writeText } from '../files';
 import { initBackend, interruptSignal, status } from '../session';
 import { SHARD_OPTION, shardFlag, shardOf } from '../shard';
 
-export const ARENA_USAGE = `Usage: npm run cli -- arena CONFIG.json [--out FILE.json] [--csv FILE.csv] [--shard i/N] [--backend wasm|cpu]
+export const ARENA_USAGE = `Usage: npm run cli -- arena CONFIG.json [--data FILE ...] [--out FILE.json] [--csv FILE.csv] [--shard i/N] [--backend wasm|cpu]
 
 The abstain arena: trains one model per family (standard, PGD-AT, TRADES, ERA with the
 robustness selector, PGD-AT + Rectified Rejection, Gaussian augmentation and CAT-RS smoothed,
 IBP with one and with three abstain classes) on the config's 2-D data with the same seed and
 budget, attacks each with PGD, APGD-CE and its family's adaptive attack at the config's threat
-model, and reports per family: clean accuracy, clean abstention, accuracy on accepted inputs,
+model ("source": "2d", the default) or on image files ("source": "images", with --data), and
+reports per family: clean accuracy, clean abstention, accuracy on accepted inputs,
 robust accuracy, robust inaccuracy and robust error with abstention as success (each with a 95%
 Clopper-Pearson interval), the certified or verified shares, the paper's own measure and the
 training cost. Fields left out of CONFIG.json take their defaults; the page's Arena view
 exports a complete one.
 
+  --data FILE    "source": "images" only, repeatable: the dataset files (as for train:
+                 IDX images + labels, CIFAR .bin, .gz); the config's images.trainLimit and
+                 count choose the records
+  --cifar100-label K   fine (default) or coarse, for CIFAR-100 files
   --out FILE     the result JSON (default: stdout); rewritten after each family
   --csv FILE     the table as CSV, one line per family
   --shard i/N    run only part i of N of the config's families (a contiguous block, in the
@@ -30,7 +36,7 @@ exports a complete one.
                  one run writes (each family's row does not depend on the others)
   --backend NAME wasm (default) or cpu`;
 
-const OPTIONS = { out: { type: 'string' }, csv: { type: 'string' }, ...SHARD_OPTION } as const satisfies OptionSpec;
+const OPTIONS = { out: { type: 'string' }, csv: { type: 'string' }, data: { type: 'string', multiple: true }, 'cifar100-label': { type: 'string' }, ...SHARD_OPTION } as const satisfies OptionSpec;
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
@@ -65,12 +71,19 @@ export async function arenaCommand(argv: string[]): Promise<number> {
   const shard = shardFlag(args);
   const only = shard ? shardOf(orderedFamilies(config), shard) : undefined;
   if (only && only.length === 0) throw new CliError(`--shard ${shard!.index}/${shard!.count}: the config has ${config.families.length} famil${config.families.length === 1 ? 'y' : 'ies'}, so this part is empty; use at most ${config.families.length} shards`);
+  const dataFiles = stringListOption(args, 'data');
+  if (config.source === 'images') requireDataFiles('arena', dataFiles);
+  else refuseDataFiles(dataFiles, cifar100LabelOption(args));
   const backend = await initBackend(backendOption(args));
+  // The files are read whole and the records chosen as the image experiments choose them; the arena selects its training records itself.
+  const images = config.source === 'images' ? loadImageData(dataFiles, { ...familyImageExperiment(config, 'standard'), data: { trainLimit: 0, testLimit: 0, subset: 'first', seed: config.seed } }, cifar100LabelOption(args)) : null;
+  if (images) status.log(`images: ${images.train.labels.length} training and ${images.test.labels.length} test records of shape [${images.train.shape.join(', ')}], ${images.train.numClasses} classes`);
+  const dataset = images ? { dataset: describeImageData(images) } : {};
   if (only) status.log(`shard ${shard!.index}/${shard!.count}: ${only.join(', ')}`);
   const signal = interruptSignal();
   const rows: ArenaRow[] = [];
   const shardField = shard ? { shard: { index: shard.index, count: shard.count, families: only } } : {};
-  const partial = (): Partial<ArenaResult> & { complete: boolean } => ({ complete: false, ...shardField, config, backend, rows });
+  const partial = (): Partial<ArenaResult> & { complete: boolean } => ({ complete: false, ...shardField, ...dataset, config, backend, rows });
   let result: ArenaResult;
   try {
     result = await runArena(config, {
@@ -82,7 +95,7 @@ export async function arenaCommand(argv: string[]): Promise<number> {
         logRow(row);
         if (out && out !== '-') writeResult(partial(), out);
       },
-    });
+    }, images ?? undefined);
   } catch (e) {
     status.done();
     if (isCancelled(e)) {
@@ -93,7 +106,7 @@ export async function arenaCommand(argv: string[]): Promise<number> {
     throw e;
   }
   status.done();
-  writeResult({ complete: true, ...shardField, ...result }, out);
+  writeResult({ complete: true, ...shardField, ...dataset, ...result }, out);
   if (csv) writeText(arenaCsv(result), csv);
   status.log(`arena finished in ${result.elapsedSeconds.toFixed(1)} s on ${result.backend}${out && out !== '-' ? `; wrote ${out}` : ''}${csv ? ` and ${csv}` : ''}`);
   return EXIT.ok;

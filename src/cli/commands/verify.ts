@@ -24,7 +24,7 @@
  * table with --per-input, and a readable table on stderr.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownBounds, isCancelled, makeDataset2d, verificationPlan, pickIndices, inputTensor } from '../../core';
+import { ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownRefusal, isCancelled, makeDataset2d, verificationPlan, pickIndices, inputTensor } from '../../core';
 import { type OptionSpec, type ParsedArgs, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, writeText } from '../files';
@@ -196,22 +196,6 @@ async function inputsImages(config: ImageExperimentConfig, args: ParsedArgs, dir
   checkImageModel(model, dir, data);
   const t = data.test;
   return { model, x: inputTensor({ x: t.images, labels: t.labels, inputShape: t.shape }), labels: t.labels, numClasses: t.numClasses, dataset: describeImageData(data) };
-}
-
-/** Why CROWN cannot bound this model (null when it can), from one CROWN pass on one input. */
-export function crownRefusal(model: tf.LayersModel, x: tf.Tensor): string | null {
-  try {
-    const one = tf.slice(x, 0, 1);
-    try {
-      const b = crownBounds(model, one, one);
-      tf.dispose([b.lower, b.upper]);
-    } finally {
-      one.dispose();
-    }
-    return null;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
 }
 
 /** The verdicts of one bound over the inputs finished, with the time they took. */

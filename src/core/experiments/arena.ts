@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { CancelledError, checkpoint, isCancelled } from '../cancel';
 import { runSmoothingOnSet } from '../certify/run';
 import { modelClassifier } from '../certify/smoothing';
-import { type Bounds2d, makeGrid2d } from '../data/synthetic2d';
+import { type Bounds2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
+import { type ImageDataset, subsetFirst } from '../data/imageDataset';
+import type { TrainConfig } from '../training/config';
 import { abstainOutcomes, share } from '../metrics/abstainOutcomes';
 import { averageCertifiedRadius } from '../metrics/certified';
 import { composeModels } from '../metrics/composition';
@@ -18,13 +20,14 @@ import { robustnessSplit } from '../metrics/robustness';
 import { rCon } from '../metrics/rejectorScores';
 import { tprAccuracy } from '../metrics/selective';
 import { verifyAbstain } from '../verify/abstainVerification';
-import type { TrainProgress } from '../training/trainer';
-import { ARENA_FAMILY_INFO, type ArenaConfig, type ArenaFamily, familyUnavailable, normaliseArenaConfig, orderedFamilies } from './arenaConfig';
+import { crownRefusal } from '../verify/crown';
+import type { TrainProgress, TrainResult } from '../training/trainer';
+import { ARENA_FAMILY_INFO, type ArenaConfig, type ArenaFamily, arenaBox, familyUnavailable, normaliseArenaConfig, orderedFamilies } from './arenaConfig';
 import { ARENA_TPR, type ArenaDecider, arenaPredictOptions, familyDecider, logitDecisions } from './arenaDecisions';
 import type { ArenaCost, ArenaFigure, ArenaResult, ArenaRow } from './arenaResults';
-import { familyExperiment, trainingAttackStepsOf } from './arenaTraining';
+import { familyExperiment, familyImageExperiment, trainingAttackStepsOf } from './arenaTraining';
 import { accuracyCoveragePoints } from './rconRejectionMetrics';
-import { runTraining } from './runner';
+import { type LabelledSet, labelledTensors, runTraining, selectRecords, trainImageModel } from './runner';
 
 export interface ArenaProgress {
   family: ArenaFamily;
@@ -62,18 +65,60 @@ interface Trained {
   rrTemperature: number;
 }
 
-/** Runs the arena; returns every row (failed and not-run ones included). Throws on a bad config before training anything. */
-export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {}): Promise<ArenaResult> {
+/** The records of an arena on images: the files' training and test sets (the CLI's --data, the page's loaded data set). */
+export interface ArenaImageData {
+  train: ImageDataset;
+  test: ImageDataset;
+}
+
+/** What every family shares: the evaluated test inputs, the classes, the plane (2-D) and the training records (images). */
+interface ArenaSets {
+  test: LabelledSet;
+  numClasses: number;
+  bounds: Bounds2d | null;
+  trainRecords: number;
+  imageTrain: ImageDataset | null;
+}
+
+function arenaSets(config: ArenaConfig, images: ArenaImageData | undefined): ArenaSets {
+  const take = (n: number) => (config.count > 0 ? Math.min(config.count, n) : n);
+  if (config.source === '2d') {
+    const ds = makeDataset2d(config.data);
+    const n = take(ds.yTest.length);
+    return { test: { x: ds.xTest.slice(0, 2 * n), labels: ds.yTest.slice(0, n), inputShape: [2] }, numClasses: ds.numClasses, bounds: ds.bounds, trainRecords: ds.yTrain.length, imageTrain: null };
+  }
+  if (!images) throw new Error('runArena: an arena on images ("source": "images") needs the image records: give the data set files (the CLI\'s --data, or load a data set in the page)');
+  const train = selectRecords(images.train, config.images.trainLimit, familyImageExperiment(config, 'standard'));
+  const test = subsetFirst(images.test, take(images.test.labels.length));
+  if (test.numClasses !== train.numClasses) throw new Error(`runArena: the training records have ${train.numClasses} classes but the test records ${test.numClasses}`);
+  return { test: { x: test.images, labels: test.labels, inputShape: test.shape }, numClasses: train.numClasses, bounds: null, trainRecords: train.labels.length, imageTrain: train };
+}
+
+/** Trains `family` on the arena's data (2-D: generated from the config; images: the selected records). */
+async function trainFamily(config: ArenaConfig, family: ArenaFamily, sets: ArenaSets, onTrain: ((p: TrainProgress) => void) | undefined, signal: AbortSignal | null | undefined): Promise<{ model: tf.LayersModel; result: TrainResult; training: Omit<TrainConfig, 'seed'> }> {
+  if (sets.imageTrain) {
+    const exp = familyImageExperiment(config, family);
+    const { model, result } = await trainImageModel(exp, sets.imageTrain, null, onTrain, signal);
+    return { model, result, training: exp.training };
+  }
+  const exp = familyExperiment(config, family);
+  const { model, result } = await runTraining(exp, onTrain, signal);
+  return { model, result, training: exp.training };
+}
+
+/**
+ * Runs the arena; returns every row (failed and not-run ones included). Throws on a bad config
+ * before training anything. An arena on images takes its records as `images`.
+ */
+export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {}, images?: ArenaImageData): Promise<ArenaResult> {
   const config = normaliseArenaConfig(rawConfig);
   const started = now();
   const only = control.only;
   if (only && only.some((f) => !config.families.includes(f))) throw new Error(`runArena: only names ${only.filter((f) => !config.families.includes(f)).join(', ')}, which the config's families (${config.families.join(', ')}) do not hold`);
   const families = orderedFamilies(config).filter((f) => !only || only.includes(f));
+  const sets = arenaSets(config, images);
   const rows: ArenaRow[] = [];
   const models = new Map<ArenaFamily, tf.LayersModel>();
-  let labels: Int32Array | null = null;
-  let points: Float32Array | null = null;
-  let numClasses = 0;
   try {
     for (const [index, family] of families.entries()) {
       await checkpoint(control.signal);
@@ -84,26 +129,20 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
         row.status = 'not-run';
         row.note = unavailable;
       } else {
-        const exp = familyExperiment(config, family);
         const t0 = now();
         const onTrain = (p: TrainProgress) => report('train', (p.epoch - 1 + (p.kind === 'batch' ? p.batch / p.batches : 1)) / p.epochs, `epoch ${p.epoch} of ${p.epochs}`);
-        const { dataset, model, result } = await runTraining(exp, onTrain, control.signal);
+        const { model, result, training } = await trainFamily(config, family, sets, onTrain, control.signal);
         models.set(family, model);
         if (result.status === 'cancelled') throw new CancelledError('The arena was cancelled.');
-        const trainMs = now() - t0;
-        numClasses = dataset.numClasses;
-        const count = config.count > 0 ? Math.min(config.count, dataset.yTest.length) : dataset.yTest.length;
-        labels ??= dataset.yTest.slice(0, count);
-        points ??= dataset.xTest.slice(0, count * 2);
         const cost: ArenaCost = {
           epochs: result.epochsCompleted,
-          optimizerSteps: result.epochsCompleted * Math.ceil((dataset.yTrain.length) / exp.training.batchSize),
-          trainingAttackSteps: trainingAttackStepsOf(exp),
-          optimizer: exp.training.optimizer,
-          learningRate: exp.training.learningRate,
-          batchSize: exp.training.batchSize,
-          seed: exp.seed,
-          trainSeconds: seconds(trainMs),
+          optimizerSteps: result.epochsCompleted * Math.ceil(sets.trainRecords / training.batchSize),
+          trainingAttackSteps: trainingAttackStepsOf(training),
+          optimizer: training.optimizer,
+          learningRate: training.learningRate,
+          batchSize: training.batchSize,
+          seed: config.seed,
+          trainSeconds: seconds(now() - t0),
           evaluateSeconds: 0,
           trainStatus: result.status,
         };
@@ -114,7 +153,7 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
         } else {
           const t1 = now();
           try {
-            await evaluateFamily(row, { family, model, rrTemperature: exp.training.rr.temperature }, config, labels, points, numClasses, dataset.bounds, models, control, report);
+            await evaluateFamily(row, { family, model, rrTemperature: training.rr.temperature }, config, sets, models, control, report);
           } catch (e) {
             if (isCancelled(e)) throw e;
             row.status = 'failed';
@@ -133,9 +172,10 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
     config,
     backend: tf.getBackend(),
     versions: { tfjs: tf.version.tfjs },
-    numClasses,
-    labels: Array.from(labels ?? []),
-    points: Array.from(points ?? []),
+    numClasses: sets.numClasses,
+    inputShape: [...sets.test.inputShape],
+    labels: Array.from(sets.test.labels),
+    points: sets.bounds ? Array.from(sets.test.x) : [],
     rows,
     elapsedSeconds: seconds(now() - started),
   };
@@ -149,18 +189,15 @@ async function evaluateFamily(
   row: ArenaRow,
   trained: Trained & { family: ArenaFamily },
   config: ArenaConfig,
-  labels: Int32Array,
-  points: Float32Array,
-  numClasses: number,
-  bounds: Bounds2d,
+  sets: ArenaSets,
   models: Map<ArenaFamily, tf.LayersModel>,
   control: ArenaControl,
   report: (stage: ArenaProgress['stage'], fraction: number, detail: string) => void,
 ): Promise<void> {
   const { family, model } = trained;
-  const n = labels.length;
-  const x = tf.tensor2d(points, [n, 2]);
-  const y = tf.tensor1d(labels, 'int32');
+  const { numClasses, bounds } = sets;
+  const labels = sets.test.labels;
+  const { x, y } = labelledTensors(sets.test);
   try {
     const decider = await familyDecider(family, model, config, numClasses, x, labels, trained.rrTemperature);
     const clean = await decideAll(decider, x, control);
@@ -184,12 +221,12 @@ async function evaluateFamily(
         const curve = accuracyCoveragePoints(scores, Uint8Array.from(answers, (p, i) => Number(p === labels[i])));
         row.coverage = { score: decider.score.name, attack: row.attacks[worst].label, coverage: curve.coverage, accuracy: curve.accuracy };
       }
-      await paperMeasure(row, trained, config, x, labels, adversarial, numClasses, models, control, report);
+      await paperMeasure(row, trained, config, sets, x, adversarial, models, control, report);
     } finally {
       tf.dispose(adversarial);
     }
-    await guarantees(row, trained, config, x, labels, numClasses, control, report);
-    if (config.gridResolution > 0) {
+    await guarantees(row, trained, config, x, sets, control, report);
+    if (bounds && config.gridResolution > 0) {
       report('grid', 0, 'decision regions');
       const r = config.gridResolution;
       const grid = tf.tensor2d(makeGrid2d(bounds, r), [r * r, 2]);
@@ -208,22 +245,23 @@ async function paperMeasure(
   row: ArenaRow,
   trained: Trained & { family: ArenaFamily },
   config: ArenaConfig,
+  sets: ArenaSets,
   x: tf.Tensor,
-  labels: Int32Array,
   adversarial: tf.Tensor[],
-  numClasses: number,
   models: Map<ArenaFamily, tf.LayersModel>,
   control: ArenaControl,
   report: (stage: ArenaProgress['stage'], fraction: number, detail: string) => void,
 ): Promise<void> {
   const { family, model } = trained;
+  const { numClasses } = sets;
+  const labels = sets.test.labels;
   const { norm, eps } = config.threat;
-  const attack = { kind: 'pgd' as const, norm, eps, steps: config.budget.attackSteps, stepSize: 0, restarts: config.budget.attackRestarts, randomStart: true, box: null, seed: config.seed };
+  const attack = { kind: 'pgd' as const, norm, eps, steps: config.budget.attackSteps, stepSize: 0, restarts: config.budget.attackRestarts, randomStart: true, box: arenaBox(config), seed: config.seed };
   if (family === 'era-selector') {
     if (!config.families.includes('standard')) return;
     report('attack', 1, 'composition with the standard model');
     // A shard without the standard family trains it here: the same config and seed give the same model.
-    const core = models.get('standard') ?? (await runTraining(familyExperiment(config, 'standard'), undefined, control.signal)).model;
+    const core = models.get('standard') ?? (await trainFamily(config, 'standard', sets, undefined, control.signal)).model;
     if (!models.has('standard')) models.set('standard', core);
     const rc = { signal: control.signal };
     const robustAtEps = await robustnessSplit(model, x, labels, attack, rc);
@@ -255,19 +293,21 @@ async function guarantees(
   trained: Trained & { family: ArenaFamily },
   config: ArenaConfig,
   x: tf.Tensor,
-  labels: Int32Array,
-  numClasses: number,
+  sets: ArenaSets,
   control: ArenaControl,
   report: (stage: ArenaProgress['stage'], fraction: number, detail: string) => void,
 ): Promise<void> {
   const { family, model } = trained;
   const { norm, eps } = config.threat;
+  const { numClasses } = sets;
+  const labels = sets.test.labels;
   const n = labels.length;
+  const d = sets.test.inputShape.reduce((a, b) => a * b, 1);
   const figures: ArenaFigure[] = [];
   if (family === 'gaussian' || family === 'cat-rs') {
     report('certify', 0, 'CERTIFY');
     // An l∞ ball of radius eps in d dimensions lies inside the l2 ball of radius eps·√d.
-    const radius = norm === 'l2' ? eps : eps * Math.sqrt(2);
+    const radius = norm === 'l2' ? eps : eps * Math.sqrt(d);
     const o = arenaPredictOptions(config, family, 'certify');
     const { rows, cancelled } = await runSmoothingOnSet('certify', modelClassifier(model), x, labels, Array.from({ length: n }, (_, i) => i), { ...o, n: config.smoothing.certifyN }, {
       signal: control.signal,
@@ -277,7 +317,7 @@ async function guarantees(
     const k = rows.filter((r) => r.correct === 1 && (r.radius ?? 0) >= radius).length;
     figures.push({
       id: 'certified',
-      label: norm === 'l2' ? 'certified (radius ≥ eps)' : 'certified (l2 radius ≥ eps·√2)',
+      label: norm === 'l2' ? 'certified (radius ≥ eps)' : `certified (l2 radius ≥ eps·√${d})`,
       definition: `Share of inputs whose smoothed prediction is right with a certified l2 radius of at least ${Number(radius.toPrecision(4))} (CERTIFY, n = ${config.smoothing.certifyN}, alpha = ${config.smoothing.alpha})${norm === 'linf' ? ': the l∞ ball of radius eps lies inside it' : ''}.`,
       share: share(k, n),
     });
@@ -296,7 +336,11 @@ async function guarantees(
     const radius = family === 'era-selector' ? 2 * eps : eps;
     for (const bound of ['ibp', 'crown'] as const) {
       report('certify', bound === 'ibp' ? 0 : 0.5, `${bound.toUpperCase()} verification`);
-      const v = await verifyAbstain(model, x, labels, radius, { numClasses, bound, box: null, signal: control.signal });
+      if (bound === 'crown' && crownRefusal(model, x) !== null) {
+        row.guaranteeNote = `CROWN bounds MLPs only (dense layers with ReLU); this ${config.images.model.kind === 'cnn' ? 'CNN' : 'model'} has IBP's figure alone.`;
+        continue;
+      }
+      const v = await verifyAbstain(model, x, labels, radius, { numClasses, bound, box: arenaBox(config), signal: control.signal });
       let k = 0;
       for (let i = 0; i < n; i++) k += v.verified[i];
       const name = bound === 'ibp' ? 'IBP' : 'CROWN';

@@ -14,6 +14,7 @@ import { MLP_DEFAULTS } from '../models/mlpConfig';
 import { SMOOTHED_TRAINING_SIGMA } from '../training/smoothedTrainingConfig';
 import type { ModelConfig } from './config';
 import { normaliseConfig, parseConfigJson } from './config';
+import { IMAGE_EXPERIMENT_DEFAULTS, IMAGE_FIELD_RULES, type ImageModelConfig } from './imageConfig';
 import { type FieldErrors, type FieldRule, shown, validateFields } from './fieldSchema';
 
 export const ARENA_FAMILIES = ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'ibp-m1', 'ibp-m3'] as const;
@@ -82,17 +83,31 @@ export interface ArenaSmoothing {
   attackSamples: number;
 }
 
+/**
+ * The arena on images: the records come from files given apart (the CLI's --data, the data set
+ * loaded in the page), the config says how many training records to take and which model to train.
+ */
+export interface ArenaImages {
+  /** Training records to use (0 = all): the first ones, or as many per class chosen by the seed. */
+  trainLimit: number;
+  subset: 'first' | 'per-class';
+  model: ImageModelConfig;
+}
+
 export interface ArenaConfig {
   version: 1;
   seed: number;
+  /** '2d': the generated points of `data` and the MLP of `model`; 'images': image files and `images`. */
+  source: '2d' | 'images';
   data: Dataset2dConfig;
   model: ModelConfig;
+  images: ArenaImages;
   threat: ArenaThreat;
   budget: ArenaBudget;
   smoothing: ArenaSmoothing;
   /** Test inputs evaluated: the first `count` (0 = all). */
   count: number;
-  /** Side of each family's decision-region grid on 2-D data (0 = none). */
+  /** Side of each family's decision-region grid on 2-D data (0 = none; images have none). */
   gridResolution: number;
   families: ArenaFamily[];
 }
@@ -100,9 +115,11 @@ export interface ArenaConfig {
 export const ARENA_DEFAULTS: ArenaConfig = {
   version: 1,
   seed: 1,
+  source: '2d',
   // Paper 001's three Gaussians (Fig. 1), 600 points of which 120 are for testing.
   data: { ...DATASET2D_DEFAULTS, size: 600 },
   model: { depth: 2, width: 64, activation: MLP_DEFAULTS.activation },
+  images: { trainLimit: 1000, subset: 'per-class', model: { ...IMAGE_EXPERIMENT_DEFAULTS.model } },
   threat: { norm: 'linf', eps: 0.1 },
   budget: { epochs: 10, trainingAttackSteps: 10, attackSteps: 20, attackRestarts: 1 },
   smoothing: { sigma: SMOOTHED_TRAINING_SIGMA.toy2d, predictSamples: 1000, certifyN0: 100, certifyN: 10_000, alpha: 0.001, attackSamples: 8 },
@@ -115,8 +132,29 @@ export function defaultArenaConfig(): ArenaConfig {
   return structuredClone(ARENA_DEFAULTS);
 }
 
+/**
+ * The settings that follow the kind of data when a user switches it: on images (pixels in [0, 1])
+ * eps 8/255, the image experiments' σ = 0.25 and the first 200 test images; on 2-D data the
+ * defaults above.
+ */
+export function arenaSourceDefaults(source: ArenaConfig['source']): Pick<ArenaConfig, 'threat' | 'smoothing' | 'count'> {
+  if (source === '2d') return { threat: { ...ARENA_DEFAULTS.threat }, smoothing: { ...ARENA_DEFAULTS.smoothing }, count: ARENA_DEFAULTS.count };
+  return { threat: { norm: 'linf', eps: 8 / 255 }, smoothing: { ...ARENA_DEFAULTS.smoothing, sigma: SMOOTHED_TRAINING_SIGMA.images }, count: 200 };
+}
+
+/** The input box of the arena's data: pixels lie in [0, 1]; the 2-D points are unbounded. */
+export function arenaBox(config: Pick<ArenaConfig, 'source'>): [number, number] | null {
+  return config.source === 'images' ? [0, 1] : null;
+}
+
+const IMAGE_MODEL_RULES = Object.fromEntries(Object.entries(IMAGE_FIELD_RULES).filter(([k]) => k.startsWith('model.')).map(([k, v]) => [`images.${k}`, v]));
+
 export const ARENA_RULES: Record<string, FieldRule> = {
   seed: { type: 'int', min: 0, max: 4294967295 },
+  source: { type: 'enum', values: ['2d', 'images'] },
+  'images.trainLimit': { type: 'int', min: 0, max: 1_000_000 },
+  'images.subset': { type: 'enum', values: ['first', 'per-class'] },
+  ...IMAGE_MODEL_RULES,
   'data.kind': { type: 'enum', values: DATASET2D_KINDS },
   'data.size': { type: 'int', min: 20, max: 100000 },
   'data.noise': { type: 'num', min: 0, max: 10 },

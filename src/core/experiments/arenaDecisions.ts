@@ -34,7 +34,7 @@ import { rConFromOutputs } from '../metrics/rejectorScores';
 import { tprAccuracy } from '../metrics/selective';
 import { ABSTAIN_DECISION } from '../metrics/abstainMeasures';
 import { deriveSeed } from '../random';
-import type { ArenaConfig, ArenaFamily } from './arenaConfig';
+import { type ArenaConfig, type ArenaFamily, arenaBox } from './arenaConfig';
 
 /** An attack on a family's decisions: adversarial points for inputs x with labels y (the caller disposes them). */
 export interface ArenaAttack {
@@ -112,8 +112,8 @@ function commonAttacks(model: tf.LayersModel, config: ArenaConfig, family: Arena
   const { norm, eps } = config.threat;
   const { attackSteps: steps, attackRestarts: restarts } = config.budget;
   return [
-    { id: 'pgd', label: `PGD-${steps}`, run: (x, y, c) => runAttack(pgdAttack, model, x, y, { norm, eps, steps, restarts, randomStart: true, box: null, seed: seedOf(config, family, 'pgd') }, c) },
-    { id: 'apgd-ce', label: `APGD-CE-${steps}`, run: (x, y, c) => runAttack(apgdCeAttack, model, x, y, { norm, eps, steps, restarts, box: null, seed: seedOf(config, family, 'apgd-ce') }, c) },
+    { id: 'pgd', label: `PGD-${steps}`, run: (x, y, c) => runAttack(pgdAttack, model, x, y, { norm, eps, steps, restarts, randomStart: true, box: arenaBox(config), seed: seedOf(config, family, 'pgd') }, c) },
+    { id: 'apgd-ce', label: `APGD-CE-${steps}`, run: (x, y, c) => runAttack(apgdCeAttack, model, x, y, { norm, eps, steps, restarts, box: arenaBox(config), seed: seedOf(config, family, 'apgd-ce') }, c) },
   ];
 }
 
@@ -146,7 +146,7 @@ function selectorDecider(model: tf.LayersModel, config: ArenaConfig, numClasses:
     const pred = tf.tensor1d(predictions.map((p) => (p >= 0 && p < numClasses ? p : 0)), 'int32');
     let xAdv: tf.Tensor | null = null;
     try {
-      xAdv = await runAttack(pgdAttack, model, x, pred, { norm, eps, steps, restarts, randomStart: true, box: null, seed: seedOf(config, family, 'selector') }, control);
+      xAdv = await runAttack(pgdAttack, model, x, pred, { norm, eps, steps, restarts, randomStart: true, box: arenaBox(config), seed: seedOf(config, family, 'selector') }, control);
       const moved = await logitDecisions(model, xAdv, numClasses);
       return predictions.map((p, i) => (p >= numClasses ? p : moved[i] === p ? p : ABSTAIN_DECISION));
     } finally {
@@ -158,7 +158,7 @@ function selectorDecider(model: tf.LayersModel, config: ArenaConfig, numClasses:
     id: 'selector',
     label: `selector attack (PGD-${steps} at 2·eps)`,
     run: async (x, y, c) => {
-      const far = await runAttack(pgdAttack, model, x, y, { norm, eps: 2 * eps, steps, restarts, randomStart: true, box: null, seed: seedOf(config, family, 'selector-attack') }, c);
+      const far = await runAttack(pgdAttack, model, x, y, { norm, eps: 2 * eps, steps, restarts, randomStart: true, box: arenaBox(config), seed: seedOf(config, family, 'selector-attack') }, c);
       try {
         return towards(x, far, norm, eps);
       } finally {
@@ -209,7 +209,7 @@ async function rrDecider(model: tf.LayersModel, config: ArenaConfig, temperature
       {
         id: 'adaptive',
         label: `CE + log R-Con at τ=${temperature} (adaptive)`,
-        run: (x, y, c) => runAttack(adaptiveRconAttack, model, x, y, { objective: 'ce-logrcon', eta: 1, temperature, norm, eps, steps, restarts, box: null, seed: seedOf(config, family, 'adaptive') }, c),
+        run: (x, y, c) => runAttack(adaptiveRconAttack, model, x, y, { objective: 'ce-logrcon', eta: 1, temperature, norm, eps, steps, restarts, box: arenaBox(config), seed: seedOf(config, family, 'adaptive') }, c),
       },
     ],
     score: { name: 'R-Con', scores: async (x) => (await rConAndPredictions(model, x, temperature, numClasses)).rCon },
@@ -235,7 +235,7 @@ function smoothedDecider(model: tf.LayersModel, config: ArenaConfig, family: Are
       {
         id: 'smooth-adv',
         label: `SmoothAdv PGD-${steps} (${config.smoothing.attackSamples} noise samples)`,
-        run: (x, y, c) => runAttack(smoothAdvAttack, model, x, y, { norm, eps, steps, sigma: config.smoothing.sigma, samples: config.smoothing.attackSamples, box: null, seed: seedOf(config, family, 'smooth-adv') }, c),
+        run: (x, y, c) => runAttack(smoothAdvAttack, model, x, y, { norm, eps, steps, sigma: config.smoothing.sigma, samples: config.smoothing.attackSamples, box: arenaBox(config), seed: seedOf(config, family, 'smooth-adv') }, c),
       },
     ],
     score: { name: 'top vote share', scores: async (x) => (await predictMany(base, x, predictOptions)).topShare },
@@ -252,7 +252,7 @@ function abstainClassDecider(model: tf.LayersModel, config: ArenaConfig, family:
       {
         id: 'abstain-pgd',
         label: `PGD-${steps}, abstain rule (adaptive)`,
-        run: (x, y, c) => runAttack(abstainPgdAttack, model, x, y, { numClasses, norm, eps, steps, restarts, randomStart: true, box: null, seed: seedOf(config, family, 'abstain-pgd') }, c),
+        run: (x, y, c) => runAttack(abstainPgdAttack, model, x, y, { numClasses, norm, eps, steps, restarts, randomStart: true, box: arenaBox(config), seed: seedOf(config, family, 'abstain-pgd') }, c),
       },
     ],
     score: null,

@@ -62,8 +62,10 @@ export interface ArenaResult {
   backend: string;
   versions: Record<string, string>;
   numClasses: number;
+  /** The shape of one input: [2] for points, [h, w, c] for images. */
+  inputShape: number[];
   labels: number[];
-  /** The test points evaluated (2-D), row-major [n, 2]. */
+  /** The test points evaluated (2-D; none for images), row-major [n, 2]. */
   points: number[];
   rows: ArenaRow[];
   elapsedSeconds: number;

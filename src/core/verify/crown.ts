@@ -214,3 +214,17 @@ export function crownSpecLowerBound(model: tf.LayersModel, lower: tf.Tensor, upp
     return lowerOf(net, spec, last);
   });
 }
+
+/** Why CROWN cannot bound the model (e.g. a CNN), from one CROWN pass on the first input of x; null when it can. */
+export function crownRefusal(model: tf.LayersModel, x: tf.Tensor): string | null {
+  try {
+    tf.tidy(() => {
+      const one = tf.slice(x, 0, 1);
+      const b = crownBounds(model, one, one);
+      return [b.lower, b.upper];
+    }).forEach((t) => t.dispose());
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}

@@ -4,6 +4,9 @@ import { Checkbox } from '../../ui/Checkbox';
 import { LabeledSelect } from '../../ui/Select';
 import { Section } from '../../ui/Section';
 import { type SettingBinding, SettingField } from '../../ui/SettingField';
+import { useStore } from '../../state/store';
+import { useBusy } from '../../ui/useBusy';
+import { loadBuiltinImages } from '../images/imageActions';
 import { arenaProblems, useArena } from './arenaState';
 
 function useArenaSetting(path: string): SettingBinding {
@@ -17,16 +20,62 @@ function Field({ path, label, tip, unit }: { path: string; label: string; tip: s
   return <SettingField name={path} useSetting={useArenaSetting} label={label} tip={tip} unit={unit} testId={`arena-${path.replace(/\./g, '-')}`} errorTestId={`arena-error-${path.replace(/\./g, '-')}`} labelInError />;
 }
 
-export function ArenaSettings() {
+/** Which image data set the arena would use: the one loaded in the Images view, or a button that loads the shipped subset. */
+function ImageSource() {
+  const dataset = useStore((s) => s.imageDataset);
+  const busy = useBusy();
+  if (dataset) {
+    return (
+      <p className="hint" data-testid="arena-image-dataset">
+        Images: {dataset.name} ({dataset.train.records} training, {dataset.test.records} test records of {dataset.shape.join(' × ')}, {dataset.numClasses} classes), as loaded in the Images view.
+      </p>
+    );
+  }
+  return (
+    <p className="field-error" role="alert" data-testid="arena-image-dataset">
+      No image data set is loaded: drop files in the Images view, or{' '}
+      <button type="button" className="small" data-testid="arena-load-subset" disabled={busy} onClick={() => void loadBuiltinImages()}>
+        load the shipped Fashion-MNIST subset
+      </button>
+    </p>
+  );
+}
+
+function PointsData() {
   const config = useArena((s) => s.config);
   const setField = useArena((s) => s.setField);
+  return (
+    <>
+      <LabeledSelect label="2-D data" tip="The toy data every family trains and is tested on (20% of the points are held out)." value={config.data.kind} testId="arena-data-kind" options={DATASET2D_KINDS.map((k) => ({ value: k, label: DATASET2D_INFO[k].label }))} onChange={(v) => setField('data.kind', v as Dataset2dKind)} />
+      <Field path="data.size" label="points" tip="Points generated, 20% of them held out for testing." />
+    </>
+  );
+}
+
+function ImagesData() {
+  const config = useArena((s) => s.config);
+  const setField = useArena((s) => s.setField);
+  return (
+    <>
+      <ImageSource />
+      <Field path="images.trainLimit" label="training images" tip="Training records every family trains on (0 = all), the same number of each class, chosen by the seed." />
+      <Field path="count" label="test images" tip="Test images every family is evaluated on: the first ones (0 = all)." />
+      <LabeledSelect label="model" tip="The network every family trains (its default size from the Images view); CROWN bounds the MLP only." value={config.images.model.kind} testId="arena-image-model" options={[{ value: 'cnn', label: 'CNN' }, { value: 'mlp', label: 'MLP' }]} onChange={(v) => setField('images.model.kind', v)} />
+    </>
+  );
+}
+
+export function ArenaSettings() {
+  const config = useArena((s) => s.config);
   const setFamily = useArena((s) => s.setFamily);
+  const setField = useArena((s) => s.setField);
+  const setSource = useArena((s) => s.setSource);
   const familiesError = arenaProblems(config).families;
   return (
     <>
       <Section title="Data and threat model" testId="arena-data">
-        <LabeledSelect label="2-D data" tip="The toy data every family trains and is tested on (20% of the points are held out)." value={config.data.kind} testId="arena-data-kind" options={DATASET2D_KINDS.map((k) => ({ value: k, label: DATASET2D_INFO[k].label }))} onChange={(v) => setField('data.kind', v as Dataset2dKind)} />
-        <Field path="data.size" label="points" tip="Points generated, 20% of them held out for testing." />
+        <LabeledSelect label="data" tip="2-D toy points (with decision regions), or the image data set loaded in the Images view (pixels in [0, 1])." value={config.source} testId="arena-source" options={[{ value: '2d', label: '2-D points' }, { value: 'images', label: 'Images (loaded in the Images view)' }]} onChange={(v) => setSource(v as '2d' | 'images')} />
+        {config.source === 'images' ? <ImagesData /> : <PointsData />}
         <LabeledSelect label="norm" tip="The threat model's norm: every attack, and the certificates, use it." value={config.threat.norm} testId="arena-norm" options={[{ value: 'linf', label: 'l∞' }, { value: 'l2', label: 'l2' }]} onChange={(v) => setField('threat.norm', v)} />
         <Field path="threat.eps" label="eps" tip="Radius of the threat model's ball B(x, eps), in input units: every family trains for it (where it trains adversarially) and is attacked at it." />
         <Field path="seed" label="seed" tip="Seeds every family's initial weights, shuffles and attacks: the same seed gives the same table on the same backend." />
@@ -50,7 +99,7 @@ export function ArenaSettings() {
           );
         })}
         {familiesError ? <p className="field-error" role="alert" data-testid="arena-error-families">Families {familiesError}</p> : null}
-        <p className="hint">Not in the arena yet: the denoiser with sample rejection (Sheikholeslami et al.), image data, and models from the library; the Smoothing and Images views run them one at a time.</p>
+        <p className="hint">Not in the arena yet: the denoiser with sample rejection (Sheikholeslami et al.) and models from the library; the Smoothing view runs them one at a time.</p>
       </Section>
     </>
   );

@@ -56,16 +56,16 @@ const COLUMNS: Column<ArenaRow>[] = [
     head: 'certified / verified',
     tip: 'Shares proven for the whole eps-ball: CERTIFY for the smoothed classifiers, IBP and CROWN bounds for the others (l∞).',
     col: 'guarantees',
-    cell: (r) =>
-      r.guarantees.length ? (
-        r.guarantees.map((g) => (
+    cell: (r) => (
+      <>
+        {r.guarantees.map((g) => (
           <div key={g.id} title={g.definition}>
             {g.label}: <ShareCell s={g.share} />
           </div>
-        ))
-      ) : (
-        <span className="hint">{r.guaranteeNote ?? '—'}</span>
-      ),
+        ))}
+        {r.guaranteeNote ? <span className="hint">{r.guaranteeNote}</span> : r.guarantees.length ? null : '—'}
+      </>
+    ),
   },
   {
     head: "paper's own measure",

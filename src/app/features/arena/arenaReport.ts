@@ -48,7 +48,7 @@ export async function arenaReport(result: ArenaResult, environment: { userAgent:
   return [
     '# Abstain arena report',
     '',
-    `${c.data.size} points of ${c.data.kind} (20% held out: ${result.labels.length} test inputs), an MLP ${c.model.depth} × ${c.model.width} ${c.model.activation}, threat model ${c.threat.norm === 'linf' ? 'l∞' : 'l2'} eps ${c.threat.eps}; every family trained ${c.budget.epochs} epochs from seed ${c.seed} (training attacks: ${c.budget.trainingAttackSteps} steps), every model attacked with ${c.budget.attackSteps} iterations and ${c.budget.attackRestarts} restart(s) per attack. Run on ${result.backend} in ${result.elapsedSeconds.toFixed(1)} s.`,
+    `${c.source === 'images' ? `${result.labels.length} test images of shape [${result.inputShape.join(', ')}] (${c.images.trainLimit || 'all'} training records), a ${c.images.model.kind.toUpperCase()}` : `${c.data.size} points of ${c.data.kind} (20% held out: ${result.labels.length} test inputs), an MLP ${c.model.depth} × ${c.model.width} ${c.model.activation}`}, threat model ${c.threat.norm === 'linf' ? 'l∞' : 'l2'} eps ${c.threat.eps}; every family trained ${c.budget.epochs} epochs from seed ${c.seed} (training attacks: ${c.budget.trainingAttackSteps} steps), every model attacked with ${c.budget.attackSteps} iterations and ${c.budget.attackRestarts} restart(s) per attack. Run on ${result.backend} in ${result.elapsedSeconds.toFixed(1)} s.`,
     '',
     '## Results',
     '',
@@ -68,7 +68,7 @@ export async function arenaReport(result: ArenaResult, environment: { userAgent:
     regions ? `### Decision regions (hatched: abstain)\n\n${regions}\n` : '',
     '## Reproduce',
     '',
-    'Save the config below as `arena-config.json` and run `npm run cli -- arena arena-config.json --out arena.json --csv arena.csv` (the same backend gives the same numbers).',
+    `Save the config below as \`arena-config.json\` and run \`npm run cli -- arena arena-config.json${c.source === 'images' ? ' --data FILE …' : ''} --out arena.json --csv arena.csv\`${c.source === 'images' ? ' with the data set\'s files' : ''} (the same backend gives the same numbers).`,
     '',
     '```json',
     JSON.stringify(c, null, 2),

@@ -4,7 +4,7 @@
  * and JSON, the config for `npm run cli -- arena`).
  */
 import { create } from 'zustand';
-import { type ArenaConfig, type ArenaFamily, type ArenaResult, type ArenaRow, arenaCsv, defaultArenaConfig, setPath, validateArenaConfig } from '../../../core/settings';
+import { type ArenaConfig, type ArenaFamily, type ArenaResult, type ArenaRow, arenaCsv, arenaSourceDefaults, defaultArenaConfig, setPath, validateArenaConfig } from '../../../core/settings';
 import { proxy, worker } from '../../workerClient';
 import { progressProxy, updateJob, withJob } from '../../state/jobs';
 import { useStore } from '../../state/store';
@@ -18,6 +18,8 @@ interface ArenaState {
   result: ArenaResult | null;
   setField: (path: string, value: unknown) => void;
   setFamily: (family: ArenaFamily, on: boolean) => void;
+  /** Switches between 2-D points and images, with the threat model, σ and test count of that kind of data. */
+  setSource: (source: ArenaConfig['source']) => void;
 }
 
 export const useArena = create<ArenaState>((set) => ({
@@ -26,6 +28,7 @@ export const useArena = create<ArenaState>((set) => ({
   rows: [],
   result: null,
   setField: (path, value) => set((s) => ({ config: setPath(s.config, path, value) })),
+  setSource: (source) => set((s) => ({ config: { ...s.config, source, ...arenaSourceDefaults(source) } })),
   setFamily: (family, on) => set((s) => ({ config: { ...s.config, families: on ? [...s.config.families.filter((f) => f !== family), family] : s.config.families.filter((f) => f !== family) } })),
 }));
 
@@ -37,6 +40,7 @@ export function arenaProblems(config: ArenaConfig): Record<string, string> {
 export async function runArena(): Promise<void> {
   const { config } = useArena.getState();
   const problems = Object.entries(arenaProblems(config));
+  if (config.source === 'images' && !useStore.getState().imageDataset) problems.push(['source', 'is images, but no image data set is loaded: load one in the Images view, or the shipped Fashion-MNIST subset']);
   if (problems.length) return useStore.getState().pushMessage('error', `Arena refused: ${problems.map(([k, v]) => `${k} ${v}`).join('; ')}`);
   const ran = structuredClone(config);
   useArena.setState({ rows: [], result: null, ranConfig: ran });
@@ -48,6 +52,7 @@ export async function runArena(): Promise<void> {
       progressProxy(progress),
       proxy((row: ArenaRow) => useArena.setState((s) => ({ rows: [...s.rows, row] }))),
       proxy((text: string) => updateJob(jobId, { detail: text })),
+      ran.source === 'images' ? (useStore.getState().imageDataset?.id ?? null) : null,
     ),
   );
   if (result) useArena.setState({ result, rows: result.rows });
