@@ -38,3 +38,17 @@ export function shardOf<T>(items: readonly T[], shard: Shard | null): T[] {
   const m = items.length;
   return items.slice(Math.floor(((shard.index - 1) * m) / shard.count), Math.floor((shard.index * m) / shard.count));
 }
+
+/**
+ * The shard's block of `items` in whole units of `unit` items (the last unit may be short): part i
+ * takes units ⌊(i − 1)·u/N⌋ to ⌊i·u/N⌋ − 1 of the u units. For a command whose attack draws its
+ * random starts per chunk of `unit` inputs, each part then starts on a chunk boundary (`first`,
+ * the position of its first item, is a multiple of unit), and can draw the single run's starts.
+ */
+export function alignedShardOf<T>(items: readonly T[], shard: Shard | null, unit: number): { items: T[]; first: number } {
+  if (!shard) return { items: [...items], first: 0 };
+  const units = Math.ceil(items.length / unit);
+  const first = Math.floor(((shard.index - 1) * units) / shard.count) * unit;
+  const end = Math.min(items.length, Math.floor((shard.index * units) / shard.count) * unit);
+  return { items: items.slice(first, end), first };
+}

@@ -82,7 +82,7 @@ export { rejectorFooting } from './experiments/rejectorFooting';
 export { abstainOutcomes, share, type AbstainDecisions } from './metrics/abstainOutcomes';
 
 // Paper 004: PGD on abstain models
-export { abstainPgd, abstainPgdBatch, abstainErrorTable, abstainMargin, abstainAllowedMask, checkAbstainPgdOptions, ABSTAIN_PGD_DEFAULTS, type AbstainPgdOptions, type AbstainPgdInput, type AbstainPgdResult, type AbstainErrorTable } from './attacks/abstainPgd';
+export { abstainPgd, abstainPgdBatch, abstainErrorTable, abstainMargin, abstainAllowedMask, checkAbstainPgdOptions, ABSTAIN_PGD_DEFAULTS, ABSTAIN_PGD_CHUNK, type AbstainPgdOptions, type AbstainPgdInput, type AbstainPgdResult, type AbstainErrorTable } from './attacks/abstainPgd';
 
 // Paper 004: interval bound propagation, abstain-class verification (IBP / CROWN), IBP training.
 export { intervalBounds, ibpBounds, inputBox, penultimateBox, propagateBox, type Box as IntervalBox } from './verify/ibp';

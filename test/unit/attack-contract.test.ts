@@ -225,3 +225,21 @@ describe('defaultChunk', () => {
     }
   });
 });
+
+describe('firstChunk', () => {
+  test('a shard that passes the index of its first chunk draws the whole run’s random starts', async () => {
+    const x = tf.tensor2d(xs, [N, 2]);
+    const y = tf.tensor1d(ys, 'int32');
+    const tail = tf.slice(x, N / 2, N / 2);
+    const yTail = tf.slice(y, N / 2, N / 2);
+    const settings = { kind: 'pgd', norm: 'linf' as const, eps: 0.3, steps: 2, randomStart: true, seed: 11, box: null };
+    const whole = await runAttack(mlp, x, y, settings, { batchSize: N / 2 });
+    const shard = await runAttack(mlp, tail, yTail, settings, { batchSize: N / 2, firstChunk: 1 });
+    const fromZero = await runAttack(mlp, tail, yTail, settings, { batchSize: N / 2 });
+    const wholeTail = Array.from(await whole.data()).slice(N);
+    expect(Array.from(await shard.data())).toEqual(wholeTail);
+    expect(Array.from(await fromZero.data())).not.toEqual(wholeTail);
+    await expect(runAttack(mlp, tail, yTail, settings, { firstChunk: -1 })).rejects.toThrow(/firstChunk must be a whole number ≥ 0 \(got -1\)/);
+    tf.dispose([x, y, tail, yTail, whole, shard, fromZero]);
+  });
+});

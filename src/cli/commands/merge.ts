@@ -12,6 +12,7 @@ import { type ParsedArgs, parseCommandArgs, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { readTextFile, wholeLines, writeResult, writeText } from '../files';
 import { mergeArenaShards } from '../arenaMerge';
+import { isVerifyJson, isVerifyTsv, mergeVerifyJson, mergeVerifyTsv } from '../verifyMerge';
 import { status } from '../status';
 
 export const MERGE_USAGE = `Usage: npm run cli -- merge FILE... [--out FILE]
@@ -22,7 +23,8 @@ the rows in the order of the inputs. Every row is kept as written, so the result
 log byte for byte except the time column. Refuses logs of different kinds (certify and predict)
 and an input that two logs both hold.
 
-Given the JSON files of arena --shard i/N runs, joins their rows into the JSON of one run (equal
+Given verify --shard i/N parts' JSON (or their --per-input TSVs), joins them into what one verify
+run writes, all but the times. Given the JSON files of arena --shard i/N runs, joins their rows into the JSON of one run (equal
 to it but for the times); refuses shards of different configs or backends and a family that two
 shards both hold.
 
@@ -70,9 +72,29 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   }
   const files = args.positionals.map((path) => ({ path, text: readTextFile(path, 'log') }));
   if (files.length && files.every((f) => f.text.trimStart().startsWith('{'))) {
+    const parsed = files.map((f) => {
+      try {
+        return { path: f.path, json: JSON.parse(f.text) as Record<string, unknown> };
+      } catch (e) {
+        throw new CliError(`merge: ${f.path} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      }
+    });
+    if (parsed.every((p) => isVerifyJson(p.json))) {
+      const merged = mergeVerifyJson(parsed);
+      writeResult(merged.result, stringOption(args, 'out'));
+      status.log(`merged ${files.length} verify parts: ${merged.inputs} inputs`);
+      return EXIT.ok;
+    }
+    if (parsed.some((p) => isVerifyJson(p.json))) throw new CliError('merge: give the parts of one kind of run (verify JSON and arena JSON do not mix)');
     const arena = mergeArenaShards(files);
     writeResult(arena.result, stringOption(args, 'out'));
     status.log(`merged ${files.length} arena shards: ${arena.families.join(', ')}${arena.missing.length ? `; missing: ${arena.missing.join(', ')} (their shard failed or was not given)` : ''}`);
+    return EXIT.ok;
+  }
+  if (files.length && files.every((f) => isVerifyTsv(f.text))) {
+    const merged = mergeVerifyTsv(files);
+    writeText(merged.text, stringOption(args, 'out'));
+    status.log(`merged ${files.length} verify per-input tables: ${merged.rows} inputs (check this against the inputs the run takes: a shard that failed leaves its inputs out)`);
     return EXIT.ok;
   }
   const merged = mergeLogs(files);

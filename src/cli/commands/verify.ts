@@ -24,7 +24,7 @@
  * table with --per-input, and a readable table on stderr.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownRefusal, isCancelled, makeDataset2d, verificationPlan, pickIndices, inputTensor } from '../../core';
+import { ABSTAIN_PGD_CHUNK, ABSTAIN_VERIFY_DEFAULTS, type AbstainErrorTable, type BoundMethod, type ExperimentConfig, type ImageExperimentConfig, abstainErrorTable, crownRefusal, isCancelled, makeDataset2d, verificationPlan, pickIndices, inputTensor } from '../../core';
 import { type OptionSpec, type ParsedArgs, backendOption, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, readAnyConfig, readModelDir, writeResult, writeText } from '../files';
@@ -33,6 +33,7 @@ import { checkImageModel } from '../imageSession';
 import { initBackend, interruptSignal, roundTimes, status } from '../session';
 import { type ChunkedVerification, verifyInChunks, warmUp } from '../verifyChunks';
 import { appendText, logTable, perInputHeader, perInputRows, resumePerInput, roundMs, share } from '../verifyReport';
+import { SHARD_OPTION, alignedShardOf, shardFlag } from '../shard';
 
 export { verifyInChunks, type BoundRun, type ChunkedVerification, type ChunkOptions } from '../verifyChunks';
 export { perInputHeader, perInputRows } from '../verifyReport';
@@ -42,7 +43,7 @@ export const VERIFY_PGD_STEPS = 20;
 /** Inputs per verifyAbstain call when --batch is not given (verifyAbstain's own default). */
 export const VERIFY_BATCH = 256;
 
-export const VERIFY_USAGE = `Usage: npm run cli -- verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both] [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S] [--out FILE.json] [--per-input FILE.tsv] [--resume] [--backend wasm|cpu]
+export const VERIFY_USAGE = `Usage: npm run cli -- verify CONFIG.json --model DIR [--data FILE ...] [--eps E] [--bound ibp|crown|both] [--iterations N] [--count N | --skip K --max M] [--batch B] [--pgd-steps N] [--seed S] [--out FILE.json] [--per-input FILE.tsv] [--resume] [--shard i/N] [--backend wasm|cpu]
 
 Paper 004's verification of a saved model with K regular and M abstain outputs on the config's
 test set: an input x with label y is certified when every x' in B(x, eps) (the l_inf ball
@@ -74,6 +75,10 @@ training.ibp.abstainClasses = M builds them). Next to it, PGD with the abstain s
   --resume             continue an interrupted run from its --per-input FILE: the whole batches
                        in it are kept and the run goes on after them (same flags); the TSV and
                        the JSON end as an uninterrupted run's, all but the times
+  --shard i/N          run only part i of N of the inputs: a contiguous block in whole chunks of
+                       ${ABSTAIN_PGD_CHUNK} inputs (the PGD table's random starts are drawn per chunk), so that
+                       "npm run cli -- merge" joins the parts' JSON (and their --per-input TSVs)
+                       into what one run writes, all but the times
   --data FILE          image configs only, repeatable: the dataset files (as for train)
   --cifar100-label K   fine (default) or coarse, for CIFAR-100 files
   --backend NAME       wasm (default) or cpu
@@ -99,6 +104,7 @@ const OPTIONS = {
   out: { type: 'string' },
   'per-input': { type: 'string' },
   resume: { type: 'boolean' },
+  ...SHARD_OPTION,
 } as const satisfies OptionSpec;
 
 export type BoundChoice = 'ibp' | 'crown' | 'both';
@@ -218,6 +224,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (resume && (!perInputPath || perInputPath === '-')) throw new CliError('verify: --resume needs --per-input FILE: the per-input rows of the run to continue');
   if (!modelDir) throw new CliError('verify: --model DIR is required (save one with: npm run cli -- train CONFIG.json --save-model DIR)');
   const plan = planOf(args, read);
+  const shard = shardFlag(args);
 
   const backend = await initBackend(backendFlag);
   const signal = interruptSignal();
@@ -236,8 +243,14 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const total = inp.labels.length;
     if (total === 0) throw new CliError('verify: the test set is empty');
     const defaultMax = read.kind === 'image' ? read.config.evaluation.count : Infinity;
-    const indices = pickIndices(total, plan.skip, plan.max ?? defaultMax);
-    if (plan.max !== null && plan.skip === 1 && indices.length < plan.max) status.log(`note: asked for ${plan.max} inputs but the test set has ${total}; verifying all ${total}`);
+    const picked = pickIndices(total, plan.skip, plan.max ?? defaultMax);
+    if (plan.max !== null && plan.skip === 1 && picked.length < plan.max) status.log(`note: asked for ${plan.max} inputs but the test set has ${total}; verifying all ${total}`);
+    const part = alignedShardOf(picked, shard, ABSTAIN_PGD_CHUNK);
+    const indices = part.items;
+    if (shard) {
+      if (indices.length === 0) throw new CliError(`verify: --shard ${shard.index}/${shard.count} has no inputs: the run's ${picked.length} inputs make ${Math.ceil(picked.length / ABSTAIN_PGD_CHUNK)} chunk(s) of ${ABSTAIN_PGD_CHUNK}; use at most that many shards`);
+      status.log(`shard ${shard.index}/${shard.count}: inputs ${part.first + 1} to ${part.first + indices.length} of ${picked.length}`);
+    }
     const labels = Int32Array.from(indices, (i) => inp.labels[i]);
     x = tf.tidy(() => tf.gather(inp.x, tf.tensor1d(indices, 'int32')));
 
@@ -265,6 +278,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       );
       return {
         command: 'verify',
+        ...(shard ? { shard: { index: shard.index, count: shard.count, first: part.first, of: picked.length } } : {}),
         config: read.config,
         backend,
         dataset: inp.dataset,
@@ -334,7 +348,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       const y = tf.tensor1d(labels, 'int32');
       const tp = performance.now();
       try {
-        const table = await abstainErrorTable(inp.model, x, y, pgdOptions, { signal, onProgress: (f) => status.update(`PGD-${plan.pgdSteps}: ${(100 * f).toFixed(0)}%`) });
+        const table = await abstainErrorTable(inp.model, x, y, pgdOptions, { signal, firstChunk: part.first / ABSTAIN_PGD_CHUNK, onProgress: (f) => status.update(`PGD-${plan.pgdSteps}: ${(100 * f).toFixed(0)}%`) });
         pgd = { ...table, msPerInput: (performance.now() - tp) / labels.length };
       } catch (e) {
         if (isCancelled(e)) interrupted = true;

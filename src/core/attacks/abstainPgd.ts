@@ -202,11 +202,14 @@ function abstainProblems(o: AbstainPgdOptions, numLogits: number | null): string
  * over all K + M logits at the returned points, whether it lies outside {y} ∪ A, and the argmax
  * at the clean inputs (the error table needs it; one forward pass per chunk, next to the attack's).
  */
+/** Inputs per chunk of the abstain-rule PGD (each chunk draws its random starts from its index). */
+export const ABSTAIN_PGD_CHUNK = 500;
+
 export const abstainPgdAttack: Attack<AbstainPgdOptions> = {
   id: 'abstain-pgd',
   label: 'abstain PGD',
   defaults: ABSTAIN_PGD_DEFAULTS as Omit<AbstainPgdOptions, 'eps'>,
-  chunk: 500,
+  chunk: ABSTAIN_PGD_CHUNK,
   problems: (o, context) => abstainProblems(o, context?.numLogits ?? null),
   labelLimit: (o) => o.numClasses,
   *steps(model, x, y, o, { numLogits }) {

@@ -22,6 +22,12 @@ export interface RunControl {
   onProgress?: (fraction: number) => void;
   /** Inputs per chunk (default: the attack's, else defaultChunk's). */
   batchSize?: number;
+  /**
+   * The index of the first chunk within a longer run (default 0): each chunk's random start is
+   * drawn from the run's seed and its index, so a shard of the inputs that starts at chunk c of
+   * the whole run (and passes c) draws the very starts the whole run would.
+   */
+  firstChunk?: number;
 }
 
 export const DEFAULT_CHUNK = 8192;
@@ -256,6 +262,8 @@ export async function attackWith<C extends AttackSettings>(
   const n = x.shape[0];
   const size = Math.max(1, control.batchSize ?? attack.chunk ?? defaultChunk(model, x));
   const box = config.box;
+  const firstChunk = control.firstChunk ?? 0;
+  if (!(Number.isInteger(firstChunk) && firstChunk >= 0)) throw new Error(`${attack.label}: firstChunk must be a whole number ≥ 0 (got ${firstChunk})`);
   const parts: AttackOutput[] = [];
   try {
     for (let start = 0, k = 0; start < n; start += size, k++) {
@@ -265,7 +273,7 @@ export async function attackWith<C extends AttackSettings>(
       const xb = whole ? x : tf.slice(x, start, len);
       const yb = whole ? y : tf.slice(y, start, len);
       try {
-        const out = outputOf(await driveSteps(attack.steps(model, xb, yb, { ...config, seed: deriveSeed(config.seed, 'chunk', k) }, context), control.signal));
+        const out = outputOf(await driveSteps(attack.steps(model, xb, yb, { ...config, seed: deriveSeed(config.seed, 'chunk', firstChunk + k) }, context), control.signal));
         if (box) {
           // The attacks project onto the box themselves; clipping again is exact (a no-op) for points already inside.
           const raw = out.adversarial;
