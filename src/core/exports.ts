@@ -22,7 +22,7 @@ export { Normalize, type NormalizeArgs } from './models/normalize';
 export { modelToArtifacts, modelFromArtifacts, checkModelJson, manifestByteLength, MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, type ModelJson, type ModelArtifactsPair } from './models/io';
 
 export { type ThreatModel, type Objective, crossEntropy, project, predict as predictClasses } from './attacks/common';
-export { type RunControl, type Attack, type AttackContext, type AttackOutput, type AttackSettings, attackWith, checkAttackSettings } from './attacks/runner';
+export { type RunControl, type Attack, type AttackContext, type AttackOutput, type AttackSettings, attackWith, checkAttackSettings, DEFAULT_CHUNK } from './attacks/runner';
 export { fgsm, fgsmBatch } from './attacks/fgsm';
 export { pgd, pgdBatch, PGD_DEFAULTS, effectiveStepSize, type PgdOptions } from './attacks/pgd';
 export { apgdCe, apgdCeBatch, APGD_DEFAULTS, apgdCheckpointIntervals, type ApgdOptions } from './attacks/apgd';

@@ -11,7 +11,7 @@
  * so an interrupted run keeps them and --resume goes on after them. 2-D configs generate their data; image configs read the --data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor, rejectionEvalModelProblems, rejectionMetrics, rejectorFooting, rejectorScoresOf, type ScoredSet } from '../../core';
+import { type ExperimentConfig, type ImageExperimentConfig, imageTensors, isCancelled, makeDataset2d, subsetFirst, modelHeads, evaluateRejection, type RejectionEvaluation, REJECTION_EVAL_OBJECTIVES, type RejectionEvalConfig, type RejectionEvalDataKind, defaultRejectionEvalConfig, parseRejectionEvalConfig, rejectionEvalErrorList, validateRejectionEvalConfig, withAdaptiveObjectives, inputTensor, rejectionEvalModelProblems, rejectionMetrics, rejectorFooting, rejectorScoresOf, type ScoredSet, DEFAULT_CHUNK } from '../../core';
 import { type ParsedArgs, type OptionSpec, cifar100LabelOption, configPath, parseCommandArgs, stringListOption, stringOption, backendOption } from '../args';
 import { CliError, EXIT } from '../errors';
 import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, readModelDir, readTextFile, writeResult } from '../files';
@@ -19,8 +19,9 @@ import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } f
 import { checkImageModel } from '../imageSession';
 import { openSetLog, setLogPath } from '../rejectionSetLog';
 import { f32, initBackend, interruptSignal, roundTimes, status } from '../session';
+import { SHARD_OPTION, alignedShardOf, shardFlag } from '../shard';
 
-export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--attack-temperature T] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]] [--backend wasm|cpu]
+export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--attack-temperature T] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]] [--batch B] [--shard i/N] [--backend wasm|cpu]
 
 Paper 000's rejection evaluation of a saved model (Rectified Rejection, SelectiveNet or a plain
 classifier) on the first N test inputs of the config's data (an image config: the --data files).
@@ -52,6 +53,12 @@ Images in [0, 1] use eps 8/255, 16/255 (l_inf) and 128/255 (l_2); 2-D data 0.1, 
                        steps, restarts, objective, eta, stepSize}]); the flags above override it
   --per-input          also write the per-input arrays (predictions, correct, scores, logits,
                        auxiliary/selection logits) of every setting
+  --batch B            inputs per attack chunk (default: the attacks' own, 8192 on WASM); each
+                       chunk draws its random starts from its index, so runs compared with
+                       each other (a single run and its shards) need the same B
+  --shard i/N          run only part i of N of the inputs, in whole chunks of --batch inputs;
+                       the JSON then holds the per-input arrays, and "npm run cli -- merge"
+                       computes the metrics of all the parts' inputs together, as one run
   --data FILE          image configs only, repeatable: the dataset files (as for train)
   --cifar100-label K   fine (default) or coarse, for CIFAR-100 files
   --out FILE           write the JSON there (default: stdout). It is rewritten after every
@@ -82,6 +89,8 @@ const OPTIONS = {
   'per-input': { type: 'boolean' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
+  batch: { type: 'string' },
+  ...SHARD_OPTION,
 } as const satisfies OptionSpec;
 
 function numberFlag(args: ParsedArgs, name: string): number | undefined {
@@ -245,11 +254,33 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
   if (!modelDir) throw new CliError('evaluate-rejection: --model DIR is required (save one with: npm run cli -- train CONFIG.json --save-model DIR)');
   const plan = planOf(args, read);
   const config = plan.config;
+  const batchText = stringOption(args, 'batch');
+  const batch = batchText === undefined ? undefined : Number(batchText);
+  if (batch !== undefined && !(batchText!.trim() !== '' && Number.isInteger(batch) && batch >= 1 && batch <= 1_000_000)) throw new CliError(`evaluate-rejection: --batch must be a whole number from 1 to 1000000 (got "${batchText}")`);
+  const shard = shardFlag(args);
+  if (shard && resume) throw new CliError('evaluate-rejection: --resume does not combine with --shard: run the part again');
 
   const backend = await initBackend(backendFlag);
   const signal = interruptSignal();
   const t0 = performance.now();
   const inp = read.kind === 'image' ? await inputsImages(read.config, args, modelDir, config.count) : await inputs2d(read.config, modelDir, config.count);
+  // A part: a block of whole attack chunks of the run's inputs, so its attacks draw the run's random starts.
+  const unit = batch ?? DEFAULT_CHUNK;
+  const all = inp.labels.length;
+  const part = alignedShardOf(Array.from({ length: all }, (_, i) => i), shard, unit);
+  if (shard) {
+    if (part.items.length === 0) {
+      tf.dispose([inp.x]);
+      inp.model.dispose();
+      throw new CliError(`evaluate-rejection: --shard ${shard.index}/${shard.count} has no inputs: the run's ${all} inputs make ${Math.ceil(all / unit)} chunk(s) of ${unit} (--batch); use fewer shards or a smaller --batch`);
+    }
+    const whole = inp.x;
+    inp.x = tf.slice(whole, part.first, part.items.length);
+    whole.dispose();
+    inp.labels = inp.labels.slice(part.first, part.first + part.items.length);
+    status.log(`shard ${shard.index}/${shard.count}: inputs ${part.first + 1} to ${part.first + part.items.length} of ${all}`);
+  }
+  const perInputAsked = args.values['per-input'] === true;
   try {
     const heads = modelHeads(inp.model);
     let temperatureSource = plan.temperatureSource;
@@ -275,6 +306,7 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
       const summaryOf = (id: string) => ev.metrics.find((m) => m.set === id);
       return {
         command: 'evaluate-rejection',
+        ...(shard ? { shard: { index: shard.index, count: shard.count, first: part.first, of: all, batch: unit, perInput: perInputAsked } } : {}),
         config: read.config,
         evaluation: config,
         temperatureSource,
@@ -291,7 +323,7 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
         coupled: ev.coupled,
         // Each rejector with one threshold set on the clean inputs and held under attack (the arena's measures).
         footing: rejectorFooting(ev),
-        perInput: args.values['per-input'] ? perInputOf(ev) : undefined,
+        perInput: perInputAsked || shard ? perInputOf(ev) : undefined,
         timing: roundTimes({ totalMs: performance.now() - t0, evaluateMs: performance.now() - te }),
       };
     };
@@ -314,7 +346,7 @@ export async function evaluateRejectionCommand(argv: string[]): Promise<number> 
         inp.x,
         inp.labels,
         config,
-        { signal, done: log?.done, onSet, onProgress: (f, stage) => status.update(`${stage.setting.label} (${stage.index + 1}/${stage.total}): ${(100 * f).toFixed(0)}% overall`) },
+        { signal, done: log?.done, onSet, ...(batch ? { batchSize: batch } : {}), ...(part.first ? { firstChunk: part.first / unit } : {}), onProgress: (f, stage) => status.update(`${stage.setting.label} (${stage.index + 1}/${stage.total}): ${(100 * f).toFixed(0)}% overall`) },
         inp.box,
       );
       status.done();

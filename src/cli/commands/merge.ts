@@ -13,6 +13,7 @@ import { CliError, EXIT } from '../errors';
 import { readTextFile, wholeLines, writeResult, writeText } from '../files';
 import { mergeArenaShards } from '../arenaMerge';
 import { isVerifyJson, isVerifyTsv, mergeVerifyJson, mergeVerifyTsv } from '../verifyMerge';
+import { isRejectionJson, mergeRejectionParts } from '../rejectionMerge';
 import { status } from '../status';
 
 export const MERGE_USAGE = `Usage: npm run cli -- merge FILE... [--out FILE]
@@ -24,7 +25,8 @@ log byte for byte except the time column. Refuses logs of different kinds (certi
 and an input that two logs both hold.
 
 Given verify --shard i/N parts' JSON (or their --per-input TSVs), joins them into what one verify
-run writes, all but the times. Given the JSON files of arena --shard i/N runs, joins their rows into the JSON of one run (equal
+run writes, all but the times. Given evaluate-rejection --shard i/N parts' JSON, computes the
+metrics over all their inputs, as one run. Given the JSON files of arena --shard i/N runs, joins their rows into the JSON of one run (equal
 to it but for the times); refuses shards of different configs or backends and a family that two
 shards both hold.
 
@@ -85,7 +87,13 @@ export async function mergeCommand(argv: string[]): Promise<number> {
       status.log(`merged ${files.length} verify parts: ${merged.inputs} inputs`);
       return EXIT.ok;
     }
-    if (parsed.some((p) => isVerifyJson(p.json))) throw new CliError('merge: give the parts of one kind of run (verify JSON and arena JSON do not mix)');
+    if (parsed.every((p) => isRejectionJson(p.json))) {
+      const merged = await mergeRejectionParts(parsed);
+      writeResult(merged.result, stringOption(args, 'out'));
+      status.log(`merged ${files.length} evaluate-rejection parts: ${merged.inputs} inputs, metrics computed over all of them`);
+      return EXIT.ok;
+    }
+    if (parsed.some((p) => isVerifyJson(p.json) || isRejectionJson(p.json))) throw new CliError('merge: give the parts of one kind of run (verify, evaluate-rejection and arena JSON do not mix)');
     const arena = mergeArenaShards(files);
     writeResult(arena.result, stringOption(args, 'out'));
     status.log(`merged ${files.length} arena shards: ${arena.families.join(', ')}${arena.missing.length ? `; missing: ${arena.missing.join(', ')} (their shard failed or was not given)` : ''}`);

@@ -318,8 +318,8 @@ export async function adversarialOf(run: Promise<AttackOutput>): Promise<tf.Tens
  */
 export function attackFunction<C extends AttackSettings>(attack: Attack<C>, fixed: Partial<C> = {}) {
   return (model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, options: Partial<C> & Pick<C, 'eps'> & RunControl, control: RunControl = {}): Promise<tf.Tensor> => {
-    const { signal, onProgress, batchSize, ...settings } = options;
-    const run = { signal, onProgress, batchSize, ...control };
+    const { signal, onProgress, batchSize, firstChunk, ...settings } = options;
+    const run = { signal, onProgress, batchSize, firstChunk, ...control };
     return adversarialOf(attackWith(attack, model, x, y, { ...fixed, ...settings } as Partial<C> & Pick<C, 'eps'>, run));
   };
 }

@@ -50,6 +50,12 @@ export interface RejectionEvalControl {
   onProgress?: (fraction: number, stage: RejectionEvalStage) => void;
   /** Inputs per attack / read-back chunk (default: the attacks' and scores' own). */
   batchSize?: number;
+  /**
+   * The index of the first attack chunk within a longer run (default 0): a shard of the inputs
+   * that starts on chunk c of the whole run (chunks of batchSize inputs) passes c, and its attacks
+   * draw the whole run's random starts (attacks/runner.ts).
+   */
+  firstChunk?: number;
   /** Include accuracy–coverage curves in the metrics (default true), with at most this many points (default 200). */
   curves?: boolean;
   curvePoints?: number;
@@ -123,10 +129,10 @@ async function attackedInputs(
   onProgress: (f: number) => void,
   scoringTemperature: number,
 ): Promise<tf.Tensor> {
-  const run = { signal: control.signal, onProgress, ...(control.batchSize ? { batchSize: control.batchSize } : {}) };
+  const run = { signal: control.signal, onProgress, ...(control.batchSize ? { batchSize: control.batchSize } : {}), ...(control.firstChunk ? { firstChunk: control.firstChunk } : {}) };
   const threat = { norm: s.norm, eps: s.eps, box };
   if (s.kind === 'pgd') {
-    return pgd(model, x, y, { ...threat, steps: s.steps, stepSize: s.stepSize ?? 0, restarts: s.restarts, randomStart: true, seed, keepFooled: false, ...run });
+    return pgd(model, x, y, { ...threat, steps: s.steps, stepSize: s.stepSize ?? 0, restarts: s.restarts, randomStart: true, seed, keepFooled: false }, run);
   }
   return adaptiveAttack(
     model,
