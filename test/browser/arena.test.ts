@@ -1,6 +1,6 @@
 /**
  * The Arena view as a user drives it: a bad setting is named and blocks the run; a small arena
- * over all nine families fills the table row by row with the six measures and their intervals,
+ * over all ten families fills the table row by row with the six measures and their intervals,
  * the definitions, both plots and the decision regions; the CSV, the JSON and the config download
  * agree with the table; the worker's tensor count is unchanged; a cancel keeps the finished rows.
  */
@@ -44,10 +44,10 @@ test('a bad setting is named under its field and blocks the run', async () => {
   await expect.poll(() => page.textContent('[data-testid=arena-error-threat-eps]')).toMatch(/eps must be > 0 and ≤ 10 \(got -1\)/);
   expect(await page.isDisabled('[data-testid=arena-run]')).toBe(true);
   await page.fill('[data-testid=arena-threat-eps]', '0.1');
-  for (const f of ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'ibp-m1', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
+  for (const f of ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'sample-rejection', 'ibp-m1', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
   await expect.poll(() => page.textContent('[data-testid=arena-error-families]')).toMatch(/must be a non-empty list/);
   expect(await page.isDisabled('[data-testid=arena-run]')).toBe(true);
-  for (const f of ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'ibp-m1', 'ibp-m3']) await page.check(`[data-testid=arena-family-${f}]`);
+  for (const f of ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'sample-rejection', 'ibp-m1', 'ibp-m3']) await page.check(`[data-testid=arena-family-${f}]`);
   await expect.poll(() => page.isEnabled('[data-testid=arena-run]')).toBe(true);
 });
 
@@ -58,7 +58,7 @@ test('a small arena fills the table, the definitions, both plots and the regions
   await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
   await jobsIdle();
   const rows = await rowCells();
-  expect(rows).toHaveLength(9);
+  expect(rows).toHaveLength(10);
   const share = (text: string) => Number(/^([\d.]+)%/.exec(text)![1]) / 100;
   for (const r of rows) {
     for (const m of ['cleanAccuracy', 'cleanAbstention', 'acceptedAccuracy', 'robustAccuracy', 'robustInaccuracy', 'robustErrorAbstainSuccess']) {
@@ -72,22 +72,24 @@ test('a small arena fills the table, the definitions, both plots and the regions
   expect(share(rows[0].cleanAbstention)).toBe(0);
   expect(rows[4].guarantees).toMatch(/No certificate/);
   expect(rows[5].guarantees).toMatch(/certified \(l2 radius ≥ eps·√2\): \d/);
-  expect(rows[7].paper).toMatch(/verified error, abstain = success \(IBP\)/);
+  expect(rows[7].family).toMatch(/^Denoised smoothing \+ sample rejection/);
+  expect(rows[7].guarantees).toMatch(/certified \(l2 radius ≥ eps·√2\): \d/);
+  expect(rows[8].paper).toMatch(/verified error, abstain = success \(IBP\)/);
   const definitions = await page.textContent('[data-testid=arena-definitions]');
   expect(definitions).toMatch(/robust inaccuracy.*wrong answer no attack could move/);
   expect(definitions).toMatch(/an attack that only causes an abstention fails/);
-  expect(await page.$$eval('[data-testid=arena-tradeoff-plot] .scatterlayer .trace', (t) => t.length)).toBe(9);
-  // Confidence for the three plain models, R-Con, and the two smoothed classifiers' vote shares.
-  expect(await page.$$eval('[data-testid=arena-coverage-plot] .scatterlayer .trace', (t) => t.length)).toBe(6);
+  expect(await page.$$eval('[data-testid=arena-tradeoff-plot] .scatterlayer .trace', (t) => t.length)).toBe(10);
+  // Confidence for the three plain models, R-Con, and the three smoothed classifiers' vote shares.
+  expect(await page.$$eval('[data-testid=arena-coverage-plot] .scatterlayer .trace', (t) => t.length)).toBe(7);
   const abstainShares = await page.$$eval('[data-testid=arena-regions] canvas', (cs) => cs.map((c) => Number(c.getAttribute('data-abstain-share'))));
-  expect(abstainShares).toHaveLength(9);
+  expect(abstainShares).toHaveLength(10);
   expect(abstainShares[0]).toBe(0); // standard training never abstains
   expect(Math.max(...abstainShares)).toBeGreaterThan(0); // some family abstains somewhere on the plane
   expect(await workerTensors(page)).toBe(tensors);
 
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-csv]')]);
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
-  expect(lines).toHaveLength(10);
+  expect(lines).toHaveLength(11);
   const header = lines[0].split(',');
   const standard = lines[1].split(',');
   expect(standard[0]).toBe('standard');
@@ -95,7 +97,7 @@ test('a small arena fills the table, the definitions, both plots and the regions
   const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-json]')]);
   const result = JSON.parse(readFileSync((await json.path())!, 'utf8'));
   expect(result.complete).toBe(true);
-  expect(result.rows).toHaveLength(9);
+  expect(result.rows).toHaveLength(10);
   expect(result.labels).toHaveLength(40);
   const [cfg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=arena-download-config]')]);
   const config = JSON.parse(readFileSync((await cfg.path())!, 'utf8'));
@@ -106,10 +108,10 @@ test('a small arena fills the table, the definitions, both plots and the regions
   const report = readFileSync((await md.path())!, 'utf8');
   expect(report.startsWith('# Abstain arena report')).toBe(true);
   const tableLines = report.split('\n').filter((l) => l.startsWith('| '));
-  expect(tableLines).toHaveLength(2 + 9);
+  expect(tableLines).toHaveLength(2 + 10);
   expect(tableLines[2]).toContain(rows[0].robustAccuracy);
-  // Two plots as PNG and SVG, and the nine families' regions as PNG, all embedded.
-  expect(report.match(/\(data:image\/png;base64,[A-Za-z0-9+/=]{100,}\)/g)).toHaveLength(2 + 9);
+  // Two plots as PNG and SVG, and the ten families' regions as PNG, all embedded.
+  expect(report.match(/\(data:image\/png;base64,[A-Za-z0-9+/=]{100,}\)/g)).toHaveLength(2 + 10);
   expect(report.match(/\(data:image\/svg\+xml,/g)).toHaveLength(2);
   const block = /```json\n([\s\S]*?)\n```/.exec(report)![1];
   expect(JSON.parse(block)).toEqual(result.config);
@@ -137,7 +139,7 @@ test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions,
   await page.click('[data-testid=arena-load-subset]');
   await expect.poll(() => page.textContent('[data-testid=arena-image-dataset]'), { timeout: 60_000 }).toMatch(/Fashion-MNIST.*2000 training, 500 test records of 28 × 28 × 1, 10 classes/);
   for (const [field, value] of [['images-trainLimit', '100'], ['count', '20'], ['budget-epochs', '1'], ['budget-attackSteps', '3'], ['smoothing-predictSamples', '50'], ['smoothing-certifyN', '200']]) await page.fill(`[data-testid=arena-${field}]`, value);
-  for (const f of ['pgd-at', 'trades', 'era-selector', 'rr', 'cat-rs', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
+  for (const f of ['pgd-at', 'trades', 'era-selector', 'rr', 'cat-rs', 'sample-rejection', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
   const tensors = await workerTensors(page);
   await page.click('[data-testid=arena-run]');
   await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });

@@ -105,13 +105,13 @@ test('Smoothing: certification stays responsive', async () => {
   budget(f);
 });
 
-test('Arena: nine families trained and attacked in a row stay responsive as their rows arrive', async () => {
+test('Arena: ten families trained and attacked in a row stay responsive as their rows arrive', async () => {
   await page.click('[data-testid=view-arena]');
   await page.fill('[data-testid=arena-budget-epochs]', '4');
   await page.waitForSelector('[data-testid=arena-run]:not([disabled])');
   const f = await measureJob(page, 'arena', () => page.click('[data-testid=arena-run]'), jobsIdle, keyPoke);
   budget(f);
-  expect(await page.$$eval('[data-testid=arena-row]', (rows) => rows.length)).toBe(9);
+  expect(await page.$$eval('[data-testid=arena-row]', (rows) => rows.length)).toBe(10);
 });
 
 test('Paper presets: Figure 1, coupled rejection and multiple abstain classes stay responsive', async () => {

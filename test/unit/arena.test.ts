@@ -25,7 +25,7 @@ function small(families: ArenaConfig['families']): ArenaConfig {
 describe('arena config', () => {
   test('the defaults are valid and run every family', () => {
     const c = normaliseArenaConfig({});
-    expect(c.families).toHaveLength(9);
+    expect(c.families).toHaveLength(10);
     expect(c.threat).toEqual({ norm: 'linf', eps: 0.1 });
   });
   test('bad fields are refused by name, with the value and what is allowed', () => {
@@ -73,21 +73,22 @@ function checkRow(row: ArenaRow, labels: number[]): void {
   const o = row.outcomes!;
   for (const g of row.guarantees) {
     // A certificate covers the whole ball, so it cannot claim more than the attacks leave.
-    const empiricalSafe = row.family.startsWith('ibp') ? o.robustErrorAbstainSuccess.n - o.robustErrorAbstainSuccess.k : row.family === 'gaussian' ? o.cleanAccuracy.k : o.robustAccuracy.k;
+    const empiricalSafe = row.family.startsWith('ibp') ? o.robustErrorAbstainSuccess.n - o.robustErrorAbstainSuccess.k : row.family === 'gaussian' || row.family === 'sample-rejection' ? o.cleanAccuracy.k : o.robustAccuracy.k;
     expect(g.share.k, `${row.family} ${g.id}`).toBeLessThanOrEqual(empiricalSafe);
   }
   expect(row.grid!.decisions).toHaveLength(64);
-  expect(row.cost!.epochs).toBe(3);
+  // The sample-rejection row trains the denoiser and the rejectors, the budget's epochs each.
+  expect(row.cost!.epochs).toBe(row.family === 'sample-rejection' ? 6 : 3);
 }
 
 describe('a small arena', () => {
   test('every column is the function it summarises, on the run’s own decisions; the tensor count is unchanged', async () => {
-    const config = small(['standard', 'era-selector', 'rr', 'gaussian', 'ibp-m3']);
+    const config = small(['standard', 'era-selector', 'rr', 'gaussian', 'sample-rejection', 'ibp-m3']);
     const before = tf.memory().numTensors;
     const seen: string[] = [];
     const result = await runArena(config, { onRow: (r) => seen.push(r.family) });
     expect(tf.memory().numTensors).toBe(before);
-    expect(seen).toEqual(['standard', 'era-selector', 'rr', 'gaussian', 'ibp-m3']);
+    expect(seen).toEqual(['standard', 'era-selector', 'rr', 'gaussian', 'sample-rejection', 'ibp-m3']);
     expect(result.labels).toHaveLength(40);
     for (const row of result.rows) checkRow(row, result.labels);
     const byFamily = Object.fromEntries(result.rows.map((r) => [r.family, r]));
@@ -96,6 +97,8 @@ describe('a small arena', () => {
     expect(byFamily['era-selector'].attacks.map((a) => a.id)).toEqual(['pgd', 'apgd-ce', 'selector']);
     expect(byFamily['ibp-m3'].attacks.map((a) => a.id)).toEqual(['pgd', 'apgd-ce', 'abstain-pgd']);
     expect(byFamily.gaussian.guarantees.map((g) => g.id)).toEqual(['certified']);
+    expect(byFamily['sample-rejection'].guarantees[0].definition).toMatch(/Theorem 3\.1, with rejection/);
+    expect(byFamily['sample-rejection'].attacks.map((a) => a.id)).toEqual(['pgd', 'apgd-ce', 'smooth-adv']);
     expect(byFamily.standard.guarantees.map((g) => g.id)).toEqual(['verified-ibp', 'verified-crown']);
     expect(byFamily.rr.guaranteeNote).toMatch(/No certificate/);
     // The composition needs the standard model, which ran first.
@@ -104,7 +107,7 @@ describe('a small arena', () => {
     // Rectified Rejection keeps 95% of the correct clean inputs: its clean abstention is small but its threshold is set.
     expect(byFamily.rr.outcomes!.cleanAbstention.value).toBeLessThan(0.2);
     const csv = arenaCsv(result).trim().split('\n');
-    expect(csv).toHaveLength(6);
+    expect(csv).toHaveLength(7);
     expect(csv[0].split(',').slice(0, 6)).toEqual(['family', 'label', 'status', 'cleanAccuracy', 'cleanAccuracy_lower', 'cleanAccuracy_upper']);
     expect(Number(csv[1].split(',')[3])).toBe(byFamily.standard.outcomes!.cleanAccuracy.value);
   }, 120_000);
@@ -163,5 +166,19 @@ describe('arena decisions on images', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
     model.dispose();
+  });
+});
+
+describe('PREDICT with a class that cannot win (paper 003’s R)', () => {
+  test('votes for R count against the real classes but R is never returned; no real vote at all abstains', async () => {
+    const { predictMany } = await import('../../src/core/certify/smoothedGrid');
+    // A "classifier" voting class 2 (= R when only 2 classes can win) for every noisy copy.
+    const alwaysR = { numClasses: 3, classify: (x: tf.Tensor) => tf.fill([x.shape[0]], 2, 'int32') as tf.Tensor1D };
+    const x = tf.zeros([4, 2]);
+    const options = { sigma: 0.1, n: 50, n0: 10, alpha: 0.001, batchSize: 1000, seed: 1 };
+    expect(Array.from((await predictMany(alwaysR, x, options, {}, 2)).predictions)).toEqual([-1, -1, -1, -1]);
+    expect(Array.from((await predictMany(alwaysR, x, options)).predictions)).toEqual([2, 2, 2, 2]);
+    await expect(predictMany(alwaysR, x, options, {}, 4)).rejects.toThrow(/winners must be a whole number from 1 to 3 \(got 4\)/);
+    x.dispose();
   });
 });

@@ -127,9 +127,9 @@ describe('Rectified Rejection epoch cases', () => {
 });
 
 describe('the arena bench case', () => {
-  test('arena-2d runs the nine families once (scale 0.1), with no leak', async () => {
+  test('arena-2d runs the ten families once (scale 0.1), with no leak', async () => {
     const r = await runBenchCase('arena-2d', { repeats: 1, warmup: false, scale: 0.1 });
-    expect(r.workUnits).toBe(9);
+    expect(r.workUnits).toBe(10);
     expect(r.unit).toBe('families');
     expect(r.tensorsLeaked).toBe(0);
     expect(r.medianMs).toBeGreaterThan(0);

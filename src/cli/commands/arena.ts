@@ -16,7 +16,8 @@ export const ARENA_USAGE = `Usage: npm run cli -- arena CONFIG.json [--data FILE
 
 The abstain arena: trains one model per family (standard, PGD-AT, TRADES, ERA with the
 robustness selector, PGD-AT + Rectified Rejection, Gaussian augmentation and CAT-RS smoothed,
-IBP with one and with three abstain classes) on the config's 2-D data with the same seed and
+denoised smoothing with sample rejection on the standard model, IBP with one and with three
+abstain classes) on the config's 2-D data with the same seed and
 budget, attacks each with PGD, APGD-CE and its family's adaptive attack at the config's threat
 model ("source": "2d", the default) or on image files ("source": "images", with --data), and
 reports per family: clean accuracy, clean abstention, accuracy on accepted inputs,

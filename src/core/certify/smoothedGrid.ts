@@ -20,17 +20,19 @@ export interface ManyPredictions {
   topShare: Float32Array;
 }
 
-/** PREDICT on each row of `x` ([count, ...shape]) with n samples each. */
+/** PREDICT on each row of `x` ([count, ...shape]) with n samples each; only the first `winners` classes can be returned (all by default). */
 export async function predictMany(
   base: BaseClassifier,
   x: tf.Tensor,
   options: Partial<SmoothingOptions>,
   control: { signal?: AbortSignal | null; onProgress?: (fraction: number) => void } = {},
+  winners: number = base.numClasses,
 ): Promise<ManyPredictions> {
   const o = checkSmoothingOptions(options);
   const count = x.shape[0];
   const shape = x.shape.slice(1);
   const K = base.numClasses;
+  if (!(Number.isInteger(winners) && winners >= 1 && winners <= K)) throw new Error(`predictMany: winners must be a whole number from 1 to ${K} (got ${winners})`);
   const perPass = Math.max(1, Math.floor(o.batchSize / o.n));
   const predictions = new Int32Array(count);
   const topShare = new Float32Array(count);
@@ -51,7 +53,8 @@ export async function predictMany(
     for (let i = 0; i < p; i++) {
       let a = 0;
       let b = -1;
-      for (let k = 1; k < K; k++) {
+      // Only the first `winners` classes can win: paper 003's g_R counts R (class K) but never returns it.
+      for (let k = 1; k < winners; k++) {
         const v = c[i * K + k];
         if (v > c[i * K + a]) {
           b = a;
@@ -60,7 +63,8 @@ export async function predictMany(
       }
       const nA = c[i * K + a];
       const nB = b >= 0 ? c[i * K + b] : 0;
-      predictions[start + i] = binomTestTwoSided(nA, nA + nB, 0.5) <= o.alpha ? a : ABSTAIN;
+      // No vote for a class that can win (every draw rejected, or lost to a non-finite output): abstain.
+      predictions[start + i] = nA + nB > 0 && binomTestTwoSided(nA, nA + nB, 0.5) <= o.alpha ? a : ABSTAIN;
       topShare[start + i] = nA / o.n;
     }
     control.onProgress?.((start + p) / count);

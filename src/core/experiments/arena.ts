@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, checkpoint, isCancelled } from '../cancel';
 import { runSmoothingOnSet } from '../certify/run';
+import { runRejectionOnSet } from '../certify/noiseRejection';
 import { modelClassifier } from '../certify/smoothing';
 import { type Bounds2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { type ImageDataset, subsetFirst } from '../data/imageDataset';
@@ -26,8 +27,9 @@ import { ARENA_FAMILY_INFO, type ArenaConfig, type ArenaFamily, arenaBox, family
 import { ARENA_TPR, type ArenaDecider, arenaPredictOptions, familyDecider, logitDecisions } from './arenaDecisions';
 import type { ArenaCost, ArenaFigure, ArenaResult, ArenaRow } from './arenaResults';
 import { familyExperiment, familyImageExperiment, trainingAttackStepsOf } from './arenaTraining';
+import { SAMPLE_REJECTION_BATCH, SAMPLE_REJECTION_LR, SAMPLE_REJECTION_THRESHOLD, type SampleRejectionSystem, sampleRejectionDecider, trainSampleRejection } from './arenaSampleRejection';
 import { accuracyCoveragePoints } from './rconRejectionMetrics';
-import { type LabelledSet, labelledTensors, runTraining, selectRecords, trainImageModel } from './runner';
+import { type LabelledSet, inputTensor, labelledTensors, runTraining, selectRecords, trainImageModel } from './runner';
 
 export interface ArenaProgress {
   family: ArenaFamily;
@@ -63,6 +65,8 @@ function emptyRow(family: ArenaFamily): ArenaRow {
 interface Trained {
   model: tf.LayersModel;
   rrTemperature: number;
+  /** Paper 003's system (sample rejection): `model` is then its f∘D. */
+  system?: SampleRejectionSystem;
 }
 
 /** The records of an arena on images: the files' training and test sets (the CLI's --data, the page's loaded data set). */
@@ -73,6 +77,7 @@ export interface ArenaImageData {
 
 /** What every family shares: the evaluated test inputs, the classes, the plane (2-D) and the training records (images). */
 interface ArenaSets {
+  train: LabelledSet;
   test: LabelledSet;
   numClasses: number;
   bounds: Bounds2d | null;
@@ -85,13 +90,13 @@ function arenaSets(config: ArenaConfig, images: ArenaImageData | undefined): Are
   if (config.source === '2d') {
     const ds = makeDataset2d(config.data);
     const n = take(ds.yTest.length);
-    return { test: { x: ds.xTest.slice(0, 2 * n), labels: ds.yTest.slice(0, n), inputShape: [2] }, numClasses: ds.numClasses, bounds: ds.bounds, trainRecords: ds.yTrain.length, imageTrain: null };
+    return { train: { x: ds.xTrain, labels: ds.yTrain, inputShape: [2] }, test: { x: ds.xTest.slice(0, 2 * n), labels: ds.yTest.slice(0, n), inputShape: [2] }, numClasses: ds.numClasses, bounds: ds.bounds, trainRecords: ds.yTrain.length, imageTrain: null };
   }
   if (!images) throw new Error('runArena: an arena on images ("source": "images") needs the image records: give the data set files (the CLI\'s --data, or load a data set in the page)');
   const train = selectRecords(images.train, config.images.trainLimit, familyImageExperiment(config, 'standard'));
   const test = subsetFirst(images.test, take(images.test.labels.length));
   if (test.numClasses !== train.numClasses) throw new Error(`runArena: the training records have ${train.numClasses} classes but the test records ${test.numClasses}`);
-  return { test: { x: test.images, labels: test.labels, inputShape: test.shape }, numClasses: train.numClasses, bounds: null, trainRecords: train.labels.length, imageTrain: train };
+  return { train: { x: train.images, labels: train.labels, inputShape: train.shape }, test: { x: test.images, labels: test.labels, inputShape: test.shape }, numClasses: train.numClasses, bounds: null, trainRecords: train.labels.length, imageTrain: train };
 }
 
 /** Trains `family` on the arena's data (2-D: generated from the config; images: the selected records). */
@@ -119,6 +124,7 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
   const sets = arenaSets(config, images);
   const rows: ArenaRow[] = [];
   const models = new Map<ArenaFamily, tf.LayersModel>();
+  const systems: SampleRejectionSystem[] = [];
   try {
     for (const [index, family] of families.entries()) {
       await checkpoint(control.signal);
@@ -131,21 +137,45 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
       } else {
         const t0 = now();
         const onTrain = (p: TrainProgress) => report('train', (p.epoch - 1 + (p.kind === 'batch' ? p.batch / p.batches : 1)) / p.epochs, `epoch ${p.epoch} of ${p.epochs}`);
-        const { model, result, training } = await trainFamily(config, family, sets, onTrain, control.signal);
-        models.set(family, model);
+        let trained: Trained;
+        let result: Pick<TrainResult, 'status' | 'message' | 'epochsCompleted'>;
+        let cost: ArenaCost;
+        if (family === 'sample-rejection') {
+          // Paper 003 robustifies a pretrained classifier: the arena's standard model (trained here when its row is not run).
+          const classifier = models.get('standard') ?? (await trainFamily(config, 'standard', sets, onTrain, control.signal)).model;
+          models.set('standard', classifier);
+          const xTrain = inputTensor(sets.train);
+          let system: SampleRejectionSystem;
+          try {
+            system = await trainSampleRejection(config, classifier, xTrain, sets.numClasses, (f, detail) => report('train', f, detail), control.signal);
+          } finally {
+            xTrain.dispose();
+          }
+          systems.push(system);
+          trained = { model: system.composed ?? classifier, rrTemperature: 1, system };
+          result = { status: system.status, message: system.message, epochsCompleted: system.epochs };
+          cost = { epochs: system.epochs, optimizerSteps: system.epochs * Math.ceil(sets.trainRecords / SAMPLE_REJECTION_BATCH), trainingAttackSteps: 0, optimizer: 'adam', learningRate: SAMPLE_REJECTION_LR, batchSize: SAMPLE_REJECTION_BATCH, seed: config.seed, trainSeconds: 0, evaluateSeconds: 0, trainStatus: system.status };
+          row.note = 'The denoiser and the rejectors (their epochs together) on the standard model, whose own training the standard row reports.';
+        } else {
+          const out = await trainFamily(config, family, sets, onTrain, control.signal);
+          models.set(family, out.model);
+          trained = { model: out.model, rrTemperature: out.training.rr.temperature };
+          result = out.result;
+          cost = {
+            epochs: out.result.epochsCompleted,
+            optimizerSteps: out.result.epochsCompleted * Math.ceil(sets.trainRecords / out.training.batchSize),
+            trainingAttackSteps: trainingAttackStepsOf(out.training),
+            optimizer: out.training.optimizer,
+            learningRate: out.training.learningRate,
+            batchSize: out.training.batchSize,
+            seed: config.seed,
+            trainSeconds: 0,
+            evaluateSeconds: 0,
+            trainStatus: out.result.status,
+          };
+        }
         if (result.status === 'cancelled') throw new CancelledError('The arena was cancelled.');
-        const cost: ArenaCost = {
-          epochs: result.epochsCompleted,
-          optimizerSteps: result.epochsCompleted * Math.ceil(sets.trainRecords / training.batchSize),
-          trainingAttackSteps: trainingAttackStepsOf(training),
-          optimizer: training.optimizer,
-          learningRate: training.learningRate,
-          batchSize: training.batchSize,
-          seed: config.seed,
-          trainSeconds: seconds(now() - t0),
-          evaluateSeconds: 0,
-          trainStatus: result.status,
-        };
+        cost.trainSeconds = seconds(now() - t0);
         row.cost = cost;
         if (result.status === 'diverged') {
           row.status = 'failed';
@@ -153,7 +183,7 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
         } else {
           const t1 = now();
           try {
-            await evaluateFamily(row, { family, model, rrTemperature: training.rr.temperature }, config, sets, models, control, report);
+            await evaluateFamily(row, { ...trained, family }, config, sets, models, control, report);
           } catch (e) {
             if (isCancelled(e)) throw e;
             row.status = 'failed';
@@ -166,6 +196,7 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
       control.onRow?.(row);
     }
   } finally {
+    for (const sys of systems) sys.dispose();
     for (const m of models.values()) m.dispose();
   }
   return {
@@ -199,7 +230,7 @@ async function evaluateFamily(
   const labels = sets.test.labels;
   const { x, y } = labelledTensors(sets.test);
   try {
-    const decider = await familyDecider(family, model, config, numClasses, x, labels, trained.rrTemperature);
+    const decider = trained.system ? sampleRejectionDecider(trained.system, config, numClasses) : await familyDecider(family as Exclude<ArenaFamily, 'sample-rejection'>, model, config, numClasses, x, labels, trained.rrTemperature);
     const clean = await decideAll(decider, x, control);
     const attacked: Int32Array[] = [];
     const adversarial: tf.Tensor[] = [];
@@ -304,27 +335,32 @@ async function guarantees(
   const n = labels.length;
   const d = sets.test.inputShape.reduce((a, b) => a * b, 1);
   const figures: ArenaFigure[] = [];
-  if (family === 'gaussian' || family === 'cat-rs') {
+  if (family === 'gaussian' || family === 'cat-rs' || trained.system) {
     report('certify', 0, 'CERTIFY');
     // An l∞ ball of radius eps in d dimensions lies inside the l2 ball of radius eps·√d.
     const radius = norm === 'l2' ? eps : eps * Math.sqrt(d);
-    const o = arenaPredictOptions(config, family, 'certify');
-    const { rows, cancelled } = await runSmoothingOnSet('certify', modelClassifier(model), x, labels, Array.from({ length: n }, (_, i) => i), { ...o, n: config.smoothing.certifyN }, {
-      signal: control.signal,
-      onProgress: (f) => report('certify', f, 'CERTIFY'),
-    });
+    const o = { ...arenaPredictOptions(config, family, 'certify'), n: config.smoothing.certifyN };
+    const indices = Array.from({ length: n }, (_, i) => i);
+    const runControl = { signal: control.signal, onProgress: (f: number) => report('certify', f, 'CERTIFY') };
+    const sys = trained.system;
+    // Paper 003's certificate is Theorem 3.1's radius from the counts of f_R (CERTIFY with rejection).
+    const { rows, cancelled } = sys
+      ? await runRejectionOnSet('certify', { classifier: sys.classifier, denoiser: sys.denoiser, rejectors: sys.rejectors }, x, labels, indices, { ...o, threshold: SAMPLE_REJECTION_THRESHOLD, splitAlpha: false }, runControl)
+      : await runSmoothingOnSet('certify', modelClassifier(model), x, labels, indices, o, runControl);
     if (cancelled) throw new CancelledError('The arena was cancelled.');
     const k = rows.filter((r) => r.correct === 1 && (r.radius ?? 0) >= radius).length;
     figures.push({
       id: 'certified',
       label: norm === 'l2' ? 'certified (radius ≥ eps)' : `certified (l2 radius ≥ eps·√${d})`,
-      definition: `Share of inputs whose smoothed prediction is right with a certified l2 radius of at least ${Number(radius.toPrecision(4))} (CERTIFY, n = ${config.smoothing.certifyN}, alpha = ${config.smoothing.alpha})${norm === 'linf' ? ': the l∞ ball of radius eps lies inside it' : ''}.`,
+      definition: `Share of inputs whose smoothed prediction is right with a certified l2 radius${sys ? ' (Theorem 3.1, with rejection)' : ''} of at least ${Number(radius.toPrecision(4))} (CERTIFY, n = ${config.smoothing.certifyN}, alpha = ${config.smoothing.alpha})${norm === 'linf' ? ': the l∞ ball of radius eps lies inside it' : ''}.`,
       share: share(k, n),
     });
     row.paperMeasure = {
       label: 'average certified radius (ACR)',
       value: averageCertifiedRadius(rows),
-      definition: 'Paper 002\'s measure: the mean l2 radius CERTIFY gives the correctly classified inputs, the others counting 0.',
+      definition: sys
+        ? 'Paper 003\'s certificate summed up as 002 does: the mean Theorem 3.1 radius of the correctly classified inputs, the others counting 0.'
+        : 'Paper 002\'s measure: the mean l2 radius CERTIFY gives the correctly classified inputs, the others counting 0.',
     };
   } else if (family === 'rr') {
     row.guaranteeNote = 'No certificate: neither paper 000 nor the verifiers here bound the R-Con rejector.';

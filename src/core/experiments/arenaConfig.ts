@@ -17,7 +17,7 @@ import { normaliseConfig, parseConfigJson } from './config';
 import { IMAGE_EXPERIMENT_DEFAULTS, IMAGE_FIELD_RULES, type ImageModelConfig } from './imageConfig';
 import { type FieldErrors, type FieldRule, shown, validateFields } from './fieldSchema';
 
-export const ARENA_FAMILIES = ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'ibp-m1', 'ibp-m3'] as const;
+export const ARENA_FAMILIES = ['standard', 'pgd-at', 'trades', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'sample-rejection', 'ibp-m1', 'ibp-m3'] as const;
 export type ArenaFamily = (typeof ARENA_FAMILIES)[number];
 
 /** Each family's label, the paper it comes from and how it abstains, one sentence each (the page shows them). */
@@ -44,6 +44,11 @@ export const ARENA_FAMILY_INFO: Record<ArenaFamily, { label: string; paper: stri
     label: 'CAT-RS, smoothed',
     paper: 'Jeong et al. (002), Algorithm 1',
     abstains: 'PREDICT of randomized smoothing: abstains where the top two classes of the noisy votes do not differ significantly.',
+  },
+  'sample-rejection': {
+    label: 'Denoised smoothing + sample rejection',
+    paper: 'Sheikholeslami et al. (003), Eq. 1–3, Theorem 3.1',
+    abstains: 'PREDICT over the standard model on denoised noisy copies, each copy rejected where its class’s rejector head fires: abstains where the top two real classes do not differ significantly.',
   },
   'ibp-m1': { label: 'IBP, one abstain class', paper: 'Baharlouei et al. (004), M = 1', abstains: 'Abstains where the abstain output has the largest logit.' },
   'ibp-m3': {

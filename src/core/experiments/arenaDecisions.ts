@@ -264,7 +264,7 @@ function abstainClassDecider(model: tf.LayersModel, config: ArenaConfig, family:
  * sets its threshold on them); `rrTemperature` is the τ the RR model was trained at.
  */
 export async function familyDecider(
-  family: ArenaFamily,
+  family: Exclude<ArenaFamily, 'sample-rejection'>,
   model: tf.LayersModel,
   config: ArenaConfig,
   numClasses: number,

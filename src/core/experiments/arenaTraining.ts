@@ -20,6 +20,8 @@ const METHOD: Record<ArenaFamily, TrainingMethodName> = {
   rr: 'rr-pgd-at',
   gaussian: 'gaussian',
   'cat-rs': 'cat-rs',
+  // The pretrained classifier under the denoiser and the rejectors (arenaSampleRejection.ts).
+  'sample-rejection': 'standard',
   'ibp-m1': 'ibp',
   'ibp-m3': 'ibp',
 };

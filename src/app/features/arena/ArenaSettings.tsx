@@ -99,7 +99,7 @@ export function ArenaSettings() {
           );
         })}
         {familiesError ? <p className="field-error" role="alert" data-testid="arena-error-families">Families {familiesError}</p> : null}
-        <p className="hint">Not in the arena yet: the denoiser with sample rejection (Sheikholeslami et al.) and models from the library; the Smoothing view runs them one at a time.</p>
+        <p className="hint">Not in the arena yet: models from the browser’s library — every family is trained in the run.</p>
       </Section>
     </>
   );

@@ -13,6 +13,9 @@ import { ArenaTable } from './ArenaTable';
 import { coverageLayout, coverageTraces, tradeoffLayout, tradeoffTraces } from './arenaPlots';
 import { arenaProblems, downloadArenaConfig, downloadArenaCsv, downloadArenaJson, downloadArenaReport, runArena, useArena } from './arenaState';
 
+/** One empty list for every render, so the region canvases redraw only when their own row changes. */
+const NONE: number[] = [];
+
 export function ArenaView() {
   const busy = useBusy();
   const config = useArena((s) => s.config);
@@ -68,7 +71,7 @@ export function ArenaView() {
               {coverage.length ? null : <p className="hint">Drawn when a score-based rejector (a plain classifier's confidence, R-Con, a smoothed classifier's vote share) has run.</p>}
             </figure>
           </div>
-          <ArenaRegions rows={rows} points={result?.points ?? []} labels={result?.labels ?? []} />
+          <ArenaRegions rows={rows} points={result?.points ?? NONE} labels={result?.labels ?? NONE} />
         </main>
       </div>
     </div>

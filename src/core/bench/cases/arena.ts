@@ -1,5 +1,5 @@
 /**
- * The abstain arena at its defaults (experiments/arenaConfig.ts): nine families trained on 600
+ * The abstain arena at its defaults (experiments/arenaConfig.ts): ten families trained on 600
  * three-Gaussian points for 10 epochs each, every one attacked by PGD-20, APGD-CE-20 and its own
  * adaptive attack, the smoothed ones certified (CERTIFY, n = 10,000 per input), the others
  * verified with IBP and CROWN, and each family's 60 × 60 grid of decisions. Target: the whole
@@ -15,8 +15,8 @@ export const ARENA_CASES: readonly BenchCase[] = [
     id: 'arena-2d',
     family: 'arena',
     label: 'Abstain arena, defaults',
-    description: 'The abstain arena at its defaults: nine families on 600 three-Gaussian points, 10 epochs each, attacked, certified or verified, with their decision grids (target: within 3 minutes on WASM).',
-    workUnits: 9,
+    description: 'The abstain arena at its defaults: ten families on 600 three-Gaussian points, 10 epochs each, attacked, certified or verified, with their decision grids (target: within 3 minutes on WASM).',
+    workUnits: 10,
     unit: 'families',
     prepare(scale) {
       const config = defaultArenaConfig();
