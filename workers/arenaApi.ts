@@ -3,16 +3,59 @@
  * data, or on the image data set loaded in the page), with the page's job id for Cancel, the overall progress with a time-left estimate, and each family's row
  * sent as soon as it is done. The tensor count is unchanged afterwards.
  */
-import { type ArenaProgress, normaliseArenaConfig, runArena } from '../src/core/index';
+import type * as tf from '@tensorflow/tfjs';
+import { type ArenaControl, type ArenaFamily, type ArenaProgress, type ExperimentConfig, type TrainResult, ARENA_FAMILY_INFO, DATASET2D_INFO, modelFromArtifacts, normaliseArenaConfig, runArena } from '../src/core/index';
 import { getImageDataset } from './imageDatasets';
+import { saveModelItem } from './libraryApi';
+import type { ModelSummary } from './protocol/playground';
+import type { ArenaLibraryUse } from './protocol/arena';
+import { getPayload, listItems } from './storage';
 import { runJob, stagedProgress } from './jobs';
 import type { ArenaWorkerApi } from './protocol/arena';
 
 /** Where a stage sits within one family's share of the run (training dominates). */
 const STAGE_SPAN: Record<ArenaProgress['stage'], [number, number]> = { train: [0, 0.6], attack: [0.6, 0.85], certify: [0.85, 0.95], grid: [0.95, 1] };
 
+/** JSON with the keys of every object sorted: configs made by different code compare by content. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * The library as the arena uses it on 2-D data: a saved 2-D model whose training config is the
+ * family's, trained to its last epoch, stands for training it again (the same weights on the same
+ * backend); with `keep`, every model the run trains is saved, named after its family and data.
+ */
+function arenaLibrary(use: ArenaLibraryUse): ArenaControl['library'] {
+  if (!use.reuse && !use.keep) return undefined;
+  return {
+    async find(_family, experiment) {
+      if (!use.reuse || 'kind' in experiment) return null;
+      const want = canonical(experiment);
+      for (const item of await listItems('models')) {
+        if (item.info.method !== experiment.training.method) continue;
+        const payload = await getPayload<{ modelJson: unknown; weights: ArrayBuffer; summary: Partial<ModelSummary> }>('models', item.id);
+        if (payload.summary.epochsCompleted === experiment.training.epochs && canonical(payload.summary.config) === want) return { model: await modelFromArtifacts(payload.modelJson, payload.weights), name: item.name };
+      }
+      return null;
+    },
+    keep: use.keep
+      ? async (family: ArenaFamily, experiment, model: tf.LayersModel, result: TrainResult) => {
+          if ('kind' in experiment) return;
+          const exp = experiment as ExperimentConfig;
+          const name = `Arena · ${ARENA_FAMILY_INFO[family].label} · ${exp.data.kind}, seed ${exp.seed}`;
+          const numClasses = DATASET2D_INFO[exp.data.kind].numClasses;
+          const summary: ModelSummary = { id: `arena-${family}`, name, method: exp.training.method, config: exp, numClasses, epochsCompleted: result.epochsCompleted, history: result.history };
+          await saveModelItem({ model, summary }, 'summary', name, { method: exp.training.method, data: exp.data.kind, epochs: result.epochsCompleted, numClasses });
+        }
+      : undefined,
+  };
+}
+
 export const arenaApi: ArenaWorkerApi = {
-  async runArena(jobId, rawConfig, onProgress, onRow, onStage, datasetId) {
+  async runArena(jobId, rawConfig, onProgress, onRow, onStage, datasetId, library) {
     const config = normaliseArenaConfig(rawConfig);
     if (config.source === 'images' && !datasetId) throw new Error('The arena on images needs a data set: load one in the Images view (or the shipped Fashion-MNIST subset).');
     const images = config.source === 'images' ? getImageDataset(datasetId!) : undefined;
@@ -22,6 +65,7 @@ export const arenaApi: ArenaWorkerApi = {
       runArena(config, {
         signal,
         onRow,
+        library: arenaLibrary(library),
         onProgress: (p) => {
           const [a, b] = STAGE_SPAN[p.stage];
           progress((p.index + a + (b - a) * Math.min(1, Math.max(0, p.fraction))) / p.count);

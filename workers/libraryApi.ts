@@ -16,7 +16,7 @@ interface ModelPayload<S> {
 }
 
 /** Saves a stored model with its summary (also in the model.json's metadata, under `metadataKey`). */
-async function saveModelItem<S extends { name: string }>({ model, summary }: StoredModel<S>, metadataKey: 'summary' | 'imageSummary', name: string, info: Record<string, unknown>): Promise<LibraryItem> {
+export async function saveModelItem<S extends { name: string }>({ model, summary }: StoredModel<S>, metadataKey: 'summary' | 'imageSummary', name: string, info: Record<string, unknown>): Promise<LibraryItem> {
   const { modelJson, weights } = await modelToArtifacts(model, { workbench: { [metadataKey]: summary } });
   const item: LibraryItem = { id: newItemId(), name: name.trim() || summary.name, createdAt: Date.now(), bytes: weights.byteLength + JSON.stringify(modelJson).length, info };
   return putItem('models', item, { modelJson, weights, summary } satisfies ModelPayload<S>);

@@ -37,6 +37,9 @@ export function mergeArenaShards(files: { path: string; text: string }[]): Merge
   let labels: number[] = [];
   let points: number[] = [];
   let numClasses = 0;
+  // From the part that evaluated the inputs (a cancelled part may have written none of these).
+  let inputShape: number[] | undefined;
+  let versions: Record<string, string> | undefined;
   let elapsed = 0;
   let complete = true;
   for (const { path, json } of shards) {
@@ -47,6 +50,8 @@ export function mergeArenaShards(files: { path: string; text: string }[]): Merge
       labels = json.labels;
       points = json.points ?? [];
       numClasses = json.numClasses ?? numClasses;
+      inputShape = json.inputShape;
+      versions = json.versions;
     }
     for (const row of json.rows!) {
       const before = rows.get(row.family);
@@ -65,9 +70,9 @@ export function mergeArenaShards(files: { path: string; text: string }[]): Merge
     ...(first.json.dataset !== undefined ? { dataset: first.json.dataset } : {}),
     config,
     backend: first.json.backend,
-    versions: first.json.versions,
+    versions,
     numClasses,
-    inputShape: first.json.inputShape,
+    inputShape,
     labels,
     points,
     rows: order.filter((f) => rows.has(f)).map((f) => rows.get(f)!.row),

@@ -28,8 +28,16 @@ export function mergeVerifyJson(files: { path: string; json: Json }[]): { result
     for (const key of SHARED) if (!same(json[key], first.json[key])) throw new CliError(`merge: ${path} differs from ${first.path} in "${key}": the parts of one verify run share it`);
     if (!json.shard) throw new CliError(`merge: ${path} is not a part of a run (it has no "shard"; run verify with --shard i/N)`);
   }
-  const firsts = files.map((f) => (f.json.shard as { first: number }).first);
-  if (new Set(firsts).size !== firsts.length) throw new CliError('merge: two parts start at the same input (shards of one run hold different inputs)');
+  // The parts in input order must follow each other without gap or overlap and cover the run.
+  const parts = files.map((f) => ({ ...f, shard: f.json.shard as { first: number; of: number } })).sort((a, b) => a.shard.first - b.shard.first);
+  let next = 0;
+  for (const p of parts) {
+    if (p.shard.of !== parts[0].shard.of) throw new CliError(`merge: ${p.path} splits a run of ${p.shard.of} inputs, ${parts[0].path} one of ${parts[0].shard.of}`);
+    if (p.shard.first !== next) throw new CliError(`merge: ${p.path} starts at input ${p.shard.first + 1} but the parts before it end at input ${next}: ${p.shard.first > next ? 'a part is missing' : 'two parts overlap'}`);
+    next += p.json.selected as number;
+  }
+  if (next !== parts[0].shard.of) throw new CliError(`merge: the parts hold ${next} of the run's ${parts[0].shard.of} inputs: a part is missing`);
+  if (files.some((f) => f.json.pgd) && !files.every((f) => f.json.pgd)) throw new CliError('merge: some parts have a PGD table and some do not (an interrupted part has none): run those parts again');
   const n = files.map((f) => f.json.n as number);
   const N = n.reduce((a, b) => a + b, 0);
   /** Σ over the parts of share × n, as the whole number of inputs it counts. */

@@ -119,6 +119,26 @@ test('a small arena fills the table, the definitions, both plots and the regions
   expect(report).toMatch(/- tfjs: \d+\.\d+\.\d+/);
 });
 
+test('kept models are reused from the library: the same table, the rows say where the model came from', async () => {
+  // Two families, small: keep them, then run again and reuse them.
+  for (const f of ['pgd-at', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'sample-rejection', 'ibp-m1', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
+  await page.check('[data-testid=arena-library-keep]');
+  await page.click('[data-testid=arena-run]');
+  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
+  await jobsIdle();
+  const first = await rowCells();
+  expect(first.map((r) => r.family)).toEqual([expect.stringMatching(/^Standard training/), expect.stringMatching(/^TRADES/)]);
+  expect(first[1].family).not.toMatch(/taken from the library/);
+  await page.uncheck('[data-testid=arena-library-keep]');
+  await page.click('[data-testid=arena-run]');
+  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
+  await jobsIdle();
+  const second = await rowCells();
+  expect(second[1].family).toMatch(/taken from the library \(“Arena · TRADES · gaussians3, seed 1”\)/);
+  for (const m of ['cleanAccuracy', 'robustAccuracy', 'robustInaccuracy', 'robustErrorAbstainSuccess']) expect(second.map((r) => r[m])).toEqual(first.map((r) => r[m]));
+  for (const f of ['pgd-at', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'sample-rejection', 'ibp-m1', 'ibp-m3']) await page.check(`[data-testid=arena-family-${f}]`);
+});
+
 test('cancelling keeps the families already finished', async () => {
   await page.fill('[data-testid=arena-budget-epochs]', '30');
   await page.click('[data-testid=arena-run]');

@@ -182,3 +182,53 @@ describe('PREDICT with a class that cannot win (paper 003’s R)', () => {
     x.dispose();
   });
 });
+
+describe('the library hooks', () => {
+  test('a model kept from an earlier run with exactly the family’s settings stands in for training it, with the same table', async () => {
+    const { familyExperiment } = await import('../../src/core/experiments/arenaTraining');
+    const { runTraining } = await import('../../src/core/experiments/runner');
+    const config = small(['standard', 'trades']);
+    config.gridResolution = 0;
+    const kept: string[] = [];
+    const plain = await runArena(config, { library: { find: async () => null, keep: async (family, exp) => void kept.push(`${family}:${JSON.stringify(exp) === JSON.stringify(familyExperiment(config, family))}`) } });
+    expect(kept).toEqual(['standard:true', 'trades:true']);
+    const before = tf.memory().numTensors;
+    const asked: string[] = [];
+    const reused = await runArena(config, {
+      library: {
+        find: async (family, exp) => {
+          asked.push(family);
+          // Stands for the library: the same config trained again gives the same weights.
+          return family === 'trades' ? { model: (await runTraining(exp as Parameters<typeof runTraining>[0])).model, name: 'kept trades' } : null;
+        },
+      },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(asked).toEqual(['standard', 'trades']);
+    expect(reused.rows[1].note).toMatch(/taken from the library \(“kept trades”\)/);
+    expect(reused.rows[0].note).toBeNull();
+    expect(reused.rows.map((r) => r.decisions)).toEqual(plain.rows.map((r) => r.decisions));
+  }, 60_000);
+});
+
+describe('attack targets', () => {
+  test('a wrong answer is attacked as itself: an attack on the label leaves it alone, one on the answer moves it', async () => {
+    const { attackTargets } = await import('../../src/core/experiments/arenaDecisions');
+    // Answers: right, wrong (2 for label 0), abstained, not finite (K = 3 marks it).
+    expect(Array.from(attackTargets([1, 2, -1, 3], [1, 0, 2, 1], 3))).toEqual([1, 2, 2, 1]);
+    const { linearTwoClassModel } = await import('./helpers');
+    const { runAttack } = await import('../../src/core');
+    // Class 0 where x0 > 0: the point (0.05, 0) with label 1 is answered 0, 0.05 from the boundary.
+    const model = linearTwoClassModel([1, 0]);
+    const x = tf.tensor2d([[0.05, 0]]);
+    const settings = { kind: 'pgd', norm: 'linf' as const, eps: 0.1, steps: 10, randomStart: false, seed: 1, box: null };
+    const onLabel = tf.tensor1d([1], 'int32');
+    const onAnswer = tf.tensor1d(attackTargets([0], [1], 2), 'int32');
+    const a = await runAttack(model, x, onLabel, settings);
+    const b = await runAttack(model, x, onAnswer, settings);
+    expect(Array.from(await logitDecisions(model, a, 2))).toEqual([0]); // not moved: counted robust and wrong
+    expect(Array.from(await logitDecisions(model, b, 2))).toEqual([1]); // moved: not robustly wrong
+    tf.dispose([x, onLabel, onAnswer, a, b]);
+    model.dispose();
+  });
+});

@@ -39,6 +39,9 @@ describe('verify --shard and merge', () => {
     const mixed = cli('merge', join(setup.dir, 'p1.json'), join(setup.dir, 'other.json'));
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/other\.json differs from .*p1\.json in "eps"/);
+    const alone = cli('merge', join(setup.dir, 'p2.json'));
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/starts at input 501 but the parts before it end at input 0: a part is missing/);
     const twice = cli('merge', join(setup.dir, 'p1.tsv'), join(setup.dir, 'p1.tsv'));
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/input \d+ is in both/);

@@ -2,11 +2,17 @@
 import type { ArenaConfig, ArenaResult, ArenaRow } from '../../src/core/settings';
 import type { ProgressFn } from './common';
 
+/** The browser's library in an arena on 2-D data: reuse models trained with exactly a family's settings, keep the ones this run trains. */
+export interface ArenaLibraryUse {
+  reuse: boolean;
+  keep: boolean;
+}
+
 export interface ArenaWorkerApi {
   /**
    * Runs the arena as job `jobId`: `onRow` gets each family's row as soon as it is done (a
    * cancelled run keeps those), `onStage` what runs now (family and stage, for the job bar). An
    * arena on images ("source": "images") runs on the loaded image data set `datasetId`.
    */
-  runArena(jobId: string, config: ArenaConfig, onProgress: ProgressFn, onRow: (row: ArenaRow) => void, onStage: (text: string) => void, datasetId: string | null): Promise<ArenaResult>;
+  runArena(jobId: string, config: ArenaConfig, onProgress: ProgressFn, onRow: (row: ArenaRow) => void, onStage: (text: string) => void, datasetId: string | null, library: ArenaLibraryUse): Promise<ArenaResult>;
 }

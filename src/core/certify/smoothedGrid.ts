@@ -10,6 +10,7 @@ import { checkpoint } from '../cancel';
 import { deriveSeed } from '../random';
 import { gaussianNoise } from '../noise/gaussianNoise';
 import { ABSTAIN, type BaseClassifier, provenForNoise } from './smoothing';
+import { checkBatchFits } from './batchMemory';
 import { type SmoothingOptions, checkSmoothingOptions } from './smoothingConfig';
 import { binomTestTwoSided } from './stats';
 
@@ -34,6 +35,7 @@ export async function predictMany(
   const K = base.numClasses;
   if (!(Number.isInteger(winners) && winners >= 1 && winners <= K)) throw new Error(`predictMany: winners must be a whole number from 1 to ${K} (got ${winners})`);
   const perPass = Math.max(1, Math.floor(o.batchSize / o.n));
+  checkBatchFits(base.bytesPerCopy, perPass * o.n);
   const predictions = new Int32Array(count);
   const topShare = new Float32Array(count);
   const seed = deriveSeed(o.seed, 'predict-many');

@@ -14,7 +14,7 @@ import { modelClassifier } from '../certify/smoothing';
 import { type Bounds2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { type ImageDataset, subsetFirst } from '../data/imageDataset';
 import type { TrainConfig } from '../training/config';
-import { abstainOutcomes, share } from '../metrics/abstainOutcomes';
+import { ABSTAIN_DECISION, abstainOutcomes, share } from '../metrics/abstainOutcomes';
 import { averageCertifiedRadius } from '../metrics/certified';
 import { composeModels } from '../metrics/composition';
 import { robustnessSplit } from '../metrics/robustness';
@@ -22,14 +22,17 @@ import { rCon } from '../metrics/rejectorScores';
 import { tprAccuracy } from '../metrics/selective';
 import { verifyAbstain } from '../verify/abstainVerification';
 import { crownRefusal } from '../verify/crown';
+import { bytesPerCopy } from '../certify/batchMemory';
 import type { TrainProgress, TrainResult } from '../training/trainer';
 import { ARENA_FAMILY_INFO, type ArenaConfig, type ArenaFamily, arenaBox, familyUnavailable, normaliseArenaConfig, orderedFamilies } from './arenaConfig';
-import { ARENA_TPR, type ArenaDecider, arenaPredictOptions, familyDecider, logitDecisions } from './arenaDecisions';
+import { ARENA_TPR, type ArenaDecider, arenaPredictOptions, attackTargets, familyDecider, logitDecisions } from './arenaDecisions';
 import type { ArenaCost, ArenaFigure, ArenaResult, ArenaRow } from './arenaResults';
 import { familyExperiment, familyImageExperiment, trainingAttackStepsOf } from './arenaTraining';
-import { SAMPLE_REJECTION_BATCH, SAMPLE_REJECTION_LR, SAMPLE_REJECTION_THRESHOLD, type SampleRejectionSystem, sampleRejectionDecider, trainSampleRejection } from './arenaSampleRejection';
+import { SAMPLE_REJECTION_BATCH, SAMPLE_REJECTION_LR, SAMPLE_REJECTION_THRESHOLD, type SampleRejectionSystem, sampleRejectionDecider, systemBytesPerCopy, trainSampleRejection } from './arenaSampleRejection';
 import { accuracyCoveragePoints } from './rconRejectionMetrics';
 import { type LabelledSet, inputTensor, labelledTensors, runTraining, selectRecords, trainImageModel } from './runner';
+import type { ExperimentConfig } from './config';
+import type { ImageExperimentConfig } from './imageConfig';
 
 export interface ArenaProgress {
   family: ArenaFamily;
@@ -52,6 +55,18 @@ export interface ArenaControl {
    * family's row does not depend on which others run, so the shards' rows are the whole run's.
    */
   only?: readonly ArenaFamily[];
+  /**
+   * Models kept from earlier runs (the page's library). `find` is asked, before a family trains,
+   * for a model trained with exactly the experiment config it would train, to its last epoch: the
+   * same config and seed on the same backend give the same weights, so the table is the same and
+   * only the training time is saved. A model it returns becomes the run's (disposed at the end).
+   * `keep` gets every model the run trains, with its config and result (the model stays the run's:
+   * copy what you keep).
+   */
+  library?: {
+    find(family: ArenaFamily, experiment: ExperimentConfig | ImageExperimentConfig): Promise<{ model: tf.LayersModel; name: string } | null>;
+    keep?(family: ArenaFamily, experiment: ExperimentConfig | ImageExperimentConfig, model: tf.LayersModel, result: TrainResult): Promise<void>;
+  };
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -100,15 +115,19 @@ function arenaSets(config: ArenaConfig, images: ArenaImageData | undefined): Are
 }
 
 /** Trains `family` on the arena's data (2-D: generated from the config; images: the selected records). */
-async function trainFamily(config: ArenaConfig, family: ArenaFamily, sets: ArenaSets, onTrain: ((p: TrainProgress) => void) | undefined, signal: AbortSignal | null | undefined): Promise<{ model: tf.LayersModel; result: TrainResult; training: Omit<TrainConfig, 'seed'> }> {
-  if (sets.imageTrain) {
-    const exp = familyImageExperiment(config, family);
-    const { model, result } = await trainImageModel(exp, sets.imageTrain, null, onTrain, signal);
-    return { model, result, training: exp.training };
-  }
-  const exp = familyExperiment(config, family);
-  const { model, result } = await runTraining(exp, onTrain, signal);
-  return { model, result, training: exp.training };
+async function trainFamily(
+  config: ArenaConfig,
+  family: ArenaFamily,
+  sets: ArenaSets,
+  onTrain: ((p: TrainProgress) => void) | undefined,
+  control: ArenaControl,
+): Promise<{ model: tf.LayersModel; result: TrainResult; training: Omit<TrainConfig, 'seed'>; reused: string | null }> {
+  const exp = sets.imageTrain ? familyImageExperiment(config, family) : familyExperiment(config, family);
+  const found = await control.library?.find(family, exp);
+  if (found) return { model: found.model, result: { status: 'completed', message: '', history: [], epochsCompleted: exp.training.epochs }, training: exp.training, reused: found.name };
+  const { model, result } = sets.imageTrain ? await trainImageModel(exp as ImageExperimentConfig, sets.imageTrain, null, onTrain, control.signal) : await runTraining(exp as ExperimentConfig, onTrain, control.signal);
+  if (result.status === 'completed') await control.library?.keep?.(family, exp, model, result);
+  return { model, result, training: exp.training, reused: null };
 }
 
 /**
@@ -142,7 +161,7 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
         let cost: ArenaCost;
         if (family === 'sample-rejection') {
           // Paper 003 robustifies a pretrained classifier: the arena's standard model (trained here when its row is not run).
-          const classifier = models.get('standard') ?? (await trainFamily(config, 'standard', sets, onTrain, control.signal)).model;
+          const classifier = models.get('standard') ?? (await trainFamily(config, 'standard', sets, onTrain, control)).model;
           models.set('standard', classifier);
           const xTrain = inputTensor(sets.train);
           let system: SampleRejectionSystem;
@@ -157,8 +176,9 @@ export async function runArena(rawConfig: ArenaConfig, control: ArenaControl = {
           cost = { epochs: system.epochs, optimizerSteps: system.epochs * Math.ceil(sets.trainRecords / SAMPLE_REJECTION_BATCH), trainingAttackSteps: 0, optimizer: 'adam', learningRate: SAMPLE_REJECTION_LR, batchSize: SAMPLE_REJECTION_BATCH, seed: config.seed, trainSeconds: 0, evaluateSeconds: 0, trainStatus: system.status };
           row.note = 'The denoiser and the rejectors (their epochs together) on the standard model, whose own training the standard row reports.';
         } else {
-          const out = await trainFamily(config, family, sets, onTrain, control.signal);
+          const out = await trainFamily(config, family, sets, onTrain, control);
           models.set(family, out.model);
+          if (out.reused) row.note = `Trained earlier with exactly these settings: taken from the library (“${out.reused}”); its epochs and steps are those of that training, the time here is loading it.`;
           trained = { model: out.model, rrTemperature: out.training.rr.temperature };
           result = out.result;
           cost = {
@@ -232,12 +252,16 @@ async function evaluateFamily(
   try {
     const decider = trained.system ? sampleRejectionDecider(trained.system, config, numClasses) : await familyDecider(family as Exclude<ArenaFamily, 'sample-rejection'>, model, config, numClasses, x, labels, trained.rrTemperature);
     const clean = await decideAll(decider, x, control);
+    // Every attack pushes away from the model's own answer: the label where the answer is right
+    // (or withheld), the wrong class where it is wrong — robust inaccuracy (paper 001, Eq. 3) asks
+    // whether that wrong answer can be moved, which an attack on the label does not try.
+    const targets = tf.tensor1d(attackTargets(clean, labels, numClasses), 'int32');
     const attacked: Int32Array[] = [];
     const adversarial: tf.Tensor[] = [];
     try {
       for (const [j, attack] of decider.attacks.entries()) {
         report('attack', j / decider.attacks.length, attack.label);
-        const xAdv = await attack.run(x, y, { signal: control.signal });
+        const xAdv = await attack.run(x, targets, { signal: control.signal });
         adversarial.push(xAdv);
         attacked.push(await decideAll(decider, xAdv, control));
       }
@@ -247,14 +271,20 @@ async function evaluateFamily(
       if (decider.score && attacked.length) {
         const worst = row.attacks.reduce((w, a, j) => (a.robustAccuracy.k < row.attacks[w].robustAccuracy.k ? j : w), 0);
         const scores = await decider.score.scores(adversarial[worst]);
-        // The score ranks the answers the model would give: the smoothed classifier's own decisions, the logits' argmax otherwise.
-        const answers = family === 'gaussian' || family === 'cat-rs' ? attacked[worst] : await logitDecisions(model, adversarial[worst], numClasses);
+        // The score ranks the answers the model would give: the smoothed classifiers' own decisions
+        // (an abstention is no answer: it is ranked last), the logits' argmax otherwise.
+        const smoothed = family === 'gaussian' || family === 'cat-rs' || !!trained.system;
+        const answers = smoothed ? attacked[worst] : await logitDecisions(model, adversarial[worst], numClasses);
+        if (smoothed) {
+          const last = scores.reduce((m, v) => Math.min(m, v), Infinity) - 1;
+          answers.forEach((d, i) => d === ABSTAIN_DECISION && (scores[i] = last));
+        }
         const curve = accuracyCoveragePoints(scores, Uint8Array.from(answers, (p, i) => Number(p === labels[i])));
         row.coverage = { score: decider.score.name, attack: row.attacks[worst].label, coverage: curve.coverage, accuracy: curve.accuracy };
       }
       await paperMeasure(row, trained, config, sets, x, adversarial, models, control, report);
     } finally {
-      tf.dispose(adversarial);
+      tf.dispose([...adversarial, targets]);
     }
     await guarantees(row, trained, config, x, sets, control, report);
     if (bounds && config.gridResolution > 0) {
@@ -292,7 +322,7 @@ async function paperMeasure(
     if (!config.families.includes('standard')) return;
     report('attack', 1, 'composition with the standard model');
     // A shard without the standard family trains it here: the same config and seed give the same model.
-    const core = models.get('standard') ?? (await trainFamily(config, 'standard', sets, undefined, control.signal)).model;
+    const core = models.get('standard') ?? (await trainFamily(config, 'standard', sets, undefined, control)).model;
     if (!models.has('standard')) models.set('standard', core);
     const rc = { signal: control.signal };
     const robustAtEps = await robustnessSplit(model, x, labels, attack, rc);
@@ -339,7 +369,7 @@ async function guarantees(
     report('certify', 0, 'CERTIFY');
     // An l∞ ball of radius eps in d dimensions lies inside the l2 ball of radius eps·√d.
     const radius = norm === 'l2' ? eps : eps * Math.sqrt(d);
-    const o = { ...arenaPredictOptions(config, family, 'certify'), n: config.smoothing.certifyN };
+    const o = { ...arenaPredictOptions(config, family, 'certify', trained.system ? systemBytesPerCopy(trained.system) : bytesPerCopy(model)), n: config.smoothing.certifyN };
     const indices = Array.from({ length: n }, (_, i) => i);
     const runControl = { signal: control.signal, onProgress: (f: number) => report('certify', f, 'CERTIFY') };
     const sys = trained.system;
@@ -352,7 +382,7 @@ async function guarantees(
     figures.push({
       id: 'certified',
       label: norm === 'l2' ? 'certified (radius ≥ eps)' : `certified (l2 radius ≥ eps·√${d})`,
-      definition: `Share of inputs whose smoothed prediction is right with a certified l2 radius${sys ? ' (Theorem 3.1, with rejection)' : ''} of at least ${Number(radius.toPrecision(4))} (CERTIFY, n = ${config.smoothing.certifyN}, alpha = ${config.smoothing.alpha})${norm === 'linf' ? ': the l∞ ball of radius eps lies inside it' : ''}.`,
+      definition: `Share of inputs whose smoothed prediction is right with a certified l2 radius${sys ? ' (Theorem 3.1, with rejection)' : ''} of at least ${Number(radius.toPrecision(4))} (CERTIFY, n = ${config.smoothing.certifyN}, alpha = ${config.smoothing.alpha}${sys ? ' for each of the two bounds, as paper 003: jointly 1 − 2·alpha' : ''})${norm === 'linf' ? ': the l∞ ball of radius eps lies inside it' : ''}.`,
       share: share(k, n),
     });
     row.paperMeasure = {

@@ -33,7 +33,7 @@ export const ARENA_FAMILY_INFO: Record<ArenaFamily, { label: string; paper: stri
   rr: {
     label: 'PGD-AT + Rectified Rejection',
     paper: 'Pang et al. (000), Eq. 5',
-    abstains: 'Abstains where R-Con is below the threshold that keeps 95% of the correctly classified clean inputs.',
+    abstains: 'Abstains where R-Con does not pass the TPR-95 threshold set on the clean inputs (the authors’ convention: about 95% of the correctly classified ones pass).',
   },
   gaussian: {
     label: 'Gaussian augmentation, smoothed',

@@ -28,6 +28,8 @@ import { type Attack, type AttackSettings, type RunControl, adversarialOf, attac
 import { smoothAdvAttack } from '../attacks/smoothAdv';
 import { predictMany } from '../certify/smoothedGrid';
 import { modelClassifier } from '../certify/smoothing';
+import { bytesPerCopy } from '../certify/batchMemory';
+import { MAX_BATCH_BYTES } from '../limits';
 import { logits } from '../models/forward';
 import { twoHeadOutputs } from '../models/heads';
 import { rConFromOutputs } from '../metrics/rejectorScores';
@@ -101,6 +103,18 @@ function argmaxRows(values: Float32Array, width: number, nonFinite: number): Int
 export async function logitDecisions(model: tf.LayersModel, x: tf.Tensor, numClasses: number): Promise<Int32Array> {
   const { values, width } = await readRows(x, (xb) => logits(model, xb));
   return argmaxRows(values, width, width).map((c) => (c >= numClasses && c < width ? ABSTAIN_DECISION : c));
+}
+
+/**
+ * The class each input's attacks push away from: the model's own clean answer where it is a wrong
+ * class (paper 001's robust inaccuracy asks whether that answer can be moved), the label where the
+ * answer is right, withheld or not finite.
+ */
+export function attackTargets(clean: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number): Int32Array {
+  return Int32Array.from({ length: labels.length }, (_, i) => {
+    const c = clean[i];
+    return c >= 0 && c < numClasses && c !== labels[i] ? c : labels[i];
+  });
 }
 
 function seedOf(config: ArenaConfig, family: ArenaFamily, what: string): number {
@@ -216,10 +230,16 @@ async function rrDecider(model: tf.LayersModel, config: ArenaConfig, temperature
   };
 }
 
-/** PREDICT's settings for the arena's smoothed classifiers. */
-export function arenaPredictOptions(config: ArenaConfig, family: ArenaFamily, what: string) {
+/**
+ * PREDICT's and CERTIFY's settings for the arena's smoothed classifiers. `perCopy`: the bytes one
+ * classified noisy copy takes (certify/batchMemory.ts): as many copies go through one pass as fit
+ * in the memory budget, at most 100,000 (a fixed function of the config and the model, so the
+ * noise streams, which follow the passes, repeat).
+ */
+export function arenaPredictOptions(config: ArenaConfig, family: ArenaFamily, what: string, perCopy: number) {
   const s = config.smoothing;
-  return { sigma: s.sigma, n0: s.certifyN0, n: s.predictSamples, alpha: s.alpha, batchSize: Math.max(s.predictSamples, 100_000), seed: seedOf(config, family, what) };
+  const batchSize = Math.max(1, Math.min(100_000, Math.floor(MAX_BATCH_BYTES / Math.max(1, perCopy))));
+  return { sigma: s.sigma, n0: s.certifyN0, n: s.predictSamples, alpha: s.alpha, batchSize, seed: seedOf(config, family, what) };
 }
 
 function smoothedDecider(model: tf.LayersModel, config: ArenaConfig, family: ArenaFamily): ArenaDecider {
@@ -227,7 +247,7 @@ function smoothedDecider(model: tf.LayersModel, config: ArenaConfig, family: Are
   const { norm, eps } = config.threat;
   const { attackSteps: steps } = config.budget;
   // Every call draws the same noise stream: a decision depends on the input only.
-  const predictOptions = arenaPredictOptions(config, family, 'predict');
+  const predictOptions = arenaPredictOptions(config, family, 'predict', bytesPerCopy(model));
   return {
     decide: async (x, control = {}) => (await predictMany(base, x, predictOptions, { signal: control.signal })).predictions,
     attacks: [

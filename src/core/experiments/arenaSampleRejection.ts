@@ -16,6 +16,7 @@ import { apgdCeAttack } from '../attacks/apgd';
 import { pgdAttack } from '../attacks/pgd';
 import { smoothAdvAttack } from '../attacks/smoothAdv';
 import { rejectionClassifier } from '../certify/noiseRejection';
+import { bytesPerCopy } from '../certify/batchMemory';
 import { predictMany } from '../certify/smoothedGrid';
 import { createDenoiser } from '../models/denoiser';
 import { createRejectors } from '../models/noiseRejectors';
@@ -114,13 +115,18 @@ export async function trainSampleRejection(
   }
 }
 
+/** Bytes one noisy copy takes through D, f and the rejectors together (certify/batchMemory.ts). */
+export function systemBytesPerCopy(system: SampleRejectionSystem): number {
+  return bytesPerCopy(system.denoiser) + bytesPerCopy(system.classifier) + bytesPerCopy(system.rejectors);
+}
+
 /** The system as the arena decides and attacks it. */
 export function sampleRejectionDecider(system: SampleRejectionSystem, config: ArenaConfig, numClasses: number): ArenaDecider {
   const base = rejectionClassifier({ classifier: system.classifier, denoiser: system.denoiser, rejectors: system.rejectors }, SAMPLE_REJECTION_THRESHOLD);
   const { norm, eps } = config.threat;
   const { attackSteps: steps, attackRestarts: restarts } = config.budget;
   const box = arenaBox(config);
-  const options = arenaPredictOptions(config, 'sample-rejection', 'predict');
+  const options = arenaPredictOptions(config, 'sample-rejection', 'predict', systemBytesPerCopy(system));
   const seedOf = (what: string) => deriveSeed(config.seed, 'arena', 'sample-rejection', what);
   if (!system.composed) throw new Error('sampleRejectionDecider: the system has not finished training');
   const model = system.composed;

@@ -14,7 +14,9 @@
  *    wrong answer the attacks could not move, not even to an abstention;
  *  - robust error with abstention as success (paper 004): not [c = y and every a_j ∈ {y, ⊥}] —
  *    an attack that only makes the model abstain has failed, a clean error or abstention counts.
- * An attack's point stands for B(x, eps) only as far as the attack found the worst of it: these
+ * The attacks should push away from the model's own clean answer (the label where it is right or
+ * abstains, the wrong class where it is wrong), as paper 001's robustness is about the prediction
+ * staying put; the arena's attacks do. An attack's point stands for B(x, eps) only as far as the attack found the worst of it: these
  * are empirical (upper bounds on robust accuracy, lower bounds on robust error). Certified and
  * verified shares come from the certificates themselves; `share` gives them the same interval.
  *

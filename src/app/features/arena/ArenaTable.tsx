@@ -46,6 +46,11 @@ const COLUMNS: Column<ArenaRow>[] = [
             {r.status === 'not-run' ? 'Not run: ' : 'Failed: '}
             {r.note}
           </span>
+        ) : r.note ? (
+          <span className="hint" data-testid={`arena-note-${r.family}`}>
+            <br />
+            {r.note}
+          </span>
         ) : null}
       </span>
     ),

@@ -8,6 +8,8 @@ import { type ArenaConfig, type ArenaFamily, type ArenaResult, type ArenaRow, ar
 import { proxy, worker } from '../../workerClient';
 import { progressProxy, updateJob, withJob } from '../../state/jobs';
 import { useStore } from '../../state/store';
+import { refreshLibrary } from '../../state/library';
+import type { ArenaLibraryUse } from '../../../../workers/protocol';
 import { download, downloadJson } from '../../ui/download';
 
 interface ArenaState {
@@ -16,6 +18,9 @@ interface ArenaState {
   ranConfig: ArenaConfig | null;
   rows: ArenaRow[];
   result: ArenaResult | null;
+  /** The browser's library (2-D arenas): reuse models trained with exactly a family's settings; keep the ones a run trains. */
+  library: ArenaLibraryUse;
+  setLibrary: (patch: Partial<ArenaLibraryUse>) => void;
   setField: (path: string, value: unknown) => void;
   setFamily: (family: ArenaFamily, on: boolean) => void;
   /** Switches between 2-D points and images, with the threat model, σ and test count of that kind of data. */
@@ -27,6 +32,8 @@ export const useArena = create<ArenaState>((set) => ({
   ranConfig: null,
   rows: [],
   result: null,
+  library: { reuse: true, keep: false },
+  setLibrary: (patch) => set((s) => ({ library: { ...s.library, ...patch } })),
   setField: (path, value) => set((s) => ({ config: setPath(s.config, path, value) })),
   setSource: (source) => set((s) => ({ config: { ...s.config, source, ...arenaSourceDefaults(source) } })),
   setFamily: (family, on) => set((s) => ({ config: { ...s.config, families: on ? [...s.config.families.filter((f) => f !== family), family] : s.config.families.filter((f) => f !== family) } })),
@@ -38,7 +45,7 @@ export function arenaProblems(config: ArenaConfig): Record<string, string> {
 }
 
 export async function runArena(): Promise<void> {
-  const { config } = useArena.getState();
+  const { config, library } = useArena.getState();
   const problems = Object.entries(arenaProblems(config));
   if (config.source === 'images' && !useStore.getState().imageDataset) problems.push(['source', 'is images, but no image data set is loaded: load one in the Images view, or the shipped Fashion-MNIST subset']);
   if (problems.length) return useStore.getState().pushMessage('error', `Arena refused: ${problems.map(([k, v]) => `${k} ${v}`).join('; ')}`);
@@ -53,9 +60,11 @@ export async function runArena(): Promise<void> {
       proxy((row: ArenaRow) => useArena.setState((s) => ({ rows: [...s.rows, row] }))),
       proxy((text: string) => updateJob(jobId, { detail: text })),
       ran.source === 'images' ? (useStore.getState().imageDataset?.id ?? null) : null,
+      library,
     ),
   );
   if (result) useArena.setState({ result, rows: result.rows });
+  if (library.keep) await refreshLibrary();
 }
 
 export function downloadArenaCsv(): void {
