@@ -155,6 +155,10 @@ test('cancelling keeps the families already finished', async () => {
 test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions, and CROWN saying why it has no figure', async () => {
   await page.selectOption('[data-testid=arena-source]', 'images');
   await expect.poll(() => page.inputValue('[data-testid=arena-threat-eps]')).toBe('8/255');
+  // Sample rejection's denoiser on every noisy copy is too slow for a default image arena: off, and said why when ticked.
+  expect(await page.isChecked('[data-testid=arena-family-sample-rejection]')).toBe(false);
+  await page.check('[data-testid=arena-family-sample-rejection]');
+  await expect.poll(() => page.textContent('[data-testid=arena-slow-sample-rejection]')).toMatch(/Slow on images/);
   await expect.poll(() => page.textContent('[data-testid=arena-image-dataset]')).toMatch(/No image data set is loaded/);
   await page.click('[data-testid=arena-load-subset]');
   await expect.poll(() => page.textContent('[data-testid=arena-image-dataset]'), { timeout: 60_000 }).toMatch(/Fashion-MNIST.*2000 training, 500 test records of 28 × 28 × 1, 10 classes/);

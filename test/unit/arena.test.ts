@@ -28,6 +28,15 @@ describe('arena config', () => {
     expect(c.families).toHaveLength(10);
     expect(c.threat).toEqual({ norm: 'linf', eps: 0.1 });
   });
+  test('switching to images sets eps 8/255, σ 0.25, fewer noisy copies, and leaves out sample rejection', async () => {
+    const { arenaSourceDefaults, ARENA_FAMILIES } = await import('../../src/core/experiments/arenaConfig');
+    const d = arenaSourceDefaults('images');
+    expect(d.threat).toEqual({ norm: 'linf', eps: 8 / 255 });
+    expect(d.smoothing).toMatchObject({ sigma: 0.25, predictSamples: 200, certifyN: 2000 });
+    expect(d.families).toEqual(ARENA_FAMILIES.filter((f) => f !== 'sample-rejection'));
+    expect(arenaSourceDefaults('2d').families).toEqual([...ARENA_FAMILIES]);
+  });
+
   test('bad fields are refused by name, with the value and what is allowed', () => {
     expect(() => normaliseArenaConfig({ threat: { eps: 0 } })).toThrow(/threat\.eps must be > 0.*\(got 0\)/);
     expect(() => normaliseArenaConfig({ families: ['standard', 'svm'] })).toThrow(/families has "svm"; allowed: standard, pgd-at/);

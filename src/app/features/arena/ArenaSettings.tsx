@@ -109,6 +109,11 @@ export function ArenaSettings() {
             <div key={f}>
               <Checkbox label={ARENA_FAMILY_INFO[f].paper === '—' ? ARENA_FAMILY_INFO[f].label : `${ARENA_FAMILY_INFO[f].label} — ${ARENA_FAMILY_INFO[f].paper}`} tip={ARENA_FAMILY_INFO[f].abstains} checked={config.families.includes(f)} testId={`arena-family-${f}`} onChange={(on) => setFamily(f, on)} />
               {why && config.families.includes(f) ? <p className="hint">{why}</p> : null}
+              {f === 'sample-rejection' && config.source === 'images' ? (
+                <p className="hint" data-testid="arena-slow-sample-rejection">
+                  Slow on images: its DnCNN denoiser runs on every noisy copy (PREDICT and CERTIFY of every test image), tens of minutes to hours on WASM.
+                </p>
+              ) : null}
             </div>
           );
         })}
