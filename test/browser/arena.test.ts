@@ -15,6 +15,14 @@ let page: Page;
 const errors: string[] = [];
 
 const jobsIdle = () => page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 180_000 });
+const runsEnded = async () => Number(await page.getAttribute('[data-testid=arena-view]', 'data-runs'));
+/** Clicks Run and waits until that run has ended (the view counts ended runs: rows of an earlier run may still be shown at first). */
+async function runToEnd(): Promise<void> {
+  const before = await runsEnded();
+  await page.click('[data-testid=arena-run]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=arena-view]')?.getAttribute('data-runs')) > n, before, { timeout: 180_000 });
+  await jobsIdle();
+}
 const rowCells = () =>
   page.$$eval('[data-testid=arena-table] [data-testid=arena-row]', (trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [td.dataset.col ?? String(i), td.textContent ?? '']))));
 
@@ -54,9 +62,7 @@ test('a bad setting is named under its field and blocks the run', async () => {
 test('a small arena fills the table, the definitions, both plots and the regions; the downloads agree with it', async () => {
   for (const [field, value] of SMALL) await page.fill(`[data-testid=arena-${field}]`, value);
   const tensors = await workerTensors(page);
-  await page.click('[data-testid=arena-run]');
-  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
-  await jobsIdle();
+  await runToEnd();
   const rows = await rowCells();
   expect(rows).toHaveLength(10);
   const share = (text: string) => Number(/^([\d.]+)%/.exec(text)![1]) / 100;
@@ -123,16 +129,12 @@ test('kept models are reused from the library: the same table, the rows say wher
   // Two families, small: keep them, then run again and reuse them.
   for (const f of ['pgd-at', 'era-selector', 'rr', 'gaussian', 'cat-rs', 'sample-rejection', 'ibp-m1', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
   await page.check('[data-testid=arena-library-keep]');
-  await page.click('[data-testid=arena-run]');
-  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
-  await jobsIdle();
+  await runToEnd();
   const first = await rowCells();
   expect(first.map((r) => r.family)).toEqual([expect.stringMatching(/^Standard training/), expect.stringMatching(/^TRADES/)]);
   expect(first[1].family).not.toMatch(/taken from the library/);
   await page.uncheck('[data-testid=arena-library-keep]');
-  await page.click('[data-testid=arena-run]');
-  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
-  await jobsIdle();
+  await runToEnd();
   const second = await rowCells();
   expect(second[1].family).toMatch(/taken from the library \(“Arena · TRADES · gaussians3, seed 1”\)/);
   for (const m of ['cleanAccuracy', 'robustAccuracy', 'robustInaccuracy', 'robustErrorAbstainSuccess']) expect(second.map((r) => r[m])).toEqual(first.map((r) => r[m]));
@@ -142,6 +144,8 @@ test('kept models are reused from the library: the same table, the rows say wher
 test('cancelling keeps the families already finished', async () => {
   await page.fill('[data-testid=arena-budget-epochs]', '30');
   await page.click('[data-testid=arena-run]');
+  // The earlier run's rows go first; then wait for a row of this run.
+  await page.waitForSelector('[data-testid=arena-empty]', { timeout: 60_000 });
   await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
   await page.click('[data-testid=cancel-job]');
   await jobsIdle();
@@ -165,9 +169,7 @@ test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions,
   for (const [field, value] of [['images-trainLimit', '100'], ['count', '20'], ['budget-epochs', '1'], ['budget-attackSteps', '3'], ['smoothing-predictSamples', '50'], ['smoothing-certifyN', '200']]) await page.fill(`[data-testid=arena-${field}]`, value);
   for (const f of ['pgd-at', 'trades', 'era-selector', 'rr', 'cat-rs', 'sample-rejection', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
   const tensors = await workerTensors(page);
-  await page.click('[data-testid=arena-run]');
-  await page.waitForSelector('[data-testid=arena-row]', { timeout: 60_000 });
-  await jobsIdle();
+  await runToEnd();
   const rows = await rowCells();
   expect(rows).toHaveLength(3);
   expect(rows[0].family).toMatch(/^Standard training/);

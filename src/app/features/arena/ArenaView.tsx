@@ -21,10 +21,11 @@ export function ArenaView() {
   const config = useArena((s) => s.config);
   const rows = useArena((s) => s.rows);
   const result = useArena((s) => s.result);
+  const runs = useArena((s) => s.runs);
   const blocked = Object.keys(arenaProblems(config)).length > 0;
   const coverage = coverageTraces(rows);
   return (
-    <div data-testid="arena-view">
+    <div data-testid="arena-view" data-runs={runs}>
       <ViewIntro
         id="arena"
         title="Abstain arena: every way of abstaining on one footing"

@@ -18,6 +18,8 @@ interface ArenaState {
   ranConfig: ArenaConfig | null;
   rows: ArenaRow[];
   result: ArenaResult | null;
+  /** Runs ended (finished, failed or cancelled): what the page's tests wait on. */
+  runs: number;
   /** The browser's library (2-D arenas): reuse models trained with exactly a family's settings; keep the ones a run trains. */
   library: ArenaLibraryUse;
   setLibrary: (patch: Partial<ArenaLibraryUse>) => void;
@@ -32,6 +34,7 @@ export const useArena = create<ArenaState>((set) => ({
   ranConfig: null,
   rows: [],
   result: null,
+  runs: 0,
   library: { reuse: true, keep: false },
   setLibrary: (patch) => set((s) => ({ library: { ...s.library, ...patch } })),
   setField: (path, value) => set((s) => ({ config: setPath(s.config, path, value) })),
@@ -50,6 +53,7 @@ export async function runArena(): Promise<void> {
   if (config.source === 'images' && !useStore.getState().imageDataset) problems.push(['source', 'is images, but no image data set is loaded: load one in the Images view, or the shipped Fashion-MNIST subset']);
   if (problems.length) return useStore.getState().pushMessage('error', `Arena refused: ${problems.map(([k, v]) => `${k} ${v}`).join('; ')}`);
   const ran = structuredClone(config);
+  let ended = false;
   useArena.setState({ rows: [], result: null, ranConfig: ran });
   const label = `Abstain arena: ${ran.families.length} famil${ran.families.length === 1 ? 'y' : 'ies'} at ${ran.threat.norm === 'linf' ? 'l∞' : 'l2'} eps ${ran.threat.eps}`;
   const result = await withJob('arena', label, (jobId, progress) =>
@@ -57,14 +61,21 @@ export async function runArena(): Promise<void> {
       jobId,
       ran,
       progressProxy(progress),
-      proxy((row: ArenaRow) => useArena.setState((s) => ({ rows: [...s.rows, row] }))),
+      proxy((row: ArenaRow) => {
+        // A row's message travels on its own channel and may come after the run's result: rows of
+        // an ended run, or one already there, change nothing.
+        if (ended || useArena.getState().ranConfig !== ran) return;
+        useArena.setState((s) => (s.rows.some((r) => r.family === row.family) ? {} : { rows: [...s.rows, row] }));
+      }),
       proxy((text: string) => updateJob(jobId, { detail: text })),
       ran.source === 'images' ? (useStore.getState().imageDataset?.id ?? null) : null,
       library,
     ),
   );
+  ended = true;
   if (result) useArena.setState({ result, rows: result.rows });
   if (library.keep) await refreshLibrary();
+  useArena.setState((s) => ({ runs: s.runs + 1 }));
 }
 
 export function downloadArenaCsv(): void {
