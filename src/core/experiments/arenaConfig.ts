@@ -9,11 +9,11 @@
  * same initial weights where the architectures match) and its training attack, where it has one,
  * takes the same number of steps; every model is attacked with the same number of iterations.
  */
-import { DATASET2D_DEFAULTS, DATASET2D_KINDS, type Dataset2dConfig } from '../data/synthetic2d';
+import { DATASET2D_DEFAULTS, type Dataset2dConfig } from '../data/synthetic2d';
 import { MLP_DEFAULTS } from '../models/mlpConfig';
 import { SMOOTHED_TRAINING_SIGMA } from '../training/smoothedTrainingConfig';
 import type { ModelConfig } from './config';
-import { normaliseConfig, parseConfigJson } from './config';
+import { FIELD_RULES, normaliseConfig, parseConfigJson } from './config';
 import { IMAGE_EXPERIMENT_DEFAULTS, IMAGE_FIELD_RULES, type ImageModelConfig } from './imageConfig';
 import { type FieldErrors, type FieldRule, shown, validateFields } from './fieldSchema';
 
@@ -168,14 +168,11 @@ export const ARENA_RULES: Record<string, FieldRule> = {
   'images.trainLimit': { type: 'int', min: 0, max: 1_000_000 },
   'images.subset': { type: 'enum', values: ['first', 'per-class'] },
   ...IMAGE_MODEL_RULES,
-  'data.kind': { type: 'enum', values: DATASET2D_KINDS },
+  // The 2-D data and MLP fields as the playground's config has them, but at least 20 points and
+  // one hidden layer (the arena's smallest useful run).
+  ...Object.fromEntries(Object.entries(FIELD_RULES).filter(([k]) => k.startsWith('data.') || k.startsWith('model.'))),
   'data.size': { type: 'int', min: 20, max: 100000 },
-  'data.noise': { type: 'num', min: 0, max: 10 },
-  'data.testFraction': { type: 'num', min: 0.05, max: 0.9 },
-  'data.seed': { type: 'int', min: 0, max: 4294967295 },
   'model.depth': { type: 'int', min: 1, max: 8 },
-  'model.width': { type: 'int', min: 1, max: 512 },
-  'model.activation': { type: 'enum', values: ['relu', 'tanh'] },
   'threat.norm': { type: 'enum', values: ['linf', 'l2'] },
   'threat.eps': { type: 'num', min: 0, max: 10, minExclusive: true },
   'budget.epochs': { type: 'int', min: 1, max: 1000 },
