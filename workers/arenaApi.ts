@@ -5,9 +5,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { type ArenaControl, type ArenaFamily, type ArenaProgress, type ExperimentConfig, type TrainResult, ARENA_FAMILY_INFO, DATASET2D_INFO, modelFromArtifacts, normaliseArenaConfig, runArena } from '../src/core/index';
-import { getImageDataset } from './imageDatasets';
+import { type StoredImageDataset, classNamesOf, getImageDataset } from './imageDatasets';
 import { saveModelItem } from './libraryApi';
 import type { ModelSummary } from './protocol/playground';
+import type { ImageModelSummary } from './protocol/images';
 import type { ArenaLibraryUse } from './protocol/arena';
 import { getPayload, listItems } from './storage';
 import { runJob, stagedProgress } from './jobs';
@@ -23,29 +24,47 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** What the arena stores with an image model: the Images view's summary, plus the training records' fingerprint. */
+type ArenaImageSummary = ImageModelSummary & { trainingRecords: string };
+
 /**
- * The library as the arena uses it on 2-D data: a saved 2-D model whose training config is the
- * family's, trained to its last epoch, stands for training it again (the same weights on the same
- * backend); with `keep`, every model the run trains is saved, named after its family and data.
+ * The library as the arena uses it: a saved model whose training config is the family's (on
+ * images, also trained on the same records: their fingerprint), trained to its last epoch, stands
+ * for training it again (the same weights on the same backend); with `keep`, every model the run
+ * trains is saved, named after its family and data, and shows in the Library (and, on images, in
+ * the Images view's saved models).
  */
-function arenaLibrary(use: ArenaLibraryUse): ArenaControl['library'] {
+function arenaLibrary(use: ArenaLibraryUse, imageData: StoredImageDataset | undefined): ArenaControl['library'] {
   if (!use.reuse && !use.keep) return undefined;
   return {
-    async find(_family, experiment) {
-      if (!use.reuse || 'kind' in experiment) return null;
+    async find(_family, experiment, records) {
+      if (!use.reuse) return null;
       const want = canonical(experiment);
+      const image = 'kind' in experiment;
       for (const item of await listItems('models')) {
-        if (item.info.method !== experiment.training.method) continue;
-        const payload = await getPayload<{ modelJson: unknown; weights: ArrayBuffer; summary: Partial<ModelSummary> }>('models', item.id);
-        if (payload.summary.epochsCompleted === experiment.training.epochs && canonical(payload.summary.config) === want) return { model: await modelFromArtifacts(payload.modelJson, payload.weights), name: item.name };
+        if ((item.info.kind === 'image') !== image || item.info.method !== experiment.training.method) continue;
+        const payload = await getPayload<{ modelJson: unknown; weights: ArrayBuffer; summary: Partial<ModelSummary> & Partial<ArenaImageSummary> }>('models', item.id);
+        const { summary } = payload;
+        if (summary.epochsCompleted !== experiment.training.epochs || canonical(summary.config) !== want) continue;
+        if (image && (!records || summary.trainingRecords !== records)) continue;
+        return { model: await modelFromArtifacts(payload.modelJson, payload.weights), name: item.name };
       }
       return null;
     },
     keep: use.keep
-      ? async (family: ArenaFamily, experiment, model: tf.LayersModel, result: TrainResult) => {
-          if ('kind' in experiment) return;
+      ? async (family: ArenaFamily, experiment, records, model: tf.LayersModel, result: TrainResult) => {
+          const label = ARENA_FAMILY_INFO[family].label;
+          if ('kind' in experiment) {
+            if (!imageData || !records) return;
+            const name = `Arena · ${label} · ${imageData.name}, seed ${experiment.seed}`;
+            const inputShape = [...imageData.train.shape];
+            const numClasses = imageData.train.numClasses;
+            const summary: ArenaImageSummary = { id: `arena-${family}`, name, source: 'trained', method: experiment.training.method, config: experiment, datasetName: imageData.name, inputShape, numClasses, classNames: classNamesOf(imageData.train), epochsCompleted: result.epochsCompleted, history: result.history, trainingRecords: records };
+            await saveModelItem({ model, summary }, 'imageSummary', name, { kind: 'image', method: experiment.training.method, data: imageData.name, epochs: result.epochsCompleted, numClasses });
+            return;
+          }
           const exp = experiment as ExperimentConfig;
-          const name = `Arena · ${ARENA_FAMILY_INFO[family].label} · ${exp.data.kind}, seed ${exp.seed}`;
+          const name = `Arena · ${label} · ${exp.data.kind}, seed ${exp.seed}`;
           const numClasses = DATASET2D_INFO[exp.data.kind].numClasses;
           const summary: ModelSummary = { id: `arena-${family}`, name, method: exp.training.method, config: exp, numClasses, epochsCompleted: result.epochsCompleted, history: result.history };
           await saveModelItem({ model, summary }, 'summary', name, { method: exp.training.method, data: exp.data.kind, epochs: result.epochsCompleted, numClasses });
@@ -65,7 +84,7 @@ export const arenaApi: ArenaWorkerApi = {
       runArena(config, {
         signal,
         onRow,
-        library: arenaLibrary(library),
+        library: arenaLibrary(library, images),
         onProgress: (p) => {
           const [a, b] = STAGE_SPAN[p.stage];
           progress((p.index + a + (b - a) * Math.min(1, Math.max(0, p.fraction))) / p.count);

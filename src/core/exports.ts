@@ -43,7 +43,7 @@ export { BENCH_CASES, runBenchCase, SPLIT_40K_TARGET_MS, BENCH_SPLIT_ATTACK, for
 export { parseCifar10, parseCifar100, looksLikeCifar, CIFAR_IMAGE_SHAPE, CIFAR10_RECORD_BYTES, CIFAR100_RECORD_BYTES, type Cifar100LabelKind, type Cifar100Options } from './data/cifar';
 export { parseIdx, parseIdxImages, parseIdxLabels, idxToImages, idxToLabels, encodeIdx, looksLikeIdx, IDX_TYPES, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray, type IdxTypeName } from './data/idx';
 export { isGzip, gunzip, gunzipAsync, type GunzipOptions, type GunzipAsyncOptions } from './data/gzip';
-export { summarizeImages, subsetFirst, subsetPerClass, subsetFirstPerClass, firstIndicesPerClass, pairImagesLabels, concatImageDatasets, takeRecords, checkImageDataset, classHistogram, imageSize, BYTE_TO_UNIT, type PairOptions } from './data/imageDataset';
+export { summarizeImages, recordsFingerprint, subsetFirst, subsetPerClass, subsetFirstPerClass, firstIndicesPerClass, pairImagesLabels, concatImageDatasets, takeRecords, checkImageDataset, classHistogram, imageSize, BYTE_TO_UNIT, type PairOptions } from './data/imageDataset';
 export { parseDatasetFile, parseDatasetFileAsync, datasetFromFiles, guessClassNames, DATASET_FORMAT_LABELS } from './data/datasetFile';
 export { selectRecords, channelStats, buildImageModel, imageTensors, trainImageModel, attackImages, type AdversarialExample, type ImageAttackResult } from './experiments/runner';
 export { assembleImageDataset, type AssembledImages } from './data/assemble';

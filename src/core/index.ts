@@ -86,6 +86,7 @@ export const isGzip = gate('isGzip', 'bytes: array', raw.isGzip);
 export const gunzip = gate('gunzip', 'bytes: array, opts?: object', raw.gunzip);
 export const gunzipAsync = gateAsync('gunzipAsync', 'bytes: array, opts?: object', raw.gunzipAsync);
 export const summarizeImages = gate('summarizeImages', 'ds: object', raw.summarizeImages);
+export const recordsFingerprint = gate('recordsFingerprint', 'ds: object', raw.recordsFingerprint);
 export const subsetFirst = gate('subsetFirst', 'ds: object, n: number', raw.subsetFirst);
 export const subsetPerClass = gate('subsetPerClass', 'ds: object, nPerClass: number, seed: number', raw.subsetPerClass);
 export const subsetFirstPerClass = gate('subsetFirstPerClass', 'ds: object, nPerClass: number', raw.subsetFirstPerClass);

@@ -156,7 +156,7 @@ test('cancelling keeps the families already finished', async () => {
   expect(errors).toEqual([]);
 });
 
-test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions, and CROWN saying why it has no figure', async () => {
+test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions, CROWN saying why it has no figure, and kept models reused only on the same records', async () => {
   await page.selectOption('[data-testid=arena-source]', 'images');
   await expect.poll(() => page.inputValue('[data-testid=arena-threat-eps]')).toBe('8/255');
   // Sample rejection's denoiser on every noisy copy is too slow for a default image arena: off, and said why when ticked.
@@ -168,6 +168,7 @@ test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions,
   await expect.poll(() => page.textContent('[data-testid=arena-image-dataset]'), { timeout: 60_000 }).toMatch(/Fashion-MNIST.*2000 training, 500 test records of 28 × 28 × 1, 10 classes/);
   for (const [field, value] of [['images-trainLimit', '100'], ['count', '20'], ['budget-epochs', '1'], ['budget-attackSteps', '3'], ['smoothing-predictSamples', '50'], ['smoothing-certifyN', '200']]) await page.fill(`[data-testid=arena-${field}]`, value);
   for (const f of ['pgd-at', 'trades', 'era-selector', 'rr', 'cat-rs', 'sample-rejection', 'ibp-m3']) await page.uncheck(`[data-testid=arena-family-${f}]`);
+  await page.check('[data-testid=arena-library-keep]');
   const tensors = await workerTensors(page);
   await runToEnd();
   const rows = await rowCells();
@@ -178,6 +179,20 @@ test('on images: the shipped Fashion-MNIST subset, a CNN per family, no regions,
   expect(rows[0].guarantees).toMatch(/CROWN bounds MLPs only/);
   expect(rows[1].guarantees).toMatch(/certified \(l2 radius ≥ eps·√784\)/);
   expect(await page.$$('[data-testid=arena-regions] canvas')).toHaveLength(0);
+  expect(await workerTensors(page)).toBe(tensors);
+  expect(rows.some((r) => /taken from the library/.test(r.family))).toBe(false);
+
+  // The kept image models stand in for training on the same records: the same table.
+  await page.uncheck('[data-testid=arena-library-keep]');
+  await runToEnd();
+  const again = await rowCells();
+  expect(again[0].family).toMatch(/taken from the library \(“Arena · Standard training · Fashion-MNIST.*, seed 1”\)/);
+  expect(again[2].family).toMatch(/taken from the library \(“Arena · IBP, one abstain class · Fashion-MNIST.*”\)/);
+  for (const m of ['cleanAccuracy', 'robustAccuracy', 'robustInaccuracy', 'robustErrorAbstainSuccess', 'guarantees']) expect(again.map((r) => r[m])).toEqual(rows.map((r) => r[m]));
+  // Fewer training images are other records: every family trains again.
+  await page.fill('[data-testid=arena-images-trainLimit]', '50');
+  await runToEnd();
+  expect((await rowCells()).some((r) => /taken from the library/.test(r.family))).toBe(false);
   expect(await workerTensors(page)).toBe(tensors);
   expect(errors).toEqual([]);
 });

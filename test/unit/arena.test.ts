@@ -199,8 +199,9 @@ describe('the library hooks', () => {
     const config = small(['standard', 'trades']);
     config.gridResolution = 0;
     const kept: string[] = [];
-    const plain = await runArena(config, { library: { find: async () => null, keep: async (family, exp) => void kept.push(`${family}:${JSON.stringify(exp) === JSON.stringify(familyExperiment(config, family))}`) } });
-    expect(kept).toEqual(['standard:true', 'trades:true']);
+    const plain = await runArena(config, { library: { find: async () => null, keep: async (family, exp, records) => void kept.push(`${family}:${JSON.stringify(exp) === JSON.stringify(familyExperiment(config, family))}:${records}`) } });
+    // 2-D data is generated from the config: no records to fingerprint.
+    expect(kept).toEqual(['standard:true:null', 'trades:true:null']);
     const before = tf.memory().numTensors;
     const asked: string[] = [];
     const reused = await runArena(config, {
@@ -217,6 +218,34 @@ describe('the library hooks', () => {
     expect(reused.rows[1].note).toMatch(/taken from the library \(“kept trades”\)/);
     expect(reused.rows[0].note).toBeNull();
     expect(reused.rows.map((r) => r.decisions)).toEqual(plain.rows.map((r) => r.decisions));
+  }, 60_000);
+
+  test('on images the library is asked with the fingerprint of the records the family trains on', async () => {
+    const { familyImageExperiment } = await import('../../src/core/experiments/arenaTraining');
+    const { selectRecords } = await import('../../src/core/experiments/runner');
+    const { recordsFingerprint } = await import('../../src/core');
+    // 60 training and 10 test images of 6×6×1 over three classes (class c brighter in row c).
+    const images = (n: number, offset: number) => {
+      const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+      const px = new Float32Array(n * 36);
+      for (let i = 0; i < n; i++) for (let j = 0; j < 36; j++) px[i * 36 + j] = ((i + offset) * 7 + j * 3) % 11 / 20 + (Math.floor(j / 12) === labels[i] ? 0.4 : 0);
+      return { images: px, labels, shape: [6, 6, 1] as [number, number, number], numClasses: 3, source: 'toy' };
+    };
+    const data = { train: images(60, 0), test: images(10, 100) };
+    const config = defaultArenaConfig();
+    config.source = 'images';
+    config.images = { ...config.images, trainLimit: 30, model: { ...config.images.model, kind: 'mlp' } };
+    config.count = 10;
+    config.budget = { epochs: 1, trainingAttackSteps: 1, attackSteps: 1, attackRestarts: 1 };
+    config.families = ['standard'];
+    const asked: Array<string | null> = [];
+    const kept: Array<string | null> = [];
+    await runArena(config, { library: { find: async (_f, _exp, records) => (asked.push(records), null), keep: async (_f, _exp, records) => void kept.push(records) } }, data);
+    const want = recordsFingerprint(selectRecords(data.train, 30, familyImageExperiment(config, 'standard')));
+    expect(asked).toEqual([want]);
+    expect(kept).toEqual([want]);
+    // Other training records (a different limit) give another fingerprint: a model kept from them is not reused.
+    expect(recordsFingerprint(selectRecords(data.train, 60, familyImageExperiment(config, 'standard')))).not.toBe(want);
   }, 60_000);
 });
 

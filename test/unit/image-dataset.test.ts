@@ -17,6 +17,7 @@ import {
   concatImageDatasets,
   firstIndicesPerClass,
   pairImagesLabels,
+  recordsFingerprint,
   subsetFirst,
   subsetFirstPerClass,
   subsetPerClass,
@@ -110,6 +111,34 @@ describe('subsets', () => {
     expect(() => subsetPerClass({ ...uneven, classNames: ['a', 'b', 'c'] }, 2, 1)).toThrow(/class 1 \(b\) has 1 images in toy, fewer than the 2 per class asked/);
     expect(Array.from(firstIndicesPerClass(uneven.labels, 3, 1))).toEqual([0, 3, 4]);
     expect(() => firstIndicesPerClass(uneven.labels, 4, 1)).toThrow(/class 3 has 0 records/);
+  });
+});
+
+describe('records fingerprint', () => {
+  test('the same records give the same 16 hex digits; one pixel, one label, the order or the class count changes it', () => {
+    const ds = toyDataset(50, 5);
+    const fp = recordsFingerprint(ds);
+    expect(fp).toMatch(/^[0-9a-f]{16}$/);
+    expect(recordsFingerprint({ ...ds, images: ds.images.slice(), labels: ds.labels.slice(), source: 'elsewhere' })).toBe(fp);
+    const pixel = ds.images.slice();
+    pixel[123] = 0.123; // the toy's pixels are all k/255
+    const label = ds.labels.slice();
+    label[7] = (label[7] + 1) % 5;
+    const swapped = subsetFirst(ds, 50);
+    swapped.images.copyWithin(0, 4, 8); // record 0 now equals record 1
+    const others = [
+      recordsFingerprint({ ...ds, images: pixel }),
+      recordsFingerprint({ ...ds, labels: label }),
+      recordsFingerprint(swapped),
+      recordsFingerprint({ ...ds, numClasses: 6 }),
+      recordsFingerprint(subsetFirst(ds, 49)),
+      recordsFingerprint(subsetPerClass(ds, 5, 1)),
+    ];
+    expect(new Set([fp, ...others]).size).toBe(1 + others.length);
+    // A view into a larger buffer hashes only its own records.
+    const big = new Float32Array(1000);
+    big.set(ds.images, 100);
+    expect(recordsFingerprint({ ...ds, images: big.subarray(100, 100 + ds.images.length) })).toBe(fp);
   });
 });
 

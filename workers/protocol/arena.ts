@@ -2,7 +2,7 @@
 import type { ArenaConfig, ArenaResult, ArenaRow } from '../../src/core/settings';
 import type { ProgressFn } from './common';
 
-/** The browser's library in an arena on 2-D data: reuse models trained with exactly a family's settings, keep the ones this run trains. */
+/** The browser's library in an arena: reuse models trained with exactly a family's settings (on images, on the same records), keep the ones this run trains. */
 export interface ArenaLibraryUse {
   reuse: boolean;
   keep: boolean;

@@ -91,6 +91,28 @@ export function classHistogram(labels: Int32Array, numClasses: number): number[]
   return h;
 }
 
+/**
+ * A 64-bit fingerprint (16 hex digits) of a dataset's records: every pixel's float bits, every
+ * label, the shape and the class count, through two independent FNV-1a-style streams. Two sets
+ * with the same fingerprint are, but for a collision at 2^-64, the same records in the same
+ * order: the same training config on them trains the same weights (the arena's library uses it
+ * to know a saved image model was trained on these records).
+ */
+export function recordsFingerprint(ds: ImageDataset): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  const eat = (v: number) => {
+    a = Math.imul(a ^ v, 0x01000193);
+    b = Math.imul(b ^ v, 0x85ebca6b) ^ (b >>> 13);
+  };
+  for (const v of [ds.labels.length, ...ds.shape, ds.numClasses]) eat(v);
+  const bits = new Uint32Array(ds.images.buffer, ds.images.byteOffset, ds.images.length);
+  for (let i = 0; i < bits.length; i++) eat(bits[i]);
+  for (let i = 0; i < ds.labels.length; i++) eat(ds.labels[i]);
+  const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+  return hex(a) + hex(b);
+}
+
 /** Records, class histogram, shape and value range of a dataset or an image file. */
 export function summarizeImages(ds: ImageDataset | ImageFile): ImageSummary {
   const size = imageSize(ds.shape);

@@ -12,7 +12,7 @@ import { runSmoothingOnSet } from '../certify/run';
 import { runRejectionOnSet } from '../certify/noiseRejection';
 import { modelClassifier } from '../certify/smoothing';
 import { type Bounds2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
-import { type ImageDataset, subsetFirst } from '../data/imageDataset';
+import { type ImageDataset, recordsFingerprint, subsetFirst } from '../data/imageDataset';
 import type { TrainConfig } from '../training/config';
 import { ABSTAIN_DECISION, abstainOutcomes, share } from '../metrics/abstainOutcomes';
 import { averageCertifiedRadius } from '../metrics/certified';
@@ -59,13 +59,16 @@ export interface ArenaControl {
    * Models kept from earlier runs (the page's library). `find` is asked, before a family trains,
    * for a model trained with exactly the experiment config it would train, to its last epoch: the
    * same config and seed on the same backend give the same weights, so the table is the same and
-   * only the training time is saved. A model it returns becomes the run's (disposed at the end).
-   * `keep` gets every model the run trains, with its config and result (the model stays the run's:
-   * copy what you keep).
+   * only the training time is saved. On images the config does not say which records it trained
+   * on: `records` is then the fingerprint of the training records (data/imageDataset.ts
+   * recordsFingerprint), which a reused model must have been trained on; null on 2-D data, which
+   * the config generates. A model it returns becomes the run's (disposed at the end).
+   * `keep` gets every model the run trains, with its config, records and result (the model stays
+   * the run's: copy what you keep).
    */
   library?: {
-    find(family: ArenaFamily, experiment: ExperimentConfig | ImageExperimentConfig): Promise<{ model: tf.LayersModel; name: string } | null>;
-    keep?(family: ArenaFamily, experiment: ExperimentConfig | ImageExperimentConfig, model: tf.LayersModel, result: TrainResult): Promise<void>;
+    find(family: ArenaFamily, experiment: ExperimentConfig | ImageExperimentConfig, records: string | null): Promise<{ model: tf.LayersModel; name: string } | null>;
+    keep?(family: ArenaFamily, experiment: ExperimentConfig | ImageExperimentConfig, records: string | null, model: tf.LayersModel, result: TrainResult): Promise<void>;
   };
 }
 
@@ -98,6 +101,8 @@ interface ArenaSets {
   bounds: Bounds2d | null;
   trainRecords: number;
   imageTrain: ImageDataset | null;
+  /** The training records' fingerprint (images), computed when the library first asks. */
+  recordsId?: string;
 }
 
 function arenaSets(config: ArenaConfig, images: ArenaImageData | undefined): ArenaSets {
@@ -123,10 +128,11 @@ async function trainFamily(
   control: ArenaControl,
 ): Promise<{ model: tf.LayersModel; result: TrainResult; training: Omit<TrainConfig, 'seed'>; reused: string | null }> {
   const exp = sets.imageTrain ? familyImageExperiment(config, family) : familyExperiment(config, family);
-  const found = await control.library?.find(family, exp);
+  const records = control.library && sets.imageTrain ? (sets.recordsId ??= recordsFingerprint(sets.imageTrain)) : null;
+  const found = await control.library?.find(family, exp, records);
   if (found) return { model: found.model, result: { status: 'completed', message: '', history: [], epochsCompleted: exp.training.epochs }, training: exp.training, reused: found.name };
   const { model, result } = sets.imageTrain ? await trainImageModel(exp as ImageExperimentConfig, sets.imageTrain, null, onTrain, control.signal) : await runTraining(exp as ExperimentConfig, onTrain, control.signal);
-  if (result.status === 'completed') await control.library?.keep?.(family, exp, model, result);
+  if (result.status === 'completed') await control.library?.keep?.(family, exp, records, model, result);
   return { model, result, training: exp.training, reused: null };
 }
 

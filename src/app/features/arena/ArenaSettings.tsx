@@ -65,15 +65,15 @@ function ImagesData() {
   );
 }
 
-/** Whether the run reuses and keeps models in the browser's library (2-D arenas). */
+/** Whether the run reuses and keeps models in the browser's library. */
 function LibraryUse() {
   const library = useArena((s) => s.library);
   const setLibrary = useArena((s) => s.setLibrary);
   const source = useArena((s) => s.config.source);
-  if (source !== '2d') return <p className="hint">On images every family is trained in the run (the library is used on 2-D data).</p>;
+  const sameData = source === '2d' ? 'the same seed' : 'the same training images (their fingerprint) and seed';
   return (
     <>
-      <Checkbox label="Reuse models from the library" tip="A saved model trained with exactly a family's settings, to its last epoch, stands in for training it again: the same seed on the same backend gives the same weights, so the table is the same and only the training time is saved." checked={library.reuse} testId="arena-library-reuse" onChange={(reuse) => setLibrary({ reuse })} />
+      <Checkbox label="Reuse models from the library" tip={`A saved model trained with exactly a family's settings, to its last epoch, stands in for training it again: ${sameData} on the same backend give the same weights, so the table is the same and only the training time is saved.`} checked={library.reuse} testId="arena-library-reuse" onChange={(reuse) => setLibrary({ reuse })} />
       <Checkbox label="Keep the trained models in the library" tip="Saves every model the run trains (named after its family, data and seed), so that a later run with more attack steps or another evaluation reuses them." checked={library.keep} testId="arena-library-keep" onChange={(keep) => setLibrary({ keep })} />
     </>
   );

@@ -20,7 +20,7 @@ interface ArenaState {
   result: ArenaResult | null;
   /** Runs ended (finished, failed or cancelled): what the page's tests wait on. */
   runs: number;
-  /** The browser's library (2-D arenas): reuse models trained with exactly a family's settings; keep the ones a run trains. */
+  /** The browser's library: reuse models trained with exactly a family's settings; keep the ones a run trains. */
   library: ArenaLibraryUse;
   setLibrary: (patch: Partial<ArenaLibraryUse>) => void;
   setField: (path: string, value: unknown) => void;
