@@ -35,6 +35,11 @@ describe('arena config', () => {
     expect(d.smoothing).toMatchObject({ sigma: 0.25, predictSamples: 200, certifyN: 2000 });
     expect(d.families).toEqual(ARENA_FAMILIES.filter((f) => f !== 'sample-rejection'));
     expect(arenaSourceDefaults('2d').families).toEqual([...ARENA_FAMILIES]);
+    // A config file on images takes them for the fields it leaves out, and keeps the ones it gives.
+    const c = normaliseArenaConfig({ source: 'images', smoothing: { certifyN: 500 } });
+    expect(c).toMatchObject({ threat: d.threat, count: 100, families: d.families, smoothing: { ...d.smoothing, certifyN: 500 } });
+    expect(normaliseArenaConfig({ source: 'images', threat: { norm: 'l2' } }).threat).toEqual({ norm: 'l2', eps: 8 / 255 });
+    expect(normaliseArenaConfig(c)).toEqual(c);
   });
 
   test('bad fields are refused by name, with the value and what is allowed', () => {

@@ -23,8 +23,9 @@ model ("source": "2d", the default) or on image files ("source": "images", with 
 reports per family: clean accuracy, clean abstention, accuracy on accepted inputs,
 robust accuracy, robust inaccuracy and robust error with abstention as success (each with a 95%
 Clopper-Pearson interval), the certified or verified shares, the paper's own measure and the
-training cost. Fields left out of CONFIG.json take their defaults; the page's Arena view
-exports a complete one.
+training cost. Fields left out of CONFIG.json take their defaults (on images the image
+ones: eps 8/255, sigma 0.25, the first 100 test images, 200 / 2,000 noisy copies, every
+family but sample rejection); the page's Arena view exports a complete one.
 
   --data FILE    "source": "images" only, repeatable: the dataset files (as for train:
                  IDX images + labels, CIFAR .bin, .gz); the config's images.trainLimit and

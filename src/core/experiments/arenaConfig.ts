@@ -204,8 +204,15 @@ export function validateArenaConfig(config: ArenaConfig): FieldErrors {
 }
 
 /** Fills defaults into a partial config and checks it; throws "Invalid config: field problem; …". */
+/**
+ * Fills the fields a config leaves out and validates it (throws on problems). A config on images
+ * takes the image defaults for what it leaves out (arenaSourceDefaults), as the page does when a
+ * user switches to images: `{"source": "images"}` alone is the page's default image arena.
+ */
 export function normaliseArenaConfig(raw: unknown): ArenaConfig {
-  return normaliseConfig(ARENA_DEFAULTS, raw, validateArenaConfig);
+  const onImages = !!raw && typeof raw === 'object' && (raw as { source?: unknown }).source === 'images';
+  const defaults: ArenaConfig = onImages ? { ...ARENA_DEFAULTS, source: 'images', ...arenaSourceDefaults('images') } : ARENA_DEFAULTS;
+  return normaliseConfig(defaults, raw, validateArenaConfig);
 }
 
 export function parseArenaConfig(text: string): ArenaConfig {
