@@ -4,6 +4,7 @@
  * training cost; and under it, the one-sentence definition of every measure, visible.
  */
 import { ABSTAIN_MEASURE_DEFINITIONS, ABSTAIN_MEASURES, type ArenaRow, type Share } from '../../../core/settings';
+import { AbstainDefinitions } from '../../ui/AbstainDefinitions';
 import { type Column, ColumnTable } from '../../ui/ColumnTable';
 import { pct } from '../../ui/format';
 
@@ -100,18 +101,12 @@ export function ArenaTable({ rows }: { rows: readonly ArenaRow[] }) {
   return (
     <>
       <ColumnTable columns={COLUMNS} rows={rows} rowKey={(r) => r.family} testId="arena-table" rowTestId="arena-row" />
-      <dl className="definitions" data-testid="arena-definitions">
-        {ABSTAIN_MEASURES.map((m) => (
-          <div key={m}>
-            <dt>{ABSTAIN_MEASURE_DEFINITIONS[m].label}</dt>
-            <dd>{ABSTAIN_MEASURE_DEFINITIONS[m].definition}</dd>
-          </div>
-        ))}
+      <AbstainDefinitions testId="arena-definitions">
         <div>
           <dt>intervals</dt>
           <dd>Each share comes with its 95% Clopper–Pearson interval: the uncertainty from the number of test inputs, not from the attacks' strength (attacked measures are upper bounds on what is truly robust).</dd>
         </div>
-      </dl>
+      </AbstainDefinitions>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { ABSTAIN_MEASURES, ABSTAIN_MEASURE_DEFINITIONS, REJECTOR_SCORE_SHORT, type RejectorFooting, type ScoredSet, type Share } from '../../../core/settings';
 import { worker } from '../../workerClient';
 import { useRcon } from './rconRejection';
+import { AbstainDefinitions } from '../../ui/AbstainDefinitions';
 import { Section } from '../../ui/Section';
 import { pct } from '../../ui/format';
 
@@ -79,14 +80,7 @@ export function RconFootingTable({ sets }: { sets: ScoredSet[] }) {
           </tbody>
         </table>
       </div>
-      <dl className="definitions" data-testid="rr-footing-definitions">
-        {ABSTAIN_MEASURES.map((m) => (
-          <div key={m}>
-            <dt>{ABSTAIN_MEASURE_DEFINITIONS[m].label}</dt>
-            <dd>{ABSTAIN_MEASURE_DEFINITIONS[m].definition}</dd>
-          </div>
-        ))}
-      </dl>
+      <AbstainDefinitions testId="rr-footing-definitions" />
     </Section>
   );
 }
