@@ -5,7 +5,7 @@
  * numbers and per-input flags; the tensor count is unchanged afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
-import { abstainClassesOf, abstainErrorTable, abstainOutputsOf, crownBounds, inputBox, verifyAbstain } from '../src/core/index';
+import { abstainClassesOf, abstainErrorTable, abstainOutputsOf, crownRefusal, verifyAbstain } from '../src/core/index';
 import { runJob, stagedProgress } from './jobs';
 import { type ResolvedSource, inputsOf, resolveSource } from './sources';
 import type { ModelSource, ProgressFn } from './protocol/common';
@@ -26,19 +26,6 @@ function describe(source: ModelSource): ResolvedSource & { numClasses: number } 
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Whether CROWN can bound the model: a tiny pass on one input; the core's refusal is the reason. */
-function crownProblemOf(model: tf.LayersModel, x: tf.Tensor, box: [number, number] | null): string | null {
-  try {
-    tf.tidy(() => {
-      const { lower, upper } = inputBox(tf.slice(x, 0, 1), 0, box);
-      crownBounds(model, lower, upper);
-    });
-    return null;
-  } catch (e) {
-    return messageOf(e);
-  }
-}
-
 export async function verifyInfo(source: ModelSource): Promise<VerifyModelInfo> {
   const about = describe(source);
   const { model, x, labels } = inputsOf(source, 'test', 1);
@@ -58,7 +45,7 @@ export async function verifyInfo(source: ModelSource): Promise<VerifyModelInfo> 
       problem = `The model has ${outputs} outputs, K = ${about.numClasses} classes and so ${abstainClasses} abstain classes, but it was trained with M = ${trainedM}: is it the model of this dataset?`;
     }
     const testCount = about.data('test').labels.length;
-    const crownProblem = labels.length ? crownProblemOf(model, x, about.box) : 'no test inputs';
+    const crownProblem = labels.length ? crownRefusal(model, x) : 'no test inputs';
     return { name: about.name, is2d: about.is2d, numClasses: about.numClasses, outputs, abstainClasses, problem, crownProblem, testCount };
   } finally {
     x.dispose();
