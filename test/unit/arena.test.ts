@@ -254,6 +254,32 @@ describe('the library hooks', () => {
   }, 60_000);
 });
 
+describe('one evaluation per input tensor', () => {
+  test('decide and score share one PREDICT per tensor; another tensor, or a failed call, computes again', async () => {
+    const { oncePerTensor } = await import('../../src/core/experiments/arenaDecisions');
+    let calls = 0;
+    let fail = false;
+    const once = oncePerTensor(async (x) => {
+      calls++;
+      if (fail) throw new Error('cancelled');
+      return (await x.data())[0];
+    });
+    const a = tf.tensor1d([3]);
+    const b = tf.tensor1d([3]);
+    expect([await once(a), await once(a)]).toEqual([3, 3]);
+    expect(calls).toBe(1);
+    expect(await once(b)).toBe(3);
+    expect(calls).toBe(2);
+    const c = tf.tensor1d([5]);
+    fail = true;
+    await expect(once(c)).rejects.toThrow('cancelled');
+    fail = false;
+    expect(await once(c)).toBe(5);
+    expect(calls).toBe(4);
+    tf.dispose([a, b, c]);
+  });
+});
+
 describe('attack targets', () => {
   test('a wrong answer is attacked as itself: an attack on the label leaves it alone, one on the answer moves it', async () => {
     const { attackTargets } = await import('../../src/core/experiments/arenaDecisions');

@@ -201,11 +201,31 @@ async function rConAndPredictions(model: tf.LayersModel, x: tf.Tensor, temperatu
   return { rCon, predictions };
 }
 
+/**
+ * One evaluation per input tensor, shared by a decider's decide and score: the arena decides a set
+ * of inputs and then ranks the same tensor, and PREDICT (thousands of noisy copies) or R-Con is
+ * then computed once. Deterministic evaluations only (PREDICT draws the same noise every call).
+ */
+export function oncePerTensor<T>(compute: (x: tf.Tensor, signal?: AbortSignal | null) => Promise<T>): (x: tf.Tensor, signal?: AbortSignal | null) => Promise<T> {
+  const done = new WeakMap<tf.Tensor, Promise<T>>();
+  return (x, signal) => {
+    let result = done.get(x);
+    if (!result) {
+      result = compute(x, signal);
+      done.set(x, result);
+      // A cancelled or failed evaluation is not kept.
+      result.catch(() => done.delete(x));
+    }
+    return result;
+  };
+}
+
 /** The TPR share of correct clean inputs the RR threshold keeps (paper 000's TPR-95). */
 export const ARENA_TPR = 0.95;
 
 async function rrDecider(model: tf.LayersModel, config: ArenaConfig, temperature: number, xClean: tf.Tensor, labels: Int32Array, numClasses: number): Promise<ArenaDecider> {
-  const clean = await rConAndPredictions(model, xClean, temperature, numClasses);
+  const evaluate = oncePerTensor((x) => rConAndPredictions(model, x, temperature, numClasses));
+  const clean = await evaluate(xClean);
   const correct = Uint8Array.from(clean.predictions, (p, i) => Number(p === labels[i]));
   if (!correct.some((c) => c === 1)) throw new Error('no clean test input is classified correctly, so the TPR-95 threshold of R-Con is undefined');
   const { threshold, keepRule } = tprAccuracy(clean.rCon, correct, ARENA_TPR);
@@ -215,7 +235,7 @@ async function rrDecider(model: tf.LayersModel, config: ArenaConfig, temperature
   const family: ArenaFamily = 'rr';
   return {
     decide: async (x) => {
-      const { rCon, predictions } = await rConAndPredictions(model, x, temperature, numClasses);
+      const { rCon, predictions } = await evaluate(x);
       return predictions.map((p, i) => (p >= numClasses ? p : kept(rCon[i]) ? p : ABSTAIN_DECISION));
     },
     attacks: [
@@ -226,7 +246,7 @@ async function rrDecider(model: tf.LayersModel, config: ArenaConfig, temperature
         run: (x, y, c) => runAttack(adaptiveRconAttack, model, x, y, { objective: 'ce-logrcon', eta: 1, temperature, norm, eps, steps, restarts, box: arenaBox(config), seed: seedOf(config, family, 'adaptive') }, c),
       },
     ],
-    score: { name: 'R-Con', scores: async (x) => (await rConAndPredictions(model, x, temperature, numClasses)).rCon },
+    score: { name: 'R-Con', scores: async (x) => (await evaluate(x)).rCon.slice() },
   };
 }
 
@@ -248,8 +268,9 @@ function smoothedDecider(model: tf.LayersModel, config: ArenaConfig, family: Are
   const { attackSteps: steps } = config.budget;
   // Every call draws the same noise stream: a decision depends on the input only.
   const predictOptions = arenaPredictOptions(config, family, 'predict', bytesPerCopy(model));
+  const predict = oncePerTensor((x, signal) => predictMany(base, x, predictOptions, { signal }));
   return {
-    decide: async (x, control = {}) => (await predictMany(base, x, predictOptions, { signal: control.signal })).predictions,
+    decide: async (x, control = {}) => (await predict(x, control.signal)).predictions.slice(),
     attacks: [
       ...commonAttacks(model, config, family),
       {
@@ -258,7 +279,7 @@ function smoothedDecider(model: tf.LayersModel, config: ArenaConfig, family: Are
         run: (x, y, c) => runAttack(smoothAdvAttack, model, x, y, { norm, eps, steps, sigma: config.smoothing.sigma, samples: config.smoothing.attackSamples, box: arenaBox(config), seed: seedOf(config, family, 'smooth-adv') }, c),
       },
     ],
-    score: { name: 'top vote share', scores: async (x) => (await predictMany(base, x, predictOptions)).topShare },
+    score: { name: 'top vote share', scores: async (x) => (await predict(x)).topShare.slice() },
   };
 }
 

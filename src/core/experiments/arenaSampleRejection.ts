@@ -25,7 +25,7 @@ import { trainDenoiser } from '../training/denoiser';
 import { trainRejectors } from '../training/noiseRejectors';
 import { type ArenaConfig, arenaBox } from './arenaConfig';
 import type { ArenaDecider } from './arenaDecisions';
-import { arenaPredictOptions } from './arenaDecisions';
+import { arenaPredictOptions, oncePerTensor } from './arenaDecisions';
 
 /** The rejection threshold of the heads (paper 003: 0.5). */
 export const SAMPLE_REJECTION_THRESHOLD = 0.5;
@@ -135,14 +135,15 @@ export function sampleRejectionDecider(system: SampleRejectionSystem, config: Ar
     if (kind === 'apgd-ce') return adversarialOf(attackWith(apgdCeAttack, model, x, y, { norm, eps, steps, restarts, box, seed: seedOf('apgd-ce') }, c));
     return adversarialOf(attackWith(smoothAdvAttack, model, x, y, { norm, eps, steps, sigma: config.smoothing.sigma, samples: config.smoothing.attackSamples, box, seed: seedOf('smooth-adv') }, c));
   };
+  // R is class K of f_R: it is counted, and only the K real classes can win.
+  const predict = oncePerTensor((x, signal) => predictMany(base, x, options, { signal }, numClasses));
   return {
-    // R is class K of f_R: it is counted, and only the K real classes can win.
-    decide: async (x, control = {}) => (await predictMany(base, x, options, { signal: control.signal }, numClasses)).predictions,
+    decide: async (x, control = {}) => (await predict(x, control.signal)).predictions.slice(),
     attacks: [
       { id: 'pgd', label: `PGD-${steps} on f∘D`, run: (x, y, c) => run(x, y, c, 'pgd') },
       { id: 'apgd-ce', label: `APGD-CE-${steps} on f∘D`, run: (x, y, c) => run(x, y, c, 'apgd-ce') },
       { id: 'smooth-adv', label: `SmoothAdv PGD-${steps} on f∘D (${config.smoothing.attackSamples} noise samples)`, run: (x, y, c) => run(x, y, c, 'smooth-adv') },
     ],
-    score: { name: 'top vote share', scores: async (x) => (await predictMany(base, x, options, {}, numClasses)).topShare },
+    score: { name: 'top vote share', scores: async (x) => (await predict(x)).topShare.slice() },
   };
 }
