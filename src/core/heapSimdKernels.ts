@@ -12,5 +12,6 @@ export interface HeapSimd {
   tapRows(xT: number, out: number, planes: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
   reluBox(mid: number, rad: number, outMid: number, outRad: number, bytes: number): void;
   adamStep(g: number, m: number, v: number, w: number, outM: number, outV: number, outW: number, bytes: number, b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, negLr: number): void;
+  filterGrad1x3(x: number, dy: number, dw: number, batch: number, hp: number, wp: number, outH: number, outW: number, kh: number, cb: number): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }

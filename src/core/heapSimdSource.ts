@@ -23,6 +23,12 @@
  *    stride-1 convolution (wasmConvGradients.ts, the weight gradient) from the padded input
  *    transposed to planes [ci·N, hp, wp]: row (i, j, plane) is the plane's window at offset
  *    (i, j), outH rows of outW ≥ 4 floats, copied four at a time.
+ *  - filterGrad1x3(x, dy, dw, batch, hp, wp, outH, outW, kh, cb): the weight gradient of a
+ *    stride-1 convolution with one input channel and kernels kh × 3 (wasmConvGradients.ts) from
+ *    the padded input x [batch, hp, wp] and dy [batch, outH, outW, c]:
+ *    dw[i, j, co] = Σ_{n, h, w} x[n, h + i, w + j] · dy[n, h, w, co], summed in (n, h, w) order,
+ *    eight output channels (cb a multiple of 32) and the three taps of a kernel row at a time,
+ *    each row's sum started from 0 and then added to dw, with no patch matrix.
  *  - reluBox(mid, rad, outMid, outRad, bytes): interval bound propagation through a ReLU in
  *    centre/radius form (verify/ibp.ts): lo = relu(mid − rad), hi = relu(mid + rad), and the
  *    next affine layer's (hi + lo) / 2 and (hi − lo) / 2, the numbers of tfjs's kernels for the
@@ -236,6 +242,66 @@ export function heapSimdText(shared: boolean): string {
           ),
         ),
       ),
+    )})
+  (func (export "filterGrad1x3") (param $x i32) (param $dy i32) (param $dw i32) (param $batch i32) (param $hp i32) (param $wp i32) (param $outH i32) (param $outW i32) (param $kh i32) (param $cb i32)
+    (local $at i32) (local $r i32) (local $rows i32) (local $i i32) (local $d i32) (local $w i32)
+    (local $xr i32) (local $dr i32) (local $wr i32) (local $px i32) (local $pg i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128)
+    (local $g v128) (local $h v128) (local $s0 v128) (local $s1 v128) (local $s2 v128)
+    ${loop('at', mul(mul(get('kh'), '(i32.const 3)'), get('cb')), '(i32.const 16)', `(v128.store ${add(get('dw'), get('at'))} ${ZERO})`)}
+    ;; Output rows over the whole batch: row r = (n, h) reads input rows n·hp + h + i.
+    ${set('rows', mul(get('batch'), get('outH')))}
+    ${loop(
+      'r',
+      get('rows'),
+      '(i32.const 1)',
+      `${set('dr', add(get('dy'), mul(mul(get('r'), get('outW')), get('cb'))))}
+      ${loop(
+        'i',
+        get('kh'),
+        '(i32.const 1)',
+        `${set('xr', add(get('x'), mul(mul(add(add(mul(`(i32.div_u ${get('r')} ${get('outH')})`, get('hp')), `(i32.rem_u ${get('r')} ${get('outH')})`), get('i')), get('wp')), '(i32.const 4)')))}
+        ${set('wr', add(get('dw'), mul(mul(get('i'), '(i32.const 3)'), get('cb'))))}
+        ;; Eight output channels (a: the first four, b: the next) of the row's three taps, summed
+        ;; over the row from 0, then added to dw: a sum over the row's pixels, then over the rows.
+        ${loop(
+          'd',
+          get('cb'),
+          '(i32.const 32)',
+          `${['a0', 'a1', 'a2', 'b0', 'b1', 'b2'].map((v) => set(v, ZERO)).join('\n          ')}
+          ${set('px', get('xr'))}
+          ${set('pg', add(get('dr'), get('d')))}
+          ${loop(
+            'w',
+            get('outW'),
+            '(i32.const 1)',
+            `${set('g', load(get('pg')))}
+            ${set('h', '(v128.load offset=16 ' + get('pg') + ')')}
+            ${set('s0', `(v128.load32_splat ${get('px')})`)}
+            ${set('s1', `(v128.load32_splat offset=4 ${get('px')})`)}
+            ${set('s2', `(v128.load32_splat offset=8 ${get('px')})`)}
+            ${set('a0', `(f32x4.add ${get('a0')} (f32x4.mul ${get('s0')} ${get('g')}))`)}
+            ${set('b0', `(f32x4.add ${get('b0')} (f32x4.mul ${get('s0')} ${get('h')}))`)}
+            ${set('a1', `(f32x4.add ${get('a1')} (f32x4.mul ${get('s1')} ${get('g')}))`)}
+            ${set('b1', `(f32x4.add ${get('b1')} (f32x4.mul ${get('s1')} ${get('h')}))`)}
+            ${set('a2', `(f32x4.add ${get('a2')} (f32x4.mul ${get('s2')} ${get('g')}))`)}
+            ${set('b2', `(f32x4.add ${get('b2')} (f32x4.mul ${get('s2')} ${get('h')}))`)}
+            ${set('px', add(get('px'), '(i32.const 4)'))}
+            ${set('pg', add(get('pg'), get('cb')))}`,
+          )}
+          ${[0, 1, 2]
+            .flatMap((j) => [
+              [`a${j}`, 0],
+              [`b${j}`, 16],
+            ])
+            .map(([v, off]) => {
+              const tap = Number((v as string)[1]);
+              const at = add(add(get('wr'), mul(get('cb'), `(i32.const ${tap})`)), add(get('d'), `(i32.const ${off})`));
+              return `(v128.store ${at} (f32x4.add ${load(at)} ${get(v as string)}))`;
+            })
+            .join('\n          ')}`,
+        )}`,
+      )}`,
     )})
   (func (export "reluBox") (param $mid i32) (param $rad i32) (param $outMid i32) (param $outRad i32) (param $bytes i32)
     (local $at i32) (local $m v128) (local $r v128) (local $lo v128) (local $hi v128)

@@ -187,14 +187,23 @@ describe('WASM Conv2DBackpropFilter (missing from tfjs-backend-wasm)', () => {
     await weightGradients([2, 7, width, ci], [3, 3, ci, 4], stride, pad);
   });
 
-  // One input channel takes the patch-matrix product (im2col.ts) instead of the convolution.
+  // One input channel takes the patch-matrix product (im2col.ts) instead of the convolution;
+  // kernels 3 wide with filters in eights the SIMD loop without a patch matrix (filterGrad1x3).
   test.each([
     ['same', 3, 3],
     ['valid', 2, 4],
     [[[0, 0], [2, 0], [1, 1], [0, 0]], 3, 2],
     ['same', 5, 1],
+    ['same', 3, 8],
+    ['valid', 3, 16],
+    [[[0, 0], [2, 0], [1, 1], [0, 0]], 3, 24],
   ] as const)('one input channel: the weight gradient on wasm equals the cpu backend’s (padding %j, kernel %i, %i filters)', async (pad, k, cout) => {
     await weightGradients([3, 7, 6, 1], [k, k, 1, cout], 1, pad as tf.backend_util.ExplicitPadding);
+  });
+
+  test('one input channel, the default CNN’s first layer (28 × 28, 16 filters) and a 5 × 3 kernel: the SIMD loop equals the cpu backend’s', async () => {
+    await weightGradients([4, 28, 28, 1], [3, 3, 1, 16], 1, 'same');
+    await weightGradients([2, 9, 7, 1], [5, 3, 1, 8], 1, 'same');
   });
 });
 
