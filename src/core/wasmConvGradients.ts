@@ -71,7 +71,7 @@ export function installWasmConv2DBackpropFilter(): void {
       const { top, bottom, left, right } = info.padInfo;
       const floats = x.dtype === 'float32' && dy.dtype === 'float32';
       if (floats && info.inChannels === 1) {
-        const oneChannel = info.filterWidth === 3 && info.outChannels % 8 === 0 ? heapSimd(args.backend) : null;
+        const oneChannel = info.filterWidth === 3 && info.outChannels % 8 === 0 && info.outHeight > 0 && info.outWidth > 0 ? heapSimd(args.backend) : null;
         if (oneChannel) return oneChannelFilterGrad(args.backend, x, dy, info, oneChannel);
         return singleChannelFilterGrad(args.backend, x, dy, info);
       }
@@ -140,8 +140,13 @@ function oneChannelFilterGrad(backend: unknown, x: tf.TensorInfo, dy: tf.TensorI
   return withTemps(backend, (run) => {
     const xPad = top || bottom || left || right ? run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
     const dw = heap.makeOutput([info.filterHeight, info.filterWidth, 1, info.outChannels], 'float32');
-    // Offsets read after the allocation, which may grow the heap.
-    simd.filterGrad1x3(heap.typedArrayFromHeap(xPad).byteOffset, heap.typedArrayFromHeap(dy).byteOffset, heap.typedArrayFromHeap(dw).byteOffset, info.batchSize, xPad.shape[1], xPad.shape[2], info.outHeight, info.outWidth, info.filterHeight, 4 * info.outChannels);
+    try {
+      // Offsets read after the allocation, which may grow the heap.
+      simd.filterGrad1x3(heap.typedArrayFromHeap(xPad).byteOffset, heap.typedArrayFromHeap(dy).byteOffset, heap.typedArrayFromHeap(dw).byteOffset, info.batchSize, xPad.shape[1], xPad.shape[2], info.outHeight, info.outWidth, info.filterHeight, 4 * info.outChannels);
+    } catch (e) {
+      heap.disposeData(dw.dataId);
+      throw e;
+    }
     return dw;
   });
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launchBrowser } from './launch';
 import { waitForBackend } from './page';
@@ -22,8 +22,11 @@ const SUBSET = 'public/data/fashion-mnist-subset';
 const REPRODUCED = ['family', 'status', 'note', 'attacks', 'outcomes', 'guarantees', 'guaranteeNote', 'paperMeasure', 'coverage', 'decisions', 'grid'] as const;
 
 interface Result {
+  config: unknown;
   backend: string;
   complete: boolean;
+  numClasses: number;
+  inputShape: number[];
   labels: number[];
   points: number[];
   rows: Array<Record<string, unknown> & { cost: { seed: number; epochs: number; optimizerSteps: number } | null }>;
@@ -33,6 +36,10 @@ let browser: Browser;
 let page: Page;
 let dir: string;
 const errors: string[] = [];
+/** Stops a CLI run that outlives its test (a timeout must not leave it computing beside the next file). */
+let cliRun = new AbortController();
+/** Each test: a page run and a CLI run of up to 5 minutes each on a slow machine. */
+const TEST_TIMEOUT = 720_000;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'arena-reproduce-'));
@@ -43,6 +50,10 @@ beforeAll(async () => {
   await page.goto(`${BASE_URL}?view=arena&backend=wasm`);
   expect(await waitForBackend(page)).toBe('wasm');
   await page.waitForSelector('[data-testid=arena-view]');
+});
+afterEach(() => {
+  cliRun.abort();
+  cliRun = new AbortController();
 });
 afterAll(async () => {
   await browser?.close();
@@ -64,13 +75,15 @@ async function download(testid: string, name: string): Promise<string> {
 }
 
 async function runCli(config: string, out: string, extra: string[] = []): Promise<Result> {
-  await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'arena', config, '--out', out, '--backend', 'wasm', ...extra], { timeout: 300_000 });
+  await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'arena', config, '--out', out, '--backend', 'wasm', ...extra], { timeout: 300_000, cwd: join(__dirname, '..', '..'), signal: cliRun.signal });
   return JSON.parse(readFileSync(out, 'utf8')) as Result;
 }
 
 function expectSameNumbers(cli: Result, pageResult: Result): void {
   expect(cli.backend).toBe('wasm');
   expect(cli.complete).toBe(true);
+  expect(cli.config).toEqual(pageResult.config);
+  expect([cli.numClasses, cli.inputShape]).toEqual([pageResult.numClasses, pageResult.inputShape]);
   expect(cli.labels).toEqual(pageResult.labels);
   expect(cli.points).toEqual(pageResult.points);
   expect(cli.rows.map((r) => r.family)).toEqual(pageResult.rows.map((r) => r.family));
@@ -91,8 +104,11 @@ test('2-D data, all ten families: the exported config run through the CLI gives 
   expect(pageResult.backend).toBe('wasm');
   expect(pageResult.rows.map((r) => r.status)).toEqual(FAMILIES.map(() => 'done'));
   const config = await download('arena-download-config', 'arena-2d.json');
+  // The download is the config that ran.
+  expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual(pageResult.config);
   expectSameNumbers(await runCli(config, join(dir, 'cli-2d.json')), pageResult);
-});
+  expect(errors).toEqual([]);
+}, TEST_TIMEOUT);
 
 test('the shipped Fashion-MNIST subset: the same config and IDX files through the CLI give the page\'s numbers', async () => {
   await page.selectOption('[data-testid=arena-source]', 'images');
@@ -107,7 +123,8 @@ test('the shipped Fashion-MNIST subset: the same config and IDX files through th
   const pageResult = JSON.parse(readFileSync(await download('arena-download-json', 'page-images.json'), 'utf8')) as Result;
   expect(pageResult.rows.map((r) => r.status)).toEqual(['done', 'done', 'done']);
   const config = await download('arena-download-config', 'arena-images.json');
+  expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual(pageResult.config);
   const files = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].flatMap((f) => ['--data', join(SUBSET, f)]);
   expectSameNumbers(await runCli(config, join(dir, 'cli-images.json'), files), pageResult);
   expect(errors).toEqual([]);
-});
+}, TEST_TIMEOUT);

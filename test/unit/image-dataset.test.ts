@@ -139,6 +139,8 @@ describe('records fingerprint', () => {
     const big = new Float32Array(1000);
     big.set(ds.images, 100);
     expect(recordsFingerprint({ ...ds, images: big.subarray(100, 100 + ds.images.length) })).toBe(fp);
+    // Pixels in another array type would hash other bytes: refused.
+    expect(() => recordsFingerprint({ ...ds, images: Float64Array.from(ds.images) as unknown as Float32Array })).toThrow(/ds.images must be a Float32Array/);
   });
 });
 

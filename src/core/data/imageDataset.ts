@@ -93,16 +93,19 @@ export function classHistogram(labels: Int32Array, numClasses: number): number[]
 
 /**
  * A 64-bit fingerprint (16 hex digits) of a dataset's records: every pixel's float bits, every
- * label, the shape and the class count, through two independent FNV-1a-style streams. Two sets
- * with the same fingerprint are, but for a collision at 2^-64, the same records in the same
- * order: the same training config on them trains the same weights (the arena's library uses it
- * to know a saved image model was trained on these records).
+ * label, the shape and the class count, through two different 32-bit multiply-and-mix streams.
+ * Not a cryptographic hash: it tells apart the record sets a user loads (one pixel, one label or
+ * the order changes it; tested), so that the same training config on the same fingerprint trains
+ * the same weights (the arena's library uses it to know a kept image model was trained on these
+ * records).
  */
 export function recordsFingerprint(ds: ImageDataset): string {
+  if (!(ds.images instanceof Float32Array) || !(ds.labels instanceof Int32Array)) throw new TypeError('recordsFingerprint: ds.images must be a Float32Array and ds.labels an Int32Array');
   let a = 0x811c9dc5;
   let b = 0x9e3779b9;
   const eat = (v: number) => {
     a = Math.imul(a ^ v, 0x01000193);
+    a ^= a >>> 15;
     b = Math.imul(b ^ v, 0x85ebca6b) ^ (b >>> 13);
   };
   for (const v of [ds.labels.length, ...ds.shape, ds.numClasses]) eat(v);

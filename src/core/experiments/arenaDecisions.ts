@@ -205,6 +205,7 @@ async function rConAndPredictions(model: tf.LayersModel, x: tf.Tensor, temperatu
  * One evaluation per input tensor, shared by a decider's decide and score: the arena decides a set
  * of inputs and then ranks the same tensor, and PREDICT (thousands of noisy copies) or R-Con is
  * then computed once. Deterministic evaluations only (PREDICT draws the same noise every call).
+ * The first call's signal governs the shared evaluation (the arena decides before it scores).
  */
 export function oncePerTensor<T>(compute: (x: tf.Tensor, signal?: AbortSignal | null) => Promise<T>): (x: tf.Tensor, signal?: AbortSignal | null) => Promise<T> {
   const done = new WeakMap<tf.Tensor, Promise<T>>();

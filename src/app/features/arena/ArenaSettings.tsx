@@ -73,7 +73,7 @@ function LibraryUse() {
   const sameData = source === '2d' ? 'the same seed' : 'the same training images (their fingerprint) and seed';
   return (
     <>
-      <Checkbox label="Reuse models from the library" tip={`A saved model trained with exactly a family's settings, to its last epoch, stands in for training it again: ${sameData} on the same backend give the same weights, so the table is the same and only the training time is saved.`} checked={library.reuse} testId="arena-library-reuse" onChange={(reuse) => setLibrary({ reuse })} />
+      <Checkbox label="Reuse models from the library" tip={`A model an earlier arena kept, trained with exactly a family's settings to its last epoch on this backend, stands in for training it again: ${sameData} on the same backend and tfjs give the same weights, so the table is the same and only the training time is saved.`} checked={library.reuse} testId="arena-library-reuse" onChange={(reuse) => setLibrary({ reuse })} />
       <Checkbox label="Keep the trained models in the library" tip="Saves every model the run trains (named after its family, data and seed), so that a later run with more attack steps or another evaluation reuses them." checked={library.keep} testId="arena-library-keep" onChange={(keep) => setLibrary({ keep })} />
     </>
   );
