@@ -225,6 +225,18 @@ describe('the library hooks', () => {
     expect(reused.rows.map((r) => r.decisions)).toEqual(plain.rows.map((r) => r.decisions));
   }, 60_000);
 
+  test('a family that abstains on every clean input says so in its row', async () => {
+    const config = small(['standard', 'ibp-m1']);
+    config.gridResolution = 0;
+    // Three classes and one abstain class: the abstain logit wins everywhere.
+    const result = await runArena(config, { library: { find: async (family) => (family === 'ibp-m1' ? { model: fixedDenseModel([{ kernel: [[0, 0, 0, 0], [0, 0, 0, 0]], bias: [0, 0, 0, 5] }]), name: 'always abstains' } : null) } });
+    const [standard, ibp] = result.rows;
+    expect(ibp.outcomes!.cleanAbstention.value).toBe(1);
+    expect(ibp.note).toMatch(/taken from the library.*It abstained on every clean test input: under this budget the family found the trivial answer/);
+    expect(standard.outcomes!.cleanAbstention.value).toBe(0);
+    expect(standard.note).toBeNull();
+  }, 60_000);
+
   test('on images the library is asked with the fingerprint of the records the family trains on', async () => {
     const { familyImageExperiment } = await import('../../src/core/experiments/arenaTraining');
     const { selectRecords } = await import('../../src/core/experiments/runner');

@@ -88,6 +88,7 @@ describe('cli arena', () => {
     const data = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].flatMap((f) => ['--data', `${fashion}/${f}`]);
     const r = cli('arena', path, ...data, '--out', out);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/setup: linf eps 0\.03137, 1 epoch, attacks of 3 steps, σ 0\.25, PREDICT 50 \/ CERTIFY 200 noisy copies, the first 20 test inputs, seed 1/);
     const result = JSON.parse(readFileSync(out, 'utf8'));
     expect(result.inputShape).toEqual([28, 28, 1]);
     expect(result.labels).toHaveLength(20);

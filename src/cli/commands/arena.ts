@@ -80,6 +80,11 @@ export async function arenaCommand(argv: string[]): Promise<number> {
   // The files are read whole and the records chosen as the image experiments choose them; the arena selects its training records itself.
   const images = config.source === 'images' ? loadImageData(dataFiles, { ...familyImageExperiment(config, 'standard'), data: { trainLimit: 0, testLimit: 0, subset: 'first', seed: config.seed } }, cifar100LabelOption(args)) : null;
   if (images) status.log(`images: ${images.train.labels.length} training and ${images.test.labels.length} test records of shape [${images.train.shape.join(', ')}], ${images.train.numClasses} classes`);
+  // The settings in force, with the defaults filled in (on images, the image ones), before hours of training.
+  const s = config.smoothing;
+  status.log(
+    `setup: ${config.threat.norm} eps ${Number(config.threat.eps.toPrecision(4))}, ${config.budget.epochs} epoch${config.budget.epochs === 1 ? "" : "s"}, attacks of ${config.budget.attackSteps} steps, σ ${s.sigma}, PREDICT ${s.predictSamples} / CERTIFY ${s.certifyN} noisy copies, ${config.count > 0 ? `the first ${config.count}` : 'all'} test inputs, seed ${config.seed}`,
+  );
   const dataset = images ? { dataset: describeImageData(images) } : {};
   if (only) status.log(`shard ${shard!.index}/${shard!.count}: ${only.join(', ')}`);
   const signal = interruptSignal();

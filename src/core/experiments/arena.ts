@@ -272,6 +272,11 @@ async function evaluateFamily(
         attacked.push(await decideAll(decider, xAdv, control));
       }
       row.outcomes = abstainOutcomes({ labels, clean, attacked });
+      if (labels.length > 0 && row.outcomes.cleanAbstention.k === labels.length) {
+        // Abstaining everywhere is robust and useless: say so beside the numbers, which alone read as a result.
+        const warning = 'It abstained on every clean test input: under this budget the family found the trivial answer (more epochs, or a smaller eps, may let it learn to classify).';
+        row.note = row.note ? `${row.note} ${warning}` : warning;
+      }
       row.attacks = decider.attacks.map((a, j) => ({ id: a.id, label: a.label, robustAccuracy: abstainOutcomes({ labels, clean, attacked: [attacked[j]] }).robustAccuracy }));
       row.decisions = { clean: Array.from(clean), attacked: attacked.map((a) => Array.from(a)) };
       if (decider.score && attacked.length) {
