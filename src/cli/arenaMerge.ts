@@ -7,6 +7,7 @@
  */
 import { type ArenaResult, type ArenaRow, orderedFamilies } from '../core/settings';
 import { CliError } from './errors';
+import { sameJson } from './shard';
 
 type ShardJson = Partial<ArenaResult> & { complete?: boolean; shard?: unknown; dataset?: unknown };
 
@@ -22,7 +23,6 @@ function parseShard(path: string, text: string): ShardJson {
   return o;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export interface MergedArena {
   result: Record<string, unknown>;
@@ -43,10 +43,10 @@ export function mergeArenaShards(files: { path: string; text: string }[]): Merge
   let elapsed = 0;
   let complete = true;
   for (const { path, json } of shards) {
-    if (!same(json.config, first.json.config)) throw new CliError(`merge: ${path} ran another config than ${first.path} (shards of one run share the config)`);
+    if (!sameJson(json.config, first.json.config)) throw new CliError(`merge: ${path} ran another config than ${first.path} (shards of one run share the config)`);
     if (json.backend !== first.json.backend) throw new CliError(`merge: ${path} ran on ${json.backend}, ${first.path} on ${first.json.backend}: the numbers of different backends do not mix`);
     if (json.labels?.length) {
-      if (labels.length && !same(json.labels, labels)) throw new CliError(`merge: ${path} evaluated other test inputs than the shards before it`);
+      if (labels.length && !sameJson(json.labels, labels)) throw new CliError(`merge: ${path} evaluated other test inputs than the shards before it`);
       labels = json.labels;
       points = json.points ?? [];
       numClasses = json.numClasses ?? numClasses;
@@ -64,7 +64,7 @@ export function mergeArenaShards(files: { path: string; text: string }[]): Merge
   const config = first.json.config!;
   const order = orderedFamilies(config);
   const missing = order.filter((f) => !rows.has(f));
-  if (shards.some((sh) => !same(sh.json.dataset, first.json.dataset))) throw new CliError('merge: the shards read different image files (their "dataset" differs)');
+  if (shards.some((sh) => !sameJson(sh.json.dataset, first.json.dataset))) throw new CliError('merge: the shards read different image files (their "dataset" differs)');
   const result = {
     complete: complete && missing.length === 0,
     ...(first.json.dataset !== undefined ? { dataset: first.json.dataset } : {}),

@@ -9,6 +9,7 @@
  */
 import type { RejectionEvaluation, RejectorScoreName, ScoredSet } from '../core';
 import { CliError } from './errors';
+import { sameJson } from './shard';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +38,6 @@ interface Part {
   shard: { first: number; of: number; batch: number; perInput: boolean };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** A JSON number back to float32 (NaN and ±Infinity were written as null). */
 const f32 = (values: Array<number | null>) => Float32Array.from(values, (v) => (v === null ? NaN : v));
 
@@ -57,7 +57,7 @@ function partsInOrder(files: { path: string; json: Json }[]): Part[] {
   });
   const first = parts[0];
   for (const p of parts) {
-    for (const key of SHARED) if (!same(p.json[key], first.json[key])) throw new CliError(`merge: ${p.path} differs from ${first.path} in "${key}": the parts of one run share it`);
+    for (const key of SHARED) if (!sameJson(p.json[key], first.json[key])) throw new CliError(`merge: ${p.path} differs from ${first.path} in "${key}": the parts of one run share it`);
     if (p.shard.of !== first.shard.of || p.shard.batch !== first.shard.batch) throw new CliError(`merge: ${p.path} splits another run (${p.shard.of} inputs in chunks of ${p.shard.batch}) than ${first.path} (${first.shard.of} in chunks of ${first.shard.batch})`);
   }
   parts.sort((a, b) => a.shard.first - b.shard.first);

@@ -52,3 +52,6 @@ export function alignedShardOf<T>(items: readonly T[], shard: Shard | null, unit
   const end = Math.min(items.length, Math.floor((shard.index * units) / shard.count) * unit);
   return { items: items.slice(first, end), first };
 }
+
+/** Whether two parts' fields agree, compared as the JSON they were written as (merges refuse parts that differ). */
+export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

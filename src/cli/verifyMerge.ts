@@ -7,12 +7,13 @@
  * times. Refuses parts of different runs (config, model, bounds, eps, …) and an input two parts hold.
  */
 import { CliError } from './errors';
+import { sameJson } from './shard';
 import { wholeLines } from './files';
+import { roundMs } from './verifyReport';
 import { status } from './status';
 
 type Json = Record<string, unknown>;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Whether a parsed JSON file is verify's totals. */
 export function isVerifyJson(v: unknown): v is Json {
@@ -25,7 +26,7 @@ const SHARED = ['config', 'backend', 'dataset', 'model', 'K', 'M', 'eps', 'norm'
 export function mergeVerifyJson(files: { path: string; json: Json }[]): { result: Json; inputs: number } {
   const first = files[0];
   for (const { path, json } of files) {
-    for (const key of SHARED) if (!same(json[key], first.json[key])) throw new CliError(`merge: ${path} differs from ${first.path} in "${key}": the parts of one verify run share it`);
+    for (const key of SHARED) if (!sameJson(json[key], first.json[key])) throw new CliError(`merge: ${path} differs from ${first.path} in "${key}": the parts of one verify run share it`);
     if (!json.shard) throw new CliError(`merge: ${path} is not a part of a run (it has no "shard"; run verify with --shard i/N)`);
   }
   // The parts in input order must follow each other without gap or overlap and cover the run.
@@ -48,14 +49,14 @@ export function mergeVerifyJson(files: { path: string; json: Json }[]): { result
       const of = (j: Json) => (j.verification as Record<string, Json>)[b];
       const verified = count((j) => 1 - (of(j).verifiedError as number));
       const totalMs = files.reduce((s, f) => s + (of(f.json).totalMs as number), 0);
-      return [b, { verifiedError: N ? 1 - verified / N : NaN, certified: N ? count((j) => of(j).certified as number) / N : NaN, nonFinite: files.reduce((s, f) => s + (of(f.json).nonFinite as number), 0), msPerInput: N ? Number((totalMs / N).toPrecision(4)) : NaN, totalMs }];
+      return [b, { verifiedError: N ? 1 - verified / N : NaN, certified: N ? count((j) => of(j).certified as number) / N : NaN, nonFinite: files.reduce((s, f) => s + (of(f.json).nonFinite as number), 0), msPerInput: N ? roundMs(totalMs / N) : NaN, totalMs }];
     }),
   );
   const pgds = files.map((f) => f.json.pgd as Json | null);
   let pgd: Json | null = null;
   if (pgds.every((p) => p)) {
     const p0 = pgds[0]!;
-    for (const [i, p] of pgds.entries()) for (const key of ['steps', 'stepSize', 'restarts', 'seed']) if (!same(p![key], p0[key])) throw new CliError(`merge: ${files[i].path} ran another PGD table ("${key}")`);
+    for (const [i, p] of pgds.entries()) for (const key of ['steps', 'stepSize', 'restarts', 'seed']) if (!sameJson(p![key], p0[key])) throw new CliError(`merge: ${files[i].path} ran another PGD table ("${key}")`);
     const pn = pgds.map((p) => p!.n as number);
     const PN = pn.reduce((a, b) => a + b, 0);
     const pcount = (key: string) => pgds.reduce((s, p, i) => s + Math.round((p![key] as number) * pn[i]), 0);
@@ -74,7 +75,7 @@ export function mergeVerifyJson(files: { path: string; json: Json }[]): { result
       detectedPerClass: perClass,
       attackSuccess: frac(pcount('attackSuccess')),
       abstainClean: frac(pcount('abstainClean')),
-      msPerInput: PN ? Number((ms / PN).toPrecision(4)) : NaN,
+      msPerInput: PN ? roundMs(ms / PN) : NaN,
     };
   }
   const j = first.json;

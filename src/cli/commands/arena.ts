@@ -83,7 +83,7 @@ export async function arenaCommand(argv: string[]): Promise<number> {
   // The settings in force, with the defaults filled in (on images, the image ones), before hours of training.
   const s = config.smoothing;
   status.log(
-    `setup: ${config.threat.norm} eps ${Number(config.threat.eps.toPrecision(4))}, ${config.budget.epochs} epoch${config.budget.epochs === 1 ? "" : "s"}, attacks of ${config.budget.attackSteps} steps, σ ${s.sigma}, PREDICT ${s.predictSamples} / CERTIFY ${s.certifyN} noisy copies, ${config.count > 0 ? `the first ${config.count}` : 'all'} test inputs, seed ${config.seed}`,
+    `setup: ${config.threat.norm} eps ${Number(config.threat.eps.toPrecision(4))}, ${config.budget.epochs} epoch${config.budget.epochs === 1 ? '' : 's'}, attacks of ${config.budget.attackSteps} steps, σ ${s.sigma}, PREDICT ${s.predictSamples} / CERTIFY ${s.certifyN} noisy copies, ${config.count > 0 ? `the first ${config.count}` : 'all'} test inputs, seed ${config.seed}`,
   );
   const dataset = images ? { dataset: describeImageData(images) } : {};
   if (only) status.log(`shard ${shard!.index}/${shard!.count}: ${only.join(', ')}`);

@@ -14,7 +14,7 @@ import { modelClassifier } from '../certify/smoothing';
 import { type Bounds2d, makeDataset2d, makeGrid2d } from '../data/synthetic2d';
 import { type ImageDataset, recordsFingerprint, subsetFirst } from '../data/imageDataset';
 import type { TrainConfig } from '../training/config';
-import { ABSTAIN_DECISION, abstainOutcomes, share } from '../metrics/abstainOutcomes';
+import { abstainOutcomes, share } from '../metrics/abstainOutcomes';
 import { averageCertifiedRadius } from '../metrics/certified';
 import { composeModels } from '../metrics/composition';
 import { robustnessSplit } from '../metrics/robustness';
@@ -30,7 +30,7 @@ import type { ArenaCost, ArenaFigure, ArenaResult, ArenaRow } from './arenaResul
 import { familyExperiment, familyImageExperiment, trainingAttackStepsOf } from './arenaTraining';
 import { SAMPLE_REJECTION_BATCH, SAMPLE_REJECTION_LR, SAMPLE_REJECTION_THRESHOLD, type SampleRejectionSystem, sampleRejectionDecider, systemBytesPerCopy, trainSampleRejection } from './arenaSampleRejection';
 import { accuracyCoveragePoints } from './rconRejectionMetrics';
-import { type LabelledSet, inputTensor, labelledTensors, runTraining, selectRecords, trainImageModel } from './runner';
+import { type LabelledSet, inputTensor, runTraining, selectRecords, trainImageModel } from './runner';
 import type { ExperimentConfig } from './config';
 import type { ImageExperimentConfig } from './imageConfig';
 
@@ -254,7 +254,7 @@ async function evaluateFamily(
   const { family, model } = trained;
   const { numClasses, bounds } = sets;
   const labels = sets.test.labels;
-  const { x, y } = labelledTensors(sets.test);
+  const x = inputTensor(sets.test);
   try {
     const decider = trained.system ? sampleRejectionDecider(trained.system, config, numClasses) : await familyDecider(family as Exclude<ArenaFamily, 'sample-rejection'>, model, config, numClasses, x, labels, trained.rrTemperature);
     const clean = await decideAll(decider, x, control);
@@ -281,15 +281,7 @@ async function evaluateFamily(
       row.decisions = { clean: Array.from(clean), attacked: attacked.map((a) => Array.from(a)) };
       if (decider.score && attacked.length) {
         const worst = row.attacks.reduce((w, a, j) => (a.robustAccuracy.k < row.attacks[w].robustAccuracy.k ? j : w), 0);
-        const scores = await decider.score.scores(adversarial[worst]);
-        // The score ranks the answers the model would give: the smoothed classifiers' own decisions
-        // (an abstention is no answer: it is ranked last), the logits' argmax otherwise.
-        const smoothed = family === 'gaussian' || family === 'cat-rs' || !!trained.system;
-        const answers = smoothed ? attacked[worst] : await logitDecisions(model, adversarial[worst], numClasses);
-        if (smoothed) {
-          const last = scores.reduce((m, v) => Math.min(m, v), Infinity) - 1;
-          answers.forEach((d, i) => d === ABSTAIN_DECISION && (scores[i] = last));
-        }
+        const { scores, answers } = await decider.score.scores(adversarial[worst]);
         const curve = accuracyCoveragePoints(scores, Uint8Array.from(answers, (p, i) => Number(p === labels[i])));
         row.coverage = { score: decider.score.name, attack: row.attacks[worst].label, coverage: curve.coverage, accuracy: curve.accuracy };
       }
@@ -309,7 +301,7 @@ async function evaluateFamily(
       }
     }
   } finally {
-    tf.dispose([x, y]);
+    x.dispose();
   }
 }
 
@@ -413,8 +405,9 @@ async function guarantees(
     const radius = family === 'era-selector' ? 2 * eps : eps;
     for (const bound of ['ibp', 'crown'] as const) {
       report('certify', bound === 'ibp' ? 0 : 0.5, `${bound.toUpperCase()} verification`);
-      if (bound === 'crown' && crownRefusal(model, x) !== null) {
-        row.guaranteeNote = `CROWN bounds MLPs only (dense layers with ReLU); this ${config.images.model.kind === 'cnn' ? 'CNN' : 'model'} has IBP's figure alone.`;
+      const refusal = bound === 'crown' ? crownRefusal(model, x) : null;
+      if (refusal !== null) {
+        row.guaranteeNote = `CROWN bounds MLPs only (dense layers with ReLU), so IBP's figure stands alone: ${refusal}`;
         continue;
       }
       const v = await verifyAbstain(model, x, labels, radius, { numClasses, bound, box: arenaBox(config), signal: control.signal });

@@ -45,10 +45,14 @@ export interface ArenaAttack {
   run(x: tf.Tensor, y: tf.Tensor1D, control: RunControl): Promise<tf.Tensor>;
 }
 
-/** A score that ranks inputs by how sure the family is (higher = keep first), for the accuracy–coverage plot. */
+/**
+ * A score that ranks inputs by how sure the family is (higher = keep first), for the
+ * accuracy–coverage plot, with the answers it ranks: a plain classifier's and RR's argmax, a
+ * smoothed classifier's own decisions (an abstention is no answer: ranked last).
+ */
 export interface ArenaScore {
   name: string;
-  scores(x: tf.Tensor): Promise<Float32Array>;
+  scores(x: tf.Tensor): Promise<{ scores: Float32Array; answers: Int32Array }>;
 }
 
 export interface ArenaDecider {
@@ -131,13 +135,31 @@ function commonAttacks(model: tf.LayersModel, config: ArenaConfig, family: Arena
   ];
 }
 
-/** The softmax probability of the predicted class: the confidence rejector of a plain classifier. */
-function confidenceScore(model: tf.LayersModel): ArenaScore {
-  return { name: 'confidence', scores: async (x) => (await readRows(x, (xb) => tf.max(tf.softmax(logits(model, xb)), 1))).values };
+function plainDecider(model: tf.LayersModel, config: ArenaConfig, family: ArenaFamily, numClasses: number): ArenaDecider {
+  const decide = oncePerTensor((x) => logitDecisions(model, x, numClasses));
+  return {
+    decide: async (x) => (await decide(x)).slice(),
+    attacks: commonAttacks(model, config, family),
+    // The softmax probability of the predicted class: the confidence rejector of a plain classifier.
+    score: {
+      name: 'confidence',
+      scores: async (x) => ({ scores: (await readRows(x, (xb) => tf.max(tf.softmax(logits(model, xb)), 1))).values, answers: (await decide(x)).slice() }),
+    },
+  };
 }
 
-function plainDecider(model: tf.LayersModel, config: ArenaConfig, family: ArenaFamily, numClasses: number): ArenaDecider {
-  return { decide: (x) => logitDecisions(model, x, numClasses), attacks: commonAttacks(model, config, family), score: confidenceScore(model) };
+/** A smoothed classifier's top vote share over its PREDICT decisions, abstentions ranked last. */
+export function voteShareScore(predict: (x: tf.Tensor) => Promise<{ predictions: Int32Array; topShare: Float32Array }>): ArenaScore {
+  return {
+    name: 'top vote share',
+    scores: async (x) => {
+      const { predictions, topShare } = await predict(x);
+      const scores = topShare.slice();
+      const last = scores.reduce((m, v) => Math.min(m, v), Infinity) - 1;
+      predictions.forEach((d, i) => d === ABSTAIN_DECISION && (scores[i] = last));
+      return { scores, answers: predictions.slice() };
+    },
+  };
 }
 
 /** x' on the segment from x towards x'' at distance at most eps from x (in the threat's norm). */
@@ -247,7 +269,13 @@ async function rrDecider(model: tf.LayersModel, config: ArenaConfig, temperature
         run: (x, y, c) => runAttack(adaptiveRconAttack, model, x, y, { objective: 'ce-logrcon', eta: 1, temperature, norm, eps, steps, restarts, box: arenaBox(config), seed: seedOf(config, family, 'adaptive') }, c),
       },
     ],
-    score: { name: 'R-Con', scores: async (x) => (await evaluate(x)).rCon.slice() },
+    score: {
+      name: 'R-Con',
+      scores: async (x) => {
+        const { rCon: scores, predictions: answers } = await evaluate(x);
+        return { scores: scores.slice(), answers: answers.slice() };
+      },
+    },
   };
 }
 
@@ -280,7 +308,7 @@ function smoothedDecider(model: tf.LayersModel, config: ArenaConfig, family: Are
         run: (x, y, c) => runAttack(smoothAdvAttack, model, x, y, { norm, eps, steps, sigma: config.smoothing.sigma, samples: config.smoothing.attackSamples, box: arenaBox(config), seed: seedOf(config, family, 'smooth-adv') }, c),
       },
     ],
-    score: { name: 'top vote share', scores: async (x) => (await predict(x)).topShare.slice() },
+    score: voteShareScore(predict),
   };
 }
 

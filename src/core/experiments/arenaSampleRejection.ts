@@ -25,7 +25,7 @@ import { trainDenoiser } from '../training/denoiser';
 import { trainRejectors } from '../training/noiseRejectors';
 import { type ArenaConfig, arenaBox } from './arenaConfig';
 import type { ArenaDecider } from './arenaDecisions';
-import { arenaPredictOptions, oncePerTensor } from './arenaDecisions';
+import { arenaPredictOptions, oncePerTensor, voteShareScore } from './arenaDecisions';
 
 /** The rejection threshold of the heads (paper 003: 0.5). */
 export const SAMPLE_REJECTION_THRESHOLD = 0.5;
@@ -144,6 +144,6 @@ export function sampleRejectionDecider(system: SampleRejectionSystem, config: Ar
       { id: 'apgd-ce', label: `APGD-CE-${steps} on f∘D`, run: (x, y, c) => run(x, y, c, 'apgd-ce') },
       { id: 'smooth-adv', label: `SmoothAdv PGD-${steps} on f∘D (${config.smoothing.attackSamples} noise samples)`, run: (x, y, c) => run(x, y, c, 'smooth-adv') },
     ],
-    score: { name: 'top vote share', scores: async (x) => (await predict(x)).topShare.slice() },
+    score: voteShareScore(predict),
   };
 }
