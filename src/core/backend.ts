@@ -16,6 +16,7 @@ import { installWasmAttackSteps } from './wasmAttackSteps';
 import { installWasmAdamStep } from './wasmAdamStep';
 import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
+import { installWasmGemm } from './wasmGemm';
 import { installWasmReluBox } from './verify/reluBox';
 import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
 
@@ -55,6 +56,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     await tf.ready();
     if (name === 'wasm') {
       installWasmMatMulFastPath();
+      installWasmGemm();
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();

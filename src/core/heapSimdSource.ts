@@ -38,6 +38,8 @@
  *    in its order: m′ = m·β₁ + g·(1 − β₁), v′ = v·β₂ + g²·(1 − β₂),
  *    w′ = ((m′ / d₁) / (√(v′ / d₂) + ε))·(−lr) + w, with d = 1 − βᵗ; over the first `bytes` bytes
  *    (the caller does the last few floats).
+ *  - gemm(a, b, bias, out, rows, depth, cols, sam, sak, sbk, sbn, flags): a small matrix product
+ *    with tfjs's numbers (heapGemmSource.ts).
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -49,6 +51,7 @@
  * bytes are what this text assembles to.
  */
 
+import { gemmText } from './heapGemmSource';
 import { SIGN_EPSILON } from './heapSimd';
 
 const get = (name: string) => `(local.get $${name})`;
@@ -335,5 +338,6 @@ export function heapSimdText(shared: boolean): string {
         (f32x4.add
           (f32x4.mul (f32x4.div (f32x4.div ${get('mn')} ${get('D1')}) (f32x4.add (f32x4.sqrt (f32x4.div ${get('vn')} ${get('D2')})) ${get('E')})) ${get('L')})
           ${load(add(get('w'), get('at')))}))`,
-    )}))`;
+    )})
+  ${gemmText()})`;
 }

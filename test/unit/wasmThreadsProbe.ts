@@ -2,7 +2,9 @@
  * Run by wasm-threads-node.test.ts as its own process (the wasm backend starts once per process):
  * starts wasm on argv[2] threads through the CLI's withWasmThreads, computes a small CNN's input
  * gradient and a matrix product, and prints one JSON line: the thread count the backend reports
- * and the results' float32 bits.
+ * and the results' float32 bits. The product is large enough that the threaded build leaves it to
+ * XNNPACK while one thread runs it in the heap module's loop (wasmGemm.ts): equal bits show that
+ * the loop sums in XNNPACK's order.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
