@@ -60,7 +60,11 @@ const isThreaded = (backend: unknown) => {
   return typeof SharedArrayBuffer !== 'undefined' && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer;
 };
 
-/** Whether the loop should take this product on this build. */
+/**
+ * Whether the loop should take this product: always on one thread, only small ones on the threaded
+ * build. (Splitting large ones by rows with the heap helper, heapLanes.ts, was slower than
+ * XNNPACK's own threads here: split-40k on 2 threads 0.65–0.74 s against 0.56–0.66 s.)
+ */
 export function takesGemm(p: Product, threaded: boolean): boolean {
   return !threaded || p.batch * p.rows * p.depth * p.cols <= THREADED_GEMM_MACS;
 }
@@ -100,6 +104,20 @@ function runGemm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.
 }
 
 let installed = false;
+let disabled = 0;
+
+/**
+ * Runs `body` on tfjs's own product kernels (XNNPACK), the loop set aside: the plain path that
+ * tests compare the loop with.
+ */
+export function withTfjsProducts<T>(body: () => T): T {
+  disabled++;
+  try {
+    return body();
+  } finally {
+    disabled--;
+  }
+}
 
 /** Replaces WASM's BatchMatMul and _FusedMatMul (linear or ReLU, a bias over the columns) for the products above (idempotent). */
 export function installWasmGemm(): void {
@@ -109,7 +127,7 @@ export function installWasmGemm(): void {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const p = gemmProduct(a, b, transposeA, transposeB);
-    const out = p && takesGemm(p, isThreaded(args.backend)) ? runGemm(args.backend, a, b, null, false, p, transposeA, transposeB) : null;
+    const out = p && !disabled && takesGemm(p, isThreaded(args.backend)) ? runGemm(args.backend, a, b, null, false, p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
   replaceWasmKernel('_FusedMatMul', (original) => (args) => {
@@ -118,7 +136,7 @@ export function installWasmGemm(): void {
     const act = activation ?? 'linear';
     const p = a && b && !preluActivationWeights && (act === 'linear' || act === 'relu') ? gemmProduct(a, b, transposeA, transposeB) : null;
     const biasOk = !bias || (bias.dtype === 'float32' && p !== null && tf.util.sizeFromShape(bias.shape) === p.cols && bias.shape[bias.shape.length - 1] === p.cols);
-    const out = a && b && p && biasOk && takesGemm(p, isThreaded(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
+    const out = a && b && p && biasOk && !disabled && takesGemm(p, isThreaded(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
 }

@@ -1,15 +1,14 @@
 /**
- * Matrix products on WASM by the heap module's loop (wasmGemm.ts) against the order XNNPACK sums
- * in, bit for bit: out[i, j] = act(bias[j] + Σ_k a[i, k]·b[k, j]) with k in order, each product
- * and sum rounded to float32 (written here in JavaScript with Math.fround), ReLU as 0 unless
- * 0 < sum. That this is XNNPACK's order is checked where XNNPACK still runs: the threaded build's
- * large products (wasm-threads-node.test.ts compares them with this loop on one thread, bit for
- * bit). Gradients through the loop match the cpu backend; no tensor is left behind.
+ * Matrix products on WASM by the heap module's loop (wasmGemm.ts) against tfjs's own kernel
+ * (XNNPACK, with the loop set aside), bit for bit, and against the order both sum in:
+ * out[i, j] = act(bias[j] + Σ_k a[i, k]·b[k, j]) with k in order, each product and sum rounded to
+ * float32 (written here in JavaScript with Math.fround), ReLU as 0 unless 0 < sum. Gradients
+ * through the loop match the cpu backend; no tensor is left behind.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { heapSimd } from '../../src/core/heapSimd';
-import { gemmProduct, takesGemm, THREADED_GEMM_MACS } from '../../src/core/wasmGemm';
+import { gemmProduct, takesGemm, THREADED_GEMM_MACS, withTfjsProducts } from '../../src/core/wasmGemm';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -61,13 +60,16 @@ describe('WASM matrix products by the heap loop', () => {
       const a = values(ta ? [k, m] : [m, k], m + k, true);
       const b = values(tb ? [n, k] : [k, n], n + 7, true);
       const bias = values([n], 3, true);
+      const product = () =>
+        mode === 'none' ? tf.matMul(a, b, ta, tb) : tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, transposeA: ta, transposeB: tb, activation: mode === 'relu' ? 'relu' : 'linear' });
       await expectNoTensorLeak(() => {
-        const out =
-          mode === 'none' ? tf.matMul(a, b, ta, tb) : tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, transposeA: ta, transposeB: tb, activation: mode === 'relu' ? 'relu' : 'linear' });
+        const out = product();
+        const xnnpack = withTfjsProducts(product);
         expect(out.shape).toEqual([m, n]);
+        expect(bits(out.dataSync())).toEqual(bits(xnnpack.dataSync()));
         const want = reference(a.dataSync() as Float32Array, b.dataSync() as Float32Array, mode === 'none' ? null : (bias.dataSync() as Float32Array), m, k, n, ta, tb, mode === 'relu');
         expect(bits(out.dataSync())).toEqual(bits(want));
-        out.dispose();
+        tf.dispose([out, xnnpack]);
       });
       tf.dispose([a, b, bias]);
     },
