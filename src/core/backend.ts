@@ -17,6 +17,7 @@ import { installWasmAdamStep } from './wasmAdamStep';
 import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
 import { installWasmGemm } from './wasmGemm';
+import { installWasmConv } from './wasmConv';
 import { installWasmReluBox } from './verify/reluBox';
 import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
 
@@ -57,6 +58,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     if (name === 'wasm') {
       installWasmMatMulFastPath();
       installWasmGemm();
+      installWasmConv();
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();

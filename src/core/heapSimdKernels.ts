@@ -14,5 +14,6 @@ export interface HeapSimd {
   adamStep(g: number, m: number, v: number, w: number, outM: number, outV: number, outW: number, bytes: number, b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, negLr: number): void;
   filterGrad1x3(x: number, dy: number, dw: number, batch: number, hp: number, wp: number, outH: number, outW: number, kh: number, cb: number): void;
   gemm(a: number, b: number, bias: number, out: number, rows: number, depth: number, cols: number, sam: number, sak: number, sbk: number, sbn: number, flags: number): void;
+  conv(x: number, w: number, zero: number, bias: number, out: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, kh: number, kw: number, top: number, left: number, flags: number): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }

@@ -40,6 +40,8 @@
  *    (the caller does the last few floats).
  *  - gemm(a, b, bias, out, rows, depth, cols, sam, sak, sbk, sbn, flags): a small matrix product
  *    with tfjs's numbers (heapGemmSource.ts).
+ *  - conv(x, w, zero, bias, out, batch, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags): a
+ *    stride-1 convolution with tfjs's numbers (heapConvSource.ts).
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -51,6 +53,7 @@
  * bytes are what this text assembles to.
  */
 
+import { convText } from './heapConvSource';
 import { gemmText } from './heapGemmSource';
 import { SIGN_EPSILON } from './heapSimd';
 
@@ -339,5 +342,6 @@ export function heapSimdText(shared: boolean): string {
           (f32x4.mul (f32x4.div (f32x4.div ${get('mn')} ${get('D1')}) (f32x4.add (f32x4.sqrt (f32x4.div ${get('vn')} ${get('D2')})) ${get('E')})) ${get('L')})
           ${load(add(get('w'), get('at')))}))`,
     )})
-  ${gemmText()})`;
+  ${gemmText()}
+  ${convText()})`;
 }

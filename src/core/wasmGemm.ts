@@ -55,7 +55,8 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
   return { batch, aBatch, bBatch, rows, depth, cols, outShape: [...lead, rows, cols] };
 }
 
-const isThreaded = (backend: unknown) => {
+/** Whether the backend runs tfjs's threaded build (its heap is a shared memory). */
+export const isThreaded = (backend: unknown) => {
   const memory = (backend as { wasm?: { wasmMemory?: unknown } }).wasm?.wasmMemory;
   return typeof SharedArrayBuffer !== 'undefined' && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer;
 };
@@ -106,9 +107,12 @@ function runGemm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.
 let installed = false;
 let disabled = 0;
 
+/** Whether withTfjsProducts is running. */
+export const loopsSetAside = (): boolean => disabled > 0;
+
 /**
- * Runs `body` on tfjs's own product kernels (XNNPACK), the loop set aside: the plain path that
- * tests compare the loop with.
+ * Runs `body` on tfjs's own product and convolution kernels (XNNPACK), the heap loops set aside
+ * (here and in wasmConv.ts): the plain path that tests compare the loops with.
  */
 export function withTfjsProducts<T>(body: () => T): T {
   disabled++;

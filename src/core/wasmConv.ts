@@ -1,0 +1,86 @@
+/**
+ * Stride-1 convolutions on WASM by one call into the heap SIMD module (conv in heapConvSource.ts)
+ * instead of tfjs-wasm's XNNPACK convolution, with its numbers bit for bit (tested): the same sums
+ * in the same order, four output pixels by eight channels per pass, reading the input in place
+ * (no patch matrix). On one thread here the default CNN's second convolution (64 images of 14 × 14
+ * × 16 → 32 channels) and its input gradient run at 27–34 GFLOP/s against XNNPACK's 24–31, about
+ * 10% off a CNN's training epoch, attack or certification. On the threaded build XNNPACK splits a
+ * convolution over the threads: there the loop takes only small ones, as for products (wasmGemm.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { heapSimd, type WasmHeap } from './heapSimd';
+import { replaceWasmKernel } from './kernels';
+import { isThreaded, loopsSetAside, THREADED_GEMM_MACS } from './wasmGemm';
+
+/** Filters up to this many taps take the loop (the weight gradient's 14 × 14 "filters" keep XNNPACK). */
+const MAX_TAPS = 25;
+/** Inputs with fewer channels keep XNNPACK: the loop's pass over the channels is too short (one channel: 2.5 against 1.3 ms). */
+const MIN_CHANNELS = 8;
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+}
+
+/** The convolution's geometry when the loop takes it; null otherwise. */
+export function loopConvInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ConvAttrs, threaded: boolean): tf.backend_util.Conv2DInfo | null {
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
+  const pair = (v: number | [number, number] | undefined) => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v);
+  if (pair(attrs.strides).some((s) => s !== 1) || pair(attrs.dilations).some((d) => d !== 1)) return null;
+  let info: tf.backend_util.Conv2DInfo;
+  try {
+    info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  } catch {
+    return null;
+  }
+  const { outChannels, filterHeight, filterWidth, batchSize, outHeight, outWidth, inChannels } = info;
+  if (outChannels % 8 !== 0 || inChannels < MIN_CHANNELS || filterHeight * filterWidth > MAX_TAPS || batchSize * outHeight * outWidth === 0) return null;
+  if (threaded && batchSize * outHeight * outWidth * outChannels * filterHeight * filterWidth * inChannels > THREADED_GEMM_MACS) return null;
+  return info;
+}
+
+function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+  const simd = heapSimd(backend);
+  if (!simd) return null;
+  const heap = backend as unknown as WasmHeap;
+  const zero = heap.makeOutput([info.inChannels], 'float32');
+  try {
+    const out = heap.makeOutput(info.outShape, 'float32');
+    // Offsets read after the allocations, which may grow the heap.
+    const zeros = heap.typedArrayFromHeap(zero);
+    zeros.fill(0);
+    const [px, pw, po] = [x, filter, out].map((t) => heap.typedArrayFromHeap(t).byteOffset);
+    const pb = bias ? heap.typedArrayFromHeap(bias).byteOffset : 0;
+    const flags = (bias ? 1 : 0) | (relu ? 2 : 0);
+    simd.conv(px, pw, zeros.byteOffset, pb, po, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left, flags);
+    return out;
+  } finally {
+    heap.disposeData(zero.dataId);
+  }
+}
+
+let installed = false;
+
+/** Replaces WASM's Conv2D and FusedConv2D (linear or ReLU, a bias over the channels) for the convolutions above (idempotent). */
+export function installWasmConv(): void {
+  if (installed) return;
+  installed = true;
+  replaceWasmKernel('Conv2D', (original) => (args) => {
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const info = loopsSetAside() ? null : loopConvInfo(x, filter, args.attrs as unknown as ConvAttrs, isThreaded(args.backend));
+    return (info && runConv(args.backend, x, filter, null, false, info)) ?? original.kernelFunc(args);
+  });
+  replaceWasmKernel('FusedConv2D', (original) => (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as ConvAttrs;
+    const act = attrs.activation ?? 'linear';
+    const info = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') && !loopsSetAside() ? loopConvInfo(x, filter, attrs, isThreaded(args.backend)) : null;
+    const biasOk = !bias || (info !== null && bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === info.outChannels && bias.shape[bias.shape.length - 1] === info.outChannels);
+    return (x && filter && info && biasOk && runConv(args.backend, x, filter, bias ?? null, act === 'relu', info)) || original.kernelFunc(args);
+  });
+}
