@@ -7,7 +7,7 @@
  * one float32 sum per step, from bias[o] (flags bit 0) or 0, with act = an integer max with 0 on
  * the float's bits when flags bit 1 is set, as XNNPACK's ReLU convolutions do (0 for every float with
  * its sign bit set, a NaN with it clear kept). A tap outside x reads `zero` (ci zeros), so it adds 0 · w as XNNPACK's indirection
- * buffer does. That is the order of XNNPACK's convolution in tfjs-backend-wasm, so the numbers are
+ * buffer does; `zero` holds kw·ci zeros. That is the order of XNNPACK's convolution in tfjs-backend-wasm, so the numbers are
  * tfjs's bit for bit (tested). Four output pixels of an output row by eight output channels per
  * pass, then the row's last pixels two and one at a time; co is a multiple of 8.
  */
@@ -40,22 +40,8 @@ function block(cols: number): string {
   const start = (half: number) => `(if (result v128) (i32.and ${get('flags')} (i32.const 1))
           (then (v128.load ${add(get('bias'), add(mul(get('o'), '(i32.const 4)'), `(i32.const ${16 * half})`))}))
           (else ${ZERO}))`;
-  return `${accs.map((acc) => set(acc, start(Number(acc[2])))).join('\n      ')}
-      ${set('pw', add(get('wt'), mul(get('o'), '(i32.const 4)')))}
-      ${loop(
-        'i',
-        get('kh'),
-        `${set('ih', sub(add(get('h'), get('i')), get('top')))}
-        ${set('inRow', `(i32.lt_u ${get('ih')} ${get('inH')})`)}
-        ${set('base', add(get('x'), mul(mul(add(mul(get('n'), get('inH')), get('ih')), get('inW')), get('cb'))))}
-        ${loop(
-          'j',
-          get('kw'),
-          `${rs.map(tapAt).join('\n          ')}
-          ${loop(
-            'c',
-            get('ci'),
-            `${set('b0', `(v128.load ${get('pw')})`)}
+  // One input channel of one tap: its weights for the eight outputs, times each pixel's input.
+  const channelStep = `${set('b0', `(v128.load ${get('pw')})`)}
             ${set('b1', `(v128.load offset=16 ${get('pw')})`)}
             ${rs
               .map(
@@ -65,9 +51,30 @@ function block(cols: number): string {
             ${set(`x${r}`, add(get(`x${r}`), '(i32.const 4)'))}`,
               )
               .join('\n            ')}
-            ${set('pw', add(get('pw'), get('ob')))}`,
-          )}`,
-        )}`,
+            ${set('pw', add(get('pw'), get('ob')))}`;
+  return `${accs.map((acc) => set(acc, start(Number(acc[2])))).join('\n      ')}
+      ;; The block's first input column, and whether every tap of its pixels lies inside x's columns.
+      ${set('lo', sub(get('w'), get('left')))}
+      ${set('inside', `(i32.and (i32.ge_s ${get('lo')} (i32.const 0)) (i32.le_s ${add(get('lo'), add(get('kw'), `(i32.const ${cols - 1})`))} ${get('inW')}))`)}
+      ${set('pw', add(get('wt'), mul(get('o'), '(i32.const 4)')))}
+      ${loop(
+        'i',
+        get('kh'),
+        `${set('ih', sub(add(get('h'), get('i')), get('top')))}
+        ${set('inRow', `(i32.lt_u ${get('ih')} ${get('inH')})`)}
+        ${set('base', add(get('x'), mul(mul(add(mul(get('n'), get('inH')), get('ih')), get('inW')), get('cb'))))}
+        (if ${get('inside')}
+          (then
+          ;; Every tap of the row inside x: its kw·ci inputs are one run (or the zeros).
+          ${rs.map((r) => set(`x${r}`, `(select ${add(get('base'), mul(add(get('lo'), `(i32.const ${r})`), get('cb')))} ${get('zero')} ${get('inRow')})`)).join('\n          ')}
+          ${loop('c', get('run'), channelStep)})
+          (else
+        ${loop(
+          'j',
+          get('kw'),
+          `${rs.map(tapAt).join('\n          ')}
+          ${loop('c', get('ci'), channelStep)}`,
+        )}))`,
       )}
       ${accs
         .map((acc) => {
@@ -96,11 +103,12 @@ export function convText(): string {
   return `(func (export "conv") (param $x i32) (param $wt i32) (param $zero i32) (param $bias i32) (param $out i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $ci i32)
     (param $outH i32) (param $outW i32) (param $co i32) (param $kh i32) (param $kw i32) (param $top i32) (param $left i32) (param $flags i32)
     (local $nh i32) (local $n i32) (local $h i32) (local $w i32) (local $o i32) (local $i i32) (local $j i32) (local $c i32) (local $ih i32) (local $iw i32)
-    (local $inRow i32) (local $base i32) (local $orow i32) (local $cb i32) (local $ob i32) (local $pw i32)
+    (local $inRow i32) (local $base i32) (local $orow i32) (local $cb i32) (local $ob i32) (local $pw i32) (local $lo i32) (local $inside i32) (local $run i32)
     (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
     (local $s v128) (local $b0 v128) (local $b1 v128) ${accs}
     ${set('cb', mul(get('ci'), '(i32.const 4)'))}
     ${set('ob', mul(get('co'), '(i32.const 4)'))}
+    ${set('run', mul(get('kw'), get('ci')))}
     ;; One output row (n, h) at a time: its pixels four, then two, then one at a time.
     ${loop(
       'nh',

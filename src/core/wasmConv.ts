@@ -48,7 +48,8 @@ function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias
   const simd = heapSimd(backend);
   if (!simd) return null;
   const heap = backend as unknown as WasmHeap;
-  const zero = heap.makeOutput([info.inChannels], 'float32');
+  // The loop reads a row of taps that falls outside x (kw·ci floats) from here.
+  const zero = heap.makeOutput([info.filterWidth * info.inChannels], 'float32');
   try {
     const out = heap.makeOutput(info.outShape, 'float32');
     // Offsets read after the allocations, which may grow the heap.
