@@ -16,13 +16,16 @@ const get = (name: string) => `(local.get $${name})`;
 const set = (name: string, value: string) => `(local.set $${name} ${value})`;
 const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
 const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
+const sub = (a: string, b: string) => `(i32.sub ${a} ${b})`;
 const ZERO = '(v128.const f32x4 0 0 0 0)';
+/** Depth steps per pass over the outputs: 256 rows of a 32-column b are 32 KiB, a core's L1 cache. */
+const DEPTH_CHUNK = 256;
 
-/** `k` from 0 to depth (exclusive), `pa` and `pb` stepping by a's and b's depth strides. */
+/** `k` over the depth chunk (kn steps), `pa` and `pb` stepping by a's and b's depth strides. */
 function depthLoop(body: string): string {
   return `${set('k', '(i32.const 0)')}
         (block $k_done (loop $k_next
-          (br_if $k_done (i32.ge_u ${get('k')} ${get('depth')}))
+          (br_if $k_done (i32.ge_u ${get('k')} ${get('kn')}))
           ${body}
           ${set('pa', add(get('pa'), get('sak')))}
           ${set('pb', add(get('pb'), get('sbk')))}
@@ -47,23 +50,25 @@ function block(rows: number, width: 8 | 4): string {
   const vectors = width / 4;
   const accs: Array<[string, number, number]> = [];
   for (let r = 0; r < rows; r++) for (let n = 0; n < vectors; n++) accs.push([`acc${r}${n}`, r, n]);
-  const start = (n: number) => `(if (result v128) (i32.and ${get('flags')} (i32.const 1))
-          (then (v128.load ${add(get('bias'), mul(add(get('j'), `(i32.const ${4 * n})`), '(i32.const 4)'))}))
-          (else ${ZERO}))`;
+  const start = (r: number, n: number) => `(if (result v128) ${get('first')}
+          (then (if (result v128) (i32.and ${get('flags')} (i32.const 1))
+            (then (v128.load ${add(get('bias'), mul(add(get('j'), `(i32.const ${4 * n})`), '(i32.const 4)'))}))
+            (else ${ZERO})))
+          (else (v128.load ${outAt(r, n)})))`;
   const step = (contiguous: boolean) =>
     depthLoop(`${Array.from({ length: vectors }, (_, n) => set(`b${n}`, columns(add(get('pb'), mul(get('sbn'), `(i32.const ${4 * n})`)), contiguous))).join('\n          ')}
           ${Array.from({ length: rows }, (_, r) =>
             [set('s', `(v128.load32_splat ${aAt(r)})`), ...Array.from({ length: vectors }, (_, n) => set(`acc${r}${n}`, `(f32x4.add ${get(`acc${r}${n}`)} (f32x4.mul ${get('s')} ${get(`b${n}`)}))`))].join('\n          '),
           ).join('\n          ')}`);
-  return `${accs.map(([acc, , n]) => set(acc, start(n))).join('\n        ')}
+  return `${accs.map(([acc, r, n]) => set(acc, start(r, n))).join('\n        ')}
         ${set('pa', get('arow'))}
-        ${set('pb', add(get('b'), mul(get('j'), get('sbn'))))}
+        ${set('pb', add(get('bk'), mul(get('j'), get('sbn'))))}
         (if (i32.eq ${get('sbn')} (i32.const 4))
           (then ${step(true)})
           (else ${step(false)}))
         ${accs
           .map(
-            ([acc, r, n]) => `(if (i32.and ${get('flags')} (i32.const 2)) (then ${set(acc, `(f32x4.pmax ${ZERO} ${get(acc)})`)}))
+            ([acc, r, n]) => `(if ${get('relu')} (then ${set(acc, `(f32x4.pmax ${ZERO} ${get(acc)})`)}))
         (v128.store ${outAt(r, n)} ${get(acc)})`,
           )
           .join('\n        ')}
@@ -72,12 +77,12 @@ function block(rows: number, width: 8 | 4): string {
 
 /** Column j of `rows` rows from row i, one float at a time. */
 function single(rows: number): string {
-  const one = (r: number) => `${set('sum', `(if (result f32) (i32.and ${get('flags')} (i32.const 1)) (then (f32.load ${add(get('bias'), mul(get('j'), '(i32.const 4)'))})) (else (f32.const 0)))`)}
+  const one = (r: number) => `${set('sum', `(if (result f32) ${get('first')} (then (if (result f32) (i32.and ${get('flags')} (i32.const 1)) (then (f32.load ${add(get('bias'), mul(get('j'), '(i32.const 4)'))})) (else (f32.const 0)))) (else (f32.load ${outAt(r, 0)})))`)}
         ${set('pa', r === 0 ? get('arow') : add(get('arow'), get(`sam${r}`)))}
-        ${set('pb', add(get('b'), mul(get('j'), get('sbn'))))}
+        ${set('pb', add(get('bk'), mul(get('j'), get('sbn'))))}
         ${depthLoop(set('sum', `(f32.add ${get('sum')} (f32.mul (f32.load ${get('pa')}) (f32.load ${get('pb')})))`))}
         ;; pmax(0, sum): sum when 0 < sum, else 0 (NaN included).
-        (if (i32.and ${get('flags')} (i32.const 2)) (then ${set('sum', `(select ${get('sum')} (f32.const 0) (f32.lt (f32.const 0) ${get('sum')}))`)}))
+        (if ${get('relu')} (then ${set('sum', `(select ${get('sum')} (f32.const 0) (f32.lt (f32.const 0) ${get('sum')}))`)}))
         (f32.store ${outAt(r, 0)} ${get('sum')})`;
   return `${Array.from({ length: rows }, (_, r) => one(r)).join('\n        ')}
         ${set('j', add(get('j'), '(i32.const 1)'))}`;
@@ -92,7 +97,7 @@ const columnLoop = (label: string, end: string, body: string) => `(block $${labe
 /** `rows` rows from row i (while i + rows ≤ the row count), every column. */
 const rowLoop = (rows: number) => `(block $rows${rows}_done (loop $rows${rows}_next
       (br_if $rows${rows}_done (i32.gt_u ${add(get('i'), `(i32.const ${rows})`)} ${get('rows')}))
-      ${set('arow', add(get('a'), mul(get('i'), get('sam'))))}
+      ${set('arow', add(get('ak'), mul(get('i'), get('sam'))))}
       ${set('orow', add(get('out'), mul(get('i'), get('ocb'))))}
       ${set('j', '(i32.const 0)')}
       ${columnLoop(`eight${rows}`, `(i32.and ${get('cols')} (i32.const -8))`, block(rows, 8))}
@@ -107,13 +112,25 @@ export function gemmText(): string {
     (param $sam i32) (param $sak i32) (param $sbk i32) (param $sbn i32) (param $flags i32)
     (local $i i32) (local $j i32) (local $k i32) (local $arow i32) (local $orow i32) (local $pa i32) (local $pb i32)
     (local $ocb i32) (local $sam1 i32) (local $sam2 i32) (local $sam3 i32)
+    (local $k0 i32) (local $kn i32) (local $first i32) (local $relu i32) (local $ak i32) (local $bk i32)
     (local $s v128) (local $b0 v128) (local $b1 v128) ${accs} (local $sum f32)
     ${set('ocb', mul(get('cols'), '(i32.const 4)'))}
     ${set('sam1', get('sam'))}
     ${set('sam2', mul(get('sam'), '(i32.const 2)'))}
     ${set('sam3', mul(get('sam'), '(i32.const 3)'))}
-    ${set('i', '(i32.const 0)')}
-    ${rowLoop(4)}
-    ${rowLoop(1)}
+    ;; The depth in chunks of ${DEPTH_CHUNK}: each output's sum goes on from where the last chunk
+    ;; stored it (the same float32 sums in the same order), while the chunk of b stays in cache.
+    ${set('k0', '(i32.const 0)')}
+    (loop $chunk_next
+      ${set('kn', `(select (i32.const ${DEPTH_CHUNK}) ${sub(get('depth'), get('k0'))} (i32.lt_u (i32.const ${DEPTH_CHUNK}) ${sub(get('depth'), get('k0'))}))`)}
+      ${set('first', '(i32.eqz (local.get $k0))')}
+      ${set('relu', `(i32.and (i32.ne (i32.and ${get('flags')} (i32.const 2)) (i32.const 0)) (i32.eq ${add(get('k0'), get('kn'))} ${get('depth')}))`)}
+      ${set('ak', add(get('a'), mul(get('k0'), get('sak'))))}
+      ${set('bk', add(get('b'), mul(get('k0'), get('sbk'))))}
+      ${set('i', '(i32.const 0)')}
+      ${rowLoop(4)}
+      ${rowLoop(1)}
+      ${set('k0', add(get('k0'), get('kn')))}
+      (br_if $chunk_next (i32.lt_u ${get('k0')} ${get('depth')})))
   )`;
 }

@@ -45,7 +45,7 @@ describe('WASM matrix products by the heap loop', () => {
   });
 
   // Rows in fours and a remainder, columns in eights, fours and ones, a few large enough for
-  // a transposed b to be transposed first (more than 16 rows).
+  // a transposed b to be transposed first (more than 16 rows), a depth of three chunks (600).
   const shapes: Array<[number, number, number]> = [
     [10, 2, 64],
     [10, 64, 3],
@@ -53,6 +53,7 @@ describe('WASM matrix products by the heap loop', () => {
     [7, 5, 13],
     [37, 19, 12],
     [64, 100, 70],
+    [6, 600, 10],
   ];
   test.each(shapes.flatMap(([m, k, n]) => [false, true].flatMap((ta) => [false, true].flatMap((tb) => (['none', 'bias', 'relu'] as const).map((mode) => [m, k, n, ta, tb, mode] as const)))))(
     '%i × %i · %i × … (transposeA %s, transposeB %s, %s): XNNPACK’s bits',
