@@ -91,7 +91,7 @@ const api: WorkerApi = {
     // tfjs's own default is half the cores (it assumes two hardware threads per core).
     if (plan.count > 1) setThreadsCount(plan.count);
     // The workbench's own SIMD heap loops get a helper thread of their own (heapLanes.ts).
-    setHeapHelperStarter(plan.count > 1 ? (init) => new Worker(new URL('./heapHelper.worker.ts', import.meta.url), { type: 'module', name: 'heap helper' }).postMessage(init) : null);
+    setHeapHelperStarter(plan.count > 1 ? (init) => new Worker(new URL('./heapHelper.worker.ts', import.meta.url), { type: 'module', name: 'heap helper' }).postMessage(init) : null, plan.count);
     const skipped = await softwareBackends();
     const order = BACKEND_ORDER.filter((b) => !skipped[b]);
     const choice = await selectBackend(requested, order);

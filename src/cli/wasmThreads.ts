@@ -66,7 +66,7 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
     const helper = new Worker(boot, { eval: true, workerData: init });
     helper.on('error', () => {});
     helper.unref();
-  });
+  }, count);
   const createObjectURL = URL.createObjectURL;
   const cpus = os.cpus;
   // tfjs makes one Blob per pthread for its pthread script; the glue's own Blob goes to the pthreads untouched.

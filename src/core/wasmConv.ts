@@ -8,6 +8,7 @@
  * convolution over the threads: there the loop takes only small ones, as for products (wasmGemm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapHelperSplitsConvolution } from './heapLanes';
 import { heapSimd, type WasmHeap } from './heapSimd';
 import { replaceWasmKernel } from './kernels';
 import { isThreaded, loopsSetAside, THREADED_GEMM_MACS } from './wasmGemm';
@@ -40,7 +41,8 @@ export function loopConvInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: Con
   }
   const { outChannels, filterHeight, filterWidth, batchSize, outHeight, outWidth, inChannels } = info;
   if (outChannels % 8 !== 0 || inChannels < MIN_CHANNELS || filterHeight * filterWidth > MAX_TAPS || batchSize * outHeight * outWidth === 0) return null;
-  if (threaded && batchSize * outHeight * outWidth * outChannels * filterHeight * filterWidth * inChannels > THREADED_GEMM_MACS) return null;
+  const macs = batchSize * outHeight * outWidth * outChannels * filterHeight * filterWidth * inChannels;
+  if (threaded && macs > THREADED_GEMM_MACS && !heapHelperSplitsConvolution(batchSize, macs)) return null;
   return info;
 }
 

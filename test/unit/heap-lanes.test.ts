@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { HeapSimd } from '../../src/core/heapSimdKernels';
-import { type HeapHelperInit, setHeapHelperStarter, withHelper } from '../../src/core/heapLanes';
+import { type HeapHelperInit, heapHelperSplitsConvolution, setHeapHelperStarter, withHelper } from '../../src/core/heapLanes';
 
 // The control block's slots, as heapLanes.ts lays them out.
 const SEQ = 0;
@@ -18,7 +18,7 @@ const BIG = 1 << 24; // bytes: above the element-wise threshold (8 MiB)
 function recorder() {
   const calls: number[][] = [];
   const record = (...a: number[]) => void calls.push(a);
-  const simd = { reluMask: record, signStep: record, reluBox: record, grad2x2: record, col2im: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
+  const simd = { reluMask: record, signStep: record, reluBox: record, grad2x2: record, col2im: record, conv: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
   return { simd, calls };
 }
 
@@ -98,4 +98,27 @@ test('a helper that claims the call and then fails: the caller waits for it, red
   const posted = Atomics.load(control, SEQ);
   split.reluMask(0, 16, 32, BIG);
   expect(Atomics.load(control, SEQ)).toBe(posted);
+});
+
+test('a convolution splits by images from 128 of them, the helper\'s half reading and writing from the first half\'s end; only beside a pool of 2 threads', () => {
+  const { simd, calls } = recorder();
+  setHeapHelperStarter(() => {}); // started, never ready: the caller does both halves
+  const split = withHelper(simd, sharedMemory());
+  const args = (batch: number, x: number, out: number) => [x, 50, 60, 70, out, batch, 14, 14, 16, 14, 14, 32, 3, 3, 1, 1, 2];
+  split.conv(...(args(200, 1000, 9000) as Parameters<HeapSimd['conv']>));
+  const image = 4 * 14 * 14 * 16;
+  const outImage = 4 * 14 * 14 * 32;
+  expect(calls).toEqual([args(100, 1000, 9000), args(100, 1000 + 100 * image, 9000 + 100 * outImage)]);
+  // 64 images: one call, unsplit.
+  split.conv(...(args(64, 0, 0) as Parameters<HeapSimd['conv']>));
+  expect(calls).toHaveLength(3);
+  expect(heapHelperSplitsConvolution(200, 1 << 26)).toBe(false); // not ready
+  for (const [threads, splits] of [
+    [2, true],
+    [4, false],
+  ] as const) {
+    setHeapHelperStarter((init: HeapHelperInit) => Atomics.store(new Int32Array(init.control, 0, 16), READY, 1), threads);
+    withHelper(simd, sharedMemory(), 200);
+    expect([heapHelperSplitsConvolution(200, 1 << 26), heapHelperSplitsConvolution(64, 1 << 26), heapHelperSplitsConvolution(200, 1 << 10)]).toEqual([splits, false, false]);
+  }
 });

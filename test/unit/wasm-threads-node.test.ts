@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT, cli } from './cliRun';
 
-function probe(threads: number): { backend: string; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[] } {
+function probe(threads: number): { backend: string; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[]; convSplit: boolean } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/wasmThreadsProbe.ts', String(threads)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   // A pthread that kept the process alive would end in the timeout (status null).
   expect(r.status, r.stderr).toBe(0);
@@ -18,7 +18,7 @@ function probe(threads: number): { backend: string; threads: number; helperJobs:
 }
 
 describe('wasm threads in Node', () => {
-  test('two threads give the same bits as one, for a CNN gradient, the element-wise heap kernels (the heap helper taking half of each) and a matrix product', () => {
+  test('two threads give the same bits as one, for a CNN gradient, the element-wise heap kernels and a large convolution (the heap helper taking half of each) and a matrix product', () => {
     const one = probe(1);
     const two = probe(2);
     expect(one.backend).toBe('wasm');
@@ -33,8 +33,10 @@ describe('wasm threads in Node', () => {
     expect(two.product.length).toBe(300 * 200);
     expect(two.grad).toEqual(one.grad);
     expect(two.product).toEqual(one.product);
-    expect(two.elementwise).toHaveLength(4);
+    // The element-wise kernels and a convolution over 128 images, split by the helper on 2 threads.
+    expect(two.elementwise).toHaveLength(5);
     expect(two.elementwise).toEqual(one.elementwise);
+    expect([one.convSplit, two.convSplit]).toEqual([false, true]);
   }, 120_000);
 });
 

@@ -33,6 +33,10 @@ const h = tf.randomNormal([n], 0, 1, 'float32', 7);
 const mask = reluMask(g, h);
 const stepped = signStep(h, g, 0.01, tf.fill([n], -0.5), tf.fill([n], 0.5));
 const box = reluBox(g, tf.abs(h))!;
+// A convolution over 128 images, which the heap helper splits by images on 2 threads (heapLanes.ts).
+const helperBefore = heapHelperJobs();
+const conv = tf.conv2d(tf.randomNormal([128, 14, 14, 16], 0, 1, 'float32', 8) as tf.Tensor4D, tf.randomNormal([3, 3, 16, 32], 0, 0.1, 'float32', 9) as tf.Tensor4D, 1, 'same');
+const convSplit = heapHelperJobs() > helperBefore;
 /** FNV-1a over the float32 bits: the element-wise outputs are too long to print. */
 const hash = async (t: tf.Tensor) => {
   let h = 2166136261;
@@ -40,4 +44,4 @@ const hash = async (t: tf.Tensor) => {
   return h;
 };
 const bits = async (t: tf.Tensor) => Array.from(new Uint32Array((await t.data<'float32'>()).slice().buffer));
-console.log(JSON.stringify({ backend: tf.getBackend(), threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad)] }));
+console.log(JSON.stringify({ backend: tf.getBackend(), threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv)], convSplit }));
