@@ -118,44 +118,76 @@ function sinCos(w: string, sin: string, cos: string): string {
 
 const V128_LOCALS = ['x0', 'x1', 'x2', 'x3', 'k0', 'k1', 'pa', 'pb', 'lo0', 'hi0', 'lo1', 'hi1', 'sig', 'u', 'e', 'm', 'mask', 's', 's2', 'fe', 'r0', 'r2', 'k', 'oct', 'rem', 'odd', 'ang', 'ang2', 'sn', 'cs', 'sb', 'cb', 'q', 'swap', 'sin1', 'cos1', 'sin3', 'cos3', 'a', 'b', 'c', 'd', 't0', 't1', 't2', 't3'];
 
+/**
+ * One iteration's statements (4 blocks from $g + `block`, 16 draws to $out + 16·`block`), one
+ * local.set or store each, on the locals named with `suffix`.
+ */
+function iteration(suffix: string, block: number): string[] {
+  const rounds = Array.from({ length: PHILOX_ROUNDS }, round).join('\n');
+  const text = [
+    set('x0', `(i32x4.add (i32x4.splat (i32.add (local.get $g) (i32.const ${block}))) (v128.const i32x4 0 1 2 3))`),
+    set('x1', i32(0)),
+    set('x2', i32(0)),
+    set('x3', i32(0)),
+    set('k0', '(i32x4.splat (local.get $seed))'),
+    set('k1', '(i32x4.splat (local.get $stream))'),
+    rounds,
+    radius(get('x0'), get('x1'), 'r0'),
+    radius(get('x2'), get('x3'), 'r2'),
+    sinCos(get('x1'), 'sin1', 'cos1'),
+    sinCos(get('x3'), 'sin3', 'cos3'),
+    // Lanes are blocks g..g+3; memory wants block by block: a 4x4 transpose of (a, b, c, d).
+    set('a', `(f32x4.mul ${get('r0')} ${get('cos1')})`),
+    set('b', `(f32x4.mul ${get('r0')} ${get('sin1')})`),
+    set('c', `(f32x4.mul ${get('r2')} ${get('cos3')})`),
+    set('d', `(f32x4.mul ${get('r2')} ${get('sin3')})`),
+    set('t0', lanes(get('a'), get('b'), 0, 4, 1, 5)),
+    set('t1', lanes(get('a'), get('b'), 2, 6, 3, 7)),
+    set('t2', lanes(get('c'), get('d'), 0, 4, 1, 5)),
+    set('t3', lanes(get('c'), get('d'), 2, 6, 3, 7)),
+    `(v128.store offset=${16 * block} (local.get $out) ${lanes(get('t0'), get('t2'), 0, 1, 4, 5)})`,
+    `(v128.store offset=${16 * block + 16} (local.get $out) ${lanes(get('t0'), get('t2'), 2, 3, 6, 7)})`,
+    `(v128.store offset=${16 * block + 32} (local.get $out) ${lanes(get('t1'), get('t3'), 0, 1, 4, 5)})`,
+    `(v128.store offset=${16 * block + 48} (local.get $out) ${lanes(get('t1'), get('t3'), 2, 3, 6, 7)})`,
+  ].join('\n');
+  const named = suffix ? text.replace(new RegExp(`\\$(${V128_LOCALS.join('|')})\\b`, 'g'), (m) => `${m}${suffix}`) : text;
+  return named.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+/** Two iterations' statements taken in turns: independent chains that the CPU can overlap. */
+function interleaved(a: string[], b: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(a[i]);
+    if (i < b.length) out.push(b[i]);
+  }
+  return out;
+}
+
 /** The module's text (WebAssembly text format with the SIMD proposal, as wabt reads it). */
 export function philoxSimdText(): string {
-  const rounds = Array.from({ length: PHILOX_ROUNDS }, round).join('\n');
+  const locals = [...V128_LOCALS, ...V128_LOCALS.map((n) => `${n}B`)];
   return `(module
   (memory (export "memory") 1)
   (func (export "normals") (param $out i32) (param $blocks i32) (param $first i32) (param $seed i32) (param $stream i32) (param $sigma f32)
     (local $g i32) (local $end i32)
-    ${V128_LOCALS.map((n) => `(local $${n} v128)`).join(' ')}
+    ${locals.map((n) => `(local $${n} v128)`).join(' ')}
     ${set('sig', '(f32x4.splat (local.get $sigma))')}
+    ${set('sigB', '(f32x4.splat (local.get $sigma))')}
     (local.set $g (local.get $first))
     (local.set $end (i32.add (local.get $out) (i32.shl (local.get $blocks) (i32.const 4))))
+    ;; Eight blocks an iteration, two chains of four side by side; then four at the end if left.
+    (block $done8
+      (loop $next8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $out) (i32.const 128)) (local.get $end)))
+        ${interleaved(iteration('', 0), iteration('B', 4)).join('\n        ')}
+        (local.set $out (i32.add (local.get $out) (i32.const 128)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (br $next8)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
-        ${set('x0', `(i32x4.add (i32x4.splat (local.get $g)) (v128.const i32x4 0 1 2 3))`)}
-        ${set('x1', i32(0))}
-        ${set('x2', i32(0))}
-        ${set('x3', i32(0))}
-        ${set('k0', '(i32x4.splat (local.get $seed))')}
-        ${set('k1', '(i32x4.splat (local.get $stream))')}
-${rounds}
-${radius(get('x0'), get('x1'), 'r0')}
-${radius(get('x2'), get('x3'), 'r2')}
-${sinCos(get('x1'), 'sin1', 'cos1')}
-${sinCos(get('x3'), 'sin3', 'cos3')}
-        ;; lanes are blocks g..g+3; memory wants block by block: a 4x4 transpose of (a, b, c, d).
-        ${set('a', `(f32x4.mul ${get('r0')} ${get('cos1')})`)}
-        ${set('b', `(f32x4.mul ${get('r0')} ${get('sin1')})`)}
-        ${set('c', `(f32x4.mul ${get('r2')} ${get('cos3')})`)}
-        ${set('d', `(f32x4.mul ${get('r2')} ${get('sin3')})`)}
-        ${set('t0', lanes(get('a'), get('b'), 0, 4, 1, 5))}
-        ${set('t1', lanes(get('a'), get('b'), 2, 6, 3, 7))}
-        ${set('t2', lanes(get('c'), get('d'), 0, 4, 1, 5))}
-        ${set('t3', lanes(get('c'), get('d'), 2, 6, 3, 7))}
-        (v128.store offset=0 (local.get $out) ${lanes(get('t0'), get('t2'), 0, 1, 4, 5)})
-        (v128.store offset=16 (local.get $out) ${lanes(get('t0'), get('t2'), 2, 3, 6, 7)})
-        (v128.store offset=32 (local.get $out) ${lanes(get('t1'), get('t3'), 0, 1, 4, 5)})
-        (v128.store offset=48 (local.get $out) ${lanes(get('t1'), get('t3'), 2, 3, 6, 7)})
+        ${iteration('', 0).join('\n        ')}
         (local.set $out (i32.add (local.get $out) (i32.const 64)))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $next)))))
