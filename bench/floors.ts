@@ -19,7 +19,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core';
 import { BENCH_CASES, median } from '../src/core/bench/suite';
 import { countFlops } from '../src/core/bench/flops';
-import { withTfjsProducts } from '../src/core/wasmGemm';
+import { withTfjsKernels } from '../src/core/wasmGemm';
 import { parseCommandLine, parseList, parseRepeats, timeCase } from './cli';
 import { COMPARE_CASES } from './sideBySide';
 
@@ -77,7 +77,7 @@ async function matmulPeak(): Promise<{ flopsPerMs: number; size: number; kernel:
     const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
     for (const [kernel, product] of [
       ['SIMD loop', () => tf.matMul(a, b)],
-      ['XNNPACK', () => withTfjsProducts(() => tf.matMul(a, b))],
+      ['XNNPACK', () => withTfjsKernels(() => tf.matMul(a, b))],
     ] as const) {
       const times: number[] = [];
       for (let r = 0; r < 6; r++) {

@@ -12,22 +12,10 @@
  * pass, then the row's last pixels two and one at a time; co is a multiple of 8.
  */
 
-const get = (name: string) => `(local.get $${name})`;
-const set = (name: string, value: string) => `(local.set $${name} ${value})`;
-const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
-const sub = (a: string, b: string) => `(i32.sub ${a} ${b})`;
-const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
-const ZERO = '(v128.const f32x4 0 0 0 0)';
+import { ZERO, add, get, loop as countedLoop, mul, set, sub } from './watText';
 
-/** A counted loop with its own labels. */
-function loop(i: string, n: string, body: string): string {
-  return `${set(i, '(i32.const 0)')}
-    (block $${i}_done (loop $${i}_next
-      (br_if $${i}_done (i32.ge_u ${get(i)} ${n}))
-      ${body}
-      ${set(i, add(get(i), '(i32.const 1)'))}
-      (br $${i}_next)))`;
-}
+/** A counted loop by ones. */
+const loop = (i: string, n: string, body: string) => countedLoop(i, n, '(i32.const 1)', body);
 
 /** Row r's input pixel for tap (i, j): its address, or `zero` outside x (ih, the tap's input row, and `base`, its address, are shared). */
 const tapAt = (r: number) => `${set('iw', sub(add(add(get('w'), `(i32.const ${r})`), get('j')), get('left')))}

@@ -12,12 +12,8 @@
  * by lane otherwise. out is [rows, cols], row-major. Columns go eight, then four, then one at a time.
  */
 
-const get = (name: string) => `(local.get $${name})`;
-const set = (name: string, value: string) => `(local.set $${name} ${value})`;
-const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
-const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
-const sub = (a: string, b: string) => `(i32.sub ${a} ${b})`;
-const ZERO = '(v128.const f32x4 0 0 0 0)';
+import { ZERO, add, get, mul, set, sub } from './watText';
+
 /** Depth steps per pass over the outputs: 256 rows of a 32-column b are 32 KiB, a core's L1 cache. */
 const DEPTH_CHUNK = 256;
 

@@ -56,6 +56,7 @@ const MIN_SPLIT_BYTES = 1 << 18;
 /** A convolution is split by images from this many multiply-adds (about 0.1 ms of work a half) and images. */
 const MIN_SPLIT_MACS = 1 << 22;
 const MIN_SPLIT_IMAGES = 128;
+const largeConvolution = (batch: number, macs: number) => batch >= MIN_SPLIT_IMAGES && macs >= MIN_SPLIT_MACS;
 const MIN_SPLIT_BYTES_ELEMENTWISE = 1 << 23;
 const HELPER_TIMEOUT_MS = 5000;
 
@@ -83,7 +84,7 @@ export function setHeapHelperStarter(start: HeapHelperStarter | null, threads = 
  * certification and evaluation over hundreds of images were 10% faster.)
  */
 export function heapHelperSplitsConvolution(batch: number, macs: number): boolean {
-  return poolThreads <= 2 && heapHelperReady() && batch >= MIN_SPLIT_IMAGES && macs >= MIN_SPLIT_MACS;
+  return poolThreads <= 2 && heapHelperReady() && largeConvolution(batch, macs);
 }
 
 /** How many calls a helper has taken half of, in this thread (for tests and the Bench view). */
@@ -213,7 +214,7 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
     },
     conv(x, w, zero, bias, out, batch, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags) {
       const first = batch >> 1;
-      if (batch < MIN_SPLIT_IMAGES || batch * outH * outW * co * kh * kw * ci < MIN_SPLIT_MACS) return simd.conv(x, w, zero, bias, out, batch, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags);
+      if (!largeConvolution(batch, batch * outH * outW * co * kh * kw * ci)) return simd.conv(x, w, zero, bias, out, batch, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags);
       const image = 4 * inH * inW * ci;
       const outImage = 4 * outH * outW * co;
       split('conv', [x + first * image, w, zero, bias, out + first * outImage, batch - first, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags], () =>

@@ -25,14 +25,28 @@ export type { HeapSimd } from './heapSimdKernels';
 
 const byMemory = new WeakMap<WebAssembly.Memory, HeapSimd | null>();
 
-export function heapSimd(backend: unknown): HeapSimd | null {
+/** tfjs-backend-wasm's memory, or null on another backend. */
+function heapMemory(backend: unknown): WebAssembly.Memory | null {
   const module = (backend as { wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } } }).wasm;
   const memory = module?.wasmMemory ?? module?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
+  return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
+const isShared = (memory: WebAssembly.Memory) => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+
+/** Whether the backend runs tfjs's threaded build (its heap is a shared memory). */
+export function isThreadedHeap(backend: unknown): boolean {
+  const memory = heapMemory(backend);
+  return memory !== null && isShared(memory);
+}
+
+export function heapSimd(backend: unknown): HeapSimd | null {
+  const memory = heapMemory(backend);
+  if (!memory) return null;
   let kernels = byMemory.get(memory);
   if (kernels === undefined) {
     try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const shared = isShared(memory);
       const bytes = base64Bytes(shared ? HEAP_SIMD_SHARED_WASM : HEAP_SIMD_WASM);
       kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as HeapSimd;
       // On the threaded build a helper thread takes half of each large call (heapLanes.ts).

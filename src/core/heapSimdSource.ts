@@ -56,27 +56,10 @@
 import { convText } from './heapConvSource';
 import { gemmText } from './heapGemmSource';
 import { SIGN_EPSILON } from './heapSimd';
+import { ZERO, add, f32x4, get, load, loop, mul, set } from './watText';
 
-const get = (name: string) => `(local.get $${name})`;
-const set = (name: string, value: string) => `(local.set $${name} ${value})`;
-const load = (addr: string) => `(v128.load ${addr})`;
-const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
-const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
-
-const f32x4 = (x: number) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
-const ZERO = f32x4(0);
 /** The NaN a JavaScript store into a Float32Array writes (0x7fc00000). */
 const F32_NAN = '(v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)';
-
-/** One counted loop: `i` from 0 to `n` (exclusive) by `step`. */
-function loop(i: string, n: string, step: string, body: string): string {
-  return `${set(i, '(i32.const 0)')}
-    (block $${i}_done (loop $${i}_next
-      (br_if $${i}_done (i32.ge_u ${get(i)} ${n}))
-      ${body}
-      ${set(i, add(get(i), step))}
-      (br $${i}_next)))`;
-}
 
 export function heapSimdText(shared: boolean): string {
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';

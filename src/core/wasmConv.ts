@@ -9,9 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapHelperSplitsConvolution } from './heapLanes';
-import { heapSimd, type WasmHeap } from './heapSimd';
+import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
 import { replaceWasmKernel } from './kernels';
-import { isThreaded, loopsSetAside, THREADED_GEMM_MACS } from './wasmGemm';
+import { isColumnBias, loopsSetAside, THREADED_GEMM_MACS } from './wasmGemm';
 
 /** Filters up to this many taps take the loop (the weight gradient's 14 × 14 "filters" keep XNNPACK). */
 const MAX_TAPS = 25;
@@ -75,15 +75,14 @@ export function installWasmConv(): void {
   installed = true;
   replaceWasmKernel('Conv2D', (original) => (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const info = loopsSetAside() ? null : loopConvInfo(x, filter, args.attrs as unknown as ConvAttrs, isThreaded(args.backend));
+    const info = loopsSetAside() ? null : loopConvInfo(x, filter, args.attrs as unknown as ConvAttrs, isThreadedHeap(args.backend));
     return (info && runConv(args.backend, x, filter, null, false, info)) ?? original.kernelFunc(args);
   });
   replaceWasmKernel('FusedConv2D', (original) => (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as ConvAttrs;
     const act = attrs.activation ?? 'linear';
-    const info = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') && !loopsSetAside() ? loopConvInfo(x, filter, attrs, isThreaded(args.backend)) : null;
-    const biasOk = !bias || (info !== null && bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === info.outChannels && bias.shape[bias.shape.length - 1] === info.outChannels);
-    return (x && filter && info && biasOk && runConv(args.backend, x, filter, bias ?? null, act === 'relu', info)) || original.kernelFunc(args);
+    const info = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') && !loopsSetAside() ? loopConvInfo(x, filter, attrs, isThreadedHeap(args.backend)) : null;
+    return (x && filter && info && isColumnBias(bias, info.outChannels) && runConv(args.backend, x, filter, bias ?? null, act === 'relu', info)) || original.kernelFunc(args);
   });
 }

@@ -14,7 +14,7 @@
  * otherwise (the loop loads four of b's columns at once only when they are contiguous).
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapSimd, type WasmHeap } from './heapSimd';
+import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
 import { replaceWasmKernel, wasmKernel } from './kernels';
 
 /** On the threaded build, products up to this many multiply-adds (over the batch) take the loop: about where 2 threads of XNNPACK catch up with it. */
@@ -54,12 +54,6 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
   if ((aBatch !== batch && aBatch !== 1) || (bBatch !== batch && bBatch !== 1)) return null;
   return { batch, aBatch, bBatch, rows, depth, cols, outShape: [...lead, rows, cols] };
 }
-
-/** Whether the backend runs tfjs's threaded build (its heap is a shared memory). */
-export const isThreaded = (backend: unknown) => {
-  const memory = (backend as { wasm?: { wasmMemory?: unknown } }).wasm?.wasmMemory;
-  return typeof SharedArrayBuffer !== 'undefined' && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer;
-};
 
 /**
  * Whether the loop should take this product: always on one thread, only small ones on the threaded
@@ -104,17 +98,22 @@ function runGemm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.
   }
 }
 
+/** A fused kernel's bias the loops take: none, or float32 values over the last axis's n columns. */
+export function isColumnBias(bias: tf.TensorInfo | undefined, n: number): boolean {
+  return !bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === n && bias.shape[bias.shape.length - 1] === n);
+}
+
 let installed = false;
 let disabled = 0;
 
-/** Whether withTfjsProducts is running. */
+/** Whether withTfjsKernels is running (the loops of this file and wasmConv.ts step aside). */
 export const loopsSetAside = (): boolean => disabled > 0;
 
 /**
  * Runs `body` on tfjs's own product and convolution kernels (XNNPACK), the heap loops set aside
  * (here and in wasmConv.ts): the plain path that tests compare the loops with.
  */
-export function withTfjsProducts<T>(body: () => T): T {
+export function withTfjsKernels<T>(body: () => T): T {
   disabled++;
   try {
     return body();
@@ -131,7 +130,7 @@ export function installWasmGemm(): void {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const p = gemmProduct(a, b, transposeA, transposeB);
-    const out = p && !disabled && takesGemm(p, isThreaded(args.backend)) ? runGemm(args.backend, a, b, null, false, p, transposeA, transposeB) : null;
+    const out = p && !disabled && takesGemm(p, isThreadedHeap(args.backend)) ? runGemm(args.backend, a, b, null, false, p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
   replaceWasmKernel('_FusedMatMul', (original) => (args) => {
@@ -139,8 +138,7 @@ export function installWasmGemm(): void {
     const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
     const act = activation ?? 'linear';
     const p = a && b && !preluActivationWeights && (act === 'linear' || act === 'relu') ? gemmProduct(a, b, transposeA, transposeB) : null;
-    const biasOk = !bias || (bias.dtype === 'float32' && p !== null && tf.util.sizeFromShape(bias.shape) === p.cols && bias.shape[bias.shape.length - 1] === p.cols);
-    const out = a && b && p && biasOk && !disabled && takesGemm(p, isThreaded(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
+    const out = a && b && p && isColumnBias(bias, p.cols) && !disabled && takesGemm(p, isThreadedHeap(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
 }

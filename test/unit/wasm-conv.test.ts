@@ -1,6 +1,6 @@
 /**
  * Stride-1 convolutions on WASM by the heap module's loop (wasmConv.ts) against tfjs's own kernel
- * (XNNPACK, with the loop set aside by withTfjsProducts), bit for bit (every NaN counted as one),
+ * (XNNPACK, with the loop set aside by withTfjsKernels), bit for bit (every NaN counted as one),
  * with and without a bias and a ReLU, on 'same', 'valid' and numeric padding, with ±0, ±∞ and NaN
  * in the input; a CNN's gradients through it match the cpu backend; which convolutions it takes;
  * no tensor is left behind.
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { loopConvInfo } from '../../src/core/wasmConv';
-import { withTfjsProducts } from '../../src/core/wasmGemm';
+import { withTfjsKernels } from '../../src/core/wasmGemm';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -45,7 +45,7 @@ describe('WASM convolutions by the heap loop', () => {
       expect(loopConvInfo(x, filter, { strides: 1, pad }, false)).not.toBeNull();
       await expectNoTensorLeak(() => {
         const out = run();
-        const xnnpack = withTfjsProducts(run);
+        const xnnpack = withTfjsKernels(run);
         expect(out.shape).toEqual(xnnpack.shape);
         expect(bits(out.dataSync())).toEqual(bits(xnnpack.dataSync()));
         tf.dispose([out, xnnpack]);

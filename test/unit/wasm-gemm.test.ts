@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { heapSimd } from '../../src/core/heapSimd';
-import { gemmProduct, takesGemm, THREADED_GEMM_MACS, withTfjsProducts } from '../../src/core/wasmGemm';
+import { gemmProduct, takesGemm, THREADED_GEMM_MACS, withTfjsKernels } from '../../src/core/wasmGemm';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -65,7 +65,7 @@ describe('WASM matrix products by the heap loop', () => {
         mode === 'none' ? tf.matMul(a, b, ta, tb) : tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, transposeA: ta, transposeB: tb, activation: mode === 'relu' ? 'relu' : 'linear' });
       await expectNoTensorLeak(() => {
         const out = product();
-        const xnnpack = withTfjsProducts(product);
+        const xnnpack = withTfjsKernels(product);
         expect(out.shape).toEqual([m, n]);
         expect(bits(out.dataSync())).toEqual(bits(xnnpack.dataSync()));
         const want = reference(a.dataSync() as Float32Array, b.dataSync() as Float32Array, mode === 'none' ? null : (bias.dataSync() as Float32Array), m, k, n, ta, tb, mode === 'relu');
