@@ -92,6 +92,9 @@ export function installWasmIdentitySharing(): void {
   });
 }
 
+/** The permutation that swaps a tensor's last two axes (a batch of matrices transposed). */
+export const swapLastTwo = (rank: number): number[] => Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
+
 let wasmPatched = false;
 
 /**
@@ -111,8 +114,6 @@ export function installWasmMatMulFastPath(): void {
       const { inputs, attrs, backend } = args;
       const a = attrs as unknown as { transposeA: boolean; transposeB: boolean };
       if (!a.transposeA && !a.transposeB) return original.kernelFunc(args);
-      const swapLast = (rank: number) =>
-        Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
       const temps: tf.TensorInfo[] = [];
       const newInputs: tf.NamedTensorInfoMap = { ...(inputs as tf.NamedTensorInfoMap) };
       for (const [flag, key] of [
@@ -123,7 +124,7 @@ export function installWasmMatMulFastPath(): void {
         const x = inputs[key] as tf.TensorInfo;
         const t = transpose.kernelFunc({
           inputs: { x },
-          attrs: { perm: swapLast(x.shape.length) },
+          attrs: { perm: swapLastTwo(x.shape.length) },
           backend,
         }) as tf.TensorInfo;
         temps.push(t);

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
-import { replaceWasmKernel, wasmKernel } from './kernels';
+import { replaceWasmKernel, swapLastTwo, wasmKernel } from './kernels';
 
 /** On the threaded build, products up to this many multiply-adds (over the batch) take the loop: about where 2 threads of XNNPACK catch up with it. */
 export const THREADED_GEMM_MACS = 1 << 17;
@@ -72,9 +72,7 @@ function runGemm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.
   let bIn = b;
   let bTransposed = transposeB;
   if (transposeB && p.rows > GATHER_ROWS) {
-    const rank = b.shape.length;
-    const perm = Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : 2 * rank - 3 - i));
-    bIn = wasmKernel('Transpose')({ inputs: { x: b }, attrs: { perm }, backend: backend as tf.KernelBackend }) as tf.TensorInfo;
+    bIn = wasmKernel('Transpose')({ inputs: { x: b }, attrs: { perm: swapLastTwo(b.shape.length) }, backend: backend as tf.KernelBackend }) as tf.TensorInfo;
     bTransposed = false;
   }
   try {
