@@ -16,6 +16,7 @@ import { installWasmAttackSteps } from './wasmAttackSteps';
 import { installWasmAdamStep } from './wasmAdamStep';
 import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
+import { installWasmSlice } from './wasmSlice';
 import { installWasmGemm } from './wasmGemm';
 import { installWasmConv } from './wasmConv';
 import { installWasmReluBox } from './verify/reluBox';
@@ -67,6 +68,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmAdamStep();
       installWasmBiasKernels();
       installWasmGather();
+      installWasmSlice();
       installWasmReluBox();
       installHeapNoise();
     }
