@@ -1,6 +1,6 @@
 /**
  * The WebAssembly text of `gemm`, the small matrix product of the heap SIMD module
- * (heapSimdSource.ts includes it; wasmSmallMatMul.ts calls it):
+ * (heapSimdSource.ts includes it; wasmGemm.ts calls it):
  *   gemm(a, b, bias, out, rows, depth, cols, sam, sak, sbk, sbn, flags)
  *   out[i, j] = act(bias[j] + Σ_k a[i, k] · b[k, j]), k from 0 up, one float32 product and one
  *   float32 sum per step, from bias[j] (flags bit 0) or 0, with act = max(0, ·) as f32x4.pmax (NaN
@@ -9,7 +9,8 @@
  * per output, k in order, no fused multiply-add), so the numbers are bit for bit tfjs's (tested).
  * a[i, k] is at a + i·sam + k·sak and b[k, j] at b + k·sbk + j·sbn (byte strides), so a transposed
  * operand is read in place; b's columns are loaded four at a time when sbn is 4 and gathered lane
- * by lane otherwise. out is [rows, cols], row-major. Columns go eight, then four, then one at a time.
+ * by lane otherwise. out is [rows, cols], row-major. Columns go eight, then four at a time; the last one to three go four rows at a time, a row a
+ * lane (in the rows left over after the last four, one at a time).
  */
 
 import { ZERO, add, get, mul, set, sub } from './watText';
@@ -84,6 +85,53 @@ function single(rows: number): string {
         ${set('j', add(get('j'), '(i32.const 1)'))}`;
 }
 
+/** Four rows' elements of a at depth pa, one a lane (rows sam apart). */
+const aLanes = () => {
+  let v = `(v128.load32_splat ${get('pa')})`;
+  for (let r = 1; r < 4; r++) v = `(f32x4.replace_lane ${r} ${v} (f32.load ${aAt(r)}))`;
+  return v;
+};
+
+/**
+ * The last `width` (1 to 3) columns from j of four rows from row i, a row a lane: one accumulator
+ * a column, each lane summing its own row's depth in order (the order of `single`, four rows a
+ * pass instead of one).
+ */
+function narrow(width: number): string {
+  const cols = Array.from({ length: width }, (_, c) => c);
+  const outAtLane = (r: number, c: number) => add(add(get('orow'), mul(get('ocb'), `(i32.const ${r})`)), mul(add(get('j'), `(i32.const ${c})`), '(i32.const 4)'));
+  const start = (c: number) => {
+    let stored = `(v128.load32_splat ${outAtLane(0, c)})`;
+    for (let r = 1; r < 4; r++) stored = `(f32x4.replace_lane ${r} ${stored} (f32.load ${outAtLane(r, c)}))`;
+    return `(if (result v128) ${get('first')}
+          (then (if (result v128) (i32.and ${get('flags')} (i32.const 1))
+            (then (v128.load32_splat ${add(get('bias'), mul(add(get('j'), `(i32.const ${c})`), '(i32.const 4)'))}))
+            (else ${ZERO})))
+          (else ${stored}))`;
+  };
+  const bAt = (c: number) => (c === 0 ? get('pb') : add(get('pb'), mul(get('sbn'), `(i32.const ${c})`)));
+  return `${cols.map((c) => set(`acc${c}0`, start(c))).join('\n        ')}
+        ${set('pa', get('arow'))}
+        ${set('pb', add(get('bk'), mul(get('j'), get('sbn'))))}
+        ${depthLoop(`${set('s', aLanes())}
+          ${cols.map((c) => set(`acc${c}0`, `(f32x4.add ${get(`acc${c}0`)} (f32x4.mul ${get('s')} (v128.load32_splat ${bAt(c)})))`)).join('\n          ')}`)}
+        ${cols
+          .map(
+            (c) => `(if ${get('relu')} (then ${set(`acc${c}0`, `(f32x4.pmax ${ZERO} ${get(`acc${c}0`)})`)}))
+        ${[0, 1, 2, 3].map((r) => `(f32.store ${outAtLane(r, c)} (f32x4.extract_lane ${r} ${get(`acc${c}0`)}))`).join('\n        ')}`,
+          )
+          .join('\n        ')}
+        ${set('j', get('cols'))}`;
+}
+
+/** The last one to three columns of four rows, by how many there are. */
+const narrowColumns = () => `(if (i32.eq ${sub(get('cols'), get('j'))} (i32.const 3))
+        (then ${narrow(3)})
+        (else (if (i32.eq ${sub(get('cols'), get('j'))} (i32.const 2))
+          (then ${narrow(2)})
+          (else (if (i32.eq ${sub(get('cols'), get('j'))} (i32.const 1))
+            (then ${narrow(1)}))))))`;
+
 /** A `while (j < end)` loop over column blocks. */
 const columnLoop = (label: string, end: string, body: string) => `(block $${label}_done (loop $${label}_next
         (br_if $${label}_done (i32.ge_u ${get('j')} ${end}))
@@ -98,7 +146,7 @@ const rowLoop = (rows: number) => `(block $rows${rows}_done (loop $rows${rows}_n
       ${set('j', '(i32.const 0)')}
       ${columnLoop(`eight${rows}`, `(i32.and ${get('cols')} (i32.const -8))`, block(rows, 8))}
       ${columnLoop(`four${rows}`, `(i32.and ${get('cols')} (i32.const -4))`, block(rows, 4))}
-      ${columnLoop(`one${rows}`, get('cols'), single(rows))}
+      ${rows === 4 ? narrowColumns() : columnLoop(`one${rows}`, get('cols'), single(rows))}
       ${set('i', add(get('i'), `(i32.const ${rows})`))}
       (br $rows${rows}_next)))`;
 

@@ -44,8 +44,9 @@ describe('WASM matrix products by the heap loop', () => {
     expect(heapSimd(tf.backend())).not.toBeNull();
   });
 
-  // Rows in fours and a remainder, columns in eights, fours and ones, a few large enough for
-  // a transposed b to be transposed first (more than 16 rows), a depth of three chunks (600).
+  // Rows in fours and a remainder, columns in eights and fours and the last one to three (a row a
+  // lane in fours of rows), a few large enough for a transposed b to be transposed first (more
+  // than 16 rows), a depth of three chunks (600, 520).
   const shapes: Array<[number, number, number]> = [
     [10, 2, 64],
     [10, 64, 3],
@@ -54,6 +55,8 @@ describe('WASM matrix products by the heap loop', () => {
     [37, 19, 12],
     [64, 100, 70],
     [6, 600, 10],
+    [21, 520, 7],
+    [9, 3, 1],
   ];
   test.each(shapes.flatMap(([m, k, n]) => [false, true].flatMap((ta) => [false, true].flatMap((tb) => (['none', 'bias', 'relu'] as const).map((mode) => [m, k, n, ta, tb, mode] as const)))))(
     '%i × %i · %i × … (transposeA %s, transposeB %s, %s): XNNPACK’s bits',
