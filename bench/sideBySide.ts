@@ -34,7 +34,7 @@ interface Torch {
 function startTorch(python: string, script: string): Torch | { missing: string } {
   const probe = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) {
-    return { missing: `PyTorch is not available to ${python} (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}). Install it with: sudo apt-get install -y python3-torch python3-numpy` };
+    return { missing: `PyTorch is not available to ${python} (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}). Install it with: sudo apt-get install -y python3-torch python3-numpy libopenblas0-pthread` };
   }
   // PyTorch's OpenMP threads spin for a while after each parallel region by default; the two sides
   // take turns on the same cores, so that spinning took the workbench's threads' CPU (grid-forward on
@@ -127,7 +127,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
     if (torchInfo.note) console.log(`NOTE: ${String(torchInfo.note)}`);
   }
   const torchWhere = torchInfo ? String(torchInfo.device) : 'not available';
-  console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)` : 'not available'}; ${o.rounds} rounds`);
+  console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)${torchInfo.blas ? `, BLAS ${String(torchInfo.blas)}` : ''}` : 'not available'}; ${o.rounds} rounds`);
 
   const rows: CompareRow[] = [];
   for (const id of o.cases) {

@@ -3,7 +3,9 @@
 # take turns on the same CPU in one run.
 #
 #   {"op": "init", "threads": N, "device": D}         -> {"torch": version, "threads": N, "device": name,
-#                                                         "deviceKind": "cpu" | "cuda", "note"?: why not D}
+#                                                         "deviceKind": "cpu" | "cuda", "blas": the BLAS
+#                                                         library's path, "note"?: why not D, or that
+#                                                         the BLAS is Debian's slow reference one}
 #   {"op": "prepare", "case": ID, "manifest": {...}}  -> {"ok": true, "maxAbsDiff": d | null}
 #   {"op": "run"}                                     -> {"ms": milliseconds}
 #
@@ -161,11 +163,29 @@ def runner(case, model, inputs):
     raise ValueError(f'no PyTorch equivalent for the case {case}')
 
 
+def blas_library():
+    """The BLAS library torch's products run on here (Debian's torch links whichever libblas.so.3 is chosen), or None."""
+    torch.ones(2, 2) @ torch.ones(2, 2)
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = {line.split()[-1] for line in maps if 'blas' in line.rsplit('/', 1)[-1] or 'blis' in line or 'mkl' in line}
+    except OSError:
+        return None
+    return sorted(paths)[0] if paths else None
+
+
+# Debian's reference BLAS (libblas3, chosen when no optimised one is installed): about ten times
+# slower than OpenBLAS on these products, which would make every ratio meaningless.
+REFERENCE_BLAS = '/blas/libblas.so'
+
+
 def init(threads, device):
     global DEVICE
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    reply = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+    reply = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_library()}
+    if reply['blas'] and REFERENCE_BLAS in reply['blas']:
+        reply['note'] = f"PyTorch's products run on Debian's reference BLAS ({reply['blas']}), about ten times slower than OpenBLAS: install it (sudo apt-get install -y libopenblas0-pthread) for a meaningful comparison"
     if device == 'cuda' and not torch.cuda.is_available():
         reply['note'] = 'CUDA is not available to PyTorch; it runs on the CPU instead'
         device = 'cpu'
