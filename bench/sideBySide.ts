@@ -31,7 +31,7 @@ interface Torch {
 }
 
 /** Starts torch_compare.py under `python`, or says why it cannot. */
-function startTorch(python: string, script: string): Torch | { missing: string } {
+function startTorch(python: string, script: string, threads: number): Torch | { missing: string } {
   const probe = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     return { missing: `PyTorch is not available to ${python} (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}). Install it with: sudo apt-get install -y python3-torch python3-numpy libopenblas0-pthread` };
@@ -39,8 +39,9 @@ function startTorch(python: string, script: string): Torch | { missing: string }
   // PyTorch's OpenMP threads spin for a while after each parallel region by default; the two sides
   // take turns on the same cores, so that spinning took the workbench's threads' CPU (grid-forward on
   // 2 threads: 65 ms beside spinning threads, 21 ms beside passive ones). Passive waiting, unless
-  // the caller chose otherwise.
-  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  // the caller chose otherwise. OpenBLAS (Debian's torch runs its products there) starts a thread
+  // per core whatever torch.set_num_threads says, so it gets the same count.
+  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE', OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads) };
   const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<(line: string) => void> = [];
@@ -119,7 +120,7 @@ export interface SideBySideOptions {
 /** Runs the cases in turns, prints the table, writes the report; the exit status (1 when a case failed or leaked). */
 export async function runSideBySide(o: SideBySideOptions): Promise<number> {
   const backend = tf.getBackend();
-  const torch = startTorch(o.python, o.script);
+  const torch = startTorch(o.python, o.script, o.threads);
   let torchInfo: Record<string, unknown> | null = null;
   if ('missing' in torch) console.log(`NOTE: ${torch.missing}\nTiming the workbench only.`);
   else {
