@@ -12,7 +12,8 @@
  *    stride-1 convolution with one input channel (wasmConvGradients.ts) from t = dy · Wᵀ, the
  *    gradient of each output pixel's kh·kw taps:
  *    dx[n, r, c] = Σ_{i, j} t[(n, r + top − i, c + left − j), (i, j)] over the taps whose pixel
- *    exists, summed in (i, j) order. Scalar: its reads are strided.
+ *    exists, summed in (i, j) order from 0; four pixels of a row a pass (a pixel a lane, its
+ *    reads gathered) where every tap's column exists, one at a time at the edges.
  *  - reluMask(g, h, out, bytes) and signStep(x, g, lo, hi, out, bytes, alpha): the attacks'
  *    element-wise steps of wasmAttackSteps.ts, with the numbers of the tfjs kernels they stand in
  *    for, over the first `bytes` bytes (a multiple of 16; the caller does the last few floats).
@@ -115,7 +116,9 @@ export function heapSimdText(shared: boolean): string {
     )})
   (func (export "col2im") (param $t i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $kh i32) (param $kw i32) (param $top i32) (param $left i32)
     (local $taps i32) (local $n i32) (local $r i32) (local $c i32) (local $i i32) (local $j i32) (local $h i32) (local $w i32) (local $acc f32)
+    (local $tb i32) (local $at i32) (local $sum v128)
     ${set('taps', mul(get('kh'), get('kw')))}
+    ${set('tb', mul(get('taps'), '(i32.const 4)'))}
     ${loop(
       'n',
       get('batch'),
@@ -124,11 +127,35 @@ export function heapSimdText(shared: boolean): string {
         'r',
         get('inH'),
         '(i32.const 1)',
-        loop(
-          'c',
-          get('inW'),
-          '(i32.const 1)',
-          `${set('acc', '(f32.const 0)')}
+        `${set('c', '(i32.const 0)')}
+        (block $c_done (loop $c_next
+          (br_if $c_done (i32.ge_u ${get('c')} ${get('inW')}))
+          ;; Four pixels whose taps' columns all exist (c + left − (kw − 1) ≥ 0, c + 3 + left < outW)
+          ;; at once, a pixel a lane, each summing its taps in the same order; the others one at a time.
+          (if (i32.and (i32.ge_s (i32.sub ${add(get('c'), get('left'))} (i32.sub ${get('kw')} (i32.const 1))) (i32.const 0))
+                (i32.lt_s ${add(add(get('c'), '(i32.const 3)'), get('left'))} ${get('outW')}))
+            (then
+              ${set('sum', ZERO)}
+              ${loop(
+                'i',
+                get('kh'),
+                '(i32.const 1)',
+                `${set('h', `(i32.sub ${add(get('r'), get('top'))} ${get('i')})`)}
+                (if (i32.lt_u ${get('h')} ${get('outH')})
+                  (then
+                    ${loop(
+                      'j',
+                      get('kw'),
+                      '(i32.const 1)',
+                      `${set('at', add(get('t'), mul(add(mul(add(mul(add(mul(get('n'), get('outH')), get('h')), get('outW')), `(i32.sub ${add(get('c'), get('left'))} ${get('j')})`), get('taps')), add(mul(get('i'), get('kw')), get('j'))), '(i32.const 4)')))}
+                      ${set('sum', `(f32x4.add ${get('sum')} (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (v128.load32_splat ${get('at')}) (f32.load ${add(get('at'), get('tb'))})) (f32.load ${add(get('at'), mul(get('tb'), '(i32.const 2)'))})) (f32.load ${add(get('at'), mul(get('tb'), '(i32.const 3)'))})))`)}`,
+                    )}))`,
+              )}
+              (v128.store ${get('dx')} ${get('sum')})
+              ${set('dx', add(get('dx'), '(i32.const 16)'))}
+              ${set('c', add(get('c'), '(i32.const 4)'))})
+            (else
+              ${set('acc', '(f32.const 0)')}
           ${loop(
             'i',
             get('kh'),
@@ -148,8 +175,9 @@ export function heapSimdText(shared: boolean): string {
                 )}))`,
           )}
           (f32.store ${get('dx')} ${get('acc')})
-          ${set('dx', add(get('dx'), '(i32.const 4)'))}`,
-        ),
+              ${set('dx', add(get('dx'), '(i32.const 4)'))}
+              ${set('c', add(get('c'), '(i32.const 1)'))}))
+          (br $c_next)))`,
       ),
     )})
   (func (export "reluMask") (param $g i32) (param $h i32) (param $out i32) (param $bytes i32)

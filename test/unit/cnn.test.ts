@@ -229,6 +229,57 @@ describe('WASM Conv2DBackpropInput as a convolution', () => {
   });
 });
 
+describe('col2im (the one-channel input gradient’s sum of taps)', () => {
+  /** dx by the documented order: each pixel's existing taps in (i, j) order from 0, in float32. */
+  function reference(t: Float32Array, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number) {
+    const dx = new Float32Array(batch * inH * inW);
+    for (let n = 0; n < batch; n++)
+      for (let r = 0; r < inH; r++)
+        for (let c = 0; c < inW; c++) {
+          let acc = 0;
+          for (let i = 0; i < kh; i++) {
+            const h = r + top - i;
+            if (h < 0 || h >= outH) continue;
+            for (let j = 0; j < kw; j++) {
+              const w = c + left - j;
+              if (w >= 0 && w < outW) acc = Math.fround(acc + t[((n * outH + h) * outW + w) * kh * kw + i * kw + j]);
+            }
+          }
+          dx[(n * inH + r) * inW + c] = acc;
+        }
+    return dx;
+  }
+
+  // Rows wide enough for four pixels at once in the middle and narrow ones that have none; 'same',
+  // 'valid' and uneven padding; kernels 3 × 3, 5 × 3 and 2 × 4; t with ±0, ±∞ and NaN.
+  test.each([
+    [2, 5, 11, 3, 3, 1, 1],
+    [1, 6, 13, 5, 3, 2, 1],
+    [2, 4, 9, 3, 3, 0, 0],
+    [1, 7, 10, 2, 4, 1, 2],
+    [1, 3, 3, 3, 3, 1, 1],
+  ])('batch %i, %i × %i, kernel %i × %i, top %i, left %i: bit for bit the reference', (batch, inH, inW, kh, kw, top, left) => {
+    // The output size of the convolution whose input gradient this is (padding top/left, and the same at the other side).
+    const outH = inH + 2 * top - kh + 1;
+    const outW = inW + 2 * left - kw + 1;
+    const taps = batch * outH * outW * kh * kw;
+    const special = [0, -0, Infinity, -Infinity, NaN];
+    const t = Float32Array.from({ length: taps }, (_, k) => (k % 37 === 5 ? special[(k / 37) % 5 | 0] : Math.sin(1.7 * k) * 10));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const simd = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(HEAP_SIMD_SHARED_WASM)), { env: { memory } }).exports as unknown as HeapSimd;
+    const heap = new Float32Array(memory.buffer);
+    const dxAt = taps + 4;
+    heap.set(t, 0);
+    heap.fill(7, dxAt, dxAt + batch * inH * inW + 4);
+    simd.col2im(0, 4 * dxAt, batch, inH, inW, outH, outW, kh, kw, top, left);
+    const want = reference(t, batch, inH, inW, outH, outW, kh, kw, top, left);
+    const bits = (a: Float32Array) => Array.from(new Int32Array(Float32Array.from(a, (v) => (Number.isNaN(v) ? NaN : v)).buffer));
+    expect(bits(heap.slice(dxAt, dxAt + want.length))).toEqual(bits(want));
+    // Nothing written past dx.
+    expect(Array.from(heap.subarray(dxAt + want.length, dxAt + want.length + 4))).toEqual([7, 7, 7, 7]);
+  });
+});
+
 describe('WASM MaxPoolGrad written over the heap', () => {
   // Ties are the common case after a ReLU (windows of zeros): the gradient goes to the first
   // maximum in row-major order on both backends; NaN and −∞ windows pass none.
