@@ -11,7 +11,7 @@ import { installReluGradient, installWasmIdentitySharing, installWasmMatMulFastP
 import { installWasmConv2DBackpropFilter, installWasmConv2DBackpropInput } from './wasmConvGradients';
 import { installDeviceNoise } from './noise/deviceNoise';
 import { installHeapNoise } from './noise/heapNoise';
-import { installWasmMaxPoolGrad } from './wasmMaxPoolGrad';
+import { installWasmMaxPool, installWasmMaxPoolGrad } from './wasmMaxPool';
 import { installWasmAttackSteps } from './wasmAttackSteps';
 import { installWasmAdamStep } from './wasmAdamStep';
 import { installWasmBiasKernels } from './wasmBiasKernels';
@@ -63,6 +63,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();
+      installWasmMaxPool();
       installWasmMaxPoolGrad();
       installWasmAttackSteps();
       installWasmAdamStep();

@@ -43,12 +43,12 @@ const MAX_ARGS = 20;
 const CONTROL_BYTES = ARGS_OFFSET + 8 * MAX_ARGS;
 
 /** The kernels a helper runs, by index in the control block. */
-const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv'] as const;
+const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv', 'maxPool2x2'] as const;
 type SplitKernel = (typeof KERNELS)[number];
 
 /**
  * Below these many bytes of output a call is not worth the hand-over, which costs 40–100 µs (the
- * helper's wake-up): the pooling gradient and col2im do arithmetic per byte and pay from 256 KiB;
+ * helper's wake-up): pooling, its gradient and col2im do arithmetic per byte and pay from 256 KiB;
  * the element-wise loops are bound by memory bandwidth, which a second thread barely adds to
  * (the ReLU mask, timed alone: 161 → 201 µs at 2 MiB, 837 → 784 µs at 8 MiB).
  */
@@ -211,6 +211,13 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
       const image = 4 * inH * inW * c;
       const pooled = 4 * outH * outW * c;
       split('grad2x2', [x + first * image, dy + first * pooled, dx + first * image, batch - first, inH, inW, outH, outW, c], () => simd.grad2x2(x, dy, dx, first, inH, inW, outH, outW, c));
+    },
+    maxPool2x2(x, out, batch, inH, inW, outH, outW, c) {
+      const first = batch >> 1;
+      if (batch < 2 || 4 * batch * inH * inW * c < MIN_SPLIT_BYTES) return simd.maxPool2x2(x, out, batch, inH, inW, outH, outW, c);
+      const image = 4 * inH * inW * c;
+      const pooled = 4 * outH * outW * c;
+      split('maxPool2x2', [x + first * image, out + first * pooled, batch - first, inH, inW, outH, outW, c], () => simd.maxPool2x2(x, out, first, inH, inW, outH, outW, c));
     },
     conv(x, w, zero, bias, out, batch, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags) {
       const first = batch >> 1;

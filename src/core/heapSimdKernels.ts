@@ -5,6 +5,7 @@
  */
 export interface HeapSimd {
   grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
+  maxPool2x2(x: number, out: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
   reluMask(g: number, h: number, out: number, bytes: number): void;
   signStep(x: number, g: number, lo: number, hi: number, out: number, bytes: number, alpha: number): void;
   biasAdd(a: number, b: number, out: number, rows: number, cb: number): void;

@@ -2,12 +2,17 @@
  * The WebAssembly text of the workbench's SIMD kernels over tfjs-backend-wasm's heap
  * (heapSimd.ts), four float32 lanes per instruction:
  *  - grad2x2(x, dy, dx, batch, inH, inW, outH, outW, c): the max-pooling gradient for 2 × 2
- *    windows of stride 2 inside the input (wasmMaxPoolGrad.ts), the rule of maxPoolGrad2x2Into
+ *    windows of stride 2 inside the input (wasmMaxPool.ts), the rule of maxPoolGrad2x2Into
  *    with compares and lane selects instead of branches. A JavaScript loop over random data pays
  *    a mispredicted branch per compare (about 5 ns an element); here a window of four channels is
  *    five loads, six compares and selects, and four stores. x [batch, inH, inW, c], dy
  *    [batch, outH, outW, c], dx x's shape; rows and columns past the last window are the
  *    caller's to zero.
+ *  - maxPool2x2(x, out, batch, inH, inW, outH, outW, c): max pooling over 2 × 2 windows of
+ *    stride 2 inside the input (wasmMaxPool.ts) with XNNPACK's numbers, found by experiment on
+ *    every window of ±0, ±1, ±∞ and NaN: with x00, x01 the window's top row and x10, x11 its
+ *    bottom row, pmin(∞, pmax(−∞, pmax(pmax(x00, pmax(x11, x01)), x10))) (pmax(a, b) = a < b ?
+ *    b : a, so a NaN in some places is dropped and a window that ends at NaN gives −∞).
  *  - col2im(t, dx, batch, inH, inW, outH, outW, kh, kw, top, left): the input gradient of a
  *    stride-1 convolution with one input channel (wasmConvGradients.ts) from t = dy · Wᵀ, the
  *    gradient of each output pixel's kh·kw taps:
@@ -112,6 +117,38 @@ export function heapSimdText(shared: boolean): string {
         `${set('p', add(get('xRow'), mul(mul('(i32.const 2)', get('yc')), get('cb'))))}
         ${set('q', add(get('dyRow'), mul(get('yc'), get('cb'))))}
         ${loop('d', get('cb'), '(i32.const 16)', window)}`,
+      )}`,
+    )})
+  (func (export "maxPool2x2") (param $x i32) (param $out i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $c i32)
+    (local $cb i32) (local $row i32) (local $rows i32) (local $r i32) (local $yc i32) (local $d i32) (local $p i32) (local $q i32) (local $xRow i32)
+    ${set('cb', mul(get('c'), '(i32.const 4)'))}
+    ${set('row', mul(get('inW'), get('cb')))}
+    ${set('rows', mul(get('batch'), get('outH')))}
+    ${set('q', get('out'))}
+    ${loop(
+      'r',
+      get('rows'),
+      '(i32.const 1)',
+      `${set('xRow', add(get('x'), mul(add(mul(`(i32.div_u ${get('r')} ${get('outH')})`, get('inH')), mul('(i32.const 2)', `(i32.rem_u ${get('r')} ${get('outH')})`)), get('row'))))}
+      ${loop(
+        'yc',
+        get('outW'),
+        '(i32.const 1)',
+        `${set('p', add(get('xRow'), mul(mul('(i32.const 2)', get('yc')), get('cb'))))}
+        ${loop(
+          'd',
+          get('cb'),
+          '(i32.const 16)',
+          `;; pmin(∞, pmax(−∞, pmax(pmax(x00, pmax(x11, x01)), x10))): XNNPACK's order and clamp.
+          (v128.store ${add(get('q'), get('d'))}
+            (f32x4.pmin (v128.const f32x4 inf inf inf inf)
+              (f32x4.pmax (v128.const f32x4 -inf -inf -inf -inf)
+                (f32x4.pmax
+                  (f32x4.pmax ${load(add(get('p'), get('d')))}
+                    (f32x4.pmax ${load(add(add(add(get('p'), get('row')), get('cb')), get('d')))} ${load(add(add(get('p'), get('cb')), get('d')))}))
+                  ${load(add(add(get('p'), get('row')), get('d')))}))))`,
+        )}
+        ${set('q', add(get('q'), get('cb')))}`,
       )}`,
     )})
   (func (export "col2im") (param $t i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $kh i32) (param $kw i32) (param $top i32) (param $left i32)

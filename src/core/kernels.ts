@@ -2,7 +2,7 @@
  * Kernel-level fixes to tfjs 4.22 that the workbench relies on, installed when a backend is
  * activated (backend.ts): a ReLU gradient without a copy, clones that share their data on WASM,
  * a WASM matmul fast path for transposed operands, and CPU fallbacks for kernels a backend lacks;
- * with the helpers the other WASM kernel files use (wasmConvGradients.ts, wasmMaxPoolGrad.ts, …).
+ * with the helpers the other WASM kernel files use (wasmConvGradients.ts, wasmMaxPool.ts, …).
  * Each gives the same numbers as the kernel it stands in for (tested against the cpu backend).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -104,12 +104,13 @@ export function isColumnBias(bias: tf.TensorInfo | undefined, n: number): boolea
 let installed = false;
 let disabled = 0;
 
-/** Whether withTfjsKernels is running (the loops of this file and wasmConv.ts step aside). */
+/** Whether withTfjsKernels is running (the loops of this file, wasmConv.ts and wasmMaxPool.ts's forward pass step aside). */
 export const loopsSetAside = (): boolean => disabled > 0;
 
 /**
- * Runs `body` on tfjs's own product and convolution kernels (XNNPACK), the heap loops set aside
- * (here and in wasmConv.ts): the plain path that tests compare the loops with.
+ * Runs `body` on tfjs's own product, convolution and max-pooling kernels (XNNPACK), the heap loops
+ * set aside (here, in wasmConv.ts and wasmMaxPool.ts): the plain path that tests compare the loops
+ * with.
  */
 export function withTfjsKernels<T>(body: () => T): T {
   disabled++;

@@ -12,7 +12,8 @@ import { Rng, TRAIN_DEFAULTS, createMlp, crossEntropy, logits, modelFromArtifact
 import { createCnn } from '../../src/core/models/cnn';
 import { Normalize } from '../../src/core/models/normalize';
 import { expandMask } from '../../src/core/attacks/common';
-import { maxPoolGradInto, maxPoolGradLoop } from '../../src/core/wasmMaxPoolGrad';
+import { maxPoolGradInto, maxPoolGradLoop } from '../../src/core/wasmMaxPool';
+import { withTfjsKernels } from '../../src/core/wasmGemm';
 import { type HeapSimd } from '../../src/core/heapSimd';
 import { HEAP_SIMD_SHARED_WASM } from '../../src/core/heapSimdModule';
 import { base64Bytes } from '../../src/core/wasmBytes';
@@ -277,6 +278,49 @@ describe('col2im (the one-channel input gradient’s sum of taps)', () => {
     expect(bits(heap.slice(dxAt, dxAt + want.length))).toEqual(bits(want));
     // Nothing written past dx.
     expect(Array.from(heap.subarray(dxAt + want.length, dxAt + want.length + 4))).toEqual([7, 7, 7, 7]);
+  });
+});
+
+describe('WASM MaxPool by the heap loop', () => {
+  const bitsOf = (a: Float32Array | Int32Array | Uint8Array) => Array.from(new Int32Array(Float32Array.from(a).buffer));
+
+  test('every 2 × 2 window of ±0, ±1, ±∞ and NaN pools to XNNPACK’s bits (the loop against tfjs’s kernel)', async () => {
+    const V = [Number.NaN, -0, 0, 1, -1, -Infinity, Infinity];
+    const windows: number[][] = [];
+    for (const a of V) for (const b of V) for (const c of V) for (const d of V) windows.push([a, b, c, d]);
+    // Image k is one window: rows (a, b) and (c, d), the same in each of 4 channels.
+    const data = new Float32Array(windows.length * 16);
+    windows.forEach((w, k) => w.forEach((v, pixel) => data.fill(v, k * 16 + pixel * 4, k * 16 + pixel * 4 + 4)));
+    await expectNoTensorLeak(async () => {
+      const x = tf.tensor4d(data, [windows.length, 2, 2, 4]);
+      const pool = () => tf.maxPool(x, 2, 2, 'valid');
+      const [loop, xnnpack] = [pool(), withTfjsKernels(pool)];
+      const [l, t] = [await loop.data(), await xnnpack.data()];
+      // The windows' answers are not all the plain maximum (the test would pass with any maximum otherwise).
+      expect(windows.filter((w, k) => !Object.is(t[4 * k], Math.max(...w))).length).toBeGreaterThan(100);
+      expect(bitsOf(l as Float32Array)).toEqual(bitsOf(t as Float32Array));
+      tf.dispose([x, loop, xnnpack]);
+    });
+  });
+
+  // A row and a column past the last window, exact fits, 'same' on even sizes, 8 channels; 3
+  // channels and 3 × 3 windows keep tfjs's kernel.
+  test.each([
+    [7, 6, 4, 2, 2, 'valid'],
+    [8, 9, 8, 2, 2, 'valid'],
+    [8, 8, 4, 2, 2, 'same'],
+    [6, 6, 3, 2, 2, 'valid'],
+    [7, 7, 4, 3, 2, 'same'],
+  ] as const)('%i × %i × %i, window %i, stride %i, %s: the loop’s bits are tfjs’s', async (h, w, c, k, stride, pad) => {
+    const values = Float32Array.from({ length: 3 * h * w * c }, (_, i) => (i % 17 === 3 ? Number.NaN : i % 13 === 0 ? -0 : Math.round(8 * Math.sin(1.3 * i)) / 4));
+    await expectNoTensorLeak(async () => {
+      const x = tf.tensor4d(values, [3, h, w, c]);
+      const pool = () => tf.maxPool(x, k, stride, pad);
+      const [loop, xnnpack] = [pool(), withTfjsKernels(pool)];
+      expect(loop.shape).toEqual(xnnpack.shape);
+      expect(bitsOf((await loop.data()) as Float32Array)).toEqual(bitsOf((await xnnpack.data()) as Float32Array));
+      tf.dispose([x, loop, xnnpack]);
+    });
   });
 });
 

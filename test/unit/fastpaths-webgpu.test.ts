@@ -1,7 +1,7 @@
 /**
  * The speed paths of the CNN attacks give the same numbers on WebGPU as on WASM (Dawn +
  * SwiftShader in Node, bench/webgpuNode.ts): the input gradient through convolution, max pooling
- * (its gradient is the workbench's own kernel on WASM, src/core/wasmMaxPoolGrad.ts) and dense
+ * (its gradient is the workbench's own kernel on WASM, src/core/wasmMaxPool.ts) and dense
  * layers, and the per-input selection of expandMask, within 1e-4. WASM's numbers are computed
  * first, then the same weights and inputs run on WebGPU. Skipped, with the reason, where WebGPU
  * cannot be had.

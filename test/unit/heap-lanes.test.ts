@@ -18,7 +18,7 @@ const BIG = 1 << 24; // bytes: above the element-wise threshold (8 MiB)
 function recorder() {
   const calls: number[][] = [];
   const record = (...a: number[]) => void calls.push(a);
-  const simd = { reluMask: record, signStep: record, reluBox: record, grad2x2: record, col2im: record, conv: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
+  const simd = { reluMask: record, signStep: record, reluBox: record, grad2x2: record, maxPool2x2: record, col2im: record, conv: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
   return { simd, calls };
 }
 
@@ -51,6 +51,15 @@ test('no starter, or a helper that is not ready: the caller computes both halves
   // Below the threshold: one call, unsplit.
   split.reluMask(0, 16, 32, 1 << 20);
   expect(calls[2]).toEqual([0, 16, 32, 1 << 20]);
+  // Max pooling splits by images: 9 images of 28 × 28 × 16 (1.8 MiB), the helper's 5 after the first 4.
+  split.maxPool2x2(0, 10_000_000, 9, 28, 28, 14, 14, 16);
+  expect(calls.slice(3)).toEqual([
+    [0, 10_000_000, 4, 28, 28, 14, 14, 16],
+    [4 * (4 * 28 * 28 * 16), 10_000_000 + 4 * (4 * 14 * 14 * 16), 5, 28, 28, 14, 14, 16],
+  ]);
+  // One image stays whole.
+  split.maxPool2x2(0, 64, 1, 28, 28, 14, 14, 16);
+  expect(calls[5]).toEqual([0, 64, 1, 28, 28, 14, 14, 16]);
 });
 
 test('a ready helper that never claims the call: withdrawn after the timeout, done by the caller, and the helper given up', () => {
