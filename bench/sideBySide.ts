@@ -40,8 +40,19 @@ function startTorch(python: string, script: string, threads: number): Torch | { 
   // take turns on the same cores, so that spinning took the workbench's threads' CPU (grid-forward on
   // 2 threads: 65 ms beside spinning threads, 21 ms beside passive ones). Passive waiting, unless
   // the caller chose otherwise. OpenBLAS (Debian's torch runs its products there) starts a thread
-  // per core whatever torch.set_num_threads says, so it gets the same count.
-  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE', OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads) };
+  // per core whatever torch.set_num_threads says, so it gets the same count. glibc's malloc, which
+  // PyTorch's CPU tensors come from, returns large blocks to the system when freed, so every op
+  // touches fresh pages; on a VM where a first touch costs ~10 µs a page that made PyTorch 2–5×
+  // slower (cnn-forward-1k 246 against 47 ms). Kept blocks (as tfjs's heap keeps its memory)
+  // measure its arithmetic instead.
+  const env = {
+    ...process.env,
+    OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+    OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads),
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(32 << 20),
+    MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? String(2 ** 32),
+    MALLOC_TOP_PAD_: process.env.MALLOC_TOP_PAD_ ?? String(256 << 20),
+  };
   const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<(line: string) => void> = [];
