@@ -45,6 +45,17 @@ export function replaceKernel(kernelName: string, backendName: string, wrap: (or
   return true;
 }
 
+/**
+ * An installer that runs `install` until it takes: later calls do nothing. `install` returns
+ * false when it could not (a kernel missing from this build), so that a later call tries again.
+ */
+export function once(install: () => boolean | void): () => void {
+  let done = false;
+  return () => {
+    if (!done) done = install() !== false;
+  };
+}
+
 /** replaceKernel on the WASM backend. */
 export const replaceWasmKernel = (kernelName: string, wrap: (original: tf.KernelConfig) => tf.KernelFunc): boolean => replaceKernel(kernelName, 'wasm', wrap);
 

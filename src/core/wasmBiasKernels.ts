@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapSimd, type WasmHeap } from './heapSimd';
-import { replaceWasmKernel } from './kernels';
+import { once, replaceWasmKernel } from './kernels';
 
 const lastDim = (shape: number[]) => shape[shape.length - 1];
 
@@ -31,12 +31,8 @@ function isColumnSum(x: tf.TensorInfo, axis: number | number[]): boolean {
   return axes.length === rank - 1 && axes.every((a, i) => a === i);
 }
 
-let installed = false;
-
 /** Replaces WASM's Add and Sum for the bias shapes above (idempotent). */
-export function installWasmBiasKernels(): void {
-  if (installed) return;
-  installed = true;
+export const installWasmBiasKernels = once((): void => {
   replaceWasmKernel('Add', (original) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const simd = isBiasOf(a, b) ? heapSimd(args.backend) : null;
@@ -59,4 +55,4 @@ export function installWasmBiasKernels(): void {
     simd.columnSums(heap.typedArrayFromHeap(x).byteOffset, heap.typedArrayFromHeap(out).byteOffset, tf.util.sizeFromShape(x.shape) / c, 4 * c);
     return out;
   });
-}
+});

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { heapHelperSplitsConvolution } from './heapLanes';
 import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
-import { replaceWasmKernel } from './kernels';
+import { once, replaceWasmKernel } from './kernels';
 import { isColumnBias, loopsSetAside, THREADED_GEMM_MACS } from './wasmGemm';
 
 /** Filters up to this many taps take the loop (the weight gradient's 14 × 14 "filters" keep XNNPACK). */
@@ -67,12 +67,8 @@ function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias
   }
 }
 
-let installed = false;
-
 /** Replaces WASM's Conv2D and FusedConv2D (linear or ReLU, a bias over the channels) for the convolutions above (idempotent). */
-export function installWasmConv(): void {
-  if (installed) return;
-  installed = true;
+export const installWasmConv = once((): void => {
   replaceWasmKernel('Conv2D', (original) => (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const info = loopsSetAside() ? null : loopConvInfo(x, filter, args.attrs as unknown as ConvAttrs, isThreadedHeap(args.backend));
@@ -85,4 +81,4 @@ export function installWasmConv(): void {
     const info = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') && !loopsSetAside() ? loopConvInfo(x, filter, attrs, isThreadedHeap(args.backend)) : null;
     return (x && filter && info && isColumnBias(bias, info.outChannels) && runConv(args.backend, x, filter, bias ?? null, act === 'relu', info)) || original.kernelFunc(args);
   });
-}
+});

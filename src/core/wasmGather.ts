@@ -7,13 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmHeap } from './heapSimd';
-import { replaceWasmKernel } from './kernels';
+import { once, replaceWasmKernel } from './kernels';
 
-let installed = false;
-
-export function installWasmGather(): void {
-  if (installed) return;
-  installed = true;
+export const installWasmGather = once((): void => {
   replaceWasmKernel('GatherV2', (original) => (args) => {
     const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
@@ -34,4 +30,4 @@ export function installWasmGather(): void {
     for (let k = 0; k < idx.length; k++) words.copyWithin(to + k * row, from + idx[k] * row, from + (idx[k] + 1) * row);
     return out;
   });
-}
+});

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
-import { replaceWasmKernel, swapLastTwo, wasmKernel } from './kernels';
+import { once, replaceWasmKernel, swapLastTwo, wasmKernel } from './kernels';
 
 /** On the threaded build, products up to this many multiply-adds (over the batch) take the loop: about where 2 threads of XNNPACK catch up with it. */
 export const THREADED_GEMM_MACS = 1 << 17;
@@ -101,7 +101,6 @@ export function isColumnBias(bias: tf.TensorInfo | undefined, n: number): boolea
   return !bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === n && bias.shape[bias.shape.length - 1] === n);
 }
 
-let installed = false;
 let disabled = 0;
 
 /** Whether withTfjsKernels is running (the loops of this file, wasmConv.ts and wasmMaxPool.ts's forward pass step aside). */
@@ -122,9 +121,7 @@ export function withTfjsKernels<T>(body: () => T): T {
 }
 
 /** Replaces WASM's BatchMatMul and _FusedMatMul (linear or ReLU, a bias over the columns) for the products above (idempotent). */
-export function installWasmGemm(): void {
-  if (installed) return;
-  installed = true;
+export const installWasmGemm = once((): void => {
   replaceWasmKernel('BatchMatMul', (original) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
@@ -140,4 +137,4 @@ export function installWasmGemm(): void {
     const out = a && b && p && isColumnBias(bias, p.cols) && !disabled && takesGemm(p, isThreadedHeap(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
-}
+});

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapSimd, type HeapSimd, type WasmHeap } from './heapSimd';
-import { replaceWasmKernel } from './kernels';
+import { once, replaceWasmKernel } from './kernels';
 import { loopsSetAside } from './wasmGemm';
 
 interface MaxPoolGradAttrs {
@@ -130,13 +130,9 @@ export function maxPoolGradLoop(backend: unknown, info: tf.backend_util.Conv2DIn
   return (disjointWindows(info) && info.inChannels % 4 === 0 && heapSimd(backend)) || 'javascript';
 }
 
-let installed = false;
-let forwardInstalled = false;
-
 /** Replaces WASM's MaxPool for 2 × 2 windows of stride 2 inside the input, float32 NHWC with channels in fours. */
-export function installWasmMaxPool(): void {
-  if (forwardInstalled) return;
-  forwardInstalled = replaceWasmKernel('MaxPool', (original) => (args) => {
+export const installWasmMaxPool = once(() =>
+  replaceWasmKernel('MaxPool', (original) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype !== 'float32' || x.shape.length !== 4 || loopsSetAside()) return original.kernelFunc(args);
     const a = args.attrs as unknown as MaxPoolGradAttrs;
@@ -148,13 +144,12 @@ export function installWasmMaxPool(): void {
     // Offsets read after the allocation, which may grow the heap.
     simd.maxPool2x2(heap.typedArrayFromHeap(x).byteOffset, heap.typedArrayFromHeap(out).byteOffset, info.batchSize, info.inHeight, info.inWidth, info.outHeight, info.outWidth, info.inChannels);
     return out;
-  });
-}
+  }),
+);
 
 /** Replaces WASM's MaxPoolGrad by maxPoolGradInto (NHWC float32, no dilation: all MaxPoolGrad takes). */
-export function installWasmMaxPoolGrad(): void {
-  if (installed) return;
-  installed = replaceWasmKernel('MaxPoolGrad', (original) => (args) => {
+export const installWasmMaxPoolGrad = once(() =>
+  replaceWasmKernel('MaxPoolGrad', (original) => (args) => {
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     if (input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4) return original.kernelFunc(args);
     const a = args.attrs as unknown as MaxPoolGradAttrs;
@@ -171,5 +166,5 @@ export function installWasmMaxPoolGrad(): void {
       maxPoolGradInto(xs, dys, dxs, info);
     }
     return out;
-  });
-}
+  }),
+);

@@ -9,9 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmHeap } from './heapSimd';
-import { replaceWasmKernel } from './kernels';
-
-let installed = false;
+import { once, replaceWasmKernel } from './kernels';
 
 /** The element type a dtype is stored as on the heap; null for those this kernel leaves to tfjs. */
 const heapArray = (dtype: tf.DataType): Int32ArrayConstructor | Uint8ArrayConstructor | null =>
@@ -46,9 +44,7 @@ export function copyBlock(array: Int32Array | Uint8Array, from: number, to: numb
   }
 }
 
-export function installWasmSlice(): void {
-  if (installed) return;
-  installed = true;
+export const installWasmSlice = once((): void => {
   replaceWasmKernel('Slice', (original) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
@@ -66,4 +62,4 @@ export function installWasmSlice(): void {
     copyBlock(array, from.byteOffset / bytes, heap.typedArrayFromHeap(out).byteOffset / bytes, x.shape, b, s);
     return out;
   });
-}
+});

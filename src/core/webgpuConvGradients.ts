@@ -17,7 +17,7 @@
  * through the kernel's arguments, as in noise/webgpu.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { replaceKernel } from './kernels';
+import { once, replaceKernel } from './kernels';
 
 const WORKGROUP = 256;
 
@@ -85,12 +85,9 @@ class ConvFilterGradProgram {
   }
 }
 
-let installed = false;
-
 /** Replaces tfjs-backend-webgpu's Conv2DBackpropFilter for NHWC float32 (called when webgpu is activated). */
-export function installWebgpuConv2DBackpropFilter(): void {
-  if (installed) return;
-  installed = replaceKernel('Conv2DBackpropFilter', 'webgpu', (original) => (args) => {
+export const installWebgpuConv2DBackpropFilter = once(() =>
+  replaceKernel('Conv2DBackpropFilter', 'webgpu', (original) => (args) => {
     const attrs = args.attrs as unknown as FilterGradAttrs;
     const x = args.inputs.x as tf.TensorInfo;
     const dy = args.inputs.dy as tf.TensorInfo;
@@ -99,5 +96,5 @@ export function installWebgpuConv2DBackpropFilter(): void {
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
     const ints = [[info.padInfo.top, info.padInfo.left], [info.strideHeight, info.strideWidth], [info.batchSize], [info.outHeight], [info.outWidth], [info.inHeight], [info.inWidth], [info.inChannels], [info.outChannels], [info.filterWidth]];
     return backend.runWebGPUProgram(new ConvFilterGradProgram(info.filterShape), [x, dy], 'float32', ints.map((data) => ({ type: 'int32', data })));
-  });
-}
+  }),
+);
