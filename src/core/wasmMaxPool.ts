@@ -11,9 +11,9 @@
  * which is where they were measured: on another host a window holding NaN may pool differently.)
  *
  * The gradient (MaxPoolGrad): 2 × 2 windows of stride 2 with channels in fours by the SIMD loop of
- * heapSimdSource.ts, the rest in JavaScript. tfjs-backend-wasm 4.22's own kernel takes 40% of a PGD step on the default image
- * CNN (4.0 of 11.2 s for PGD-10 on 1,000 images here) and runs on one thread whatever the thread
- * count; these loops visit each window once and take the same numbers: the whole gradient of a
+ * heapSimdSource.ts, the rest in JavaScript. tfjs-backend-wasm 4.22's own kernel takes 40% of a
+ * PGD step on the default image CNN (4.0 of 11.2 s for PGD-10 on 1,000 images here) and runs on
+ * one thread whatever the thread count; these loops visit each window once and take the same numbers: the whole gradient of a
  * window goes to its first maximum in row-major order (a strict `>` from −∞, as the cpu backend's
  * maxPoolPositions), and a window with no number above −∞ (all NaN or −∞) passes none.
  */
@@ -22,7 +22,8 @@ import { heapSimd, type HeapSimd, type WasmHeap } from './heapSimd';
 import { once, replaceWasmKernel } from './kernels';
 import { loopsSetAside } from './wasmGemm';
 
-interface MaxPoolGradAttrs {
+/** The attributes of MaxPool and MaxPoolGrad that the loops read. */
+interface PoolAttrs {
   filterSize: number | [number, number];
   strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -73,7 +74,6 @@ function maxPoolGrad2x2Into(x: Float32Array, dy: Float32Array, dx: Float32Array,
   }
 }
 
-/** dx for max pooling: the same shape as x, each dy entry added at its window's first maximum. */
 /** 2 × 2 windows with stride 2, all inside the input: disjoint windows that the fast loops take. */
 function disjointWindows(info: tf.backend_util.Conv2DInfo): boolean {
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
@@ -82,6 +82,7 @@ function disjointWindows(info: tf.backend_util.Conv2DInfo): boolean {
   return effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && inside;
 }
 
+/** dx for max pooling: the same shape as x, each dy entry added at its window's first maximum. */
 export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const { top, left } = info.padInfo;
@@ -123,7 +124,6 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
   }
 }
 
-
 /** The loop that runs MaxPoolGrad for these windows on this backend. */
 export function maxPoolGradLoop(backend: unknown, info: tf.backend_util.Conv2DInfo): HeapSimd | 'javascript' {
   // The SIMD loop takes the disjoint windows with channels in fours.
@@ -135,7 +135,7 @@ export const installWasmMaxPool = once(() =>
   replaceWasmKernel('MaxPool', (original) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype !== 'float32' || x.shape.length !== 4 || loopsSetAside()) return original.kernelFunc(args);
-    const a = args.attrs as unknown as MaxPoolGradAttrs;
+    const a = args.attrs as unknown as PoolAttrs;
     const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const simd = disjointWindows(info) && info.inChannels % 4 === 0 && info.outHeight * info.outWidth > 0 ? heapSimd(args.backend) : null;
     if (!simd) return original.kernelFunc(args);
@@ -152,7 +152,7 @@ export const installWasmMaxPoolGrad = once(() =>
   replaceWasmKernel('MaxPoolGrad', (original) => (args) => {
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     if (input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4) return original.kernelFunc(args);
-    const a = args.attrs as unknown as MaxPoolGradAttrs;
+    const a = args.attrs as unknown as PoolAttrs;
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const heap = args.backend as unknown as WasmHeap;
     const out = heap.makeOutput(input.shape, 'float32');
