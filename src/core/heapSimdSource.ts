@@ -92,6 +92,26 @@ export function heapSimdText(shared: boolean): string {
         (v128.store ${add(add(add(get('p'), get('cb')), get('d')), get('delta'))} (v128.and ${get('g')} (v128.andnot ${get('m1')} ${get('later')})))
         ${set('later', `(v128.or ${get('later')} ${get('m1')})`)}
         (v128.store ${add(add(get('p'), get('d')), get('delta'))} (v128.and ${get('g')} (v128.andnot ${get('m0')} ${get('later')})))`;
+  // col2im's walk over a pixel's taps in (i, j) order: h, the tap's row of t, skipped when out of
+  // range; w, its column (the caller checks it where it may be out of range); at, its address.
+  const taps = (body: string) =>
+    loop(
+      'i',
+      get('kh'),
+      '(i32.const 1)',
+      `${set('h', `(i32.sub ${add(get('r'), get('top'))} ${get('i')})`)}
+      ;; Unsigned compares: a negative row or column is out of range too.
+      (if (i32.lt_u ${get('h')} ${get('outH')})
+        (then
+          ${loop(
+            'j',
+            get('kw'),
+            '(i32.const 1)',
+            `${set('w', `(i32.sub ${add(get('c'), get('left'))} ${get('j')})`)}
+            ${set('at', add(get('t'), mul(add(mul(add(mul(add(mul(get('n'), get('outH')), get('h')), get('outW')), get('w')), get('taps')), add(mul(get('i'), get('kw')), get('j'))), '(i32.const 4)')))}
+            ${body}`,
+          )}))`,
+    );
   return `(module
   (import "env" "memory" ${memory})
   (func (export "grad2x2") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $c i32)
@@ -173,45 +193,14 @@ export function heapSimdText(shared: boolean): string {
                 (i32.lt_s ${add(add(get('c'), '(i32.const 3)'), get('left'))} ${get('outW')}))
             (then
               ${set('sum', ZERO)}
-              ${loop(
-                'i',
-                get('kh'),
-                '(i32.const 1)',
-                `${set('h', `(i32.sub ${add(get('r'), get('top'))} ${get('i')})`)}
-                (if (i32.lt_u ${get('h')} ${get('outH')})
-                  (then
-                    ${loop(
-                      'j',
-                      get('kw'),
-                      '(i32.const 1)',
-                      `${set('at', add(get('t'), mul(add(mul(add(mul(add(mul(get('n'), get('outH')), get('h')), get('outW')), `(i32.sub ${add(get('c'), get('left'))} ${get('j')})`), get('taps')), add(mul(get('i'), get('kw')), get('j'))), '(i32.const 4)')))}
-                      ${set('sum', `(f32x4.add ${get('sum')} (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (v128.load32_splat ${get('at')}) (f32.load ${add(get('at'), get('tb'))})) (f32.load ${add(get('at'), mul(get('tb'), '(i32.const 2)'))})) (f32.load ${add(get('at'), mul(get('tb'), '(i32.const 3)'))})))`)}`,
-                    )}))`,
-              )}
+              ${taps(set('sum', `(f32x4.add ${get('sum')} (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (v128.load32_splat ${get('at')}) (f32.load ${add(get('at'), get('tb'))})) (f32.load ${add(get('at'), mul(get('tb'), '(i32.const 2)'))})) (f32.load ${add(get('at'), mul(get('tb'), '(i32.const 3)'))})))`))}
               (v128.store ${get('dx')} ${get('sum')})
               ${set('dx', add(get('dx'), '(i32.const 16)'))}
               ${set('c', add(get('c'), '(i32.const 4)'))})
             (else
               ${set('acc', '(f32.const 0)')}
-          ${loop(
-            'i',
-            get('kh'),
-            '(i32.const 1)',
-            `${set('h', `(i32.sub ${add(get('r'), get('top'))} ${get('i')})`)}
-            ;; Unsigned compares: a negative row or column is out of range too.
-            (if (i32.lt_u ${get('h')} ${get('outH')})
-              (then
-                ${loop(
-                  'j',
-                  get('kw'),
-                  '(i32.const 1)',
-                  `${set('w', `(i32.sub ${add(get('c'), get('left'))} ${get('j')})`)}
-                  (if (i32.lt_u ${get('w')} ${get('outW')})
-                    (then
-                      ${set('acc', `(f32.add ${get('acc')} (f32.load ${add(get('t'), mul(add(mul(add(mul(add(mul(get('n'), get('outH')), get('h')), get('outW')), get('w')), get('taps')), add(mul(get('i'), get('kw')), get('j'))), '(i32.const 4)'))}))`)}))`,
-                )}))`,
-          )}
-          (f32.store ${get('dx')} ${get('acc')})
+              ${taps(`(if (i32.lt_u ${get('w')} ${get('outW')}) (then ${set('acc', `(f32.add ${get('acc')} (f32.load ${get('at')}))`)}))`)}
+              (f32.store ${get('dx')} ${get('acc')})
               ${set('dx', add(get('dx'), '(i32.const 4)'))}
               ${set('c', add(get('c'), '(i32.const 1)'))}))
           (br $c_next)))`,

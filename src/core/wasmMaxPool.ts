@@ -124,10 +124,13 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
   }
 }
 
+/** The SIMD loops (pooling and its gradient) on this backend where they take these windows: disjoint, channels in fours. */
+const simdWindows = (backend: unknown, info: tf.backend_util.Conv2DInfo): HeapSimd | null =>
+  disjointWindows(info) && info.inChannels % 4 === 0 && info.outHeight * info.outWidth > 0 ? heapSimd(backend) : null;
+
 /** The loop that runs MaxPoolGrad for these windows on this backend. */
 export function maxPoolGradLoop(backend: unknown, info: tf.backend_util.Conv2DInfo): HeapSimd | 'javascript' {
-  // The SIMD loop takes the disjoint windows with channels in fours.
-  return (disjointWindows(info) && info.inChannels % 4 === 0 && heapSimd(backend)) || 'javascript';
+  return simdWindows(backend, info) ?? 'javascript';
 }
 
 /** Replaces WASM's MaxPool for 2 × 2 windows of stride 2 inside the input, float32 NHWC with channels in fours. */
@@ -137,7 +140,7 @@ export const installWasmMaxPool = once(() =>
     if (x.dtype !== 'float32' || x.shape.length !== 4 || loopsSetAside()) return original.kernelFunc(args);
     const a = args.attrs as unknown as PoolAttrs;
     const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-    const simd = disjointWindows(info) && info.inChannels % 4 === 0 && info.outHeight * info.outWidth > 0 ? heapSimd(args.backend) : null;
+    const simd = simdWindows(args.backend, info);
     if (!simd) return original.kernelFunc(args);
     const heap = args.backend as unknown as WasmHeap;
     const out = heap.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.inChannels], 'float32');
