@@ -11,6 +11,7 @@ import { CancelledError, activateBackend } from '../src/core/index';
 import { runNoiseCheck } from '../src/core/noise/noiseCheck';
 import { calibrate } from '../src/core/bench/calibration';
 import { runJob } from './jobs';
+import { computeThreads } from '../src/core/heapLanes';
 import type { BenchRow, NoiseCheckRow } from './protocol/bench';
 
 export const benchApi = {
@@ -23,7 +24,7 @@ export const benchApi = {
       try {
         for (const backend of backends) {
           const ok = (await activateBackend(backend)).ok;
-          const threads = ok && backend === 'wasm' ? getThreadsCount() : null;
+          const threads = ok && backend === 'wasm' ? computeThreads(getThreadsCount()) : null;
           for (const caseId of caseIds) {
             const label = BENCH_CASES.find((c) => c.id === caseId)?.label ?? caseId;
             let row: BenchRow;

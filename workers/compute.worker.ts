@@ -14,7 +14,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
-import { setHeapHelperStarter } from '../src/core/heapLanes';
+import { computeThreads, setHeapHelperStarter, xnnpackThreads } from '../src/core/heapLanes';
 import { installDeviceNoise } from '../src/core/noise/deviceNoise';
 import { missingBackends, softwareBackends } from './softwareProbe';
 import { cancelJob } from './jobs';
@@ -89,7 +89,7 @@ const api: WorkerApi = {
     const plan = threadPlan(threads);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', plan.count > 1);
     // tfjs's own default is half the cores (it assumes two hardware threads per core).
-    if (plan.count > 1) setThreadsCount(plan.count);
+    if (plan.count > 1) setThreadsCount(xnnpackThreads(plan.count));
     // The workbench's own SIMD heap loops get a helper thread of their own (heapLanes.ts).
     setHeapHelperStarter(plan.count > 1 ? (init) => new Worker(new URL('./heapHelper.worker.ts', import.meta.url), { type: 'module', name: 'heap helper' }).postMessage(init) : null, plan.count);
     const skipped = await softwareBackends();
@@ -103,7 +103,7 @@ const api: WorkerApi = {
       backend: choice.backend,
       attempts: [...passedOver, ...choice.attempts],
       requestFailed: choice.requestFailed,
-      wasmThreads: choice.backend === 'wasm' ? getThreadsCount() : 1,
+      wasmThreads: choice.backend === 'wasm' ? computeThreads(getThreadsCount()) : 1,
       threadsNote: choice.backend === 'wasm' ? plan.note : null,
       maxThreads: maxThreads(),
     };

@@ -9,14 +9,15 @@
  * (scripts/wasmThreadsPlugin.ts) lifts the same cap. The threads' results are bit for bit those of
  * one thread (XNNPACK splits the outputs, never a sum), which test/unit/wasm-threads-node.test.ts
  * checks. With more than one thread the workbench's own SIMD heap loops get a helper thread
- * (heapHelper.ts, src/core/heapLanes.ts).
+ * (heapHelper.ts, src/core/heapLanes.ts); on two, that helper is the second thread and XNNPACK
+ * keeps one (heapLanes.ts xnnpackThreads says why).
  */
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { setHeapHelperStarter } from '../core/heapLanes';
+import { computeThreads, setHeapHelperStarter, xnnpackThreads } from '../core/heapLanes';
 
 /** tfjs's build creates 8 pthreads at start; XNNPACK can use them all, with the calling thread. */
 export const MAX_WASM_THREADS = 8;
@@ -57,7 +58,7 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
   if (problem) throw new Error(problem);
   if (count === 1) return start();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  setThreadsCount(count);
+  setThreadsCount(xnnpackThreads(count));
   // The workbench's own SIMD loops get a helper thread too: a TypeScript file like the rest of the
   // CLI, so the thread registers tsx first. A helper that fails only leaves the loops to this thread.
   setHeapHelperStarter((init) => {
@@ -88,7 +89,7 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
 /** The thread count the wasm backend runs on (1 before it has started or on another backend). */
 export function wasmThreadCount(): number {
   try {
-    return tf.getBackend() === 'wasm' ? getThreadsCount() : 1;
+    return tf.getBackend() === 'wasm' ? computeThreads(getThreadsCount()) : 1;
   } catch {
     return 1;
   }

@@ -18,6 +18,7 @@ import { installWasmBiasKernels } from './wasmBiasKernels';
 import { installWasmGather } from './wasmGather';
 import { installWasmSlice } from './wasmSlice';
 import { installWasmGemm } from './wasmGemm';
+import { installWasmDenseChain } from './wasmDenseChain';
 import { installWasmConv } from './wasmConv';
 import { installWasmReluBox } from './verify/reluBox';
 import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
@@ -59,6 +60,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
     if (name === 'wasm') {
       installWasmMatMulFastPath();
       installWasmGemm();
+      installWasmDenseChain();
       installWasmConv();
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();

@@ -15,7 +15,8 @@ export { CancelledError, isCancelled, checkpoint, throwIfAborted } from './cance
 
 export { makeDataset2d, makeGrid2d, squareBounds, groundTruthLabels2d } from './data/synthetic2d';
 export { createMlp } from './models/mlp';
-export { logits, isTaped } from './models/forward';
+export { logits } from './models/forward';
+export { isTaped } from './tape';
 export { snapshotWeights, restoreWeights } from './models/weights';
 export { createCnn } from './models/cnn';
 export { Normalize, type NormalizeArgs } from './models/normalize';

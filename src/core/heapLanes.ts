@@ -16,8 +16,12 @@
  * done by the caller, and the helper is given up; a claimed call is always waited for, since the
  * tensors it reads and writes may be freed once the caller returns. A kernel that throws in the
  * helper marks it failed; the caller then does that half itself and stops using the helper.
+ *
+ * A job of several calls whose rows are independent (a whole MLP pass, wasmDenseChain.ts; a large
+ * product, wasmGemm.ts) goes over as one sequence (`lanes`, `splitRows`): one hand-over for all
+ * its calls, each lane running its rows through every call in order.
  */
-import type { HeapSimd } from './heapSimdKernels';
+import type { HeapCall, HeapSimd } from './heapSimdKernels';
 import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
@@ -39,12 +43,32 @@ const FAILED = 4;
 /** The call the helper has claimed (its SEQ), or −SEQ for a call the caller withdrew. */
 const CLAIM = 5;
 const ARGS_OFFSET = 64;
-const MAX_ARGS = 20;
+/** Room for a sequence (below): a five-layer MLP's backward pass is 5 products and 4 masks, 95 numbers. */
+const MAX_ARGS = 256;
 const CONTROL_BYTES = ARGS_OFFSET + 8 * MAX_ARGS;
 
-/** The kernels a helper runs, by index in the control block. */
-const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv', 'maxPool2x2'] as const;
+/** The kernels a helper runs, by index in the control block; 'sequence' is a list of calls (runSequence). */
+const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv', 'maxPool2x2', 'sequence'] as const;
 type SplitKernel = (typeof KERNELS)[number];
+
+/** The kernels a sequence may call, by index in its encoding. */
+const SEQUENCE_KERNELS: readonly HeapCall['kernel'][] = ['gemm', 'reluMask'];
+
+/** A sequence as the control block carries it: the count, then each call's kernel index, argument count and arguments. */
+function encodeSequence(calls: readonly HeapCall[]): number[] {
+  return [calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.args.length, ...c.args])];
+}
+
+/** Runs an encoded sequence's calls in order. */
+function runSequence(kernels: HeapSimd, encoded: ArrayLike<number>): void {
+  let at = 1;
+  for (let c = 0; c < encoded[0]; c++) {
+    const kernel = kernels[SEQUENCE_KERNELS[encoded[at]]] as (...a: number[]) => void;
+    const count = encoded[at + 1];
+    kernel(...Array.from({ length: count }, (_, i) => encoded[at + 2 + i]));
+    at += 2 + count;
+  }
+}
 
 /**
  * Below these many bytes of output a call is not worth the hand-over, which costs 40–100 µs (the
@@ -59,6 +83,8 @@ const MIN_SPLIT_IMAGES = 128;
 const largeConvolution = (batch: number, macs: number) => batch >= MIN_SPLIT_IMAGES && macs >= MIN_SPLIT_MACS;
 const MIN_SPLIT_BYTES_ELEMENTWISE = 1 << 23;
 const HELPER_TIMEOUT_MS = 5000;
+/** Below this many rows a split by rows is not worth its hand-over, whatever the widths. */
+const MIN_SPLIT_ROWS = 64;
 
 let starter: HeapHelperStarter | null = null;
 /** The wasm backend's thread count where helpers are started (1 where none are). */
@@ -86,6 +112,44 @@ export function setHeapHelperStarter(start: HeapHelperStarter | null, threads = 
 export function heapHelperSplitsConvolution(batch: number, macs: number): boolean {
   return poolThreads <= 2 && heapHelperReady() && largeConvolution(batch, macs);
 }
+
+/**
+ * Whether the helper would take the second half of the rows of a job of `macs` multiply-adds that
+ * is independent row by row (a whole MLP pass, wasmDenseChain.ts): the helper is ready, the pool
+ * has two threads, and the job is at least as large as a split convolution.
+ */
+export function heapHelperSplitsRows(macs: number): boolean {
+  return poolThreads <= 2 && heapHelperReady() && macs >= MIN_SPLIT_MACS;
+}
+
+/**
+ * Runs `calls(first, end)` over all rows of a job that is independent row by row: split at a
+ * multiple of four rows between the caller and the helper where it takes the job
+ * (heapHelperSplitsRows; from MIN_SPLIT_ROWS rows), on the caller alone otherwise.
+ */
+export function splitRows(simd: HeapSimd, rows: number, macs: number, calls: (first: number, end: number) => HeapCall[]): void {
+  if (simd.lanes && rows >= MIN_SPLIT_ROWS && heapHelperSplitsRows(macs)) {
+    const cut = Math.floor(rows / 8) * 4;
+    simd.lanes(calls(0, cut), calls(cut, rows));
+    return;
+  }
+  for (const { kernel, args } of calls(0, rows)) (simd[kernel] as (...a: number[]) => void)(...args);
+}
+
+/**
+ * XNNPACK's pool size (tfjs-backend-wasm's setThreadsCount) for a run on `threads` threads: on
+ * two, XNNPACK keeps the calling thread alone and the heap helper is the second. XNNPACK's pool
+ * threads spin for a while after each of its calls, and on two cores that took the helper's core:
+ * split-40k took 0.44–0.66 s with a pool of two and the helper, 0.40 s with a pool of one.
+ * With more threads XNNPACK keeps them all (it splits its products wider than the one helper).
+ */
+export const xnnpackThreads = (threads: number): number => (threads === 2 ? 1 : threads);
+
+/** The threads a run computes on, from XNNPACK's pool size: xnnpackThreads's inverse where a helper is set up. */
+export const computeThreads = (pool: number): number => (pool === 1 && poolThreads === 2 ? 2 : pool);
+
+/** Whether XNNPACK's own pool has more than one thread, so that it splits large products and convolutions itself. */
+export const xnnpackPoolSplits = (): boolean => poolThreads > 2;
 
 /** How many calls a helper has taken half of, in this thread (for tests and the Bench view). */
 export function heapHelperJobs(): number {
@@ -120,7 +184,8 @@ export function runHeapHelper(init: HeapHelperInit): never {
     if (before === -seq || Atomics.compareExchange(control, CLAIM, before, seq) !== before) continue;
     try {
       const name = KERNELS[Atomics.load(control, KERNEL)];
-      kernels[name](...Array.from(args.subarray(0, kernels[name].length)));
+      if (name === 'sequence') runSequence(kernels as unknown as HeapSimd, args);
+      else kernels[name](...Array.from(args.subarray(0, kernels[name].length)));
     } catch {
       Atomics.store(control, FAILED, 1);
     }
@@ -143,7 +208,7 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
   lastControl = control;
   let seq = 0;
   let alive = true;
-  const alone = (kernel: SplitKernel, a: number[]) => (simd[kernel] as (...v: number[]) => void)(...a);
+  const alone = (kernel: SplitKernel, a: number[]) => (kernel === 'sequence' ? runSequence(simd, a) : (simd[kernel] as (...v: number[]) => void)(...a));
 
   /** Posts `kernel(helperArgs)` to the helper, runs `own`, and waits for the helper; alone when the helper is not there. */
   const split = (kernel: SplitKernel, helperArgs: number[], own: () => void): void => {
@@ -190,6 +255,15 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
 
   return {
     ...simd,
+    lanes(own, helper) {
+      const encoded = encodeSequence(helper);
+      if (encoded.length > MAX_ARGS) {
+        runSequence(simd, encodeSequence(own));
+        runSequence(simd, encoded);
+        return;
+      }
+      split('sequence', encoded, () => runSequence(simd, encodeSequence(own)));
+    },
     reluMask(g, h, out, bytes) {
       const a = halves(bytes);
       if (!a) return simd.reluMask(g, h, out, bytes);

@@ -6,7 +6,7 @@
  * build): callers then keep their JavaScript or tfjs path, with the same numbers.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { withHelper } from './heapLanes';
+import { withHelper, xnnpackPoolSplits } from './heapLanes';
 import type { HeapSimd } from './heapSimdKernels';
 import { HEAP_SIMD_SHARED_WASM, HEAP_SIMD_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
@@ -21,7 +21,7 @@ export interface WasmHeap {
   disposeData(dataId: object): boolean;
 }
 
-export type { HeapSimd } from './heapSimdKernels';
+export type { HeapCall, HeapSimd } from './heapSimdKernels';
 
 const byMemory = new WeakMap<WebAssembly.Memory, HeapSimd | null>();
 
@@ -35,9 +35,19 @@ function heapMemory(backend: unknown): WebAssembly.Memory | null {
 const isShared = (memory: WebAssembly.Memory) => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 
 /** Whether the backend runs tfjs's threaded build (its heap is a shared memory). */
-export function isThreadedHeap(backend: unknown): boolean {
+function isThreadedHeap(backend: unknown): boolean {
   const memory = heapMemory(backend);
   return memory !== null && isShared(memory);
+}
+
+/**
+ * Whether XNNPACK splits its products and convolutions over threads of its own on this backend
+ * (the threaded build with a pool of more than one, heapLanes.ts xnnpackThreads): the heap loops
+ * then leave it the large ones. Otherwise they take every call they can, as on one thread, and the
+ * heap helper takes half of the large ones.
+ */
+export function xnnpackSplits(backend: unknown): boolean {
+  return isThreadedHeap(backend) && xnnpackPoolSplits();
 }
 
 export function heapSimd(backend: unknown): HeapSimd | null {

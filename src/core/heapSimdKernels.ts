@@ -3,6 +3,12 @@
  * pointers are byte offsets into tfjs-backend-wasm's heap. Its own file so that heapSimd.ts (which
  * instantiates the module) and heapLanes.ts (which splits calls with a helper thread) share it.
  */
+/** One call of a heap kernel: a lane's part of a job that is several calls in a row (a whole MLP pass). */
+export interface HeapCall {
+  kernel: 'gemm' | 'reluMask';
+  args: number[];
+}
+
 export interface HeapSimd {
   grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
   maxPool2x2(x: number, out: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
@@ -16,5 +22,10 @@ export interface HeapSimd {
   filterGrad1x3(x: number, dy: number, dw: number, batch: number, hp: number, wp: number, outH: number, outW: number, kh: number, cb: number): void;
   gemm(a: number, b: number, bias: number, out: number, rows: number, depth: number, cols: number, sam: number, sak: number, sbk: number, sbn: number, flags: number): void;
   conv(x: number, w: number, zero: number, bias: number, out: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, kh: number, kw: number, top: number, left: number, flags: number): void;
+  /**
+   * Runs two lists of calls side by side, `own` on the calling thread and `helper` on the heap
+   * helper's (heapLanes.ts), each list in order; present only where a helper was started.
+   */
+  lanes?(own: readonly HeapCall[], helper: readonly HeapCall[]): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }

@@ -6,7 +6,7 @@
  * Each gives the same numbers as the kernel it stands in for (tested against the cpu backend).
  */
 import * as tf from '@tensorflow/tfjs';
-import { isTaped } from './models/forward';
+import { isTaped } from './tape';
 import { reluMask } from './wasmAttackSteps';
 
 /** A WASM kernel function by name (throws if this build lacks it). */

@@ -4,18 +4,24 @@
  * in the same order, four output pixels by eight channels per pass, reading the input in place
  * (no patch matrix). On one thread here the default CNN's second convolution (64 images of 14 × 14
  * × 16 → 32 channels) and its input gradient run at 27–34 GFLOP/s against XNNPACK's 24–31, about
- * 10% off a CNN's training epoch, attack or certification. On the threaded build XNNPACK splits a
- * convolution over the threads: there the loop takes only small ones, as for products (wasmGemm.ts).
+ * 10% off a CNN's training epoch, attack or certification. Where XNNPACK runs a pool of threads
+ * (three or more) it splits a convolution over them: there the loop takes only small ones, as for
+ * products (wasmGemm.ts); on two threads it takes them all, the heap helper half the images of
+ * large ones.
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapHelperSplitsConvolution } from './heapLanes';
-import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
+import { heapSimd, xnnpackSplits, type WasmHeap } from './heapSimd';
 import { once, replaceWasmKernel } from './kernels';
 import { isColumnBias, loopsSetAside, THREADED_GEMM_MACS } from './wasmGemm';
 
 /** Filters up to this many taps take the loop (the weight gradient's 14 × 14 "filters" keep XNNPACK). */
 const MAX_TAPS = 25;
-/** Inputs with fewer channels keep XNNPACK: the loop's pass over the channels is too short (one channel: 2.5 against 1.3 ms). */
+/**
+ * Inputs with fewer channels keep XNNPACK on one thread: the loop's pass over the channels is too
+ * short (one channel: 15.0 against 12.4 ms on 1,000 images of 28 × 28 → 16, the same bits). Where
+ * the heap helper takes half of the images and XNNPACK runs alone, the loop takes them too.
+ */
 const MIN_CHANNELS = 8;
 
 interface ConvAttrs {
@@ -40,9 +46,12 @@ export function loopConvInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: Con
     return null;
   }
   const { outChannels, filterHeight, filterWidth, batchSize, outHeight, outWidth, inChannels } = info;
-  if (outChannels % 8 !== 0 || inChannels < MIN_CHANNELS || filterHeight * filterWidth > MAX_TAPS || batchSize * outHeight * outWidth === 0) return null;
+  if (outChannels % 8 !== 0 || filterHeight * filterWidth > MAX_TAPS || batchSize * outHeight * outWidth === 0) return null;
   const macs = batchSize * outHeight * outWidth * outChannels * filterHeight * filterWidth * inChannels;
-  if (threaded && macs > THREADED_GEMM_MACS && !heapHelperSplitsConvolution(batchSize, macs)) return null;
+  const split = heapHelperSplitsConvolution(batchSize, macs);
+  // Few channels: the loop on two threads (the helper taking half the images) beats XNNPACK on one.
+  if (inChannels < MIN_CHANNELS && (threaded || !split)) return null;
+  if (threaded && macs > THREADED_GEMM_MACS && !split) return null;
   return info;
 }
 
@@ -71,14 +80,14 @@ function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias
 export const installWasmConv = once((): void => {
   replaceWasmKernel('Conv2D', (original) => (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const info = loopsSetAside() ? null : loopConvInfo(x, filter, args.attrs as unknown as ConvAttrs, isThreadedHeap(args.backend));
+    const info = loopsSetAside() ? null : loopConvInfo(x, filter, args.attrs as unknown as ConvAttrs, xnnpackSplits(args.backend));
     return (info && runConv(args.backend, x, filter, null, false, info)) ?? original.kernelFunc(args);
   });
   replaceWasmKernel('FusedConv2D', (original) => (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as ConvAttrs;
     const act = attrs.activation ?? 'linear';
-    const info = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') && !loopsSetAside() ? loopConvInfo(x, filter, attrs, isThreadedHeap(args.backend)) : null;
+    const info = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') && !loopsSetAside() ? loopConvInfo(x, filter, attrs, xnnpackSplits(args.backend)) : null;
     return (x && filter && info && isColumnBias(bias, info.outChannels) && runConv(args.backend, x, filter, bias ?? null, act === 'relu', info)) || original.kernelFunc(args);
   });
 });

@@ -8,14 +8,16 @@
  *  - large ones: XNNPACK packs b again whenever b is a new tensor (every step of training or of an
  *    attack), and the loop, a 4 × 8 block of outputs per pass over the depth, runs at 22–37 GFLOP/s
  *    against XNNPACK's 18–30 (e.g. 4096 × 144 × 32: 1.0 against 1.5 ms).
- * On the threaded build XNNPACK splits a product over the threads, and waking them costs 10–50 µs:
- * there the loop takes the products up to THREADED_GEMM_MACS, which one thread does sooner, and
- * XNNPACK the rest. A transposed b is read in place when a has few rows and is transposed first
+ * Where XNNPACK runs a pool of more than one thread (heapLanes.ts xnnpackThreads: three threads or
+ * more) it splits a product over them, and waking them costs 10–50 µs: there the loop takes the
+ * products up to THREADED_GEMM_MACS, which one thread does sooner, and XNNPACK the rest. On two
+ * threads the loop takes every product and the heap helper half the rows of large ones. A transposed b is read in place when a has few rows and is transposed first
  * otherwise (the loop loads four of b's columns at once only when they are contiguous).
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapSimd, isThreadedHeap, type WasmHeap } from './heapSimd';
+import { heapSimd, xnnpackSplits, type WasmHeap } from './heapSimd';
 import { once, replaceWasmKernel, swapLastTwo, wasmKernel } from './kernels';
+import { splitRows } from './heapLanes';
 
 /** On the threaded build, products up to this many multiply-adds (over the batch) take the loop: about where 2 threads of XNNPACK catch up with it. */
 export const THREADED_GEMM_MACS = 1 << 17;
@@ -56,9 +58,8 @@ export function gemmProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
 }
 
 /**
- * Whether the loop should take this product: always on one thread, only small ones on the threaded
- * build. (Splitting large ones by rows with the heap helper, heapLanes.ts, was slower than
- * XNNPACK's own threads here: split-40k on 2 threads 0.65–0.74 s against 0.56–0.66 s.)
+ * Whether the loop should take this product: always, unless XNNPACK splits products over a pool
+ * of its own (`threaded`), which then takes the large ones.
  */
 export function takesGemm(p: Product, threaded: boolean): boolean {
   return !threaded || p.batch * p.rows * p.depth * p.cols <= THREADED_GEMM_MACS;
@@ -88,7 +89,9 @@ function runGemm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.
     const bSize = 4 * depth * cols;
     const oSize = 4 * rows * cols;
     for (let n = 0; n < p.batch; n++) {
-      simd.gemm(pa + (p.aBatch === 1 ? 0 : n * aSize), pb + (p.bBatch === 1 ? 0 : n * bSize), pBias, po + n * oSize, rows, depth, cols, sam, sak, sbk, sbn, flags);
+      const [a0, b0, o0] = [pa + (p.aBatch === 1 ? 0 : n * aSize), pb + (p.bBatch === 1 ? 0 : n * bSize), po + n * oSize];
+      // Rows are independent: the heap helper takes half of a large product's (heapLanes.ts).
+      splitRows(simd, rows, rows * depth * cols, (first, end) => [{ kernel: 'gemm', args: [a0 + first * sam, b0, pBias, o0 + 4 * first * cols, end - first, depth, cols, sam, sak, sbk, sbn, flags] }]);
     }
     return out;
   } finally {
@@ -126,7 +129,7 @@ export const installWasmGemm = once((): void => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const p = gemmProduct(a, b, transposeA, transposeB);
-    const out = p && !disabled && takesGemm(p, isThreadedHeap(args.backend)) ? runGemm(args.backend, a, b, null, false, p, transposeA, transposeB) : null;
+    const out = p && !disabled && takesGemm(p, xnnpackSplits(args.backend)) ? runGemm(args.backend, a, b, null, false, p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
   replaceWasmKernel('_FusedMatMul', (original) => (args) => {
@@ -134,7 +137,7 @@ export const installWasmGemm = once((): void => {
     const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
     const act = activation ?? 'linear';
     const p = a && b && !preluActivationWeights && (act === 'linear' || act === 'relu') ? gemmProduct(a, b, transposeA, transposeB) : null;
-    const out = a && b && p && isColumnBias(bias, p.cols) && !disabled && takesGemm(p, isThreadedHeap(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
+    const out = a && b && p && isColumnBias(bias, p.cols) && !disabled && takesGemm(p, xnnpackSplits(args.backend)) ? runGemm(args.backend, a, b, bias ?? null, act === 'relu', p, transposeA, transposeB) : null;
     return out ?? original.kernelFunc(args);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { HeapSimd } from '../../src/core/heapSimdKernels';
-import { type HeapHelperInit, heapHelperSplitsConvolution, setHeapHelperStarter, withHelper } from '../../src/core/heapLanes';
+import { type HeapHelperInit, computeThreads, heapHelperSplitsConvolution, heapHelperSplitsRows, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
 
 // The control block's slots, as heapLanes.ts lays them out.
 const SEQ = 0;
@@ -18,7 +18,7 @@ const BIG = 1 << 24; // bytes: above the element-wise threshold (8 MiB)
 function recorder() {
   const calls: number[][] = [];
   const record = (...a: number[]) => void calls.push(a);
-  const simd = { reluMask: record, signStep: record, reluBox: record, grad2x2: record, maxPool2x2: record, col2im: record, conv: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
+  const simd = { gemm: record, reluMask: record, signStep: record, reluBox: record, grad2x2: record, maxPool2x2: record, col2im: record, conv: record, biasAdd: record, columnSums: record, tapRows: record } as unknown as HeapSimd;
   return { simd, calls };
 }
 
@@ -130,4 +130,58 @@ test('a convolution splits by images from 128 of them, the helper\'s half readin
     withHelper(simd, sharedMemory(), 200);
     expect([heapHelperSplitsConvolution(200, 1 << 26), heapHelperSplitsConvolution(64, 1 << 26), heapHelperSplitsConvolution(200, 1 << 10)]).toEqual([splits, false, false]);
   }
+});
+
+test('a sequence of calls (a whole MLP pass) runs as two lanes: each list in order, the helper\'s on the caller when it is not there or too long to post', () => {
+  const { simd, calls } = recorder();
+  setHeapHelperStarter(() => {}); // started, never ready
+  const split = withHelper(simd, sharedMemory());
+  const gemm = (a: number) => ({ kernel: 'gemm' as const, args: [a, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] });
+  const mask = (g: number) => ({ kernel: 'reluMask' as const, args: [g, g + 1, g, 64] });
+  split.lanes!([gemm(100), mask(200)], [gemm(300), mask(400)]);
+  expect(calls).toEqual([gemm(100).args, mask(200).args, gemm(300).args, mask(400).args]);
+  // 20 products are 281 numbers, more than the control block holds: the caller runs both lists.
+  calls.length = 0;
+  const long = Array.from({ length: 20 }, (_, i) => gemm(i));
+  split.lanes!([mask(1)], long);
+  expect(calls).toEqual([mask(1).args, ...long.map((c) => c.args)]);
+  // Without a helper set up, the module has no lanes at all.
+  setHeapHelperStarter(null);
+  expect(withHelper(simd, sharedMemory()).lanes).toBeUndefined();
+});
+
+test('splitRows: the first lane takes rows up to the largest multiple of four at most half, the second the rest; small or helper-less jobs run whole', () => {
+  const { simd, calls } = recorder();
+  const rowsOf = (first: number, end: number) => [{ kernel: 'gemm' as const, args: [first, end, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }];
+  // No helper: one call over all rows.
+  splitRows(simd, 1000, 1 << 26, rowsOf);
+  expect(calls).toEqual([[0, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
+  const { split } = readyHelper(simd);
+  expect(heapHelperSplitsRows(1 << 26)).toBe(true);
+  expect(heapHelperSplitsRows(1 << 10)).toBe(false);
+  // The stand-in helper never claims: after its timeout the caller runs the helper's lane, which shows the cut.
+  calls.length = 0;
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  expect(calls.map((c) => c.slice(0, 2))).toEqual([
+    [0, 512],
+    [512, 1030],
+  ]);
+  // Below 64 rows or 2^22 multiply-adds: whole, on the caller.
+  calls.length = 0;
+  splitRows(split, 63, 1 << 26, rowsOf);
+  splitRows(split, 1000, 1 << 20, rowsOf);
+  expect(calls.map((c) => c.slice(0, 2))).toEqual([
+    [0, 63],
+    [0, 1000],
+  ]);
+});
+
+test('two threads are XNNPACK alone on the caller and the heap helper; more threads are all XNNPACK\'s', () => {
+  expect([1, 2, 3, 8].map(xnnpackThreads)).toEqual([1, 1, 3, 8]);
+  setHeapHelperStarter(() => {}, 2);
+  expect(computeThreads(1)).toBe(2);
+  setHeapHelperStarter(() => {}, 4);
+  expect(computeThreads(4)).toBe(4);
+  setHeapHelperStarter(null);
+  expect(computeThreads(1)).toBe(1);
 });

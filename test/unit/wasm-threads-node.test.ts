@@ -18,9 +18,10 @@ function probe(threads: number): { backend: string; threads: number; helperJobs:
 }
 
 describe('wasm threads in Node', () => {
-  test('two threads give the same bits as one, for a CNN gradient, the element-wise heap kernels and a large convolution (the heap helper taking half of each) and a matrix product', () => {
+  test('two and three threads give the same bits as one, for a CNN gradient, the element-wise heap kernels, convolutions (the heap helper taking half of each on 2), a matrix product and an MLP\'s logits and input gradients', () => {
     const one = probe(1);
     const two = probe(2);
+    const three = probe(3);
     expect(one.backend).toBe('wasm');
     expect(two.backend).toBe('wasm');
     expect(one.threads).toBe(1);
@@ -34,8 +35,13 @@ describe('wasm threads in Node', () => {
     expect(two.grad).toEqual(one.grad);
     expect(two.product).toEqual(one.product);
     // The element-wise kernels and a convolution over 128 images, split by the helper on 2 threads.
-    expect(two.elementwise).toHaveLength(5);
+    expect(two.elementwise).toHaveLength(9);
     expect(two.elementwise).toEqual(one.elementwise);
+    // Three threads: XNNPACK's pool (capped at the machine's cores, 2 here) splits the large products and convolutions itself.
+    expect(three.threads).toBeGreaterThanOrEqual(2);
+    expect(three.grad).toEqual(one.grad);
+    expect(three.product).toEqual(one.product);
+    expect(three.elementwise).toEqual(one.elementwise);
     expect([one.convSplit, two.convSplit]).toEqual([false, true]);
   }, 120_000);
 });

@@ -13,6 +13,9 @@ import { heapHelperJobs, heapHelperReady } from '../../src/core/heapLanes';
 import { wasmThreadCount, withWasmThreads } from '../../src/cli/wasmThreads';
 import { reluMask, signStep } from '../../src/core/wasmAttackSteps';
 import { reluBox } from '../../src/core/verify/reluBox';
+import { createMlp } from '../../src/core';
+import { GradientSession, crossEntropy } from '../../src/core/attacks/common';
+import { logits } from '../../src/core/models/forward';
 
 const threads = Number(process.argv[2]);
 await withWasmThreads(threads, () => selectBackend('wasm', ['wasm']));
@@ -37,6 +40,16 @@ const box = reluBox(g, tf.abs(h))!;
 const helperBefore = heapHelperJobs();
 const conv = tf.conv2d(tf.randomNormal([128, 14, 14, 16], 0, 1, 'float32', 8) as tf.Tensor4D, tf.randomNormal([3, 3, 16, 32], 0, 0.1, 'float32', 9) as tf.Tensor4D, 1, 'same');
 const convSplit = heapHelperJobs() > helperBefore;
+// One input channel, with a bias, a ReLU and ±0, ±∞ and NaN in the input.
+const plane = tf.randomNormal([256, 28, 28, 1], 0, 1, 'float32', 10).dataSync() as Float32Array;
+[0, -0, Infinity, -Infinity, NaN].forEach((v, i) => plane.fill(v, 1000 * i + 7, 1000 * i + 9));
+const oneChannel = tf.fused.conv2d({ x: tf.tensor4d(plane, [256, 28, 28, 1]), filter: tf.randomNormal([3, 3, 1, 16], 0, 0.3, 'float32', 11) as tf.Tensor4D, strides: 1, pad: 'same', bias: tf.randomNormal([16], 0, 0.1, 'float32', 12), activation: 'relu' });
+// The 2-D MLP's logits and cross-entropy input gradient over 8,195 points (the split's rows).
+const mlp = createMlp({ inputDim: 2, numClasses: 3, seed: 13 });
+const points = tf.randomUniform([8195, 2], -2, 2, 'float32', 14);
+const pointLabels = tf.tensor1d(Array.from({ length: 8195 }, (_, i) => i % 3), 'int32');
+const session = new GradientSession(mlp, crossEntropy);
+const mlpGrads = [0, 1].map(() => session.grad(points, pointLabels));
 /** FNV-1a over the float32 bits: the element-wise outputs are too long to print. */
 const hash = async (t: tf.Tensor) => {
   let h = 2166136261;
@@ -44,4 +57,4 @@ const hash = async (t: tf.Tensor) => {
   return h;
 };
 const bits = async (t: tf.Tensor) => Array.from(new Uint32Array((await t.data<'float32'>()).slice().buffer));
-console.log(JSON.stringify({ backend: tf.getBackend(), threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv)], convSplit }));
+console.log(JSON.stringify({ backend: tf.getBackend(), threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv), await hash(oneChannel), await hash(logits(mlp, points)), await hash(mlpGrads[0]), await hash(mlpGrads[1])], convSplit }));

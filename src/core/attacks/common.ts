@@ -4,7 +4,8 @@
  * is batched: one call handles a whole batch of inputs on the device.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type DenseStep, denseChain, isTaped, logits as modelLogits } from '../models/forward';
+import { type DenseStep, denseChain, logits as modelLogits } from '../models/forward';
+import { isTaped } from '../tape';
 import { type LogitGradient, denseInputGradient } from './denseGradient';
 import { signStep } from '../wasmAttackSteps';
 
@@ -177,6 +178,22 @@ export class GradientSession {
       const { grad, logits } = denseInputGradient(hand.chain, x, labels, this.objective.logitGradient!, hand.transposed);
       return { value: this.objective(logits, labels), grad, logits };
     }
+    return this.taped(x, labels, true) as { value: tf.Tensor1D; grad: tf.Tensor; logits: tf.Tensor2D };
+  }
+
+  /**
+   * Input gradient and logits, without the objective's value: the steps that only look at the
+   * logits skip its kernels (on the 2-D MLP by hand, a log-softmax and four more kernels a step).
+   */
+  gradAndLogits(x: tf.Tensor, labels: tf.Tensor1D): { grad: tf.Tensor; logits: tf.Tensor2D } {
+    const hand = this.byHand();
+    if (hand) return denseInputGradient(hand.chain, x, labels, this.objective.logitGradient!, hand.transposed);
+    const { grad, logits } = this.taped(x, labels, false);
+    return { grad, logits };
+  }
+
+  /** The gradient by tape, with the logits and (if `keepValue`) the objective's value kept. */
+  private taped(x: tf.Tensor, labels: tf.Tensor1D, keepValue: boolean): { value: tf.Tensor1D | null; grad: tf.Tensor; logits: tf.Tensor2D } {
     let value: tf.Tensor1D | null = null;
     let out: tf.Tensor2D | null = null;
     const objective = this.objective;
@@ -184,12 +201,12 @@ export class GradientSession {
       tf.grad((xx: tf.Tensor) => {
         const z = modelLogits(this.model, xx);
         const v = objective(z, labels);
-        value = tf.keep(v);
+        if (keepValue) value = tf.keep(v);
         out = tf.keep(z);
         return tf.sum(v);
       })(x),
     );
-    return { value: value!, grad, logits: out! };
+    return { value, grad, logits: out! };
   }
 
   dispose(): void {

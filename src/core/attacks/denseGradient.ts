@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStep } from '../models/forward';
 import { reluMask } from '../wasmAttackSteps';
+import { type ChainLayer, denseBackward, denseForward, takesDenseChain } from '../wasmDenseChain';
 
 /**
  * An objective's gradient in the logits, dz = ∂(Σ value)/∂z, in closed form (attacks/common.ts
@@ -28,8 +29,18 @@ export type LogitGradient = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Ten
  */
 export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, labels: tf.Tensor1D, logitGradient: LogitGradient, transposed?: readonly tf.Tensor2D[]): { grad: tf.Tensor; logits: tf.Tensor2D } {
   return tf.tidy(() => {
+    const flat = (x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1])) as tf.Tensor2D;
+    // On WASM each pass is one kernel, split by rows over two threads where a helper runs (wasmDenseChain.ts).
+    const layers: ChainLayer[] = chain.map((s) => ({ kernel: s.kernel, bias: s.bias, relu: s.activation === 'relu' }));
+    if (chain.every((s) => s.activation !== 'tanh') && takesDenseChain(flat, layers)) {
+      const outputs = denseForward(flat, layers, true);
+      const logits = outputs[outputs.length - 1];
+      const kernelsT = transposed ?? chain.map((s) => tf.transpose(s.kernel));
+      const g = denseBackward(logitGradient(logits, labels), kernelsT, outputs, layers.map((l) => l.relu));
+      return { grad: x.rank === 2 ? g : tf.reshape(g, x.shape), logits };
+    }
     // The layers' outputs, from the (flattened) input.
-    const outputs: tf.Tensor2D[] = [(x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1])) as tf.Tensor2D];
+    const outputs: tf.Tensor2D[] = [flat];
     for (const { kernel, bias, activation } of chain) {
       const h = outputs[outputs.length - 1];
       const z = activation === 'tanh' ? tf.tanh(tf.fused.matMul({ a: h, b: kernel, bias })) : tf.fused.matMul({ a: h, b: kernel, bias, activation });

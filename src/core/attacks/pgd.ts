@@ -122,10 +122,10 @@ export function* rememberingSteps(
   try {
     for (let s = 0; s < steps; s++) {
       const xAdv = held.get('xAdv');
-      const { value, grad, logits } = grads.valueAndGrad(xAdv, labels);
+      const { grad, logits } = grads.gradAndLogits(xAdv, labels);
       remember(xAdv, logits);
       const next = ascent.apply(xAdv, grad, alpha);
-      tf.dispose([value, grad, logits]);
+      tf.dispose([grad, logits]);
       held.set('xAdv', next);
       yield;
     }

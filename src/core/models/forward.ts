@@ -13,11 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { OVERFLOW_SAFE_BOUND, chainMagnitudeBound } from './magnitudeBound';
+import { type ChainLayer, denseForward, takesDenseChain } from '../wasmDenseChain';
+import { isTaped } from '../tape';
 
-/** True while a gradient tape records: ops here will be differentiated, so fused kernels and in-place shortcuts are avoided. */
-export function isTaped(): boolean {
-  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
-}
 
 interface ChainTensor {
   sourceLayer: tf.layers.Layer;
@@ -172,13 +170,25 @@ export async function finiteMaxAbs(x: tf.Tensor): Promise<number> {
   }
 }
 
+/** The dense layers from plan[start] on, up to the first that is not a ReLU or linear one. */
+function fusedRun(plan: readonly ForwardStep[], start: number): ChainLayer[] {
+  const run: ChainLayer[] = [];
+  for (let i = start; i < plan.length; i++) {
+    const step = plan[i];
+    if (step.kind !== 'dense' || step.activation === 'tanh') break;
+    run.push({ kernel: step.layer.kernel!.read() as tf.Tensor2D, bias: step.layer.bias ? (step.layer.bias.read() as tf.Tensor1D) : undefined, relu: step.activation === 'relu' });
+  }
+  return run;
+}
+
 /** The forward pass (no tidy); `watch` sees each step's values before an activation. */
 function run(model: tf.LayersModel, x: tf.Tensor, watch?: (t: tf.Tensor) => void): tf.Tensor2D {
   const plan = forwardPlan(model);
   if (!plan) return (model.outputs.length > 1 ? classifierView(model) : model).apply(x, { training: false }) as tf.Tensor2D;
   const taped = isTaped();
   let h = x;
-  for (const step of plan) {
+  for (let i = 0; i < plan.length; i++) {
+    const step = plan[i];
     if (step.kind === 'flatten') {
       h = tf.reshape(h, [h.shape[0], -1]);
       continue;
@@ -192,6 +202,13 @@ function run(model: tf.LayersModel, x: tf.Tensor, watch?: (t: tf.Tensor) => void
     const kernel = layer.kernel!.read();
     const bias = layer.bias ? layer.bias.read() : undefined;
     if (!taped && !watch && activation !== 'tanh') {
+      // A run of such layers is one kernel on WASM (wasmDenseChain.ts), with the same numbers.
+      const run = fusedRun(plan, i);
+      if (run.length > 1 && takesDenseChain(h, run)) {
+        h = denseForward(h as tf.Tensor2D, run, false);
+        i += run.length - 1;
+        continue;
+      }
       h = tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation });
       continue;
     }

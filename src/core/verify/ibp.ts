@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Activation, applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
-import { finiteRows, isTaped } from '../models/forward';
+import { finiteRows } from '../models/forward';
+import { isTaped } from '../tape';
 import { reluBox } from './reluBox';
 import { checkVerifyEps } from './verifyRanges';
 

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapSimd, type WasmHeap } from '../heapSimd';
-import { isTaped } from '../models/forward';
+import { isTaped } from '../tape';
 
 const RELU_BOX = 'WorkbenchReluBox';
 
