@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { computeThreads, setHeapHelperStarter, xnnpackThreads } from '../core/heapLanes';
+import { computeThreads, heapHelperReady, setHeapHelperStarter, xnnpackThreads } from '../core/heapLanes';
 
 /** tfjs's build creates 8 pthreads at start; XNNPACK can use them all, with the calling thread. */
 export const MAX_WASM_THREADS = 8;
@@ -93,4 +93,16 @@ export function wasmThreadCount(): number {
   } catch {
     return 1;
   }
+}
+
+/**
+ * Starts the heap helper (with a first call into the heap module) and waits until it says it is
+ * ready, up to `timeoutMs`; whether it is. Calls before then run on one thread, so a benchmark waits
+ * here before timing anything. Immediate on one thread.
+ */
+export async function heapHelperStarted(timeoutMs = 20_000): Promise<boolean> {
+  if (wasmThreadCount() < 2) return true;
+  tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])).dataSync());
+  for (let waited = 0; !heapHelperReady() && waited < timeoutMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return heapHelperReady();
 }
