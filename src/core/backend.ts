@@ -19,6 +19,7 @@ import { installWasmGather } from './wasmGather';
 import { installWasmSlice } from './wasmSlice';
 import { installWasmGemm } from './wasmGemm';
 import { installWasmDenseChain } from './wasmDenseChain';
+import { installWasmSelectRows } from './wasmSelectRows';
 import { installWasmConv } from './wasmConv';
 import { installWasmReluBox } from './verify/reluBox';
 import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
@@ -61,6 +62,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmMatMulFastPath();
       installWasmGemm();
       installWasmDenseChain();
+      installWasmSelectRows();
       installWasmConv();
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();

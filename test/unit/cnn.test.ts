@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { Rng, TRAIN_DEFAULTS, createMlp, crossEntropy, logits, modelFromArtifacts, modelToArtifacts, pgd, train } from '../../src/core';
 import { createCnn } from '../../src/core/models/cnn';
 import { Normalize } from '../../src/core/models/normalize';
-import { expandMask } from '../../src/core/attacks/common';
+import { expandMask } from '../../src/core/wasmSelectRows';
 import { maxPoolGradInto, maxPoolGradLoop } from '../../src/core/wasmMaxPool';
 import { withTfjsKernels } from '../../src/core/wasmGemm';
 import { type HeapSimd } from '../../src/core/heapSimd';

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { crossEntropy, selectBackend } from '../../src/core';
-import { expandMask, inputGradient } from '../../src/core/attacks/common';
+import { inputGradient } from '../../src/core/attacks/common';
+import { expandMask } from '../../src/core/wasmSelectRows';
 import { createCnn } from '../../src/core/models/cnn';
 import { useNodeWebgpu } from '../../bench/webgpuNode';
 

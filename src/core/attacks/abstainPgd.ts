@@ -25,7 +25,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
 import { logits as modelLogits } from '../models/forward';
-import { type ThreatModel, expandMask, randomStart } from './common';
+import { type ThreatModel, randomStart } from './common';
+import { selectRows } from '../wasmSelectRows';
 import type { Box } from './config';
 import { effectiveStepSize, pgdProblems, rememberingSteps } from './pgd';
 import { type Attack, type RunControl, type Steps, Held, attackWith, checkAttackSettings, intAtLeast, numLogitsOf, runSteps } from './runner';
@@ -127,7 +128,7 @@ function* oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, allowed: t
       const [h, a] = tf.tidy(() => {
         const now = successOf(z, allowed);
         const first = tf.greater(tf.mul(now, tf.sub(1, hit)), 0.5) as tf.Tensor1D;
-        return [tf.maximum(hit, now), tf.where(expandMask(first, x), xa, held.get('hitAt'))];
+        return [tf.maximum(hit, now), selectRows(first, xa, held.get('hitAt'))];
       });
       held.set('hit', h);
       held.set('hitAt', a);
@@ -137,7 +138,7 @@ function* oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, allowed: t
     const z = held.set('z', tf.tidy(() => modelLogits(model, xAdv)));
     remember(xAdv, z);
     const hit = held.take<tf.Tensor1D>('hit');
-    const point = tf.tidy(() => tf.where(expandMask(tf.greater(hit, 0.5) as tf.Tensor1D, x), held.get('hitAt'), xAdv));
+    const point = tf.tidy(() => selectRows(tf.greater(hit, 0.5) as tf.Tensor1D, held.get('hitAt'), xAdv));
     return { point, success: hit, value: objective(z) };
   } finally {
     held.dispose();
@@ -170,7 +171,7 @@ export function* abstainPgdSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
         const score = tf.add(tf.mul(cs, tf.sub(1, bs)), tf.mul(neither, tf.cast(tf.greater(cv, bv), 'float32')));
         const better = tf.greater(score, 0.5) as tf.Tensor1D;
         return {
-          point: tf.where(expandMask(better, x), cp, bp),
+          point: selectRows(better, cp, bp),
           success: tf.where(better, cs, bs) as tf.Tensor1D,
           value: tf.where(better, cv, bv) as tf.Tensor1D,
         };

@@ -31,7 +31,8 @@ import { deriveSeed } from '../random';
 import { modelHeads, twoHeadOutputs } from '../models/heads';
 import { logRConFromOutputs } from '../metrics/rejectorScores';
 import { rrBcePerExample } from '../training/rconRejection';
-import { type ThreatModel, crossEntropy, expandMask, project, randomStart, steepestDirection } from './common';
+import { type ThreatModel, crossEntropy, project, randomStart, steepestDirection } from './common';
+import { selectRows } from '../wasmSelectRows';
 import { ADAPTIVE_LABELS, ADAPTIVE_OBJECTIVES, type AdaptiveObjective } from './config';
 import { effectiveStepSize, pgdProblems } from './pgd';
 import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, runSteps } from './runner';
@@ -143,7 +144,7 @@ export function* adaptiveSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor
           ) as tf.Tensor1D;
           const pick = <T extends tf.Tensor>(cv: T, cur: T) => tf.where(better, cv, cur) as T;
           return [
-            tf.where(expandMask(better, x), cand, held.get('best')),
+            selectRows(better, cand, held.get('best')),
             // tf.where on bool tensors corrupts memory on the wasm backend: pick the flags as int32.
             { fooled: tf.cast(pick(tf.cast(c.fooled, 'int32'), tf.cast(b.fooled, 'int32')), 'bool') as tf.Tensor1D, logRCon: pick(c.logRCon, b.logRCon), value: pick(c.value, b.value) },
           ] as const;

@@ -19,12 +19,12 @@ import { deriveSeed } from '../random';
 import {
   type ThreatModel,
   crossEntropy,
-  expandMask,
   project,
   randomStart,
   steepestDirection,
   GradientSession,
 } from './common';
+import { selectRows } from '../wasmSelectRows';
 import { type Attack, type Steps, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 import { bestOfRestarts } from './pgd';
 
@@ -108,12 +108,12 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
       const { value, grad, logits } = grads.valueAndGrad(xNew, y);
       const fooled = tf.tidy(() => tf.notEqual(tf.argMax(logits, 1), yInt));
       logits.dispose();
-      set('xBestAdv', tf.tidy(() => tf.where(expandMask(fooled as tf.Tensor1D, x), xNew, state.xBestAdv)));
+      set('xBestAdv', selectRows(fooled as tf.Tensor1D, xNew, state.xBestAdv));
       set('everFooled', tf.logicalOr(state.everFooled, fooled));
       fooled.dispose();
       const improved = tf.greater(value, state.lossBest) as tf.Tensor1D;
-      set('xBest', tf.tidy(() => tf.where(expandMask(improved, x), xNew, state.xBest)));
-      set('gradBest', tf.tidy(() => tf.where(expandMask(improved, x), grad, state.gradBest)));
+      set('xBest', selectRows(improved, xNew, state.xBest));
+      set('gradBest', selectRows(improved, grad, state.gradBest));
       set('lossBest', tf.maximum(value, state.lossBest));
       improved.dispose();
       set('increases', tf.tidy(() => tf.add(state.increases, tf.cast(tf.greater(value, state.loss), 'float32'))));
@@ -125,12 +125,10 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
           const cond2 = tf.logicalAnd(tf.logicalNot(state.reducedAtCheck), tf.greaterEqual(state.lossBestAtCheck, state.lossBest));
           return tf.logicalOr(cond1, cond2) as tf.Tensor1D;
         });
-        const mask = expandMask(reduce, x);
         // The step is one number per input: select with the mask in the step's own shape.
         set('step', tf.tidy(() => tf.where(tf.reshape(reduce, state.step.shape), tf.div(state.step, 2), state.step)));
-        set('xAdv', tf.tidy(() => tf.where(mask, state.xBest, xNew)));
-        set('grad', tf.tidy(() => tf.where(mask, state.gradBest, grad)));
-        mask.dispose();
+        set('xAdv', selectRows(reduce, state.xBest, xNew));
+        set('grad', selectRows(reduce, state.gradBest, grad));
         xNew.dispose();
         grad.dispose();
         set('reducedAtCheck', reduce);
@@ -145,7 +143,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D, opts: A
       }
       yield;
     }
-    return tf.tidy(() => tf.where(expandMask(state.everFooled as tf.Tensor1D, x), state.xBestAdv, state.xBest));
+    return selectRows(state.everFooled as tf.Tensor1D, state.xBestAdv, state.xBest);
   } finally {
     for (const t of Object.values(state)) t.dispose();
     yInt.dispose();

@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import { AscentStep, GradientSession, type Objective, type ThreatModel, crossEntropy, expandMask, project, randomStart } from './common';
+import { AscentStep, GradientSession, type Objective, type ThreatModel, crossEntropy, project, randomStart } from './common';
+import { selectRows } from '../wasmSelectRows';
 import { logits as modelLogits } from '../models/forward';
 import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 
@@ -85,7 +86,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
       const everFooled = held.get<tf.Tensor1D>('everFooled');
       const [f, e] = tf.tidy(() => {
         const now = tf.logicalAnd(tf.notEqual(tf.argMax(z, 1), yInt), tf.logicalNot(everFooled)) as tf.Tensor1D;
-        return [tf.where(expandMask(now, x), xa, held.get('fooledAt')), tf.logicalOr(everFooled, now)];
+        return [selectRows(now, xa, held.get('fooledAt')), tf.logicalOr(everFooled, now)];
       });
       held.set('fooledAt', f);
       held.set('everFooled', e);
@@ -95,7 +96,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
     const finalLogits = tf.tidy(() => modelLogits(model, xAdv));
     remember(xAdv, finalLogits);
     finalLogits.dispose();
-    return tf.tidy(() => tf.where(expandMask(held.get<tf.Tensor1D>('everFooled'), x), held.get('fooledAt'), xAdv));
+    return selectRows(held.get<tf.Tensor1D>('everFooled'), held.get('fooledAt'), xAdv);
   } finally {
     held.dispose();
   }
@@ -183,7 +184,7 @@ export function takeBetter(
       tf.logicalAnd(b.fooled, tf.logicalNot(a.fooled)),
       tf.logicalAnd(tf.equal(b.fooled, a.fooled), tf.greater(b.value, a.value)),
     ) as tf.Tensor1D;
-    return tf.where(expandMask(better, current), candidate, current);
+    return selectRows(better, candidate, current);
   });
 }
 
