@@ -37,9 +37,9 @@ export function threadsProblem(flag: string, count: number, given: string = Stri
 
 /**
  * The CLI's --threads (args.ts sets it; session.ts starts the backend with it). One by default:
- * the threads pay on large batches (a CNN attack, certification) but cost their synchronisation on
- * small ones (a verify run with --batch 4 took 13.6 s on 2 threads against 10.6 s on 1 here), and
- * far more when other processes hold the cores.
+ * the threads pay on large batches (a CNN attack, certification) but not on small ones (a verify
+ * run with --batch 4 took 14–18 s on 1 thread and 17–21 s on 2 here), and cost time when other
+ * processes hold the cores.
  */
 export const cliThreads = { count: 1 };
 
