@@ -5,12 +5,12 @@
  * `gemm` and `reluMask` (heapGemmSource.ts, heapSimdSource.ts) with XNNPACK's numbers bit for bit,
  * so the values are those of the layer-by-layer kernels they replace.
  *
- * Why one kernel: on two threads tfjs splits each product over XNNPACK's threads and runs every
- * other kernel on one; each product pays the threads' wake-up, and the 2-D MLP's products
- * (8,192 × 64 × 64) gained only 1.2× from the second thread. Here, where the heap helper runs
- * (heapLanes.ts), the caller takes the first half of the rows through every layer and the helper
- * the second half, one hand-over for the whole pass: rows are independent in every call. On one
- * thread it is the same calls on the caller, one kernel instead of one a layer.
+ * Why one kernel: on two threads the heap helper (heapLanes.ts) is the second thread, and each
+ * call it takes half of pays a hand-over (its wake-up, 40–100 µs here); XNNPACK's own threads,
+ * before, gave the 2-D MLP's products (8,192 × 64 × 64) only 1.2× over one thread. Here the caller
+ * takes the first half of the rows through every layer and the helper the second half, one
+ * hand-over for the whole pass: rows are independent in every call. On one thread it is the same
+ * calls on the caller, one kernel instead of one a layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitRows } from './heapLanes';
@@ -102,14 +102,14 @@ export const installWasmDenseChain = once((): void => {
 });
 
 /**
- * Whether these kernels take a chain of these widths over `rows` rows on the active backend: WASM
- * with the heap module, float32 2-D inputs, the heap loops not set aside (withTfjsKernels), and on
- * the threaded build only where the helper splits the pass or every product is one the loop takes
- * anyway (with more than two threads XNNPACK splits large products wider). Hidden widths are
- * multiples of four (the mask's SIMD loop has no scalar tail).
+ * Whether these kernels take this chain over x's rows on the active backend: WASM with the heap
+ * module, a float32 2-D x with rows, the heap loops not set aside (withTfjsKernels), and where
+ * XNNPACK runs a pool of its own (three threads or more) only when every product is one the loop
+ * takes anyway, since XNNPACK splits large ones wider. Hidden widths are multiples of four (the
+ * mask's SIMD loop has no scalar tail).
  */
 export function takesDenseChain(x: tf.Tensor, layers: readonly ChainLayer[]): boolean {
-  if (tf.getBackend() !== 'wasm' || loopsSetAside() || x.rank !== 2 || x.dtype !== 'float32' || layers.length === 0) return false;
+  if (tf.getBackend() !== 'wasm' || loopsSetAside() || x.rank !== 2 || x.dtype !== 'float32' || x.shape[0] === 0 || layers.length === 0) return false;
   const backend = tf.backend();
   if (!heapSimd(backend)) return false;
   if (layers.some((l, i) => l.kernel.dtype !== 'float32' || (l.bias && l.bias.dtype !== 'float32') || (i > 0 && l.kernel.shape[0] % 4 !== 0))) return false;
