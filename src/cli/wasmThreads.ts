@@ -102,7 +102,9 @@ export function wasmThreadCount(): number {
  */
 export async function heapHelperStarted(timeoutMs = 20_000): Promise<boolean> {
   if (wasmThreadCount() < 2) return true;
-  tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])).dataSync());
+  const first = tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])));
+  await first.data();
+  first.dispose();
   for (let waited = 0; !heapHelperReady() && waited < timeoutMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
   return heapHelperReady();
 }
