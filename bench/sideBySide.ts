@@ -25,6 +25,16 @@ export const COMPARE_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-
 /** Cases whose logits on the inputs are compared (forward passes of an inference model). */
 const LOGIT_CHECK = new Set(['grid-forward', 'split-40k', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k', 'verify-ibp-mlp2d', 'verify-ibp-mlp784', 'verify-ibp-cnn']);
 
+/**
+ * A full collection before each of the workbench's timed runs, where Node exposes one (the
+ * scripts start it with --expose-gc). PyTorch frees a result when its last reference goes; V8
+ * frees a dead read-back array only at its next collection, so without one a run touched fresh
+ * pages for the previous runs' arrays (noise-1m's 4 MB copy: 11 ms against 0.3 ms after a
+ * collection on this VM) or paid for the collection itself (grid-forward on 2 threads: 28–31 ms
+ * against 15 ms). Null where gc is not exposed.
+ */
+const collectGarbage: (() => void) | null = (globalThis as { gc?: () => void }).gc ?? null;
+
 interface Torch {
   ask(request: Record<string, unknown>): Promise<Record<string, unknown>>;
   close(): void;
@@ -138,6 +148,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
     torchInfo = await torch.ask({ op: 'init', threads: o.threads, device: o.device });
     if (torchInfo.note) console.log(`NOTE: ${String(torchInfo.note)}`);
   }
+  if (!collectGarbage) console.log('NOTE: node runs without --expose-gc, so each of the workbench\'s runs also pays for the garbage of the runs before it (npm run bench:compare passes the flag).');
   const torchWhere = torchInfo ? String(torchInfo.device) : 'not available';
   console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)${torchInfo.blas ? `, BLAS ${String(torchInfo.blas)}` : ''}` : 'not available'}; ${o.rounds} rounds`);
 
@@ -162,6 +173,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
       await prepared.run();
       if (live) await live.ask({ op: 'run' });
       for (let r = 0; r < o.rounds; r++) {
+        collectGarbage?.();
         row.workbenchRunsMs.push(await prepared.run());
         if (live) row.torchRunsMs.push(Number((await live.ask({ op: 'run' })).ms));
         process.stderr.write(`${r ? ', ' : ''}${fmtMs(row.workbenchRunsMs[r])}${live ? ` / ${fmtMs(row.torchRunsMs[r])}` : ''}`);
@@ -199,7 +211,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(['', fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n'));
   for (const r of rows) for (const [k, v] of Object.entries(r.notes ?? {})) console.log(`${r.case}: ${k} ${v}`);
-  const report = { bench: 'compare', date: new Date().toISOString(), tfjs: tf.version.tfjs, backend, workbenchThreads: o.workbenchThreads, torch: torchInfo, rounds: o.rounds, scale: o.scale, rows };
+  const report = { bench: 'compare', date: new Date().toISOString(), tfjs: tf.version.tfjs, backend, workbenchThreads: o.workbenchThreads, torch: torchInfo, rounds: o.rounds, scale: o.scale, collectsGarbage: collectGarbage !== null, rows };
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, JSON.stringify(report, null, 2) + '\n');
   console.log(`wrote ${o.out}`);

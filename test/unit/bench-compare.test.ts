@@ -19,11 +19,14 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
   const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   try {
     const out = join(dir, 'compare.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--threads', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--threads', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['grid-forward', 'cnn-forward-1k']);
     expect(report.workbenchThreads).toBe('2');
+    // With gc exposed (as npm run bench:compare starts it) each run starts after a collection.
+    expect(report.collectsGarbage).toBe(true);
+    expect(r.stdout).not.toMatch(/without --expose-gc/);
     for (const row of report.rows) {
       expect(row.workbenchRunsMs).toHaveLength(2);
       expect(row.workbenchMs).toBeGreaterThan(0);
@@ -70,6 +73,8 @@ test('bench/gpu.ts --torch runs WebGPU and PyTorch in turns and says where PyTor
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.backend).toBe('webgpu');
+    expect(report.collectsGarbage).toBe(false);
+    expect(r.stdout).toMatch(/NOTE: node runs without --expose-gc/);
     expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['noise-1m', 'verify-ibp-mlp2d']);
     expect(report.rows[0].notes).toEqual({ 'noise drawn by': 'the WGSL kernel' });
     if (!hasTorch) {
