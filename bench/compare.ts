@@ -19,21 +19,24 @@ const here = dirname(fileURLToPath(import.meta.url));
 const USAGE = `Usage: npm run bench:compare [-- options]
 
   --cases LIST    comma-separated, from: ${COMPARE_CASES.join(', ')} (default: all)
-  --rounds N      timed runs of each side per case, taking turns, after one warm-up each (default 5)
+  --rounds N      timed runs of each side per case, taking turns (default 5)
+  --warmups N     untimed runs of each side per case before the rounds (default 3)
   --threads N     the thread count of both sides, 1 to 8 (default 1): tfjs wasm's threaded build and torch.set_num_threads
   --out FILE      the JSON report (default: bench/results/compare.json)
   --help`;
 
 async function main(): Promise<number> {
-  const values = parseCommandLine<{ cases?: string; rounds?: string; threads?: string; out?: string }>(USAGE, {
+  const values = parseCommandLine<{ cases?: string; rounds?: string; warmups?: string; threads?: string; out?: string }>(USAGE, {
     cases: { type: 'string' },
     rounds: { type: 'string' },
+    warmups: { type: 'string' },
     threads: { type: 'string' },
     out: { type: 'string' },
   });
   if (!values) return 0;
   const cases = parseList(USAGE, values.cases, COMPARE_CASES, 'case');
   const rounds = parseRepeats(USAGE, values.rounds, 5, '--rounds');
+  const warmups = parseRepeats(USAGE, values.warmups, 3, '--warmups');
   const threads = values.threads === undefined ? 1 : Number(values.threads);
   const problem = threadsProblem('--threads', threads, `"${values.threads}"`);
   if (problem) fail(USAGE, problem);
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
   return runSideBySide({
     cases,
     rounds,
+    warmups,
     threads,
     python: '/usr/bin/python3',
     script: join(here, 'torch_compare.py'),

@@ -158,6 +158,7 @@ async function main(): Promise<number> {
     return runSideBySide({
       cases,
       rounds: repeats,
+      warmups: 1,
       threads: 1,
       python: values.torch!,
       script: torchScript,

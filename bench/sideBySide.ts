@@ -3,8 +3,8 @@
  * `npm run bench:compare` (wasm in Node, PyTorch on the same CPU) and bench/gpu.ts --torch
  * (WebGPU through Dawn, PyTorch on CUDA on the same machine). For each case, the workbench's case
  * is prepared (src/core/bench/cases), its model and inputs are written to a temporary folder and
- * read by PyTorch (bench/torch_compare.py, one long-lived process), both make a warm-up run, and
- * then they take turns, one timed run each per round, so that both sides see the same machine
+ * read by PyTorch (bench/torch_compare.py, one long-lived process), both make their warm-up runs,
+ * and then they take turns, one timed run each per round, so that both sides see the same machine
  * state. Per case: both medians, the ratio workbench / PyTorch, both thread counts, and where the
  * case has logits the largest difference between the two sides' logits on the same inputs (a
  * check that both compute the same thing). Without PyTorch it says how to install it and still
@@ -26,14 +26,24 @@ export const COMPARE_CASES = ['grid-forward', 'split-40k', 'noise-1m', 'certify-
 const LOGIT_CHECK = new Set(['grid-forward', 'split-40k', 'cnn-forward-1k', 'cnn-pgd10-1k', 'trades-epoch', 'pgd-at-epoch', 'cnn-epoch-5k', 'verify-ibp-mlp2d', 'verify-ibp-mlp784', 'verify-ibp-cnn']);
 
 /**
- * A full collection before each of the workbench's timed runs, where Node exposes one (the
- * scripts start it with --expose-gc). PyTorch frees a result when its last reference goes; V8
- * frees a dead read-back array only at its next collection, so without one a run touched fresh
- * pages for the previous runs' arrays (noise-1m's 4 MB copy: 11 ms against 0.3 ms after a
- * collection on this VM) or paid for the collection itself (grid-forward on 2 threads: 28–31 ms
- * against 15 ms). Null where gc is not exposed.
+ * Frees the read-back arrays of the workbench's earlier runs before its next timed run, where
+ * Node exposes gc (npm run bench:compare starts it with --expose-gc). PyTorch frees a result when
+ * its last reference goes; V8 frees a dead array only at a full collection, so a case that reads
+ * back megabytes (noise-1m: 4 MB a run) touched fresh pages every run: 14 ms against 4.5 ms on
+ * this VM, where a first touch costs ~11 µs a page. A collection before every run would cost the
+ * others instead (a training epoch after one ran 80–170 ms slower), so it runs only when more
+ * than a mebibyte of array buffers has built up since the last one. Null where gc is not exposed.
  */
-const collectGarbage: (() => void) | null = (globalThis as { gc?: () => void }).gc ?? null;
+function deadArrayCollector(): ((force?: boolean) => void) | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  let after = 0;
+  return (force = false) => {
+    if (!force && process.memoryUsage().arrayBuffers - after <= 1 << 20) return;
+    gc();
+    after = process.memoryUsage().arrayBuffers;
+  };
+}
 
 interface Torch {
   ask(request: Record<string, unknown>): Promise<Record<string, unknown>>;
@@ -120,6 +130,8 @@ export interface CompareRow {
 export interface SideBySideOptions {
   cases: readonly string[];
   rounds: number;
+  /** Untimed runs of each side, taking turns, before the rounds. */
+  warmups: number;
   /** PyTorch's thread count. */
   threads: number;
   /** The Python that runs torch_compare.py. */
@@ -148,9 +160,10 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
     torchInfo = await torch.ask({ op: 'init', threads: o.threads, device: o.device });
     if (torchInfo.note) console.log(`NOTE: ${String(torchInfo.note)}`);
   }
-  if (!collectGarbage) console.log('NOTE: node runs without --expose-gc, so each of the workbench\'s runs also pays for the garbage of the runs before it (npm run bench:compare passes the flag).');
+  const collect = deadArrayCollector();
+  if (!collect) console.log('NOTE: node runs without --expose-gc, so a case that reads back megabytes also pays, in each run, for the arrays of the runs before it (npm run bench:compare passes the flag).');
   const torchWhere = torchInfo ? String(torchInfo.device) : 'not available';
-  console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)${torchInfo.blas ? `, BLAS ${String(torchInfo.blas)}` : ''}` : 'not available'}; ${o.rounds} rounds`);
+  console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)${torchInfo.blas ? `, BLAS ${String(torchInfo.blas)}` : ''}` : 'not available'}; ${o.warmups} warm-up(s), ${o.rounds} rounds`);
 
   const rows: CompareRow[] = [];
   for (const id of o.cases) {
@@ -169,11 +182,15 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
         const ready = await live.ask({ op: 'prepare', case: id, manifest });
         row.maxAbsDiff = typeof ready.maxAbsDiff === 'number' ? ready.maxAbsDiff : null;
       }
-      // Warm-ups, then turns.
-      await prepared.run();
-      if (live) await live.ask({ op: 'run' });
+      // Warm-ups (V8 and PyTorch both run their first passes slower: pgd-at-epoch's first three
+      // took 253, 215, 155 ms and then 141–158), then turns.
+      collect?.(true);
+      for (let w = 0; w < o.warmups; w++) {
+        await prepared.run();
+        if (live) await live.ask({ op: 'run' });
+      }
       for (let r = 0; r < o.rounds; r++) {
-        collectGarbage?.();
+        collect?.();
         row.workbenchRunsMs.push(await prepared.run());
         if (live) row.torchRunsMs.push(Number((await live.ask({ op: 'run' })).ms));
         process.stderr.write(`${r ? ', ' : ''}${fmtMs(row.workbenchRunsMs[r])}${live ? ` / ${fmtMs(row.torchRunsMs[r])}` : ''}`);
@@ -211,7 +228,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(['', fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n'));
   for (const r of rows) for (const [k, v] of Object.entries(r.notes ?? {})) console.log(`${r.case}: ${k} ${v}`);
-  const report = { bench: 'compare', date: new Date().toISOString(), tfjs: tf.version.tfjs, backend, workbenchThreads: o.workbenchThreads, torch: torchInfo, rounds: o.rounds, scale: o.scale, collectsGarbage: collectGarbage !== null, rows };
+  const report = { bench: 'compare', date: new Date().toISOString(), tfjs: tf.version.tfjs, backend, workbenchThreads: o.workbenchThreads, torch: torchInfo, rounds: o.rounds, warmups: o.warmups, scale: o.scale, collectsDeadArrays: collect !== null, rows };
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, JSON.stringify(report, null, 2) + '\n');
   console.log(`wrote ${o.out}`);

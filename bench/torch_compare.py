@@ -18,7 +18,7 @@
 # With "device": "cuda" (bench/gpu.ts --torch) the model and inputs live on the GPU, a run is timed
 # between torch.cuda.synchronize() calls, and TF32 is off (tfjs computes in float32); without CUDA
 # it runs on the CPU and says so in "note".
-import gc, json, os, sys, time
+import json, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 import numpy as np
@@ -222,7 +222,6 @@ def main():
                 state['run'] = runner(req['case'], model, inputs)
                 reply = {'ok': True, 'maxAbsDiff': diff}
             elif req['op'] == 'run':
-                gc.collect()  # as the workbench's side collects before each of its runs
                 sync()
                 t0 = time.perf_counter()
                 state['run']()

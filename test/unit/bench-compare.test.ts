@@ -19,13 +19,14 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
   const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   try {
     const out = join(dir, 'compare.json');
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--threads', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/compare.ts', '--cases', 'grid-forward,cnn-forward-1k', '--rounds', '2', '--warmups', '1', '--threads', '2', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 110_000 });
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['grid-forward', 'cnn-forward-1k']);
     expect(report.workbenchThreads).toBe('2');
-    // With gc exposed (as npm run bench:compare starts it) each run starts after a collection.
-    expect(report.collectsGarbage).toBe(true);
+    expect(report.warmups).toBe(1);
+    // With gc exposed (as npm run bench:compare starts it) dead read-back arrays are freed between runs.
+    expect(report.collectsDeadArrays).toBe(true);
     expect(r.stdout).not.toMatch(/without --expose-gc/);
     for (const row of report.rows) {
       expect(row.workbenchRunsMs).toHaveLength(2);
@@ -51,6 +52,7 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
 test('bench:compare refuses a bad option by name, with exit status 2', () => {
   for (const [args, message] of [
     [['--rounds', '0'], /--rounds must be a whole number >= 1 \(got "0"\)/],
+    [['--warmups', '0.5'], /--warmups must be a whole number >= 1 \(got "0.5"\)/],
     [['--threads', 'x'], /--threads must be a whole number from 1 to 8 \(got "x"\)/],
     [['--cases', 'nope'], /unknown case: nope; choose from grid-forward, /],
   ] as const) {
@@ -73,7 +75,7 @@ test('bench/gpu.ts --torch runs WebGPU and PyTorch in turns and says where PyTor
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.backend).toBe('webgpu');
-    expect(report.collectsGarbage).toBe(false);
+    expect(report.collectsDeadArrays).toBe(false);
     expect(r.stdout).toMatch(/NOTE: node runs without --expose-gc/);
     expect(report.rows.map((row: { case: string }) => row.case)).toEqual(['noise-1m', 'verify-ibp-mlp2d']);
     expect(report.rows[0].notes).toEqual({ 'noise drawn by': 'the WGSL kernel' });
