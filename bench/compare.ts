@@ -9,8 +9,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
-import { selectBackend } from '../src/core';
-import { heapHelperStarted, threadsProblem, wasmThreadCount, withWasmThreads } from '../src/cli/wasmThreads';
+import { heapHelperStarted, selectBackend } from '../src/core';
+import { threadsProblem, wasmThreadCount, withWasmThreads } from '../src/cli/wasmThreads';
 import { fail, parseCommandLine, parseList, parseRepeats } from './cli';
 import { COMPARE_CASES, runSideBySide } from './sideBySide';
 
@@ -41,8 +41,8 @@ async function main(): Promise<number> {
   const problem = threadsProblem('--threads', threads, `"${values.threads}"`);
   if (problem) fail(USAGE, problem);
   await withWasmThreads(threads, () => selectBackend('wasm', ['wasm']));
+  if (!(await heapHelperStarted())) process.stderr.write('note: the heap helper thread did not start, so the workbench computes on one thread\n');
   const wasmThreads = wasmThreadCount();
-  if (!(await heapHelperStarted())) process.stderr.write('note: the heap helper thread did not start; the workbench\'s own loops run on one thread\n');
   if (wasmThreads !== threads) process.stderr.write(`note: tfjs wasm runs on ${wasmThreads} thread(s), not the ${threads} asked for\n`);
   return runSideBySide({
     cases,

@@ -12,6 +12,7 @@ import { runNoiseCheck } from '../src/core/noise/noiseCheck';
 import { calibrate } from '../src/core/bench/calibration';
 import { runJob } from './jobs';
 import { computeThreads } from '../src/core/heapLanes';
+import { heapHelperStarted } from '../src/core/heapHelperStart';
 import type { BenchRow, NoiseCheckRow } from './protocol/bench';
 
 export const benchApi = {
@@ -24,6 +25,8 @@ export const benchApi = {
       try {
         for (const backend of backends) {
           const ok = (await activateBackend(backend)).ok;
+          // Nothing is timed before the heap helper runs (on two threads it is the second).
+          if (ok) await heapHelperStarted();
           const threads = ok && backend === 'wasm' ? computeThreads(getThreadsCount()) : null;
           for (const caseId of caseIds) {
             const label = BENCH_CASES.find((c) => c.id === caseId)?.label ?? caseId;

@@ -14,7 +14,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
-import { computeThreads, setHeapHelperStarter, xnnpackThreads } from '../src/core/heapLanes';
+import { computeThreads, heapHelperLost, setHeapHelperStarter, xnnpackThreads } from '../src/core/heapLanes';
+import { heapHelperStarted } from '../src/core/heapHelperStart';
 import { installDeviceNoise } from '../src/core/noise/deviceNoise';
 import { missingBackends, softwareBackends } from './softwareProbe';
 import { cancelJob } from './jobs';
@@ -91,10 +92,21 @@ const api: WorkerApi = {
     // tfjs's own default is half the cores (it assumes two hardware threads per core).
     if (plan.count > 1) setThreadsCount(xnnpackThreads(plan.count));
     // The workbench's own SIMD heap loops get a helper thread of their own (heapLanes.ts).
-    setHeapHelperStarter(plan.count > 1 ? (init) => new Worker(new URL('./heapHelper.worker.ts', import.meta.url), { type: 'module', name: 'heap helper' }).postMessage(init) : null, plan.count);
+    setHeapHelperStarter(
+      plan.count > 1
+        ? (init) => {
+            const helper = new Worker(new URL('./heapHelper.worker.ts', import.meta.url), { type: 'module', name: 'heap helper' });
+            helper.onerror = () => heapHelperLost(init);
+            helper.postMessage(init);
+          }
+        : null,
+      plan.count,
+    );
     const skipped = await softwareBackends();
     const order = BACKEND_ORDER.filter((b) => !skipped[b]);
     const choice = await selectBackend(requested, order);
+    // On two threads the second is the heap helper: "2 threads" only once it runs.
+    const helper = choice.backend === 'wasm' && plan.count > 1 ? await heapHelperStarted() : true;
     watchDevice(onEvent);
     const passedOver = Object.entries(skipped)
       .filter(([name]) => name !== requested)
@@ -104,7 +116,7 @@ const api: WorkerApi = {
       attempts: [...passedOver, ...choice.attempts],
       requestFailed: choice.requestFailed,
       wasmThreads: choice.backend === 'wasm' ? computeThreads(getThreadsCount()) : 1,
-      threadsNote: choice.backend === 'wasm' ? plan.note : null,
+      threadsNote: choice.backend !== 'wasm' ? null : helper ? plan.note : 'the second thread (a helper worker) did not start',
       maxThreads: maxThreads(),
     };
     return info;

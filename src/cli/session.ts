@@ -12,6 +12,7 @@ import {
   SPLIT_CATEGORIES,
   type TrainProgress,
   type TrainResult,
+  heapHelperStarted,
   makeDataset2d,
   runTraining,
   selectBackend,
@@ -40,8 +41,10 @@ export async function initBackend(requested: string | undefined): Promise<string
   const choice = await withWasmThreads(wanted === 'wasm' ? cliThreads.count : 1, () => selectBackend(wanted, ['wasm', 'cpu']));
   if (choice.requestFailed) status.log(`warning: backend ${choice.requestFailed}; using ${choice.backend}`);
   if (choice.backend === 'wasm') {
+    const helper = await heapHelperStarted();
     const threads = wasmThreadCount();
-    status.log(`backend wasm · ${threads} thread${threads === 1 ? '' : 's'}${threads < cliThreads.count ? ` (asked for ${cliThreads.count})` : ''}`);
+    const why = helper ? '' : ': the helper thread did not start';
+    status.log(`backend wasm · ${threads} thread${threads === 1 ? '' : 's'}${threads < cliThreads.count ? ` (asked for ${cliThreads.count}${why})` : ''}`);
   }
   return choice.backend;
 }

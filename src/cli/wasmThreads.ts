@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { computeThreads, heapHelperReady, setHeapHelperStarter, xnnpackThreads } from '../core/heapLanes';
+import { computeThreads, heapHelperLost, setHeapHelperStarter, xnnpackThreads } from '../core/heapLanes';
 
 /** tfjs's build creates 8 pthreads at start; XNNPACK can use them all, with the calling thread. */
 export const MAX_WASM_THREADS = 8;
@@ -65,7 +65,7 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
     const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
     const boot = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(HEAP_HELPER_FILE).href)}); })`;
     const helper = new Worker(boot, { eval: true, workerData: init });
-    helper.on('error', () => {});
+    helper.on('error', () => heapHelperLost(init));
     helper.unref();
   }, count);
   const createObjectURL = URL.createObjectURL;
@@ -86,25 +86,11 @@ export async function withWasmThreads<T>(count: number, start: () => Promise<T>)
   }
 }
 
-/** The thread count the wasm backend runs on (1 before it has started or on another backend). */
+/** The thread count the wasm backend runs on (1 before it has started or on another backend; on two, 1 until the heap helper is ready: heapHelperStarted). */
 export function wasmThreadCount(): number {
   try {
     return tf.getBackend() === 'wasm' ? computeThreads(getThreadsCount()) : 1;
   } catch {
     return 1;
   }
-}
-
-/**
- * Starts the heap helper (with a first call into the heap module) and waits until it says it is
- * ready, up to `timeoutMs`; whether it is. Calls before then run on one thread, so a benchmark waits
- * here before timing anything. Immediate on one thread.
- */
-export async function heapHelperStarted(timeoutMs = 20_000): Promise<boolean> {
-  if (wasmThreadCount() < 2) return true;
-  const first = tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])));
-  await first.data();
-  first.dispose();
-  for (let waited = 0; !heapHelperReady() && waited < timeoutMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
-  return heapHelperReady();
 }

@@ -11,6 +11,7 @@ export * from './settings';
 
 export { Rng, deriveSeed, mix32 } from './random';
 export { BACKEND_ORDER, type BackendName, type BackendChoice, selectBackend, activateBackend, installWasmMatMulFastPath, installCpuFallbacks, tensorCount, isBackendName } from './backend';
+export { heapHelperStarted } from './heapHelperStart';
 export { CancelledError, isCancelled, checkpoint, throwIfAborted } from './cancel';
 
 export { makeDataset2d, makeGrid2d, squareBounds, groundTruthLabels2d } from './data/synthetic2d';

@@ -145,8 +145,15 @@ export function splitRows(simd: HeapSimd, rows: number, macs: number, calls: (fi
  */
 export const xnnpackThreads = (threads: number): number => (threads === 2 ? 1 : threads);
 
-/** The threads a run computes on, from XNNPACK's pool size: xnnpackThreads's inverse where a helper is set up. */
-export const computeThreads = (pool: number): number => (pool === 1 && poolThreads === 2 ? 2 : pool);
+/**
+ * The threads a run computes on, from XNNPACK's pool size: xnnpackThreads's inverse once the
+ * helper is ready. On two threads the helper is the second, so until it is ready (or where it
+ * never starts) the run computes on one, and this says 1 (heapHelperStart.ts waits for it).
+ */
+export const computeThreads = (pool: number): number => (pool === 1 && poolThreads === 2 ? (heapHelperReady() ? 2 : 1) : pool);
+
+/** Whether helpers are to be started beside the wasm backend (a starter is set). */
+export const heapHelperWanted = (): boolean => starter !== null;
 
 /** Whether XNNPACK's own pool has more than one thread, so that it splits large products and convolutions itself. */
 export const xnnpackPoolSplits = (): boolean => poolThreads > 2;
@@ -159,6 +166,16 @@ export function heapHelperJobs(): number {
 /** Whether the last helper started in this thread is ready to take calls. */
 export function heapHelperReady(): boolean {
   return lastControl !== null && Atomics.load(lastControl, READY) === 1;
+}
+
+/** Marks a helper as failed from outside it (its worker did not load): calls run on the caller alone. */
+export function heapHelperLost(init: HeapHelperInit): void {
+  Atomics.store(new Int32Array(init.control, 0, ARGS_OFFSET / 4), FAILED, 1);
+}
+
+/** Whether no helper is to be waited for: none was started in this thread, or the last one could not set itself up. */
+export function heapHelperAbsent(): boolean {
+  return lastControl === null || Atomics.load(lastControl, FAILED) === 1;
 }
 
 /** A helper's loop: runs each posted kernel on its half until the thread ends. Blocks its thread. */

@@ -14,6 +14,7 @@ export const deriveSeed = gate('deriveSeed', 'seed: number, path?: string/number
 export const mix32 = gate('mix32', 'x: number', raw.mix32);
 export const selectBackend = gateAsync('selectBackend', 'requested?: string | null, order?: array', raw.selectBackend);
 export const activateBackend = gateAsync('activateBackend', 'name: string', raw.activateBackend);
+export const heapHelperStarted = gateAsync('heapHelperStarted', 'timeoutMs?: number', raw.heapHelperStarted);
 export const installWasmMatMulFastPath = gate('installWasmMatMulFastPath', '', raw.installWasmMatMulFastPath);
 export const installCpuFallbacks = gate('installCpuFallbacks', 'backendName: string, kernelNames: array', raw.installCpuFallbacks);
 export const tensorCount = gate('tensorCount', '', raw.tensorCount);

@@ -65,10 +65,10 @@ test('the bench view times the grid forward pass and the 40k split on wasm, with
 });
 
 // The SIMD heap loops' helper thread (src/core/heapLanes.ts) is a worker the compute worker starts
-// on the threaded build at the first heap kernel; the CSP and the bundling of a worker inside a
-// worker must let it load. Its numbers and its share of the work are tested in Node
-// (wasm-threads-node.test.ts).
-test('with 2 threads a CNN attack starts the heap helper worker, and the bench still times both counts', async () => {
+// on the threaded build and waits for before it says "2 threads" (on two it is the second); the
+// CSP and the bundling of a worker inside a worker must let it load. Its numbers and its share of
+// the work are tested in Node (wasm-threads-node.test.ts).
+test('with 2 threads the heap helper worker runs before the badge says so, and the bench still times both counts', async () => {
   const page = await browser.newPage();
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
@@ -76,7 +76,7 @@ test('with 2 threads a CNN attack starts the heap helper worker, and the bench s
   await waitForBackend(page);
   expect(await backendLabel(page)).toContain('wasm · 2 threads');
   await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
-  expect(workers.some((u) => /heapHelper\.worker/.test(u))).toBe(false);
+  expect(workers.filter((u) => /heapHelper\.worker/.test(u))).toHaveLength(1);
   await page.locator('.bench input[type=number]').first().fill('1');
   await chooseCases(page, ['CNN PGD-10']);
   await page.click('[data-testid=bench-run]');
@@ -126,29 +126,38 @@ test('the first start times each backend it could use and runs on the fastest; a
   await context.close();
 });
 
-test('served without cross-origin isolation, WASM falls back to one thread and says why', async () => {
-  // A static host that sends no COOP/COEP headers: the page cannot have SharedArrayBuffer.
+/**
+ * The built page from a static server of the test's own: with `headers` on every file, and a 404
+ * for paths that match `missing`. Its address and a function that stops it.
+ */
+async function staticServer(headers: Record<string, string>, missing?: RegExp): Promise<{ url: string; close: () => void }> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', process.env.PREVIEW_DIST ?? 'dist');
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path === '/' ? 'index.html' : path);
-    readFile(file)
+    (missing?.test(path) ? Promise.reject(new Error('missing')) : readFile(file))
       .then((body) => {
-        res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+        res.writeHead(200, { ...headers, 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
         res.end(body);
       })
       .catch(() => {
-        res.writeHead(404);
+        res.writeHead(404, headers);
         res.end();
       });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
+}
+
+test('served without cross-origin isolation, WASM falls back to one thread and says why', async () => {
+  // A static host that sends no COOP/COEP headers: the page cannot have SharedArrayBuffer.
+  const server = await staticServer({});
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?view=bench`);
+    await page.goto(`${server.url}?view=bench`);
     await waitForBackend(page);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
     expect(await page.textContent('[data-testid=backend-badge]')).toContain('wasm · 1 thread');
@@ -156,6 +165,24 @@ test('served without cross-origin isolation, WASM falls back to one thread and s
     expect(await page.textContent('[data-testid=bench-threads]')).toContain('not cross-origin isolated');
     // Nothing to choose between on WASM: the only candidate is one thread.
     expect((await tableRows(page, 'backend-figures')).map((f) => f[0])).toEqual(['wasm · 1 thread']);
+  } finally {
+    await context.close();
+    server.close();
+  }
+});
+
+test('a heap helper worker that cannot load: the page computes on one thread and says why, instead of claiming 2', async () => {
+  // Cross-origin isolated, but the helper's script is not served (a host that left it out).
+  const server = await staticServer({ 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, /heapHelper\.worker/);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}?view=bench&threads=2`);
+    await waitForBackend(page);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    expect(await backendLabel(page)).toContain('wasm · 1 thread');
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'title')).toContain('One thread: the second thread (a helper worker) did not start.');
+    expect(await page.textContent('[data-testid=bench-threads]')).toContain('WASM computes on one thread here (the second thread (a helper worker) did not start)');
   } finally {
     await context.close();
     server.close();

@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { HeapSimd } from '../../src/core/heapSimdKernels';
-import { type HeapHelperInit, computeThreads, heapHelperSplitsConvolution, heapHelperSplitsRows, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
+import { type HeapHelperInit, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperSplitsConvolution, heapHelperSplitsRows, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
 
 // The control block's slots, as heapLanes.ts lays them out.
 const SEQ = 0;
@@ -176,9 +176,21 @@ test('splitRows: the first lane takes rows up to the largest multiple of four at
   ]);
 });
 
-test('two threads are XNNPACK alone on the caller and the heap helper; more threads are all XNNPACK\'s', () => {
+test('two threads are XNNPACK alone on the caller and the heap helper, counted as two only once the helper is ready; more threads are all XNNPACK\'s', () => {
   expect([1, 2, 3, 8].map(xnnpackThreads)).toEqual([1, 1, 3, 8]);
-  setHeapHelperStarter(() => {}, 2);
+  const { simd } = recorder();
+  // Started, not yet ready: the run computes on one thread, and the count says so.
+  let started: HeapHelperInit | null = null;
+  setHeapHelperStarter((init: HeapHelperInit) => void (started = init), 2);
+  withHelper(simd, sharedMemory());
+  expect(computeThreads(1)).toBe(1);
+  expect(heapHelperAbsent()).toBe(false); // still worth waiting for
+  // Its worker failed to load: nothing to wait for, still one thread.
+  heapHelperLost(started!);
+  expect(heapHelperAbsent()).toBe(true);
+  expect(computeThreads(1)).toBe(1);
+  readyHelper(simd);
+  expect(heapHelperAbsent()).toBe(false);
   expect(computeThreads(1)).toBe(2);
   setHeapHelperStarter(() => {}, 4);
   expect(computeThreads(4)).toBe(4);

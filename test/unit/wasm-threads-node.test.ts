@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT, cli } from './cliRun';
 
-function probe(threads: number): { backend: string; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[]; convSplit: boolean } {
+function probe(threads: number): { backend: string; helperStarted: boolean; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[]; convSplit: boolean } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/wasmThreadsProbe.ts', String(threads)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   // A pthread that kept the process alive would end in the timeout (status null).
   expect(r.status, r.stderr).toBe(0);
@@ -25,6 +25,8 @@ describe('wasm threads in Node', () => {
     expect(one.backend).toBe('wasm');
     expect(two.backend).toBe('wasm');
     expect(one.threads).toBe(1);
+    // Two threads are counted once the helper (the second) has started, which heapHelperStarted waits for.
+    expect([one.helperStarted, two.helperStarted, three.helperStarted]).toEqual([true, true, true]);
     expect(two.threads).toBe(2);
     // The heap helper took half of the large SIMD calls on 2 threads, and none on 1.
     expect(one.helperJobs).toBe(0);
