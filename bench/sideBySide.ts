@@ -64,10 +64,15 @@ function startTorch(python: string, script: string, threads: number): Torch | { 
   // PyTorch's CPU tensors come from, returns large blocks to the system when freed, so every op
   // touches fresh pages; on a VM where a first touch costs ~10 µs a page that made PyTorch 2–5×
   // slower (cnn-forward-1k 246 against 47 ms). Kept blocks (as tfjs's heap keeps its memory)
-  // measure its arithmetic instead.
+  // measure its arithmetic instead. OpenBLAS's own threads (its products on 2 threads) spin too,
+  // about 0.1 s after each call (2^28 cycles), whatever OMP_WAIT_POLICY says: beside one, the
+  // woken heap helper shared a core with the workbench's calling thread, so the MLP cases on 2
+  // threads ran at one thread's pace (grid-forward 26–29 ms, 14.6–14.8 ms with 2^4 cycles), and
+  // PyTorch's own convolutions lost a core to it (cnn-forward-1k 47–49 ms, 25–26 ms).
   const env = {
     ...process.env,
     OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+    OPENBLAS_THREAD_TIMEOUT: process.env.OPENBLAS_THREAD_TIMEOUT ?? '4',
     OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(threads),
     MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(32 << 20),
     MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? String(2 ** 32),

@@ -184,6 +184,8 @@ def init(threads, device):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     reply = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_library()}
+    # How its threads wait between calls (bench/sideBySide.ts sets these): part of the footing.
+    reply['waiting'] = {k: os.environ.get(k) for k in ('OMP_WAIT_POLICY', 'OPENBLAS_THREAD_TIMEOUT')}
     if reply['blas'] and REFERENCE_BLAS in reply['blas']:
         reply['note'] = f"PyTorch's products run on Debian's reference BLAS ({reply['blas']}), about ten times slower than OpenBLAS: install it (sudo apt-get install -y libopenblas0-pthread) for a meaningful comparison"
     if device == 'cuda' and not torch.cuda.is_available():

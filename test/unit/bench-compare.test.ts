@@ -37,6 +37,8 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
       return;
     }
     expect(report.torch.threads).toBe(2);
+    // Its threads sleep between calls instead of spinning on the cores the workbench's turn needs.
+    expect(report.torch.waiting).toEqual({ OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_THREAD_TIMEOUT: '4' });
     for (const row of report.rows) {
       expect(row.torchRunsMs).toHaveLength(2);
       expect(row.ratio).toBeCloseTo(row.workbenchMs / row.torchMs, 10);
