@@ -21,6 +21,7 @@ import { installWasmGemm } from './wasmGemm';
 import { installWasmDenseChain } from './wasmDenseChain';
 import { installWasmSelectRows } from './wasmSelectRows';
 import { installWasmConv } from './wasmConv';
+import { installWasmBoxKernels } from './verify/boxKernels';
 import { installWasmReluBox } from './verify/reluBox';
 import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
 
@@ -75,6 +76,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmGather();
       installWasmSlice();
       installWasmReluBox();
+      installWasmBoxKernels();
       installHeapNoise();
     }
     if (name === 'webgpu') installWebgpuConv2DBackpropFilter();

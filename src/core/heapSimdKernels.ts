@@ -18,6 +18,8 @@ export interface HeapSimd {
   columnSums(x: number, out: number, rows: number, cb: number): void;
   tapRows(xT: number, out: number, planes: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
   reluBox(mid: number, rad: number, outMid: number, outRad: number, bytes: number): void;
+  boxBounds(x: number, lower: number, upper: number, bytes: number, eps: number, lo: number, hi: number, clip: number): void;
+  boxCentre(lower: number, upper: number, mid: number, rad: number, bytes: number): void;
   adamStep(g: number, m: number, v: number, w: number, outM: number, outV: number, outW: number, bytes: number, b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, negLr: number): void;
   filterGrad1x3(x: number, dy: number, dw: number, batch: number, hp: number, wp: number, outH: number, outW: number, kh: number, cb: number): void;
   gemm(a: number, b: number, bias: number, out: number, rows: number, depth: number, cols: number, sam: number, sak: number, sbk: number, sbn: number, flags: number): void;

@@ -39,6 +39,12 @@
  *    centre/radius form (verify/ibp.ts): lo = relu(mid − rad), hi = relu(mid + rad), and the
  *    next affine layer's (hi + lo) / 2 and (hi − lo) / 2, the numbers of tfjs's kernels for the
  *    same steps; over the first `bytes` bytes (the caller does the last few floats).
+ *  - boxBounds(x, lower, upper, bytes, eps, lo, hi, clip): the input box of interval bound
+ *    propagation (verify/ibp.ts inputBox), lower = x − eps and upper = x + eps, each clamped to
+ *    [lo, hi] when clip is 1 as XNNPACK's clamp does it, pmin(hi, pmax(lo, v)); over the first
+ *    `bytes` bytes (the caller does the last few floats).
+ *  - boxCentre(lower, upper, mid, rad, bytes): a box from its ends to centre/radius form,
+ *    (upper + lower) / 2 and (upper − lower) / 2, as tfjs's Add, Sub and RealDiv compute them.
  *  - adamStep(g, m, v, w, outM, outV, outW, bytes, b1, c1, b2, c2, d1, d2, eps, negLr): one step
  *    of Adam for one variable (training/adam.ts), the float32 operations of tfjs's AdamOptimizer
  *    in its order: m′ = m·β₁ + g·(1 − β₁), v′ = v·β₂ + g²·(1 − β₂),
@@ -359,6 +365,35 @@ export function heapSimdText(shared: boolean): string {
       ${set('hi', `(i32x4.max_s (f32x4.add ${get('m')} ${get('r')}) ${ZERO})`)}
       (v128.store ${add(get('outMid'), get('at'))} (f32x4.div (f32x4.add ${get('hi')} ${get('lo')}) ${f32x4(2)}))
       (v128.store ${add(get('outRad'), get('at'))} (f32x4.div (f32x4.sub ${get('hi')} ${get('lo')}) ${f32x4(2)}))`,
+    )})
+  (func (export "boxBounds") (param $x i32) (param $lower i32) (param $upper i32) (param $bytes i32) (param $eps f32) (param $lo f32) (param $hi f32) (param $clip i32)
+    (local $at i32) (local $v v128) (local $l v128) (local $u v128) (local $E v128) (local $L v128) (local $H v128)
+    ${set('E', `(f32x4.splat ${get('eps')})`)}
+    ${set('L', `(f32x4.splat ${get('lo')})`)}
+    ${set('H', `(f32x4.splat ${get('hi')})`)}
+    ${loop(
+      'at',
+      get('bytes'),
+      '(i32.const 16)',
+      `${set('v', load(add(get('x'), get('at'))))}
+      ${set('l', `(f32x4.sub ${get('v')} ${get('E')})`)}
+      ${set('u', `(f32x4.add ${get('v')} ${get('E')})`)}
+      (if ${get('clip')} (then
+        ${set('l', `(f32x4.pmin ${get('H')} (f32x4.pmax ${get('L')} ${get('l')}))`)}
+        ${set('u', `(f32x4.pmin ${get('H')} (f32x4.pmax ${get('L')} ${get('u')}))`)}))
+      (v128.store ${add(get('lower'), get('at'))} ${get('l')})
+      (v128.store ${add(get('upper'), get('at'))} ${get('u')})`,
+    )})
+  (func (export "boxCentre") (param $lower i32) (param $upper i32) (param $mid i32) (param $rad i32) (param $bytes i32)
+    (local $at i32) (local $l v128) (local $u v128)
+    ${loop(
+      'at',
+      get('bytes'),
+      '(i32.const 16)',
+      `${set('l', load(add(get('lower'), get('at'))))}
+      ${set('u', load(add(get('upper'), get('at'))))}
+      (v128.store ${add(get('mid'), get('at'))} (f32x4.div (f32x4.add ${get('u')} ${get('l')}) ${f32x4(2)}))
+      (v128.store ${add(get('rad'), get('at'))} (f32x4.div (f32x4.sub ${get('u')} ${get('l')}) ${f32x4(2)}))`,
     )})
   (func (export "adamStep") (param $g i32) (param $m i32) (param $v i32) (param $w i32) (param $outM i32) (param $outV i32) (param $outW i32) (param $bytes i32)
     (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $d1 f32) (param $d2 f32) (param $eps f32) (param $negLr f32)

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Activation, applyActivation, splitLastAffine, verificationPlan, type VerifyStep } from './layers';
 import { finiteRows } from '../models/forward';
 import { isTaped } from '../tape';
+import { boxBounds, boxCentre } from './boxKernels';
 import { reluBox } from './reluBox';
 import { checkVerifyEps } from './verifyRanges';
 
@@ -29,6 +30,8 @@ export interface Box {
  */
 export function inputBox(x: tf.Tensor, eps: number, box: [number, number] | null): { lower: tf.Tensor; upper: tf.Tensor } {
   checkVerifyEps(eps, box);
+  const fused = boxBounds(x, eps, box);
+  if (fused) return fused;
   return tf.tidy(() => {
     let lower = tf.sub(x, eps);
     let upper = tf.add(x, eps);
@@ -41,7 +44,7 @@ export function inputBox(x: tf.Tensor, eps: number, box: [number, number] | null
 }
 
 function fromBounds(lower: tf.Tensor, upper: tf.Tensor): Box {
-  return { mid: tf.div(tf.add(upper, lower), 2), rad: tf.div(tf.sub(upper, lower), 2) };
+  return boxCentre(lower, upper) ?? { mid: tf.div(tf.add(upper, lower), 2), rad: tf.div(tf.sub(upper, lower), 2) };
 }
 
 /**

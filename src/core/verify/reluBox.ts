@@ -10,7 +10,8 @@
  * runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapSimd, type WasmHeap } from '../heapSimd';
+import { registerHeapKernel } from '../heapKernel';
+import { heapSimd } from '../heapSimd';
 import { isTaped } from '../tape';
 
 const RELU_BOX = 'WorkbenchReluBox';
@@ -29,26 +30,15 @@ function relu(x: number): number {
 export function installWasmReluBox(): void {
   if (installed) return;
   installed = true;
-  tf.registerKernel({
-    kernelName: RELU_BOX,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }) => {
-      const heap = backend as unknown as WasmHeap;
-      const { mid, rad } = inputs as { mid: tf.TensorInfo; rad: tf.TensorInfo };
-      const outMid = heap.makeOutput(mid.shape, 'float32');
-      const outRad = heap.makeOutput(mid.shape, 'float32');
-      // Views taken after the allocations: a growing heap would leave earlier views stale.
-      const [m, r, om, or] = [mid, rad, outMid, outRad].map((t) => heap.typedArrayFromHeap(t));
-      const done = m.length & ~3;
-      heapSimd(backend)!.reluBox(m.byteOffset, r.byteOffset, om.byteOffset, or.byteOffset, 4 * done);
-      for (let i = done; i < m.length; i++) {
-        const lo = relu(Math.fround(m[i] - r[i]));
-        const hi = relu(Math.fround(m[i] + r[i]));
-        om[i] = Math.fround(hi + lo) / 2;
-        or[i] = Math.fround(hi - lo) / 2;
-      }
-      return [outMid, outRad];
-    },
+  registerHeapKernel(RELU_BOX, ['mid', 'rad'], 2, ([m, r, om, or], simd) => {
+    const done = m.length & ~3;
+    simd.reluBox(m.byteOffset, r.byteOffset, om.byteOffset, or.byteOffset, 4 * done);
+    for (let i = done; i < m.length; i++) {
+      const lo = relu(Math.fround(m[i] - r[i]));
+      const hi = relu(Math.fround(m[i] + r[i]));
+      om[i] = Math.fround(hi + lo) / 2;
+      or[i] = Math.fround(hi - lo) / 2;
+    }
   });
 }
 
