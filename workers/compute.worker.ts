@@ -105,8 +105,10 @@ const api: WorkerApi = {
     const skipped = await softwareBackends();
     const order = BACKEND_ORDER.filter((b) => !skipped[b]);
     const choice = await selectBackend(requested, order);
-    // On two threads the second is the heap helper: "2 threads" only once it runs.
-    const helper = choice.backend === 'wasm' && plan.count > 1 ? await heapHelperStarted() : true;
+    // On two threads the second is the heap helper: "2 threads" only once it runs. (With more,
+    // XNNPACK's own threads make the count, and the helper starts at the first heap kernel.)
+    if (choice.backend === 'wasm' && plan.count === 2) await heapHelperStarted();
+    const wasmThreads = choice.backend === 'wasm' ? computeThreads(getThreadsCount()) : 1;
     watchDevice(onEvent);
     const passedOver = Object.entries(skipped)
       .filter(([name]) => name !== requested)
@@ -115,8 +117,8 @@ const api: WorkerApi = {
       backend: choice.backend,
       attempts: [...passedOver, ...choice.attempts],
       requestFailed: choice.requestFailed,
-      wasmThreads: choice.backend === 'wasm' ? computeThreads(getThreadsCount()) : 1,
-      threadsNote: choice.backend !== 'wasm' ? null : helper ? plan.note : 'the second thread (a helper worker) did not start',
+      wasmThreads,
+      threadsNote: choice.backend !== 'wasm' ? null : wasmThreads === 1 && plan.count > 1 ? 'the second thread (a helper worker) did not start' : plan.note,
       maxThreads: maxThreads(),
     };
     return info;
