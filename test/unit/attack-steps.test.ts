@@ -8,26 +8,17 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
 import { heapSimd } from '../../src/core/heapSimd';
 import { reluMask, signStep } from '../../src/core/wasmAttackSteps';
-import { expectNoTensorLeak, useWasmBackend } from './helpers';
+import { allPairs, expectNoTensorLeak, float32Bits as bits, useWasmBackend } from './helpers';
 
 useWasmBackend();
 
 // 2^-23 and just below it: where tfjs wasm's Sign turns from 0 to ±1.
 const SPECIAL = [NaN, -0, 0, 1e-40, -1e-40, 2 ** -23, -(2 ** -23), 1.1920928e-7, -1.1920928e-7, 1, -1, Infinity, -Infinity, 3.5, -2.25, 1e30, -1e30];
 
-/** Bits of a float32 tensor's values (so that NaN equals NaN and −0 differs from 0). */
-const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
 
 /** Every pair of special values, then random ones, as two tensors of one shape ([2 · rows, 289]). */
 function operands(seed: number, rows = 1): [tf.Tensor, tf.Tensor] {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const u of SPECIAL) {
-    for (const v of SPECIAL) {
-      a.push(u);
-      b.push(v);
-    }
-  }
+  const [a, b] = allPairs(SPECIAL);
   const n = a.length;
   const ra = tf.randomNormal([n * (2 * rows - 1)], 0, 2, 'float32', seed).dataSync();
   const rb = tf.randomNormal([n * (2 * rows - 1)], 0, 2, 'float32', seed + 1).dataSync();

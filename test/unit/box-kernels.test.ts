@@ -10,24 +10,16 @@ import { expect, test } from 'vitest';
 import { createMlp } from '../../src/core';
 import { boxBounds, boxCentre } from '../../src/core/verify/boxKernels';
 import { ibpBounds, inputBox } from '../../src/core/verify/ibp';
-import { expectNoTensorLeak, useWasmBackend } from './helpers';
+import { allPairs, expectNoTensorLeak, float32Bits as bits, useWasmBackend } from './helpers';
 
 useWasmBackend();
 
-const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
 
 const SPECIAL = [NaN, -NaN, -0, 0, 1e-40, -1e-40, 1, -1, Infinity, -Infinity, 3.5, -2.25, 1e30, -1e30, 0.05, 0.97, 1.02];
 
 /** SPECIAL in every pair, then 1,001 random values (a length the loop leaves a tail of). */
 function pairs(): [tf.Tensor, tf.Tensor] {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const u of SPECIAL) {
-    for (const v of SPECIAL) {
-      a.push(u);
-      b.push(v);
-    }
-  }
+  const [a, b] = allPairs(SPECIAL);
   const noise = tf.randomNormal([1001], 0.5, 1, 'float32', 4).dataSync();
   a.push(...noise);
   b.push(...Array.from(noise, (x, i) => x + Math.abs(x) * (i % 3)));

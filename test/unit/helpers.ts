@@ -122,3 +122,11 @@ export function abortLater(ms: number): { signal: AbortSignal; sinceAbort: () =>
   }, ms);
   return { signal: controller.signal, sinceAbort: () => (at ? performance.now() - at : Infinity) };
 }
+
+/** The bits of a float32 tensor's values, so that NaN equals NaN and −0 differs from 0. */
+export const float32Bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
+
+/** Every ordered pair of `values` as two lists: the k-th pair is (first[k], second[k]). */
+export function allPairs(values: readonly number[]): [number[], number[]] {
+  return [values.flatMap((u) => values.map(() => u)), values.flatMap(() => values)];
+}

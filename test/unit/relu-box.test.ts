@@ -10,23 +10,15 @@ import { expect, test } from 'vitest';
 import { createMlp } from '../../src/core';
 import { ibpBounds, inputBox } from '../../src/core/verify/ibp';
 import { reluBox } from '../../src/core/verify/reluBox';
-import { expectNoTensorLeak, useWasmBackend } from './helpers';
+import { allPairs, expectNoTensorLeak, float32Bits as bits, useWasmBackend } from './helpers';
 
 useWasmBackend();
 
-const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
 
 const SPECIAL = [NaN, -NaN, -0, 0, 1e-40, -1e-40, 1, -1, Infinity, -Infinity, 3.5, -2.25, 1e30, -1e30];
 
 test('the one pass equals Sub, Add, Relu and the divisions of tfjs, bit for bit', async () => {
-  const m: number[] = [];
-  const r: number[] = [];
-  for (const u of SPECIAL) {
-    for (const v of SPECIAL) {
-      m.push(u);
-      r.push(v);
-    }
-  }
+  const [m, r] = allPairs(SPECIAL);
   const noise = tf.randomNormal([1001], 0, 2, 'float32', 4).dataSync();
   m.push(...noise);
   r.push(...Array.from(noise, (x, i) => Math.abs(x) * (i % 3)));
