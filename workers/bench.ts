@@ -28,15 +28,22 @@ export const benchApi = {
           // Nothing is timed before the heap helper runs (on two threads it is the second).
           if (ok) await heapHelperStarted();
           const threads = ok && backend === 'wasm' ? computeThreads(getThreadsCount()) : null;
+          // The heap helper (on two threads, the second) may be given up mid-run: times from then on are not the count's.
+          const threadsFell = () => threads !== null && computeThreads(getThreadsCount()) < threads;
+          const fellNote = `the second thread (a helper worker) was given up, so these times are not ${threads} threads'; reload the page to time them again`;
           for (const caseId of caseIds) {
             const label = BENCH_CASES.find((c) => c.id === caseId)?.label ?? caseId;
             let row: BenchRow;
             if (!ok) {
               row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: 'backend unavailable' };
+            } else if (threadsFell()) {
+              row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: fellNote };
             } else {
               try {
                 const r = await runBenchCase(caseId, { repeats, signal });
-                row = { caseId, label: r.label, backend, threads, medianMs: r.medianMs, runsMs: r.runsMs, throughput: r.throughput };
+                row = threadsFell()
+                  ? { caseId, label: r.label, backend, threads, medianMs: null, runsMs: r.runsMs, throughput: '', error: fellNote }
+                  : { caseId, label: r.label, backend, threads, medianMs: r.medianMs, runsMs: r.runsMs, throughput: r.throughput };
               } catch (e) {
                 if (signal.aborted) throw e;
                 row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: e instanceof Error ? e.message : String(e) };

@@ -14,7 +14,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, selectBackend } from '../src/core/index';
-import { computeThreads, heapHelperLost, setHeapHelperStarter, xnnpackThreads } from '../src/core/heapLanes';
+import { HEAP_HELPER_LOSS_NOTES, computeThreads, heapHelperLost, onHeapHelperLoss, setHeapHelperStarter, xnnpackThreads } from '../src/core/heapLanes';
 import { heapHelperStarted } from '../src/core/heapHelperStart';
 import { installDeviceNoise } from '../src/core/noise/deviceNoise';
 import { missingBackends, softwareBackends } from './softwareProbe';
@@ -85,6 +85,17 @@ function watchDevice(onEvent: (e: WorkerEvent) => void): void {
   });
 }
 
+/** Tells the page when the heap helper, the second of two threads, is given up, so that its badge says one thread. */
+function watchHelper(onEvent: (e: WorkerEvent) => void): void {
+  onHeapHelperLoss((why) => {
+    if (tf.getBackend() !== 'wasm') return;
+    const wasmThreads = computeThreads(getThreadsCount());
+    if (wasmThreads !== 1) return;
+    const threadsNote = HEAP_HELPER_LOSS_NOTES[why];
+    onEvent({ kind: 'threads', wasmThreads, threadsNote, message: `WASM computes on one thread from now on: ${threadsNote}. Results are the same; jobs take longer. A reload starts two threads again.` });
+  });
+}
+
 const api: WorkerApi = {
   async init(requested, onEvent, threads = null) {
     const plan = threadPlan(threads);
@@ -110,6 +121,7 @@ const api: WorkerApi = {
     if (choice.backend === 'wasm' && plan.count === 2) await heapHelperStarted();
     const wasmThreads = choice.backend === 'wasm' ? computeThreads(getThreadsCount()) : 1;
     watchDevice(onEvent);
+    if (choice.backend === 'wasm' && plan.count === 2) watchHelper(onEvent);
     const passedOver = Object.entries(skipped)
       .filter(([name]) => name !== requested)
       .map(([name, why]) => ({ name, ok: false, error: `${why}: passed over (10–150× slower than WASM); force it with ?backend=${name}` }));

@@ -19,6 +19,7 @@ import {
 } from '../core';
 import { EXIT, CliError } from './errors';
 import { loadModelDir } from './files';
+import { HEAP_HELPER_LOSS_NOTES, onHeapHelperLoss } from '../core/heapLanes';
 import { status } from './status';
 import { cliThreads, wasmThreadCount, withWasmThreads } from './wasmThreads';
 
@@ -45,6 +46,7 @@ export async function initBackend(requested: string | undefined): Promise<string
     const threads = wasmThreadCount();
     const why = helper ? '' : ': the helper thread did not start';
     status.log(`backend wasm · ${threads} thread${threads === 1 ? '' : 's'}${threads < cliThreads.count ? ` (asked for ${cliThreads.count}${why})` : ''}`);
+    if (threads === 2) onHeapHelperLoss((loss) => status.log(`warning: backend wasm · 1 thread from now on: ${HEAP_HELPER_LOSS_NOTES[loss]} (the results are the same; the run is slower)`));
   }
   return choice.backend;
 }

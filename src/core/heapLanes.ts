@@ -15,7 +15,9 @@
  * not claimed within HELPER_TIMEOUT_MS is withdrawn (a compare-and-swap on the claim slot) and
  * done by the caller, and the helper is given up; a claimed call is always waited for, since the
  * tensors it reads and writes may be freed once the caller returns. A kernel that throws in the
- * helper marks it failed; the caller then does that half itself and stops using the helper.
+ * helper marks it failed; the caller then does that half itself and stops using the helper. Either
+ * way the helper no longer counts as ready, and onHeapHelperLoss's listener is told (the page's
+ * badge then says one thread, where the helper was the second).
  *
  * A job of several calls whose rows are independent (a whole MLP pass, wasmDenseChain.ts; a large
  * product, wasmGemm.ts) goes over as one sequence (`lanes`, `splitRows`): one hand-over for all
@@ -163,9 +165,27 @@ export function heapHelperJobs(): number {
   return jobs;
 }
 
-/** Whether the last helper started in this thread is ready to take calls. */
+/** Whether the last helper started in this thread is ready to take calls (and has not been given up since). */
 export function heapHelperReady(): boolean {
-  return lastControl !== null && Atomics.load(lastControl, READY) === 1;
+  return lastControl !== null && Atomics.load(lastControl, READY) === 1 && Atomics.load(lastControl, FAILED) !== 1;
+}
+
+/** Why a helper that was ready was given up: it did not claim a call in time, or a kernel threw in it. */
+export type HeapHelperLoss = 'timeout' | 'failed';
+/** What the page and the CLI say when a helper is given up, by why. */
+export const HEAP_HELPER_LOSS_NOTES: Record<HeapHelperLoss, string> = {
+  timeout: 'the second thread (a helper worker) stopped answering and was given up',
+  failed: 'a kernel failed in the second thread (a helper worker), which was given up',
+};
+let lossListener: ((why: HeapHelperLoss) => void) | null = null;
+
+/**
+ * Sets (or clears) what is told when a helper that was ready is given up, once per helper: from then
+ * on its calls run on the caller alone, so on two threads the run computes on one (computeThreads
+ * says 1 again), and the page's badge must say so.
+ */
+export function onHeapHelperLoss(listener: ((why: HeapHelperLoss) => void) | null): void {
+  lossListener = listener;
 }
 
 /** Marks a helper as failed from outside it (its worker did not load): calls run on the caller alone. */
@@ -258,12 +278,15 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
       }
       Atomics.wait(control, DONE, done, 100);
     }
-    if (ownError !== null) throw ownError;
     if (!helped || Atomics.load(control, FAILED) === 1) {
       alive = false;
-      alone(kernel, helperArgs);
-      return;
+      // Shared, so that heapHelperReady and the thread count see it too.
+      Atomics.store(control, FAILED, 1);
+      lossListener?.(helped ? 'failed' : 'timeout');
+      if (ownError === null) alone(kernel, helperArgs);
     }
+    if (ownError !== null) throw ownError;
+    if (!alive) return;
     jobs++;
   };
 

@@ -127,16 +127,17 @@ test('the first start times each backend it could use and runs on the fastest; a
 });
 
 /**
- * The built page from a static server of the test's own: with `headers` on every file, and a 404
- * for paths that match `missing`. Its address and a function that stops it.
+ * The built page from a static server of the test's own: with `headers` on every file, a 404 for
+ * paths that match `missing`, and `replaced.body` for paths that match `replaced.path`. Its address
+ * and a function that stops it.
  */
-async function staticServer(headers: Record<string, string>, missing?: RegExp): Promise<{ url: string; close: () => void }> {
+async function staticServer(headers: Record<string, string>, { missing, replaced }: { missing?: RegExp; replaced?: { path: RegExp; body: string } } = {}): Promise<{ url: string; close: () => void }> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', process.env.PREVIEW_DIST ?? 'dist');
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path === '/' ? 'index.html' : path);
-    (missing?.test(path) ? Promise.reject(new Error('missing')) : readFile(file))
+    (missing?.test(path) ? Promise.reject(new Error('missing')) : replaced?.path.test(path) ? Promise.resolve(Buffer.from(replaced.body)) : readFile(file))
       .then((body) => {
         res.writeHead(200, { ...headers, 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
         res.end(body);
@@ -171,9 +172,12 @@ test('served without cross-origin isolation, WASM falls back to one thread and s
   }
 });
 
+/** The headers of a cross-origin isolated page (SharedArrayBuffer, and so WASM threads). */
+const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 test('a heap helper worker that cannot load: the page computes on one thread and says why, instead of claiming 2', async () => {
   // Cross-origin isolated, but the helper's script is not served (a host that left it out).
-  const server = await staticServer({ 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, /heapHelper\.worker/);
+  const server = await staticServer(ISOLATED, { missing: /heapHelper\.worker/ });
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -183,6 +187,44 @@ test('a heap helper worker that cannot load: the page computes on one thread and
     expect(await backendLabel(page)).toContain('wasm · 1 thread');
     expect(await page.getAttribute('[data-testid=backend-badge]', 'title')).toContain('One thread: the second thread (a helper worker) did not start.');
     expect(await page.textContent('[data-testid=bench-threads]')).toContain('WASM computes on one thread here (the second thread (a helper worker) did not start)');
+  } finally {
+    await context.close();
+    server.close();
+  }
+});
+
+test('a heap helper that says it is ready and then never answers: the run goes on on one thread, and the badge and a message say so', async () => {
+  // The helper's script replaced by one that sets the ready flag (slot 2 of the control block) and stops.
+  const stuck = 'self.onmessage = (e) => { Atomics.store(new Int32Array(e.data.control, 0, 16), 2, 1); };';
+  const server = await staticServer(ISOLATED, { replaced: { path: /heapHelper\.worker/, body: stuck } });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // One short epoch; its 200 × 200 grid of decision regions is a pass large enough to split.
+    await page.goto(`${server.url}?threads=2&data.size=200&training.epochs=1&training.attack.steps=2&evaluation.attack.steps=2`);
+    await waitForBackend(page);
+    expect(await backendLabel(page)).toContain('wasm · 2 threads');
+    await page.click('[data-testid=train]');
+    // The first split call waits 5 s for the helper, then runs its half itself and gives the helper up.
+    await expect.poll(() => backendLabel(page), { timeout: 90_000 }).toContain('wasm · 1 thread');
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'title')).toContain('One thread: the second thread (a helper worker) stopped answering and was given up.');
+    expect(await page.textContent('.messages')).toContain('WASM computes on one thread from now on');
+    // And the job finishes, with the same kind of result as on any thread count.
+    await page.waitForSelector('[data-testid=metrics] [data-testid=split-table]', { timeout: 90_000 });
+    // The Bench view gives no time for a count it lost mid-case: the 2-thread row says why instead, and no speed-up is shown.
+    await page.goto(`${server.url}?view=bench&threads=2`);
+    await waitForBackend(page);
+    await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
+    await page.locator('.bench input[type=number]').first().fill('1');
+    await chooseCases(page, ['MLP forward']);
+    await page.click('[data-testid=bench-run]');
+    await expect.poll(async () => (await tableRows(page, 'bench-table')).length, { timeout: 120_000 }).toBe(2);
+    const rows = await tableRows(page, 'bench-table');
+    expect(rows.find((r) => r[2] === '1')![3]).toMatch(/ms$/);
+    const two = rows.find((r) => r[2] === '2')!;
+    expect(two[3]).toBe('—');
+    expect(two[5]).toContain("the second thread (a helper worker) was given up, so these times are not 2 threads'");
+    expect(await page.locator('[data-testid=bench-speedup] tbody tr').count()).toBe(0);
   } finally {
     await context.close();
     server.close();

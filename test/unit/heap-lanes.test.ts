@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { HeapSimd } from '../../src/core/heapSimdKernels';
-import { type HeapHelperInit, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperSplitsConvolution, heapHelperSplitsRows, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
+import { type HeapHelperInit, type HeapHelperLoss, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperReady, heapHelperSplitsConvolution, heapHelperSplitsRows, onHeapHelperLoss, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
 
 // The control block's slots, as heapLanes.ts lays them out.
 const SEQ = 0;
@@ -24,7 +24,17 @@ function recorder() {
 
 const sharedMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
 
-afterEach(() => setHeapHelperStarter(null));
+afterEach(() => {
+  setHeapHelperStarter(null);
+  onHeapHelperLoss(null);
+});
+
+/** The losses told to onHeapHelperLoss's listener, in order. */
+function losses(): HeapHelperLoss[] {
+  const told: HeapHelperLoss[] = [];
+  onHeapHelperLoss((why) => told.push(why));
+  return told;
+}
 
 /** The kernels split with a stand-in helper that says it is ready and does nothing more (timeout 200 ms); its control block to play the rest. */
 function readyHelper(simd: HeapSimd): { control: Int32Array; split: HeapSimd } {
@@ -62,9 +72,14 @@ test('no starter, or a helper that is not ready: the caller computes both halves
   expect(calls[5]).toEqual([0, 64, 1, 28, 28, 14, 14, 16]);
 });
 
-test('a ready helper that never claims the call: withdrawn after the timeout, done by the caller, and the helper given up', () => {
+test('a ready helper that never claims the call: withdrawn after the timeout, done by the caller, and the helper given up and told of once', () => {
   const { simd, calls } = recorder();
+  const told = losses();
   const { control, split } = readyHelper(simd);
+  // Ready beside XNNPACK alone (two threads): counted as the second thread.
+  setHeapHelperStarter(() => {}, 2);
+  expect(heapHelperReady()).toBe(true);
+  expect(computeThreads(1)).toBe(2);
   const t0 = performance.now();
   split.grad2x2(0, 100_000, 200_000, 8, 28, 28, 14, 14, 16);
   expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
@@ -83,10 +98,15 @@ test('a ready helper that never claims the call: withdrawn after the timeout, do
   expect(performance.now() - t1).toBeLessThan(100);
   expect(Atomics.load(control, SEQ)).toBe(posted);
   expect(calls).toHaveLength(4);
+  // No longer counted: two threads compute on one from now on, and the listener heard it once.
+  expect(heapHelperReady()).toBe(false);
+  expect(computeThreads(1)).toBe(1);
+  expect(told).toEqual(['timeout']);
 });
 
-test('a helper that claims the call and then fails: the caller waits for it, redoes its half, and stops using it', () => {
+test('a helper that claims the call and then fails: the caller waits for it, redoes its half, stops using it, and tells the listener', () => {
   const { simd, calls } = recorder();
+  const told = losses();
   const { control, split } = readyHelper(simd);
   // Play the helper inside the caller's own half: claim, fail, say done.
   const own = simd.reluMask;
@@ -107,6 +127,24 @@ test('a helper that claims the call and then fails: the caller waits for it, red
   const posted = Atomics.load(control, SEQ);
   split.reluMask(0, 16, 32, BIG);
   expect(Atomics.load(control, SEQ)).toBe(posted);
+  expect(heapHelperReady()).toBe(false);
+  expect(told).toEqual(['failed']);
+});
+
+test('a kernel that throws on the caller\'s half while the helper works: the helper is waited for and kept', () => {
+  const { simd } = recorder();
+  const told = losses();
+  const { control, split } = readyHelper(simd);
+  (simd as { reluMask: unknown }).reluMask = () => {
+    // The helper claims and finishes its half; the caller's own half throws.
+    const seq = Atomics.load(control, SEQ);
+    Atomics.store(control, CLAIM, seq);
+    Atomics.store(control, 1, seq); // DONE
+    throw new Error('own half');
+  };
+  expect(() => split.reluMask(0, 16, 32, BIG)).toThrow('own half');
+  expect(heapHelperReady()).toBe(true);
+  expect(told).toEqual([]);
 });
 
 test('a convolution splits by images from 128 of them, the helper\'s half reading and writing from the first half\'s end; only beside a pool of 2 threads', () => {

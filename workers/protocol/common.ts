@@ -17,11 +17,12 @@ export interface BackendInfo {
   maxThreads: number;
 }
 
-/** Events the worker pushes outside of any job (e.g. the GPU device was lost). */
-export interface WorkerEvent {
-  kind: 'device-lost';
-  message: string;
-}
+/**
+ * Events the worker pushes outside of any job: the GPU device was lost, or WASM's thread count fell
+ * (the heap helper, the second of two threads, was given up: `wasmThreads` and `threadsNote` replace
+ * the backend report's).
+ */
+export type WorkerEvent = { kind: 'device-lost'; message: string } | { kind: 'threads'; message: string; wasmThreads: number; threadsNote: string };
 
 export type ProgressFn = (fraction: number, etaMs: number | null) => void;
 

@@ -34,6 +34,13 @@ export async function initWorker(): Promise<void> {
     const info = await worker().init(
       backend,
       proxy((e) => {
+        if (e.kind === 'threads') {
+          // The count is the worker's from now on; the figures of a job already running stay as they are.
+          const { wasmThreads, threadsNote } = e;
+          useStore.setState((s) => ({ backend: s.backend && { ...s.backend, wasmThreads, threadsNote } }));
+          pushMessage('warning', e.message);
+          return;
+        }
         useStore.setState({ deviceLost: e.message });
         pushMessage('error', `${e.message} Reload the page to start again on another backend.`);
       }),
