@@ -9,19 +9,11 @@
  */
 import type { RejectionEvaluation, RejectorScoreName, ScoredSet } from '../core';
 import { CliError } from './errors';
+import { floatsFromJson } from './floatJson';
+import { type PerInput, perInputOf } from './rejectionPerInput';
 import { sameJson } from './shard';
 
 type Json = Record<string, unknown>;
-
-interface PerInput {
-  id: string;
-  predictions: number[];
-  correct: number[];
-  scores: Record<string, Array<number | null>>;
-  aux?: Array<number | null>;
-  selection?: Array<number | null>;
-  logits: Array<Array<number | null>>;
-}
 
 interface SetSummary {
   id: string;
@@ -38,8 +30,6 @@ interface Part {
   shard: { first: number; of: number; batch: number; perInput: boolean };
 }
 
-/** A JSON number back to float32 (NaN and ±Infinity were written as null). */
-const f32 = (values: Array<number | null>) => Float32Array.from(values, (v) => (v === null ? NaN : v));
 
 export function isRejectionJson(v: unknown): v is Json {
   return !!v && typeof v === 'object' && (v as Json).command === 'evaluate-rejection';
@@ -81,8 +71,20 @@ function joinedSets(parts: Part[], numClasses: number): ScoredSet[] {
       return { per, summary };
     });
     const s0 = blocks[0].summary;
+    let from = parts[0].path;
+    /** A part's per-input floats, or a refusal naming the file, the setting and the array. */
+    const floats = (v: unknown, what: string) => {
+      try {
+        return floatsFromJson(v, what);
+      } catch (e) {
+        throw new CliError(`merge: ${from}, setting "${id}": ${(e as Error).message}`);
+      }
+    };
     const cat = <T extends Float32Array | Int32Array | Uint8Array>(make: (n: number) => T, pick: (per: PerInput) => ArrayLike<number>): T => {
-      const arrays = blocks.map((b) => pick(b.per));
+      const arrays = blocks.map((b, k) => {
+        from = parts[k].path;
+        return pick(b.per);
+      });
       const out = make(arrays.reduce((s, a) => s + a.length, 0));
       let at = 0;
       for (const a of arrays) {
@@ -100,10 +102,10 @@ function joinedSets(parts: Part[], numClasses: number): ScoredSet[] {
       setting: s0.setting,
       predictions: cat((n) => new Int32Array(n), (p) => p.predictions),
       correct: cat((n) => new Uint8Array(n), (p) => p.correct),
-      logits: cat((n) => new Float32Array(n), (p) => f32(p.logits.flat())),
-      aux: blocks[0].per.aux ? cat((n) => new Float32Array(n), (p) => f32(p.aux!)) : null,
-      selection: blocks[0].per.selection ? cat((n) => new Float32Array(n), (p) => f32(p.selection!)) : null,
-      scores: Object.fromEntries(scoreNames.map((name) => [name, cat((n) => new Float32Array(n), (p) => f32(p.scores[name]))])),
+      logits: cat((n) => new Float32Array(n), (p) => floats(p.logits.flat(), 'logits')),
+      aux: blocks[0].per.aux ? cat((n) => new Float32Array(n), (p) => floats(p.aux, 'aux')) : null,
+      selection: blocks[0].per.selection ? cat((n) => new Float32Array(n), (p) => floats(p.selection, 'selection')) : null,
+      scores: Object.fromEntries(scoreNames.map((name) => [name, cat((n) => new Float32Array(n), (p) => floats(p.scores[name], `scores.${name}`))])),
       nonFinite: blocks.reduce((sum, b) => sum + b.summary.nonFinite, 0),
     } as ScoredSet;
   }).map((set) => {
@@ -123,19 +125,8 @@ export async function mergeRejectionParts(files: { path: string; json: Json }[])
   const n = sets[0]?.predictions.length ?? 0;
   const { metrics, coupled } = n > 0 ? rejectionMetrics(sets, scoreNames, { tpr: evaluation.tpr, xi: evaluation.xi }) : { metrics: [], coupled: [] };
   const ev: RejectionEvaluation = { numClasses: model.numClasses, n, heads: model.heads, scoreNames, temperature: evaluation.temperature, tpr: evaluation.tpr, xi: evaluation.xi, sets, metrics, coupled, skipped: j.skipped as RejectionEvaluation['skipped'] };
-  const perInput = parts.every((p) => p.shard.perInput) ? (j.perInput as PerInput[]).map((_, k) => {
-    const blocks = parts.map((p) => (p.json.perInput as PerInput[])[k]);
-    const joined = <K extends 'predictions' | 'correct' | 'logits' | 'aux' | 'selection'>(key: K) => (blocks[0][key] === undefined ? undefined : blocks.flatMap((b) => b[key] as unknown[]));
-    return {
-      id: blocks[0].id,
-      predictions: joined('predictions'),
-      correct: joined('correct'),
-      scores: Object.fromEntries(Object.keys(blocks[0].scores).map((name) => [name, blocks.flatMap((b) => b.scores[name])])),
-      aux: joined('aux'),
-      selection: joined('selection'),
-      logits: joined('logits'),
-    };
-  }) : undefined;
+  // Written from the joined sets, as one run writes them.
+  const perInput = parts.every((p) => p.shard.perInput) ? perInputOf(ev) : undefined;
   const summaryOf = (id: string) => metrics.find((m) => m.set === id);
   const timing = (key: string) => parts.reduce((s, p) => s + ((p.json.timing as Record<string, number>)[key] ?? 0), 0);
   const result: Json = {

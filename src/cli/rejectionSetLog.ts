@@ -11,7 +11,7 @@ import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSyn
 import type { RejectionEvalSetting, RejectorScoreName, ScoredSet } from '../core';
 import { CliError, describeFsError } from './errors';
 import { wholeLines } from './files';
-import { f32 } from './session';
+import { floatsFromJson as readFloats, floatsToJson as floats } from './floatJson';
 
 export interface SetLog {
   /** The sets the log already holds (from the run that --resume continues), in order. */
@@ -23,17 +23,6 @@ export interface SetLog {
 }
 
 export const setLogPath = (out: string) => `${out}.sets.jsonl`;
-
-const floats = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isFinite(v) ? f32(v) : String(v)));
-
-function readFloats(v: unknown, what: string): Float32Array {
-  if (!Array.isArray(v)) throw new Error(`${what} is not an array`);
-  return Float32Array.from(v, (e, i) => {
-    const x = typeof e === 'string' && /^(NaN|-?Infinity)$/.test(e) ? Number(e) : e;
-    if (typeof x !== 'number') throw new Error(`${what}[${i}] is not a number`);
-    return x;
-  });
-}
 
 function setLine(set: ScoredSet): string {
   const scores = Object.fromEntries(Object.entries(set.scores).map(([k, v]) => [k, floats(v!)]));

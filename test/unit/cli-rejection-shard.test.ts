@@ -2,7 +2,8 @@
  * `evaluate-rejection --shard i/N`: each part attacks a block of whole chunks of --batch inputs
  * with the run's random starts and writes its per-input arrays; `merge` computes every metric (TPR
  * thresholds, ROC, curves, the coupled rejector, the footing) over all the parts' inputs, and
- * equals the single run's JSON but for the times. Missing or overlapping parts are refused.
+ * equals the single run's JSON but for the times. Non-finite per-input values keep their kind
+ * through the merge. Missing or overlapping parts, and per-input values that are not numbers, are refused.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,26 @@ describe('evaluate-rejection --shard and merge', () => {
     const mixed = cli('merge', parts[0], parts[1], join(setup.dir, 'other.json'));
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/differs from .* in "evaluation"/);
+    // Non-finite logits and head outputs (a run gives such inputs no prediction and rejected scores)
+    // cross the merge as they were: NaN, Infinity and -Infinity apart (a null of an earlier version reads as NaN).
+    const first = JSON.parse(readFileSync(join(setup.dir, 'p1.json'), 'utf8'));
+    const second = JSON.parse(readFileSync(join(setup.dir, 'p2.json'), 'utf8'));
+    first.perInput[0].logits[0][0] = 'NaN';
+    first.perInput[0].logits[0][1] = '-Infinity';
+    first.perInput[0].aux[1] = 'Infinity';
+    second.perInput[0].aux[0] = null;
+    writeFileSync(join(setup.dir, 'q1.json'), JSON.stringify(first));
+    writeFileSync(join(setup.dir, 'q2.json'), JSON.stringify(second));
+    const odd = cli('merge', join(setup.dir, 'q1.json'), join(setup.dir, 'q2.json'), parts[0]);
+    expect(odd.code, odd.stderr).toBe(0);
+    const merged = JSON.parse(odd.stdout).perInput[0];
+    expect([merged.logits[0][0], merged.logits[0][1], merged.aux[1], merged.aux[40]]).toEqual(['NaN', '-Infinity', 'Infinity', 'NaN']);
+    expect(merged.aux[0]).toBe(first.perInput[0].aux[0]);
+    first.perInput[0].scores.confidence[2] = 'inf';
+    writeFileSync(join(setup.dir, 'q1.json'), JSON.stringify(first));
+    const refused = cli('merge', join(setup.dir, 'q1.json'), join(setup.dir, 'q2.json'), parts[0]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`merge: ${join(setup.dir, 'q1.json')}, setting "${first.perInput[0].id}": scores.confidence[2] is "inf", not a number, "NaN", "Infinity" or "-Infinity"`);
     const bad = cli('evaluate-rejection', setup.config, '--model', setup.modelDir, '--batch', '0');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--batch must be a whole number from 1 to 1000000 \(got "0"\)/);

@@ -18,7 +18,8 @@ import { type AnyExperimentConfig, loadModelDir, parseJsonText, readAnyConfig, r
 import { describeImageData, loadImageData, refuseDataFiles, requireDataFiles } from '../imageData';
 import { checkImageModel } from '../imageSession';
 import { openSetLog, setLogPath } from '../rejectionSetLog';
-import { f32, initBackend, interruptSignal, roundTimes, status } from '../session';
+import { perInputOf } from '../rejectionPerInput';
+import { initBackend, interruptSignal, roundTimes, status } from '../session';
 import { SHARD_OPTION, alignedShardOf, shardFlag } from '../shard';
 
 export const EVALUATE_REJECTION_USAGE = `Usage: npm run cli -- evaluate-rejection CONFIG.json --model DIR [--data FILE ...] [--count N] [--temperature T] [--xi X] [--eta E] [--attack-temperature T] [--tpr P] [--adaptive LIST] [--eval-config FILE] [--per-input] [--out FILE [--resume]] [--batch B] [--shard i/N] [--backend wasm|cpu]
@@ -52,7 +53,8 @@ Images in [0, 1] use eps 8/255, 16/255 (l_inf) and 128/255 (l_2); 2-D data 0.1, 
                        settings: [{id, label, kind: clean|pgd|adaptive, norm: linf|l2, eps,
                        steps, restarts, objective, eta, stepSize}]); the flags above override it
   --per-input          also write the per-input arrays (predictions, correct, scores, logits,
-                       auxiliary/selection logits) of every setting
+                       auxiliary/selection logits) of every setting; floats in their
+                       shortest exact form, non-finite ones as "NaN", "Infinity", "-Infinity"
   --batch B            inputs per attack chunk (default: the attacks' own, 8192 on WASM); each
                        chunk draws its random starts from its index, so runs compared with
                        each other (a single run and its shards) need the same B
@@ -220,20 +222,6 @@ function logTable(ev: RejectionEvaluation): void {
         `after Con > ${c.conThreshold.toFixed(3)}: R-Con >= 1/2 right on ${c.separation.correctKept + c.separation.wrongRejected}/${c.separation.n}`,
     );
   }
-}
-
-const f32s = (a: ArrayLike<number>) => Array.from(a, f32);
-
-function perInputOf(ev: RejectionEvaluation) {
-  return ev.sets.map((s) => ({
-    id: s.id,
-    predictions: Array.from(s.predictions),
-    correct: Array.from(s.correct),
-    scores: Object.fromEntries(Object.entries(s.scores).map(([k, v]) => [k, f32s(v!)])),
-    aux: s.aux ? f32s(s.aux) : undefined,
-    selection: s.selection ? f32s(s.selection) : undefined,
-    logits: Array.from({ length: ev.n }, (_, i) => f32s(s.logits.subarray(i * ev.numClasses, (i + 1) * ev.numClasses))),
-  }));
 }
 
 export async function evaluateRejectionCommand(argv: string[]): Promise<number> {
