@@ -20,10 +20,14 @@
  * badge then says one thread, where the helper was the second).
  *
  * A job of several calls whose rows are independent (a whole MLP pass, wasmDenseChain.ts; a large
- * product, wasmGemm.ts) goes over as one sequence (`lanes`, `splitRows`): one hand-over for all
- * its calls, each lane running its rows through every call in order.
+ * product, wasmGemm.ts) goes over as one (`splitRows`): one hand-over for all its calls. Its rows
+ * go in blocks, each through every call in order, that the two threads take in turn with an atomic
+ * counter (`chunked`), so that a thread on a slower core takes fewer; the caller withdraws a job
+ * the helper has not claimed by the time no block is left, rather than wait for its wake-up. Until
+ * the helper has taken a call such jobs go in two fixed halves (`lanes`), whose wait is what gives
+ * up a helper that never answers.
  */
-import type { HeapCall, HeapSimd } from './heapSimdKernels';
+import type { HeapCall, HeapSimd, RowCall } from './heapSimdKernels';
 import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
@@ -44,14 +48,20 @@ const KERNEL = 3;
 const FAILED = 4;
 /** The call the helper has claimed (its SEQ), or −SEQ for a call the caller withdrew. */
 const CLAIM = 5;
+/** The first row not yet taken of a job in blocks ('chunks'): each thread takes the next block with an atomic add. */
+const NEXT_ROW = 6;
+/** Rows of jobs in blocks that the helper and the caller have taken, all told. */
+const HELPER_ROWS = 7;
+const CALLER_ROWS = 8;
 const ARGS_OFFSET = 64;
-/** Room for a sequence (below): a five-layer MLP's backward pass is 5 products and 4 masks, 95 numbers. */
-const MAX_ARGS = 256;
+/** Room for a job in blocks (below): a five-layer MLP's backward pass is 5 products and 4 masks, 249 numbers. */
+const MAX_ARGS = 512;
 const CONTROL_BYTES = ARGS_OFFSET + 8 * MAX_ARGS;
 
 /** The kernels a helper runs, by index in the control block; 'sequence' is a list of calls (runSequence). */
-const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv', 'maxPool2x2', 'sequence'] as const;
-type SplitKernel = (typeof KERNELS)[number];
+const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv', 'maxPool2x2', 'sequence', 'chunks'] as const;
+/** The kernels `split` posts: each but 'chunks', which `chunked` posts. */
+type SplitKernel = Exclude<(typeof KERNELS)[number], 'chunks'>;
 
 /** The kernels a sequence may call, by index in its encoding. */
 const SEQUENCE_KERNELS: readonly HeapCall['kernel'][] = ['gemm', 'reluMask'];
@@ -72,6 +82,49 @@ function runSequence(kernels: HeapSimd, encoded: ArrayLike<number>): void {
   }
 }
 
+/** A job in blocks as the control block carries it: rows, the block's rows, the call count, then each call's kernel index, argument count and its base, perFirst and perEnd arguments. */
+function encodeChunks(rows: number, chunk: number, calls: readonly RowCall[]): number[] {
+  return [rows, chunk, calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.base.length, ...c.base, ...c.perFirst, ...c.perEnd])];
+}
+
+/** Takes blocks of an encoded job (encodeChunks) until none is left, through `next` (the control block's NEXT_ROW). */
+function runChunks(kernels: HeapSimd, encoded: ArrayLike<number>, control: Int32Array, taken = HELPER_ROWS): void {
+  const [rows, chunk, count] = [encoded[0], encoded[1], encoded[2]];
+  for (;;) {
+    const first = Atomics.add(control, NEXT_ROW, chunk);
+    if (first >= rows) return;
+    const end = Math.min(rows, first + chunk);
+    Atomics.add(control, taken, end - first);
+    let at = 3;
+    for (let c = 0; c < count; c++) {
+      const kernel = kernels[SEQUENCE_KERNELS[encoded[at]]] as (...a: number[]) => void;
+      const n = encoded[at + 1];
+      const base = at + 2;
+      kernel(...Array.from({ length: n }, (_, i) => encoded[base + i] + encoded[base + n + i] * first + encoded[base + 2 * n + i] * end));
+      at = base + 3 * n;
+    }
+  }
+}
+
+/**
+ * `calls(first, end)` as RowCalls, read off at three blocks and checked at a fourth and at all
+ * `rows`; null where the arguments are not of that form (the job then goes in two fixed halves).
+ */
+export function rowCalls(rows: number, calls: (first: number, end: number) => HeapCall[]): RowCall[] | null {
+  const [at0, at4, at44] = [calls(0, 0), calls(0, 4), calls(4, 4)];
+  const template = at0.map((c, i) => ({
+    kernel: c.kernel,
+    base: c.args,
+    perEnd: c.args.map((a, j) => (at4[i].args[j] - a) / 4),
+    perFirst: c.args.map((_, j) => (at44[i].args[j] - at4[i].args[j]) / 4),
+  }));
+  const fits = (first: number, end: number) => {
+    const got = calls(first, end);
+    return got.length === template.length && got.every((c, i) => c.kernel === template[i].kernel && c.args.length === template[i].base.length && c.args.every((a, j) => a === template[i].base[j] + template[i].perFirst[j] * first + template[i].perEnd[j] * end));
+  };
+  return fits(8, 20) && fits(0, rows) ? template : null;
+}
+
 /**
  * Below these many bytes of output a call is not worth the hand-over, which costs 40–100 µs (the
  * helper's wake-up): pooling, its gradient and col2im do arithmetic per byte and pay from 256 KiB;
@@ -87,6 +140,15 @@ const MIN_SPLIT_BYTES_ELEMENTWISE = 1 << 23;
 const HELPER_TIMEOUT_MS = 5000;
 /** Below this many rows a split by rows is not worth its hand-over, whatever the widths. */
 const MIN_SPLIT_ROWS = 64;
+/**
+ * A job over rows goes in about this many blocks, so that the two threads end within a block of
+ * each other even when one runs slower (on a shared virtual machine one core at times ran 1.6–1.8×
+ * slower than the other; laptops mix fast and efficient cores), and no fewer rows to a block than
+ * MIN_CHUNK_ROWS. Blocks are multiples of four rows, where the product's row tiles end.
+ */
+const CHUNKS = 12;
+const MIN_CHUNK_ROWS = 16;
+const chunkRows = (rows: number): number => Math.max(MIN_CHUNK_ROWS, 4 * Math.ceil(rows / CHUNKS / 4));
 
 let starter: HeapHelperStarter | null = null;
 /** The wasm backend's thread count where helpers are started (1 where none are). */
@@ -125,12 +187,19 @@ export function heapHelperSplitsRows(macs: number): boolean {
 }
 
 /**
- * Runs `calls(first, end)` over all rows of a job that is independent row by row: split at a
- * multiple of four rows between the caller and the helper where it takes the job
- * (heapHelperSplitsRows; from MIN_SPLIT_ROWS rows), on the caller alone otherwise.
+ * Runs `calls(first, end)` over all rows of a job that is independent row by row: in blocks that
+ * the caller and the helper take in turn where it takes the job (heapHelperSplitsRows; from
+ * MIN_SPLIT_ROWS rows), or in two halves split at a multiple of four rows before the helper has
+ * taken a call or where the calls' arguments are not affine in the rows (rowCalls); on the caller
+ * alone otherwise.
  */
 export function splitRows(simd: HeapSimd, rows: number, macs: number, calls: (first: number, end: number) => HeapCall[]): void {
   if (simd.lanes && rows >= MIN_SPLIT_ROWS && heapHelperSplitsRows(macs)) {
+    const template = simd.chunked ? rowCalls(rows, calls) : null;
+    if (template) {
+      simd.chunked!(rows, chunkRows(rows), template);
+      return;
+    }
     const cut = Math.floor(rows / 8) * 4;
     simd.lanes(calls(0, cut), calls(cut, rows));
     return;
@@ -163,6 +232,11 @@ export const xnnpackPoolSplits = (): boolean => poolThreads > 2;
 /** How many calls a helper has taken half of, in this thread (for tests and the Bench view). */
 export function heapHelperJobs(): number {
   return jobs;
+}
+
+/** Rows of jobs in blocks (splitRows) that the calling thread and the last helper took from each other, all told (for tests and benchmarks). */
+export function heapHelperRows(): { caller: number; helper: number } {
+  return lastControl ? { caller: Atomics.load(lastControl, CALLER_ROWS), helper: Atomics.load(lastControl, HELPER_ROWS) } : { caller: 0, helper: 0 };
 }
 
 /** Whether the last helper started in this thread is ready to take calls (and has not been given up since). */
@@ -222,6 +296,7 @@ export function runHeapHelper(init: HeapHelperInit): never {
     try {
       const name = KERNELS[Atomics.load(control, KERNEL)];
       if (name === 'sequence') runSequence(kernels as unknown as HeapSimd, args);
+      else if (name === 'chunks') runChunks(kernels as unknown as HeapSimd, args, control);
       else kernels[name](...Array.from(args.subarray(0, kernels[name].length)));
     } catch {
       Atomics.store(control, FAILED, 1);
@@ -245,7 +320,30 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
   lastControl = control;
   let seq = 0;
   let alive = true;
+  /** Whether the helper has taken a call: until then jobs in blocks go in two halves, whose wait gives up a helper that never answers. */
+  let proven = false;
   const alone = (kernel: SplitKernel, a: number[]) => (kernel === 'sequence' ? runSequence(simd, a) : (simd[kernel] as (...v: number[]) => void)(...a));
+
+  /** Posts a kernel and its arguments to the helper and wakes it; returns the claim slot as it was, which a withdrawal swaps for −seq. */
+  const post = (kernel: (typeof KERNELS)[number], a: number[]): number => {
+    args.set(a);
+    Atomics.store(control, KERNEL, KERNELS.indexOf(kernel));
+    const unclaimed = Atomics.load(control, CLAIM);
+    seq++;
+    Atomics.store(control, SEQ, seq);
+    Atomics.notify(control, SEQ);
+    return unclaimed;
+  };
+
+  /** Runs the caller's part of a posted call; what it threw (null: nothing), since the helper must be waited for either way. */
+  const attempt = (own: () => void): unknown => {
+    try {
+      own();
+      return null;
+    } catch (e) {
+      return e;
+    }
+  };
 
   /** Posts `kernel(helperArgs)` to the helper, runs `own`, and waits for the helper; alone when the helper is not there. */
   const split = (kernel: SplitKernel, helperArgs: number[], own: () => void): void => {
@@ -254,18 +352,8 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
       alone(kernel, helperArgs);
       return;
     }
-    args.set(helperArgs);
-    Atomics.store(control, KERNEL, KERNELS.indexOf(kernel));
-    const unclaimed = Atomics.load(control, CLAIM);
-    seq++;
-    Atomics.store(control, SEQ, seq);
-    Atomics.notify(control, SEQ);
-    let ownError: unknown = null;
-    try {
-      own();
-    } catch (e) {
-      ownError = e;
-    }
+    const unclaimed = post(kernel, helperArgs);
+    const ownError = attempt(own);
     // Even when `own` threw: the helper may be using the call's memory until it says done.
     const start = performance.now();
     let done: number;
@@ -288,22 +376,57 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
     if (ownError !== null) throw ownError;
     if (!alive) return;
     jobs++;
+    proven = true;
   };
 
   /** Splits an element-wise call over `bytes` at a 16-byte boundary near the middle. */
   const halves = (bytes: number) => (bytes >= MIN_SPLIT_BYTES_ELEMENTWISE ? Math.floor(bytes / 32) * 16 : 0);
 
+  const lanes = (own: readonly HeapCall[], helper: readonly HeapCall[]): void => {
+    const encoded = encodeSequence(helper);
+    if (encoded.length > MAX_ARGS) {
+      runSequence(simd, encodeSequence(own));
+      runSequence(simd, encoded);
+      return;
+    }
+    split('sequence', encoded, () => runSequence(simd, encodeSequence(own)));
+  };
+
+  /** All blocks of an encoded job on this thread alone. */
+  const allChunks = (encoded: number[]) => runChunks(simd, encoded, new Int32Array(ARGS_OFFSET / 4));
+
+  const chunked = (rows: number, chunk: number, calls: readonly RowCall[]): void => {
+    const encoded = encodeChunks(rows, chunk, calls);
+    if (!proven || encoded.length > MAX_ARGS) {
+      const at = (first: number, end: number): HeapCall[] => calls.map((c) => ({ kernel: c.kernel, args: c.base.map((b, j) => b + c.perFirst[j] * first + c.perEnd[j] * end) }));
+      const cut = Math.floor(rows / 8) * 4;
+      lanes(at(0, cut), at(cut, rows));
+      return;
+    }
+    if (!alive) return allChunks(encoded);
+    Atomics.store(control, NEXT_ROW, 0);
+    const unclaimed = post('chunks', encoded);
+    const ownError = attempt(() => runChunks(simd, encoded, control, CALLER_ROWS));
+    // No block is left. A helper that has not claimed the job will not touch it: withdraw it
+    // rather than wait for its wake-up. One that has is waited for (it may be in a block).
+    if (Atomics.compareExchange(control, CLAIM, unclaimed, -seq) !== unclaimed) {
+      let done: number;
+      while ((done = Atomics.load(control, DONE)) !== seq) Atomics.wait(control, DONE, done, 100);
+      jobs++;
+    }
+    if (Atomics.load(control, FAILED) === 1) {
+      alive = false;
+      lossListener?.('failed');
+      // A block the helper failed in may be half written: the whole job again, here.
+      if (ownError === null) allChunks(encoded);
+    }
+    if (ownError !== null) throw ownError;
+  };
+
   return {
     ...simd,
-    lanes(own, helper) {
-      const encoded = encodeSequence(helper);
-      if (encoded.length > MAX_ARGS) {
-        runSequence(simd, encodeSequence(own));
-        runSequence(simd, encoded);
-        return;
-      }
-      split('sequence', encoded, () => runSequence(simd, encodeSequence(own)));
-    },
+    lanes,
+    chunked,
     reluMask(g, h, out, bytes) {
       const a = halves(bytes);
       if (!a) return simd.reluMask(g, h, out, bytes);

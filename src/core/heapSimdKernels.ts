@@ -9,6 +9,18 @@ export interface HeapCall {
   args: number[];
 }
 
+/**
+ * A call of a job over rows, for any block of them: the call on rows [first, end) has the
+ * arguments base + perFirst·first + perEnd·end (pointers move with the first row, counts with the
+ * block's length).
+ */
+export interface RowCall {
+  kernel: HeapCall['kernel'];
+  base: number[];
+  perFirst: number[];
+  perEnd: number[];
+}
+
 export interface HeapSimd {
   grad2x2(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
   maxPool2x2(x: number, out: number, batch: number, inH: number, inW: number, outH: number, outW: number, c: number): void;
@@ -29,5 +41,11 @@ export interface HeapSimd {
    * helper's (heapLanes.ts), each list in order; present only where a helper was started.
    */
   lanes?(own: readonly HeapCall[], helper: readonly HeapCall[]): void;
+  /**
+   * Runs `calls` over rows [0, rows) in blocks of `chunk` rows, each block through every call in
+   * order, the calling thread and the heap helper taking blocks in turn until none is left (a
+   * thread on a slower core takes fewer); present only where a helper was started.
+   */
+  chunked?(rows: number, chunk: number, calls: readonly RowCall[]): void;
   col2im(t: number, dx: number, batch: number, inH: number, inW: number, outH: number, outW: number, kh: number, kw: number, top: number, left: number): void;
 }

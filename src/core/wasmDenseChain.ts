@@ -7,9 +7,9 @@
  *
  * Why one kernel: on two threads the heap helper (heapLanes.ts) is the second thread, and each
  * call it takes half of pays a hand-over (its wake-up, 40–100 µs here); XNNPACK's own threads,
- * before, gave the 2-D MLP's products (8,192 × 64 × 64) only 1.2× over one thread. Here the caller
- * takes the first half of the rows through every layer and the helper the second half, one
- * hand-over for the whole pass: rows are independent in every call. On one thread it is the same
+ * before, gave the 2-D MLP's products (8,192 × 64 × 64) only 1.2× over one thread. Here the rows
+ * go in blocks, each through every layer, which the caller and the helper take in turn
+ * (heapLanes.ts splitRows), one hand-over for the whole pass: rows are independent in every call. On one thread it is the same
  * calls on the caller, one kernel instead of one a layer.
  */
 import * as tf from '@tensorflow/tfjs';

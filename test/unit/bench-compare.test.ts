@@ -3,15 +3,18 @@
  * two quick cases: the report holds both sides' medians and their ratio, and the logits of the
  * two sides on the same inputs agree (the weights and inputs went across in the right layout:
  * the MLP's kernels transposed, the CNN's NHWC images and flattened features re-ordered). Without
- * PyTorch the command says how to install it and times the workbench alone.
+ * PyTorch the command says how to install it and times the workbench alone. Each core's pace is
+ * in the report, and on one thread both sides run on the same core.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { canPin as pinnable } from '../../bench/corePace';
 import { ROOT } from './cliRun';
 
+const canPin = pinnable();
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
 
 // At 2 threads: tfjs wasm's threaded build (src/cli/wasmThreads.ts) against torch.set_num_threads(2).
@@ -28,6 +31,9 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
     // With gc exposed (as npm run bench:compare starts it) dead read-back arrays are freed between runs.
     expect(report.collectsDeadArrays).toBe(true);
     expect(r.stdout).not.toMatch(/without --expose-gc/);
+    // Each core's pace before and after (where taskset can choose cores); on 2 threads nothing is pinned.
+    expect(report.core).toBeNull();
+    if (canPin) for (const pace of [report.corePaceMs.before, report.corePaceMs.after]) expect(pace.map((ms: number) => ms > 0)).toEqual(cpus().map(() => true));
     for (const row of report.rows) {
       expect(row.workbenchRunsMs).toHaveLength(2);
       expect(row.workbenchMs).toBeGreaterThan(0);
@@ -51,12 +57,35 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
   }
 }, 120_000);
 
+test('on one thread bench:compare runs both sides on the same core, the one that ran the fixed loop fastest', (ctx) => {
+  if (!canPin) return ctx.skip();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+  try {
+    const out = join(dir, 'compare.json');
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/compare.ts', '--cases', 'noise-1m', '--rounds', '1', '--warmups', '1', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const before: number[] = report.corePaceMs.before;
+    expect(report.core).toBe(before.indexOf(Math.min(...before)));
+    expect(r.stdout).toContain(`both sides pinned to core ${report.core}`);
+    if (hasTorch) expect(report.torch.cores).toEqual([report.core]);
+    // Without pinning: the system places both sides.
+    const free = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '--cases', 'noise-1m', '--rounds', '1', '--warmups', '1', '--pin', 'none', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(free.status, free.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).core).toBeNull();
+    if (hasTorch) expect(JSON.parse(readFileSync(out, 'utf8')).torch.cores).toEqual(cpus().map((_, i) => i));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
 test('bench:compare refuses a bad option by name, with exit status 2', () => {
   for (const [args, message] of [
     [['--rounds', '0'], /--rounds must be a whole number >= 1 \(got "0"\)/],
     [['--warmups', '0.5'], /--warmups must be a whole number >= 1 \(got "0.5"\)/],
     [['--threads', 'x'], /--threads must be a whole number from 1 to 8 \(got "x"\)/],
     [['--cases', 'nope'], /unknown case: nope; choose from grid-forward, /],
+    [['--pin', 'fast'], /--pin must be auto or none \(got "fast"\)/],
   ] as const) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);

@@ -6,13 +6,14 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { HeapSimd } from '../../src/core/heapSimdKernels';
-import { type HeapHelperInit, type HeapHelperLoss, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperReady, heapHelperSplitsConvolution, heapHelperSplitsRows, onHeapHelperLoss, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
+import { type HeapHelperInit, type HeapHelperLoss, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperReady, heapHelperRows, rowCalls, heapHelperSplitsConvolution, heapHelperSplitsRows, onHeapHelperLoss, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
 
 // The control block's slots, as heapLanes.ts lays them out.
 const SEQ = 0;
 const READY = 2;
 const FAILED = 4;
 const CLAIM = 5;
+const NEXT_ROW = 6;
 const BIG = 1 << 24; // bytes: above the element-wise threshold (8 MiB)
 
 function recorder() {
@@ -178,9 +179,9 @@ test('a sequence of calls (a whole MLP pass) runs as two lanes: each list in ord
   const mask = (g: number) => ({ kernel: 'reluMask' as const, args: [g, g + 1, g, 64] });
   split.lanes!([gemm(100), mask(200)], [gemm(300), mask(400)]);
   expect(calls).toEqual([gemm(100).args, mask(200).args, gemm(300).args, mask(400).args]);
-  // 20 products are 281 numbers, more than the control block holds: the caller runs both lists.
+  // 40 products are 561 numbers, more than the control block holds: the caller runs both lists.
   calls.length = 0;
-  const long = Array.from({ length: 20 }, (_, i) => gemm(i));
+  const long = Array.from({ length: 40 }, (_, i) => gemm(i));
   split.lanes!([mask(1)], long);
   expect(calls).toEqual([mask(1).args, ...long.map((c) => c.args)]);
   // Without a helper set up, the module has no lanes at all.
@@ -234,4 +235,65 @@ test('two threads are XNNPACK alone on the caller and the heap helper, counted a
   expect(computeThreads(4)).toBe(4);
   setHeapHelperStarter(null);
   expect(computeThreads(1)).toBe(1);
+});
+
+/** A product over rows [first, end) of a 1030-row job, as wasmGemm.ts builds it: pointers move with `first`, the count is the block's. */
+const rowsOf = (first: number, end: number) => [
+  { kernel: 'gemm' as const, args: [1000 + 8 * first, 0, 0, 50_000 + 12 * first, end - first, 2, 3, 8, 4, 12, 4, 0] },
+  { kernel: 'reluMask' as const, args: [50_000 + 12 * first, 90_000 + 12 * first, 50_000 + 12 * first, 12 * (end - first)] },
+];
+
+test('rowCalls reads a job\'s calls as base + perFirst·first + perEnd·end, and refuses one whose arguments are not of that form', () => {
+  const template = rowCalls(1030, rowsOf)!;
+  expect(template.map((c) => c.kernel)).toEqual(['gemm', 'reluMask']);
+  expect(template[0]).toEqual({ kernel: 'gemm', base: [1000, 0, 0, 50_000, 0, 2, 3, 8, 4, 12, 4, 0], perFirst: [8, 0, 0, 12, -1, 0, 0, 0, 0, 0, 0, 0], perEnd: [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0] });
+  expect(rowCalls(1030, (first, end) => [{ kernel: 'gemm', args: [first * first, end] }])).toBeNull();
+  expect(rowCalls(1030, (first, end) => (end - first > 100 ? rowsOf(first, end) : rowsOf(first, end).slice(0, 1)))).toBeNull();
+});
+
+test('once the helper has taken a call, a job over rows goes in blocks of a multiple of four rows that both threads take in turn, each row once; a helper that has not claimed the job is not waited for', () => {
+  const { simd, calls } = recorder();
+  const { control, split } = readyHelper(simd);
+  const record = simd.gemm;
+  let play: (() => void) | null = null;
+  (simd as { gemm: unknown }).gemm = (...a: number[]) => {
+    const hook = play;
+    play = null;
+    hook?.();
+    (record as (...v: number[]) => void)(...a);
+  };
+  // The first job goes in two halves, and the stand-in helper claims and finishes its half (played inside the caller's).
+  play = () => {
+    const seq = Atomics.load(control, SEQ);
+    Atomics.store(control, CLAIM, seq);
+    Atomics.store(control, 1, seq); // DONE
+  };
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  // (The stand-in does not compute its half: only the caller's 512 rows are recorded.)
+  expect(calls.filter((c) => c.length === 12).map((c) => c[4])).toEqual([512]);
+  // Now in blocks of 4·⌈1030 / 12 / 4⌉ = 88 rows. The stand-in helper claims the job and takes one block while the caller is in its first.
+  calls.length = 0;
+  const helperBlocks: number[] = [];
+  play = () => {
+    const seq = Atomics.load(control, SEQ);
+    Atomics.store(control, CLAIM, seq);
+    helperBlocks.push(Atomics.add(control, NEXT_ROW, 88));
+    Atomics.store(control, 1, seq);
+  };
+  const before = heapHelperRows();
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  const callerBlocks = calls.filter((c) => c.length === 12).map((c) => [(c[0] - 1000) / 8, c[4]]);
+  expect(helperBlocks).toEqual([88]);
+  expect(callerBlocks).toEqual([0, ...Array.from({ length: 10 }, (_, i) => 176 + 88 * i)].map((first) => [first, Math.min(88, 1030 - first)]));
+  // Each block through every call in order: the mask of a block follows its product.
+  expect(calls[1]).toEqual(rowsOf(0, 88)[1].args);
+  expect(heapHelperRows().caller - before.caller).toBe(1030 - 88);
+  // The helper does not claim the next job: the caller takes every block and withdraws it at once, without waiting.
+  calls.length = 0;
+  const t0 = performance.now();
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  expect(performance.now() - t0).toBeLessThan(100);
+  expect(calls.filter((c) => c.length === 12).map((c) => (c[0] - 1000) / 8)).toEqual(Array.from({ length: 12 }, (_, i) => 88 * i));
+  expect(Atomics.load(control, CLAIM)).toBe(-Atomics.load(control, SEQ));
+  expect(heapHelperReady()).toBe(true);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT, cli } from './cliRun';
 
-function probe(threads: number): { backend: string; helperStarted: boolean; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[]; convSplit: boolean } {
+function probe(threads: number): { backend: string; helperStarted: boolean; threads: number; helperJobs: number; grad: number[]; product: number[]; elementwise: number[]; convSplit: boolean; rows: { caller: number; helper: number } } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/wasmThreadsProbe.ts', String(threads)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   // A pthread that kept the process alive would end in the timeout (status null).
   expect(r.status, r.stderr).toBe(0);
@@ -18,7 +18,7 @@ function probe(threads: number): { backend: string; helperStarted: boolean; thre
 }
 
 describe('wasm threads in Node', () => {
-  test('two and three threads give the same bits as one, for a CNN gradient, the element-wise heap kernels, convolutions (the heap helper taking half of each on 2), a matrix product and an MLP\'s logits and input gradients', () => {
+  test('two and three threads give the same bits as one, for a CNN gradient, the element-wise heap kernels, convolutions (the heap helper taking half of each on 2), a matrix product and an MLP\'s logits and input gradients (in blocks both threads take on 2)', () => {
     const one = probe(1);
     const two = probe(2);
     const three = probe(3);
@@ -37,7 +37,11 @@ describe('wasm threads in Node', () => {
     expect(two.grad).toEqual(one.grad);
     expect(two.product).toEqual(one.product);
     // The element-wise kernels and a convolution over 128 images, split by the helper on 2 threads.
-    expect(two.elementwise).toHaveLength(9);
+    expect(two.elementwise).toHaveLength(10);
+    // The MLP passes after the first went in blocks, and both threads took some (none on 1 thread).
+    expect(one.rows).toEqual({ caller: 0, helper: 0 });
+    expect(two.rows.caller).toBeGreaterThan(0);
+    expect(two.rows.helper).toBeGreaterThan(0);
     expect(two.elementwise).toEqual(one.elementwise);
     // Three threads: XNNPACK's pool (capped at the machine's cores, 2 here) splits the large products and convolutions itself.
     expect(three.threads).toBeGreaterThanOrEqual(2);

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/core';
-import { heapHelperJobs } from '../../src/core/heapLanes';
+import { heapHelperJobs, heapHelperRows } from '../../src/core/heapLanes';
 import { heapHelperStarted } from '../../src/core/heapHelperStart';
 import { wasmThreadCount, withWasmThreads } from '../../src/cli/wasmThreads';
 import { reluMask, signStep } from '../../src/core/wasmAttackSteps';
@@ -50,6 +50,10 @@ const points = tf.randomUniform([8195, 2], -2, 2, 'float32', 14);
 const pointLabels = tf.tensor1d(Array.from({ length: 8195 }, (_, i) => i % 3), 'int32');
 const session = new GradientSession(mlp, crossEntropy);
 const mlpGrads = [0, 1].map(() => session.grad(points, pointLabels));
+// Once the helper has taken a call, such passes go in blocks that both threads take in turn:
+// a forward pass over 65,536 points (about 10 ms) gives the helper time to wake and take some.
+const wide = logits(mlp, tf.randomUniform([65_536, 2], -2, 2, 'float32', 15));
+const rows = heapHelperRows();
 /** FNV-1a over the float32 bits: the element-wise outputs are too long to print. */
 const hash = async (t: tf.Tensor) => {
   let h = 2166136261;
@@ -57,4 +61,4 @@ const hash = async (t: tf.Tensor) => {
   return h;
 };
 const bits = async (t: tf.Tensor) => Array.from(new Uint32Array((await t.data<'float32'>()).slice().buffer));
-console.log(JSON.stringify({ backend: tf.getBackend(), helperStarted, threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv), await hash(oneChannel), await hash(logits(mlp, points)), await hash(mlpGrads[0]), await hash(mlpGrads[1])], convSplit }));
+console.log(JSON.stringify({ backend: tf.getBackend(), helperStarted, threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv), await hash(oneChannel), await hash(logits(mlp, points)), await hash(mlpGrads[0]), await hash(mlpGrads[1]), await hash(wide)], convSplit, rows }));
