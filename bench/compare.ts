@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare [-- --cases LIST] [--rounds N] [--threads N] [--out FILE]`
+ * `npm run bench:compare [-- --cases LIST] [--rounds N] [--threads N] [--pin auto|none] [--out FILE]`
  *
  * The workbench (tfjs wasm in Node) against PyTorch on the same CPU, side by side in one run
  * (./sideBySide.ts: both sides take turns on the same weights and inputs). The JSON report goes to
@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { heapHelperStarted, selectBackend } from '../src/core';
 import { threadsProblem, wasmThreadCount, withWasmThreads } from '../src/cli/wasmThreads';
 import { fail, parseCommandLine, parseList, parseRepeats } from './cli';
+import { corePace, paceNote, pinProcess } from './corePace';
 import { COMPARE_CASES, runSideBySide } from './sideBySide';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,15 +23,18 @@ const USAGE = `Usage: npm run bench:compare [-- options]
   --rounds N      timed runs of each side per case, taking turns (default 5)
   --warmups N     untimed runs of each side per case before the rounds (default 3)
   --threads N     the thread count of both sides, 1 to 8 (default 1): tfjs wasm's threaded build and torch.set_num_threads
+  --pin auto|none on 1 thread, run both sides on the core that runs a fixed loop fastest at the
+                  start (auto, the default, where taskset is found), or where the system puts them
   --out FILE      the JSON report (default: bench/results/compare.json)
   --help`;
 
 async function main(): Promise<number> {
-  const values = parseCommandLine<{ cases?: string; rounds?: string; warmups?: string; threads?: string; out?: string }>(USAGE, {
+  const values = parseCommandLine<{ cases?: string; rounds?: string; warmups?: string; threads?: string; pin?: string; out?: string }>(USAGE, {
     cases: { type: 'string' },
     rounds: { type: 'string' },
     warmups: { type: 'string' },
     threads: { type: 'string' },
+    pin: { type: 'string' },
     out: { type: 'string' },
   });
   if (!values) return 0;
@@ -40,6 +44,17 @@ async function main(): Promise<number> {
   const threads = values.threads === undefined ? 1 : Number(values.threads);
   const problem = threadsProblem('--threads', threads, `"${values.threads}"`);
   if (problem) fail(USAGE, problem);
+  const pin = values.pin ?? 'auto';
+  if (pin !== 'auto' && pin !== 'none') fail(USAGE, `--pin must be auto or none (got "${pin}")`);
+  // Each core's pace first; on one thread both sides then run on the faster core (corePace.ts says why).
+  const paceBefore = corePace();
+  const uneven = paceBefore && paceNote(paceBefore, 'before the cases');
+  if (uneven) console.log(uneven);
+  let core: number | null = null;
+  if (threads === 1 && pin === 'auto' && paceBefore) {
+    const fastest = paceBefore.indexOf(Math.min(...paceBefore));
+    if (pinProcess(fastest)) core = fastest;
+  }
   await withWasmThreads(threads, () => selectBackend('wasm', ['wasm']));
   if (!(await heapHelperStarted())) process.stderr.write('note: the heap helper thread did not start, so the workbench computes on one thread\n');
   const wasmThreads = wasmThreadCount();
@@ -55,6 +70,8 @@ async function main(): Promise<number> {
     scale: 1,
     workbenchThreads: String(wasmThreads),
     out: resolve(values.out ?? join(here, 'results', 'compare.json')),
+    core,
+    paceBefore,
   });
 }
 

@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import type { BenchExchange, Prepared } from '../src/core/bench/case';
 import { BENCH_CASES, median } from '../src/core/bench/suite';
+import { corePace, paceNote } from './corePace';
 import { fmtMs } from './table';
 
 /** The cases with a PyTorch equivalent in bench/torch_compare.py. */
@@ -51,7 +52,7 @@ interface Torch {
 }
 
 /** Starts torch_compare.py under `python`, or says why it cannot. */
-function startTorch(python: string, script: string, threads: number): Torch | { missing: string } {
+function startTorch(python: string, script: string, threads: number, core: number | null): Torch | { missing: string } {
   const probe = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     return { missing: `PyTorch is not available to ${python} (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}). Install it with: sudo apt-get install -y python3-torch python3-numpy libopenblas0-pthread` };
@@ -78,7 +79,7 @@ function startTorch(python: string, script: string, threads: number): Torch | { 
     MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? String(2 ** 32),
     MALLOC_TOP_PAD_: process.env.MALLOC_TOP_PAD_ ?? String(256 << 20),
   };
-  const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'], env });
+  const child = core === null ? spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'], env }) : spawn('taskset', ['-c', String(core), python, script], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<(line: string) => void> = [];
   lines.on('line', (line) => waiting.shift()?.(line));
@@ -153,12 +154,16 @@ export interface SideBySideOptions {
   out: string;
   /** Extra facts about a case's workbench run, asked after its rounds (shown under the table). */
   notesFor?: (id: string) => Record<string, string> | undefined;
+  /** The core both sides run on (this process is pinned to it already; PyTorch is started on it), or null. */
+  core?: number | null;
+  /** Each core's pace before the cases (corePace.ts), timed again after them; null where cores cannot be chosen. */
+  paceBefore?: number[] | null;
 }
 
 /** Runs the cases in turns, prints the table, writes the report; the exit status (1 when a case failed or leaked). */
 export async function runSideBySide(o: SideBySideOptions): Promise<number> {
   const backend = tf.getBackend();
-  const torch = startTorch(o.python, o.script, o.threads);
+  const torch = startTorch(o.python, o.script, o.threads, o.core ?? null);
   let torchInfo: Record<string, unknown> | null = null;
   if ('missing' in torch) console.log(`NOTE: ${torch.missing}\nTiming the workbench only.`);
   else {
@@ -168,7 +173,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
   const collect = deadArrayCollector();
   if (!collect) console.log('NOTE: node runs without --expose-gc, so a case that reads back megabytes also pays, in each run, for the arrays of the runs before it (npm run bench:compare passes the flag).');
   const torchWhere = torchInfo ? String(torchInfo.device) : 'not available';
-  console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)${torchInfo.blas ? `, BLAS ${String(torchInfo.blas)}` : ''}` : 'not available'}; ${o.warmups} warm-up(s), ${o.rounds} rounds`);
+  console.log(`workbench: tfjs ${tf.version.tfjs} on ${backend}, ${o.workbenchThreads} thread(s); PyTorch: ${torchInfo ? `${String(torchInfo.torch)} on ${torchWhere}, ${String(torchInfo.threads)} thread(s)${torchInfo.blas ? `, BLAS ${String(torchInfo.blas)}` : ''}` : 'not available'}; ${o.warmups} warm-up(s), ${o.rounds} rounds${o.core != null ? `; both sides pinned to core ${o.core}` : ''}`);
 
   const rows: CompareRow[] = [];
   for (const id of o.cases) {
@@ -219,6 +224,7 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
     rows.push(row);
   }
   if (!('missing' in torch)) torch.close();
+  const paceAfter = o.paceBefore ? corePace() : null;
 
   const header = ['case', `workbench (${backend})`, `PyTorch ${torchInfo ? String(torchInfo.deviceKind).toUpperCase() : ''}`.trim(), 'workbench / PyTorch', 'threads (tfjs / torch)', 'max |Δ logits|'];
   const lines = rows.map((r) => [
@@ -233,7 +239,12 @@ export async function runSideBySide(o: SideBySideOptions): Promise<number> {
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(['', fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n'));
   for (const r of rows) for (const [k, v] of Object.entries(r.notes ?? {})) console.log(`${r.case}: ${k} ${v}`);
-  const report = { bench: 'compare', date: new Date().toISOString(), tfjs: tf.version.tfjs, backend, workbenchThreads: o.workbenchThreads, torch: torchInfo, rounds: o.rounds, warmups: o.warmups, scale: o.scale, collectsDeadArrays: collect !== null, rows };
+  if (paceAfter) {
+    const note = paceNote(paceAfter, 'after the cases');
+    if (note) console.log(note);
+  }
+  const corePaceMs = o.paceBefore ? { before: o.paceBefore, after: paceAfter } : null;
+  const report = { bench: 'compare', date: new Date().toISOString(), tfjs: tf.version.tfjs, backend, workbenchThreads: o.workbenchThreads, torch: torchInfo, rounds: o.rounds, warmups: o.warmups, scale: o.scale, collectsDeadArrays: collect !== null, core: o.core ?? null, corePaceMs, rows };
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, JSON.stringify(report, null, 2) + '\n');
   console.log(`wrote ${o.out}`);

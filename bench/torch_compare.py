@@ -4,7 +4,8 @@
 #
 #   {"op": "init", "threads": N, "device": D}         -> {"torch": version, "threads": N, "device": name,
 #                                                         "deviceKind": "cpu" | "cuda", "blas": the BLAS
-#                                                         library's path, "note"?: why not D, or that
+#                                                         library's path, "cores": the CPUs it may run on,
+#                                                         "note"?: why not D, or that
 #                                                         the BLAS is Debian's slow reference one}
 #   {"op": "prepare", "case": ID, "manifest": {...}}  -> {"ok": true, "maxAbsDiff": d | null}
 #   {"op": "run"}                                     -> {"ms": milliseconds}
@@ -186,6 +187,8 @@ def init(threads, device):
     reply = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_library()}
     # How its threads wait between calls (bench/sideBySide.ts sets these): part of the footing.
     reply['waiting'] = {k: os.environ.get(k) for k in ('OMP_WAIT_POLICY', 'OPENBLAS_THREAD_TIMEOUT')}
+    # The cores it may run on (one, where bench:compare pins both sides to the same core).
+    reply['cores'] = sorted(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else None
     if reply['blas'] and REFERENCE_BLAS in reply['blas']:
         reply['note'] = f"PyTorch's products run on Debian's reference BLAS ({reply['blas']}), about ten times slower than OpenBLAS: install it (sudo apt-get install -y libopenblas0-pthread) for a meaningful comparison"
     if device == 'cuda' and not torch.cuda.is_available():

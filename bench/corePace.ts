@@ -1,0 +1,45 @@
+/**
+ * Each core's pace, and one core for both sides of a 1-thread sitting.
+ *
+ * On the shared virtual machines these benchmarks run on, one of the two cores at times ran a fixed
+ * scalar loop 1.6–2× slower than the other, for minutes, and which one changed over the hours (the
+ * host gives its time to another guest). A 1-thread run then took 1× or 1.8× depending on the core
+ * the scheduler put it on, and on two threads the slow core set the pace of every job split over
+ * both (a 2-thread process used 1.06 cores' time). So bench:compare times the loop on each core
+ * (taskset, Linux) before and after its cases, says when they differ, and on one thread pins both
+ * sides to the same core, the faster at the start.
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+
+/** About 60–100 ms of scalar JavaScript: the same instructions on every core. */
+const LOOP = 'let s=0;const t=performance.now();for(let i=0;i<3e7;i++)s=(s+i*i)%1000003;process.stdout.write(String(performance.now()-t+s*0))';
+
+/** Whether cores can be chosen here: Linux with util-linux's taskset. */
+export const canPin = (): boolean => process.platform === 'linux' && spawnSync('taskset', ['-V']).status === 0;
+
+/** Milliseconds of the loop on each core (the best of three), or null where cores cannot be chosen. */
+export function corePace(): number[] | null {
+  if (!canPin()) return null;
+  return os.cpus().map((_, core) => {
+    const runs = [0, 1, 2].map(() => Number(spawnSync('taskset', ['-c', String(core), process.execPath, '-e', LOOP], { encoding: 'utf8' }).stdout));
+    return Math.round(Math.min(...runs) * 10) / 10;
+  });
+}
+
+/** Above this ratio of the slowest core's time to the fastest's, a sitting is said to run on uneven cores. */
+export const UNEVEN = 1.25;
+
+/** A line on uneven cores (null when they are even). */
+export function paceNote(pace: readonly number[], when: string): string | null {
+  const slow = pace.indexOf(Math.max(...pace));
+  const fast = pace.indexOf(Math.min(...pace));
+  const ratio = pace[slow] / pace[fast];
+  if (!(ratio > UNEVEN)) return null;
+  return `NOTE: ${when}, core ${slow} ran a fixed loop ${ratio.toFixed(2)}× slower than core ${fast} (${pace.map((ms, i) => `core ${i} ${ms} ms`).join(', ')}): the host is sharing it, and figures on more than one thread measure that too.`;
+}
+
+/** Pins this process (every thread it has, and those it starts) to `core`; whether it could. */
+export function pinProcess(core: number): boolean {
+  return spawnSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { encoding: 'utf8' }).status === 0;
+}
