@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { heapHelperStarted, selectBackend } from '../src/core';
 import { threadsProblem, wasmThreadCount, withWasmThreads } from '../src/cli/wasmThreads';
 import { fail, parseCommandLine, parseList, parseRepeats } from './cli';
-import { corePace, paceNote, pinProcess } from './corePace';
+import { corePace, paceNote, pinMainThread } from './corePace';
 import { COMPARE_CASES, runSideBySide } from './sideBySide';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   let core: number | null = null;
   if (threads === 1 && pin === 'auto' && paceBefore) {
     const fastest = paceBefore.indexOf(Math.min(...paceBefore));
-    if (pinProcess(fastest)) core = fastest;
+    if (pinMainThread(fastest)) core = fastest;
   }
   await withWasmThreads(threads, () => selectBackend('wasm', ['wasm']));
   if (!(await heapHelperStarted())) process.stderr.write('note: the heap helper thread did not start, so the workbench computes on one thread\n');

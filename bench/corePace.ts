@@ -12,8 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 
-/** About 60–100 ms of scalar JavaScript: the same instructions on every core. */
-const LOOP = 'let s=0;const t=performance.now();for(let i=0;i<3e7;i++)s=(s+i*i)%1000003;process.stdout.write(String(performance.now()-t+s*0))';
+/** About 80–160 ms of scalar JavaScript: the same instructions on every core. */
+const LOOP = 'let s=0;const t=performance.now();for(let i=0;i<3e6;i++)s=(s+i*i)%1000003;process.stdout.write(String(performance.now()-t+s*0))';
 
 /** Whether cores can be chosen here: Linux with util-linux's taskset. */
 export const canPin = (): boolean => process.platform === 'linux' && spawnSync('taskset', ['-V']).status === 0;
@@ -39,7 +39,12 @@ export function paceNote(pace: readonly number[], when: string): string | null {
   return `NOTE: ${when}, core ${slow} ran a fixed loop ${ratio.toFixed(2)}× slower than core ${fast} (${pace.map((ms, i) => `core ${i} ${ms} ms`).join(', ')}): the host is sharing it, and figures on more than one thread measure that too.`;
 }
 
-/** Pins this process (every thread it has, and those it starts) to `core`; whether it could. */
-export function pinProcess(core: number): boolean {
-  return spawnSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { encoding: 'utf8' }).status === 0;
+/**
+ * Pins this process's main thread, which runs the workbench's one compute thread, and the threads
+ * it starts from now on to `core`; whether it could. V8's own threads (garbage collection,
+ * compilation), started before, stay where the system puts them, as they do beside a page, rather
+ * than take the compute thread's core.
+ */
+export function pinMainThread(core: number): boolean {
+  return spawnSync('taskset', ['-p', '-c', String(core), String(process.pid)], { encoding: 'utf8' }).status === 0;
 }
