@@ -43,6 +43,8 @@ test('bench:compare times both sides in turns on the same weights, inputs and th
       return;
     }
     expect(report.torch.threads).toBe(2);
+    // Not pinned: PyTorch may run on every core.
+    if (canPin) expect(report.torch.cores).toEqual(cpus().map((_, i) => i));
     // Its threads sleep between calls instead of spinning on the cores the workbench's turn needs.
     expect(report.torch.waiting).toEqual({ OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_THREAD_TIMEOUT: '4' });
     for (const row of report.rows) {
@@ -69,11 +71,6 @@ test('on one thread bench:compare runs both sides on the same core, the one that
     expect(report.core).toBe(before.indexOf(Math.min(...before)));
     expect(r.stdout).toContain(`both sides pinned to core ${report.core}`);
     if (hasTorch) expect(report.torch.cores).toEqual([report.core]);
-    // Without pinning: the system places both sides.
-    const free = spawnSync(process.execPath, ['--import', 'tsx', 'bench/compare.ts', '--cases', 'noise-1m', '--rounds', '1', '--warmups', '1', '--pin', 'none', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    expect(free.status, free.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8')).core).toBeNull();
-    if (hasTorch) expect(JSON.parse(readFileSync(out, 'utf8')).torch.cores).toEqual(cpus().map((_, i) => i));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
