@@ -87,7 +87,7 @@ function encodeChunks(rows: number, chunk: number, calls: readonly RowCall[]): n
   return [rows, chunk, calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.base.length, ...c.base, ...c.perFirst, ...c.perEnd])];
 }
 
-/** Takes blocks of an encoded job (encodeChunks) until none is left, through `next` (the control block's NEXT_ROW). */
+/** Takes blocks of an encoded job (encodeChunks) until none is left, by an atomic add on `control`'s NEXT_ROW; counts its rows in slot `taken`. */
 function runChunks(kernels: HeapSimd, encoded: ArrayLike<number>, control: Int32Array, taken = HELPER_ROWS): void {
   const [rows, chunk, count] = [encoded[0], encoded[1], encoded[2]];
   for (;;) {
@@ -142,7 +142,7 @@ const HELPER_TIMEOUT_MS = 5000;
 const MIN_SPLIT_ROWS = 64;
 /**
  * A job over rows goes in about this many blocks, so that the two threads end within a block of
- * each other even when one runs slower (on a shared virtual machine one core at times ran 1.6–1.8×
+ * each other even when one runs slower (on a shared virtual machine one core at times ran 1.6–2×
  * slower than the other; laptops mix fast and efficient cores), and no fewer rows to a block than
  * MIN_CHUNK_ROWS. Blocks are multiples of four rows, where the product's row tiles end.
  */
