@@ -28,6 +28,7 @@
  * up a helper that never answers.
  */
 import type { HeapCall, HeapSimd, RowCall } from './heapSimdKernels';
+import { encodeChunks, encodeSequence, rowCalls, runChunks, runSequence } from './heapJobs';
 import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
@@ -62,68 +63,6 @@ const CONTROL_BYTES = ARGS_OFFSET + 8 * MAX_ARGS;
 const KERNELS = ['reluMask', 'signStep', 'reluBox', 'grad2x2', 'col2im', 'conv', 'maxPool2x2', 'sequence', 'chunks'] as const;
 /** The kernels `split` posts: each but 'chunks', which `chunked` posts. */
 type SplitKernel = Exclude<(typeof KERNELS)[number], 'chunks'>;
-
-/** The kernels a sequence may call, by index in its encoding. */
-const SEQUENCE_KERNELS: readonly HeapCall['kernel'][] = ['gemm', 'reluMask'];
-
-/** A sequence as the control block carries it: the count, then each call's kernel index, argument count and arguments. */
-function encodeSequence(calls: readonly HeapCall[]): number[] {
-  return [calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.args.length, ...c.args])];
-}
-
-/** Runs an encoded sequence's calls in order. */
-function runSequence(kernels: HeapSimd, encoded: ArrayLike<number>): void {
-  let at = 1;
-  for (let c = 0; c < encoded[0]; c++) {
-    const kernel = kernels[SEQUENCE_KERNELS[encoded[at]]] as (...a: number[]) => void;
-    const count = encoded[at + 1];
-    kernel(...Array.from({ length: count }, (_, i) => encoded[at + 2 + i]));
-    at += 2 + count;
-  }
-}
-
-/** A job in blocks as the control block carries it: rows, the block's rows, the call count, then each call's kernel index, argument count and its base, perFirst and perEnd arguments. */
-function encodeChunks(rows: number, chunk: number, calls: readonly RowCall[]): number[] {
-  return [rows, chunk, calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.base.length, ...c.base, ...c.perFirst, ...c.perEnd])];
-}
-
-/** Takes blocks of an encoded job (encodeChunks) until none is left, by an atomic add on `control`'s NEXT_ROW; counts its rows in slot `taken`. */
-function runChunks(kernels: HeapSimd, encoded: ArrayLike<number>, control: Int32Array, taken = HELPER_ROWS): void {
-  const [rows, chunk, count] = [encoded[0], encoded[1], encoded[2]];
-  for (;;) {
-    const first = Atomics.add(control, NEXT_ROW, chunk);
-    if (first >= rows) return;
-    const end = Math.min(rows, first + chunk);
-    Atomics.add(control, taken, end - first);
-    let at = 3;
-    for (let c = 0; c < count; c++) {
-      const kernel = kernels[SEQUENCE_KERNELS[encoded[at]]] as (...a: number[]) => void;
-      const n = encoded[at + 1];
-      const base = at + 2;
-      kernel(...Array.from({ length: n }, (_, i) => encoded[base + i] + encoded[base + n + i] * first + encoded[base + 2 * n + i] * end));
-      at = base + 3 * n;
-    }
-  }
-}
-
-/**
- * `calls(first, end)` as RowCalls, read off at three blocks and checked at a fourth and at all
- * `rows`; null where the arguments are not of that form (the job then goes in two fixed halves).
- */
-export function rowCalls(rows: number, calls: (first: number, end: number) => HeapCall[]): RowCall[] | null {
-  const [at0, at4, at44] = [calls(0, 0), calls(0, 4), calls(4, 4)];
-  const template = at0.map((c, i) => ({
-    kernel: c.kernel,
-    base: c.args,
-    perEnd: c.args.map((a, j) => (at4[i].args[j] - a) / 4),
-    perFirst: c.args.map((_, j) => (at44[i].args[j] - at4[i].args[j]) / 4),
-  }));
-  const fits = (first: number, end: number) => {
-    const got = calls(first, end);
-    return got.length === template.length && got.every((c, i) => c.kernel === template[i].kernel && c.args.length === template[i].base.length && c.args.every((a, j) => a === template[i].base[j] + template[i].perFirst[j] * first + template[i].perEnd[j] * end));
-  };
-  return fits(8, 20) && fits(0, rows) ? template : null;
-}
 
 /**
  * Below these many bytes of output a call is not worth the hand-over, which costs 40–100 µs (the
@@ -296,7 +235,7 @@ export function runHeapHelper(init: HeapHelperInit): never {
     try {
       const name = KERNELS[Atomics.load(control, KERNEL)];
       if (name === 'sequence') runSequence(kernels as unknown as HeapSimd, args);
-      else if (name === 'chunks') runChunks(kernels as unknown as HeapSimd, args, control);
+      else if (name === 'chunks') runChunks(kernels as unknown as HeapSimd, args, control, NEXT_ROW, HELPER_ROWS);
       else kernels[name](...Array.from(args.subarray(0, kernels[name].length)));
     } catch {
       Atomics.store(control, FAILED, 1);
@@ -393,7 +332,7 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
   };
 
   /** All blocks of an encoded job on this thread alone. */
-  const allChunks = (encoded: number[]) => runChunks(simd, encoded, new Int32Array(ARGS_OFFSET / 4));
+  const allChunks = (encoded: number[]) => runChunks(simd, encoded, new Int32Array(ARGS_OFFSET / 4), NEXT_ROW, CALLER_ROWS);
 
   const chunked = (rows: number, chunk: number, calls: readonly RowCall[]): void => {
     const encoded = encodeChunks(rows, chunk, calls);
@@ -406,7 +345,7 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
     if (!alive) return allChunks(encoded);
     Atomics.store(control, NEXT_ROW, 0);
     const unclaimed = post('chunks', encoded);
-    const ownError = attempt(() => runChunks(simd, encoded, control, CALLER_ROWS));
+    const ownError = attempt(() => runChunks(simd, encoded, control, NEXT_ROW, CALLER_ROWS));
     // No block is left. A helper that has not claimed the job will not touch it: withdraw it
     // rather than wait for its wake-up. One that has is waited for (it may be in a block).
     if (Atomics.compareExchange(control, CLAIM, unclaimed, -seq) !== unclaimed) {

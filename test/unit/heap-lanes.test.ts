@@ -6,7 +6,8 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { HeapSimd } from '../../src/core/heapSimdKernels';
-import { type HeapHelperInit, type HeapHelperLoss, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperReady, heapHelperRows, rowCalls, heapHelperSplitsConvolution, heapHelperSplitsRows, onHeapHelperLoss, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
+import { rowCalls } from '../../src/core/heapJobs';
+import { type HeapHelperInit, type HeapHelperLoss, computeThreads, heapHelperAbsent, heapHelperLost, heapHelperReady, heapHelperRows, heapHelperSplitsConvolution, heapHelperSplitsRows, onHeapHelperLoss, setHeapHelperStarter, splitRows, withHelper, xnnpackThreads } from '../../src/core/heapLanes';
 
 // The control block's slots, as heapLanes.ts lays them out.
 const SEQ = 0;

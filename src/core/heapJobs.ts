@@ -1,0 +1,69 @@
+/**
+ * How the heap helper's jobs of several calls travel in its control block (heapLanes.ts) as plain
+ * numbers: a sequence (a list of calls, run in order) and a job in blocks of rows (calls whose
+ * arguments are affine in the block's first and end row, which each thread instantiates for the
+ * blocks it takes).
+ */
+import type { HeapCall, HeapSimd, RowCall } from './heapSimdKernels';
+
+/** The kernels a sequence may call, by index in its encoding. */
+const SEQUENCE_KERNELS: readonly HeapCall['kernel'][] = ['gemm', 'reluMask'];
+
+/** A sequence as the control block carries it: the count, then each call's kernel index, argument count and arguments. */
+export function encodeSequence(calls: readonly HeapCall[]): number[] {
+  return [calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.args.length, ...c.args])];
+}
+
+/** Runs an encoded sequence's calls in order. */
+export function runSequence(kernels: HeapSimd, encoded: ArrayLike<number>): void {
+  let at = 1;
+  for (let c = 0; c < encoded[0]; c++) {
+    const kernel = kernels[SEQUENCE_KERNELS[encoded[at]]] as (...a: number[]) => void;
+    const count = encoded[at + 1];
+    kernel(...Array.from({ length: count }, (_, i) => encoded[at + 2 + i]));
+    at += 2 + count;
+  }
+}
+
+/** A job in blocks as the control block carries it: rows, the block's rows, the call count, then each call's kernel index, argument count and its base, perFirst and perEnd arguments. */
+export function encodeChunks(rows: number, chunk: number, calls: readonly RowCall[]): number[] {
+  return [rows, chunk, calls.length, ...calls.flatMap((c) => [SEQUENCE_KERNELS.indexOf(c.kernel), c.base.length, ...c.base, ...c.perFirst, ...c.perEnd])];
+}
+
+/** Takes blocks of an encoded job (encodeChunks) until none is left, by an atomic add on `control[next]`; counts its rows in `control[taken]`. */
+export function runChunks(kernels: HeapSimd, encoded: ArrayLike<number>, control: Int32Array, next: number, taken: number): void {
+  const [rows, chunk, count] = [encoded[0], encoded[1], encoded[2]];
+  for (;;) {
+    const first = Atomics.add(control, next, chunk);
+    if (first >= rows) return;
+    const end = Math.min(rows, first + chunk);
+    Atomics.add(control, taken, end - first);
+    let at = 3;
+    for (let c = 0; c < count; c++) {
+      const kernel = kernels[SEQUENCE_KERNELS[encoded[at]]] as (...a: number[]) => void;
+      const n = encoded[at + 1];
+      const base = at + 2;
+      kernel(...Array.from({ length: n }, (_, i) => encoded[base + i] + encoded[base + n + i] * first + encoded[base + 2 * n + i] * end));
+      at = base + 3 * n;
+    }
+  }
+}
+
+/**
+ * `calls(first, end)` as RowCalls, read off at three blocks and checked at a fourth and at all
+ * `rows`; null where the arguments are not of that form (the job then goes in two fixed halves).
+ */
+export function rowCalls(rows: number, calls: (first: number, end: number) => HeapCall[]): RowCall[] | null {
+  const [at0, at4, at44] = [calls(0, 0), calls(0, 4), calls(4, 4)];
+  const template = at0.map((c, i) => ({
+    kernel: c.kernel,
+    base: c.args,
+    perEnd: c.args.map((a, j) => (at4[i].args[j] - a) / 4),
+    perFirst: c.args.map((_, j) => (at44[i].args[j] - at4[i].args[j]) / 4),
+  }));
+  const fits = (first: number, end: number) => {
+    const got = calls(first, end);
+    return got.length === template.length && got.every((c, i) => c.kernel === template[i].kernel && c.args.length === template[i].base.length && c.args.every((a, j) => a === template[i].base[j] + template[i].perFirst[j] * first + template[i].perEnd[j] * end));
+  };
+  return fits(8, 20) && fits(0, rows) ? template : null;
+}
