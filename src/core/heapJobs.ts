@@ -49,6 +49,10 @@ export function runChunks(kernels: HeapSimd, encoded: ArrayLike<number>, control
   }
 }
 
+/** The calls of a job in blocks (RowCalls) for rows [first, end). */
+export const callsAt = (calls: readonly RowCall[], first: number, end: number): HeapCall[] =>
+  calls.map((c) => ({ kernel: c.kernel, args: c.base.map((b, j) => b + c.perFirst[j] * first + c.perEnd[j] * end) }));
+
 /**
  * `calls(first, end)` as RowCalls, read off at three blocks and checked at a fourth and at all
  * `rows`; null where the arguments are not of that form (the job then goes in two fixed halves).
@@ -62,8 +66,8 @@ export function rowCalls(rows: number, calls: (first: number, end: number) => He
     perFirst: c.args.map((_, j) => (at44[i].args[j] - at4[i].args[j]) / 4),
   }));
   const fits = (first: number, end: number) => {
-    const got = calls(first, end);
-    return got.length === template.length && got.every((c, i) => c.kernel === template[i].kernel && c.args.length === template[i].base.length && c.args.every((a, j) => a === template[i].base[j] + template[i].perFirst[j] * first + template[i].perEnd[j] * end));
+    const [got, want] = [calls(first, end), callsAt(template, first, end)];
+    return got.length === want.length && got.every((c, i) => c.kernel === want[i].kernel && c.args.length === want[i].args.length && c.args.every((a, j) => a === want[i].args[j]));
   };
   return fits(8, 20) && fits(0, rows) ? template : null;
 }

@@ -23,12 +23,13 @@
  * product, wasmGemm.ts) goes over as one (`splitRows`): one hand-over for all its calls. Its rows
  * go in blocks, each through every call in order, that the two threads take in turn with an atomic
  * counter (`chunked`), so that a thread on a slower core takes fewer; the caller withdraws a job
- * the helper has not claimed by the time no block is left, rather than wait for its wake-up. Until
+ * the helper has not claimed by the time no block is left, rather than wait for its wake-up, and
+ * gives up a helper that has claimed none of the jobs it was posted over HELPER_TIMEOUT_MS. Until
  * the helper has taken a call such jobs go in two fixed halves (`lanes`), whose wait is what gives
  * up a helper that never answers.
  */
 import type { HeapCall, HeapSimd, RowCall } from './heapSimdKernels';
-import { encodeChunks, encodeSequence, rowCalls, runChunks, runSequence } from './heapJobs';
+import { callsAt, encodeChunks, encodeSequence, rowCalls, runChunks, runSequence } from './heapJobs';
 import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
@@ -261,6 +262,8 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
   let alive = true;
   /** Whether the helper has taken a call: until then jobs in blocks go in two halves, whose wait gives up a helper that never answers. */
   let proven = false;
+  /** When the first of the jobs in blocks that the helper has left unclaimed since it last took one was posted (null: it took the last). */
+  let unclaimedSince: number | null = null;
   const alone = (kernel: SplitKernel, a: number[]) => (kernel === 'sequence' ? runSequence(simd, a) : (simd[kernel] as (...v: number[]) => void)(...a));
 
   /** Posts a kernel and its arguments to the helper and wakes it; returns the claim slot as it was, which a withdrawal swaps for −seq. */
@@ -272,6 +275,14 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
     Atomics.store(control, SEQ, seq);
     Atomics.notify(control, SEQ);
     return unclaimed;
+  };
+
+  /** Gives the helper up: from now on every call runs here, and the listener is told once. */
+  const giveUp = (why: HeapHelperLoss): void => {
+    alive = false;
+    // Shared, so that heapHelperReady and the thread count see it too.
+    Atomics.store(control, FAILED, 1);
+    lossListener?.(why);
   };
 
   /** Runs the caller's part of a posted call; what it threw (null: nothing), since the helper must be waited for either way. */
@@ -306,16 +317,14 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
       Atomics.wait(control, DONE, done, 100);
     }
     if (!helped || Atomics.load(control, FAILED) === 1) {
-      alive = false;
-      // Shared, so that heapHelperReady and the thread count see it too.
-      Atomics.store(control, FAILED, 1);
-      lossListener?.(helped ? 'failed' : 'timeout');
+      giveUp(helped ? 'failed' : 'timeout');
       if (ownError === null) alone(kernel, helperArgs);
     }
     if (ownError !== null) throw ownError;
     if (!alive) return;
     jobs++;
     proven = true;
+    unclaimedSince = null;
   };
 
   /** Splits an element-wise call over `bytes` at a 16-byte boundary near the middle. */
@@ -337,25 +346,31 @@ export function withHelper(simd: HeapSimd, memory: WebAssembly.Memory, timeoutMs
   const chunked = (rows: number, chunk: number, calls: readonly RowCall[]): void => {
     const encoded = encodeChunks(rows, chunk, calls);
     if (!proven || encoded.length > MAX_ARGS) {
-      const at = (first: number, end: number): HeapCall[] => calls.map((c) => ({ kernel: c.kernel, args: c.base.map((b, j) => b + c.perFirst[j] * first + c.perEnd[j] * end) }));
       const cut = Math.floor(rows / 8) * 4;
-      lanes(at(0, cut), at(cut, rows));
+      lanes(callsAt(calls, 0, cut), callsAt(calls, cut, rows));
       return;
     }
     if (!alive) return allChunks(encoded);
     Atomics.store(control, NEXT_ROW, 0);
+    const postedAt = performance.now();
     const unclaimed = post('chunks', encoded);
     const ownError = attempt(() => runChunks(simd, encoded, control, NEXT_ROW, CALLER_ROWS));
     // No block is left. A helper that has not claimed the job will not touch it: withdraw it
     // rather than wait for its wake-up. One that has is waited for (it may be in a block).
-    if (Atomics.compareExchange(control, CLAIM, unclaimed, -seq) !== unclaimed) {
+    const claimed = Atomics.compareExchange(control, CLAIM, unclaimed, -seq) !== unclaimed;
+    if (claimed) {
       let done: number;
       while ((done = Atomics.load(control, DONE)) !== seq) Atomics.wait(control, DONE, done, 100);
       jobs++;
+      unclaimedSince = null;
+    } else {
+      // A helper that wakes at all claims one of a run of jobs: one that has claimed none posted
+      // over the timeout is gone (its worker ended), and the thread count must stop counting it.
+      unclaimedSince ??= postedAt;
+      if (performance.now() - unclaimedSince > timeoutMs) giveUp('timeout');
     }
-    if (Atomics.load(control, FAILED) === 1) {
-      alive = false;
-      lossListener?.('failed');
+    if (claimed && Atomics.load(control, FAILED) === 1) {
+      giveUp('failed');
       // A block the helper failed in may be half written: the whole job again, here.
       if (ownError === null) allChunks(encoded);
     }

@@ -298,3 +298,39 @@ test('once the helper has taken a call, a job over rows goes in blocks of a mult
   expect(Atomics.load(control, CLAIM)).toBe(-Atomics.load(control, SEQ));
   expect(heapHelperReady()).toBe(true);
 });
+
+test('a helper that stops claiming jobs in blocks (its worker ended between calls) is given up once none of them was claimed over the timeout, and the listener told', async () => {
+  const { simd, calls } = recorder();
+  const told = losses();
+  const { control, split } = readyHelper(simd);
+  const record = simd.gemm;
+  let claim = true;
+  (simd as { gemm: unknown }).gemm = (...a: number[]) => {
+    if (claim) {
+      claim = false;
+      const seq = Atomics.load(control, SEQ);
+      Atomics.store(control, CLAIM, seq);
+      Atomics.store(control, 1, seq); // DONE
+    }
+    (record as (...v: number[]) => void)(...a);
+  };
+  splitRows(split, 1030, 1 << 26, rowsOf); // taken: jobs now go in blocks
+  // Unclaimed from here. Within the timeout (200 ms) each job is withdrawn and the helper kept.
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  expect(heapHelperReady()).toBe(true);
+  expect(told).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  const posted = Atomics.load(control, SEQ);
+  calls.length = 0;
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  // Given up after this job, which the caller did whole: every row once.
+  expect(Atomics.load(control, SEQ)).toBe(posted + 1);
+  expect(calls.filter((c) => c.length === 12).reduce((n, c) => n + c[4], 0)).toBe(1030);
+  expect(heapHelperReady()).toBe(false);
+  expect(computeThreads(1)).toBe(1);
+  expect(told).toEqual(['timeout']);
+  // The next job is not posted.
+  splitRows(split, 1030, 1 << 26, rowsOf);
+  expect(Atomics.load(control, SEQ)).toBe(posted + 1);
+});
