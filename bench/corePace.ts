@@ -1,19 +1,17 @@
 /**
- * Each core's pace, and one core for both sides of a 1-thread sitting.
- *
- * On the shared virtual machines these benchmarks run on, one of the two cores at times ran a fixed
- * scalar loop 1.6–2× slower than the other, for minutes, and which one changed over the hours (the
- * host gives its time to another guest). A 1-thread run then took 1× or 1.8× depending on the core
- * the scheduler put it on, and on two threads the slow core set the pace of every job split over
- * both (a 2-thread process used 1.06 cores' time). So bench:compare times the loop on each core
- * (taskset, Linux) before and after its cases, says when they differ, and on one thread pins both
- * sides to the same core, the faster at the start.
+ * Each core's pace, and one core for both sides of a 1-thread sitting. Cores of a shared virtual
+ * machine at times run at different paces (src/core/bench/corePace.ts): a 1-thread run then took
+ * 1× or 1.8× depending on the core the scheduler put it on, and on two threads the slow core set
+ * the pace of every job split over both (a 2-thread process used 1.06 cores' time). So
+ * bench:compare times the loop on each core (taskset, Linux) before and after its cases, says when
+ * they differ, and on one thread pins both sides to the same core, the faster at the start.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { spinLoopMs, unevenPace } from '../src/core/bench/corePace';
 
-/** About 80–160 ms of scalar JavaScript: the same instructions on every core. */
-const LOOP = 'let s=0;const t=performance.now();for(let i=0;i<3e6;i++)s=(s+i*i)%1000003;process.stdout.write(String(performance.now()-t+s*0))';
+/** The page's loop (src/core/bench/corePace.ts) as a script for `node -e`. */
+const LOOP = `process.stdout.write(String((${spinLoopMs.toString()})()))`;
 
 /** Whether cores can be chosen here: Linux with util-linux's taskset. */
 export const canPin = (): boolean => process.platform === 'linux' && spawnSync('taskset', ['-V']).status === 0;
@@ -27,15 +25,11 @@ export function corePace(): number[] | null {
   });
 }
 
-/** Above this ratio of the slowest core's time to the fastest's, a sitting is said to run on uneven cores. */
-export const UNEVEN = 1.25;
-
 /** A line on uneven cores (null when they are even). */
 export function paceNote(pace: readonly number[], when: string): string | null {
-  const slow = pace.indexOf(Math.max(...pace));
-  const fast = pace.indexOf(Math.min(...pace));
-  const ratio = pace[slow] / pace[fast];
-  if (!(ratio > UNEVEN)) return null;
+  const uneven = unevenPace(pace);
+  if (!uneven) return null;
+  const { slow, fast, ratio } = uneven;
   return `NOTE: ${when}, core ${slow} ran a fixed loop ${ratio.toFixed(2)}× slower than core ${fast} (${pace.map((ms, i) => `core ${i} ${ms} ms`).join(', ')}): the host is sharing it, and figures on more than one thread measure that too.`;
 }
 

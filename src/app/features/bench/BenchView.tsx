@@ -5,6 +5,8 @@ import { useStore } from '../../state/store';
 import { worker } from '../../workerClient';
 import { otherWasmThreads, runBench, threadSpeedups } from './benchRun';
 import { BACKENDS, useRowStream } from './rowStream';
+import { type CorePace, paceLine } from './corePace';
+import { unevenPace } from '../../../core/bench/corePace';
 import { NoiseCheckPanel } from './NoiseCheckPanel';
 import { ResponsivenessPanel } from './ResponsivenessPanel';
 import { BackendChoicePanel } from './BackendChoicePanel';
@@ -68,11 +70,16 @@ export function BenchView() {
       });
   }, []);
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  const [paces, setPaces] = useState<CorePace[]>([]);
   const run = async () => {
-    const others = otherWasmThreads(backends, active, pageThreads, useStore.getState().backend?.maxThreads ?? 1);
+    const maxThreads = useStore.getState().backend?.maxThreads ?? 1;
+    const others = otherWasmThreads(backends, active, pageThreads, maxThreads);
     const total = (backends.filter((b) => b !== 'wasm' || active === 'wasm').length + others.length) * chosenCases.length;
+    // Each core's pace matters where WASM runs on several threads.
+    const paceWorkers = backends.includes('wasm') && maxThreads > 1 ? maxThreads : 0;
+    setPaces([]);
     await stream('bench', 'Benchmark', total, (row) => `${row.label} on ${row.backend}${row.threads ? ` (${row.threads} thread${row.threads === 1 ? '' : 's'})` : ''}`, (jobId, onRow) =>
-      runBench(jobId, backends, chosenCases, repeats, others, active, onRow),
+      runBench(jobId, backends, chosenCases, repeats, others, active, onRow, paceWorkers, (p) => setPaces((all) => [...all, p])),
     );
   };
   const speedups = threadSpeedups(rows);
@@ -115,6 +122,18 @@ export function BenchView() {
             <p className="hint">Speed-up from threads: the one-thread median over the all-threads median of the same case (2 threads at best double the pace; memory-bound steps gain less).</p>
             <ColumnTable columns={SPEEDUP_COLUMNS} rows={speedups} rowKey={(r) => r.caseId} testId="bench-speedup" />
           </>
+        ) : null}
+        {paces.length ? (
+          <div data-testid="bench-cores">
+            <p className="hint">
+              Cores: a page cannot choose the core a thread runs on, so before and after the cases one worker per core times the same fixed loop, all at once. Where one takes over 1.25× as long as another, the machine is sharing a core, and a job split over threads waits for the slowest.
+            </p>
+            {paces.map((p) => (
+              <p key={p.when} className={'error' in p || unevenPace(p.ms) ? 'hint warn' : 'hint'} data-testid={`bench-cores-${p.when}`}>
+                {paceLine(p)}
+              </p>
+            ))}
+          </div>
         ) : null}
       </Section>
       <BackendChoicePanel />

@@ -7,6 +7,7 @@
 import type { BenchRow } from '../../../../workers/protocol';
 import { alsoCancel } from '../../state/jobs';
 import { extraWorker, proxy, worker } from '../../workerClient';
+import { type CorePace, paceAtOnce } from './corePace';
 
 /**
  * The WASM thread counts to time in workers of their own: one thread and one per core (`maxThreads`),
@@ -18,8 +19,22 @@ export function otherWasmThreads(backends: string[], pageBackend: string | null,
   return pageBackend === 'wasm' ? counts.filter((t) => t !== pageThreads) : counts;
 }
 
-export async function runBench(jobId: string, backends: string[], caseIds: string[], repeats: number, otherThreads: number[], pageBackend: string | null, onRow: (row: BenchRow) => void): Promise<BenchRow[]> {
+/** Times each core (corePace.ts) with `workers` workers at once and passes on the result, or why it failed. */
+async function checkCores(when: CorePace['when'], workers: number, onPace: (p: CorePace) => void): Promise<void> {
+  try {
+    onPace({ when, ms: await paceAtOnce(workers) });
+  } catch (e) {
+    onPace({ when, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/**
+ * Runs the benchmark; with `paceWorkers` above 1, each core's pace is checked before and after the
+ * cases (the all-threads times depend on it), and told to `onPace`.
+ */
+export async function runBench(jobId: string, backends: string[], caseIds: string[], repeats: number, otherThreads: number[], pageBackend: string | null, onRow: (row: BenchRow) => void, paceWorkers = 0, onPace: (p: CorePace) => void = () => {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  if (paceWorkers > 1) await checkCores('before', paceWorkers, onPace);
   for (const threads of otherThreads) {
     const other = extraWorker(`bench wasm ${threads}`);
     try {
@@ -32,6 +47,7 @@ export async function runBench(jobId: string, backends: string[], caseIds: strin
   }
   const inPage = pageBackend === 'wasm' ? backends : backends.filter((b) => b !== 'wasm');
   if (inPage.length) rows.push(...(await worker().bench(jobId, inPage, caseIds, repeats, onRow)));
+  if (paceWorkers > 1) await checkCores('after', paceWorkers, onPace);
   return rows;
 }
 

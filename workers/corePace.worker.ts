@@ -1,0 +1,9 @@
+/**
+ * One core's pace in the page (src/core/bench/corePace.ts): the Bench view starts one of these per
+ * core and, once all have said they are loaded, asks them all at once; each answers the best of
+ * three runs of the fixed loop, in milliseconds.
+ */
+import { spinLoopMs } from '../src/core/bench/corePace';
+
+self.onmessage = () => postMessage(Math.min(spinLoopMs(), spinLoopMs(), spinLoopMs()));
+postMessage('loaded');
