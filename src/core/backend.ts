@@ -22,6 +22,7 @@ import { installWasmDenseChain } from './wasmDenseChain';
 import { installWasmSelectRows } from './wasmSelectRows';
 import { installWasmConv } from './wasmConv';
 import { installWasmBoxKernels } from './verify/boxKernels';
+import { installWasmIntervalChain } from './verify/wasmIntervalChain';
 import { installWasmReluBox } from './verify/reluBox';
 import { installWebgpuConv2DBackpropFilter } from './webgpuConvGradients';
 
@@ -77,6 +78,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmSlice();
       installWasmReluBox();
       installWasmBoxKernels();
+      installWasmIntervalChain();
       installHeapNoise();
     }
     if (name === 'webgpu') installWebgpuConv2DBackpropFilter();

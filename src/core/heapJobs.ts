@@ -7,7 +7,7 @@
 import type { HeapCall, HeapSimd, RowCall } from './heapSimdKernels';
 
 /** The kernels a sequence may call, by index in its encoding. */
-const SEQUENCE_KERNELS: readonly HeapCall['kernel'][] = ['gemm', 'reluMask'];
+const SEQUENCE_KERNELS: readonly HeapCall['kernel'][] = ['gemm', 'reluMask', 'reluBox'];
 
 /** A sequence as the control block carries it: the count, then each call's kernel index, argument count and arguments. */
 export function encodeSequence(calls: readonly HeapCall[]): number[] {

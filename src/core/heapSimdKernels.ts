@@ -3,9 +3,9 @@
  * pointers are byte offsets into tfjs-backend-wasm's heap. Its own file so that heapSimd.ts (which
  * instantiates the module) and heapLanes.ts (which splits calls with a helper thread) share it.
  */
-/** One call of a heap kernel: a lane's part of a job that is several calls in a row (a whole MLP pass). */
+/** One call of a heap kernel: a lane's part of a job that is several calls in a row (a whole MLP pass, or its interval bounds). */
 export interface HeapCall {
-  kernel: 'gemm' | 'reluMask';
+  kernel: 'gemm' | 'reluMask' | 'reluBox';
   args: number[];
 }
 

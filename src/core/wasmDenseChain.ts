@@ -28,9 +28,11 @@ export interface ChainLayer {
   relu: boolean;
 }
 
-const offset = (heap: WasmHeap, t: tf.TensorInfo) => heap.typedArrayFromHeap(t).byteOffset;
+/** A tensor's byte offset in the heap. */
+export const offset = (heap: WasmHeap, t: tf.TensorInfo) => heap.typedArrayFromHeap(t).byteOffset;
 
-const gemmCall = (a: number, b: number, bias: number, out: number, rows: number, depth: number, cols: number, flags: number): HeapCall => ({
+/** A product over the heap, a [rows, depth] by b [depth, cols], both row-major, as wasmGemm.ts calls it (flags: 1 adds the bias, 2 a ReLU). */
+export const gemmCall = (a: number, b: number, bias: number, out: number, rows: number, depth: number, cols: number, flags: number): HeapCall => ({
   kernel: 'gemm',
   args: [a, b, bias, out, rows, depth, cols, 4 * depth, 4, 4 * cols, 4, flags],
 });

@@ -18,7 +18,7 @@ function probe(threads: number): { backend: string; helperStarted: boolean; thre
 }
 
 describe('wasm threads in Node', () => {
-  test('two and three threads give the same bits as one, for a CNN gradient, the element-wise heap kernels, convolutions (the heap helper taking half of each on 2), a matrix product and an MLP\'s logits and input gradients (in blocks both threads take on 2)', () => {
+  test('two and three threads give the same bits as one, for a CNN gradient, the element-wise heap kernels, convolutions (the heap helper taking half of each on 2), a matrix product and an MLP\'s logits, input gradients and interval bounds (in blocks both threads take on 2)', () => {
     const one = probe(1);
     const two = probe(2);
     const three = probe(3);
@@ -37,7 +37,7 @@ describe('wasm threads in Node', () => {
     expect(two.grad).toEqual(one.grad);
     expect(two.product).toEqual(one.product);
     // The element-wise kernels and a convolution over 128 images, split by the helper on 2 threads.
-    expect(two.elementwise).toHaveLength(10);
+    expect(two.elementwise).toHaveLength(12);
     // The MLP passes after the first went in blocks, and both threads took some (none on 1 thread).
     expect(one.rows).toEqual({ caller: 0, helper: 0 });
     expect(two.rows.caller).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ import { reluBox } from '../../src/core/verify/reluBox';
 import { createMlp } from '../../src/core';
 import { GradientSession, crossEntropy } from '../../src/core/attacks/common';
 import { logits } from '../../src/core/models/forward';
+import { ibpBounds, inputBox } from '../../src/core/verify/ibp';
 
 const threads = Number(process.argv[2]);
 await withWasmThreads(threads, () => selectBackend('wasm', ['wasm']));
@@ -53,6 +54,9 @@ const mlpGrads = [0, 1].map(() => session.grad(points, pointLabels));
 // Once the helper has taken a call, such passes go in blocks that both threads take in turn:
 // a forward pass over 65,536 points (about 10 ms) gives the helper time to wake and take some.
 const wide = logits(mlp, tf.randomUniform([65_536, 2], -2, 2, 'float32', 15));
+// Interval bounds of the MLP over the same points: its layers as one kernel, in blocks on 2 threads too.
+const ball = inputBox(points, 0.05, null);
+const bounds = ibpBounds(mlp, ball.lower, ball.upper);
 const rows = heapHelperRows();
 /** FNV-1a over the float32 bits: the element-wise outputs are too long to print. */
 const hash = async (t: tf.Tensor) => {
@@ -61,4 +65,4 @@ const hash = async (t: tf.Tensor) => {
   return h;
 };
 const bits = async (t: tf.Tensor) => Array.from(new Uint32Array((await t.data<'float32'>()).slice().buffer));
-console.log(JSON.stringify({ backend: tf.getBackend(), helperStarted, threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv), await hash(oneChannel), await hash(logits(mlp, points)), await hash(mlpGrads[0]), await hash(mlpGrads[1]), await hash(wide)], convSplit, rows }));
+console.log(JSON.stringify({ backend: tf.getBackend(), helperStarted, threads: wasmThreadCount(), helperJobs: heapHelperJobs(), grad: await bits(grad), product: await bits(product), elementwise: [await hash(mask), await hash(stepped), await hash(box.mid), await hash(box.rad), await hash(conv), await hash(oneChannel), await hash(logits(mlp, points)), await hash(mlpGrads[0]), await hash(mlpGrads[1]), await hash(wide), await hash(bounds.lower), await hash(bounds.upper)], convSplit, rows }));

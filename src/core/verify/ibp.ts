@@ -17,6 +17,8 @@ import { isTaped } from '../tape';
 import { boxBounds, boxCentre } from './boxKernels';
 import { reluBox } from './reluBox';
 import { checkVerifyEps } from './verifyRanges';
+import { intervalChain, takesIntervalChain } from './wasmIntervalChain';
+import type { ChainLayer } from '../wasmDenseChain';
 
 /** A box in centre/radius form: every x with |x − mid| ≤ rad (elementwise). */
 export interface Box {
@@ -143,11 +145,37 @@ export function ibpStep(st: VerifyStep, b: Box): Box {
 /** Pushes a box through a list of steps (no tidy; see ibpStep). */
 export function propagateBox(steps: VerifyStep[], b: Box, watch?: AffineWatch): Box {
   let s: Interval = b;
-  steps.forEach((st, i) => {
-    const next = steps[i + 1];
-    s = step(st, s, !next || next.kind === 'dense' || next.kind === 'conv2d', watch);
-  });
+  const wantsCentred = (i: number) => i >= steps.length || steps[i].kind === 'dense' || steps[i].kind === 'conv2d';
+  for (let i = 0; i < steps.length; i++) {
+    if (!s.lo) {
+      // A run of dense layers is one kernel on WASM (wasmIntervalChain.ts), with the same numbers.
+      const run = denseRun(steps, i, wantsCentred);
+      if (run.length > 1 && takesIntervalChain(s.mid!, run, isTaped())) {
+        const { out, pre } = intervalChain({ mid: s.mid!, rad: s.rad! }, run);
+        if (watch) pre.forEach((p) => watch(p.mid, p.rad));
+        s = out;
+        i += run.length - 1;
+        continue;
+      }
+    }
+    s = step(steps[i], s, wantsCentred(i + 1), watch);
+  }
   return centred(s);
+}
+
+/**
+ * The dense steps from `from` on that the interval chain can take: a linear or ReLU activation,
+ * and after a ReLU a step that wants the box in centre/radius form (the ReLU then goes straight
+ * to that form, as `activate` does it).
+ */
+function denseRun(steps: VerifyStep[], from: number, wantsCentred: (i: number) => boolean): ChainLayer[] {
+  const run: ChainLayer[] = [];
+  for (let i = from; i < steps.length; i++) {
+    const st = steps[i];
+    if (st.kind !== 'dense' || !(st.activation === 'linear' || (st.activation === 'relu' && wantsCentred(i + 1)))) break;
+    run.push({ kernel: st.kernel(), bias: st.bias() ?? undefined, relu: st.activation === 'relu' });
+  }
+  return run;
 }
 
 /**
