@@ -1,19 +1,27 @@
 /**
  * Whether a machine's cores keep the same pace. On the shared virtual machines the benchmarks ran
- * on, one of two cores at times ran a fixed scalar loop 1.6–2× slower than the other, for minutes
- * (the host gave its time to another guest); laptops mix fast and efficient cores. A job split over
+ * on, one of two cores at times ran fixed loops 1.6–2× slower than the other, for minutes
+ * (the host gave its time, or its core's other hyperthread, to another guest); laptops mix fast and efficient cores. A job split over
  * threads then waits for the slowest, so a figure on several threads measures the cores as much as
  * the code. The same loop is timed on each core in Node (bench/corePace.ts, pinned with taskset)
  * and in the page (one worker per core, all at once, since a page cannot pin a thread).
  */
 
-/** Milliseconds of a fixed scalar loop (about 80–160 ms on these machines): the same instructions on every core. */
+/**
+ * Milliseconds of two fixed loops, one of integer arithmetic and one of floating-point
+ * multiply-adds (about 60 ms each on these machines): the same instructions on every core. A core
+ * the host takes away slows both; one whose other half (the host's hyperthread) runs another
+ * guest's arithmetic slowed only the floating-point loop, by 1.7–2×, and the workbench's kernels
+ * are floating-point.
+ */
 export function spinLoopMs(): number {
-  let s = 0;
   const t = performance.now();
+  let s = 0;
   for (let i = 0; i < 3e6; i++) s = (s + i * i) % 1000003;
-  // `s` is read so that no engine drops the loop.
-  return performance.now() - t + s * 0;
+  const f = new Float64Array(8).fill(1.0001);
+  for (let i = 0; i < 9e7; i++) f[i & 7] = f[i & 7] * 1.0000001 + 1e-9;
+  // `s` and `f` are read so that no engine drops the loops.
+  return performance.now() - t + s * 0 + f[0] * 0;
 }
 
 /** Above this ratio of the slowest core's time to the fastest's, the cores are said to be uneven. */

@@ -126,7 +126,7 @@ export function BenchView() {
         {paces.length ? (
           <div data-testid="bench-cores">
             <p className="hint">
-              Cores: a page cannot choose the core a thread runs on, so before and after the cases one worker per core times the same fixed loop, all at once. Where one takes over 1.25× as long as another, the machine is sharing a core, and a job split over threads waits for the slowest.
+              Cores: a page cannot choose the core a thread runs on, so before and after the cases one worker per core times the same fixed loops, all at once. Where one takes over 1.25× as long as another, the machine is sharing a core, and a job split over threads waits for the slowest. (A core shared for seconds at a time can slip through; a pinned check, npm run bench:compare, sees more.)
             </p>
             {paces.map((p) => (
               <p key={p.when} className={'error' in p || unevenPace(p.ms) ? 'hint warn' : 'hint'} data-testid={`bench-cores-${p.when}`}>

@@ -1,6 +1,6 @@
 /**
  * Each core's pace as the page can see it: a page cannot pin a thread, so `count` workers (one per
- * core) time the same fixed loop at once, and how far apart they end says how unevenly the system
+ * core) time the same fixed loops at once, and how far apart they end says how unevenly the system
  * shares its cores among busy threads, which is what a job split over threads meets. The loop runs
  * in the workers; this thread only starts them and collects their answers.
  */
@@ -48,6 +48,6 @@ export function paceLine(p: CorePace): string {
   if ('error' in p) return `${when}: the core check failed (${p.error}).`;
   const times = p.ms.map((ms) => `${ms.toFixed(0)} ms`).join(', ');
   const uneven = unevenPace(p.ms);
-  if (!uneven) return `${when}: ${p.ms.length} workers ran the loop at once in ${times}: even.`;
-  return `${when}: ${p.ms.length} workers ran the loop at once in ${times}: one ran it ${uneven.ratio.toFixed(2)}× slower than another, so a core was shared (another program, the host of a virtual machine, or a mix of fast and efficient cores), and the all-threads times measure that too.`;
+  if (!uneven) return `${when}: ${p.ms.length} workers ran the loops at once in ${times}, within 1.25× of each other.`;
+  return `${when}: ${p.ms.length} workers ran the loops at once in ${times}: one ran them ${uneven.ratio.toFixed(2)}× slower than another, so a core was shared (another program, the host of a virtual machine, or a mix of fast and efficient cores), and the all-threads times measure that too.`;
 }
