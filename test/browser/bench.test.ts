@@ -103,7 +103,15 @@ test('the first start times each backend it could use and runs on the fastest; a
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${BASE_URL}?view=bench`);
+  // While the backends are timed the benchmark waits: its cases would share the cores with them.
+  const during = await page.waitForFunction(() => {
+    // Once the cases are listed (the button's other condition) and the timing runs, the button as it is then.
+    if (document.querySelectorAll('.bench label.toggle').length <= 8 || !/^timing /.test(document.querySelector('[data-testid=backend-badge]')?.textContent ?? '')) return false;
+    return { disabled: (document.querySelector('[data-testid=bench-run]') as HTMLButtonElement).disabled };
+  });
+  expect(await during.jsonValue()).toEqual({ disabled: true });
   const backend = await waitForBackend(page);
+  await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
   const badge = await backendLabel(page);
   const figures = await tableRows(page, 'backend-figures');
   const labels = figures.map((f) => f[0]);

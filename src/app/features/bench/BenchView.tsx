@@ -113,9 +113,10 @@ export function BenchView() {
             </label>
           ))}
         </div>
-        <button type="button" className="primary" data-testid="bench-run" disabled={busy || !backends.length || !chosenCases.length} onClick={() => void run()}>
+        <button type="button" className="primary" data-testid="bench-run" disabled={busy || !active || !backends.length || !chosenCases.length} onClick={() => void run()}>
           Run benchmark
         </button>
+        {active ? null : <span className="hint"> Waits until the page has chosen its backend (the first start times each one), which would otherwise share the cores with the cases.</span>}
         <ColumnTable columns={BENCH_COLUMNS} rows={rows} rowKey={(r) => `${r.caseId}-${r.backend}-${r.threads ?? ''}`} testId="bench-table" />
         {speedups.length ? (
           <>
