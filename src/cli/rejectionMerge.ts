@@ -71,20 +71,16 @@ function joinedSets(parts: Part[], numClasses: number): ScoredSet[] {
       return { per, summary };
     });
     const s0 = blocks[0].summary;
-    let from = parts[0].path;
-    /** A part's per-input floats, or a refusal naming the file, the setting and the array. */
-    const floats = (v: unknown, what: string) => {
+    /** The per-input floats of the part in `path`, or a refusal naming the file, the setting and the array. */
+    const floats = (v: unknown, what: string, path: string) => {
       try {
         return floatsFromJson(v, what);
       } catch (e) {
-        throw new CliError(`merge: ${from}, setting "${id}": ${(e as Error).message}`);
+        throw new CliError(`merge: ${path}, setting "${id}": ${(e as Error).message}`);
       }
     };
-    const cat = <T extends Float32Array | Int32Array | Uint8Array>(make: (n: number) => T, pick: (per: PerInput) => ArrayLike<number>): T => {
-      const arrays = blocks.map((b, k) => {
-        from = parts[k].path;
-        return pick(b.per);
-      });
+    const cat = <T extends Float32Array | Int32Array | Uint8Array>(make: (n: number) => T, pick: (per: PerInput, path: string) => ArrayLike<number>): T => {
+      const arrays = blocks.map((b, k) => pick(b.per, parts[k].path));
       const out = make(arrays.reduce((s, a) => s + a.length, 0));
       let at = 0;
       for (const a of arrays) {
@@ -102,10 +98,10 @@ function joinedSets(parts: Part[], numClasses: number): ScoredSet[] {
       setting: s0.setting,
       predictions: cat((n) => new Int32Array(n), (p) => p.predictions),
       correct: cat((n) => new Uint8Array(n), (p) => p.correct),
-      logits: cat((n) => new Float32Array(n), (p) => floats(p.logits.flat(), 'logits')),
-      aux: blocks[0].per.aux ? cat((n) => new Float32Array(n), (p) => floats(p.aux, 'aux')) : null,
-      selection: blocks[0].per.selection ? cat((n) => new Float32Array(n), (p) => floats(p.selection, 'selection')) : null,
-      scores: Object.fromEntries(scoreNames.map((name) => [name, cat((n) => new Float32Array(n), (p) => floats(p.scores[name], `scores.${name}`))])),
+      logits: cat((n) => new Float32Array(n), (p, path) => floats(p.logits.flat(), 'logits', path)),
+      aux: blocks[0].per.aux ? cat((n) => new Float32Array(n), (p, path) => floats(p.aux, 'aux', path)) : null,
+      selection: blocks[0].per.selection ? cat((n) => new Float32Array(n), (p, path) => floats(p.selection, 'selection', path)) : null,
+      scores: Object.fromEntries(scoreNames.map((name) => [name, cat((n) => new Float32Array(n), (p, path) => floats(p.scores[name], `scores.${name}`, path))])),
       nonFinite: blocks.reduce((sum, b) => sum + b.summary.nonFinite, 0),
     } as ScoredSet;
   }).map((set) => {
