@@ -2,7 +2,8 @@
  * The speed paths of the CNN attacks give the same numbers on WebGPU as on WASM (Dawn +
  * SwiftShader in Node, bench/webgpuNode.ts): the input gradient through convolution, max pooling
  * (its gradient is the workbench's own kernel on WASM, src/core/wasmMaxPool.ts) and dense
- * layers, and the per-input selection of expandMask, within 1e-4. WASM's numbers are computed
+ * layers, the per-input selection of expandMask, and interval bounds through an MLP (one kernel
+ * for the dense layers on WASM, src/core/verify/wasmIntervalChain.ts), within 1e-4. WASM's numbers are computed
  * first, then the same weights and inputs run on WebGPU. Skipped, with the reason, where WebGPU
  * cannot be had.
  */
@@ -13,6 +14,8 @@ import { crossEntropy, selectBackend } from '../../src/core';
 import { inputGradient } from '../../src/core/attacks/common';
 import { expandMask } from '../../src/core/wasmSelectRows';
 import { createCnn } from '../../src/core/models/cnn';
+import { createMlp } from '../../src/core/models/mlp';
+import { ibpBounds, inputBox } from '../../src/core/verify/ibp';
 import { useNodeWebgpu } from '../../bench/webgpuNode';
 
 const webgpu = await useNodeWebgpu();
@@ -61,5 +64,36 @@ describe.skipIf(!webgpu.ok)('CNN attack fast paths on WebGPU (Dawn + SwiftShader
     expect(maxDiff(gpu.grad, ref.grad)).toBeLessThanOrEqual(TOLERANCE);
     expect(ref.grad.some((v) => Math.abs(v) > 1e-3)).toBe(true); // a gradient worth comparing
     expect(Array.from(gpu.picked)).toEqual(Array.from(ref.picked));
+  });
+
+  test('interval bounds of an MLP (its dense layers one kernel on WASM) within 1e-4 of WebGPU\'s layer-by-layer ones', async () => {
+    const x = Float32Array.from({ length: 40 * 16 }, (_, i) => Math.abs(Math.sin(i * 78.233) * 43758.5453) % 1);
+    const bounds = async (weights: Float32Array[] | null) => {
+      const model = createMlp({ inputDim: 16, numClasses: 3, depth: 3, width: 32, seed: 12 });
+      if (weights) {
+        const given = weights.map((w, i) => tf.tensor(w, model.getWeights()[i].shape));
+        model.setWeights(given);
+        tf.dispose(given);
+      }
+      const xs = tf.tensor2d(x, [40, 16]);
+      const { lower, upper } = inputBox(xs, 0.05, [0, 1]);
+      const out = ibpBounds(model, lower, upper);
+      const result = { weights: (await Promise.all(model.getWeights().map((w) => w.data()))) as Float32Array[], lower: (await out.lower.data()) as Float32Array, upper: (await out.upper.data()) as Float32Array };
+      tf.dispose([xs, lower, upper, out.lower, out.upper]);
+      model.dispose();
+      return result;
+    };
+    expect((await selectBackend('wasm', ['wasm'])).backend).toBe('wasm');
+    const profiled = await tf.profile(() => bounds(null));
+    expect(profiled.kernelNames).toContain('WorkbenchIntervalChain');
+    const ref = await bounds(null);
+    expect(await tf.setBackend('webgpu')).toBe(true);
+    const before = tf.memory().numTensors;
+    const gpu = await bounds(ref.weights);
+    expect(tf.memory().numTensors).toBe(before);
+    const scale = Math.max(...Array.from(ref.upper, Math.abs));
+    expect(scale).toBeGreaterThan(0.1);
+    expect(maxDiff(gpu.lower, ref.lower)).toBeLessThanOrEqual(TOLERANCE * scale);
+    expect(maxDiff(gpu.upper, ref.upper)).toBeLessThanOrEqual(TOLERANCE * scale);
   });
 });

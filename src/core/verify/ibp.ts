@@ -150,7 +150,7 @@ export function propagateBox(steps: VerifyStep[], b: Box, watch?: AffineWatch): 
     if (!s.lo) {
       // A run of dense layers is one kernel on WASM (wasmIntervalChain.ts), with the same numbers.
       const run = denseRun(steps, i, wantsCentred);
-      if (run.length > 1 && takesIntervalChain(s.mid!, run, isTaped())) {
+      if (run.length > 1 && takesIntervalChain(s.mid!, run)) {
         const { out, pre } = intervalChain({ mid: s.mid!, rad: s.rad! }, run);
         if (watch) pre.forEach((p) => watch(p.mid, p.rad));
         s = out;

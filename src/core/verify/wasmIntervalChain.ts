@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { splitRows } from '../heapLanes';
 import { heapSimd, type HeapCall, type WasmHeap } from '../heapSimd';
 import { once } from '../kernels';
+import { isTaped } from '../tape';
 import { type ChainLayer, gemmCall, offset, takesDenseChain } from '../wasmDenseChain';
 
 const CHAIN = 'WorkbenchIntervalChain';
@@ -79,8 +80,8 @@ export const installWasmIntervalChain = once((): void => {
  * aside), no gradient tape (the kernel has none: IBP training keeps tfjs's ops), and each ReLU's
  * width a multiple of four (the ReLU pass's loop has no scalar tail).
  */
-export function takesIntervalChain(mid: tf.Tensor, layers: readonly ChainLayer[], taped: boolean): boolean {
-  return !taped && layers.every((l) => !l.relu || l.kernel.shape[1] % 4 === 0) && takesDenseChain(mid, layers);
+export function takesIntervalChain(mid: tf.Tensor, layers: readonly ChainLayer[]): boolean {
+  return !isTaped() && layers.every((l) => !l.relu || l.kernel.shape[1] % 4 === 0) && takesDenseChain(mid, layers);
 }
 
 /**
