@@ -20,6 +20,7 @@ import { installWasmSlice } from './wasmSlice';
 import { installWasmGemm } from './wasmGemm';
 import { installWasmDenseChain } from './wasmDenseChain';
 import { installWasmSelectRows } from './wasmSelectRows';
+import { installWasmFirstFooled } from './wasmFirstFooled';
 import { installWasmConv } from './wasmConv';
 import { installWasmBoxKernels } from './verify/boxKernels';
 import { installWasmIntervalChain } from './verify/wasmIntervalChain';
@@ -65,6 +66,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmGemm();
       installWasmDenseChain();
       installWasmSelectRows();
+      installWasmFirstFooled();
       installWasmConv();
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();

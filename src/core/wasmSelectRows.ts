@@ -3,8 +3,8 @@
  * makes each step (the first iterate that fooled the model, the better of two restarts). With
  * tfjs's kernels that is the mask spread to the inputs' shape (attacks/common.ts expandMask: a
  * cast, a broadcast multiply, a cast back) and a Select, four passes over a tensor of the inputs'
- * size; on WASM this kernel copies each run of rows that take the same side, one block copy a run,
- * so the values are those of the copy bit for bit (a same-type typed-array copy moves bytes).
+ * size; on WASM this kernel copies each run of rows that take the same side (copyRuns), as bits,
+ * so the values are those of the copy bit for bit (NaN payloads included).
  * Other backends and dtypes take the tfjs kernels.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -24,20 +24,41 @@ export const installWasmSelectRows = once((): void => {
       const out = heap.makeOutput(a.shape, a.dtype);
       // Views taken after the allocation, which may grow the heap.
       const picks = heap.typedArrayFromHeap(mask) as unknown as Uint8Array;
-      const [av, bv, ov] = [a, b, out].map((t) => heap.typedArrayFromHeap(t));
-      const rows = picks.length;
-      const width = rows === 0 ? 0 : ov.length / rows;
-      for (let r = 0; r < rows; ) {
-        const side = picks[r] !== 0;
-        let end = r + 1;
-        while (end < rows && (picks[end] !== 0) === side) end++;
-        ov.set((side ? av : bv).subarray(r * width, end * width), r * width);
-        r = end;
-      }
+      const [av, bv, ov] = [a, b, out].map((t) => heap.typedArrayFromHeap(t) as Float32Array);
+      copyRuns(picks, av, bv, ov);
       return out;
     },
   });
 });
+
+/**
+ * out[r] = picks[r] ? a[r] : b[r] over rows of out.length / picks.length float32 values: one block
+ * copy per run of rows that take the same side, or, for a run shorter than SHORT_RUN values, a
+ * loop over the values' bits (an Int32Array view, so NaN payloads pass unchanged), since making a
+ * block copy's subarray costs more than copying a few values.
+ */
+export function copyRuns(picks: ArrayLike<number>, av: Float32Array, bv: Float32Array, ov: Float32Array): void {
+  const rows = picks.length;
+  const width = rows === 0 ? 0 : ov.length / rows;
+  const bits = (t: Float32Array) => new Int32Array(t.buffer, t.byteOffset, t.length);
+  const [ai, bi, oi] = [bits(av), bits(bv), bits(ov)];
+  for (let r = 0; r < rows; ) {
+    const side = picks[r] !== 0;
+    let end = r + 1;
+    while (end < rows && (picks[end] !== 0) === side) end++;
+    const from = r * width;
+    const to = end * width;
+    if (to - from < SHORT_RUN) {
+      const src = side ? ai : bi;
+      for (let i = from; i < to; i++) oi[i] = src[i];
+    } else {
+      oi.set((side ? ai : bi).subarray(from, to), from);
+    }
+    r = end;
+  }
+}
+
+const SHORT_RUN = 64;
 
 /**
  * A per-example [n] mask spread to x's shape, for tf.where. Spread by a broadcast multiply and a

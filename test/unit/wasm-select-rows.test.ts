@@ -1,8 +1,8 @@
 /**
  * Per-row selection (wasmSelectRows.ts), which every attack makes each step: on WASM one kernel
  * that copies runs of rows, against tfjs's Select with the mask spread by expandMask, bit for bit
- * (NaN payloads, ±0 and ±∞ included) for masks of single rows, runs, all and none, on vectors,
- * points and images; other dtypes and the cpu backend take tfjs's path; no tensor is left behind.
+ * (NaN payloads, ±0 and ±∞ included) for masks of single rows, short and long runs, all and none,
+ * on vectors, points and images; other dtypes and the cpu backend take tfjs's path; no tensor is left behind.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
@@ -25,12 +25,14 @@ function values(shape: number[], seed: number): tf.Tensor {
 const masks: Array<[string, (n: number) => boolean[]]> = [
   ['alternating', (n) => Array.from({ length: n }, (_, i) => i % 2 === 0)],
   ['runs', (n) => Array.from({ length: n }, (_, i) => Math.floor(i / 3) % 2 === 1)],
+  // Runs long enough (over 64 values) to be copied as blocks rather than value by value.
+  ['long runs', (n) => Array.from({ length: n }, (_, i) => Math.floor(i / 40) % 2 === 1 || i % 97 === 5)],
   ['all', (n) => Array.from({ length: n }, () => true)],
   ['none', (n) => Array.from({ length: n }, () => false)],
 ];
 
 describe('per-row selection', () => {
-  test.each(masks.flatMap(([name, m]) => [[7], [10, 2], [5, 4, 3, 1]].map((shape) => [name, m, shape] as const)))(
+  test.each(masks.flatMap(([name, m]) => [[7], [10, 2], [5, 4, 3, 1], [300, 3]].map((shape) => [name, m, shape] as const)))(
     '%s mask, shape %j: the bits of tf.where with the spread mask, in one kernel',
     async (_, m, shape) => {
       const a = values(shape, 1);

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
 import { AscentStep, GradientSession, type Objective, type ThreatModel, crossEntropy, project, randomStart } from './common';
 import { selectRows } from '../wasmSelectRows';
+import { firstFooled } from '../wasmFirstFooled';
 import { logits as modelLogits } from '../models/forward';
 import { type Attack, type Steps, Held, attackFunction, finiteAtLeast, intAtLeast, runSteps } from './runner';
 
@@ -84,10 +85,7 @@ function* singleRun(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D, op
     held.set('everFooled', tf.zeros([x.shape[0]], 'bool'));
     const remember = (xa: tf.Tensor, z: tf.Tensor2D) => {
       const everFooled = held.get<tf.Tensor1D>('everFooled');
-      const [f, e] = tf.tidy(() => {
-        const now = tf.logicalAnd(tf.notEqual(tf.argMax(z, 1), yInt), tf.logicalNot(everFooled)) as tf.Tensor1D;
-        return [selectRows(now, xa, held.get('fooledAt')), tf.logicalOr(everFooled, now)];
-      });
+      const [f, e] = firstFooled(z, yInt, everFooled, xa, held.get('fooledAt'));
       held.set('fooledAt', f);
       held.set('everFooled', e);
     };
