@@ -18,7 +18,7 @@ import type { BenchRow, NoiseCheckRow } from './protocol/bench';
 export const benchApi = {
   calibrate: () => calibrate(),
   benchCases: () => BENCH_CASES.map(({ id, label, description }) => ({ id, label, description })),
-  async bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]> {
+  async bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void, turn?: () => Promise<void>): Promise<BenchRow[]> {
     const original = tf.getBackend();
     return runJob(jobId, async (signal) => {
       const rows: BenchRow[] = [];
@@ -40,10 +40,10 @@ export const benchApi = {
               row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: fellNote };
             } else {
               try {
-                const r = await runBenchCase(caseId, { repeats, signal });
+                const r = await runBenchCase(caseId, { repeats, signal, turn });
                 row = threadsFell()
-                  ? { caseId, label: r.label, backend, threads, medianMs: null, runsMs: r.runsMs, throughput: '', error: fellNote }
-                  : { caseId, label: r.label, backend, threads, medianMs: r.medianMs, runsMs: r.runsMs, throughput: r.throughput };
+                  ? { caseId, label: r.label, backend, threads, medianMs: null, runsMs: r.runsMs, runsAt: r.runsAt, throughput: '', error: fellNote }
+                  : { caseId, label: r.label, backend, threads, medianMs: r.medianMs, runsMs: r.runsMs, runsAt: r.runsAt, throughput: r.throughput };
               } catch (e) {
                 if (signal.aborted) throw e;
                 row = { caseId, label, backend, threads, medianMs: null, runsMs: [], throughput: '', error: e instanceof Error ? e.message : String(e) };

@@ -38,11 +38,22 @@ test('the bench view times the grid forward pass and the 40k split on wasm, with
   // Threads need SharedArrayBuffer, which the preview server's isolation headers unlock.
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
-  await page.locator('.bench input[type=number]').first().fill('1');
+  await page.locator('.bench input[type=number]').first().fill('2');
   await chooseCases(page, ['MLP forward', '4-way split']);
   await page.click('[data-testid=bench-run]');
   await page.waitForSelector('[data-testid=bench-speedup] tbody tr:nth-child(2)', { timeout: 120_000 });
   const rows = await tableRows(page, 'bench-table');
+  // The two thread counts of a case take turns run by run, so both see the machine in the same seconds.
+  const started = await page.$$eval('[data-testid=bench-table] tbody tr', (trs) =>
+    trs.map((tr) => ({ label: tr.children[0].textContent ?? '', threads: tr.children[2].textContent ?? '', at: (tr.querySelector('[data-col=runs] span')?.getAttribute('data-started') ?? '').split(',').map(Number) })),
+  );
+  for (const label of ['MLP forward', '4-way split']) {
+    const runs = started.filter((r) => r.label.startsWith(label)).flatMap((r) => r.at.map((at) => ({ at, threads: r.threads })));
+    expect(runs).toHaveLength(4);
+    for (const r of runs) expect(r.at).toBeGreaterThan(Date.now() - 600_000);
+    const order = runs.sort((a, b) => a.at - b.at).map((r) => r.threads);
+    expect(order.every((t, i) => i === 0 || t !== order[i - 1]), `runs by start time: ${order.join(', ')}`).toBe(true);
+  }
   expect(rows).toHaveLength(4);
   expect(rows.map((r) => r[1])).toEqual(['wasm', 'wasm', 'wasm', 'wasm']);
   // One thread and one per core (2 here) for each case: one count in the page's worker, the other in a worker of its own.

@@ -10,6 +10,8 @@ export interface BenchRow {
   threads: number | null;
   medianMs: number | null;
   runsMs: number[];
+  /** When each run started (ms since the epoch, comparable across workers). */
+  runsAt?: number[];
   throughput: string;
   error?: string;
 }
@@ -21,7 +23,8 @@ export interface BenchWorkerApi {
   /** Times the page's representative job (an MLP PGD step, a CNN forward pass) on the active backend. */
   calibrate(): Promise<CalibrationTimes>;
   benchCases(): Array<{ id: string; label: string; description: string }>;
-  bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void): Promise<BenchRow[]>;
+  /** `turn`, when given, is awaited before each case's set-up, warm-up and timed run (core/bench/runner.ts BenchOptions.turn). */
+  bench(jobId: string, backends: string[], caseIds: string[], repeats: number, onRow: (row: BenchRow) => void, turn?: () => Promise<void>): Promise<BenchRow[]>;
   /** Draws `draws` normals with gaussianNoise on each backend; statistics and the difference to the JavaScript reference. */
   noiseCheck(jobId: string, backends: string[], draws: number, onRow: (row: NoiseCheckRow) => void): Promise<NoiseCheckRow[]>;
 }

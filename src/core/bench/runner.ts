@@ -32,6 +32,12 @@ export interface BenchOptions {
   scale?: number;
   signal?: AbortSignal | null;
   onProgress?: (p: BenchProgress) => void;
+  /**
+   * Awaited before the case's set-up, its warm-up and each timed run. The Bench view times a case
+   * in two workers at once (WASM on one thread and on all), and gives them turns through it, so
+   * that their runs alternate and both see the machine in the same minute.
+   */
+  turn?: () => Promise<void>;
 }
 
 export interface BenchResult {
@@ -40,6 +46,8 @@ export interface BenchResult {
   backend: string;
   medianMs: number;
   runsMs: number[];
+  /** When each timed run started: ms since the epoch (performance.timeOrigin + now), comparable across workers. */
+  runsAt: number[];
   warmupMs: number | null;
   /** Median throughput, e.g. "812k points/s". */
   throughput: string;
@@ -82,21 +90,29 @@ export async function runCase(info: BenchCase, options: BenchOptions = {}): Prom
   if (!(scale > 0 && scale <= 1)) throw new Error(`scale must be in (0, 1] (got ${scale})`);
   const { signal, onProgress } = options;
   throwIfAborted(signal);
+  const { turn } = options;
+  await turn?.();
+  throwIfAborted(signal);
   const tensorsBefore = tf.memory().numTensors;
   const prepared = info.prepare(scale);
   const workUnits = prepared.workUnits ?? info.workUnits;
   const runsMs: number[] = [];
+  const runsAt: number[] = [];
   const referenceMs: number[] = [];
   let warmupMs: number | null = null;
   try {
     if (options.warmup ?? true) {
+      await turn?.();
+      throwIfAborted(signal);
       await prepared.reference?.run();
       warmupMs = await prepared.run(signal);
       onProgress?.({ id, phase: 'warmup', run: 0, runs: repeats, lastMs: warmupMs });
     }
     for (let r = 1; r <= repeats; r++) {
+      await turn?.();
       throwIfAborted(signal);
       if (prepared.reference) referenceMs.push(await prepared.reference.run());
+      runsAt.push(performance.timeOrigin + performance.now());
       const ms = await prepared.run(signal);
       runsMs.push(ms);
       onProgress?.({ id, phase: 'run', run: r, runs: repeats, lastMs: ms });
@@ -113,6 +129,7 @@ export async function runCase(info: BenchCase, options: BenchOptions = {}): Prom
     backend: tf.getBackend(),
     medianMs,
     runsMs,
+    runsAt,
     warmupMs,
     throughput: formatRate(perSecond, info.unit),
     perSecond,

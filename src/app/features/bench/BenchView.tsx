@@ -20,7 +20,7 @@ const BENCH_COLUMNS: Column<BenchRow>[] = [
   { head: 'backend', cell: (r) => r.backend },
   { head: 'threads', cell: (r) => (r.threads === null ? '—' : String(r.threads)) },
   { head: 'median', cell: (r) => (r.medianMs === null ? '—' : `${r.medianMs.toFixed(1)} ms`) },
-  { head: 'runs (ms)', cell: (r) => r.runsMs.map((x) => x.toFixed(0)).join(', ') },
+  { head: 'runs (ms)', col: 'runs', cell: (r) => <span data-started={r.runsAt?.map((t) => t.toFixed(1)).join(',')}>{r.runsMs.map((x) => x.toFixed(0)).join(', ')}</span> },
   { head: 'throughput', cell: (r) => (r.error ? <span className="error">{r.error}</span> : r.throughput) },
 ];
 
@@ -47,7 +47,7 @@ function ThreadsLine() {
       ) : (
         <>The page computes on {backend.backend}.</>
       )}{' '}
-      With WASM checked, each case runs on one thread and, where the page may use threads (cross-origin isolated), on one thread per core, each count in a worker of its own unless the page uses it; the speed-up table compares them.
+      With WASM checked, each case runs on one thread and, where the page may use threads (cross-origin isolated), on one thread per core, each count in a worker of its own unless the page uses it; the counts take turns run by run, so both meet the machine in the same seconds, and the speed-up table compares them.
     </p>
   );
 }
