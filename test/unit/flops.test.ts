@@ -30,3 +30,15 @@ test('other kernels count one operation per output element; the totals add up', 
 test('the Gaussian generator counts none (its work is Philox and Box–Muller, not these FLOPs): noise has no floor', () => {
   expect(kernelFlops({ name: 'WorkbenchHeapNormals', inputShapes: [], outputShapes: [[1_000_000]] })).toEqual({ flops: 0, dense: false });
 });
+
+test('the kernels that run a chain of dense layers count their products, read from their inputs’ shapes', () => {
+  // A 2-16-32-3 MLP on 100 rows: products of 2·16, 16·32 and 32·3 multiply-adds a row.
+  const macs = 2 * 16 + 16 * 32 + 32 * 3;
+  expect(kernelFlops({ name: 'WorkbenchDenseForward', inputShapes: [[100, 2], [2, 16], [16], [16, 32], [32], [32, 3], [3]], outputShapes: [[100, 16], [100, 32], [100, 3]] })).toEqual({ flops: 2 * 100 * macs, dense: true });
+  // The interval chain does two products a layer: the centre with W, the radius with |W|.
+  expect(kernelFlops({ name: 'WorkbenchIntervalChain', inputShapes: [[100, 2], [100, 2], [2, 16], [2, 16], [16], [16, 32], [16, 32], [32], [32, 3], [32, 3], [3]], outputShapes: [[100, 16]] }).flops).toBe(2 * 2 * 100 * macs);
+  // Backward: g [100, 3], the kernels transposed in layer order, then the two ReLU outputs, which are not products.
+  expect(kernelFlops({ name: 'WorkbenchDenseBackward', inputShapes: [[100, 3], [16, 2], [32, 16], [3, 32], [100, 16], [100, 32]], outputShapes: [[100, 2]] })).toEqual({ flops: 2 * 100 * macs, dense: true });
+  // A ReLU output shaped like a kernel ([32, 16] with 32 rows) does not chain on, so it is not taken for one.
+  expect(kernelFlops({ name: 'WorkbenchDenseBackward', inputShapes: [[32, 3], [16, 2], [32, 16], [3, 32], [32, 16], [32, 32]], outputShapes: [[32, 2]] }).flops).toBe(2 * 32 * macs);
+});

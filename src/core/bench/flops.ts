@@ -44,6 +44,8 @@ export function kernelFlops(k: KernelShapes): { flops: number; dense: boolean } 
     const f = k.outputShapes[0]!;
     return { flops: (2 * size(k.inputShapes[1]) * size(f)) / f[3], dense: true };
   }
+  const chain = chainProducts(k);
+  if (chain !== null) return { flops: chain, dense: true };
   // The Gaussian generator's work is integer hashing (Philox) and Box–Muller, not counted here.
   if (k.name === 'WorkbenchHeapNormals') return { flops: 0, dense: false };
   return { flops: out, dense: false };
@@ -59,4 +61,37 @@ export function countFlops(kernels: readonly KernelShapes[]): { dense: number; o
     else other += f.flops;
   }
   return { dense, other };
+}
+
+const rank2 = (s: readonly number[] | null | undefined): s is readonly number[] => !!s && s.length === 2;
+
+/**
+ * The products (2 per multiply-add) of the workbench's kernels that run a chain of dense layers in
+ * one call (wasmDenseChain.ts, verify/wasmIntervalChain.ts), from their inputs' shapes in the
+ * order the kernels take them; null for other kernels. Their bias, ReLU and mask passes (one
+ * operation per element, a few per cent of the products at these widths) are left out, so the
+ * floor stays a lower bound.
+ *  - WorkbenchDenseForward: x [rows, in], then per layer its kernel [in_l, out_l] (and bias);
+ *  - WorkbenchIntervalChain: the box's centre and radius [rows, in], then per layer its kernel
+ *    and |kernel| (two products a layer) (and bias);
+ *  - WorkbenchDenseBackward: g [rows, out], then each layer's kernel transposed [out_l, in_l], in
+ *    layer order, then the ReLU outputs [rows, w]: the transposed kernels are the longest run
+ *    from the second input that chains (each one's rows are the next one's columns) and ends at
+ *    g's width.
+ */
+function chainProducts(k: KernelShapes): number | null {
+  const shapes = k.inputShapes;
+  const rows = shapes[0]?.[0] ?? 0;
+  const products = (list: ReadonlyArray<readonly number[] | null | undefined>) => list.filter(rank2).reduce((m, s) => m + s[0] * s[1], 0);
+  if (k.name === 'WorkbenchDenseForward') return 2 * rows * products(shapes.slice(1));
+  if (k.name === 'WorkbenchIntervalChain') return 2 * rows * products(shapes.slice(2));
+  if (k.name !== 'WorkbenchDenseBackward') return null;
+  const width = shapes[0]?.[1];
+  for (let layers = shapes.length - 1; layers >= 1; layers--) {
+    const run = shapes.slice(1, 1 + layers);
+    if (!run.every(rank2)) continue;
+    const chained = run.every((s, l) => (l === layers - 1 ? s[0] === width : s[0] === run[l + 1]![1]));
+    if (chained) return 2 * rows * products(run);
+  }
+  return 0;
 }
