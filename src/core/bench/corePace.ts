@@ -35,3 +35,15 @@ export function unevenPace(pace: readonly number[]): { slow: number; fast: numbe
   const ratio = pace[slow] / pace[fast];
   return ratio > UNEVEN ? { slow, fast, ratio } : null;
 }
+
+/**
+ * How much slower the slowest of paces taken at once was than one taken alone (`aloneMs`), where
+ * that is over UNEVEN; null otherwise or for unusable times. Workers that all slow alike look even
+ * to `unevenPace`: this catches cores shared with other work (another program, the host of a
+ * virtual machine) as a whole.
+ */
+export function crowdedPace(aloneMs: number, pace: readonly number[]): { ratio: number } | null {
+  if (!(Number.isFinite(aloneMs) && aloneMs > 0) || pace.length === 0 || !pace.every((ms) => Number.isFinite(ms) && ms > 0)) return null;
+  const ratio = Math.max(...pace) / aloneMs;
+  return ratio > UNEVEN ? { ratio } : null;
+}

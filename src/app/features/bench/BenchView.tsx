@@ -5,8 +5,7 @@ import { useStore } from '../../state/store';
 import { worker } from '../../workerClient';
 import { otherWasmThreads, runBench, threadSpeedups } from './benchRun';
 import { BACKENDS, useRowStream } from './rowStream';
-import { type CorePace, paceLine } from './corePace';
-import { unevenPace } from '../../../core/bench/corePace';
+import { type CorePace, paceLine, paceWarns } from './corePace';
 import { NoiseCheckPanel } from './NoiseCheckPanel';
 import { ResponsivenessPanel } from './ResponsivenessPanel';
 import { BackendChoicePanel } from './BackendChoicePanel';
@@ -127,10 +126,10 @@ export function BenchView() {
         {paces.length ? (
           <div data-testid="bench-cores">
             <p className="hint">
-              Cores: a page cannot choose the core a thread runs on, so before and after the cases one worker per core times the same fixed loops, all at once. Where one takes over 1.25× as long as another, the machine is sharing a core, and a job split over threads waits for the slowest. (A core shared for seconds at a time can slip through; a pinned check, npm run bench:compare, sees more.)
+              Cores: a page cannot choose the core a thread runs on, so before and after the cases one worker times fixed loops alone, then one worker per core times the same loops all at once. Where one takes over 1.25× as long as another, or as the one alone, the machine is sharing its cores, and a job split over threads waits for the slowest. (A core shared for seconds at a time can slip through; a pinned check, npm run bench:compare, sees more.)
             </p>
             {paces.map((p) => (
-              <p key={p.when} className={'error' in p || unevenPace(p.ms) ? 'hint warn' : 'hint'} data-testid={`bench-cores-${p.when}`}>
+              <p key={p.when} className={paceWarns(p) ? 'hint warn' : 'hint'} data-testid={`bench-cores-${p.when}`}>
                 {paceLine(p)}
               </p>
             ))}

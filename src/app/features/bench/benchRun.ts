@@ -21,10 +21,11 @@ export function otherWasmThreads(backends: string[], pageBackend: string | null,
   return pageBackend === 'wasm' ? counts.filter((t) => t !== pageThreads) : counts;
 }
 
-/** Times each core (corePace.ts) with `workers` workers at once and passes on the result, or why it failed. */
+/** Times one worker alone, then each core (corePace.ts) with `workers` workers at once, and passes on the result, or why it failed. */
 async function checkCores(when: CorePace['when'], workers: number, onPace: (p: CorePace) => void): Promise<void> {
   try {
-    onPace({ when, ms: await paceAtOnce(workers) });
+    const [aloneMs] = await paceAtOnce(1);
+    onPace({ when, aloneMs, ms: await paceAtOnce(workers) });
   } catch (e) {
     onPace({ when, error: e instanceof Error ? e.message : String(e) });
   }
