@@ -89,6 +89,35 @@ test('the bench view times the grid forward pass and the 40k split on wasm, with
   await page.context().close();
 });
 
+test('Cancel stops a benchmark whose thread counts run at once: both workers stop within seconds, no row comes, and Run is back', async () => {
+  const page = await browser.newPage();
+  const closed: string[] = [];
+  page.on('worker', (w) => w.on('close', () => closed.push(w.url())));
+  await page.goto(`${BASE_URL}?view=bench`);
+  await waitForBackend(page);
+  await page.waitForSelector('[data-testid=bench-run]:not([disabled])');
+  await page.locator('.bench input[type=number]').first().fill('5');
+  await chooseCases(page, ['CNN PGD-10']);
+  await page.click('[data-testid=bench-run]');
+  // Into the runs (the core check and both workers' set-up come first), then Cancel.
+  await page.waitForFunction(() => /CNN|Benchmark/.test(document.querySelector('[data-testid=job]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForTimeout(4_000);
+  const cancelledAt = Date.now();
+  closed.length = 0;
+  await page.click('[data-testid=cancel-job]');
+  // The runs check for a cancel between PGD steps, so both workers stop within a step or two, long
+  // before either could finish its six runs of 1–2 s (the other would, were only the page's worker told).
+  await page.waitForSelector('[data-testid=jobs][hidden]', { state: 'attached', timeout: 4_000 });
+  expect(Date.now() - cancelledAt).toBeLessThan(4_000);
+  await page.waitForSelector('[data-testid=bench-run]:not([disabled])', { timeout: 2_000 });
+  expect(await tableRows(page, 'bench-table')).toHaveLength(0);
+  // The worker of the other count was ended (the core check's workers closed before the cancel), and nothing arrives later.
+  await page.waitForTimeout(5_000);
+  expect(closed.length).toBeGreaterThan(0);
+  expect(await tableRows(page, 'bench-table')).toHaveLength(0);
+  await page.context().close();
+});
+
 // The SIMD heap loops' helper thread (src/core/heapLanes.ts) is a worker the compute worker starts
 // on the threaded build and waits for before it says "2 threads" (on two it is the second); the
 // CSP and the bundling of a worker inside a worker must let it load. Its numbers and its share of
