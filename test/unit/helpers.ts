@@ -130,3 +130,13 @@ export const float32Bits = (t: tf.Tensor): number[] => Array.from(new Uint32Arra
 export function allPairs(values: readonly number[]): [number[], number[]] {
   return [values.flatMap((u) => values.map(() => u)), values.flatMap(() => values)];
 }
+
+/** Gaussian float32 values of `shape` with specials spread through them: ±0, ±∞ and NaNs with payloads (for bit-for-bit kernel checks). */
+export function withSpecialValues(shape: number[], seed: number): tf.Tensor {
+  const v = tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array;
+  const u = new Uint32Array(v.buffer);
+  const special = [0, -0, Infinity, -Infinity];
+  for (let i = 0; i < v.length; i += 7) v[i] = special[(i / 7) % special.length];
+  for (let i = 3; i < v.length; i += 11) u[i] = 0x7fc00000 | (i & 0x3fffff);
+  return tf.tensor(v, shape);
+}

@@ -8,21 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { firstFooled } from '../../src/core/wasmFirstFooled';
 import { expandMask } from '../../src/core/wasmSelectRows';
-import { expectNoTensorLeak, useWasmBackend } from './helpers';
+import { expectNoTensorLeak, float32Bits, useWasmBackend, withSpecialValues } from './helpers';
 
 useWasmBackend();
 
-const bits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
 
-/** Iterates with specials: ±0, ±∞ and NaNs with payloads. */
-function iterates(shape: number[], seed: number): tf.Tensor {
-  const v = tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array;
-  const u = new Uint32Array(v.buffer);
-  const special = [0, -0, Infinity, -Infinity];
-  for (let i = 0; i < v.length; i += 7) v[i] = special[(i / 7) % special.length];
-  for (let i = 3; i < v.length; i += 11) u[i] = 0x7fc00000 | (i & 0x3fffff);
-  return tf.tensor(v, shape);
-}
 
 /** Logits of n rows and k classes: random, with ties, NaN in each place and infinities in some rows. */
 function logits(n: number, k: number, seed: number): tf.Tensor2D {
@@ -59,8 +49,8 @@ describe('an evaluation attack’s memory of the first fooling iterate', () => {
     const z = logits(n, k, n + k);
     const y = tf.tensor1d(Array.from({ length: n }, (_, i) => (i * 7) % k), 'int32');
     const fooled = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 4 === 0 || (i >= n / 2 && i < n / 2 + 5)), 'bool');
-    const x = iterates(shape, 1);
-    const at = iterates(shape, 2);
+    const x = withSpecialValues(shape, 1);
+    const at = withSpecialValues(shape, 2);
     await expectNoTensorLeak(async () => {
       const [wantAt, wantFooled] = plain(z, y, fooled, x, at);
       const profile = await tf.profile(() => firstFooled(z, y, fooled, x, at));
@@ -68,7 +58,7 @@ describe('an evaluation attack’s memory of the first fooling iterate', () => {
       const [gotAt, gotFooled] = firstFooled(z, y, fooled, x, at);
       expect(gotAt.shape).toEqual(shape);
       expect(gotFooled.dtype).toBe('bool');
-      expect(bits(gotAt)).toEqual(bits(wantAt));
+      expect(float32Bits(gotAt)).toEqual(float32Bits(wantAt));
       expect(Array.from(gotFooled.dataSync())).toEqual(Array.from(wantFooled.dataSync()));
       // Some rows are newly fooled and some are not, so both sides of the selection are checked.
       const newly = Array.from(gotFooled.dataSync()).filter((f, i) => f && !fooled.dataSync()[i]).length;

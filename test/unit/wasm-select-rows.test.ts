@@ -7,20 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { expandMask, selectRows } from '../../src/core/wasmSelectRows';
-import { expectNoTensorLeak, useWasmBackend } from './helpers';
+import { expectNoTensorLeak, float32Bits, useWasmBackend, withSpecialValues } from './helpers';
 
 useWasmBackend();
 
-const bits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
 
-function values(shape: number[], seed: number): tf.Tensor {
-  const v = tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array;
-  const u = new Uint32Array(v.buffer);
-  const special = [0, -0, Infinity, -Infinity];
-  for (let i = 0; i < v.length; i += 7) v[i] = special[(i / 7) % special.length];
-  for (let i = 3; i < v.length; i += 11) u[i] = 0x7fc00000 | (i & 0x3fffff); // NaNs with payloads
-  return tf.tensor(v, shape);
-}
 
 const masks: Array<[string, (n: number) => boolean[]]> = [
   ['alternating', (n) => Array.from({ length: n }, (_, i) => i % 2 === 0)],
@@ -35,8 +26,8 @@ describe('per-row selection', () => {
   test.each(masks.flatMap(([name, m]) => [[7], [10, 2], [5, 4, 3, 1], [300, 3]].map((shape) => [name, m, shape] as const)))(
     '%s mask, shape %j: the bits of tf.where with the spread mask, in one kernel',
     async (_, m, shape) => {
-      const a = values(shape, 1);
-      const b = values(shape, 2);
+      const a = withSpecialValues(shape, 1);
+      const b = withSpecialValues(shape, 2);
       const mask = tf.tensor1d(m(shape[0]), 'bool');
       await expectNoTensorLeak(async () => {
         const plain = tf.tidy(() => tf.where(expandMask(mask, a), a, b));
@@ -44,7 +35,7 @@ describe('per-row selection', () => {
         expect(profile.kernels.map((k) => k.name)).toEqual(['WorkbenchSelectRows']);
         const got = selectRows(mask, a, b);
         expect(got.shape).toEqual(shape);
-        expect(bits(got)).toEqual(bits(plain));
+        expect(float32Bits(got)).toEqual(float32Bits(plain));
         tf.dispose([got, plain, profile.result as tf.Tensor]);
       });
       tf.dispose([a, b, mask]);
