@@ -22,6 +22,7 @@ import { installWasmDenseChain } from './wasmDenseChain';
 import { installWasmSelectRows } from './wasmSelectRows';
 import { installWasmFirstFooled } from './wasmFirstFooled';
 import { installWasmConv } from './wasmConv';
+import { installWasmConvLayer } from './wasmConvLayer';
 import { installWasmBoxKernels } from './verify/boxKernels';
 import { installWasmIntervalChain } from './verify/wasmIntervalChain';
 import { installWasmReluBox } from './verify/reluBox';
@@ -68,6 +69,7 @@ export async function activateBackend(name: string): Promise<BackendAttempt> {
       installWasmSelectRows();
       installWasmFirstFooled();
       installWasmConv();
+      installWasmConvLayer();
       installWasmIdentitySharing();
       installWasmConv2DBackpropFilter();
       installWasmConv2DBackpropInput();

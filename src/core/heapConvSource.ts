@@ -6,7 +6,9 @@
  * over the taps (i, j) in row-major order and the input channels in order, one float32 product and
  * one float32 sum per step, from bias[o] (flags bit 0) or 0, with act = an integer max with 0 on
  * the float's bits when flags bit 1 is set, as XNNPACK's ReLU convolutions do (0 for every float with
- * its sign bit set, a NaN with it clear kept). A tap outside x reads `zero` (ci zeros), so it adds 0 · w as XNNPACK's indirection
+ * its sign bit set, a NaN with it clear kept). With flags bit 2 the bias is added after the sums
+ * instead (bit 0 clear): tfjs's Conv2D, then its Add of the bias, then its Relu (also an integer max),
+ * as a layer computes under a gradient tape. A tap outside x reads `zero` (ci zeros), so it adds 0 · w as XNNPACK's indirection
  * buffer does; `zero` holds kw·ci zeros. That is the order of XNNPACK's convolution in tfjs-backend-wasm, so the numbers are
  * tfjs's bit for bit (tested). Four output pixels of an output row by eight output channels per
  * pass, then the row's last pixels two and one at a time; co is a multiple of 8.
@@ -68,7 +70,9 @@ function block(cols: number): string {
         .map((acc) => {
           const r = Number(acc[1]);
           const at = add(add(get('orow'), mul(add(get('w'), `(i32.const ${r})`), get('ob'))), add(mul(get('o'), '(i32.const 4)'), `(i32.const ${16 * Number(acc[2])})`));
-          return `(if (i32.and ${get('flags')} (i32.const 2)) (then ${set(acc, `(i32x4.max_s ${get(acc)} ${ZERO})`)}))
+          const biasAt = add(get('bias'), add(mul(get('o'), '(i32.const 4)'), `(i32.const ${16 * Number(acc[2])})`));
+          return `(if (i32.and ${get('flags')} (i32.const 4)) (then ${set(acc, `(f32x4.add ${get(acc)} (v128.load ${biasAt}))`)}))
+      (if (i32.and ${get('flags')} (i32.const 2)) (then ${set(acc, `(i32x4.max_s ${get(acc)} ${ZERO})`)}))
       (v128.store ${at} ${get(acc)})`;
         })
         .join('\n      ')}`;

@@ -24,7 +24,7 @@ const MAX_TAPS = 25;
  */
 const MIN_CHANNELS = 8;
 
-interface ConvAttrs {
+export interface ConvAttrs {
   strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
@@ -55,7 +55,12 @@ export function loopConvInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: Con
   return info;
 }
 
-function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+/**
+ * The loop's convolution, its bias and ReLU (each optional) fused; with `biasLast` the bias is added
+ * after the sums, as a separate Add kernel would, rather than first, as FusedConv2D does. Null where
+ * the heap SIMD module cannot run.
+ */
+export function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, info: tf.backend_util.Conv2DInfo, biasLast = false): tf.TensorInfo | null {
   const simd = heapSimd(backend);
   if (!simd) return null;
   const heap = backend as unknown as WasmHeap;
@@ -68,7 +73,7 @@ function runConv(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, bias
     zeros.fill(0);
     const [px, pw, po] = [x, filter, out].map((t) => heap.typedArrayFromHeap(t).byteOffset);
     const pb = bias ? heap.typedArrayFromHeap(bias).byteOffset : 0;
-    const flags = (bias ? 1 : 0) | (relu ? 2 : 0);
+    const flags = (bias ? (biasLast ? 4 : 1) : 0) | (relu ? 2 : 0);
     simd.conv(px, pw, zeros.byteOffset, pb, po, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left, flags);
     return out;
   } finally {

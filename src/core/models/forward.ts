@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { OVERFLOW_SAFE_BOUND, chainMagnitudeBound } from './magnitudeBound';
 import { type ChainLayer, denseForward, takesDenseChain } from '../wasmDenseChain';
 import { isTaped } from '../tape';
+import { convLayer } from '../wasmConvLayer';
 
 
 interface ChainTensor {
@@ -55,8 +56,20 @@ function classifierView(model: tf.LayersModel): tf.LayersModel {
 
 type DenseLayer = tf.layers.Layer & { kernel?: { read(): tf.Tensor }; bias?: { read(): tf.Tensor } | null };
 
+/** What a tfjs-layers Conv2D layer holds that its pass needs. */
+type ConvLayer = tf.layers.Layer & {
+  kernel: { read(): tf.Tensor };
+  bias: { read(): tf.Tensor } | null;
+  strides: number[];
+  dilationRate: number[];
+  padding: string;
+  dataFormat: string;
+  activation?: { getClassName(): string };
+};
+
 type ForwardStep =
   | { kind: 'dense'; layer: DenseLayer; activation: 'relu' | 'tanh' | 'linear' }
+  | { kind: 'conv'; layer: ConvLayer; pad: 'same' | 'valid'; relu: boolean }
   | { kind: 'flatten' }
   | { kind: 'layer'; layer: tf.layers.Layer };
 
@@ -76,6 +89,10 @@ function stepOf(layer: tf.layers.Layer): ForwardStep {
   const dense = layer as DenseLayer & { activation?: { getClassName(): string } };
   const act = dense.activation?.getClassName?.();
   if (cls === 'Dense' && dense.kernel && (act === 'relu' || act === 'tanh' || act === 'linear')) return { kind: 'dense', layer: dense, activation: act };
+  const conv = layer as ConvLayer;
+  const ones = (v: number[] | undefined) => Array.isArray(v) && v.every((k) => k === 1);
+  if (cls === 'Conv2D' && conv.kernel && conv.bias && (act === 'relu' || act === 'linear') && ones(conv.strides) && ones(conv.dilationRate) && conv.dataFormat === 'channelsLast' && (conv.padding === 'same' || conv.padding === 'valid'))
+    return { kind: 'conv', layer: conv, pad: conv.padding, relu: act === 'relu' };
   return { kind: 'layer', layer };
 }
 
@@ -191,6 +208,13 @@ function run(model: tf.LayersModel, x: tf.Tensor, watch?: (t: tf.Tensor) => void
     const step = plan[i];
     if (step.kind === 'flatten') {
       h = tf.reshape(h, [h.shape[0], -1]);
+      continue;
+    }
+    if (step.kind === 'conv') {
+      // Under a tape tfjs runs a ReLU layer as three kernels; on WASM one gives their numbers (wasmConvLayer.ts).
+      const fused = taped && !watch ? convLayer(h as tf.Tensor4D, step.layer.kernel.read() as tf.Tensor4D, step.layer.bias!.read() as tf.Tensor1D, step.pad, step.relu) : null;
+      h = fused ?? (step.layer.apply(h, { training: false }) as tf.Tensor);
+      watch?.(h);
       continue;
     }
     if (step.kind === 'layer') {
