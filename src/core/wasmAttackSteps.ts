@@ -6,7 +6,11 @@
  *  - reluMask(g, h) = g ⊙ step(h), the gradient through a ReLU from its output h
  *    (denseGradient.ts): tfjs's Step then Multiply;
  *  - signStep(x, g, α, lo, hi) = min(max(x + α · sign(g), lo), hi), the l_inf ascent step
- *    (attacks/common.ts AscentStep): Sign, Multiply, Add, Maximum, Minimum.
+ *    (attacks/common.ts AscentStep): Sign, Multiply, Add, Maximum, Minimum;
+ *  - minusOneHot(p, y) = p − onehot(y), cross-entropy's logit gradient from the softmax p
+ *    (attacks/common.ts): Cast, OneHot, Cast and Sub, four kernels a step for one subtraction a
+ *    row. A label is read as Cast reads it (ToInt32: truncated, NaN as 0), a row whose label is
+ *    outside [0, classes) is p itself, and p − 0 is p's bits.
  * Each gives bit for bit what those kernels give on WASM, NaN and signed zeros included: Step is
  * NaN at NaN, 0 at h ≤ 0, 1 above; Sign is 0 at NaN and for |g| < 2^-23; Maximum(a, b) is
  * a < b ? b : a and Minimum(a, b) is b < a ? b : a; products and sums are float32's (JavaScript's double result of
@@ -17,11 +21,12 @@ import * as tf from '@tensorflow/tfjs';
 import { SIGN_EPSILON, heapSimd, type WasmHeap } from './heapSimd';
 
 const RELU_MASK = 'WorkbenchReluMask';
+const MINUS_ONE_HOT = 'WorkbenchMinusOneHot';
 const SIGN_STEP = 'WorkbenchSignStep';
 
 let installed = false;
 
-/** Registers the two kernels for the WASM backend (idempotent). */
+/** Registers the kernels for the WASM backend (idempotent). */
 export function installWasmAttackSteps(): void {
   if (installed) return;
   installed = true;
@@ -41,6 +46,29 @@ export function installWasmAttackSteps(): void {
       for (let i = done; i < ov.length; i++) {
         const hi = hv[i];
         ov[i] = hi > 0 ? gv[i] : hi !== hi ? NaN : gv[i] * 0;
+      }
+      return out;
+    },
+  });
+  tf.registerKernel({
+    kernelName: MINUS_ONE_HOT,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const heap = backend as unknown as WasmHeap;
+      const { p, labels } = inputs as { p: tf.TensorInfo; labels: tf.TensorInfo };
+      const [rows, classes] = p.shape;
+      const out = heap.makeOutput(p.shape, 'float32');
+      const pv = heap.typedArrayFromHeap(p) as Float32Array;
+      const lv = heap.typedArrayFromHeap(labels);
+      const ov = heap.typedArrayFromHeap(out) as Float32Array;
+      // A copy of the same type moves bits, NaN payloads included.
+      ov.set(pv);
+      for (let i = 0; i < rows; i++) {
+        const k = lv[i] | 0;
+        if (k < 0 || k >= classes) continue;
+        const v = pv[i * classes + k];
+        // p − 1 is float32's (one rounding of the double result); a NaN keeps its bits, as Sub does.
+        if (v === v) ov[i * classes + k] = v - 1;
       }
       return out;
     },
@@ -104,4 +132,11 @@ export function reluMask(g: tf.Tensor, h: tf.Tensor): tf.Tensor {
 export function signStep(x: tf.Tensor, g: tf.Tensor, alpha: number, lo: tf.Tensor, hi: tf.Tensor): tf.Tensor {
   if (ownLoop(x.size, SIGN_STEP_MAX_SIZE) && sameFloatShapes(x, g, lo, hi)) return tf.engine().runKernel(SIGN_STEP, { x, g, lo, hi }, { alpha }) as tf.Tensor;
   return tf.tidy(() => tf.minimum(tf.maximum(tf.add(x, tf.mul(alpha, tf.sign(g))), lo), hi));
+}
+
+/** p − onehot(labels) for a softmax p of shape [rows, classes] and one label a row (int32 or float32). */
+export function minusOneHot(p: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+  const fits = p.rank === 2 && p.dtype === 'float32' && labels.rank === 1 && labels.shape[0] === p.shape[0] && (labels.dtype === 'int32' || labels.dtype === 'float32');
+  if (installed && fits && tf.getBackend() === 'wasm') return tf.engine().runKernel(MINUS_ONE_HOT, { p, labels }) as tf.Tensor2D;
+  return tf.tidy(() => tf.sub(p, tf.oneHot(tf.cast(labels, 'int32'), p.shape[1])));
 }

@@ -2,12 +2,14 @@
  * The attacks' fused element-wise steps on WASM (wasmAttackSteps.ts) against the tfjs kernels
  * they stand in for, bit for bit (NaN, ±0, ±∞ and random values; an α that float32 rounds):
  * reluMask against Multiply(g, Step(h)), signStep against Minimum(Maximum(Add(x, Multiply(α,
- * Sign(g))), lo), hi); shapes that broadcast take the tfjs kernels; no tensor is left behind.
+ * Sign(g))), lo), hi), minusOneHot against Sub(p, OneHot(Cast(y))) with labels of both dtypes,
+ * out of range, fractional and NaN; shapes that broadcast take the tfjs kernels; no tensor is left
+ * behind.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, test } from 'vitest';
 import { heapSimd } from '../../src/core/heapSimd';
-import { reluMask, signStep } from '../../src/core/wasmAttackSteps';
+import { minusOneHot, reluMask, signStep } from '../../src/core/wasmAttackSteps';
 import { allPairs, expectNoTensorLeak, float32Bits as bits, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -88,4 +90,23 @@ test('the ReLU gradient takes the one-pass mask outside a tape and tfjs’s ops 
   expect(tf.memory().numTensors).toBe(before);
   expect(wasm.first).toEqual(cpu.first);
   expect(wasm.second).toEqual(cpu.second);
+});
+
+test.each(['int32', 'float32'] as const)('minusOneHot equals Sub(p, OneHot(Cast(labels))) bit for bit, %s labels', async (dtype) => {
+  const classes = 17;
+  const [p] = operands(5);
+  const rows = p.size / classes;
+  const pr = tf.reshape(p, [rows, classes]) as tf.Tensor2D;
+  const values = [0, 16, 3, -1, 17, 1e9, 2.7, -0.5, NaN, Infinity, 5, 9];
+  const labels = tf.tensor1d(Array.from({ length: rows }, (_, i) => values[i % values.length]), dtype);
+  await expectNoTensorLeak(() => {
+    const fused = minusOneHot(pr, labels);
+    const plain = tf.tidy(() => tf.sub(pr, tf.oneHot(tf.cast(labels, 'int32'), classes)));
+    expect(fused.dtype).toBe('float32');
+    expect(bits(fused)).toEqual(bits(plain));
+    // The test can see a difference: some rows did change.
+    expect(bits(fused)).not.toEqual(bits(pr));
+    tf.dispose([fused, plain]);
+  });
+  tf.dispose([p, pr, labels]);
 });

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type DenseStep, denseChain, logits as modelLogits } from '../models/forward';
 import { isTaped } from '../tape';
 import { type LogitGradient, denseInputGradient } from './denseGradient';
-import { signStep } from '../wasmAttackSteps';
+import { minusOneHot, signStep } from '../wasmAttackSteps';
 
 import type { AttackNorm, Box } from './config';
 
@@ -32,7 +32,7 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tenso
 }
 
 /** softmax(z) − onehot(y): the gradient of Σ cross-entropy in the logits. */
-crossEntropy.logitGradient = ((logits, labels) => tf.tidy(() => tf.sub(tf.softmax(logits), tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1])))) as LogitGradient;
+crossEntropy.logitGradient = ((logits, labels) => tf.tidy(() => minusOneHot(tf.softmax(logits), labels))) as LogitGradient;
 
 /** Axes of all non-batch dimensions (for per-example norms of images and points alike). */
 export function featureAxes(x: tf.Tensor): number[] {
