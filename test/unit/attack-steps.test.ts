@@ -94,7 +94,8 @@ test('the ReLU gradient takes the one-pass mask outside a tape and tfjs’s ops 
 
 test.each(['int32', 'float32'] as const)('minusOneHot equals Sub(p, OneHot(Cast(labels))) bit for bit, %s labels', async (dtype) => {
   const classes = 17;
-  const [p] = operands(5);
+  const [p, unused] = operands(5);
+  unused.dispose();
   const rows = p.size / classes;
   const pr = tf.reshape(p, [rows, classes]) as tf.Tensor2D;
   const values = [0, 16, 3, -1, 17, 1e9, 2.7, -0.5, NaN, Infinity, 5, 9];
