@@ -15,7 +15,7 @@
  * set: the ReLU gave 0 there, and the gradient is 0 · dy where tfjs's was NaN.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapSimd, xnnpackSplits } from './heapSimd';
+import { xnnpackSplits } from './heapSimd';
 import { wasmKernel, withTemps } from './kernels';
 import { isTaped } from './tape';
 import { reluMask } from './wasmAttackSteps';
@@ -45,12 +45,15 @@ export function installWasmConvLayer(): void {
       const { x, filter, bias } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo };
       const { pad, relu } = attrs as unknown as LayerAttrs;
       const conv = convAttrs(pad);
-      const info = loopsSetAside() || !heapSimd(backend) ? null : loopConvInfo(x, filter, conv, xnnpackSplits(backend));
+      // runConv is null where the heap SIMD module cannot run.
+      const info = loopsSetAside() ? null : loopConvInfo(x, filter, conv, xnnpackSplits(backend));
       const fused = info && isColumnBias(bias, info.outChannels) ? runConv(backend, x, filter, bias, relu, info, true) : null;
       if (fused) return fused;
+      const kernelBackend = backend as tf.KernelBackend;
       return withTemps(backend, (run) => {
-        const sum = run('Add', { a: run('Conv2D', { x, filter }, conv as unknown as tf.NamedAttrMap), b: bias }, {});
-        return relu ? (wasmKernel('Relu')({ inputs: { x: sum }, attrs: {}, backend: backend as tf.KernelBackend }) as tf.TensorInfo) : (wasmKernel('Identity')({ inputs: { x: sum }, attrs: {}, backend: backend as tf.KernelBackend }) as tf.TensorInfo);
+        const sums = run('Conv2D', { x, filter }, conv as unknown as tf.NamedAttrMap);
+        if (!relu) return wasmKernel('Add')({ inputs: { a: sums, b: bias }, attrs: {}, backend: kernelBackend }) as tf.TensorInfo;
+        return wasmKernel('Relu')({ inputs: { x: run('Add', { a: sums, b: bias }, {}) }, attrs: {}, backend: kernelBackend }) as tf.TensorInfo;
       });
     },
   });
