@@ -21,15 +21,15 @@
  *
  * A job of several calls whose rows are independent (a whole MLP pass, wasmDenseChain.ts; a large
  * product, wasmGemm.ts) goes over as one (`splitRows`): one hand-over for all its calls. Its rows
- * go in blocks, each through every call in order, that the two threads take in turn with an atomic
- * counter (`chunked`), so that a thread on a slower core takes fewer; the caller withdraws a job
+ * go in blocks, each through every call in order, that the two threads take in turn with a
+ * compare-and-swap on the first row not yet taken (`chunked`), so that a thread on a slower core takes fewer; the caller withdraws a job
  * the helper has not claimed by the time no block is left, rather than wait for its wake-up, and
  * gives up a helper that has claimed none of the jobs it was posted over HELPER_TIMEOUT_MS. Until
  * the helper has taken a call such jobs go in two fixed halves (`lanes`), whose wait is what gives
  * up a helper that never answers.
  */
 import type { HeapCall, HeapSimd, RowCall } from './heapSimdKernels';
-import { callsAt, encodeChunks, encodeSequence, rowCalls, runChunks, runSequence } from './heapJobs';
+import { MIN_BLOCK_ROWS, callsAt, encodeChunks, encodeSequence, rowCalls, runChunks, runSequence } from './heapJobs';
 import { HEAP_SIMD_SHARED_WASM } from './heapSimdModule';
 import { base64Bytes } from './wasmBytes';
 
@@ -50,7 +50,7 @@ const KERNEL = 3;
 const FAILED = 4;
 /** The call the helper has claimed (its SEQ), or −SEQ for a call the caller withdrew. */
 const CLAIM = 5;
-/** The first row not yet taken of a job in blocks ('chunks'): each thread takes the next block with an atomic add. */
+/** The first row not yet taken of a job in blocks ('chunks'): each thread takes the next block by a compare-and-swap on it. */
 const NEXT_ROW = 6;
 /** Rows of jobs in blocks that the helper and the caller have taken, all told. */
 const HELPER_ROWS = 7;
@@ -81,14 +81,14 @@ const HELPER_TIMEOUT_MS = 5000;
 /** Below this many rows a split by rows is not worth its hand-over, whatever the widths. */
 const MIN_SPLIT_ROWS = 64;
 /**
- * A job over rows goes in about this many blocks, so that the two threads end within a block of
- * each other even when one runs slower (on a shared virtual machine one core at times ran 1.6–2×
- * slower than the other; laptops mix fast and efficient cores), and no fewer rows to a block than
- * MIN_CHUNK_ROWS. Blocks are multiples of four rows, where the product's row tiles end.
+ * A job over rows goes in blocks of at most a twelfth of its rows, so that the two threads end
+ * within a block of each other even when one runs slower (on a shared virtual machine one core at
+ * times ran 1.6–2× slower than the other; laptops mix fast and efficient cores), and smaller
+ * towards its end (heapJobs.ts blockRows), never fewer rows than MIN_BLOCK_ROWS. Blocks are
+ * multiples of four rows, where the product's row tiles end.
  */
 const CHUNKS = 12;
-const MIN_CHUNK_ROWS = 16;
-const chunkRows = (rows: number): number => Math.max(MIN_CHUNK_ROWS, 4 * Math.ceil(rows / CHUNKS / 4));
+const chunkRows = (rows: number): number => Math.max(MIN_BLOCK_ROWS, 4 * Math.ceil(rows / CHUNKS / 4));
 
 let starter: HeapHelperStarter | null = null;
 /** The wasm backend's thread count where helpers are started (1 where none are). */

@@ -5,7 +5,7 @@
  */
 /** One call of a heap kernel: a lane's part of a job that is several calls in a row (a whole MLP pass, or its interval bounds). */
 export interface HeapCall {
-  kernel: 'gemm' | 'reluMask' | 'reluBox';
+  kernel: 'gemm' | 'reluMask' | 'reluBox' | 'softmaxMinusOneHot';
   args: number[];
 }
 
@@ -35,6 +35,7 @@ export interface HeapSimd {
   adamStep(g: number, m: number, v: number, w: number, outM: number, outV: number, outW: number, bytes: number, b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, negLr: number): void;
   filterGrad1x3(x: number, dy: number, dw: number, batch: number, hp: number, wp: number, outH: number, outW: number, kh: number, cb: number): void;
   gemm(a: number, b: number, bias: number, out: number, rows: number, depth: number, cols: number, sam: number, sak: number, sbk: number, sbn: number, flags: number): void;
+  softmaxMinusOneHot(z: number, labels: number, out: number, rows: number, classes: number): void;
   conv(x: number, w: number, zero: number, bias: number, out: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, kh: number, kw: number, top: number, left: number, flags: number): void;
   /**
    * Runs two lists of calls side by side, `own` on the calling thread and `helper` on the heap

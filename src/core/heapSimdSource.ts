@@ -54,6 +54,8 @@
  *    with tfjs's numbers (heapGemmSource.ts).
  *  - conv(x, w, zero, bias, out, batch, inH, inW, ci, outH, outW, co, kh, kw, top, left, flags): a
  *    stride-1 convolution with tfjs's numbers (heapConvSource.ts).
+ *  - softmaxMinusOneHot(z, labels, out, rows, classes): cross-entropy's gradient in the logits,
+ *    softmax(z) − onehot(labels), with tfjs's numbers (heapSoftmaxSource.ts).
  * Pointers are byte offsets into the heap; c is a multiple of 4.
  *
  * The module imports tfjs-backend-wasm's own memory, so it reads and writes the tensors where
@@ -67,6 +69,7 @@
 
 import { convText } from './heapConvSource';
 import { gemmText } from './heapGemmSource';
+import { softmaxText } from './heapSoftmaxSource';
 import { SIGN_EPSILON } from './heapSimd';
 import { ZERO, add, f32x4, get, load, loop, mul, set } from './watText';
 
@@ -415,5 +418,6 @@ export function heapSimdText(shared: boolean): string {
           ${load(add(get('w'), get('at')))}))`,
     )})
   ${gemmText()}
-  ${convText()})`;
+  ${convText()}
+  ${softmaxText()})`;
 }

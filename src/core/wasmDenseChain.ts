@@ -3,7 +3,11 @@
  * (each layer's product, bias and ReLU) and the backward pass of an input gradient (each layer's
  * product with its transposed kernel and the ReLU mask), each a list of calls of the heap module's
  * `gemm` and `reluMask` (heapGemmSource.ts, heapSimdSource.ts) with XNNPACK's numbers bit for bit,
- * so the values are those of the layer-by-layer kernels they replace.
+ * so the values are those of the layer-by-layer kernels they replace. For cross-entropy, whose
+ * gradient at the logits is softmax(z) − onehot(y), the two passes and that gradient between them
+ * (`softmaxMinusOneHot`, heapSoftmaxSource.ts: tfjs's Softmax bits) are one kernel: each block of
+ * rows goes through all three while it is in cache, and a step of an attack on the 2-D MLP hands
+ * the helper one job instead of two and runs no softmax on one thread.
  *
  * Why one kernel: on two threads the heap helper (heapLanes.ts) is the second thread, and each
  * call it takes half of pays a hand-over (its wake-up, 40–100 µs here); XNNPACK's own threads,
@@ -20,6 +24,7 @@ import { THREADED_GEMM_MACS, loopsSetAside } from './wasmGemm';
 
 const FORWARD = 'WorkbenchDenseForward';
 const BACKWARD = 'WorkbenchDenseBackward';
+const CROSS_ENTROPY = 'WorkbenchDenseCrossEntropyGradient';
 
 /** A dense layer for these kernels: its kernel [in, out], optional bias [out] and whether a ReLU follows. */
 export interface ChainLayer {
@@ -37,31 +42,75 @@ export const gemmCall = (a: number, b: number, bias: number, out: number, rows: 
   args: [a, b, bias, out, rows, depth, cols, 4 * depth, 4, 4 * cols, 4, flags],
 });
 
-/** Registers the two kernels for the WASM backend (idempotent). */
+/** The kernels' attributes: per layer, 1 where a ReLU follows it and 1 where it has a bias. */
+interface ChainAttrs {
+  relu: number[];
+  bias: number[];
+}
+
+/** A job's calls for its rows [first, end). */
+type RowCalls = (first: number, end: number) => HeapCall[];
+
+const layerKernels = (inputs: tf.NamedTensorInfoMap, name: string, layers: number) => Array.from({ length: layers }, (_, l) => inputs[`${name}${l}`] as tf.TensorInfo);
+const passMacs = (rows: number, kernels: readonly tf.TensorInfo[]) => rows * kernels.reduce((m, k) => m + k.shape[0] * k.shape[1], 0);
+
+/**
+ * The forward pass's calls over `outs` (each layer's output): each layer's product, bias and ReLU.
+ * Offsets are read here, so call it after the kernel's last allocation (which may grow the heap).
+ */
+function forwardCalls(heap: WasmHeap, x: tf.TensorInfo, kernels: readonly tf.TensorInfo[], biases: readonly (tf.TensorInfo | undefined)[], outs: readonly tf.TensorInfo[], relu: readonly number[]): RowCalls {
+  const pIn = [x, ...outs.slice(0, -1)].map((t) => offset(heap, t));
+  const pOut = outs.map((t) => offset(heap, t));
+  const pKernel = kernels.map((k) => offset(heap, k));
+  const pBias = biases.map((b) => (b ? offset(heap, b) : 0));
+  return (first, end) =>
+    kernels.map((k, l) => {
+      const [depth, cols] = k.shape;
+      return gemmCall(pIn[l] + 4 * first * depth, pKernel[l], pBias[l], pOut[l] + 4 * first * cols, end - first, depth, cols, (biases[l] ? 1 : 0) | (relu[l] ? 2 : 0));
+    });
+}
+
+/**
+ * The backward pass's calls from the gradient at `top` down to grads[0] (grads[l] at layer l's
+ * input): each layer's product with its transposed kernel, then the mask of the ReLU below it,
+ * read from that layer's output `hidden[l]` (null where no ReLU is below). Offsets are read here.
+ */
+function backwardCalls(heap: WasmHeap, top: tf.TensorInfo, transposed: readonly tf.TensorInfo[], grads: readonly tf.TensorInfo[], hidden: readonly (tf.TensorInfo | null)[]): RowCalls {
+  const pGrad = grads.map((t) => offset(heap, t));
+  const pTransposed = transposed.map((t) => offset(heap, t));
+  const pHidden = hidden.map((h) => (h ? offset(heap, h) : 0));
+  const pTop = offset(heap, top);
+  return (first, end) => {
+    const calls: HeapCall[] = [];
+    for (let l = transposed.length - 1; l >= 0; l--) {
+      const [depth, cols] = transposed[l].shape;
+      const from = (l === transposed.length - 1 ? pTop : pGrad[l + 1]) + 4 * first * depth;
+      const to = pGrad[l] + 4 * first * cols;
+      calls.push(gemmCall(from, pTransposed[l], 0, to, end - first, depth, cols, 0));
+      // Through the ReLU below this layer, from its output (in place: the mask reads each element before writing it).
+      if (pHidden[l]) calls.push({ kernel: 'reluMask', args: [to, pHidden[l] + 4 * first * cols, to, 4 * (end - first) * cols] });
+    }
+    return calls;
+  };
+}
+
+/** The ReLU outputs the backward pass masks by: layer l − 1's output where a ReLU ends it, for each layer l. */
+const maskedBy = (relu: readonly number[], output: (l: number) => tf.TensorInfo) => relu.map((_, l) => (l > 0 && relu[l - 1] ? output(l - 1) : null));
+
+/** Registers the kernels for the WASM backend (idempotent). */
 export const installWasmDenseChain = once((): void => {
   tf.registerKernel({
     kernelName: FORWARD,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const heap = backend as unknown as WasmHeap;
-      const simd = heapSimd(backend)!;
-      const { relu, bias: hasBias, keepAll } = attrs as unknown as { relu: number[]; bias: number[]; keepAll: boolean };
+      const { relu, bias, keepAll } = attrs as unknown as ChainAttrs & { keepAll: boolean };
       const x = inputs.x as tf.TensorInfo;
-      const kernels = relu.map((_, l) => inputs[`kernel${l}`] as tf.TensorInfo);
+      const kernels = layerKernels(inputs, 'kernel', relu.length);
       const rows = x.shape[0];
       const outs = kernels.map((k) => heap.makeOutput([rows, k.shape[1]], 'float32'));
-      // Offsets read after the allocations, which may grow the heap.
-      const pIn = [x, ...outs.slice(0, -1)].map((t) => offset(heap, t));
-      const pOut = outs.map((t) => offset(heap, t));
-      const pKernel = kernels.map((k) => offset(heap, k));
-      const pBias = relu.map((_, l) => (hasBias[l] ? offset(heap, inputs[`bias${l}`] as tf.TensorInfo) : 0));
-      const macs = rows * kernels.reduce((m, k) => m + k.shape[0] * k.shape[1], 0);
-      splitRows(simd, rows, macs, (first, end) =>
-        kernels.map((k, l) => {
-          const [depth, cols] = k.shape;
-          return gemmCall(pIn[l] + 4 * first * depth, pKernel[l], pBias[l], pOut[l] + 4 * first * cols, end - first, depth, cols, (hasBias[l] ? 1 : 0) | (relu[l] ? 2 : 0));
-        }),
-      );
+      const biases = relu.map((_, l) => (bias[l] ? (inputs[`bias${l}`] as tf.TensorInfo) : undefined));
+      splitRows(heapSimd(backend)!, rows, passMacs(rows, kernels), forwardCalls(heap, x, kernels, biases, outs, relu));
       if (keepAll) return outs;
       for (const t of outs.slice(0, -1)) heap.disposeData(t.dataId);
       return outs[outs.length - 1];
@@ -72,33 +121,44 @@ export const installWasmDenseChain = once((): void => {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const heap = backend as unknown as WasmHeap;
-      const simd = heapSimd(backend)!;
-      const { relu } = attrs as unknown as { relu: number[] };
-      const layers = relu.length;
+      const { relu } = attrs as unknown as ChainAttrs;
       const g = inputs.g as tf.TensorInfo;
-      const transposed = relu.map((_, l) => inputs[`transposed${l}`] as tf.TensorInfo);
+      const transposed = layerKernels(inputs, 'transposed', relu.length);
       const rows = g.shape[0];
-      // grads[l]: the gradient at layer l's input, [rows, in_l]; grads[0] is the result.
       const grads = transposed.map((t) => heap.makeOutput([rows, t.shape[1]], 'float32'));
-      const pGrad = grads.map((t) => offset(heap, t));
-      const pTransposed = transposed.map((t) => offset(heap, t));
-      const pHidden = relu.map((r, l) => (l > 0 && relu[l - 1] ? offset(heap, inputs[`hidden${l}`] as tf.TensorInfo) : 0));
-      const pTop = offset(heap, g);
-      const macs = rows * transposed.reduce((m, t) => m + t.shape[0] * t.shape[1], 0);
-      splitRows(simd, rows, macs, (first, end) => {
-        const calls: HeapCall[] = [];
-        for (let l = layers - 1; l >= 0; l--) {
-          const [depth, cols] = transposed[l].shape;
-          const from = (l === layers - 1 ? pTop : pGrad[l + 1]) + 4 * first * depth;
-          const to = pGrad[l] + 4 * first * cols;
-          calls.push(gemmCall(from, pTransposed[l], 0, to, end - first, depth, cols, 0));
-          // Through the ReLU below this layer, from its output (in place: the mask reads each element before writing it).
-          if (pHidden[l]) calls.push({ kernel: 'reluMask', args: [to, pHidden[l] + 4 * first * cols, to, 4 * (end - first) * cols] });
-        }
-        return calls;
-      });
+      const hidden = maskedBy(relu, (l) => inputs[`hidden${l + 1}`] as tf.TensorInfo);
+      splitRows(heapSimd(backend)!, rows, passMacs(rows, transposed), backwardCalls(heap, g, transposed, grads, hidden));
       for (const t of grads.slice(1)) heap.disposeData(t.dataId);
       return grads[0];
+    },
+  });
+  tf.registerKernel({
+    kernelName: CROSS_ENTROPY,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const heap = backend as unknown as WasmHeap;
+      const { relu, bias } = attrs as unknown as ChainAttrs;
+      const { x, labels } = inputs as { x: tf.TensorInfo; labels: tf.TensorInfo };
+      const kernels = layerKernels(inputs, 'kernel', relu.length);
+      const transposed = layerKernels(inputs, 'transposed', relu.length);
+      const rows = x.shape[0];
+      const outs = kernels.map((k) => heap.makeOutput([rows, k.shape[1]], 'float32'));
+      const logits = outs[outs.length - 1];
+      const classes = logits.shape[1];
+      const top = heap.makeOutput([rows, classes], 'float32');
+      const grads = transposed.map((t) => heap.makeOutput([rows, t.shape[1]], 'float32'));
+      const biases = relu.map((_, l) => (bias[l] ? (inputs[`bias${l}`] as tf.TensorInfo) : undefined));
+      const forward = forwardCalls(heap, x, kernels, biases, outs, relu);
+      const backward = backwardCalls(heap, top, transposed, grads, maskedBy(relu, (l) => outs[l]));
+      const [pLogits, pLabels, pTop] = [offset(heap, logits), offset(heap, labels), offset(heap, top)];
+      // Each block of rows goes through the forward pass, the logit gradient and the backward pass while it is in cache.
+      splitRows(heapSimd(backend)!, rows, passMacs(rows, kernels) + passMacs(rows, transposed), (first, end) => [
+        ...forward(first, end),
+        { kernel: 'softmaxMinusOneHot', args: [pLogits + 4 * first * classes, pLabels + 4 * first, pTop + 4 * first * classes, end - first, classes] },
+        ...backward(first, end),
+      ]);
+      for (const t of [...outs.slice(0, -1), top, ...grads.slice(1)]) heap.disposeData(t.dataId);
+      return [logits, grads[0]];
     },
   });
 });
@@ -143,4 +203,24 @@ export function denseBackward(g: tf.Tensor2D, transposed: readonly tf.Tensor2D[]
     if (l < relu.length - 1 && r) inputs[`hidden${l + 1}`] = outputs[l];
   });
   return tf.engine().runKernel(BACKWARD, inputs, { relu: relu.map((r) => (r ? 1 : 0)) } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/**
+ * The logits and the input gradient of Σ cross-entropy(logits, labels) (softmax(z) − onehot(y)
+ * at the logits) in one kernel: each block of rows through the forward pass, the logit gradient
+ * (the heap module's softmaxMinusOneHot, tfjs's Softmax and WorkbenchMinusOneHot bits) and the
+ * backward pass. `transposed[l]` is layer l's kernel transposed; labels int32
+ * (takesCrossEntropyChain). Both results are the caller's.
+ */
+export function denseCrossEntropyGradient(x: tf.Tensor2D, layers: readonly ChainLayer[], transposed: readonly tf.Tensor2D[], labels: tf.Tensor1D): { logits: tf.Tensor2D; grad: tf.Tensor2D } {
+  const inputs: Record<string, tf.Tensor> = { x, labels, ...layerInputs(layers) };
+  transposed.forEach((t, l) => (inputs[`transposed${l}`] = t));
+  const attrs = { relu: layers.map((l) => (l.relu ? 1 : 0)), bias: layers.map((l) => (l.bias ? 1 : 0)) };
+  const [logits, grad] = tf.engine().runKernel(CROSS_ENTROPY, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D[];
+  return { logits, grad };
+}
+
+/** Whether denseCrossEntropyGradient takes this chain, x and labels: takesDenseChain's, and int32 labels, one a row. */
+export function takesCrossEntropyChain(x: tf.Tensor, layers: readonly ChainLayer[], labels: tf.Tensor): boolean {
+  return labels.dtype === 'int32' && labels.rank === 1 && labels.shape[0] === x.shape[0] && takesDenseChain(x, layers);
 }

@@ -252,7 +252,7 @@ test('rowCalls reads a job\'s calls as base + perFirst·first + perEnd·end, and
   expect(rowCalls(1030, (first, end) => (end - first > 100 ? rowsOf(first, end) : rowsOf(first, end).slice(0, 1)))).toBeNull();
 });
 
-test('once the helper has taken a call, a job over rows goes in blocks of a multiple of four rows that both threads take in turn, each row once; a helper that has not claimed the job is not waited for', () => {
+test('once the helper has taken a call, a job over rows goes in blocks of a multiple of four rows, smaller towards its end, that both threads take in turn, each row once; a helper that has not claimed the job is not waited for', () => {
   const { simd, calls } = recorder();
   const { control, split } = readyHelper(simd);
   const record = simd.gemm;
@@ -272,7 +272,7 @@ test('once the helper has taken a call, a job over rows goes in blocks of a mult
   splitRows(split, 1030, 1 << 26, rowsOf);
   // (The stand-in does not compute its half: only the caller's 512 rows are recorded.)
   expect(calls.filter((c) => c.length === 12).map((c) => c[4])).toEqual([512]);
-  // Now in blocks of 4·⌈1030 / 12 / 4⌉ = 88 rows. The stand-in helper claims the job and takes one block while the caller is in its first.
+  // Now in blocks of at most 4·⌈1030 / 12 / 4⌉ = 88 rows. The stand-in helper claims the job and takes one block while the caller is in its first.
   calls.length = 0;
   const helperBlocks: number[] = [];
   play = () => {
@@ -285,7 +285,11 @@ test('once the helper has taken a call, a job over rows goes in blocks of a mult
   splitRows(split, 1030, 1 << 26, rowsOf);
   const callerBlocks = calls.filter((c) => c.length === 12).map((c) => [(c[0] - 1000) / 8, c[4]]);
   expect(helperBlocks).toEqual([88]);
-  expect(callerBlocks).toEqual([0, ...Array.from({ length: 10 }, (_, i) => 176 + 88 * i)].map((first) => [first, Math.min(88, 1030 - first)]));
+  // Blocks of 88 rows while a quarter of what is left is more, then smaller ones, multiples of four down to 16 rows (the last the rest).
+  const sizes = [88, 88, 88, 88, 88, 88, 88, 84, 64, 48, 36, 24, 20, 16, 16, 16, 2];
+  expect(sizes.reduce((a, b) => a + b, 0)).toBe(1030 - 88);
+  const firsts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0)).map((f) => (f === 0 ? 0 : f + 88));
+  expect(callerBlocks).toEqual(firsts.map((first, i) => [first, sizes[i]]));
   // Each block through every call in order: the mask of a block follows its product.
   expect(calls[1]).toEqual(rowsOf(0, 88)[1].args);
   expect(heapHelperRows().caller - before.caller).toBe(1030 - 88);
@@ -294,7 +298,9 @@ test('once the helper has taken a call, a job over rows goes in blocks of a mult
   const t0 = performance.now();
   splitRows(split, 1030, 1 << 26, rowsOf);
   expect(performance.now() - t0).toBeLessThan(100);
-  expect(calls.filter((c) => c.length === 12).map((c) => (c[0] - 1000) / 8)).toEqual(Array.from({ length: 12 }, (_, i) => 88 * i));
+  const alone = calls.filter((c) => c.length === 12).map((c) => [(c[0] - 1000) / 8, c[4]]);
+  expect(alone.map(([, rows]) => rows)).toEqual([88, 88, 88, 88, 88, 88, 88, 88, 84, 64, 48, 36, 24, 20, 16, 16, 16, 2]);
+  expect(alone.every(([first], i) => first === (i === 0 ? 0 : alone[i - 1][0] + alone[i - 1][1]))).toBe(true);
   expect(Atomics.load(control, CLAIM)).toBe(-Atomics.load(control, SEQ));
   expect(heapHelperReady()).toBe(true);
 });

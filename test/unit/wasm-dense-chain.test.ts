@@ -9,9 +9,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { crossEntropy } from '../../src/core/attacks/common';
-import { denseInputGradient } from '../../src/core/attacks/denseGradient';
+import { type LogitGradient, denseInputGradient } from '../../src/core/attacks/denseGradient';
 import { type ChainLayer, denseForward, takesDenseChain } from '../../src/core/wasmDenseChain';
 import { withTfjsKernels } from '../../src/core/wasmGemm';
+import { heapSimd, type WasmHeap } from '../../src/core/heapSimd';
+import { minusOneHot } from '../../src/core/wasmAttackSteps';
 import { expectNoTensorLeak, useWasmBackend } from './helpers';
 
 useWasmBackend();
@@ -72,7 +74,8 @@ describe('one kernel for an MLP pass on WASM', () => {
     const layers = chainOf(widths, bias);
     const chain = layers.map((l) => ({ kernel: l.kernel, bias: l.bias, activation: l.relu ? ('relu' as const) : ('linear' as const) }));
     const x = input(rows, widths[0], special);
-    const y = tf.tensor1d(Array.from({ length: rows }, (_, i) => i % widths[widths.length - 1]), 'int32');
+    // Some labels outside [0, classes): their rows' gradient is the softmax's alone.
+    const y = tf.tensor1d(Array.from({ length: rows }, (_, i) => (i % 17 === 5 ? -1 : i % 19 === 3 ? widths[widths.length - 1] : i % widths[widths.length - 1])), 'int32');
     const transposed = layers.map((l) => tf.transpose(l.kernel) as tf.Tensor2D);
     await expectNoTensorLeak(() => {
       for (const held of [undefined, transposed]) {
@@ -87,6 +90,30 @@ describe('one kernel for an MLP pass on WASM', () => {
     tf.dispose([x, y, ...transposed, ...layers.flatMap((l) => [l.kernel, ...(l.bias ? [l.bias] : [])])]);
   });
 
+  test.each([1, 2, 3, 4, 5, 7, 10, 17, 33])('the logit gradient of cross-entropy over %i classes: tfjs’s Softmax then WorkbenchMinusOneHot, the same bits wherever they are numbers', async (classes) => {
+    const rows = 2003;
+    // Logits over four scales (exp underflows below about −87), ±0, ±∞, NaN and float32's extremes in some rows.
+    const z = new Float32Array(rows * classes);
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 3.4e38, -3.4e38, 1e-40, 88.7, -88.7, 100, -100];
+    let seed = 7 + classes;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < z.length; i++) z[i] = i < z.length / 2 ? (next() - 0.5) * [2, 20, 200, 2000][Math.floor(next() * 4)] : next() < 0.2 ? specials[Math.floor(next() * specials.length)] : (next() - 0.5) * 40;
+    const labels = Int32Array.from({ length: rows }, (_, i) => (i % 11 === 0 ? -1 : i % 13 === 0 ? classes : i % classes));
+    const zt = tf.tensor2d(z, [rows, classes]);
+    const yt = tf.tensor1d(labels, 'int32');
+    const out = tf.zeros([rows, classes]);
+    const heap = tf.backend() as unknown as WasmHeap;
+    const at = (t: tf.Tensor) => heap.typedArrayFromHeap(t as unknown as tf.TensorInfo).byteOffset;
+    heapSimd(tf.backend())!.softmaxMinusOneHot(at(zt), at(yt), at(out), rows, classes);
+    const want = tf.tidy(() => minusOneHot(tf.softmax(zt), yt));
+    const [got, expected] = [out.dataSync(), want.dataSync()];
+    expect(bits(got)).toEqual(bits(expected));
+    // Finite rows sum to 1 before the label's −1: a check that does not lean on tfjs.
+    const row0 = Array.from(got.slice(classes, 2 * classes));
+    expect(row0.reduce((a, b) => a + b, 0) + (labels[1] >= 0 && labels[1] < classes ? 1 : 0)).toBeCloseTo(1, 5);
+    tf.dispose([zt, yt, out, want]);
+  });
+
   test('one kernel a pass: the forward pass and the backward pass of a gradient', async () => {
     const layers = chainOf([2, 64, 64, 3], [true, true, true]);
     const chain = layers.map((l) => ({ kernel: l.kernel, bias: l.bias, activation: l.relu ? ('relu' as const) : ('linear' as const) }));
@@ -95,7 +122,15 @@ describe('one kernel for an MLP pass on WASM', () => {
     const names = async (f: () => tf.Tensor | tf.Tensor[]) => (await tf.profile(f)).kernels.filter((k) => !k.name.endsWith('__op')).map((k) => k.name);
     expect(await names(() => denseForward(x, layers, false))).toEqual(['WorkbenchDenseForward']);
     const grad = await names(() => denseInputGradient(chain, x, y, crossEntropy.logitGradient!).grad);
-    expect(grad.filter((n) => n.startsWith('Workbench'))).toEqual(['WorkbenchDenseForward', 'WorkbenchMinusOneHot', 'WorkbenchDenseBackward']);
+    // Cross-entropy's gradient, its softmax included, is one kernel; another objective's logit gradient goes between the two passes.
+    expect(grad.filter((n) => n.startsWith('Workbench'))).toEqual(['WorkbenchDenseCrossEntropyGradient']);
+    expect(grad).not.toContain('Softmax');
+    const logitGradient: LogitGradient = (z, labels) => crossEntropy.logitGradient!(z, labels);
+    const other = await names(() => denseInputGradient(chain, x, y, logitGradient).grad);
+    expect(other.filter((n) => n.startsWith('Workbench'))).toEqual(['WorkbenchDenseForward', 'WorkbenchMinusOneHot', 'WorkbenchDenseBackward']);
+    const floatLabels = tf.cast(y, 'float32') as tf.Tensor1D;
+    expect((await names(() => denseInputGradient(chain, x, floatLabels, crossEntropy.logitGradient!).grad)).filter((n) => n.startsWith('Workbench'))).toEqual(['WorkbenchDenseForward', 'WorkbenchMinusOneHot', 'WorkbenchDenseBackward']);
+    floatLabels.dispose();
     expect(grad).not.toContain('OneHot');
     expect(grad).not.toContain('_FusedMatMul');
     expect(grad).not.toContain('BatchMatMul');

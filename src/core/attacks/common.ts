@@ -32,7 +32,7 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tenso
 }
 
 /** softmax(z) − onehot(y): the gradient of Σ cross-entropy in the logits. */
-crossEntropy.logitGradient = ((logits, labels) => tf.tidy(() => minusOneHot(tf.softmax(logits), labels))) as LogitGradient;
+crossEntropy.logitGradient = Object.assign((logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.tidy(() => minusOneHot(tf.softmax(logits), labels)), { crossEntropy: true as const });
 
 /** Axes of all non-batch dimensions (for per-example norms of images and points alike). */
 export function featureAxes(x: tf.Tensor): number[] {

@@ -10,18 +10,23 @@
  * down to the input. These are the ops tfjs's own gradients of matMul, relu, tanh and logSoftmax
  * make, without the tape's bookkeeping (identity copies, the bias additions and activations as
  * separate kernels): on the 2-D MLP's PGD about a third fewer kernels a step. Objectives without
- * a closed-form logit gradient go through tf.grad.
+ * a closed-form logit gradient go through tf.grad. On WASM each pass is one kernel, and for
+ * cross-entropy (with int32 labels) the forward pass, its logit gradient and the backward pass are
+ * one (wasmDenseChain.ts), with the same numbers.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStep } from '../models/forward';
 import { reluMask } from '../wasmAttackSteps';
-import { type ChainLayer, denseBackward, denseForward, takesDenseChain } from '../wasmDenseChain';
+import { type ChainLayer, denseBackward, denseCrossEntropyGradient, denseForward, takesCrossEntropyChain, takesDenseChain } from '../wasmDenseChain';
 
 /**
  * An objective's gradient in the logits, dz = ∂(Σ value)/∂z, in closed form (attacks/common.ts
  * `Objective.logitGradient`): with it the attacks differentiate an MLP by hand instead of by tape.
  */
-export type LogitGradient = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor2D;
+export type LogitGradient = ((logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor2D) & {
+  /** Set on cross-entropy's: on WASM the whole gradient is then one kernel, its logit gradient included (wasmDenseChain.ts). */
+  crossEntropy?: true;
+};
 
 /**
  * Logits and the input gradient of Σ objective; both are the caller's to dispose. `transposed`,
@@ -32,7 +37,12 @@ export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, la
     const flat = (x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1])) as tf.Tensor2D;
     // On WASM each pass is one kernel, split by rows over two threads where a helper runs (wasmDenseChain.ts).
     const layers: ChainLayer[] = chain.map((s) => ({ kernel: s.kernel, bias: s.bias, relu: s.activation === 'relu' }));
-    if (chain.every((s) => s.activation !== 'tanh') && takesDenseChain(flat, layers)) {
+    const noTanh = chain.every((s) => s.activation !== 'tanh');
+    if (noTanh && logitGradient.crossEntropy && takesCrossEntropyChain(flat, layers, labels)) {
+      const { logits, grad } = denseCrossEntropyGradient(flat, layers, transposed ?? chain.map((s) => tf.transpose(s.kernel)), labels);
+      return { grad: x.rank === 2 ? grad : tf.reshape(grad, x.shape), logits };
+    }
+    if (noTanh && takesDenseChain(flat, layers)) {
       const outputs = denseForward(flat, layers, true);
       const logits = outputs[outputs.length - 1];
       const kernelsT = transposed ?? chain.map((s) => tf.transpose(s.kernel));
