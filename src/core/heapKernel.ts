@@ -1,6 +1,7 @@
 /**
  * The tfjs side of a heap kernel: registering a WASM kernel whose work is one of heapSimd's loops
- * over float32 tensors of one shape (verify/reluBox.ts, verify/boxKernels.ts).
+ * over float32 tensors of one shape (verify/reluBox.ts, verify/boxKernels.ts), or a loop of its own
+ * over the heap's views (wasmAttackSteps.ts minusOneHot).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type HeapSimd, type WasmHeap, heapSimd } from './heapSimd';
@@ -8,8 +9,9 @@ import { type HeapSimd, type WasmHeap, heapSimd } from './heapSimd';
 /**
  * Registers a WASM kernel that runs a heap loop over float32 tensors of one shape: `outputs` new
  * tensors of the first input's shape, and `run` gets the views of the inputs (in `inputNames`'
- * order) and then of the outputs, the SIMD loops and the attributes. For kernels that are taken
- * only where heapSimd runs.
+ * order; an input of another dtype is viewed as its own type) and then of the outputs, the SIMD
+ * loops and the attributes. `simd` is there only where heapSimd runs: a kernel that calls it must be
+ * taken only there.
  */
 export function registerHeapKernel(kernelName: string, inputNames: readonly string[], outputs: number, run: (views: Float32Array[], simd: HeapSimd, attrs: tf.NamedAttrMap) => void): void {
   tf.registerKernel({

@@ -22,9 +22,9 @@
  * A job of several calls whose rows are independent (a whole MLP pass, wasmDenseChain.ts; a large
  * product, wasmGemm.ts) goes over as one (`splitRows`): one hand-over for all its calls. Its rows
  * go in blocks, each through every call in order, that the two threads take in turn with a
- * compare-and-swap on the first row not yet taken (`chunked`), so that a thread on a slower core takes fewer; the caller withdraws a job
- * the helper has not claimed by the time no block is left, rather than wait for its wake-up, and
- * gives up a helper that has claimed none of the jobs it was posted over HELPER_TIMEOUT_MS. Until
+ * compare-and-swap on the first row not yet taken (`chunked`), so that a thread on a slower core
+ * takes fewer; the caller withdraws a job the helper has not claimed by the time no block is left,
+ * rather than wait for its wake-up, and gives up a helper that has claimed none of the jobs it was posted over HELPER_TIMEOUT_MS. Until
  * the helper has taken a call such jobs go in two fixed halves (`lanes`), whose wait is what gives
  * up a helper that never answers.
  */

@@ -11,8 +11,9 @@
  * Found by experiment against tfjs's Softmax on rows of 1 to 100 classes, and checked by
  * test/unit/wasm-dense-chain.test.ts: the same bits wherever the output is a number, and NaN
  * exactly where it is NaN (a row with a NaN or ±∞ in it), though not always the same NaN (which of
- * a row's NaNs comes out depends on the order of operands that XNNPACK's compiler chose). Then WorkbenchMinusOneHot's step (wasmAttackSteps.ts): p − 1
- * at the row's label where it is in [0, classes) and p is not NaN. Labels are int32 (the caller
+ * a row's NaNs comes out depends on the order of operands that XNNPACK's compiler chose). Then
+ * WorkbenchMinusOneHot's step (wasmAttackSteps.ts): p − 1 at the row's label where it is in
+ * [0, classes) and p is not NaN. Labels are int32 (the caller
  * keeps float labels on the tfjs path); z and out are [rows, classes], row-major, and out may not
  * be z. Scalar float32 operations, lane for lane the ones of XNNPACK's SIMD kernel.
  */

@@ -18,6 +18,7 @@
  * dtypes, broadcasting shapes and tensors too large for a loop to pay take the tfjs kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerHeapKernel } from './heapKernel';
 import { SIGN_EPSILON, heapSimd, type WasmHeap } from './heapSimd';
 
 const RELU_MASK = 'WorkbenchReluMask';
@@ -50,28 +51,19 @@ export function installWasmAttackSteps(): void {
       return out;
     },
   });
-  tf.registerKernel({
-    kernelName: MINUS_ONE_HOT,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }) => {
-      const heap = backend as unknown as WasmHeap;
-      const { p, labels } = inputs as { p: tf.TensorInfo; labels: tf.TensorInfo };
-      const [rows, classes] = p.shape;
-      const out = heap.makeOutput(p.shape, 'float32');
-      const pv = heap.typedArrayFromHeap(p) as Float32Array;
-      const lv = heap.typedArrayFromHeap(labels);
-      const ov = heap.typedArrayFromHeap(out) as Float32Array;
-      // A copy of the same type moves bits, NaN payloads included.
-      ov.set(pv);
-      for (let i = 0; i < rows; i++) {
-        const k = lv[i] | 0;
-        if (k < 0 || k >= classes) continue;
-        const v = pv[i * classes + k];
-        // p − 1 is float32's (one rounding of the double result); a NaN keeps its bits, as Sub does.
-        if (v === v) ov[i * classes + k] = v - 1;
-      }
-      return out;
-    },
+  // The labels' view is of their own dtype (int32 or float32): `| 0` reads either as Cast does.
+  registerHeapKernel(MINUS_ONE_HOT, ['p', 'labels'], 1, ([pv, lv, ov]) => {
+    const rows = lv.length;
+    const classes = rows === 0 ? 0 : pv.length / rows;
+    // A copy of the same type moves bits, NaN payloads included.
+    ov.set(pv);
+    for (let i = 0; i < rows; i++) {
+      const k = lv[i] | 0;
+      if (k < 0 || k >= classes) continue;
+      const v = pv[i * classes + k];
+      // p − 1 is float32's (one rounding of the double result); a NaN keeps its bits, as Sub does.
+      if (v === v) ov[i * classes + k] = v - 1;
+    }
   });
   tf.registerKernel({
     kernelName: SIGN_STEP,

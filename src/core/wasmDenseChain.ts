@@ -94,6 +94,19 @@ function backwardCalls(heap: WasmHeap, top: tf.TensorInfo, transposed: readonly 
   };
 }
 
+/** A forward pass's kernels and biases from the kernel's inputs, and its outputs (one a layer), allocated here. */
+function forwardLayers(heap: WasmHeap, inputs: tf.NamedTensorInfoMap, rows: number, { relu, bias }: ChainAttrs) {
+  const kernels = layerKernels(inputs, 'kernel', relu.length);
+  const biases = relu.map((_, l) => (bias[l] ? (inputs[`bias${l}`] as tf.TensorInfo) : undefined));
+  return { kernels, biases, outs: kernels.map((k) => heap.makeOutput([rows, k.shape[1]], 'float32')) };
+}
+
+/** A backward pass's transposed kernels from the kernel's inputs, and its gradients (grads[l] at layer l's input), allocated here. */
+function backwardLayers(heap: WasmHeap, inputs: tf.NamedTensorInfoMap, rows: number, layers: number) {
+  const transposed = layerKernels(inputs, 'transposed', layers);
+  return { transposed, grads: transposed.map((t) => heap.makeOutput([rows, t.shape[1]], 'float32')) };
+}
+
 /** The ReLU outputs the backward pass masks by: layer l − 1's output where a ReLU ends it, for each layer l. */
 const maskedBy = (relu: readonly number[], output: (l: number) => tf.TensorInfo) => relu.map((_, l) => (l > 0 && relu[l - 1] ? output(l - 1) : null));
 
@@ -104,14 +117,12 @@ export const installWasmDenseChain = once((): void => {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const heap = backend as unknown as WasmHeap;
-      const { relu, bias, keepAll } = attrs as unknown as ChainAttrs & { keepAll: boolean };
+      const chain = attrs as unknown as ChainAttrs & { keepAll: boolean };
       const x = inputs.x as tf.TensorInfo;
-      const kernels = layerKernels(inputs, 'kernel', relu.length);
       const rows = x.shape[0];
-      const outs = kernels.map((k) => heap.makeOutput([rows, k.shape[1]], 'float32'));
-      const biases = relu.map((_, l) => (bias[l] ? (inputs[`bias${l}`] as tf.TensorInfo) : undefined));
-      splitRows(heapSimd(backend)!, rows, passMacs(rows, kernels), forwardCalls(heap, x, kernels, biases, outs, relu));
-      if (keepAll) return outs;
+      const { kernels, biases, outs } = forwardLayers(heap, inputs, rows, chain);
+      splitRows(heapSimd(backend)!, rows, passMacs(rows, kernels), forwardCalls(heap, x, kernels, biases, outs, chain.relu));
+      if (chain.keepAll) return outs;
       for (const t of outs.slice(0, -1)) heap.disposeData(t.dataId);
       return outs[outs.length - 1];
     },
@@ -123,9 +134,8 @@ export const installWasmDenseChain = once((): void => {
       const heap = backend as unknown as WasmHeap;
       const { relu } = attrs as unknown as ChainAttrs;
       const g = inputs.g as tf.TensorInfo;
-      const transposed = layerKernels(inputs, 'transposed', relu.length);
       const rows = g.shape[0];
-      const grads = transposed.map((t) => heap.makeOutput([rows, t.shape[1]], 'float32'));
+      const { transposed, grads } = backwardLayers(heap, inputs, rows, relu.length);
       const hidden = maskedBy(relu, (l) => inputs[`hidden${l + 1}`] as tf.TensorInfo);
       splitRows(heapSimd(backend)!, rows, passMacs(rows, transposed), backwardCalls(heap, g, transposed, grads, hidden));
       for (const t of grads.slice(1)) heap.disposeData(t.dataId);
@@ -137,17 +147,15 @@ export const installWasmDenseChain = once((): void => {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const heap = backend as unknown as WasmHeap;
-      const { relu, bias } = attrs as unknown as ChainAttrs;
+      const chain = attrs as unknown as ChainAttrs;
+      const relu = chain.relu;
       const { x, labels } = inputs as { x: tf.TensorInfo; labels: tf.TensorInfo };
-      const kernels = layerKernels(inputs, 'kernel', relu.length);
-      const transposed = layerKernels(inputs, 'transposed', relu.length);
       const rows = x.shape[0];
-      const outs = kernels.map((k) => heap.makeOutput([rows, k.shape[1]], 'float32'));
+      const { kernels, biases, outs } = forwardLayers(heap, inputs, rows, chain);
       const logits = outs[outs.length - 1];
       const classes = logits.shape[1];
       const top = heap.makeOutput([rows, classes], 'float32');
-      const grads = transposed.map((t) => heap.makeOutput([rows, t.shape[1]], 'float32'));
-      const biases = relu.map((_, l) => (bias[l] ? (inputs[`bias${l}`] as tf.TensorInfo) : undefined));
+      const { transposed, grads } = backwardLayers(heap, inputs, rows, relu.length);
       const forward = forwardCalls(heap, x, kernels, biases, outs, relu);
       const backward = backwardCalls(heap, top, transposed, grads, maskedBy(relu, (l) => outs[l]));
       const [pLogits, pLabels, pTop] = [offset(heap, logits), offset(heap, labels), offset(heap, top)];
@@ -210,7 +218,7 @@ export function denseBackward(g: tf.Tensor2D, transposed: readonly tf.Tensor2D[]
  * at the logits) in one kernel: each block of rows through the forward pass, the logit gradient
  * (the heap module's softmaxMinusOneHot, tfjs's Softmax and WorkbenchMinusOneHot bits) and the
  * backward pass. `transposed[l]` is layer l's kernel transposed; labels int32
- * (takesCrossEntropyChain). Both results are the caller's.
+ * (crossEntropyLabelsFit). Both results are the caller's.
  */
 export function denseCrossEntropyGradient(x: tf.Tensor2D, layers: readonly ChainLayer[], transposed: readonly tf.Tensor2D[], labels: tf.Tensor1D): { logits: tf.Tensor2D; grad: tf.Tensor2D } {
   const inputs: Record<string, tf.Tensor> = { x, labels, ...layerInputs(layers) };
@@ -220,7 +228,7 @@ export function denseCrossEntropyGradient(x: tf.Tensor2D, layers: readonly Chain
   return { logits, grad };
 }
 
-/** Whether denseCrossEntropyGradient takes this chain, x and labels: takesDenseChain's, and int32 labels, one a row. */
-export function takesCrossEntropyChain(x: tf.Tensor, layers: readonly ChainLayer[], labels: tf.Tensor): boolean {
-  return labels.dtype === 'int32' && labels.rank === 1 && labels.shape[0] === x.shape[0] && takesDenseChain(x, layers);
+/** Whether denseCrossEntropyGradient takes these labels for x, on a chain takesDenseChain takes: int32, one a row. */
+export function crossEntropyLabelsFit(x: tf.Tensor, labels: tf.Tensor): boolean {
+  return labels.dtype === 'int32' && labels.rank === 1 && labels.shape[0] === x.shape[0];
 }

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStep } from '../models/forward';
 import { reluMask } from '../wasmAttackSteps';
-import { type ChainLayer, denseBackward, denseCrossEntropyGradient, denseForward, takesCrossEntropyChain, takesDenseChain } from '../wasmDenseChain';
+import { type ChainLayer, crossEntropyLabelsFit, denseBackward, denseCrossEntropyGradient, denseForward, takesDenseChain } from '../wasmDenseChain';
 
 /**
  * An objective's gradient in the logits, dz = ∂(Σ value)/∂z, in closed form (attacks/common.ts
@@ -37,17 +37,17 @@ export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, la
     const flat = (x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1])) as tf.Tensor2D;
     // On WASM each pass is one kernel, split by rows over two threads where a helper runs (wasmDenseChain.ts).
     const layers: ChainLayer[] = chain.map((s) => ({ kernel: s.kernel, bias: s.bias, relu: s.activation === 'relu' }));
-    const noTanh = chain.every((s) => s.activation !== 'tanh');
-    if (noTanh && logitGradient.crossEntropy && takesCrossEntropyChain(flat, layers, labels)) {
-      const { logits, grad } = denseCrossEntropyGradient(flat, layers, transposed ?? chain.map((s) => tf.transpose(s.kernel)), labels);
-      return { grad: x.rank === 2 ? grad : tf.reshape(grad, x.shape), logits };
-    }
-    if (noTanh && takesDenseChain(flat, layers)) {
+    const shaped = (g: tf.Tensor2D) => (x.rank === 2 ? g : tf.reshape(g, x.shape));
+    if (chain.every((s) => s.activation !== 'tanh') && takesDenseChain(flat, layers)) {
+      const kernelsT = transposed ?? chain.map((s) => tf.transpose(s.kernel));
+      if (logitGradient.crossEntropy && crossEntropyLabelsFit(flat, labels)) {
+        const { logits, grad } = denseCrossEntropyGradient(flat, layers, kernelsT, labels);
+        return { grad: shaped(grad), logits };
+      }
       const outputs = denseForward(flat, layers, true);
       const logits = outputs[outputs.length - 1];
-      const kernelsT = transposed ?? chain.map((s) => tf.transpose(s.kernel));
       const g = denseBackward(logitGradient(logits, labels), kernelsT, outputs, layers.map((l) => l.relu));
-      return { grad: x.rank === 2 ? g : tf.reshape(g, x.shape), logits };
+      return { grad: shaped(g), logits };
     }
     // The layers' outputs, from the (flattened) input.
     const outputs: tf.Tensor2D[] = [flat];
@@ -66,6 +66,6 @@ export function denseInputGradient(chain: readonly DenseStep[], x: tf.Tensor, la
       if (below === 'relu') g = reluMask(g, h) as tf.Tensor2D;
       else if (below === 'tanh') g = tf.mul(g, tf.sub(1, tf.square(h)));
     }
-    return { grad: x.rank === 2 ? g : tf.reshape(g, x.shape), logits };
+    return { grad: shaped(g), logits };
   });
 }
